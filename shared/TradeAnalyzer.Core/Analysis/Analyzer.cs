@@ -1,0 +1,111 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.Core.Detection;
+using TradeAnalyzer.Core.Scoring;
+
+namespace TradeAnalyzer.Core.Analysis;
+
+/// <summary>
+/// Runs the detectors over one context (in parallel: they are independent), then the exporter profiler, then
+/// combines each record's flags into one score. Timings are kept per stage.
+/// </summary>
+public sealed class Analyzer
+{
+    private readonly IReadOnlyList<IDetector> _detectors;
+    private readonly IExporterProfiler? _profiler;
+
+    public Analyzer(IReadOnlyList<IDetector> detectors, IExporterProfiler? profiler = null)
+    {
+        _detectors = detectors;
+        _profiler = profiler;
+    }
+
+    /// <summary>The detectors of every flag code, with the default exporter profiler.</summary>
+    public static Analyzer CreateDefault() => new(DetectorCatalog.CreateDefault(), DetectorCatalog.CreateProfiler());
+
+    public IReadOnlyList<IDetector> Detectors => _detectors;
+
+    public AnalysisResult Run(AnalysisContext context, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var timings = new ConcurrentDictionary<string, double>(StringComparer.Ordinal);
+        var sink = new FlagCollector();
+        var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount };
+        Parallel.ForEach(_detectors, options, detector =>
+        {
+            var sw = Stopwatch.StartNew();
+            detector.Detect(context, sink);
+            timings[detector.Name] = sw.Elapsed.TotalMilliseconds;
+            progress?.Report($"{detector.Name}: done in {sw.Elapsed.TotalMilliseconds:N0} ms");
+        });
+
+        var recordFlags = sink.ToList();
+        IReadOnlyList<ExporterProfile> exporters = [];
+        if (_profiler is not null)
+        {
+            var sw = Stopwatch.StartNew();
+            exporters = _profiler.Profile(context, recordFlags, sink);
+            timings["profile"] = sw.Elapsed.TotalMilliseconds;
+        }
+
+        var scoreWatch = Stopwatch.StartNew();
+        var flags = sink.ToList();
+        flags.Sort(FlagOrder.Instance);
+        var scores = RecordScorer.Score(flags);
+        timings["score"] = scoreWatch.Elapsed.TotalMilliseconds;
+
+        return new AnalysisResult
+        {
+            Flags = flags,
+            Exporters = exporters,
+            RecordScores = scores,
+            BaselinesUsed = context.Artifacts.BaselinesUsed
+                .OrderBy(b => b.Group, StringComparer.Ordinal).ToList(),
+            TimingsMs = new Dictionary<string, double>(timings, StringComparer.Ordinal),
+            Counters = new Dictionary<string, long>(context.Artifacts.Counters, StringComparer.Ordinal),
+            ValueAtRiskUsd = RecordScorer.ValueAtRisk(flags),
+        };
+    }
+
+    private sealed class FlagCollector : IFlagSink
+    {
+        private readonly ConcurrentQueue<Flag> _flags = new();
+
+        public void Add(Flag flag) => _flags.Enqueue(flag);
+
+        public List<Flag> ToList() => [.. _flags];
+    }
+}
+
+/// <summary>Highest score first, then by code and record identity, so output order is deterministic.</summary>
+public sealed class FlagOrder : IComparer<Flag>
+{
+    public static FlagOrder Instance { get; } = new();
+
+    public int Compare(Flag? x, Flag? y)
+    {
+        if (ReferenceEquals(x, y))
+        {
+            return 0;
+        }
+
+        if (x is null)
+        {
+            return 1;
+        }
+
+        if (y is null)
+        {
+            return -1;
+        }
+
+        var c = y.Score.CompareTo(x.Score);
+        if (c != 0)
+        {
+            return c;
+        }
+
+        c = x.Code.CompareTo(y.Code);
+        return c != 0 ? c : string.CompareOrdinal(x.Key, y.Key);
+    }
+}
