@@ -26,4 +26,7 @@ public sealed record AnalysisOptions
 
     /// <summary>Language of explanations and workbooks: "en" (default) or "es".</summary>
     public string Language { get; init; } = "en";
+
+    /// <summary>True when explanations are to be written in Spanish.</summary>
+    public bool Spanish => string.Equals(Language, "es", StringComparison.OrdinalIgnoreCase);
 }
