@@ -57,6 +57,9 @@ public sealed record Flag
     /// <summary>Where the record came from (file and row), when it came from one row.</summary>
     public SourceRef? Source { get; init; }
 
+    /// <summary>The period of an aggregate (corridor) finding, e.g. "2025" or "202503"; part of the key when set.</summary>
+    public string? Period { get; init; }
+
     /// <summary>Stable identity of this finding: the same flag on the same record always has the same key (idempotency).</summary>
-    public string Key => $"{Code.ToCode()}|{RecordType.ToText()}|{DeclarationId}|{LineNo}|{InvoiceNumber}|{ShipmentId}|{(RecordType is RecordType.Exporter or RecordType.Corridor ? ExporterKey ?? ExporterName : null)}|{(RecordType == RecordType.Corridor ? $"{OriginCountry}-{DestinationCountry}-{HsCode}" : null)}";
+    public string Key => $"{Code.ToCode()}|{RecordType.ToText()}|{DeclarationId}|{LineNo}|{InvoiceNumber}|{ShipmentId}|{(RecordType is RecordType.Exporter or RecordType.Corridor ? ExporterKey ?? ExporterName : null)}|{(RecordType == RecordType.Corridor ? $"{OriginCountry}-{DestinationCountry}-{HsCode}-{Period}" : null)}";
 }
