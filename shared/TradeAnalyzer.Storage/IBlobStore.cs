@@ -2,7 +2,7 @@ namespace TradeAnalyzer.Storage;
 
 /// <summary>
 /// Blob storage as the analyzer uses it: containers of named blobs with metadata, ETag optimistic
-/// concurrency and leases. Implemented by LocalFolderStore (embedded default) and the
+/// concurrency and leases. Implemented by <see cref="LocalFolderStore"/> (embedded default) and the
 /// Azure Storage REST client (Azure or Azurite); both share the same conditional semantics.
 /// </summary>
 public interface IBlobStore

@@ -25,7 +25,8 @@ public static class StorageFactory
     {
         if (!string.IsNullOrWhiteSpace(storeDirectory))
         {
-            throw new NotImplementedException("LocalFolderStore is being written.");
+            var local = new LocalFolderStore(storeDirectory);
+            return (local, local);
         }
 
         if (!string.IsNullOrWhiteSpace(connectionString))
