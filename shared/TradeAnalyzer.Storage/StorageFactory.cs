@@ -1,5 +1,6 @@
 using Azure.Core;
 using Microsoft.Extensions.Logging;
+using TradeAnalyzer.Storage.AzureRest;
 
 namespace TradeAnalyzer.Storage;
 
@@ -52,7 +53,7 @@ public static class StorageFactory
         ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(account);
-        _ = (credential, options, loggerFactory);
-        throw new NotImplementedException("The Azure client is being written.");
+        var pipeline = new StoragePipeline(account, credential, options ?? new StorageClientOptions(), loggerFactory);
+        return (new AzureBlobStore(pipeline), new AzureTableStore(pipeline));
     }
 }

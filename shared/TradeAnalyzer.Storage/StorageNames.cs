@@ -114,4 +114,20 @@ internal static class StorageNames
 
         throw new ArgumentException($"Property '{name}' has unsupported type {value.GetType().Name}.", nameof(value));
     }
+
+    /// <summary>Filter property names: ASCII identifiers (system properties allowed).</summary>
+    public static void ValidateFilterProperty(string property)
+    {
+        ArgumentNullException.ThrowIfNull(property);
+        var ok = property.Length is > 0 and <= 255 && (char.IsAsciiLetter(property[0]) || property[0] == '_');
+        for (var i = 1; ok && i < property.Length; i++)
+        {
+            ok = char.IsAsciiLetterOrDigit(property[i]) || property[i] == '_';
+        }
+
+        if (!ok)
+        {
+            throw new ArgumentException("Filter property names must be identifiers.", nameof(property));
+        }
+    }
 }
