@@ -32,7 +32,6 @@ internal static class HeaderResolver
         IReadOnlyList<MappingProfile> profiles = forcedProfile is not null ? [forcedProfile] : MappingProfile.BuiltIn;
         var kindForced = forcedKind is not null and not FileKind.Unknown;
         HeaderResolution? best = null;
-        var bestCoverage = 0.0;
         foreach (var profile in profiles)
         {
             foreach (var kind in CanonicalColumns.RecognisedKinds)
@@ -94,10 +93,9 @@ internal static class HeaderResolver
                     continue;
                 }
 
-                if (best is null || score > best.Score || (score == best.Score && coverage > bestCoverage))
+                if (best is null || score > best.Score)
                 {
                     best = r;
-                    bestCoverage = coverage;
                 }
             }
         }
