@@ -7,6 +7,9 @@ public static class DetectorCatalog
 {
     public static IReadOnlyList<IDetector> CreateDefault() =>
     [
+        new PriceDetector(),
+        new WeightQuantityDetector(),
+        new VagueDescriptionDetector(),
     ];
 
     public static IExporterProfiler? CreateProfiler() => null;
