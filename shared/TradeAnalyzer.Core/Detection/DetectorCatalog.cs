@@ -1,4 +1,6 @@
 using TradeAnalyzer.Core.Analysis;
+using TradeAnalyzer.Core.Detection.Invoices;
+using TradeAnalyzer.Core.Detection.Mirror;
 
 namespace TradeAnalyzer.Core.Detection;
 
@@ -7,6 +9,11 @@ public static class DetectorCatalog
 {
     public static IReadOnlyList<IDetector> CreateDefault() =>
     [
+        new MirrorDetector(),
+        new ComtradeMirrorDetector(),
+        new InvoiceReconciliationDetector(),
+        new InvoiceReuseDetector(),
+        new ThirdPartyPaymentDetector(),
     ];
 
     public static IExporterProfiler? CreateProfiler() => null;
