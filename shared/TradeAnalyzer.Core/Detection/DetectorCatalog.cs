@@ -1,4 +1,6 @@
 using TradeAnalyzer.Core.Analysis;
+using TradeAnalyzer.Core.Detection.Invoices;
+using TradeAnalyzer.Core.Detection.Mirror;
 
 namespace TradeAnalyzer.Core.Detection;
 
@@ -10,6 +12,11 @@ public static class DetectorCatalog
         new PriceDetector(),
         new WeightQuantityDetector(),
         new VagueDescriptionDetector(),
+        new MirrorDetector(),
+        new ComtradeMirrorDetector(),
+        new InvoiceReconciliationDetector(),
+        new InvoiceReuseDetector(),
+        new ThirdPartyPaymentDetector(),
     ];
 
     public static IExporterProfiler? CreateProfiler() => null;
