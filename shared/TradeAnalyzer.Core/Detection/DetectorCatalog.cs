@@ -1,4 +1,5 @@
 using TradeAnalyzer.Core.Analysis;
+using TradeAnalyzer.Core.Profiles;
 
 namespace TradeAnalyzer.Core.Detection;
 
@@ -7,7 +8,11 @@ public static class DetectorCatalog
 {
     public static IReadOnlyList<IDetector> CreateDefault() =>
     [
+        new PrecursorDetector(),
+        new RouteDetector(),
+        new SanctionsDetector(),
     ];
 
-    public static IExporterProfiler? CreateProfiler() => null;
+    /// <summary>The exporter profiler: profiles, 0-100 exporter scores, NEW_EXPORTER and EXPORTER_PROFILE.</summary>
+    public static IExporterProfiler? CreateProfiler() => new ExporterProfiler();
 }
