@@ -155,7 +155,7 @@ public sealed class Watchlist
 
     /// <summary>
     /// The chemical entry whose own HS subheading <paramref name="hs"/> falls in, when that subheading identifies it alone:
-    /// a code listed by one entry only and not a residual 'other' subheading (HS6 ending in 9, e.g. 2933.39 or 2926.90).
+    /// a code listed by one entry only and not a residual 'other' subheading (HS6 ending in 9 or 90, e.g. 2933.39 or 2926.90).
     /// Null otherwise: a residual code matches only together with a name or CAS number.
     /// </summary>
     public WatchlistEntry? SpecificEntryFor(HsCode hs)
@@ -171,8 +171,9 @@ public sealed class Watchlist
         return null;
     }
 
-    /// <summary>True when an HS code (digits) is a residual 'other' subheading: the sixth digit is 9.</summary>
-    public static bool IsResidual(string digits) => digits.Length >= 6 && digits[5] == '9';
+    /// <summary>True when an HS code (digits) is a residual 'other' subheading: HS6 ending in 9 (2933.39, 8479.89) or in 90 (2926.90).</summary>
+    public static bool IsResidual(string digits) =>
+        digits.Length >= 6 && (digits[5] == '9' || (digits[4] == '9' && digits[5] == '0'));
 
     /// <summary>
     /// Names, synonyms and CAS numbers of watchlist entries found in <paramref name="text"/>, plus machine phrases.
