@@ -1,6 +1,7 @@
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Detection.Invoices;
 using TradeAnalyzer.Core.Detection.Mirror;
+using TradeAnalyzer.Core.Profiles;
 
 namespace TradeAnalyzer.Core.Detection;
 
@@ -17,7 +18,11 @@ public static class DetectorCatalog
         new InvoiceReconciliationDetector(),
         new InvoiceReuseDetector(),
         new ThirdPartyPaymentDetector(),
+        new PrecursorDetector(),
+        new RouteDetector(),
+        new SanctionsDetector(),
     ];
 
-    public static IExporterProfiler? CreateProfiler() => null;
+    /// <summary>The exporter profiler: profiles, 0-100 exporter scores, NEW_EXPORTER and EXPORTER_PROFILE.</summary>
+    public static IExporterProfiler? CreateProfiler() => new ExporterProfiler();
 }
