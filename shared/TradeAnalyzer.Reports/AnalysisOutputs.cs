@@ -1,0 +1,296 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.Core.Text;
+using TradeAnalyzer.Reports.Excel;
+
+namespace TradeAnalyzer.Reports;
+
+/// <summary>
+/// The files `analyze` writes (spec section 3): report.xlsx, flags.csv, flags.json, rejected.csv, summary.json and
+/// exporters.csv. CSV is RFC 4180, UTF-8 without BOM, and formula-safe (text starting with = + - @ tab or CR gets a
+/// leading apostrophe); JSON keeps values as they are.
+/// </summary>
+public static class AnalysisOutputs
+{
+    /// <summary>The flags.csv / flags.json columns, in spec order.</summary>
+    public static IReadOnlyList<string> FlagColumns { get; } =
+    [
+        "flag", "severity", "score", "record_type", "declaration_id", "line_no", "invoice_number", "shipment_id",
+        "exporter_name", "importer_name", "hs_code", "value_usd", "value_at_risk_usd", "expected", "observed", "explanation",
+    ];
+
+    private static readonly UTF8Encoding Utf8 = new(false);
+
+    /// <summary>Writes every output file into <paramref name="directory"/> (created if missing).</summary>
+    public static OutputFiles Write(string directory, UploadReportModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Directory.CreateDirectory(directory);
+        var files = new OutputFiles(
+            Path.Combine(directory, "report.xlsx"),
+            Path.Combine(directory, "flags.csv"),
+            Path.Combine(directory, "flags.json"),
+            Path.Combine(directory, "rejected.csv"),
+            Path.Combine(directory, "summary.json"),
+            Path.Combine(directory, "exporters.csv"));
+        using (var s = File.Create(files.Report))
+        {
+            UploadReport.Write(s, model);
+        }
+
+        using (var s = File.Create(files.FlagsCsv))
+        {
+            WriteFlagsCsv(s, model.Result.Flags);
+        }
+
+        using (var s = File.Create(files.FlagsJson))
+        {
+            WriteFlagsJson(s, model.Result.Flags);
+        }
+
+        using (var s = File.Create(files.RejectedCsv))
+        {
+            WriteRejectedCsv(s, model.Rejected);
+        }
+
+        using (var s = File.Create(files.SummaryJson))
+        {
+            WriteSummaryJson(s, model);
+        }
+
+        using (var s = File.Create(files.ExportersCsv))
+        {
+            WriteExportersCsv(s, model.Result.Exporters);
+        }
+
+        return files;
+    }
+
+    /// <summary>Writes flags.csv: a header and one row per flag, spec section 2 columns in order.</summary>
+    public static void WriteFlagsCsv(Stream s, IEnumerable<Flag> flags)
+    {
+        ArgumentNullException.ThrowIfNull(flags);
+        using var w = new StreamWriter(s, Utf8, 1 << 16, leaveOpen: true) { NewLine = "\r\n" };
+        w.WriteLine(string.Join(",", FlagColumns));
+        var fields = new string?[FlagColumns.Count];
+        foreach (var f in flags)
+        {
+            fields[0] = f.Code.ToCode();
+            fields[1] = f.Severity.ToText();
+            fields[2] = Num(f.Score);
+            fields[3] = f.RecordType.ToText();
+            fields[4] = f.DeclarationId;
+            fields[5] = f.LineNo?.ToString(CultureInfo.InvariantCulture);
+            fields[6] = f.InvoiceNumber;
+            fields[7] = f.ShipmentId;
+            fields[8] = f.ExporterName;
+            fields[9] = f.ImporterName;
+            fields[10] = f.HsCode;
+            fields[11] = Num(f.ValueUsd);
+            fields[12] = Num(f.ValueAtRiskUsd);
+            fields[13] = f.Expected;
+            fields[14] = f.Observed;
+            fields[15] = f.Explanation;
+            WriteRow(w, fields, safeFrom: 4);
+        }
+    }
+
+    /// <summary>Writes flags.json: an array of objects with the flags.csv column names as keys (plus date and countries).</summary>
+    public static void WriteFlagsJson(Stream s, IEnumerable<Flag> flags)
+    {
+        ArgumentNullException.ThrowIfNull(flags);
+        using var w = new Utf8JsonWriter(s, new JsonWriterOptions { Indented = false });
+        w.WriteStartArray();
+        foreach (var f in flags)
+        {
+            w.WriteStartObject();
+            w.WriteString("flag", f.Code.ToCode());
+            w.WriteString("severity", f.Severity.ToText());
+            w.WriteNumber("score", Math.Round(f.Score, 2));
+            w.WriteString("record_type", f.RecordType.ToText());
+            w.WriteString("declaration_id", f.DeclarationId);
+            Nullable(w, "line_no", f.LineNo);
+            w.WriteString("invoice_number", f.InvoiceNumber);
+            w.WriteString("shipment_id", f.ShipmentId);
+            w.WriteString("exporter_name", f.ExporterName);
+            w.WriteString("importer_name", f.ImporterName);
+            w.WriteString("hs_code", f.HsCode);
+            Nullable(w, "value_usd", f.ValueUsd);
+            Nullable(w, "value_at_risk_usd", f.ValueAtRiskUsd);
+            w.WriteString("expected", f.Expected);
+            w.WriteString("observed", f.Observed);
+            w.WriteString("explanation", f.Explanation);
+            w.WriteString("exporter_key", f.ExporterKey);
+            w.WriteString("date", f.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            w.WriteString("origin_country", f.OriginCountry);
+            w.WriteString("destination_country", f.DestinationCountry);
+            w.WriteString("source", f.Source?.ToString());
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    /// <summary>Writes rejected.csv: file,row,column,reason,value.</summary>
+    public static void WriteRejectedCsv(Stream s, IEnumerable<RejectedRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        using var w = new StreamWriter(s, Utf8, 1 << 16, leaveOpen: true) { NewLine = "\r\n" };
+        w.WriteLine("file,row,column,reason,value");
+        var fields = new string?[5];
+        foreach (var r in rows)
+        {
+            fields[0] = r.File;
+            fields[1] = r.Row.ToString(CultureInfo.InvariantCulture);
+            fields[2] = r.Column;
+            fields[3] = r.Reason;
+            fields[4] = r.Value;
+            WriteRow(w, fields, safeFrom: 0);
+        }
+    }
+
+    /// <summary>
+    /// Writes summary.json in the exact spec section 3 shape (files with path, kind, rows_read, rows_accepted,
+    /// rows_rejected; totals; flags_by_code; value_at_risk_usd; timings_ms) plus sha256 per file, upload_id,
+    /// generated_at, version and flag_count.
+    /// </summary>
+    public static void WriteSummaryJson(Stream s, UploadReportModel m)
+    {
+        ArgumentNullException.ThrowIfNull(m);
+        using var w = new Utf8JsonWriter(s, new JsonWriterOptions { Indented = true });
+        w.WriteStartObject();
+        w.WriteStartArray("files");
+        foreach (var f in m.Files)
+        {
+            w.WriteStartObject();
+            w.WriteString("path", f.Path);
+            w.WriteString("kind", f.Kind.ToText());
+            w.WriteNumber("rows_read", f.RowsRead);
+            w.WriteNumber("rows_accepted", f.RowsAccepted);
+            w.WriteNumber("rows_rejected", f.RowsRejected);
+            w.WriteString("sha256", f.Sha256);
+            w.WriteNumber("bytes", f.Bytes);
+            if (f.Error is not null)
+            {
+                w.WriteString("error", f.Error);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteNumber("rows_read", m.Files.Sum(f => f.RowsRead));
+        w.WriteNumber("rows_accepted", m.Files.Sum(f => f.RowsAccepted));
+        w.WriteNumber("rows_rejected", m.Files.Sum(f => f.RowsRejected));
+        w.WriteStartObject("flags_by_code");
+        var byCode = m.Result.FlagsByCode;
+        foreach (var code in FlagCodes.All)
+        {
+            if (byCode.TryGetValue(code, out var n))
+            {
+                w.WriteNumber(code.ToCode(), n);
+            }
+        }
+
+        w.WriteEndObject();
+        w.WriteNumber("value_at_risk_usd", Math.Round(m.Result.ValueAtRiskUsd, 2));
+        w.WriteStartObject("timings_ms");
+        foreach (var (stage, ms) in UploadReport.MergedTimings(m))
+        {
+            w.WriteNumber(stage, Math.Round(ms, 3));
+        }
+
+        w.WriteEndObject();
+        w.WriteNumber("flag_count", m.Result.Flags.Count);
+        if (m.UploadId is not null)
+        {
+            w.WriteString("upload_id", m.UploadId);
+        }
+
+        w.WriteString("generated_at", m.GeneratedAt);
+        w.WriteString("version", m.Version);
+        w.WriteEndObject();
+    }
+
+    /// <summary>Writes exporters.csv: one row per exporter profile, highest score first as given.</summary>
+    public static void WriteExportersCsv(Stream s, IEnumerable<ExporterProfile> exporters)
+    {
+        ArgumentNullException.ThrowIfNull(exporters);
+        using var w = new StreamWriter(s, Utf8, 1 << 16, leaveOpen: true) { NewLine = "\r\n" };
+        w.WriteLine("exporter_key,exporter_name,exporter_id,country,score,tier,shipments,flagged_shipments,flagged_share,value_usd,value_at_risk_usd,precursor_shipments,first_seen,last_seen,benford_mad,round_value_share,commodities,counterparties,reasons");
+        var fields = new string?[19];
+        foreach (var e in exporters)
+        {
+            fields[0] = e.Key;
+            fields[1] = e.Name;
+            fields[2] = e.ExporterId;
+            fields[3] = e.Country;
+            fields[4] = Num(e.Score);
+            fields[5] = e.Tier.ToString().ToLowerInvariant();
+            fields[6] = e.Shipments.ToString(CultureInfo.InvariantCulture);
+            fields[7] = e.FlaggedShipments.ToString(CultureInfo.InvariantCulture);
+            fields[8] = Num(e.FlaggedShare);
+            fields[9] = Num(e.ValueUsd);
+            fields[10] = Num(e.ValueAtRiskUsd);
+            fields[11] = e.PrecursorShipments.ToString(CultureInfo.InvariantCulture);
+            fields[12] = e.FirstSeen == default ? null : e.FirstSeen.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            fields[13] = e.LastSeen == default ? null : e.LastSeen.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            fields[14] = Num(e.BenfordMad);
+            fields[15] = Num(e.RoundValueShare);
+            fields[16] = string.Join(";", e.Commodities);
+            fields[17] = string.Join(";", e.Counterparties);
+            fields[18] = string.Join(" ", e.Reasons);
+            WriteRow(w, fields, safeFrom: 0);
+        }
+    }
+
+    private static void WriteRow(StreamWriter w, string?[] fields, int safeFrom)
+    {
+        for (var i = 0; i < fields.Length; i++)
+        {
+            if (i > 0)
+            {
+                w.Write(',');
+            }
+
+            var value = fields[i];
+            if (i >= safeFrom && CellText.NeedsQuotePrefix(value))
+            {
+                value = "'" + value;
+            }
+
+            w.Write(CsvRowReader.Escape(value));
+        }
+
+        w.WriteLine();
+    }
+
+    private static string? Num(double? value) =>
+        value is { } v && double.IsFinite(v) ? Math.Round(v, 4).ToString("0.####", CultureInfo.InvariantCulture) : null;
+
+    private static void Nullable(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } v && double.IsFinite(v))
+        {
+            w.WriteNumber(name, Math.Round(v, 4));
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
+    private static void Nullable(Utf8JsonWriter w, string name, int? value)
+    {
+        if (value is { } v)
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+}

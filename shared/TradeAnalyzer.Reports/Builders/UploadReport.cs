@@ -1,0 +1,423 @@
+using System.Globalization;
+using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.Reports.Builders;
+using TradeAnalyzer.Reports.Excel;
+
+namespace TradeAnalyzer.Reports;
+
+/// <summary>
+/// The upload report workbook: Summary (counts, flags by code and severity, value at risk, top exporters, charts),
+/// Flags, Shipments, Invoices (when invoice lines were flagged), Exporters, Baselines, Rejected rows and About.
+/// </summary>
+public static class UploadReport
+{
+    /// <summary>Writes the report to <paramref name="output"/> (which may be non-seekable; it is left open).</summary>
+    public static void Write(Stream output, UploadReportModel model) => Write(output, model, RowSplitter.ExcelMaxDataRows);
+
+    /// <summary>Writes the report splitting sheets at <paramref name="maxDataRows"/> rows (tests use small values).</summary>
+    internal static void Write(Stream output, UploadReportModel model, int maxDataRows)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(model);
+        var l = Labels.For(model.Options.Language);
+        var flags = SortedFlags(model.Result.Flags);
+
+        var names = new SheetNames(l);
+        var shipments = FlaggedDeclarations(model.Declarations, flags);
+        var shipmentRow = new Dictionary<string, int>(shipments.Count, StringComparer.Ordinal);
+        for (var i = 0; i < shipments.Count; i++)
+        {
+            shipmentRow.TryAdd(shipments[i].RecordKey, i);
+        }
+
+        var invoices = FlaggedInvoices(model.Invoices, flags);
+        var firstFlag = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < flags.Count; i++)
+        {
+            var key = flags[i].ExporterKey ?? flags[i].ExporterName;
+            if (key is not null)
+            {
+                firstFlag.TryAdd(key, i);
+            }
+        }
+
+        string Location(string sheet, int index)
+        {
+            var (part, row) = RowSplitter.Locate(index, maxDataRows);
+            return CellRef.Location(RowSplitter.SheetName(sheet, part), 0, row);
+        }
+
+        string? FlagLocation(ExporterProfile e) =>
+            firstFlag.TryGetValue(e.Key, out var i) || firstFlag.TryGetValue(e.Name, out i) ? Location(names.Flags, i) : null;
+
+        var info = new WorkbookInfo(
+            l.T("Trade analysis report", "Informe de análisis comercial") + (model.UploadId is null ? string.Empty : $" {model.UploadId}"),
+            l.T("Flags of unusual customs declarations and invoices", "Alertas de declaraciones aduaneras y facturas inusuales"),
+            string.Join(", ", model.Files.Select(f => f.Path)),
+            "trade-based money laundering; precursor chemicals; customs",
+            l.Code,
+            model.GeneratedAt,
+            model.Version);
+
+        using var book = new WorkbookWriter(output, info);
+        book.AddFree(Summary(model, flags, shipments.Count, l, names, maxDataRows, FlagLocation));
+
+        var flagColumns = FlagSheet.Columns(l);
+        book.AddTable(names.Flags, flagColumns, flags, (row, f) =>
+        {
+            string? location = null;
+            if (f.DeclarationId is not null && shipmentRow.TryGetValue($"{f.DeclarationId}#{f.LineNo ?? 1}", out var s))
+            {
+                location = Location(names.Shipments, s);
+            }
+
+            FlagSheet.Write(row, f, l, location);
+        }, maxDataRows);
+
+        book.AddTable(names.Shipments, DeclarationSheet.Columns(l), shipments, DeclarationSheet.Write, maxDataRows);
+        if (invoices.Count > 0)
+        {
+            book.AddTable(names.Invoices, InvoiceSheet.Columns(l), invoices, InvoiceSheet.Write, maxDataRows);
+        }
+
+        var exporters = model.Result.Exporters.OrderByDescending(e => e.Score).ThenByDescending(e => e.ValueAtRiskUsd).ToList();
+        book.AddTable(names.Exporters, ExporterSheet.Columns(l), exporters, (row, e) => ExporterSheet.Write(row, e, l, FlagLocation(e)), maxDataRows);
+        book.AddTable(names.Baselines, BaselineColumns(l), model.Result.BaselinesUsed, WriteBaseline, maxDataRows);
+        book.AddTable(names.Rejected, RejectedColumns(l), model.Rejected, WriteRejected, maxDataRows);
+        book.AddFree(About(model, l, names.About));
+        book.Finish();
+    }
+
+    private static IReadOnlyList<Flag> SortedFlags(IReadOnlyList<Flag> flags)
+    {
+        for (var i = 1; i < flags.Count; i++)
+        {
+            if (flags[i].Score > flags[i - 1].Score)
+            {
+                return flags.OrderByDescending(f => f.Score).ToList();
+            }
+        }
+
+        return flags;
+    }
+
+    private static List<DeclarationLine> FlaggedDeclarations(IReadOnlyList<DeclarationLine> declarations, IReadOnlyList<Flag> flags)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var f in flags)
+        {
+            if (f.DeclarationId is not null)
+            {
+                keys.Add($"{f.DeclarationId}#{f.LineNo ?? 1}");
+            }
+        }
+
+        var result = new List<DeclarationLine>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var d in declarations)
+        {
+            if (keys.Contains(d.RecordKey) && seen.Add(d.RecordKey))
+            {
+                result.Add(d);
+            }
+        }
+
+        return result;
+    }
+
+    private static List<InvoiceLine> FlaggedInvoices(IReadOnlyList<InvoiceLine> invoices, IReadOnlyList<Flag> flags)
+    {
+        var numbers = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var f in flags)
+        {
+            if (f.RecordType == RecordType.Invoice && f.InvoiceNumber is not null)
+            {
+                numbers.Add(f.InvoiceNumber);
+            }
+        }
+
+        return invoices.Where(i => numbers.Contains(i.InvoiceNumber)).ToList();
+    }
+
+    private static FreeSheet Summary(
+        UploadReportModel model,
+        IReadOnlyList<Flag> flags,
+        int shipmentCount,
+        Labels l,
+        SheetNames names,
+        int maxDataRows,
+        Func<ExporterProfile, string?> flagLocation)
+    {
+        var sheet = new FreeSheet(names.Summary);
+        sheet.Title(l.T("Trade analysis report", "Informe de análisis comercial"));
+        sheet.Pair(l.T("Generated", "Generado"), model.GeneratedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture));
+        if (model.UploadId is not null)
+        {
+            sheet.Pair(l.T("Upload", "Carga"), model.UploadId);
+        }
+
+        sheet.Pair(l.T("Files", "Archivos"), model.Files.Count, StyleId.Integer);
+        sheet.Pair(l.T("Rows read", "Filas leídas"), model.Files.Sum(f => f.RowsRead), StyleId.Integer);
+        sheet.Pair(l.T("Rows accepted", "Filas aceptadas"), model.Files.Sum(f => f.RowsAccepted), StyleId.Integer);
+        sheet.Row(FreeCell.Of(l.T("Rows rejected", "Filas rechazadas"), StyleId.Bold), FreeCell.Of(model.Files.Sum(f => f.RowsRejected), StyleId.Integer), FreeCell.LinkTo(l.T("see sheet", "ver hoja"), CellRef.Location(names.Rejected, 0, 1)));
+        sheet.Row(FreeCell.Of(l.T("Flags", "Alertas"), StyleId.Bold), FreeCell.Of(flags.Count, StyleId.Integer), FreeCell.LinkTo(l.T("see sheet", "ver hoja"), CellRef.Location(names.Flags, 0, 1)));
+        sheet.Pair(l.T("Flagged records", "Registros con alertas"), model.Result.RecordScores.Count, StyleId.Integer);
+        sheet.Pair(l.T("Flagged declaration lines", "Líneas de declaración con alertas"), shipmentCount, StyleId.Integer);
+        sheet.Pair(l.T("Value at risk", "Valor en riesgo"), model.Result.ValueAtRiskUsd, StyleId.Money);
+
+        var flagParts = RowSplitter.SheetCount(flags.Count, maxDataRows);
+        if (flagParts > 1)
+        {
+            var parts = Enumerable.Range(0, flagParts).Select(p => RowSplitter.SheetName(names.Flags, p)).ToList();
+            sheet.Row(FreeCell.Of(l.SplitNote(l.T("Flags", "Las alertas"), parts), StyleId.Note));
+        }
+
+        var shipmentParts = RowSplitter.SheetCount(shipmentCount, maxDataRows);
+        if (shipmentParts > 1)
+        {
+            var parts = Enumerable.Range(0, shipmentParts).Select(p => RowSplitter.SheetName(names.Shipments, p)).ToList();
+            sheet.Row(FreeCell.Of(l.SplitNote(l.T("Shipments", "Los envíos"), parts), StyleId.Note));
+        }
+
+        sheet.Blank();
+
+        // Flags by code, with value at risk.
+        var byCode = new int[FlagCodes.All.Count];
+        var varByCode = new double[FlagCodes.All.Count];
+        var bySeverity = new int[4];
+        foreach (var f in flags)
+        {
+            byCode[(int)f.Code]++;
+            varByCode[(int)f.Code] += f.ValueAtRiskUsd ?? 0;
+            bySeverity[(int)f.Severity]++;
+        }
+
+        var codes = FlagCodes.All.Where(c => byCode[(int)c] > 0).OrderByDescending(c => varByCode[(int)c]).ThenByDescending(c => byCode[(int)c]).ToList();
+        SummaryBlocks.WithChart(
+            sheet,
+            ChartKind.Bar,
+            l.T("Value at risk by flag (USD)", "Valor en riesgo por alerta (USD)"),
+            [l.T("Flag", "Alerta"), l.T("Flags", "Alertas"), l.T("Value at risk USD", "Valor en riesgo USD")],
+            codes.Select(c => c.ToCode()).ToList(),
+            [codes.Select(c => (double)byCode[(int)c]).ToArray(), codes.Select(c => varByCode[(int)c]).ToArray()],
+            [StyleId.Integer, StyleId.Money],
+            [1],
+            [SummaryBlocks.Blue]);
+
+        var severities = new[] { Severity.Critical, Severity.High, Severity.Medium, Severity.Low };
+        SummaryBlocks.WithChart(
+            sheet,
+            ChartKind.Column,
+            l.T("Flags by severity", "Alertas por severidad"),
+            [l.T("Severity", "Severidad"), l.T("Flags", "Alertas")],
+            severities.Select(l.Severity).ToList(),
+            [severities.Select(s => (double)bySeverity[(int)s]).ToArray()],
+            [StyleId.Integer],
+            [0],
+            [SummaryBlocks.Orange]);
+
+        // Top exporters.
+        sheet.Title(l.T("Top exporters by risk", "Principales exportadores por riesgo"));
+        sheet.HeaderRow(l.T("Exporter", "Exportador"), l.T("Score", "Puntaje"), l.T("Flagged shipments", "Envíos con alertas"), l.T("Value at risk USD", "Valor en riesgo USD"));
+        foreach (var e in model.Result.Exporters.OrderByDescending(e => e.Score).Take(10))
+        {
+            var location = flagLocation(e);
+            sheet.Row(
+                location is null ? FreeCell.Of(e.Name) : FreeCell.LinkTo(e.Name, location),
+                FreeCell.Of(e.Score, StyleId.Score),
+                FreeCell.Of(e.FlaggedShipments, StyleId.Integer),
+                FreeCell.Of(e.ValueAtRiskUsd, StyleId.Money));
+        }
+
+        sheet.Blank();
+        PriceDistributions(sheet, model, flags, l);
+        return sheet;
+    }
+
+    private static void PriceDistributions(FreeSheet sheet, UploadReportModel model, IReadOnlyList<Flag> flags, Labels l)
+    {
+        var top = flags
+            .Where(f => f.Code is FlagCode.PriceAboveBaseline or FlagCode.PriceBelowBaseline && f.HsCode is not null)
+            .GroupBy(f => PriceHistogram.Digits(f.HsCode))
+            .OrderByDescending(g => g.Sum(f => f.ValueAtRiskUsd ?? 0))
+            .ThenByDescending(g => g.Count())
+            .Take(3)
+            .Select(g => g.Key)
+            .ToList();
+        foreach (var hs in top)
+        {
+            var lines = model.Declarations.Where(d => d.Hs.Digits == hs && d.NormQuantity > 0).ToList();
+            if (lines.Count == 0)
+            {
+                continue;
+            }
+
+            var unit = lines.GroupBy(d => d.Unit).OrderByDescending(g => g.Count()).First().Key;
+            var prices = lines.Where(d => d.Unit == unit).Select(d => d.UnitPriceUsd).ToList();
+            var bins = PriceHistogram.Build(prices);
+            var baseline = PriceHistogram.BaselineFor(model.Result.BaselinesUsed, hs, unit);
+            var display = lines[0].Hs.Display;
+            var title = baseline is null
+                ? l.T($"Unit prices of HS {display} (USD/{unit.ToText()})", $"Precios unitarios de SA {display} (USD/{unit.ToText()})")
+                : l.T(
+                    $"Unit prices of HS {display} (USD/{unit.ToText()}); fences {SummaryBlocks.N2(baseline.LowerFence)} - {SummaryBlocks.N2(baseline.UpperFence)}",
+                    $"Precios unitarios de SA {display} (USD/{unit.ToText()}); límites {SummaryBlocks.N2(baseline.LowerFence)} - {SummaryBlocks.N2(baseline.UpperFence)}");
+            sheet.Row(FreeCell.Of(title, StyleId.Bold));
+            var labels = bins.Select(b => $"{SummaryBlocks.N2(b.Low)}-{SummaryBlocks.N2(b.High)}").ToList();
+            var inside = bins.Select(b => baseline is null || (b.Middle >= baseline.LowerFence && b.Middle <= baseline.UpperFence) ? b.Count : 0.0).ToArray();
+            var outside = bins.Select((b, i) => b.Count - inside[i]).ToArray();
+            SummaryBlocks.WithChart(
+                sheet,
+                ChartKind.Histogram,
+                title,
+                [l.T("USD per unit", "USD por unidad"), l.T("Within fences", "Dentro de los límites"), l.T("Outside fences", "Fuera de los límites")],
+                labels,
+                [inside, outside],
+                [StyleId.Integer, StyleId.Integer],
+                [0, 1],
+                [SummaryBlocks.Blue, SummaryBlocks.Red]);
+        }
+    }
+
+    private static IReadOnlyList<ColumnSpec> BaselineColumns(Labels l) =>
+    [
+        new(l.T("Group", "Grupo"), ColumnKind.Text, 45),
+        new(l.T("HS prefix", "Prefijo SA"), ColumnKind.Text),
+        new(l.T("Unit", "Unidad"), ColumnKind.Text),
+        new(l.T("Origin", "Origen"), ColumnKind.Text),
+        new(l.T("Destination", "Destino"), ColumnKind.Text),
+        new("n", ColumnKind.Integer),
+        new(l.T("Median USD", "Mediana USD"), ColumnKind.Money),
+        new("Q1 USD", ColumnKind.Money),
+        new("Q3 USD", ColumnKind.Money),
+        new(l.T("Lower fence USD", "Límite inferior USD"), ColumnKind.Money),
+        new(l.T("Upper fence USD", "Límite superior USD"), ColumnKind.Money),
+        new(l.T("Source", "Fuente"), ColumnKind.Text, 40),
+        new(l.T("Records compared", "Registros comparados"), ColumnKind.Integer),
+    ];
+
+    private static void WriteBaseline(RowSink row, BaselineSummary b)
+    {
+        row.Text(b.Group);
+        row.Text(b.HsPrefix);
+        row.Text(b.Unit.ToText());
+        row.Text(b.Origin);
+        row.Text(b.Destination);
+        row.Number(b.Count);
+        row.Number(b.Median);
+        row.Number(b.Q1);
+        row.Number(b.Q3);
+        row.Number(b.LowerFence);
+        row.Number(b.UpperFence);
+        row.Text(b.Source);
+        row.Number(b.UsedBy);
+    }
+
+    private static IReadOnlyList<ColumnSpec> RejectedColumns(Labels l) =>
+    [
+        new(l.T("File", "Archivo"), ColumnKind.Text, 40),
+        new(l.T("Row", "Fila"), ColumnKind.Integer),
+        new(l.T("Column", "Columna"), ColumnKind.Text, 30),
+        new(l.T("Reason", "Motivo"), ColumnKind.Wrap, 60),
+        new(l.T("Value", "Valor"), ColumnKind.Text, 40),
+    ];
+
+    private static void WriteRejected(RowSink row, RejectedRow r)
+    {
+        row.Text(r.File);
+        row.Number(r.Row);
+        row.Text(r.Column);
+        row.Text(r.Reason);
+        row.Text(r.Value);
+    }
+
+    private static FreeSheet About(UploadReportModel model, Labels l, string name)
+    {
+        var sheet = new FreeSheet(name);
+        sheet.Title(l.T("About this report", "Acerca de este informe"));
+        sheet.Pair(l.T("Version", "Versión"), model.Version);
+        sheet.Pair(l.T("Generated", "Generado"), model.GeneratedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture));
+        if (model.UploadId is not null)
+        {
+            sheet.Pair(l.T("Upload", "Carga"), model.UploadId);
+        }
+
+        sheet.Blank();
+        sheet.Title(l.T("Inputs", "Entradas"));
+        sheet.HeaderRow(l.T("File", "Archivo"), l.T("Kind", "Tipo"), l.T("Rows read", "Filas leídas"), l.T("Accepted", "Aceptadas"), l.T("Rejected", "Rechazadas"), l.T("Bytes", "Bytes"), "SHA-256", l.T("Detected", "Detectado"), l.T("Error", "Error"));
+        foreach (var f in model.Files)
+        {
+            sheet.Row(
+                FreeCell.Of(f.Path),
+                FreeCell.Of(f.Kind.ToText()),
+                FreeCell.Of(f.RowsRead, StyleId.Integer),
+                FreeCell.Of(f.RowsAccepted, StyleId.Integer),
+                FreeCell.Of(f.RowsRejected, StyleId.Integer),
+                FreeCell.Of(f.Bytes, StyleId.Integer),
+                FreeCell.Of(f.Sha256),
+                FreeCell.Of(f.Detected),
+                FreeCell.Of(f.Error));
+        }
+
+        sheet.Blank();
+        sheet.Title(l.T("Parameters", "Parámetros"));
+        var o = model.Options;
+        sheet.Pair(l.T("Fence multiplier k (log unit prices)", "Multiplicador k de los límites (log del precio)"), o.FenceK, StyleId.Decimal);
+        sheet.Pair(l.T("Smallest baseline group", "Grupo mínimo de referencia"), o.MinBaselineCount, StyleId.Integer);
+        sheet.Pair(l.T("Smallest corridor group", "Grupo mínimo por corredor"), o.MinCorridorCount, StyleId.Integer);
+        sheet.Pair(l.T("Mirror window (days)", "Ventana espejo (días)"), o.MirrorWindowDays, StyleId.Integer);
+        sheet.Pair(l.T("New exporter window (days)", "Ventana de exportador nuevo (días)"), o.NewExporterWindowDays, StyleId.Integer);
+        sheet.Pair(l.T("Sanctions name similarity", "Similitud de nombres (sanciones)"), o.SanctionsThreshold, StyleId.Decimal);
+        sheet.Pair(l.T("As of", "Fecha de corte"), o.AsOf?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? l.T("latest record date", "fecha del registro más reciente"));
+        sheet.Pair(l.T("Language", "Idioma"), l.Code);
+        sheet.Blank();
+        sheet.Title(l.T("Method", "Método"));
+        foreach (var line in MethodText(l, o.FenceK))
+        {
+            sheet.Row(FreeCell.Of(line, StyleId.Note));
+        }
+
+        var timings = MergedTimings(model);
+        if (timings.Count > 0)
+        {
+            sheet.Blank();
+            sheet.Title(l.T("Timings", "Tiempos"));
+            sheet.HeaderRow(l.T("Stage", "Etapa"), "ms");
+            foreach (var (stage, ms) in timings)
+            {
+                sheet.Row(FreeCell.Of(stage), FreeCell.Of(ms, StyleId.Decimal));
+            }
+        }
+
+        return sheet;
+    }
+
+    /// <summary>Pipeline timings and the result's detector timings, pipeline first.</summary>
+    internal static List<KeyValuePair<string, double>> MergedTimings(UploadReportModel model)
+    {
+        var result = new List<KeyValuePair<string, double>>(model.TimingsMs);
+        foreach (var pair in model.Result.TimingsMs)
+        {
+            if (!model.TimingsMs.ContainsKey(pair.Key))
+            {
+                result.Add(pair);
+            }
+        }
+
+        return result;
+    }
+
+    private static string[] MethodText(Labels l, double k) =>
+    [
+        l.T("Unit prices are compared in USD per kilogram, litre or piece, FOB-equivalent, with other declarations of the same HS code and unit (and corridor where there is enough data).",
+            "Los precios unitarios se comparan en USD por kilogramo, litro o pieza, equivalente FOB, con otras declaraciones del mismo código SA y unidad (y corredor cuando hay datos suficientes)."),
+        l.T($"A price is unusual when it lies outside the fences Q1 - {k.ToString("0.##", CultureInfo.InvariantCulture)} x IQR and Q3 + {k.ToString("0.##", CultureInfo.InvariantCulture)} x IQR of the log prices; the value at risk is the money beyond the fence times the quantity.",
+            $"Un precio es inusual cuando cae fuera de los límites Q1 - {k.ToString("0.##", CultureInfo.InvariantCulture)} x RIC y Q3 + {k.ToString("0.##", CultureInfo.InvariantCulture)} x RIC de los precios en logaritmo; el valor en riesgo es el dinero más allá del límite por la cantidad."),
+        l.T("Exports are matched with the partner's imports (mirror analysis) after converting CIF to FOB; invoices are matched with declarations on parties, quantity, value and HS code.",
+            "Las exportaciones se cotejan con las importaciones del socio (análisis espejo) tras convertir CIF a FOB; las facturas se cotejan con las declaraciones por partes, cantidad, valor y código SA."),
+        l.T("Precursor chemicals and pill presses are found by HS code, CAS number and names in the description; parties are screened against the sanctions list.",
+            "Los precursores químicos y las prensas de pastillas se detectan por código SA, número CAS y nombres en la descripción; las partes se comparan con la lista de sanciones."),
+        l.T("Every flag has a 0-100 score; records and exporters are ranked by their combined scores. Text from input files never becomes a formula: cells starting with = + - @ tab or CR get a leading apostrophe.",
+            "Cada alerta tiene un puntaje de 0 a 100; registros y exportadores se ordenan por su puntaje combinado. El texto de los archivos nunca se vuelve fórmula: las celdas que empiezan con = + - @ tabulador o CR llevan un apóstrofo inicial."),
+    ];
+}

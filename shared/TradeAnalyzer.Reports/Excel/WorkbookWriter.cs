@@ -1,0 +1,352 @@
+using System.IO.Compression;
+using System.Text;
+using System.Xml;
+using DocumentFormat.OpenXml;
+using DocumentFormat.OpenXml.Spreadsheet;
+using Xdr = DocumentFormat.OpenXml.Drawing.Spreadsheet;
+
+namespace TradeAnalyzer.Reports.Excel;
+
+/// <summary>
+/// Writes an .xlsx package straight into a zip stream, part after part, so that memory stays flat however many rows
+/// there are and the output may be non-seekable (a blob upload). The SDK's SpreadsheetDocument is not used for
+/// writing: on .NET it needs a readable, seekable package and buffers every part in memory until it closes (650 MB
+/// for 200,000 rows). Sheet data goes through <see cref="OpenXmlWriter"/>; small parts (workbook, styles, tables,
+/// drawings, charts) are SDK elements serialised once. Sheets appear in the order they are added.
+/// </summary>
+internal sealed class WorkbookWriter : IDisposable
+{
+    /// <summary>The officeDocument relationships namespace (prefix r).</summary>
+    public const string RelationshipNamespace = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+
+    private const string RelType = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/";
+    private const string PackageRelNamespace = "http://schemas.openxmlformats.org/package/2006/relationships";
+    private const string CtSheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
+
+    private readonly ZipArchive _zip;
+    private readonly WorkbookInfo _info;
+    private readonly List<string> _sheetNames = [];
+    private readonly List<KeyValuePair<string, string>> _overrides = [];
+    private readonly HashSet<string> _tableNames = new(StringComparer.OrdinalIgnoreCase);
+    private int _tables;
+    private int _charts;
+    private int _drawings;
+    private bool _finished;
+
+    /// <summary>Starts a workbook written to <paramref name="output"/> (left open).</summary>
+    public WorkbookWriter(Stream output, WorkbookInfo info)
+    {
+        _zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: Encoding.UTF8);
+        _info = info;
+    }
+
+    /// <summary>Names of the sheets written so far, in order.</summary>
+    public IReadOnlyList<string> SheetNames => _sheetNames;
+
+    /// <summary>
+    /// Writes a data sheet with a frozen header, an Excel table (autofilter) and widths from content, split over
+    /// "Name", "Name (2)", ... when it has more than <paramref name="maxDataRows"/> rows. Returns the sheet names.
+    /// </summary>
+    public IReadOnlyList<string> AddTable<T>(
+        string name,
+        IReadOnlyList<ColumnSpec> columns,
+        IReadOnlyList<T> rows,
+        Action<RowSink, T> writeRow,
+        int maxDataRows = RowSplitter.ExcelMaxDataRows)
+    {
+        var parts = RowSplitter.SheetCount(rows.Count, maxDataRows);
+        var names = new List<string>(parts);
+        for (var p = 0; p < parts; p++)
+        {
+            var index = BeginSheet(RowSplitter.SheetName(name, p));
+            var sheetName = _sheetNames[^1];
+            var start = p * maxDataRows;
+            var count = Math.Min(maxDataRows, rows.Count - start);
+            if (count < 0)
+            {
+                count = 0;
+            }
+
+            long lastRow;
+            using (var stream = Open($"xl/worksheets/sheet{index}.xml"))
+            {
+                lastRow = TableSheetWriter.Write(stream, columns, rows, start, count, writeRow, index == 1);
+            }
+
+            var tableId = ++_tables;
+            var tableName = UniqueTableName(sheetName);
+            WriteElement($"xl/tables/table{tableId}.xml", TableSheetWriter.Table((uint)tableId, tableName, columns, lastRow));
+            _overrides.Add(new($"/xl/tables/table{tableId}.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"));
+            WriteRelationships($"xl/worksheets/_rels/sheet{index}.xml.rels", [(TableSheetWriter.TableRelationshipId, RelType + "table", $"../tables/table{tableId}.xml")]);
+            names.Add(_sheetNames[^1]);
+        }
+
+        return names;
+    }
+
+    /// <summary>Writes a laid-out sheet and its charts.</summary>
+    public void AddFree(FreeSheet sheet)
+    {
+        var index = BeginSheet(sheet.Name);
+        string? drawingRel = sheet.Charts.Count > 0 ? "rIdD1" : null;
+        using (var stream = Open($"xl/worksheets/sheet{index}.xml"))
+        {
+            sheet.Write(stream, drawingRel, index == 1);
+        }
+
+        if (drawingRel is null)
+        {
+            return;
+        }
+
+        var drawingId = ++_drawings;
+        var drawing = new Xdr.WorksheetDrawing();
+        drawing.AddNamespaceDeclaration("xdr", "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing");
+        drawing.AddNamespaceDeclaration("a", "http://schemas.openxmlformats.org/drawingml/2006/main");
+        var chartRels = new List<(string, string, string)>();
+        for (var i = 0; i < sheet.Charts.Count; i++)
+        {
+            var chartId = ++_charts;
+            WriteElement($"xl/charts/chart{chartId}.xml", Charts.Build(sheet.Charts[i]));
+            _overrides.Add(new($"/xl/charts/chart{chartId}.xml", "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"));
+            var rel = $"rIdC{i + 1}";
+            chartRels.Add((rel, RelType + "chart", $"../charts/chart{chartId}.xml"));
+            var top = i * FreeSheet.ChartRows;
+            drawing.Append(Charts.Anchor((uint)(i + 1), rel, FreeSheet.ChartColumn, top + 1, FreeSheet.ChartColumn + 9, top + FreeSheet.ChartRows));
+        }
+
+        WriteElement($"xl/drawings/drawing{drawingId}.xml", drawing);
+        _overrides.Add(new($"/xl/drawings/drawing{drawingId}.xml", "application/vnd.openxmlformats-officedocument.drawing+xml"));
+        WriteRelationships($"xl/drawings/_rels/drawing{drawingId}.xml.rels", chartRels);
+        WriteRelationships($"xl/worksheets/_rels/sheet{index}.xml.rels", [(drawingRel, RelType + "drawing", $"../drawings/drawing{drawingId}.xml")]);
+    }
+
+    /// <summary>Writes the workbook, styles, properties, relationships and content types; the package is complete after this.</summary>
+    public void Finish()
+    {
+        if (_finished)
+        {
+            return;
+        }
+
+        _finished = true;
+        var sheets = new Sheets();
+        var workbookRels = new List<(string, string, string)>();
+        for (var i = 0; i < _sheetNames.Count; i++)
+        {
+            var rel = $"rId{i + 1}";
+            sheets.Append(new Sheet { Name = _sheetNames[i], SheetId = (uint)(i + 1), Id = rel });
+            workbookRels.Add((rel, RelType + "worksheet", $"worksheets/sheet{i + 1}.xml"));
+        }
+
+        workbookRels.Add(("rIdStyles", RelType + "styles", "styles.xml"));
+        var workbook = new Workbook(new BookViews(new WorkbookView { ActiveTab = 0 }), sheets);
+        workbook.AddNamespaceDeclaration("r", RelationshipNamespace);
+        WriteElement("xl/workbook.xml", workbook);
+        WriteRelationships("xl/_rels/workbook.xml.rels", workbookRels);
+        WriteElement("xl/styles.xml", Styles.Build());
+        WriteCoreProperties();
+        WriteAppProperties();
+        WriteRelationships("_rels/.rels",
+        [
+            ("rId1", RelType + "officeDocument", "xl/workbook.xml"),
+            ("rId2", "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties", "docProps/core.xml"),
+            ("rId3", RelType + "extended-properties", "docProps/app.xml"),
+        ]);
+        WriteContentTypes();
+        _zip.Dispose();
+    }
+
+    /// <summary>Finishes the package if not done yet.</summary>
+    public void Dispose()
+    {
+        if (!_finished)
+        {
+            _finished = true;
+            _zip.Dispose();
+        }
+    }
+
+    /// <summary>A valid, unique sheet name: at most 31 characters, none of []:*?/\ and unique (case-insensitive).</summary>
+    public static string CleanSheetName(string name, IReadOnlyCollection<string> taken)
+    {
+        var builder = new StringBuilder(name.Length);
+        foreach (var c in name)
+        {
+            builder.Append(c is '[' or ']' or ':' or '*' or '?' or '/' or '\\' ? '_' : c);
+        }
+
+        var clean = builder.ToString().Trim('\'').Trim();
+        if (clean.Length == 0)
+        {
+            clean = "Sheet";
+        }
+
+        if (clean.Length > 31)
+        {
+            clean = clean[..31];
+        }
+
+        var candidate = clean;
+        for (var n = 2; taken.Contains(candidate, StringComparer.OrdinalIgnoreCase); n++)
+        {
+            var suffix = $" ({n})";
+            candidate = (clean.Length + suffix.Length > 31 ? clean[..(31 - suffix.Length)] : clean) + suffix;
+        }
+
+        return candidate;
+    }
+
+    private int BeginSheet(string name)
+    {
+        if (_finished)
+        {
+            throw new InvalidOperationException("The workbook is finished.");
+        }
+
+        var clean = CleanSheetName(name, _sheetNames);
+        _sheetNames.Add(clean);
+        var index = _sheetNames.Count;
+        _overrides.Add(new($"/xl/worksheets/sheet{index}.xml", CtSheet));
+        return index;
+    }
+
+    private string UniqueTableName(string sheetName)
+    {
+        var builder = new StringBuilder("T_");
+        foreach (var c in sheetName)
+        {
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                builder.Append(c);
+            }
+            else if (c is ' ' or '(' or '_')
+            {
+                builder.Append('_');
+            }
+        }
+
+        var name = builder.ToString().TrimEnd('_');
+        var candidate = name;
+        for (var n = 2; !_tableNames.Add(candidate); n++)
+        {
+            candidate = $"{name}_{n}";
+        }
+
+        return candidate;
+    }
+
+    private Stream Open(string entryName) => _zip.CreateEntry(entryName, CompressionLevel.Fastest).Open();
+
+    private void WriteElement(string entryName, OpenXmlElement element)
+    {
+        using var stream = Open(entryName);
+        using var xml = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(false) });
+        xml.WriteStartDocument(true);
+        element.WriteTo(xml);
+        xml.WriteEndDocument();
+    }
+
+    private void WriteRelationships(string entryName, IEnumerable<(string Id, string Type, string Target)> relationships)
+    {
+        using var stream = Open(entryName);
+        using var xml = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(false) });
+        xml.WriteStartDocument(true);
+        xml.WriteStartElement("Relationships", PackageRelNamespace);
+        foreach (var (id, type, target) in relationships)
+        {
+            xml.WriteStartElement("Relationship", PackageRelNamespace);
+            xml.WriteAttributeString("Id", id);
+            xml.WriteAttributeString("Type", type);
+            xml.WriteAttributeString("Target", target);
+            xml.WriteEndElement();
+        }
+
+        xml.WriteEndElement();
+        xml.WriteEndDocument();
+    }
+
+    private void WriteContentTypes()
+    {
+        const string ns = "http://schemas.openxmlformats.org/package/2006/content-types";
+        using var stream = Open("[Content_Types].xml");
+        using var xml = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(false) });
+        xml.WriteStartDocument(true);
+        xml.WriteStartElement("Types", ns);
+        Default("rels", "application/vnd.openxmlformats-package.relationships+xml");
+        Default("xml", "application/xml");
+        Override("/xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml");
+        Override("/xl/styles.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml");
+        Override("/docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml");
+        Override("/docProps/app.xml", "application/vnd.openxmlformats-officedocument.extended-properties+xml");
+        foreach (var (part, type) in _overrides)
+        {
+            Override(part, type);
+        }
+
+        xml.WriteEndElement();
+        xml.WriteEndDocument();
+
+        void Default(string extension, string type)
+        {
+            xml.WriteStartElement("Default", ns);
+            xml.WriteAttributeString("Extension", extension);
+            xml.WriteAttributeString("ContentType", type);
+            xml.WriteEndElement();
+        }
+
+        void Override(string part, string type)
+        {
+            xml.WriteStartElement("Override", ns);
+            xml.WriteAttributeString("PartName", part);
+            xml.WriteAttributeString("ContentType", type);
+            xml.WriteEndElement();
+        }
+    }
+
+    private void WriteCoreProperties()
+    {
+        const string cp = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties";
+        const string dc = "http://purl.org/dc/elements/1.1/";
+        const string dcterms = "http://purl.org/dc/terms/";
+        const string xsi = "http://www.w3.org/2001/XMLSchema-instance";
+        using var stream = Open("docProps/core.xml");
+        using var xml = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(false) });
+        xml.WriteStartDocument(true);
+        xml.WriteStartElement("cp", "coreProperties", cp);
+        xml.WriteAttributeString("xmlns", "dc", null, dc);
+        xml.WriteAttributeString("xmlns", "dcterms", null, dcterms);
+        xml.WriteAttributeString("xmlns", "xsi", null, xsi);
+        xml.WriteElementString("dc", "title", dc, CellText.CleanXml(_info.Title));
+        xml.WriteElementString("dc", "subject", dc, CellText.CleanXml(_info.Subject));
+        xml.WriteElementString("dc", "creator", dc, "TradeAnalyzer");
+        xml.WriteElementString("cp", "keywords", cp, CellText.CleanXml(_info.Keywords));
+        xml.WriteElementString("dc", "description", dc, CellText.CleanXml(_info.Description));
+        xml.WriteElementString("dc", "language", dc, _info.Language);
+        var stamp = _info.Created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var name in new[] { "created", "modified" })
+        {
+            xml.WriteStartElement("dcterms", name, dcterms);
+            xml.WriteAttributeString("xsi", "type", xsi, "dcterms:W3CDTF");
+            xml.WriteString(stamp);
+            xml.WriteEndElement();
+        }
+
+        xml.WriteElementString("cp", "version", cp, _info.Version);
+        xml.WriteEndElement();
+        xml.WriteEndDocument();
+    }
+
+    private void WriteAppProperties()
+    {
+        const string ns = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties";
+        using var stream = Open("docProps/app.xml");
+        using var xml = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(false) });
+        xml.WriteStartDocument(true);
+        xml.WriteStartElement("Properties", ns);
+        xml.WriteElementString("Application", ns, "TradeAnalyzer");
+        xml.WriteElementString("Company", ns, "TradeAnalyzer");
+        xml.WriteEndElement();
+        xml.WriteEndDocument();
+    }
+}
