@@ -138,7 +138,8 @@ internal sealed class GeneratorRun
 
     private int FirstIndexOfDay(int day) => (int)Math.Min(_o.Shipments - 1, (((long)day * _o.Shipments) + _o.Days - 1) / _o.Days);
 
-    private int Target(double rate) => Math.Max(8, (int)Math.Round(rate * _plan.Length));
+    // At least 8 cases per code from 1,000 shipments up; proportionally fewer (never zero) in tiny samples.
+    private int Target(double rate) => Math.Max(_plan.Length >= 1000 ? 8 : Math.Max(1, _plan.Length / 125), (int)Math.Round(rate * _plan.Length));
 
     private void Plan()
     {
@@ -154,7 +155,7 @@ internal sealed class GeneratorRun
         FlagCode[] profileCodes = [FlagCode.PriceAboveBaseline, FlagCode.ThirdPartyPayment, FlagCode.InvoiceValueMismatch, FlagCode.VagueDescription, FlagCode.PriceBelowBaseline];
         for (var p = 0; p < PartyPools.ProfileExporters.Length; p++)
         {
-            var count = Math.Max(12, (int)Math.Round(n * 0.004));
+            var count = Math.Max(Math.Max(3, Math.Min(12, n / 100)), (int)Math.Round(n * 0.004));
             for (var k = 0; k < count; k++)
             {
                 var i = PickFree(0, n);

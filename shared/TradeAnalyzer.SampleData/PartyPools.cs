@@ -94,10 +94,13 @@ internal sealed class PartyPools
     /// <summary>A name for the k-th new exporter (first seen in the last 30 days), distinct from every pool name.</summary>
     public static Party NewExporter(int k, Rng rng)
     {
-        string[] first = ["Kunlun", "Huaxin", "Fuyuan", "Longteng", "Shengda", "Boyuan", "Tongchuang", "Ruixiang"];
-        string[] second = ["Biotech", "Fine Chemical", "Pharmtech", "Chemical Technology", "Import & Export"];
-        var city = rng.Pick(CnCities);
-        var name = $"{city} {first[k % first.Length]}{(k / first.Length) + 1:D0} {second[rng.Next(second.Length)]} Co., Ltd.";
+        string[] first = ["Kun", "Hua", "Fu", "Long", "Sheng", "Bo", "Tong", "Rui"];
+        string[] second = ["lun", "xin", "yuan", "teng", "da", "chuang", "xiang", "kang", "mei", "jie", "hong", "tai", "feng", "rong", "sen", "bang"];
+        string[] trades = ["Biotech", "Fine Chemical", "Pharmtech", "Chemical Technology", "Import & Export"];
+        var city = CnCities[k % CnCities.Length];
+        var brand = first[(k / CnCities.Length) % first.Length] + second[(k / (CnCities.Length * first.Length)) % second.Length];
+        var round = k / (CnCities.Length * first.Length * second.Length);
+        var name = $"{city} {brand}{(round > 0 ? " " + (round + 1).ToString(CultureInfo.InvariantCulture) : string.Empty)} {trades[rng.Next(trades.Length)]} Co., Ltd.";
         return new Party(name, rng.Chance(0.5) ? CnId(rng) : string.Empty, "CN");
     }
 
@@ -119,7 +122,7 @@ internal sealed class PartyPools
         [
             ("Químicos Zorvantec del Istmo, S.A. de C.V.", "MX", "SDNTK", "Zorvantec Química"),
             ("Comercializadora Velqarro Norteña, S.A. de C.V.", "MX", "ILLICIT-DRUGS-EO14059", null),
-            ("Distribuidora Xolutra Farmacéutica, S. de R.L. de C.V.", "MX", "SDNTK", null),
+            ("Xolutra Farmacéutica del Mayab, S. de R.L. de C.V.", "MX", "SDNTK", null),
             ("Importaciones Qembrix Pacífico, S.A. de C.V.", "MX", "ILLICIT-DRUGS-EO14059", "Qembrix Import"),
             ("Grupo Tlazvorin Logística, S.A. de C.V.", "MX", "SDNTK", null),
             ("Servicios Ixmaltro Aduanales, S.C.", "MX", "ILLICIT-DRUGS-EO14059", null),
@@ -135,7 +138,7 @@ internal sealed class PartyPools
             ("Wuhan Qorvexi Biotech Co., Ltd.", "CN", "ILLICIT-DRUGS-EO14059", "Qorvexi Biological Technology"),
             ("Hebei Zanthuvo Chemical Co., Ltd.", "CN", "ILLICIT-DRUGS-EO14059", null),
             ("Yuxorbai Pharmaceutical Technology Co., Ltd.", "CN", "SDNTK", null),
-            ("Shanghai Velmoquin Trading Co., Ltd.", "CN", "ILLICIT-DRUGS-EO14059", null),
+            ("Songjiang Velmoquin Trading Co., Ltd.", "CN", "ILLICIT-DRUGS-EO14059", null),
             ("Zhejiang Krixandu New Material Co., Ltd.", "CN", "SDNTK", "Krixandu Material"),
             ("Hubei Ostravelle Fine Chemical Co., Ltd.", "CN", "ILLICIT-DRUGS-EO14059", null),
             ("Guangdong Plixomar Import & Export Co., Ltd.", "CN", "SDNTK", null),
