@@ -40,7 +40,7 @@ public sealed class RouteDetector : IDetector
         var spanish = context.Options.Spanish;
         var declarations = context.Declarations;
         var flagged = 0L;
-        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, declarations.Count, 16_384), range =>
+        Parallel.ForEach(Ranges.Of(declarations.Count), range =>
         {
             var local = 0L;
             for (var i = range.Item1; i < range.Item2; i++)
