@@ -47,6 +47,23 @@ public sealed class SampleGeneratorTests : IClassFixture<SampleFixture>
     }
 
     [Fact]
+    public void Committed_samples_folder_is_exactly_what_seed_42_with_2000_shipments_generates()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "TradeAnalyzer.sln")))
+        {
+            root = root.Parent;
+        }
+
+        Assert.NotNull(root);
+        foreach (var name in SampleGenerator.FileNames)
+        {
+            var committed = File.ReadAllBytes(Path.Combine(root.FullName, "samples", name));
+            Assert.True(committed.AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(_f.Directory, name))), $"samples/{name} is stale: regenerate it (see samples/README.md)");
+        }
+    }
+
+    [Fact]
     public void Files_have_the_canonical_headers_of_the_spec()
     {
         Assert.Equal(
