@@ -58,8 +58,8 @@ internal static class Catalogue
         new Commodity("2914.31", "0000", "01", "Phenylacetone (P2P, 1-phenyl-2-propanone)", "Fenilacetona (P2P, 1-fenil-2-propanona)", "kg", 12.50, 500, 1, 0.6, "", "") { Precursor = "P2P", Cas = "103-79-7" },
         new Commodity("2921.11", "0000", "01", "Methylamine 40% aqueous solution", "Metilamina solución acuosa al 40%", "kg", 1.60, 8_000, 1, 1.0, "", "") { Precursor = "methylamine", Cas = "74-89-5" },
         new Commodity("2926.90", "4890", "99", "Benzyl cyanide (phenylacetonitrile)", "Cianuro de bencilo (fenilacetonitrilo)", "kg", 3.10, 2_000, 1, 0.8, "", "") { Precursor = "benzyl cyanide", Cas = "140-29-4" },
-        new Commodity("8479.89", "9499", "99", "Rotary tablet press (tableting machine), 27 stations, with punch and die sets", "Máquina tableteadora rotativa (prensa de tabletas), 27 estaciones, con punzones y matrices", "u", 18_500.00, 2, 1_150, 0.8, "", "") { Precursor = "tablet press" },
-        new Commodity("8422.30", "9180", "99", "Automatic capsule filling machine (encapsulator)", "Máquina llenadora de cápsulas automática (encapsuladora)", "u", 24_000.00, 1, 900, 0.6, "", "") { Precursor = "capsule filling machine" },
+        new Commodity("8479.89", "9499", "99", "Rotary tablet press (tableting machine), 27 stations, with punch and die sets", "Máquina tableteadora rotativa (rotary tablet press), 27 estaciones, con punzones y matrices", "u", 18_500.00, 2, 1_150, 0.8, "", "") { Precursor = "tablet press" },
+        new Commodity("8422.30", "9180", "99", "Automatic capsule filling machine (encapsulator)", "Máquina llenadora de cápsulas automática (capsule filler)", "u", 24_000.00, 1, 900, 0.6, "", "") { Precursor = "capsule filling machine" },
     ];
 
     /// <summary>Descriptions that name a precursor (or its CAS number) for goods declared under an unrelated HS code.</summary>
@@ -67,7 +67,7 @@ internal static class Catalogue
     [
         ("4-piperidone hydrochloride", "", "3824.99.99", "4-piperidone", 48),
         ("Intermediario químico orgánico CAS 79099-07-3", "", "2915.39.99", "1-boc-4-piperidone", 48),
-        ("Reactivo de laboratorio: 4-anilinopiperidina", "", "3822.19.99", "4-AP", 48),
+        ("Reactivo de laboratorio: 4-anilinopiperidine (4-AP)", "", "3822.19.99", "4-AP", 48),
         ("Pharmaceutical intermediate tert-butyl 4-(phenylamino)piperidine-1-carboxylate", "125541-22-2", "2942.00.99", "1-boc-4-AP", 48),
         ("Aromatic ketone solvent (benzyl methyl ketone)", "", "2914.19.99", "P2P", 12.5),
         ("Organic acid for perfumery, alpha-toluic acid", "103-82-2", "2915.90.99", "phenylacetic acid", 4.2),

@@ -45,6 +45,8 @@ internal sealed class GeneratorRun
     private readonly int[] _plantedByCode = new int[FlagCodes.All.Count];
     private readonly ShipmentData _s = new();
     private readonly int _lateStart;
+    private readonly int[] _roundRobin = new int[4];
+    private readonly PriceNoise _priceNoise;
     private int _mxSequence;
     private string _sanctionedName = string.Empty;
     private CsvOut _decl = null!, _inv = null!, _truth = null!;
@@ -63,7 +65,7 @@ internal sealed class GeneratorRun
 
         _o = options;
         _rng = new Rng(options.Seed);
-        _pools = new PartyPools(_rng);
+        _pools = new PartyPools(_rng, options.Shipments);
         _fx = new FxSeries(_rng, options.Start.AddDays(-90), options.Days + 95);
         _ordinaryCumulative = Rng.Cumulate(Array.ConvertAll(Catalogue.Ordinary, c => c.Weight));
         _exporterCumUs = Zipf(_pools.UsExporters.Length);
@@ -76,6 +78,7 @@ internal sealed class GeneratorRun
             m.Precursor == "tablet press" ? 2 : 150, m.Precursor == "tablet press" ? 1_150 : 1, 1, string.Empty, string.Empty)
         { Precursor = m.Precursor, Cas = m.Cas });
         _lateStart = FirstIndexOfDay(options.Days - 28);
+        _priceNoise = new PriceNoise(_rng);
         _plan = new Slot[options.Shipments];
         Plan();
     }
@@ -388,7 +391,7 @@ internal sealed class GeneratorRun
         {
             var commodity = ChooseCommodity(s, code, l);
             // A planted value gap starts from a price at or below the median so the gap alone never crosses a price fence.
-            var z = code == FlagCode.MirrorValueGap ? -Math.Abs(_rng.Normal(1.5)) : _rng.Normal(Catalogue.PriceNoiseLimit);
+            var z = code == FlagCode.MirrorValueGap ? -Math.Abs(_rng.Normal(1.5)) : _priceNoise.Next(commodity);
             var price = Math.Round(commodity.MedianUsd * Math.Exp(Catalogue.PriceSigma * z), 4);
             var quantity = commodity.QuantityMedian * Math.Exp(0.6 * _rng.Normal(2.0));
             if (slot.Special == SpecialNew && code is null)
@@ -470,7 +473,15 @@ internal sealed class GeneratorRun
         };
 
         // Precursor shipments of established exporters come from the busiest third of the pool (long history).
-        return established ? pool[_rng.Next(Math.Max(1, pool.Length / 3))] : pool[_rng.Weighted(cum)];
+        if (established)
+        {
+            return pool[_rng.Next(Math.Max(1, pool.Length / 3))];
+        }
+
+        // The first shipments of each corridor go round the whole pool, so every regular exporter is seen early in the
+        // period and none looks like a new exporter; after that, a skewed (Zipf-like) choice.
+        ref var next = ref _roundRobin[(int)corridor];
+        return next < pool.Length ? pool[next++] : pool[_rng.Weighted(cum)];
     }
 
     private void Route(ShipmentData s)

@@ -45,7 +45,8 @@ internal static class MessyWriter
                 var quantity = c.Unit == "u" ? Math.Max(1, Math.Round(c.QuantityMedian * Math.Exp(0.5 * rng.Normal(2)))) : Math.Round(c.QuantityMedian * Math.Exp(0.5 * rng.Normal(2)), 2);
                 var usd = quantity * c.MedianUsd * Math.Exp(Catalogue.PriceSigma * rng.Normal(2)) * 1.07;
                 var mxn = usd / 0.0545;
-                var description = rng.Chance(0.25) ? c.DescriptionEs.Replace(": ", ";\n", StringComparison.Ordinal) + "; lote " + rng.Between(100, 999).ToString(CultureInfo.InvariantCulture) : c.DescriptionEs;
+                // Every fifth row: a quoted description holding the delimiter and a line break.
+                var description = rows.Count % 5 == 0 ? c.DescriptionEs + ";\nlote " + rng.Between(100, 999).ToString(CultureInfo.InvariantCulture) : c.DescriptionEs;
                 rows.Add(
                 [
                     id, l.ToString(CultureInfo.InvariantCulture), "import", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "MX",

@@ -66,13 +66,16 @@ internal sealed class PartyPools
         ("Sunbelt Payment Services LLC", "US"), ("Northgate Remittance Corp.", "US"),
     ];
 
-    public PartyPools(Rng rng)
+    /// <summary>Builds the pools; below 2,000 shipments they shrink in proportion so every trader still ships early in the period.</summary>
+    public PartyPools(Rng rng, int shipments)
     {
-        UsExporters = Build(rng, 110, "US", () => $"{rng.Pick(UsPlaces)} {rng.Pick(UsTrades)} {rng.Pick(UsForms)}", UsId);
-        CnExporters = Build(rng, 80, "CN", () => $"{rng.Pick(CnCities)} {rng.Pick(CnBrands)} {rng.Pick(CnTrades)} Co., Ltd.", CnId);
-        InExporters = Build(rng, 55, "IN", () => $"{rng.Pick(InNames)} {rng.Pick(InTrades)} {rng.Pick(InForms)}", InId);
-        DeExporters = Build(rng, 45, "DE", () => $"{rng.Pick(DeNames)} {rng.Pick(DeTrades)} {rng.Pick(DeForms)}", DeId);
-        MxImporters = Build(rng, 200, "MX", () => $"{rng.Pick(MxPrefixes)} {rng.Pick(MxSectors)} {rng.Pick(MxPlaces)}, {rng.Pick(MxForms)}", MxId);
+        var scale = Math.Clamp(shipments / 2000.0, 0.1, 1.0);
+        int Size(int full) => Math.Max(8, (int)Math.Round(full * scale));
+        UsExporters = Build(rng, Size(110), "US", () => $"{rng.Pick(UsPlaces)} {rng.Pick(UsTrades)} {rng.Pick(UsForms)}", UsId);
+        CnExporters = Build(rng, Size(80), "CN", () => $"{rng.Pick(CnCities)} {rng.Pick(CnBrands)} {rng.Pick(CnTrades)} Co., Ltd.", CnId);
+        InExporters = Build(rng, Size(55), "IN", () => $"{rng.Pick(InNames)} {rng.Pick(InTrades)} {rng.Pick(InForms)}", InId);
+        DeExporters = Build(rng, Size(45), "DE", () => $"{rng.Pick(DeNames)} {rng.Pick(DeTrades)} {rng.Pick(DeForms)}", DeId);
+        MxImporters = Build(rng, Size(200), "MX", () => $"{rng.Pick(MxPrefixes)} {rng.Pick(MxSectors)} {rng.Pick(MxPlaces)}, {rng.Pick(MxForms)}", MxId);
         ThirdPartyPayers = Array.ConvertAll(Payers, p => new Party(p.Name, string.Empty, p.Country));
     }
 
@@ -125,7 +128,7 @@ internal sealed class PartyPools
             ("Xolutra Farmacéutica del Mayab, S. de R.L. de C.V.", "MX", "SDNTK", null),
             ("Importaciones Qembrix Pacífico, S.A. de C.V.", "MX", "ILLICIT-DRUGS-EO14059", "Qembrix Import"),
             ("Grupo Tlazvorin Logística, S.A. de C.V.", "MX", "SDNTK", null),
-            ("Servicios Ixmaltro Aduanales, S.C.", "MX", "ILLICIT-DRUGS-EO14059", null),
+            ("Servicios Ixmaltro Aduanales, S.A. de C.V.", "MX", "ILLICIT-DRUGS-EO14059", null),
             ("Laboratorios Quetzvexa, S.A. de C.V.", "MX", "SDNTK", null),
             ("Transportes Yolvarek Sinaloa, S.A. de C.V.", "MX", "ILLICIT-DRUGS-EO14059", null),
             ("Agroquímica Brontzal, S.A. de C.V.", "MX", "SDNTK", null),
@@ -135,14 +138,14 @@ internal sealed class PartyPools
             ("Exportadora Vrenkamol, S.A. de C.V.", "MX", "SDNTK", null),
             ("Químicos Draxulmo Occidente, S.A. de C.V.", "MX", "ILLICIT-DRUGS-EO14059", null),
             ("Suministros Klevorra, S. de R.L. de C.V.", "MX", "SDNTK", null),
-            ("Wuhan Qorvexi Biotech Co., Ltd.", "CN", "ILLICIT-DRUGS-EO14059", "Qorvexi Biological Technology"),
+            ("Qorvexi Yunshan Biotech Co., Ltd.", "CN", "ILLICIT-DRUGS-EO14059", "Qorvexi Biological Technology"),
             ("Hebei Zanthuvo Chemical Co., Ltd.", "CN", "ILLICIT-DRUGS-EO14059", null),
             ("Yuxorbai Pharmaceutical Technology Co., Ltd.", "CN", "SDNTK", null),
             ("Songjiang Velmoquin Trading Co., Ltd.", "CN", "ILLICIT-DRUGS-EO14059", null),
             ("Zhejiang Krixandu New Material Co., Ltd.", "CN", "SDNTK", "Krixandu Material"),
             ("Hubei Ostravelle Fine Chemical Co., Ltd.", "CN", "ILLICIT-DRUGS-EO14059", null),
             ("Guangdong Plixomar Import & Export Co., Ltd.", "CN", "SDNTK", null),
-            ("Tianjin Drevnazo Chemical Technology Co., Ltd.", "CN", "ILLICIT-DRUGS-EO14059", null),
+            ("Drevnazo Huoxing Chemical Technology Co., Ltd.", "CN", "ILLICIT-DRUGS-EO14059", null),
             ("Anhui Quolvantri Industrial Co., Ltd.", "CN", "SDNTK", null),
             ("Jiangsu Varnexu Biotech Co., Ltd.", "CN", "ILLICIT-DRUGS-EO14059", null),
             ("Shandong Ylmorati Chemical Co., Ltd.", "CN", "SDNTK", null),
@@ -158,7 +161,7 @@ internal sealed class PartyPools
             ("Ozquarel Fine Chem Pvt. Ltd.", "IN", "SDNTK", null),
             ("Plavintor Global Ltd.", "HK", "ILLICIT-DRUGS-EO14059", null),
             ("Trexomalu Holdings Limited", "HK", "SDNTK", null),
-            ("Vanquor Ridge Trading Ltd.", "HK", "ILLICIT-DRUGS-EO14059", null),
+            ("Vanquor Zelthan Trading Ltd.", "HK", "ILLICIT-DRUGS-EO14059", null),
             ("Zelmorath Shipping Ltd.", "HK", "SDNTK", null),
             ("Inversiones Qalvaderos, S.A.", "PA", "ILLICIT-DRUGS-EO14059", null),
             ("Xandrivel Overseas Corp.", "PA", "SDNTK", null),

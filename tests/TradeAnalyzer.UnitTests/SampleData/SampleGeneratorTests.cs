@@ -47,6 +47,23 @@ public sealed class SampleGeneratorTests : IClassFixture<SampleFixture>
     }
 
     [Fact]
+    public void Committed_samples_folder_is_exactly_what_seed_42_with_2000_shipments_generates()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "TradeAnalyzer.sln")))
+        {
+            root = root.Parent;
+        }
+
+        Assert.NotNull(root);
+        foreach (var name in SampleGenerator.FileNames)
+        {
+            var committed = File.ReadAllBytes(Path.Combine(root.FullName, "samples", name));
+            Assert.True(committed.AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(_f.Directory, name))), $"samples/{name} is stale: regenerate it (see samples/README.md)");
+        }
+    }
+
+    [Fact]
     public void Files_have_the_canonical_headers_of_the_spec()
     {
         Assert.Equal(
@@ -185,7 +202,7 @@ public sealed class SampleGeneratorTests : IClassFixture<SampleFixture>
             list.Add(Math.Log(UnitPrice(r)));
         }
 
-        var fences = groups.Where(g => g.Value.Count >= 30).ToDictionary(g => g.Key, g => Fences(g.Value, 2.0));
+        var fences = groups.Where(g => g.Value.Count >= 30).ToDictionary(g => g.Key, g => Fences(g.Value, 1.5));
         foreach (var g in fences.Keys.Where(k => k[..7] is "8708.99" or "3901.10" or "7208.51" or "0804.40"))
         {
             Assert.True(groups[g].Count >= 30, g);
@@ -281,6 +298,64 @@ public sealed class SampleGeneratorTests : IClassFixture<SampleFixture>
                 var jaccard = tokens.Intersect(s).Count() / (double)tokens.Union(s).Count();
                 Assert.True(jaccard < 0.5, $"'{name}' resembles a sanctions entry");
             }
+        }
+    }
+
+    [Fact]
+    public void Only_planted_new_exporters_are_first_seen_in_the_last_30_days()
+    {
+        var dates = _f.Declarations.Rows.Select(r => DateOnly.Parse(_f.Declarations.Get(r, "declaration_date"), CultureInfo.InvariantCulture)).ToList();
+        var cutoff = dates.Max().AddDays(-30);
+        var planted = RowsOf("NEW_EXPORTER").Select(t => _f.Truth.Get(t, "exporter_name")).ToHashSet();
+        var sanctioned = RowsOf("SANCTIONED_PARTY").Select(t => _f.Truth.Get(t, "exporter_name")).ToHashSet();
+        var first = new Dictionary<string, (DateOnly Date, string Name)>();
+        for (var i = 0; i < dates.Count; i++)
+        {
+            var r = _f.Declarations.Rows[i];
+            var key = PartyNames.Key(_f.Declarations.Get(r, "exporter_name"), _f.Declarations.Get(r, "exporter_id"));
+            if (!first.TryGetValue(key, out var seen) || dates[i] < seen.Date)
+            {
+                first[key] = (dates[i], _f.Declarations.Get(r, "exporter_name"));
+            }
+        }
+
+        var late = first.Values.Where(v => v.Date > cutoff && !sanctioned.Contains(v.Name)).Select(v => v.Name).ToHashSet();
+        Assert.True(planted.Count >= 4);
+        Assert.Subset(late, planted);
+        Assert.Subset(planted, late);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(99)]
+    [InlineData(-5)]
+    public void For_any_seed_normal_party_names_stay_far_from_sanctions_entries(int seed)
+    {
+        var dir = TempDir();
+        try
+        {
+            SampleGenerator.Write(dir, new SampleOptions { Shipments = 1000, Seed = seed });
+            var declarations = SampleTable.Load(Path.Combine(dir, "declarations.csv"));
+            var truth = SampleTable.Load(Path.Combine(dir, "truth.csv"));
+            var sanctions = SampleTable.Load(Path.Combine(dir, "sanctions.csv")).Rows.Select(r => PartyNames.Tokens(r[0]).ToHashSet()).ToList();
+            var sanctionedDeclarations = truth.Rows.Where(r => truth.Get(r, "flag") == "SANCTIONED_PARTY").Select(r => truth.Get(r, "declaration_id")).ToHashSet();
+            var names = declarations.Rows.Where(r => !sanctionedDeclarations.Contains(declarations.Get(r, "declaration_id")))
+                .SelectMany(r => new[] { declarations.Get(r, "exporter_name"), declarations.Get(r, "importer_name") }).ToHashSet();
+            Assert.True(sanctionedDeclarations.Count >= 8);
+            foreach (var name in names)
+            {
+                var tokens = PartyNames.Tokens(name).ToHashSet();
+                foreach (var s in sanctions)
+                {
+                    Assert.True(tokens.Intersect(s).Count() / (double)tokens.Union(s).Count() < 0.5, $"'{name}' resembles a sanctions entry");
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
         }
     }
 
