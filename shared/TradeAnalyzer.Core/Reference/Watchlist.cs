@@ -62,7 +62,9 @@ public sealed class Watchlist
     private readonly Dictionary<string, List<WatchlistEntry>> _byCas = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Term>> _termsByFirstWord = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Term>>.AlternateLookup<ReadOnlySpan<char>> _termLookup;
-    private readonly List<(string Digits, WatchlistEntry Entry, bool Specific)> _hsCodes = [];
+    private readonly Dictionary<string, WatchlistEntry> _specificByCode = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, WatchlistEntry>.AlternateLookup<ReadOnlySpan<char>> _specificLookup;
+    private int[] _specificLengths = [];
     private readonly List<(string Phrase, WatchlistEntry Entry, bool Strong)> _machinePhrases = [];
 
     private static readonly Lazy<Watchlist> DefaultList = new(() => Parse(ReferenceRows.Embedded("precursors.csv")));
@@ -71,6 +73,7 @@ public sealed class Watchlist
     {
         Entries = entries.ToList();
         _termLookup = _termsByFirstWord.GetAlternateLookup<ReadOnlySpan<char>>();
+        _specificLookup = _specificByCode.GetAlternateLookup<ReadOnlySpan<char>>();
         BuildIndexes();
     }
 
@@ -160,9 +163,11 @@ public sealed class Watchlist
     /// </summary>
     public WatchlistEntry? SpecificEntryFor(HsCode hs)
     {
-        foreach (var (digits, entry, specific) in _hsCodes)
+        var digits = hs.Digits.AsSpan();
+        for (var i = 0; i < _specificLengths.Length; i++)
         {
-            if (specific && hs.StartsWith(digits))
+            var length = _specificLengths[i];
+            if (length <= digits.Length && _specificLookup.TryGetValue(digits[..length], out var entry))
             {
                 return entry;
             }
@@ -359,7 +364,11 @@ public sealed class Watchlist
 
             foreach (var code in entry.HsCodes.Select(Digits).Where(d => d.Length >= 4).Distinct())
             {
-                _hsCodes.Add((code, entry, !entry.IsEquipment && codeUse[code] == 1 && !IsResidual(code)));
+                if (!entry.IsEquipment && codeUse[code] == 1 && !IsResidual(code))
+                {
+                    _specificByCode[code] = entry;
+                    _specificLengths = [.. _specificLengths.Append(code.Length).Distinct().Order()];
+                }
             }
 
             if (entry.IsEquipment)
