@@ -202,8 +202,6 @@ public sealed class PrecursorDetector : IDetector
     /// <summary>The matched entries of one record, turned into at most one flag per code.</summary>
     internal sealed record Finding(HsCode? Hs, IReadOnlyList<Part> Parts)
     {
-        public bool IsMisdeclared => Parts.Any(p => p.Kind == PartKind.Misdeclared);
-
         public IEnumerable<(FlagCode Code, double Score, string Explanation, string? Expected, string? Observed)> Flags(string what, bool spanish)
         {
             var hsText = Hs is { } h ? h.Display : (spanish ? "sin fracción" : "no HS code");
