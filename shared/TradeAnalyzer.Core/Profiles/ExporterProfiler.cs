@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Detection;
 using TradeAnalyzer.Core.Model;
@@ -365,8 +366,8 @@ public sealed class ExporterProfiler : IExporterProfiler
             }
 
             // Keyed by the full code (no substring per line); folded to HS6 when the profile is built.
-            Commodities[d.Hs.Digits] = Commodities.GetValueOrDefault(d.Hs.Digits) + d.ValueUsd;
-            Counterparties[d.ImporterName] = Counterparties.GetValueOrDefault(d.ImporterName) + d.ValueUsd;
+            CollectionsMarshal.GetValueRefOrAddDefault(Commodities, d.Hs.Digits, out _) += d.ValueUsd;
+            CollectionsMarshal.GetValueRefOrAddDefault(Counterparties, d.ImporterName, out _) += d.ValueUsd;
         }
     }
 }

@@ -14,8 +14,11 @@ public sealed record WatchlistEntry(
     string Source)
 {
     /// <summary>True for tableting and encapsulating machines: every HS code in chapters 84-85 and no CAS number.</summary>
-    public bool IsEquipment => CasNumbers.Count == 0 && HsCodes.Count > 0
+    public bool IsEquipment { get; } = CasNumbers.Count == 0 && HsCodes.Count > 0
         && HsCodes.All(h => h.StartsWith("84", StringComparison.Ordinal) || h.StartsWith("85", StringComparison.Ordinal));
+
+    /// <summary>The HS codes as digits only ("293339"), computed once for the per-record checks.</summary>
+    internal string[] HsDigits { get; } = HsCodes.Select(Watchlist.DigitsOf).Where(d => d.Length > 0).ToArray();
 
     /// <summary>The HS codes as written, joined for explanations ("2933.39" or "2933.33 or 2933.34").</summary>
     public string HsCodesText => HsCodes.Count == 0 ? "-" : string.Join(" or ", HsCodes);
@@ -144,10 +147,9 @@ public sealed class Watchlist
     public static bool CodesInclude(WatchlistEntry entry, HsCode hs)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        foreach (var code in entry.HsCodes)
+        foreach (var digits in entry.HsDigits)
         {
-            var digits = Digits(code);
-            if (digits.Length > 0 && hs.StartsWith(digits))
+            if (hs.StartsWith(digits))
             {
                 return true;
             }
@@ -322,7 +324,7 @@ public sealed class Watchlist
         return sb.ToString();
     }
 
-    private static string Digits(string code)
+    internal static string DigitsOf(string code)
     {
         var sb = new StringBuilder(code.Length);
         foreach (var c in code)
@@ -341,7 +343,7 @@ public sealed class Watchlist
         var codeUse = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var entry in Entries)
         {
-            foreach (var code in entry.HsCodes.Select(Digits).Where(d => d.Length >= 4).Distinct())
+            foreach (var code in entry.HsDigits.Where(d => d.Length >= 4).Distinct())
             {
                 codeUse[code] = codeUse.GetValueOrDefault(code) + 1;
             }
@@ -362,7 +364,7 @@ public sealed class Watchlist
                 }
             }
 
-            foreach (var code in entry.HsCodes.Select(Digits).Where(d => d.Length >= 4).Distinct())
+            foreach (var code in entry.HsDigits.Where(d => d.Length >= 4).Distinct())
             {
                 if (!entry.IsEquipment && codeUse[code] == 1 && !IsResidual(code))
                 {
