@@ -30,7 +30,7 @@ public sealed class PrecursorDetector : IDetector
             return;
         }
 
-        var cache = new ConcurrentDictionary<string, IReadOnlyList<WatchlistHit>>(StringComparer.Ordinal);
+        var cache = new TextCache();
         var spanish = context.Options.Spanish;
         var declarations = context.Declarations;
         var hits = 0L;
@@ -81,7 +81,7 @@ public sealed class PrecursorDetector : IDetector
     }
 
     /// <summary>What the watchlist says about one record, or null when nothing matched. Exposed for tests.</summary>
-    internal static Finding? Evaluate(Watchlist watchlist, ConcurrentDictionary<string, IReadOnlyList<WatchlistHit>>? cache, HsCode? hs, string? description, IReadOnlyList<string> declaredCas)
+    internal static Finding? Evaluate(Watchlist watchlist, TextCache? cache, HsCode? hs, string? description, IReadOnlyList<string> declaredCas)
     {
         IReadOnlyList<WatchlistHit> textHits = [];
         if (!string.IsNullOrWhiteSpace(description))
@@ -90,13 +90,10 @@ public sealed class PrecursorDetector : IDetector
             {
                 textHits = watchlist.MatchText(description);
             }
-            else if (!cache.TryGetValue(description, out textHits!))
+            else if (!cache.Hits.TryGetValue(description, out textHits!))
             {
                 textHits = watchlist.MatchText(description);
-                if (cache.Count < MaxCachedTexts)
-                {
-                    cache.TryAdd(description, textHits);
-                }
+                cache.TryAdd(description, textHits);
             }
         }
 
@@ -166,6 +163,22 @@ public sealed class PrecursorDetector : IDetector
         return parts.Count == 0 ? null : new Finding(hs, parts);
     }
 
+    /// <summary>Watchlist hits by distinct description, bounded so that an upload of unique texts cannot exhaust memory.</summary>
+    internal sealed class TextCache
+    {
+        private int _count;
+
+        public ConcurrentDictionary<string, IReadOnlyList<WatchlistHit>> Hits { get; } = new(StringComparer.Ordinal);
+
+        public void TryAdd(string text, IReadOnlyList<WatchlistHit> hits)
+        {
+            if (Volatile.Read(ref _count) < MaxCachedTexts && Hits.TryAdd(text, hits))
+            {
+                Interlocked.Increment(ref _count);
+            }
+        }
+    }
+
     internal enum PartKind
     {
         /// <summary>Named (or CAS) and declared under one of its codes, or no HS code to compare.</summary>
@@ -189,8 +202,6 @@ public sealed class PrecursorDetector : IDetector
     /// <summary>The matched entries of one record, turned into at most one flag per code.</summary>
     internal sealed record Finding(HsCode? Hs, IReadOnlyList<Part> Parts)
     {
-        public bool IsMisdeclared => Parts.Any(p => p.Kind == PartKind.Misdeclared);
-
         public IEnumerable<(FlagCode Code, double Score, string Explanation, string? Expected, string? Observed)> Flags(string what, bool spanish)
         {
             var hsText = Hs is { } h ? h.Display : (spanish ? "sin fracción" : "no HS code");

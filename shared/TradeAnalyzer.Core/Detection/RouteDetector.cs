@@ -146,7 +146,7 @@ public sealed class RouteDetector : IDetector
 
         // Each further reason adds 5 points to the strongest one.
         score = Math.Min(95, score + (5 * (reasons.Count - 1)));
-        return (score, string.Join(spanish ? "; " : "; ", reasons));
+        return (score, string.Join("; ", reasons));
     }
 
     private static string AsOfText(Jurisdiction j, bool spanish) =>

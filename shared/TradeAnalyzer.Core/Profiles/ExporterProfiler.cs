@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Detection;
 using TradeAnalyzer.Core.Model;
@@ -32,18 +33,28 @@ public sealed class ExporterProfiler : IExporterProfiler
         var asOf = context.AsOf;
         var window = context.Options.NewExporterWindowDays;
 
-        // 1. Roll the declaration lines up by exporter.
+        // 1. Group the declaration lines by exporter (one dictionary look-up per line), then roll each exporter up in parallel.
         var acc = new Dictionary<string, Acc>(StringComparer.Ordinal);
-        foreach (var d in context.Declarations)
+        var declarations = context.Declarations;
+        for (var i = 0; i < declarations.Count; i++)
         {
+            var d = declarations[i];
             var key = RiskFlags.ExporterKeyOf(d);
             if (!acc.TryGetValue(key, out var a))
             {
                 acc[key] = a = new Acc(key, d.ExporterName, d.ExporterId, d.ExporterCountry ?? d.OriginCountry, d.Date);
             }
 
-            a.Add(d);
+            a.Lines.Add(i);
         }
+
+        Parallel.ForEach(acc.Values, a =>
+        {
+            foreach (var i in a.Lines)
+            {
+                a.Add(declarations[i]);
+            }
+        });
 
         // 2. Flags by exporter.
         var flagsBy = new Dictionary<string, List<Flag>>(StringComparer.Ordinal);
@@ -68,18 +79,20 @@ public sealed class ExporterProfiler : IExporterProfiler
         var highTotal = HighValueThreshold(totals);
         var highShipment = HighValueThreshold(maxes);
 
-        var profiles = new List<ExporterProfile>(acc.Count);
-        foreach (var a in acc.Values)
+        var accs = acc.Values.ToArray();
+        var built = new ExporterProfile[accs.Length];
+        Parallel.For(0, accs.Length, i =>
         {
+            var a = accs[i];
             var flags = flagsBy.GetValueOrDefault(a.Key) ?? [];
-            var profile = Build(a, flags, context, asOf, window, highTotal, highShipment, spanish, out var exporterFlags);
+            built[i] = Build(a, flags, context, asOf, window, highTotal, highShipment, spanish, out var exporterFlags);
             foreach (var f in exporterFlags)
             {
                 sink.Add(f);
             }
+        });
 
-            profiles.Add(profile);
-        }
+        var profiles = new List<ExporterProfile>(built);
 
         profiles.Sort((x, y) => y.Score != x.Score ? y.Score.CompareTo(x.Score) : string.CompareOrdinal(x.Key, y.Key));
         return profiles;
@@ -136,7 +149,9 @@ public sealed class ExporterProfiler : IExporterProfiler
         var flagged = Math.Min(flaggedRecords.Count, a.Shipments);
         var share = a.Shipments == 0 ? 0 : (double)flagged / a.Shipments;
         var valueAtRisk = RecordScorer.ValueAtRisk(flags);
-        var maxRecord = flags.Count == 0 ? 0 : RecordScorer.Score(flags).Max(s => s.Score);
+        var recordScores = flags.Count == 0 ? [] : RecordScorer.Score(flags);
+        var maxRecord = recordScores.Count == 0 ? 0 : recordScores[0].Score;
+        var thirdRecord = recordScores.Count < 3 ? 0 : recordScores[2].Score;
         var mad = Benford.Mad(a.Digits);
         var benfordBad = mad > Benford.NonconformingMad;
         var roundShare = a.ValueCount == 0 ? 0 : (double)a.Round / a.ValueCount;
@@ -149,7 +164,10 @@ public sealed class ExporterProfiler : IExporterProfiler
         var parts = new List<(double Points, string Reason)>();
         if (maxRecord > 0)
         {
-            parts.Add((0.6 * maxRecord, es ? $"registro más riesgoso con puntaje {N2(maxRecord)}" : $"riskiest record scores {N2(maxRecord)}"));
+            // The riskiest record counts most; the third riskiest shows whether it is a one-off.
+            parts.Add(((0.45 * maxRecord) + (0.15 * thirdRecord), es
+                ? $"registro más riesgoso con puntaje {N2(maxRecord)}{(thirdRecord > 0 ? $", el tercero {N2(thirdRecord)}" : string.Empty)}"
+                : $"riskiest record scores {N2(maxRecord)}{(thirdRecord > 0 ? $", third riskiest {N2(thirdRecord)}" : string.Empty)}"));
         }
 
         if (flagged > 0)
@@ -252,7 +270,7 @@ public sealed class ExporterProfiler : IExporterProfiler
             ValueUsd = a.Value,
             FirstSeen = firstSeen,
             LastSeen = a.Last,
-            Commodities = Top(a.Commodities).Select(h => h.Length == 6 ? $"{h[..4]}.{h[4..]}" : h).ToList(),
+            Commodities = Top(a.Commodities.GroupBy(kv => kv.Key[..6], StringComparer.Ordinal).ToDictionary(g => $"{g.Key[..4]}.{g.Key[4..]}", g => g.Sum(kv => kv.Value), StringComparer.Ordinal)),
             Counterparties = Top(a.Counterparties),
             FlagsByCode = byCodeAll,
             FlaggedShipments = flagged,
@@ -312,6 +330,9 @@ public sealed class ExporterProfiler : IExporterProfiler
 
         public Dictionary<string, double> Counterparties { get; } = new(StringComparer.Ordinal);
 
+        /// <summary>Indexes of the exporter's declaration lines.</summary>
+        public List<int> Lines { get; } = [];
+
         public void Add(DeclarationLine d)
         {
             Shipments++;
@@ -344,9 +365,9 @@ public sealed class ExporterProfiler : IExporterProfiler
                 }
             }
 
-            var hs6 = d.Hs.Hs6;
-            Commodities[hs6] = Commodities.GetValueOrDefault(hs6) + d.ValueUsd;
-            Counterparties[d.ImporterName] = Counterparties.GetValueOrDefault(d.ImporterName) + d.ValueUsd;
+            // Keyed by the full code (no substring per line); folded to HS6 when the profile is built.
+            CollectionsMarshal.GetValueRefOrAddDefault(Commodities, d.Hs.Digits, out _) += d.ValueUsd;
+            CollectionsMarshal.GetValueRefOrAddDefault(Counterparties, d.ImporterName, out _) += d.ValueUsd;
         }
     }
 }

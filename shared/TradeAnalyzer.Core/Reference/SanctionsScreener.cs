@@ -134,7 +134,7 @@ public sealed class SanctionsScreener
                 continue; // fewer than half of the words in common: cannot reach a useful similarity
             }
 
-            var similarity = Similarity(queryTokens, _tokens[n]);
+            var similarity = Similarity(queryTokens, _tokens[n], threshold);
             if (similarity < threshold)
             {
                 continue;
@@ -162,13 +162,19 @@ public sealed class SanctionsScreener
         return matches;
     }
 
+    /// <summary>Tokens whose best Jaro-Winkler score is below this count as unmatched (0), so "RATE" does not half-match "RADE".</summary>
+    public const double TokenCutoff = 0.88;
+
     /// <summary>
     /// Token-set similarity of two normalised names, 0-1: each token of one name takes its best Jaro-Winkler score among
-    /// the other's tokens; the scores are averaged weighted by token length, in both directions, and the lower of the two
-    /// directions is the result. Word order does not matter; an extra or missing word lowers the score in proportion to
-    /// its length.
+    /// the other's tokens (0 when below <see cref="TokenCutoff"/>); the scores are averaged weighted by token length, in
+    /// both directions, and the lower of the two directions is the result. Word order does not matter; an extra or
+    /// missing word lowers the score in proportion to its length.
     /// </summary>
-    public static double Similarity(IReadOnlyList<string> a, IReadOnlyList<string> b)
+    public static double Similarity(IReadOnlyList<string> a, IReadOnlyList<string> b) => Similarity(a, b, 0);
+
+    /// <summary>As <see cref="Similarity(IReadOnlyList{string}, IReadOnlyList{string})"/>, but may stop early (returning a value below <paramref name="atLeast"/>) once that bound is out of reach.</summary>
+    internal static double Similarity(IReadOnlyList<string> a, IReadOnlyList<string> b, double atLeast)
     {
         ArgumentNullException.ThrowIfNull(a);
         ArgumentNullException.ThrowIfNull(b);
@@ -177,12 +183,24 @@ public sealed class SanctionsScreener
             return 0;
         }
 
-        return Math.Min(Directed(a, b), Directed(b, a));
+        var first = Directed(a, b, atLeast);
+        return first < atLeast ? first : Math.Min(first, Directed(b, a, atLeast));
     }
 
-    private static double Directed(IReadOnlyList<string> from, IReadOnlyList<string> to)
+    private static double Directed(IReadOnlyList<string> from, IReadOnlyList<string> to, double atLeast)
     {
-        double sum = 0, weight = 0;
+        double total = 0;
+        foreach (var t in from)
+        {
+            total += t.Length;
+        }
+
+        if (total == 0)
+        {
+            return 0;
+        }
+
+        double sum = 0, remaining = total;
         foreach (var t in from)
         {
             var best = 0.0;
@@ -199,11 +217,19 @@ public sealed class SanctionsScreener
                 }
             }
 
-            sum += best * t.Length;
-            weight += t.Length;
+            if (best >= TokenCutoff)
+            {
+                sum += best * t.Length;
+            }
+
+            remaining -= t.Length;
+            if ((sum + remaining) / total < atLeast)
+            {
+                return (sum + remaining) / total; // cannot reach the bound any more
+            }
         }
 
-        return weight == 0 ? 0 : sum / weight;
+        return sum / total;
     }
 
     private static string KeyOf(string token) => token.Length <= KeyLength ? token : token[..KeyLength];

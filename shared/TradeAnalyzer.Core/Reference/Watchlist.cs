@@ -14,8 +14,11 @@ public sealed record WatchlistEntry(
     string Source)
 {
     /// <summary>True for tableting and encapsulating machines: every HS code in chapters 84-85 and no CAS number.</summary>
-    public bool IsEquipment => CasNumbers.Count == 0 && HsCodes.Count > 0
+    public bool IsEquipment { get; } = CasNumbers.Count == 0 && HsCodes.Count > 0
         && HsCodes.All(h => h.StartsWith("84", StringComparison.Ordinal) || h.StartsWith("85", StringComparison.Ordinal));
+
+    /// <summary>The HS codes as digits only ("293339"), computed once for the per-record checks.</summary>
+    internal string[] HsDigits { get; } = HsCodes.Select(Watchlist.DigitsOf).Where(d => d.Length > 0).ToArray();
 
     /// <summary>The HS codes as written, joined for explanations ("2933.39" or "2933.33 or 2933.34").</summary>
     public string HsCodesText => HsCodes.Count == 0 ? "-" : string.Join(" or ", HsCodes);
@@ -62,7 +65,9 @@ public sealed class Watchlist
     private readonly Dictionary<string, List<WatchlistEntry>> _byCas = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Term>> _termsByFirstWord = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Term>>.AlternateLookup<ReadOnlySpan<char>> _termLookup;
-    private readonly List<(string Digits, WatchlistEntry Entry, bool Specific)> _hsCodes = [];
+    private readonly Dictionary<string, WatchlistEntry> _specificByCode = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, WatchlistEntry>.AlternateLookup<ReadOnlySpan<char>> _specificLookup;
+    private int[] _specificLengths = [];
     private readonly List<(string Phrase, WatchlistEntry Entry, bool Strong)> _machinePhrases = [];
 
     private static readonly Lazy<Watchlist> DefaultList = new(() => Parse(ReferenceRows.Embedded("precursors.csv")));
@@ -71,6 +76,7 @@ public sealed class Watchlist
     {
         Entries = entries.ToList();
         _termLookup = _termsByFirstWord.GetAlternateLookup<ReadOnlySpan<char>>();
+        _specificLookup = _specificByCode.GetAlternateLookup<ReadOnlySpan<char>>();
         BuildIndexes();
     }
 
@@ -141,10 +147,9 @@ public sealed class Watchlist
     public static bool CodesInclude(WatchlistEntry entry, HsCode hs)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        foreach (var code in entry.HsCodes)
+        foreach (var digits in entry.HsDigits)
         {
-            var digits = Digits(code);
-            if (digits.Length > 0 && hs.StartsWith(digits))
+            if (hs.StartsWith(digits))
             {
                 return true;
             }
@@ -160,9 +165,11 @@ public sealed class Watchlist
     /// </summary>
     public WatchlistEntry? SpecificEntryFor(HsCode hs)
     {
-        foreach (var (digits, entry, specific) in _hsCodes)
+        var digits = hs.Digits.AsSpan();
+        for (var i = 0; i < _specificLengths.Length; i++)
         {
-            if (specific && hs.StartsWith(digits))
+            var length = _specificLengths[i];
+            if (length <= digits.Length && _specificLookup.TryGetValue(digits[..length], out var entry))
             {
                 return entry;
             }
@@ -317,7 +324,7 @@ public sealed class Watchlist
         return sb.ToString();
     }
 
-    private static string Digits(string code)
+    internal static string DigitsOf(string code)
     {
         var sb = new StringBuilder(code.Length);
         foreach (var c in code)
@@ -336,7 +343,7 @@ public sealed class Watchlist
         var codeUse = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var entry in Entries)
         {
-            foreach (var code in entry.HsCodes.Select(Digits).Where(d => d.Length >= 4).Distinct())
+            foreach (var code in entry.HsDigits.Where(d => d.Length >= 4).Distinct())
             {
                 codeUse[code] = codeUse.GetValueOrDefault(code) + 1;
             }
@@ -357,9 +364,13 @@ public sealed class Watchlist
                 }
             }
 
-            foreach (var code in entry.HsCodes.Select(Digits).Where(d => d.Length >= 4).Distinct())
+            foreach (var code in entry.HsDigits.Where(d => d.Length >= 4).Distinct())
             {
-                _hsCodes.Add((code, entry, !entry.IsEquipment && codeUse[code] == 1 && !IsResidual(code)));
+                if (!entry.IsEquipment && codeUse[code] == 1 && !IsResidual(code))
+                {
+                    _specificByCode[code] = entry;
+                    _specificLengths = [.. _specificLengths.Append(code.Length).Distinct().Order()];
+                }
             }
 
             if (entry.IsEquipment)

@@ -42,4 +42,13 @@ public class JurisdictionListTests
     [InlineData("code,level_of_risk\nMX,high\n")]
     public void Parse_rejects_bad_rows_with_a_clear_error(string csv) =>
         Assert.Throws<InvalidDataException>(() => JurisdictionList.Parse(RiskRecords.Rows(csv)));
+
+    [Fact]
+    public void Reference_data_defaults_to_the_embedded_lists()
+    {
+        var r = new ReferenceData();
+        Assert.Same(JurisdictionList.Default, r.Jurisdictions);
+        Assert.Same(Watchlist.Default, r.Watchlist);
+        Assert.Same(SanctionsList.Empty, r.Sanctions);
+    }
 }
