@@ -74,7 +74,7 @@ public sealed partial class LocalFolderStore
     /// <inheritdoc />
     public async Task<BlobDownload?> GetAsync(string container, string name, CancellationToken ct = default)
     {
-        var (contentPath, sidecarPath) = BlobPaths(container, name);
+        var (contentPath, sidecarPath) = BlobPaths(container, name, requireContainer: false);
         using var gate = await LockAsync("blob", container + "/" + name, ct).ConfigureAwait(false);
         var sidecar = await ReadSidecarAsync(sidecarPath, ct).ConfigureAwait(false);
         if (sidecar is null)
@@ -89,7 +89,7 @@ public sealed partial class LocalFolderStore
     /// <inheritdoc />
     public async Task<BlobProperties?> GetPropertiesAsync(string container, string name, CancellationToken ct = default)
     {
-        var (_, sidecarPath) = BlobPaths(container, name);
+        var (_, sidecarPath) = BlobPaths(container, name, requireContainer: false);
         var sidecar = await ReadSidecarAsync(sidecarPath, ct).ConfigureAwait(false);
         return sidecar?.ToProperties();
     }
@@ -167,7 +167,7 @@ public sealed partial class LocalFolderStore
     /// <inheritdoc />
     public async Task<bool> DeleteAsync(string container, string name, string? ifMatch = null, CancellationToken ct = default)
     {
-        var (contentPath, sidecarPath) = BlobPaths(container, name);
+        var (contentPath, sidecarPath) = BlobPaths(container, name, requireContainer: false);
         using var gate = await LockAsync("blob", container + "/" + name, ct).ConfigureAwait(false);
         var current = await ReadSidecarAsync(sidecarPath, ct).ConfigureAwait(false);
         if (current is null)
@@ -293,13 +293,16 @@ public sealed partial class LocalFolderStore
         }
     }
 
-    private (string Content, string Sidecar) BlobPaths(string container, string name)
+    private (string Content, string Sidecar) BlobPaths(string container, string name) => BlobPaths(container, name, requireContainer: true);
+
+    /// <summary>Paths of a blob; a missing container is a 404 unless <paramref name="requireContainer"/> is false (reads then see "missing").</summary>
+    private (string Content, string Sidecar) BlobPaths(string container, string name, bool requireContainer)
     {
         StorageNames.ValidateContainer(container);
         BlobNames.Validate(name);
         var relative = LocalPaths.EncodeBlobName(name);
         var containerDir = Path.Combine(blobsRoot, container);
-        if (!Directory.Exists(containerDir))
+        if (requireContainer && !Directory.Exists(containerDir))
         {
             throw new StorageException(404, "ContainerNotFound", $"Container {container} does not exist.");
         }
