@@ -51,6 +51,7 @@ public sealed partial class LocalFolderStore
                 Metadata = options?.Metadata is { } md ? new Dictionary<string, string>(md, StringComparer.OrdinalIgnoreCase) : new(StringComparer.OrdinalIgnoreCase),
                 LeaseId = current?.LeaseId,
                 LeaseExpires = current?.LeaseExpires ?? default,
+                LeaseDuration = current?.LeaseDuration ?? default,
             };
             try
             {
@@ -215,6 +216,7 @@ public sealed partial class LocalFolderStore
 
         current.LeaseId = Guid.NewGuid().ToString("D");
         current.LeaseExpires = duration == Timeout.InfiniteTimeSpan ? DateTimeOffset.MaxValue : now + duration;
+        current.LeaseDuration = duration;
         await WriteAtomicAsync(sidecarPath, current.Serialize(), ct).ConfigureAwait(false);
         return current.LeaseId;
     }
@@ -232,10 +234,10 @@ public sealed partial class LocalFolderStore
             throw new StorageConflictException(409, "LeaseIdMismatchWithLeaseOperation", $"Blob {container}/{name} is not leased with that id.");
         }
 
-        // Like Azure, an expired lease can be renewed while nobody else took it; the original duration is unknown here, so 60 s.
-        if (current.LeaseExpires != DateTimeOffset.MaxValue)
+        // Like Azure, an expired lease can be renewed (for its original duration) while nobody else took it.
+        if (current.LeaseDuration != Timeout.InfiniteTimeSpan)
         {
-            current.LeaseExpires = Now + TimeSpan.FromSeconds(60);
+            current.LeaseExpires = Now + current.LeaseDuration;
         }
 
         await WriteAtomicAsync(sidecarPath, current.Serialize(), ct).ConfigureAwait(false);
