@@ -51,6 +51,7 @@ public sealed partial class LocalFolderStore
                 Metadata = options?.Metadata is { } md ? new Dictionary<string, string>(md, StringComparer.OrdinalIgnoreCase) : new(StringComparer.OrdinalIgnoreCase),
                 LeaseId = current?.LeaseId,
                 LeaseExpires = current?.LeaseExpires ?? default,
+                LeaseDuration = current?.LeaseDuration ?? default,
             };
             try
             {
@@ -74,7 +75,7 @@ public sealed partial class LocalFolderStore
     /// <inheritdoc />
     public async Task<BlobDownload?> GetAsync(string container, string name, CancellationToken ct = default)
     {
-        var (contentPath, sidecarPath) = BlobPaths(container, name);
+        var (contentPath, sidecarPath) = BlobPaths(container, name, requireContainer: false);
         using var gate = await LockAsync("blob", container + "/" + name, ct).ConfigureAwait(false);
         var sidecar = await ReadSidecarAsync(sidecarPath, ct).ConfigureAwait(false);
         if (sidecar is null)
@@ -89,7 +90,7 @@ public sealed partial class LocalFolderStore
     /// <inheritdoc />
     public async Task<BlobProperties?> GetPropertiesAsync(string container, string name, CancellationToken ct = default)
     {
-        var (_, sidecarPath) = BlobPaths(container, name);
+        var (_, sidecarPath) = BlobPaths(container, name, requireContainer: false);
         var sidecar = await ReadSidecarAsync(sidecarPath, ct).ConfigureAwait(false);
         return sidecar?.ToProperties();
     }
@@ -167,7 +168,7 @@ public sealed partial class LocalFolderStore
     /// <inheritdoc />
     public async Task<bool> DeleteAsync(string container, string name, string? ifMatch = null, CancellationToken ct = default)
     {
-        var (contentPath, sidecarPath) = BlobPaths(container, name);
+        var (contentPath, sidecarPath) = BlobPaths(container, name, requireContainer: false);
         using var gate = await LockAsync("blob", container + "/" + name, ct).ConfigureAwait(false);
         var current = await ReadSidecarAsync(sidecarPath, ct).ConfigureAwait(false);
         if (current is null)
@@ -215,6 +216,7 @@ public sealed partial class LocalFolderStore
 
         current.LeaseId = Guid.NewGuid().ToString("D");
         current.LeaseExpires = duration == Timeout.InfiniteTimeSpan ? DateTimeOffset.MaxValue : now + duration;
+        current.LeaseDuration = duration;
         await WriteAtomicAsync(sidecarPath, current.Serialize(), ct).ConfigureAwait(false);
         return current.LeaseId;
     }
@@ -232,10 +234,10 @@ public sealed partial class LocalFolderStore
             throw new StorageConflictException(409, "LeaseIdMismatchWithLeaseOperation", $"Blob {container}/{name} is not leased with that id.");
         }
 
-        // Like Azure, an expired lease can be renewed while nobody else took it; the original duration is unknown here, so 60 s.
-        if (current.LeaseExpires != DateTimeOffset.MaxValue)
+        // Like Azure, an expired lease can be renewed (for its original duration) while nobody else took it.
+        if (current.LeaseDuration != Timeout.InfiniteTimeSpan)
         {
-            current.LeaseExpires = Now + TimeSpan.FromSeconds(60);
+            current.LeaseExpires = Now + current.LeaseDuration;
         }
 
         await WriteAtomicAsync(sidecarPath, current.Serialize(), ct).ConfigureAwait(false);
@@ -293,13 +295,16 @@ public sealed partial class LocalFolderStore
         }
     }
 
-    private (string Content, string Sidecar) BlobPaths(string container, string name)
+    private (string Content, string Sidecar) BlobPaths(string container, string name) => BlobPaths(container, name, requireContainer: true);
+
+    /// <summary>Paths of a blob; a missing container is a 404 unless <paramref name="requireContainer"/> is false (reads then see "missing").</summary>
+    private (string Content, string Sidecar) BlobPaths(string container, string name, bool requireContainer)
     {
         StorageNames.ValidateContainer(container);
         BlobNames.Validate(name);
         var relative = LocalPaths.EncodeBlobName(name);
         var containerDir = Path.Combine(blobsRoot, container);
-        if (!Directory.Exists(containerDir))
+        if (requireContainer && !Directory.Exists(containerDir))
         {
             throw new StorageException(404, "ContainerNotFound", $"Container {container} does not exist.");
         }

@@ -17,6 +17,12 @@ public sealed partial class LocalFolderStore
     /// <inheritdoc />
     public async Task<TableEntity?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken ct = default)
     {
+        StorageNames.ValidateTable(table);
+        if (!Directory.Exists(Path.Combine(tablesRoot, table)))
+        {
+            return null;
+        }
+
         var path = EntityPath(table, partitionKey, rowKey);
         var bytes = await TryReadAllBytesAsync(path, ct).ConfigureAwait(false);
         return bytes is null ? null : EntityFile.Read(bytes);
@@ -53,7 +59,7 @@ public sealed partial class LocalFolderStore
             await ApplyAsync(table, [new TableOperation(TableOperationKind.Delete, new TableEntity(partitionKey, rowKey), ifMatch)], ct).ConfigureAwait(false);
             return true;
         }
-        catch (StorageException ex) when (ex.Status == 404 && ex.ErrorCode == "ResourceNotFound")
+        catch (StorageException ex) when (ex.Status == 404)
         {
             return false;
         }

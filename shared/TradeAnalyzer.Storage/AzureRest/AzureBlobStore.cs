@@ -321,11 +321,7 @@ internal sealed class AzureBlobStore : IBlobStore
         return message;
     }
 
-    private async Task<Response> SendAsync(HttpMessage message, CancellationToken ct)
-    {
-        await storage.Pipeline.SendAsync(message, ct).ConfigureAwait(false);
-        return message.Response;
-    }
+    private Task<Response> SendAsync(HttpMessage message, CancellationToken ct) => storage.SendAsync(message, ct);
 
     private static void AddPutHeaders(Request request, BlobPutOptions? options)
     {

@@ -349,11 +349,7 @@ internal sealed partial class AzureTableStore : ITableStore
         return message;
     }
 
-    private async Task<Response> SendAsync(HttpMessage message, CancellationToken ct)
-    {
-        await storage.Pipeline.SendAsync(message, ct).ConfigureAwait(false);
-        return message.Response;
-    }
+    private Task<Response> SendAsync(HttpMessage message, CancellationToken ct) => storage.SendAsync(message, ct);
 
     [GeneratedRegex(@"HTTP/1\.1 (\d{3})")]
     private static partial Regex StatusLine();

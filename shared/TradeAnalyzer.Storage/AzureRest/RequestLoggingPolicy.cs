@@ -65,7 +65,9 @@ internal sealed partial class RequestLoggingPolicy : HttpPipelinePolicy
 
     private bool Log(HttpMessage message, long start, Exception? exception)
     {
-        if (!logger.IsEnabled(LogLevel.Debug) && exception is null)
+        var status = message.HasResponse ? message.Response.Status : 0;
+        var retriable = status is 408 or 429 or >= 500;
+        if (exception is null && !retriable && !logger.IsEnabled(LogLevel.Debug))
         {
             return false;
         }
@@ -75,9 +77,13 @@ internal sealed partial class RequestLoggingPolicy : HttpPipelinePolicy
         {
             LogFailed(logger, Describe(message.Request), exception.GetType().Name, elapsed);
         }
+        else if (retriable)
+        {
+            LogServerError(logger, Describe(message.Request), status, elapsed);
+        }
         else
         {
-            LogCompleted(logger, Describe(message.Request), message.HasResponse ? message.Response.Status : 0, elapsed);
+            LogCompleted(logger, Describe(message.Request), status, elapsed);
         }
 
         return false;
@@ -85,6 +91,9 @@ internal sealed partial class RequestLoggingPolicy : HttpPipelinePolicy
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Storage {Request} -> {Status} in {ElapsedMs:F0} ms")]
     private static partial void LogCompleted(ILogger logger, string request, int status, double elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage {Request} -> {Status} (retriable) in {ElapsedMs:F0} ms")]
+    private static partial void LogServerError(ILogger logger, string request, int status, double elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storage {Request} failed with {ExceptionType} after {ElapsedMs:F0} ms")]
     private static partial void LogFailed(ILogger logger, string request, string exceptionType, double elapsedMs);

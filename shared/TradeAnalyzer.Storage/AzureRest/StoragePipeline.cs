@@ -37,4 +37,22 @@ internal sealed class StoragePipeline
     public HttpPipeline Pipeline { get; }
 
     public ILogger Logger { get; }
+
+    /// <summary>
+    /// Sends through the pipeline (with retries); a transport failure that survives every retry becomes a
+    /// <see cref="StorageException"/> with status 0 and code "TransportError".
+    /// </summary>
+    public async Task<global::Azure.Response> SendAsync(HttpMessage message, CancellationToken ct)
+    {
+        try
+        {
+            await Pipeline.SendAsync(message, ct).ConfigureAwait(false);
+            return message.Response;
+        }
+        catch (Exception ex) when (ex is IOException or global::Azure.RequestFailedException or AggregateException or HttpRequestException
+            || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            throw new StorageException(0, "TransportError", $"Storage request {RequestLoggingPolicy.Describe(message.Request)} failed after retries ({ex.GetType().Name}).", ex);
+        }
+    }
 }

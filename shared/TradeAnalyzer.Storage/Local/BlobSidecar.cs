@@ -20,6 +20,9 @@ internal sealed class BlobSidecar
 
     public string? LeaseId { get; set; }
 
+    /// <summary>Duration the lease was acquired for (renewals extend by it); infinite leases use Timeout.InfiniteTimeSpan.</summary>
+    public TimeSpan LeaseDuration { get; set; }
+
     /// <summary>Lease expiry; DateTimeOffset.MaxValue for infinite leases.</summary>
     public DateTimeOffset LeaseExpires { get; set; }
 
@@ -50,6 +53,7 @@ internal sealed class BlobSidecar
             {
                 w.WriteString("leaseId", LeaseId);
                 w.WriteString("leaseExpires", LeaseExpires.UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+                w.WriteNumber("leaseSeconds", LeaseDuration == Timeout.InfiniteTimeSpan ? -1 : (long)LeaseDuration.TotalSeconds);
             }
 
             w.WriteEndObject();
@@ -80,6 +84,8 @@ internal sealed class BlobSidecar
         {
             sidecar.LeaseId = lease.GetString();
             sidecar.LeaseExpires = ParseTime(r.GetProperty("leaseExpires").GetString()!);
+            var seconds = r.TryGetProperty("leaseSeconds", out var s) ? s.GetInt64() : 60;
+            sidecar.LeaseDuration = seconds < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromSeconds(seconds);
         }
 
         return sidecar;

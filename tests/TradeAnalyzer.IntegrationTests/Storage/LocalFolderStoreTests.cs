@@ -58,6 +58,16 @@ public sealed class LocalFolderStoreTests : IDisposable
         var second = await store.TryAcquireLeaseAsync("locks", "digest", TimeSpan.FromSeconds(15));
         Assert.NotNull(second);
         await Assert.ThrowsAsync<StorageConflictException>(() => store.RenewLeaseAsync("locks", "digest", first));
+
+        // A renewal extends by the original duration (20 s here), not by a fixed amount.
+        await store.ReleaseLeaseAsync("locks", "digest", second);
+        var third = await store.TryAcquireLeaseAsync("locks", "digest", TimeSpan.FromSeconds(20));
+        clock.Advance(TimeSpan.FromSeconds(19));
+        await store.RenewLeaseAsync("locks", "digest", third!);
+        clock.Advance(TimeSpan.FromSeconds(19));
+        Assert.Null(await store.TryAcquireLeaseAsync("locks", "digest", TimeSpan.FromSeconds(15)));
+        clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.NotNull(await store.TryAcquireLeaseAsync("locks", "digest", TimeSpan.FromSeconds(15)));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.TryAcquireLeaseAsync("locks", "digest", TimeSpan.FromSeconds(5)));
     }
 

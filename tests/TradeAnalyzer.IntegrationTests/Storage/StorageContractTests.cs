@@ -173,6 +173,36 @@ public abstract class StorageContractTests
     }
 
     [Fact]
+    public async Task Missing_containers_and_tables_read_as_missing_but_writes_fail_with_404()
+    {
+        var c = NewContainer();
+        Assert.Null(await Blobs.GetAsync(c, "x"));
+        Assert.Null(await Blobs.GetPropertiesAsync(c, "x"));
+        Assert.False(await Blobs.DeleteAsync(c, "x"));
+        var put = await Assert.ThrowsAsync<StorageException>(() => Blobs.PutAsync(c, "x", Text("x")));
+        Assert.Equal(404, put.Status);
+        var list = await Assert.ThrowsAsync<StorageException>(() => Blobs.ListPageAsync(c, null, null));
+        Assert.Equal(404, list.Status);
+
+        var t = NewTable();
+        Assert.Null(await Tables.GetAsync(t, "p", "r"));
+        Assert.False(await Tables.DeleteAsync(t, "p", "r"));
+        var insert = await Assert.ThrowsAsync<StorageException>(() => Tables.InsertAsync(t, new TableEntity("p", "r")));
+        Assert.Equal(404, insert.Status);
+    }
+
+    [Fact]
+    public async Task If_match_on_a_missing_blob_fails_and_lease_on_a_missing_blob_is_404()
+    {
+        var c = await ContainerAsync();
+        var ex = await Assert.ThrowsAnyAsync<StorageException>(() => Blobs.PutAsync(c, "ghost", Text("x"), new BlobPutOptions { IfMatch = "\"0x8D000000000000\"" }));
+        Assert.Contains(ex.Status, new[] { 404, 412 });
+        Assert.Null(await Blobs.GetPropertiesAsync(c, "ghost"));
+        var lease = await Assert.ThrowsAsync<StorageException>(() => Blobs.TryAcquireLeaseAsync(c, "ghost", TimeSpan.FromSeconds(15)));
+        Assert.Equal(404, lease.Status);
+    }
+
+    [Fact]
     public async Task Lease_is_exclusive_until_released()
     {
         var c = await ContainerAsync();
