@@ -8,6 +8,8 @@ namespace TradeAnalyzer.Benchmarks;
 ///   e2e DIR            full analyze of a sample folder: rows/s per stage, peak memory (run `tradeanalyzer sample` first)
 ///   upload [LINES]     one upload of 10,000 lines against stored baselines of LINES (default 10,000,000) history lines
 ///   report [FLAGS]     the upload workbook with FLAGS flag rows (default 200,000)
+///   ingest FILE        parse, validate and normalise one file: rows/s and peak memory
+///   risk [LINES]       precursor, route and sanctions detectors and the exporter profiler on synthetic lines
 ///   micro [FILTER]     BenchmarkDotNet micro-benchmarks of hot paths
 /// </summary>
 internal static class Program
@@ -16,7 +18,7 @@ internal static class Program
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: benchmarks e2e DIR | upload [HISTORY_LINES] | report [FLAGS] | micro [--filter *]");
+            Console.Error.WriteLine("usage: benchmarks e2e DIR | upload [HISTORY_LINES] | report [FLAGS] | ingest FILE | risk [LINES] | micro [--filter *]");
             return 2;
         }
 
@@ -30,6 +32,12 @@ internal static class Program
                 return 0;
             case "report":
                 ReportBenchmark.Run(args.Length >= 2 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000, Path.GetTempPath());
+                return 0;
+            case "ingest" when args.Length >= 2:
+                IngestionBenchmark.Run(args[1]);
+                return 0;
+            case "risk":
+                RiskBenchmark.Run(args.Length >= 2 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
                 return 0;
             case "micro":
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);

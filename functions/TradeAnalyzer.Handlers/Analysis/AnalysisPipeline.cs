@@ -150,10 +150,64 @@ public sealed class AnalysisPipeline
                 ? null
                 : new Progress<IngestProgress>(p => progress.Report(new PipelineProgress(file.DisplayName, p.Rows, p.Bytes, p.TotalBytes)));
             using var stream = file.Open();
-            results[i] = new FileIngestor().Read(stream, file.DisplayName, ingestion, fileProgress, cancellationToken);
+            results[i] = Accountable(ReadSafely(stream, file, ingestion, fileProgress, cancellationToken));
         });
         return [.. Enumerable.Range(0, request.Files.Count).Select(i => results[i])];
     }
+
+    /// <summary>
+    /// The last line of defence against hostile input: whatever a reader throws (other than cancellation) rejects the
+    /// file whole with the reason, instead of failing the whole analysis.
+    /// </summary>
+    private static FileReadResult ReadSafely(Stream stream, InputFile file, IngestionOptions options, IProgress<IngestProgress>? progress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return new FileIngestor().Read(stream, file.DisplayName, options, progress, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+        {
+            var reason = $"the file could not be read: {ex.Message}";
+            return new FileReadResult
+            {
+                Summary = new InputFileSummary { Path = file.DisplayName, Kind = options.Kind ?? FileKind.Unknown, Error = reason },
+                Rejected = [new RejectedRow(file.DisplayName, 0, null, reason)],
+            };
+        }
+    }
+
+    /// <summary>
+    /// Every file is accounted for in rejected.csv: a file rejected whole has a row-0 entry with the reason, and a data
+    /// file with no data rows at all (empty, or a header only) is rejected whole, since nothing in it could be analysed.
+    /// </summary>
+    private static FileReadResult Accountable(FileReadResult r)
+    {
+        var summary = r.Summary;
+        var dataKind = summary.Kind is FileKind.Declarations or FileKind.Invoices or FileKind.Comtrade or FileKind.Unknown;
+        if (summary.Error is null && summary.RowsRead == 0 && dataKind)
+        {
+            summary = summary with { Error = summary.Bytes == 0 ? "the file is empty" : "the file has no data rows" };
+        }
+
+        if (summary.Error is null || r.Rejected.Any(x => x.Row == 0))
+        {
+            return ReferenceEquals(summary, r.Summary) ? r : With(r, summary, r.Rejected);
+        }
+
+        return With(r, summary, [.. r.Rejected, new RejectedRow(summary.Path, 0, null, summary.Error)]);
+    }
+
+    private static FileReadResult With(FileReadResult r, InputFileSummary summary, IReadOnlyList<RejectedRow> rejected) => new()
+    {
+        Summary = summary,
+        Declarations = r.Declarations,
+        Invoices = r.Invoices,
+        Comtrade = r.Comtrade,
+        Rejected = rejected,
+        Fx = r.Fx,
+        Baselines = r.Baselines,
+        Table = r.Table,
+    };
 }
 
 /// <summary>What <see cref="AnalysisPipeline.Read"/> produced: the request, per-file summaries, accepted records, rejected rows, reference data.</summary>
