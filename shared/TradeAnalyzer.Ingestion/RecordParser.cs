@@ -335,7 +335,8 @@ internal sealed class RecordParser
 
         if (!_seen.Add((declId, lineNo)))
         {
-            return Fail(0, $"duplicate line: declaration {declId} line {lineNo} appears earlier in the file", _row.Get(0)) ? null : null;
+            Fail(0, $"duplicate line: declaration {declId} line {lineNo} appears earlier in the file", _row.Get(0));
+            return null;
         }
 
         var key = ExporterKey(exporter!, exporterId);
@@ -415,14 +416,16 @@ internal sealed class RecordParser
         var description = _row.Get(10);
         if (hs is null && description.IsEmpty)
         {
-            return Fail(9, "the line has neither hs_code nor description", default) ? null : null;
+            Fail(9, "the line has neither hs_code nor description", default);
+            return null;
         }
 
         var hasPrice = !_row.Get(14).IsEmpty;
         var hasTotal = !_row.Get(15).IsEmpty;
         if (!hasPrice && !hasTotal)
         {
-            return Fail(15, "the line has neither unit_price nor line_total", default) ? null : null;
+            Fail(15, "the line has neither unit_price nor line_total", default);
+            return null;
         }
 
         if (hasPrice && hasTotal)
@@ -431,8 +434,9 @@ internal sealed class RecordParser
             var tolerance = Math.Max(0.02, Math.Max(0.005 * quantity, 0.001 * lineTotal));
             if (Math.Abs(expected - lineTotal) > tolerance)
             {
-                return Fail(15, string.Create(CultureInfo.InvariantCulture,
-                    $"line_total {lineTotal:N2} disagrees with unit_price {unitPrice:N2} x quantity {quantity:N2} = {expected:N2}"), _row.Get(15)) ? null : null;
+                Fail(15, string.Create(CultureInfo.InvariantCulture,
+                    $"line_total {lineTotal:N2} disagrees with unit_price {unitPrice:N2} x quantity {quantity:N2} = {expected:N2}"), _row.Get(15));
+                return null;
             }
         }
         else if (!hasTotal)
@@ -449,7 +453,8 @@ internal sealed class RecordParser
 
         if (!_seen.Add((number, lineNo)))
         {
-            return Fail(0, $"duplicate line: invoice {number} line {lineNo} appears earlier in the file", _row.Get(0)) ? null : null;
+            Fail(0, $"duplicate line: invoice {number} line {lineNo} appears earlier in the file", _row.Get(0));
+            return null;
         }
 
         return new InvoiceLine
@@ -497,12 +502,14 @@ internal sealed class RecordParser
 
         if (period.Length is not (4 or 6) || period.ContainsAnyExceptInRange('0', '9'))
         {
-            return Fail(0, $"period '{period}' is not a year (yyyy) or a month (yyyymm)", period) ? null : null;
+            Fail(0, $"period '{period}' is not a year (yyyy) or a month (yyyymm)", period);
+            return null;
         }
 
         if (commodity.Length is < 2 or > 10 || commodity.ContainsAnyExceptInRange('0', '9'))
         {
-            return Fail(4, $"commodity_code '{commodity}' is not 2 to 10 digits", commodity) ? null : null;
+            Fail(4, $"commodity_code '{commodity}' is not 2 to 10 digits", commodity);
+            return null;
         }
 
         var reporter = CodeLists.TryCountry(reporterText, out var r2) ? r2 : _pool.Get(reporterText);
@@ -557,20 +564,23 @@ internal sealed class RecordParser
             {
                 if (count == 10)
                 {
-                    return Fail(0, $"hs_code '{hsText}' has more than 10 digits", hsText) ? null : null;
+                    Fail(0, $"hs_code '{hsText}' has more than 10 digits", hsText);
+                    return null;
                 }
 
                 digits[count++] = ch;
             }
             else if (ch is not ('.' or ' ' or '-'))
             {
-                return Fail(0, $"hs_code '{hsText}' is not an HS code", hsText) ? null : null;
+                Fail(0, $"hs_code '{hsText}' is not an HS code", hsText);
+                return null;
             }
         }
 
         if (count < 2)
         {
-            return Fail(0, $"hs_code '{hsText}' needs at least 2 digits", hsText) ? null : null;
+            Fail(0, $"hs_code '{hsText}' needs at least 2 digits", hsText);
+            return null;
         }
 
         var hasQ1 = !_row.Get(3).IsEmpty;
