@@ -127,7 +127,7 @@ internal sealed class XlsxTabularSource : TabularSource
         {
             zip = new ZipArchive(spool, ZipArchiveMode.Read, leaveOpen: true);
         }
-        catch (InvalidDataException ex)
+        catch (Exception ex) when (ex is InvalidDataException or ArgumentException or IOException)
         {
             throw new InvalidDataException($"the file is not a workbook (not a valid zip package: {ex.Message})", ex);
         }
