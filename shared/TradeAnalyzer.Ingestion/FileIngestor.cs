@@ -93,6 +93,16 @@ public sealed class FileIngestor
             return run.Finish(hashing, source.Detected + ", OFAC SDN (no header)");
         }
 
+        if (forced is FileKind.Sanctions or FileKind.Watchlist or FileKind.Jurisdictions)
+        {
+            // A forced reference list is passed through raw (header first): its Core parser knows its layouts.
+            run.Kind = forced.Value;
+            var table = new List<IReadOnlyList<string>> { header };
+            ReadTable(source, hashing, run, options, table, total, progress, ct);
+            run.Table = table;
+            return run.Finish(hashing, source.Detected);
+        }
+
         var resolution = source.RowError is null ? HeaderResolver.Resolve(header, forced, profile) : null;
         if (resolution is null)
         {

@@ -103,8 +103,27 @@ internal static class HeaderResolver
         return best;
     }
 
-    /// <summary>True for a header-less OFAC SDN.CSV row: 12 or more fields, a numeric first field, and "-0-" placeholders.</summary>
-    public static bool LooksLikeSdn(IReadOnlyList<string> row) => row.Count >= 12 && IsNumber(row[0]) && row.Contains("-0-");
+    /// <summary>
+    /// True for a header-less OFAC list row: SDN.CSV (12 fields) or ALT.CSV/ADD.CSV (4 or more), with a numeric first
+    /// field and "-0-" placeholders for empty values.
+    /// </summary>
+    public static bool LooksLikeSdn(IReadOnlyList<string> row)
+    {
+        if (row.Count < 4 || !IsNumber(row[0]))
+        {
+            return false;
+        }
+
+        foreach (var field in row)
+        {
+            if (field.AsSpan().Trim().SequenceEqual("-0-"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool IsNumber(string s) => s.Trim().Length > 0 && !s.Trim().AsSpan().ContainsAnyExceptInRange('0', '9');
 }

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json;
 using TradeAnalyzer.Core.Model;
 
@@ -223,6 +222,4 @@ public sealed class MappingProfile
 
     /// <inheritdoc/>
     public override string ToString() => Name;
-
-    internal static Assembly ResourceAssembly => typeof(MappingProfile).Assembly;
 }

@@ -19,7 +19,11 @@ internal sealed class RecordParser
     private readonly IReadOnlyList<CanonicalColumn> _cols;
     private readonly StringPool _pool = new();
     private readonly HashSet<(string, int)> _seen = [];
-    private readonly Dictionary<(string, string?), string> _exporterKeys = [];
+    private readonly BoundedCache<string> _keysById = new();
+    private readonly BoundedCache<string> _keysByName = new();
+    private readonly BoundedCache<HsCode> _hsCodes = new();
+    private readonly BoundedCache<IReadOnlyList<string>> _lists = new();
+    private readonly BoundedCache<IReadOnlyList<string>> _transits = new();
 
     public RecordParser(RowCursor row, string file, FxTable fx)
     {
@@ -37,6 +41,8 @@ internal sealed class RecordParser
         Failure = (column >= 0 ? _cols[column].Name : null, reason, value.IsEmpty ? null : new string(value[..Math.Min(value.Length, 200)]));
         return false;
     }
+
+    private static string? NewOrNull(ReadOnlySpan<char> v) => v.IsEmpty ? null : new string(v);
 
     private bool Required(int c, out ReadOnlySpan<char> v)
     {
@@ -221,9 +227,16 @@ internal sealed class RecordParser
             return !required || Fail(c, "missing required value for hs_code", v);
         }
 
+        if (_hsCodes.TryGet(v, out var cached))
+        {
+            hs = cached;
+            return true;
+        }
+
         if (HsCode.TryParse(v, out var code))
         {
             hs = code;
+            _hsCodes.Add(v, code);
             return true;
         }
 
@@ -238,6 +251,11 @@ internal sealed class RecordParser
             return Empty;
         }
 
+        if (_lists.TryGet(v, out var cached))
+        {
+            return cached;
+        }
+
         var parts = new List<string>(2);
         foreach (var range in v.SplitAny(';', ','))
         {
@@ -248,7 +266,9 @@ internal sealed class RecordParser
             }
         }
 
-        return parts;
+        IReadOnlyList<string> list = parts.ToArray();
+        _lists.Add(v, list);
+        return list;
     }
 
     private bool Countries(int c, out IReadOnlyList<string> list)
@@ -257,6 +277,12 @@ internal sealed class RecordParser
         var v = _row.Get(c);
         if (v.IsEmpty)
         {
+            return true;
+        }
+
+        if (_transits.TryGet(v, out var cached))
+        {
+            list = cached;
             return true;
         }
 
@@ -277,7 +303,8 @@ internal sealed class RecordParser
             parts.Add(cc);
         }
 
-        list = parts;
+        list = parts.ToArray();
+        _transits.Add(v, list);
         return true;
     }
 
@@ -308,17 +335,11 @@ internal sealed class RecordParser
 
         if (!_seen.Add((declId, lineNo)))
         {
-            return Fail(0, $"duplicate line: declaration {declId} line {lineNo} appears earlier in the file", _row.Get(0)) ? null : null;
+            Fail(0, $"duplicate line: declaration {declId} line {lineNo} appears earlier in the file", _row.Get(0));
+            return null;
         }
 
-        if (!_exporterKeys.TryGetValue((exporter!, exporterId), out var key))
-        {
-            key = PartyNames.Key(exporter, exporterId);
-            if (_exporterKeys.Count < 200_000)
-            {
-                _exporterKeys[(exporter!, exporterId)] = key;
-            }
-        }
+        var key = ExporterKey(exporter!, exporterId);
 
         var description = _row.Get(14);
         return new DeclarationLine
@@ -350,14 +371,32 @@ internal sealed class RecordParser
             ValueUsd = valueUsd,
             FobUsd = FobFactors.ToFob(valueUsd, incoterm, mode),
             Incoterm = incoterm,
-            InvoiceNumber = _pool.GetOrNull(_row.Get(22)),
+            InvoiceNumber = NewOrNull(_row.Get(22)),
             Mode = mode,
             PortOfLoading = _pool.GetOrNull(_row.Get(24)),
             PortOfDischarge = _pool.GetOrNull(_row.Get(25)),
             TransitCountries = transit,
-            ShipmentId = _pool.GetOrNull(_row.Get(27)),
+            ShipmentId = NewOrNull(_row.Get(27)),
             ExporterKey = key,
         };
+    }
+
+    private string ExporterKey(string name, string? id)
+    {
+        var cache = id is null ? _keysByName : _keysById;
+        var by = id ?? name;
+        if (!cache.TryGet(by, out var key))
+        {
+            key = PartyNames.Key(name, id);
+            if (id is not null && key.StartsWith("N:", StringComparison.Ordinal))
+            {
+                return key; // an id without letters or digits: the key depends on the name, do not cache by id
+            }
+
+            cache.Add(by, key);
+        }
+
+        return key;
     }
 
     /// <summary>Parses the current row as an invoice line (spec 1.2).</summary>
@@ -377,14 +416,16 @@ internal sealed class RecordParser
         var description = _row.Get(10);
         if (hs is null && description.IsEmpty)
         {
-            return Fail(9, "the line has neither hs_code nor description", default) ? null : null;
+            Fail(9, "the line has neither hs_code nor description", default);
+            return null;
         }
 
         var hasPrice = !_row.Get(14).IsEmpty;
         var hasTotal = !_row.Get(15).IsEmpty;
         if (!hasPrice && !hasTotal)
         {
-            return Fail(15, "the line has neither unit_price nor line_total", default) ? null : null;
+            Fail(15, "the line has neither unit_price nor line_total", default);
+            return null;
         }
 
         if (hasPrice && hasTotal)
@@ -393,8 +434,9 @@ internal sealed class RecordParser
             var tolerance = Math.Max(0.02, Math.Max(0.005 * quantity, 0.001 * lineTotal));
             if (Math.Abs(expected - lineTotal) > tolerance)
             {
-                return Fail(15, string.Create(CultureInfo.InvariantCulture,
-                    $"line_total {lineTotal:N2} disagrees with unit_price {unitPrice:N2} x quantity {quantity:N2} = {expected:N2}"), _row.Get(15)) ? null : null;
+                Fail(15, string.Create(CultureInfo.InvariantCulture,
+                    $"line_total {lineTotal:N2} disagrees with unit_price {unitPrice:N2} x quantity {quantity:N2} = {expected:N2}"), _row.Get(15));
+                return null;
             }
         }
         else if (!hasTotal)
@@ -411,7 +453,8 @@ internal sealed class RecordParser
 
         if (!_seen.Add((number, lineNo)))
         {
-            return Fail(0, $"duplicate line: invoice {number} line {lineNo} appears earlier in the file", _row.Get(0)) ? null : null;
+            Fail(0, $"duplicate line: invoice {number} line {lineNo} appears earlier in the file", _row.Get(0));
+            return null;
         }
 
         return new InvoiceLine
@@ -443,7 +486,7 @@ internal sealed class RecordParser
             PayerCountry = payerCountry,
             BeneficiaryName = _pool.GetOrNull(_row.Get(21)),
             BeneficiaryCountry = beneficiaryCountry,
-            ShipmentId = _pool.GetOrNull(_row.Get(23)),
+            ShipmentId = NewOrNull(_row.Get(23)),
         };
     }
 
@@ -459,12 +502,14 @@ internal sealed class RecordParser
 
         if (period.Length is not (4 or 6) || period.ContainsAnyExceptInRange('0', '9'))
         {
-            return Fail(0, $"period '{period}' is not a year (yyyy) or a month (yyyymm)", period) ? null : null;
+            Fail(0, $"period '{period}' is not a year (yyyy) or a month (yyyymm)", period);
+            return null;
         }
 
         if (commodity.Length is < 2 or > 10 || commodity.ContainsAnyExceptInRange('0', '9'))
         {
-            return Fail(4, $"commodity_code '{commodity}' is not 2 to 10 digits", commodity) ? null : null;
+            Fail(4, $"commodity_code '{commodity}' is not 2 to 10 digits", commodity);
+            return null;
         }
 
         var reporter = CodeLists.TryCountry(reporterText, out var r2) ? r2 : _pool.Get(reporterText);
@@ -519,20 +564,23 @@ internal sealed class RecordParser
             {
                 if (count == 10)
                 {
-                    return Fail(0, $"hs_code '{hsText}' has more than 10 digits", hsText) ? null : null;
+                    Fail(0, $"hs_code '{hsText}' has more than 10 digits", hsText);
+                    return null;
                 }
 
                 digits[count++] = ch;
             }
             else if (ch is not ('.' or ' ' or '-'))
             {
-                return Fail(0, $"hs_code '{hsText}' is not an HS code", hsText) ? null : null;
+                Fail(0, $"hs_code '{hsText}' is not an HS code", hsText);
+                return null;
             }
         }
 
         if (count < 2)
         {
-            return Fail(0, $"hs_code '{hsText}' needs at least 2 digits", hsText) ? null : null;
+            Fail(0, $"hs_code '{hsText}' needs at least 2 digits", hsText);
+            return null;
         }
 
         var hasQ1 = !_row.Get(3).IsEmpty;

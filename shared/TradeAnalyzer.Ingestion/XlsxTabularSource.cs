@@ -72,7 +72,15 @@ internal sealed class XlsxTabularSource : TabularSource
         {
             input.CopyTo(spool);
             spool.Position = 0;
-            CheckPackage(spool, options);
+            try
+            {
+                CheckPackage(spool, options);
+            }
+            catch (Exception ex) when (ex is NotSupportedException or IOException or ArgumentException)
+            {
+                throw new InvalidDataException($"the file is not a readable workbook ({ex.Message})", ex);
+            }
+
             spool.Position = 0;
             SpreadsheetDocument doc;
             try
@@ -93,7 +101,7 @@ internal sealed class XlsxTabularSource : TabularSource
                 var reader = XmlReader.Create(sheetPart.GetStream(FileMode.Open, FileAccess.Read), XmlSettings);
                 return new XlsxTabularSource(spool, doc, reader, shared, dates, $"xlsx, sheet '{sheetName}'", options);
             }
-            catch (Exception ex) when (ex is XmlException or IOException or InvalidOperationException)
+            catch (Exception ex) when (ex is not InvalidDataException and not OutOfMemoryException)
             {
                 doc.Dispose();
                 throw new InvalidDataException($"the workbook could not be read ({ex.Message})", ex);
@@ -391,7 +399,7 @@ internal sealed class XlsxTabularSource : TabularSource
                 return true;
             }
         }
-        catch (XmlException ex)
+        catch (Exception ex) when (ex is XmlException or NotSupportedException or ArgumentException)
         {
             throw new InvalidDataException($"the worksheet is malformed near row {_rowNumber + 1:N0}: {ex.Message}", ex);
         }

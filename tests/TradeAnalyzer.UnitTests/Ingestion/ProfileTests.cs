@@ -120,5 +120,19 @@ public sealed class ProfileTests
         Assert.Equal(FileKind.Sanctions, sdn.Summary.Kind);
         Assert.Equal(2, sdn.Table!.Count);
         Assert.Equal(2, sdn.Summary.RowsAccepted);
+
+        var alt = Read("36,12,\"aka\",\"AERO-CARIBBEAN\",-0- \n");
+        Assert.Equal(FileKind.Sanctions, alt.Summary.Kind);
+        Assert.Single(alt.Table!);
+    }
+
+    [Fact]
+    public void Forced_reference_kind_passes_rows_through_raw()
+    {
+        var r = Read("anything,at,all\n1,2,3\n", new IngestionOptions { Kind = FileKind.Watchlist });
+        Assert.Equal(FileKind.Watchlist, r.Summary.Kind);
+        Assert.Null(r.Summary.Error);
+        Assert.Equal(2, r.Table!.Count);
+        Assert.Equal(1, r.Summary.RowsAccepted);
     }
 }

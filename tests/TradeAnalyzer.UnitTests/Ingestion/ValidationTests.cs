@@ -116,6 +116,17 @@ public sealed class ValidationTests
     }
 
     [Fact]
+    public void Bad_line_number_and_negative_net_weight_are_rejected()
+    {
+        Assert.Equal("line_no", RejectOne(DeclRow(line: "x1")).Column);
+        var header = DeclHeader + ",net_weight_kg";
+        var r = Read(header + "\n" + DeclRow() + ",5\n" + DeclRow(id: "D2") + ",-5\n");
+        Assert.Single(r.Declarations);
+        Assert.Equal(5, r.Declarations[0].NetWeightKg);
+        Assert.Equal("net_weight_kg", Assert.Single(r.Rejected).Column);
+    }
+
+    [Fact]
     public void Missing_required_column_rejects_the_file_and_every_row()
     {
         var header = DeclHeader.Replace(",currency", ",money", StringComparison.Ordinal);

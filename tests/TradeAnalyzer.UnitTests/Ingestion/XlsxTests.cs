@@ -193,6 +193,62 @@ public sealed class XlsxTests
     }
 
     [Fact]
+    public void Corrupted_workbooks_never_throw_and_reconcile()
+    {
+        var good = Workbook("Sheet1", StandardRows);
+        var rng = new Random(11);
+        for (var i = 0; i < 60; i++)
+        {
+            var bytes = (byte[])good.Clone();
+            var flips = rng.Next(1, 8);
+            for (var f = 0; f < flips; f++)
+            {
+                bytes[rng.Next(4, bytes.Length)] = (byte)rng.Next(256);
+            }
+
+            if (i % 3 == 0)
+            {
+                Array.Resize(ref bytes, rng.Next(10, bytes.Length));
+            }
+
+            var r = ReadBytes(bytes, name: "fuzz.xlsx");
+            AssertReconciled(r);
+        }
+    }
+
+    [Fact]
+    public void Xlsx_with_many_rows_streams_all_of_them()
+    {
+        var bytes = Workbook("Sheet1", (sst, header) =>
+        {
+            var rows = new List<Row>();
+            var h = new Row { RowIndex = 1 };
+            for (var i = 0; i < header.Length; i++)
+            {
+                h.Append(Inline(Col(i), 1, header[i]));
+            }
+
+            rows.Add(h);
+            for (uint n = 2; n <= 3001; n++)
+            {
+                var values = DeclRow(id: "X" + n).Split(',');
+                var row = new Row { RowIndex = n };
+                for (var i = 0; i < values.Length; i++)
+                {
+                    row.Append(Inline(Col(i), n, values[i]));
+                }
+
+                rows.Add(row);
+            }
+
+            return [.. rows];
+        });
+        var r = ReadBytes(bytes, name: "big.xlsx");
+        Assert.Equal(3000, r.Declarations.Count);
+        Assert.Equal(3001, r.Declarations[^1].Source.Row);
+    }
+
+    [Fact]
     public void Date_format_codes_are_recognised()
     {
         Assert.True(XlsxTabularSource.IsDateFormat("yyyy-mm-dd"));
