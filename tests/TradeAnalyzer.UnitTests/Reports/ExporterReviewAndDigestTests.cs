@@ -124,4 +124,40 @@ public sealed class ExporterReviewAndDigestTests
         Assert.False(WeeklyDigest.TryParseWeek("2026-W54", out _, out _));
         Assert.False(WeeklyDigest.TryParseWeek("2026-47", out _, out _));
     }
+
+    /// <summary>
+    /// Writes every workbook (English and Spanish) to $TA_REPORT_SAMPLES (or a temp folder) so they can be rendered with
+    /// LibreOffice (docs/reports.md), and checks each file opens and validates.
+    /// </summary>
+    [Fact]
+    public void Sample_workbooks_are_written_for_rendering_checks()
+    {
+        var dir = Environment.GetEnvironmentVariable("TA_REPORT_SAMPLES") ?? Path.Combine(Path.GetTempPath(), "ta-report-samples-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        foreach (var language in new[] { "en", "es" })
+        {
+            var files = new Dictionary<string, Action<Stream>>
+            {
+                [$"report-{language}.xlsx"] = s => UploadReport.Write(s, ReportSamples.Upload(language)),
+                [$"exporter-{language}.xlsx"] = s => ExporterReview.Write(s, Review(language)),
+                [$"digest-{language}.xlsx"] = s => WeeklyDigest.Write(s, Digest(language)),
+            };
+            foreach (var (name, write) in files)
+            {
+                var path = Path.Combine(dir, name);
+                using (var file = File.Create(path))
+                {
+                    write(file);
+                }
+
+                using var book = new WorkbookReader(File.ReadAllBytes(path));
+                Assert.Empty(book.ValidationErrors());
+            }
+        }
+
+        if (Environment.GetEnvironmentVariable("TA_REPORT_SAMPLES") is null)
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
