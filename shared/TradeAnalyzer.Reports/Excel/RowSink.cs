@@ -28,7 +28,7 @@ internal sealed class RowSink
     private readonly OpenXmlAttribute[] _rowAttribute = new OpenXmlAttribute[1];
     private readonly OpenXmlAttribute[] _preserve = [new("xml", "space", "http://www.w3.org/XML/1998/namespace", "preserve")];
     private readonly char[] _format = new char[64];
-    private long _row;
+    private string _rowText = "1";
     private int _column;
 
     private RowSink(OpenXmlWriter? writer, IReadOnlyList<ColumnSpec> columns, double[] widths, List<KeyValuePair<string, string>>? links)
@@ -49,11 +49,11 @@ internal sealed class RowSink
     /// <summary>Starts row <paramref name="row"/> (one-based).</summary>
     public void BeginRow(long row)
     {
-        _row = row;
         _column = 0;
         if (_writer is not null)
         {
-            _rowAttribute[0] = new OpenXmlAttribute("r", string.Empty, row.ToString(CultureInfo.InvariantCulture));
+            _rowText = row.ToString(CultureInfo.InvariantCulture);
+            _rowAttribute[0] = new OpenXmlAttribute("r", string.Empty, _rowText);
             _writer.WriteStartElement(_rowElement, _rowAttribute);
         }
     }
@@ -76,7 +76,7 @@ internal sealed class RowSink
     {
         if (location is not null && !string.IsNullOrEmpty(value))
         {
-            _links?.Add(new KeyValuePair<string, string>(CellRef.Of(_column, _row), location));
+            _links?.Add(new KeyValuePair<string, string>(CellRef.Of(_column, _rowText), location));
             WriteText(value, StyleId.Link, measure: true);
         }
         else
@@ -189,7 +189,7 @@ internal sealed class RowSink
     private void StartCell(StyleId style, string? type)
     {
         _attributes.Clear();
-        _attributes.Add(new OpenXmlAttribute("r", string.Empty, CellRef.Of(_column, _row)));
+        _attributes.Add(new OpenXmlAttribute("r", string.Empty, CellRef.Of(_column, _rowText)));
         if (style != StyleId.Default)
         {
             _attributes.Add(new OpenXmlAttribute("s", string.Empty, StyleText[(int)style]));
