@@ -12,6 +12,9 @@ namespace TradeAnalyzer.Reports.Excel;
 /// </summary>
 internal sealed class RowSink
 {
+    /// <summary>Excel keeps at most 65,530 hyperlinks per worksheet; later rows (lowest scores) get plain text.</summary>
+    public const int MaxHyperlinksPerSheet = 65_530;
+
     private static readonly DateOnly OaEpoch = new(1899, 12, 30);
     private static readonly string[] StyleText = Enum.GetValues<StyleId>().Select(s => ((uint)s).ToString(CultureInfo.InvariantCulture)).ToArray();
 
@@ -74,7 +77,7 @@ internal sealed class RowSink
     /// <summary>A text cell that links to <paramref name="location"/> in this workbook (e.g. 'Shipments'!A5); plain text when null.</summary>
     public void Link(string? value, string? location)
     {
-        if (location is not null && !string.IsNullOrEmpty(value))
+        if (location is not null && !string.IsNullOrEmpty(value) && (_links is null || _links.Count < MaxHyperlinksPerSheet))
         {
             _links?.Add(new KeyValuePair<string, string>(CellRef.Of(_column, _rowText), location));
             WriteText(value, StyleId.Link, measure: true);
