@@ -84,7 +84,7 @@ public static class ExporterReview
         new(l.T("Date", "Fecha"), ColumnKind.Date),
         new(l.T("Analyst", "Analista"), ColumnKind.Text, 30),
         new(l.T("Status", "Estado"), ColumnKind.Text),
-        new(l.T("Note", "Nota"), ColumnKind.Wrap, 70),
+        new(l.T("Note", "Nota"), ColumnKind.Text, 70),
     ];
 
     /// <summary>Writes one disposition.</summary>

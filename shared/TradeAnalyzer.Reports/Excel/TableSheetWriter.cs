@@ -43,21 +43,23 @@ internal static class TableSheetWriter
         writer.WriteElement(new SheetFormatProperties { DefaultRowHeight = 15 });
 
         var cols = new Columns();
+        var finalWidths = new double[columns.Count];
         for (var c = 0; c < columns.Count; c++)
         {
             var spec = columns[c];
+            finalWidths[c] = ColumnWidths.Fit(spec.Header.Length, widths[c], spec.MaxWidth);
             cols.Append(new Column
             {
                 Min = (uint)(c + 1),
                 Max = (uint)(c + 1),
-                Width = ColumnWidths.Fit(spec.Header.Length, widths[c], spec.MaxWidth),
+                Width = finalWidths[c],
                 CustomWidth = true,
             });
         }
 
         writer.WriteElement(cols);
         writer.WriteStartElement(new SheetData());
-        var sink = RowSink.Writing(writer, columns, links);
+        var sink = RowSink.Writing(writer, columns, finalWidths, links);
         sink.BeginRow(1);
         foreach (var spec in columns)
         {
