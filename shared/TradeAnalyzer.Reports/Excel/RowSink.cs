@@ -81,9 +81,10 @@ internal sealed class RowSink
         var perLine = Math.Max(1, width - 1.5);
         var lines = 0;
         var current = 0;
-        foreach (var c in text)
+        for (var i = 0; i < text.Length; i++)
         {
-            if (c == '\n')
+            var c = text[i];
+            if (c == '\n' || (c == '\r' && (i + 1 == text.Length || text[i + 1] != '\n')))
             {
                 lines += Math.Max(1, (int)Math.Ceiling(current * 0.9 / perLine));
                 current = 0;

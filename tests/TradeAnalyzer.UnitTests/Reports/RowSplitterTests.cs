@@ -49,6 +49,8 @@ public sealed class RowSplitterTests
         Assert.Equal(1, RowSink.WrappedLines("short", 80));
         Assert.Equal(3, RowSink.WrappedLines(new string('a', 200), 80));
         Assert.Equal(2, RowSink.WrappedLines("a\nb", 80));
+        Assert.Equal(2, RowSink.WrappedLines("'\rY", 80));
+        Assert.Equal(2, RowSink.WrappedLines("a\r\nb", 80));
         Assert.Equal(15, RowSink.WrappedLines(new string('a', 100_000), 80));
     }
 }
