@@ -146,8 +146,9 @@ public sealed class ExporterReviewAndDigestTests
             {
                 var path = Path.Combine(dir, name);
                 using (var file = File.Create(path))
+                using (var forward = new WorkbookReader.ForwardOnlyStream(file))
                 {
-                    write(file);
+                    write(forward); // written as to a blob upload: zip entries carry data descriptors
                 }
 
                 using var book = new WorkbookReader(File.ReadAllBytes(path));
