@@ -8,15 +8,18 @@ namespace TradeAnalyzer.Benchmarks;
 
 /// <summary>
 /// Writes an upload report with many flag rows (default 200,000 flags over 100,000 flagged declaration lines) and
-/// prints the time and the process's peak memory. Usage: `report [flags] [--out FILE]`.
+/// prints the time, CPU time and the process's peak memory. Usage: `report [flags]`.
 /// </summary>
 internal static class ReportBenchmark
 {
-    public static int Run(string[] args)
+    /// <summary>
+    /// Builds a model with <paramref name="flagCount"/> flags and writes its report to
+    /// <paramref name="directory"/>/report-benchmark.xlsx through a non-seekable stream (deleted afterwards), or to
+    /// a counting sink when the directory is null. Prints time, CPU time and peak memory.
+    /// </summary>
+    public static int Run(int flagCount, string? directory)
     {
-        var flagCount = args.Length > 0 && int.TryParse(args[0], CultureInfo.InvariantCulture, out var n) ? n : 200_000;
-        var outIndex = Array.IndexOf(args, "--out");
-        var outPath = outIndex >= 0 && outIndex + 1 < args.Length ? args[outIndex + 1] : null;
+        var outPath = directory is null ? null : Path.Combine(directory, "report-benchmark.xlsx");
         var model = BuildModel(flagCount);
         GC.Collect();
         var modelBytes = GC.GetTotalMemory(true);
@@ -34,9 +37,14 @@ internal static class ReportBenchmark
         }
         else
         {
-            using var file = File.Create(outPath);
-            UploadReport.Write(file, model);
-            bytes = file.Length;
+            using (var file = File.Create(outPath))
+            using (var sink = new CountingStream(file))
+            {
+                UploadReport.Write(sink, model);
+                bytes = sink.Count;
+            }
+
+            File.Delete(outPath);
         }
 
         watch.Stop();
@@ -134,7 +142,7 @@ internal static class ReportBenchmark
     }
 
     /// <summary>A write-only, non-seekable sink that only counts bytes (like an upload stream).</summary>
-    private sealed class CountingStream : Stream
+    private sealed class CountingStream(Stream? inner = null) : Stream
     {
         public long Count { get; private set; }
 
@@ -158,6 +166,10 @@ internal static class ReportBenchmark
 
         public override void SetLength(long value) => throw new NotSupportedException();
 
-        public override void Write(byte[] buffer, int offset, int count) => Count += count;
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            inner?.Write(buffer, offset, count);
+            Count += count;
+        }
     }
 }
