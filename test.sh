@@ -1,6 +1,16 @@
 #!/usr/bin/env bash
-# The test command (README): installs Azurite locally if missing, builds, and runs every test project.
+# The test command (README): installs Azurite into .tools/ when missing (the integration tests start and stop it
+# themselves on free ports), builds everything warnings-as-errors, runs unit and integration tests, then a short
+# bounded fuzzing pass.
 set -euo pipefail
 cd "$(dirname "$0")"
-dotnet build TradeAnalyzer.sln -c Release
-dotnet test TradeAnalyzer.sln -c Release --no-build
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if [ ! -x .tools/node_modules/.bin/azurite ] && ! command -v azurite >/dev/null 2>&1; then
+  echo "Installing Azurite (npm) into .tools/ ..."
+  npm install --prefix .tools --no-audit --no-fund --loglevel=error azurite@3 >/dev/null
+fi
+
+dotnet build TradeAnalyzer.sln -c Release -nologo -v quiet
+dotnet test tests/TradeAnalyzer.UnitTests -c Release --no-build --logger "console;verbosity=minimal"
+dotnet test tests/TradeAnalyzer.IntegrationTests -c Release --no-build --logger "console;verbosity=minimal"

@@ -1,10 +1,50 @@
+using System.Diagnostics;
+using BenchmarkDotNet.Running;
+
 namespace TradeAnalyzer.Benchmarks;
 
+/// <summary>
+/// Benchmarks that print figures (never timed tests):
+///   e2e DIR            full analyze of a sample folder: rows/s per stage, peak memory (run `tradeanalyzer sample` first)
+///   upload [LINES]     one upload of 10,000 lines against stored baselines of LINES (default 10,000,000) history lines
+///   report [FLAGS]     the upload workbook with FLAGS flag rows (default 200,000)
+///   micro [FILTER]     BenchmarkDotNet micro-benchmarks of hot paths
+/// </summary>
 internal static class Program
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("benchmarks: none registered yet.");
-        return args.Length == 0 ? 2 : 2;
+        if (args.Length == 0)
+        {
+            Console.Error.WriteLine("usage: benchmarks e2e DIR | upload [HISTORY_LINES] | report [FLAGS] | micro [--filter *]");
+            return 2;
+        }
+
+        switch (args[0])
+        {
+            case "e2e" when args.Length >= 2:
+                EndToEndBenchmark.Run(args[1], args.Length >= 3 ? args[2] : null);
+                return 0;
+            case "upload":
+                await UploadBenchmark.RunAsync(args.Length >= 2 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000_000).ConfigureAwait(false);
+                return 0;
+            case "report":
+                ReportBenchmark.Run(args.Length >= 2 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000, Path.GetTempPath());
+                return 0;
+            case "micro":
+                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
+                return 0;
+            default:
+                Console.Error.WriteLine($"unknown benchmark '{args[0]}'");
+                return 2;
+        }
+    }
+
+    /// <summary>Peak working set of this process so far, in MiB.</summary>
+    public static double PeakMiB()
+    {
+        using var p = Process.GetCurrentProcess();
+        p.Refresh();
+        return p.PeakWorkingSet64 / 1048576.0;
     }
 }

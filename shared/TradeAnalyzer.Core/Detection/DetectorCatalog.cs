@@ -1,4 +1,7 @@
 using TradeAnalyzer.Core.Analysis;
+using TradeAnalyzer.Core.Detection.Invoices;
+using TradeAnalyzer.Core.Detection.Mirror;
+using TradeAnalyzer.Core.Profiles;
 
 namespace TradeAnalyzer.Core.Detection;
 
@@ -7,7 +10,19 @@ public static class DetectorCatalog
 {
     public static IReadOnlyList<IDetector> CreateDefault() =>
     [
+        new PriceDetector(),
+        new WeightQuantityDetector(),
+        new VagueDescriptionDetector(),
+        new MirrorDetector(),
+        new ComtradeMirrorDetector(),
+        new InvoiceReconciliationDetector(),
+        new InvoiceReuseDetector(),
+        new ThirdPartyPaymentDetector(),
+        new PrecursorDetector(),
+        new RouteDetector(),
+        new SanctionsDetector(),
     ];
 
-    public static IExporterProfiler? CreateProfiler() => null;
+    /// <summary>The exporter profiler: profiles, 0-100 exporter scores, NEW_EXPORTER and EXPORTER_PROFILE.</summary>
+    public static IExporterProfiler? CreateProfiler() => new ExporterProfiler();
 }

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using TradeAnalyzer.Handlers.Exporters;
+
+namespace TradeAnalyzer.Cli.Hosting;
+
+/// <summary>
+/// The exporter review HTTP API (the same routes the Functions app exposes): every route needs the key in the
+/// `x-api-key` header (or `x-functions-key`); errors are fixed JSON messages that never echo the request.
+/// </summary>
+public static class ReviewApi
+{
+    public static void Map(WebApplication app, ExporterReviewService service, string? apiKey)
+    {
+        var api = app.MapGroup("/api").AddEndpointFilter(async (ctx, next) =>
+        {
+            var headers = ctx.HttpContext.Request.Headers;
+            var presented = headers.TryGetValue("x-api-key", out var k) ? k.ToString()
+                : headers.TryGetValue("x-functions-key", out var f) ? f.ToString() : null;
+            return ApiKeys.IsValid(presented, apiKey)
+                ? await next(ctx).ConfigureAwait(false)
+                : Results.Json(new { error = "missing or wrong API key" }, statusCode: StatusCodes.Status401Unauthorized);
+        });
+
+        api.MapGet("/exporters", async (int? top, CancellationToken ct) =>
+            Results.Json(await service.ListAsync(top ?? 100, ct).ConfigureAwait(false)));
+
+        api.MapGet("/exporters/{key}", async (string key, CancellationToken ct) =>
+            await service.GetAsync(key, ct).ConfigureAwait(false) is { } detail
+                ? Results.Json(detail)
+                : Results.Json(new { error = "exporter not found" }, statusCode: StatusCodes.Status404NotFound));
+
+        api.MapGet("/exporters/{key}/review.xlsx", async (string key, string? lang, CancellationToken ct) =>
+        {
+            var buffer = new MemoryStream();
+            var language = string.Equals(lang, "es", StringComparison.OrdinalIgnoreCase) ? "es" : "en";
+            return await service.WriteReviewAsync(key, buffer, language, ct).ConfigureAwait(false)
+                ? Results.File(buffer.ToArray(), Handlers.Outputs.ContentTypes.Xlsx, "review.xlsx")
+                : Results.Json(new { error = "exporter not found" }, statusCode: StatusCodes.Status404NotFound);
+        });
+
+        api.MapPost("/exporters/{key}/dispositions", async (string key, DispositionRequest body, CancellationToken ct) =>
+        {
+            try
+            {
+                return await service.PostDispositionAsync(key, body, ct).ConfigureAwait(false) is { } d
+                    ? Results.Json(d, statusCode: StatusCodes.Status201Created)
+                    : Results.Json(new { error = "exporter not found" }, statusCode: StatusCodes.Status404NotFound);
+            }
+            catch (ArgumentException ex)
+            {
+                // Our own validation messages only; they never contain the posted values.
+                return Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status400BadRequest);
+            }
+        });
+    }
+}

@@ -1,0 +1,382 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TradeAnalyzer.Core.Baselines;
+using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.Storage;
+
+namespace TradeAnalyzer.Handlers.History;
+
+/// <summary>
+/// The analyzer's memory in the store: merged price baselines, flags by ISO week, exporter profiles and dispositions,
+/// upload receipts and the archive of normalised records. Every write is idempotent (keyed by the upload or the
+/// finding) or guarded by ETags, so a retried upload changes nothing and racing uploads lose no update.
+/// </summary>
+public sealed class HistoryStore
+{
+    /// <summary>How many recent upload ids a baseline group remembers, to skip a merge it already has.</summary>
+    private const int AppliedMemory = 64;
+
+    private readonly ILogger _log;
+
+    public HistoryStore(IBlobStore blobs, ITableStore tables, ILogger? logger = null)
+    {
+        Blobs = blobs;
+        Tables = tables;
+        _log = logger ?? NullLogger.Instance;
+    }
+
+    public IBlobStore Blobs { get; }
+
+    public ITableStore Tables { get; }
+
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) =>
+        StorageLayout.EnsureCreatedAsync(Blobs, Tables, cancellationToken);
+
+    // ---- Baselines -------------------------------------------------------------------------------------------
+
+    /// <summary>All merged baselines (one entity per group): what a new upload's prices are compared against.</summary>
+    public async Task<BaselineSet> LoadBaselinesAsync(CancellationToken cancellationToken = default)
+    {
+        var set = new BaselineSet();
+        await foreach (var e in Tables.QueryAllAsync(StoreLayout.BaselinesTable, cancellationToken).ConfigureAwait(false))
+        {
+            if (e.GetBinary("Stats") is { } bytes && BaselineKey.TryParse(TableKeys.Decode(e.RowKey), out var key))
+            {
+                set.Set(key, LogHistogram.FromBytes(bytes));
+            }
+        }
+
+        return set;
+    }
+
+    /// <summary>
+    /// Merges one upload's statistics into the stored groups. Each group is read, merged and written back with its
+    /// ETag (retried on conflict), and remembers the upload id, so a retried upload is not counted twice.
+    /// </summary>
+    public async Task MergeBaselinesAsync(string uploadId, BaselineSet upload, CancellationToken cancellationToken = default)
+    {
+        await Parallel.ForEachAsync(
+            upload.Groups,
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (group, ct) => await MergeGroupAsync(uploadId, group.Key, group.Value, ct).ConfigureAwait(false)).ConfigureAwait(false);
+    }
+
+    private async Task MergeGroupAsync(string uploadId, BaselineKey key, LogHistogram stats, CancellationToken cancellationToken)
+    {
+        var text = key.ToString();
+        var pk = "hs" + (text.Length >= 2 ? text[..2] : text);
+        var rk = TableKeys.Encode(text);
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = await Tables.GetAsync(StoreLayout.BaselinesTable, pk, rk, cancellationToken).ConfigureAwait(false);
+            var applied = (existing?.GetString("Applied") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
+            if (applied.Contains(uploadId, StringComparer.Ordinal))
+            {
+                return;
+            }
+
+            var merged = existing?.GetBinary("Stats") is { } bytes ? LogHistogram.FromBytes(bytes) : new LogHistogram();
+            merged.Merge(stats);
+            applied.Add(uploadId);
+            if (applied.Count > AppliedMemory)
+            {
+                applied.RemoveRange(0, applied.Count - AppliedMemory);
+            }
+
+            var entity = new TableEntity(pk, rk)
+            {
+                ["Stats"] = merged.ToBytes(),
+                ["Count"] = merged.Count,
+                ["Applied"] = string.Join(',', applied),
+            };
+            try
+            {
+                if (existing is null)
+                {
+                    await Tables.InsertAsync(StoreLayout.BaselinesTable, entity, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await Tables.UpdateAsync(StoreLayout.BaselinesTable, entity, existing.ETag!, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
+            }
+            catch (StorageConflictException) when (attempt < 50)
+            {
+                // Someone merged this group since we read it: read again and merge on top of theirs.
+                await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    // ---- Flags -----------------------------------------------------------------------------------------------
+
+    /// <summary>Records flags in their ISO-week partitions; the row key is a hash of the finding, so re-recording is a no-op.</summary>
+    public async Task RecordFlagsAsync(string uploadId, IReadOnlyList<Flag> flags, DateOnly fallbackDate, CancellationToken cancellationToken = default)
+    {
+        var byWeek = flags.GroupBy(f => StoreLayout.WeekKey(f.Date ?? fallbackDate), StringComparer.Ordinal);
+        foreach (var week in byWeek)
+        {
+            var entities = week
+                .Select(f => new TableEntity(week.Key, Hash(f.Key))
+                {
+                    ["Code"] = f.Code.ToCode(),
+                    ["Score"] = f.Score,
+                    ["ExporterKey"] = f.ExporterKey ?? string.Empty,
+                    ["UploadId"] = uploadId,
+                    ["Flag"] = JsonRecords.Serialize(f),
+                })
+                .DistinctBy(e => e.RowKey, StringComparer.Ordinal)
+                .ToList();
+            foreach (var chunk in entities.Chunk(100))
+            {
+                await Tables.SubmitBatchAsync(
+                    StoreLayout.FlagsTable,
+                    [.. chunk.Select(e => new TableOperation(TableOperationKind.Upsert, e, null))],
+                    cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The flags of the given ISO weeks ("2026-W47"), read from their partitions.</summary>
+    public async Task<List<Flag>> LoadFlagsAsync(IEnumerable<string> weeks, CancellationToken cancellationToken = default)
+    {
+        var flags = new List<Flag>();
+        foreach (var week in weeks)
+        {
+            await foreach (var e in Tables.QueryAsync(StoreLayout.FlagsTable, week, null, null, cancellationToken).ConfigureAwait(false))
+            {
+                if (JsonRecords.Deserialize<Flag>(e.GetString("Flag")) is { } f)
+                {
+                    flags.Add(f);
+                }
+            }
+        }
+
+        return flags;
+    }
+
+    // ---- Exporters -------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Records each exporter's profile from one upload (row "u:{upload}", idempotent), then recomputes the exporter's
+    /// roll-up (row "profile") from all its uploads under the roll-up's ETag, so concurrent uploads never drop one.
+    /// </summary>
+    public async Task RecordExportersAsync(string uploadId, IReadOnlyList<ExporterProfile> profiles, CancellationToken cancellationToken = default)
+    {
+        await Parallel.ForEachAsync(
+            profiles,
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (p, ct) =>
+            {
+                var pk = TableKeys.Encode(p.Key);
+                await Tables.UpsertAsync(StoreLayout.ExportersTable, new TableEntity(pk, "u:" + uploadId)
+                {
+                    ["Profile"] = JsonRecords.Serialize(p),
+                }, ct).ConfigureAwait(false);
+                await RollUpAsync(pk, ct).ConfigureAwait(false);
+            }).ConfigureAwait(false);
+    }
+
+    private async Task RollUpAsync(string pk, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            // Read the roll-up's ETag before the contributions: a roll-up written after this read makes ours fail.
+            var current = await Tables.GetAsync(StoreLayout.ExportersTable, pk, "profile", cancellationToken).ConfigureAwait(false);
+            var parts = new List<ExporterProfile>();
+            await foreach (var e in Tables.QueryAsync(StoreLayout.ExportersTable, pk, "u:", "u;", cancellationToken).ConfigureAwait(false))
+            {
+                if (JsonRecords.Deserialize<ExporterProfile>(e.GetString("Profile")) is { } p)
+                {
+                    parts.Add(p);
+                }
+            }
+
+            var rolled = ExporterRollup.Combine(parts);
+            var entity = new TableEntity(pk, "profile")
+            {
+                ["Profile"] = JsonRecords.Serialize(rolled),
+                ["Score"] = rolled.Score,
+                ["FirstSeen"] = rolled.FirstSeen.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                ["Uploads"] = parts.Count,
+            };
+            try
+            {
+                if (current is null)
+                {
+                    await Tables.InsertAsync(StoreLayout.ExportersTable, entity, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await Tables.UpdateAsync(StoreLayout.ExportersTable, entity, current.ETag!, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                }
+
+                return;
+            }
+            catch (StorageConflictException) when (attempt < 50)
+            {
+                await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Every exporter's roll-up, highest risk first.</summary>
+    public async Task<List<ExporterProfile>> LoadExportersAsync(CancellationToken cancellationToken = default)
+    {
+        var list = new List<ExporterProfile>();
+        await foreach (var e in Tables.QueryAllAsync(StoreLayout.ExportersTable, cancellationToken).ConfigureAwait(false))
+        {
+            if (e.RowKey == "profile" && JsonRecords.Deserialize<ExporterProfile>(e.GetString("Profile")) is { } p)
+            {
+                list.Add(p);
+            }
+        }
+
+        list.Sort((a, b) => b.Score.CompareTo(a.Score) is var c && c != 0 ? c : string.CompareOrdinal(a.Key, b.Key));
+        return list;
+    }
+
+    public async Task<ExporterProfile?> LoadExporterAsync(string exporterKey, CancellationToken cancellationToken = default)
+    {
+        var e = await Tables.GetAsync(StoreLayout.ExportersTable, TableKeys.Encode(exporterKey), "profile", cancellationToken).ConfigureAwait(false);
+        return JsonRecords.Deserialize<ExporterProfile>(e?.GetString("Profile"));
+    }
+
+    /// <summary>The uploads an exporter appears in (for its review workbook's shipments and flags).</summary>
+    public async Task<List<string>> LoadExporterUploadsAsync(string exporterKey, CancellationToken cancellationToken = default)
+    {
+        var ids = new List<string>();
+        await foreach (var e in Tables.QueryAsync(StoreLayout.ExportersTable, TableKeys.Encode(exporterKey), "u:", "u;", cancellationToken).ConfigureAwait(false))
+        {
+            ids.Add(e.RowKey[2..]);
+        }
+
+        return ids;
+    }
+
+    /// <summary>First-seen dates of known exporters, for NEW_EXPORTER.</summary>
+    public async Task<Dictionary<string, DateOnly>> LoadExporterFirstSeenAsync(CancellationToken cancellationToken = default)
+    {
+        var map = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
+        await foreach (var e in Tables.QueryAllAsync(StoreLayout.ExportersTable, cancellationToken).ConfigureAwait(false))
+        {
+            if (e.RowKey == "profile" && DateOnly.TryParseExact(e.GetString("FirstSeen"), "yyyy-MM-dd", out var d))
+            {
+                map[TableKeys.Decode(e.PartitionKey)] = d;
+            }
+        }
+
+        return map;
+    }
+
+    /// <summary>Records an analyst's decision; decisions are kept newest first (row key counts down).</summary>
+    public async Task AddDispositionAsync(Disposition disposition, CancellationToken cancellationToken = default)
+    {
+        var rk = "d:" + (DateTimeOffset.MaxValue.UtcTicks - disposition.At.UtcTicks).ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
+        await Tables.UpsertAsync(StoreLayout.ExportersTable, new TableEntity(TableKeys.Encode(disposition.ExporterKey), rk)
+        {
+            ["Disposition"] = JsonRecords.Serialize(disposition),
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<List<Disposition>> LoadDispositionsAsync(string exporterKey, CancellationToken cancellationToken = default)
+    {
+        var list = new List<Disposition>();
+        await foreach (var e in Tables.QueryAsync(StoreLayout.ExportersTable, TableKeys.Encode(exporterKey), "d:", "d;", cancellationToken).ConfigureAwait(false))
+        {
+            if (JsonRecords.Deserialize<Disposition>(e.GetString("Disposition")) is { } d)
+            {
+                list.Add(d);
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>The latest disposition of every exporter that has one.</summary>
+    public async Task<List<Disposition>> LoadLatestDispositionsAsync(CancellationToken cancellationToken = default)
+    {
+        var latest = new Dictionary<string, Disposition>(StringComparer.Ordinal);
+        await foreach (var e in Tables.QueryAllAsync(StoreLayout.ExportersTable, cancellationToken).ConfigureAwait(false))
+        {
+            if (e.RowKey.StartsWith("d:", StringComparison.Ordinal) && JsonRecords.Deserialize<Disposition>(e.GetString("Disposition")) is { } d
+                && (!latest.TryGetValue(d.ExporterKey, out var have) || have.At < d.At))
+            {
+                latest[d.ExporterKey] = d;
+            }
+        }
+
+        return [.. latest.Values];
+    }
+
+    // ---- Archive ---------------------------------------------------------------------------------------------
+
+    public async Task ArchiveAsync(string uploadId, IReadOnlyList<DeclarationLine> declarations, IReadOnlyList<InvoiceLine> invoices, IReadOnlyList<Flag> flags, CancellationToken cancellationToken = default)
+    {
+        var prefix = StoreLayout.ArchivePrefix(uploadId);
+        if (declarations.Count > 0)
+        {
+            await Outputs.UploadOutputs.PutAsync(Blobs, StoreLayout.Archive, prefix + "declarations.csv", s => ArchiveCsv.WriteDeclarations(s, declarations), Outputs.ContentTypes.Csv, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (invoices.Count > 0)
+        {
+            await Outputs.UploadOutputs.PutAsync(Blobs, StoreLayout.Archive, prefix + "invoices.csv", s => ArchiveCsv.WriteInvoices(s, invoices), Outputs.ContentTypes.Csv, cancellationToken).ConfigureAwait(false);
+        }
+
+        await Outputs.UploadOutputs.PutAsync(Blobs, StoreLayout.Archive, prefix + "flags.jsonl", s => JsonRecords.WriteFlagLines(s, flags), "application/x-ndjson", cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>An archived upload's flags.</summary>
+    public async Task<List<Flag>> LoadArchivedFlagsAsync(string uploadId, CancellationToken cancellationToken = default)
+    {
+        await using var download = await Blobs.GetAsync(StoreLayout.Archive, StoreLayout.ArchivePrefix(uploadId) + "flags.jsonl", cancellationToken).ConfigureAwait(false);
+        return download is null ? [] : [.. JsonRecords.ReadFlagLines(download.Content)];
+    }
+
+    // ---- Upload receipts -------------------------------------------------------------------------------------
+
+    public async Task<UploadReceipt?> GetReceiptAsync(string sha256, CancellationToken cancellationToken = default)
+    {
+        var e = await Tables.GetAsync(StoreLayout.UploadsTable, UploadReceipt.Partition, sha256, cancellationToken).ConfigureAwait(false);
+        return e is null ? null : UploadReceipt.FromEntity(e);
+    }
+
+    /// <summary>Writes a receipt; with <paramref name="ifMatch"/> null it must not exist yet. False when someone else got there first.</summary>
+    public async Task<bool> TryWriteReceiptAsync(UploadReceipt receipt, string? ifMatch, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            if (ifMatch is null)
+            {
+                await Tables.InsertAsync(StoreLayout.UploadsTable, receipt.ToEntity(), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await Tables.UpdateAsync(StoreLayout.UploadsTable, receipt.ToEntity(), ifMatch, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        catch (StorageConflictException)
+        {
+            _log.LogDebug("Upload receipt {Sha} changed concurrently.", receipt.Sha256);
+            return false;
+        }
+    }
+
+    /// <summary>Every processed upload, for the counterpart window and listings.</summary>
+    public async IAsyncEnumerable<UploadReceipt> ListReceiptsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var e in Tables.QueryAsync(StoreLayout.UploadsTable, UploadReceipt.Partition, null, null, cancellationToken).ConfigureAwait(false))
+        {
+            yield return UploadReceipt.FromEntity(e);
+        }
+    }
+
+    private static string Hash(string text) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..32];
+}

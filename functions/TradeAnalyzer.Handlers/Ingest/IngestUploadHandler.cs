@@ -1,0 +1,279 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TradeAnalyzer.Core.Baselines;
+using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.Handlers.Analysis;
+using TradeAnalyzer.Handlers.History;
+using TradeAnalyzer.Handlers.Outputs;
+using TradeAnalyzer.Ingestion;
+using TradeAnalyzer.Storage;
+
+namespace TradeAnalyzer.Handlers.Ingest;
+
+/// <summary>
+/// The blob-triggered ingest (spec section 4): one new blob in `incoming/` becomes an analysed upload. Idempotent by
+/// content hash: the Uploads table holds one receipt per content, so a second copy of a file (or a retried trigger)
+/// changes nothing. Steps: claim the receipt, read and validate, reconcile with archived counterparts, detect, archive
+/// the normalised records, merge baselines (ETag retries), record flags and exporter profiles, write the report
+/// (summary.json last), mark done. A failure is retried; after <see cref="IngestOptions.MaxAttempts"/> the blob goes
+/// to `poison/` with an error file beside it. A file that cannot be used at all goes there at once.
+/// </summary>
+public sealed class IngestUploadHandler
+{
+    private readonly HistoryStore _store;
+    private readonly IngestOptions _options;
+    private readonly AnalysisPipeline _pipeline;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+
+    public IngestUploadHandler(HistoryStore store, IngestOptions? options = null, ILogger<IngestUploadHandler>? logger = null, TimeProvider? time = null, AnalysisPipeline? pipeline = null)
+    {
+        _store = store;
+        _options = options ?? new IngestOptions();
+        _pipeline = pipeline ?? new AnalysisPipeline();
+        _time = time ?? TimeProvider.System;
+        _log = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Handles the blob `incoming/{name}` (reads it from the store).</summary>
+    public async Task<IngestResult> HandleAsync(string name, CancellationToken cancellationToken = default)
+    {
+        BlobNames.Validate(name);
+        await using var download = await _store.Blobs.GetAsync(StoreLayout.Incoming, name, cancellationToken).ConfigureAwait(false);
+        if (download is null)
+        {
+            return new IngestResult(IngestOutcome.Missing, name);
+        }
+
+        return await HandleAsync(name, download.Content, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Handles a blob whose content the host already opened (the Functions blob trigger).</summary>
+    public async Task<IngestResult> HandleAsync(string name, Stream content, CancellationToken cancellationToken = default)
+    {
+        BlobNames.Validate(name);
+        var temp = Path.GetTempFileName();
+        try
+        {
+            string sha;
+            await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            {
+                var buffer = new byte[1 << 16];
+                long total = 0;
+                int n;
+                while ((n = await content.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    total += n;
+                    if (total > _options.MaxFileBytes)
+                    {
+                        throw new InvalidDataException($"The file is larger than the limit of {_options.MaxFileBytes:N0} bytes.");
+                    }
+
+                    hash.AppendData(buffer, 0, n);
+                    await file.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+                }
+
+                sha = Convert.ToHexStringLower(hash.GetHashAndReset());
+            }
+
+            return await ProcessAsync(name, temp, sha, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    private async Task<IngestResult> ProcessAsync(string name, string path, string sha, CancellationToken cancellationToken)
+    {
+        var uploadId = sha[..20];
+        var now = _time.GetUtcNow();
+        var receipt = await _store.GetReceiptAsync(sha, cancellationToken).ConfigureAwait(false);
+        if (receipt is { Status: UploadStatus.Done or UploadStatus.Rejected or UploadStatus.Poisoned })
+        {
+            _log.LogInformation("Upload {Blob} has the content of upload {UploadId}, already {Status}: nothing to do.", name, receipt.UploadId, receipt.Status);
+            return new IngestResult(IngestOutcome.Duplicate, name, receipt.UploadId, $"same content as {receipt.BlobName}");
+        }
+
+        if (receipt is { Status: UploadStatus.Processing } && now - receipt.StartedAt < _options.ClaimTimeout)
+        {
+            return new IngestResult(IngestOutcome.InProgress, name, receipt.UploadId);
+        }
+
+        var attempts = (receipt?.Attempts ?? 0) + 1;
+        var claim = new UploadReceipt
+        {
+            Sha256 = sha,
+            UploadId = uploadId,
+            BlobName = name,
+            Status = UploadStatus.Processing,
+            Attempts = attempts,
+            StartedAt = now,
+        };
+        if (!await _store.TryWriteReceiptAsync(claim, receipt?.ETag, cancellationToken).ConfigureAwait(false))
+        {
+            return new IngestResult(IngestOutcome.InProgress, name, uploadId);
+        }
+
+        try
+        {
+            return await AnalyseAsync(name, path, sha, uploadId, claim, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _log.LogWarning(ex, "Upload {Blob} failed on attempt {Attempt} of {Max}.", name, attempts, _options.MaxAttempts);
+            var current = await _store.GetReceiptAsync(sha, cancellationToken).ConfigureAwait(false);
+            if (attempts >= _options.MaxAttempts)
+            {
+                await PoisonAsync(name, path, $"Failed {attempts} times. Last error: {ex.GetType().Name}: {ex.Message}", cancellationToken).ConfigureAwait(false);
+                await _store.TryWriteReceiptAsync(claim with { Status = UploadStatus.Poisoned, Error = ex.Message, FinishedAt = _time.GetUtcNow() }, current?.ETag, cancellationToken).ConfigureAwait(false);
+                return new IngestResult(IngestOutcome.Poisoned, name, uploadId, ex.Message);
+            }
+
+            await _store.TryWriteReceiptAsync(claim with { Status = UploadStatus.Failed, Error = ex.Message }, current?.ETag, cancellationToken).ConfigureAwait(false);
+            return new IngestResult(IngestOutcome.Failed, name, uploadId, ex.Message);
+        }
+    }
+
+    private async Task<IngestResult> AnalyseAsync(string name, string path, string sha, string uploadId, UploadReceipt claim, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var displayName = StoreLayout.Incoming + "/" + name;
+        var request = new AnalysisRequest
+        {
+            Files = [InputFile.FromPath(path) with { DisplayName = displayName }],
+            Options = _options.Analysis,
+            MaxFileBytes = _options.MaxFileBytes,
+            MaxRows = _options.MaxRows,
+        };
+
+        // Reference files: recognised by their headers, wherever they were dropped (incoming/reference/ by convention).
+        var kind = Sniff(path, displayName);
+        if (StoreReference.IsReference(kind))
+        {
+            await using (var stream = File.OpenRead(path))
+            {
+                await StoreReference.SaveAsync(_store, kind, sha, name, stream, cancellationToken).ConfigureAwait(false);
+            }
+
+            await FinishAsync(claim with { Status = UploadStatus.Done, FinishedAt = _time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+            _log.LogInformation("Reference file {Blob} stored as {Kind}.", name, kind.ToText());
+            return new IngestResult(IngestOutcome.ReferenceUpdated, name, uploadId, kind.ToText());
+        }
+
+        request = await StoreReference.ApplyAsync(_store, request, cancellationToken).ConfigureAwait(false);
+        var inputs = _pipeline.Read(request, null, cancellationToken);
+        var file = inputs.Files[^1];
+        if (file.Error is not null || (file.RowsRead > 0 && file.RowsAccepted == 0) || file.RowsRead == 0)
+        {
+            var reason = file.Error ?? (file.RowsRead == 0 ? "The file has no data rows." : "Every row of the file was rejected.");
+            var model = UploadOutputs.Model(_pipeline.Analyze(inputs, cancellationToken: cancellationToken), uploadId, _time.GetUtcNow());
+            await UploadOutputs.WriteToStoreAsync(_store.Blobs, StoreLayout.Reports, StoreLayout.UploadReportPrefix(uploadId), model, cancellationToken).ConfigureAwait(false);
+            await PoisonAsync(name, path, reason, cancellationToken).ConfigureAwait(false);
+            await FinishAsync(claim with { Status = UploadStatus.Rejected, Error = reason, RowsRead = file.RowsRead, RowsRejected = file.RowsRejected, FinishedAt = _time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
+            return new IngestResult(IngestOutcome.Rejected, name, uploadId, reason);
+        }
+
+        var history = await _store.LoadBaselinesAsync(cancellationToken).ConfigureAwait(false);
+        var firstSeen = await _store.LoadExporterFirstSeenAsync(cancellationToken).ConfigureAwait(false);
+        var counterparts = await LoadCounterpartsAsync(inputs, uploadId, cancellationToken).ConfigureAwait(false);
+        var run = _pipeline.Analyze(inputs, history, firstSeen, counterparts, null, cancellationToken);
+
+        var dates = run.Declarations.Select(d => d.Date).Concat(run.Invoices.Select(i => i.InvoiceDate)).ToList();
+        var fallbackDate = dates.Count > 0 ? dates.Max() : DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
+        await _store.ArchiveAsync(uploadId, run.Declarations, run.Invoices, run.Result.Flags, cancellationToken).ConfigureAwait(false);
+        await _store.MergeBaselinesAsync(uploadId, BaselineSet.Build(run.Declarations), cancellationToken).ConfigureAwait(false);
+        await _store.RecordFlagsAsync(uploadId, run.Result.Flags, fallbackDate, cancellationToken).ConfigureAwait(false);
+        await _store.RecordExportersAsync(uploadId, run.Result.Exporters, cancellationToken).ConfigureAwait(false);
+        var report = UploadOutputs.Model(run, uploadId, _time.GetUtcNow());
+        await UploadOutputs.WriteToStoreAsync(_store.Blobs, StoreLayout.Reports, StoreLayout.UploadReportPrefix(uploadId), report, cancellationToken).ConfigureAwait(false);
+        await FinishAsync(claim with
+        {
+            Status = UploadStatus.Done,
+            FinishedAt = _time.GetUtcNow(),
+            RowsRead = run.RowsRead,
+            RowsAccepted = run.RowsAccepted,
+            RowsRejected = run.RowsRejected,
+            Flags = run.Result.Flags.Count,
+            MinDate = dates.Count > 0 ? dates.Min() : null,
+            MaxDate = dates.Count > 0 ? dates.Max() : null,
+        }, cancellationToken).ConfigureAwait(false);
+        _log.LogInformation(
+            "Upload {Blob} ({UploadId}): {Rows} rows, {Accepted} accepted, {Rejected} rejected, {Flags} flags in {Ms} ms.",
+            name, uploadId, run.RowsRead, run.RowsAccepted, run.RowsRejected, run.Result.Flags.Count, clock.ElapsedMilliseconds);
+        return new IngestResult(IngestOutcome.Processed, name, uploadId, $"{run.RowsAccepted:N0} rows accepted, {run.RowsRejected:N0} rejected, {run.Result.Flags.Count:N0} flags");
+    }
+
+    /// <summary>Archived records of other uploads whose dates overlap this one's (widened by the counterpart window).</summary>
+    private async Task<CounterpartRecords?> LoadCounterpartsAsync(PipelineInputs inputs, string uploadId, CancellationToken cancellationToken)
+    {
+        var dates = inputs.Declarations.Select(d => d.Date).Concat(inputs.Invoices.Select(i => i.InvoiceDate)).ToList();
+        if (dates.Count == 0)
+        {
+            return null;
+        }
+
+        var from = dates.Min().AddDays(-_options.CounterpartWindowDays);
+        var to = dates.Max().AddDays(_options.CounterpartWindowDays);
+        var declarations = new List<DeclarationLine>();
+        var invoices = new List<InvoiceLine>();
+        var ingestor = new FileIngestor();
+        var options = new IngestionOptions { Kind = null, Fx = inputs.Reference.Fx };
+        await foreach (var r in _store.ListReceiptsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (r.Status != UploadStatus.Done || r.UploadId == uploadId || r.MinDate is null || r.MaxDate is null || r.MaxDate < from || r.MinDate > to)
+            {
+                continue;
+            }
+
+            foreach (var (file, kind) in new[] { ("declarations.csv", FileKind.Declarations), ("invoices.csv", FileKind.Invoices) })
+            {
+                await using var download = await _store.Blobs.GetAsync(StoreLayout.Archive, StoreLayout.ArchivePrefix(r.UploadId) + file, cancellationToken).ConfigureAwait(false);
+                if (download is null)
+                {
+                    continue;
+                }
+
+                var read = ingestor.Read(download.Content, $"archive/{r.UploadId}/{file}", options with { Kind = kind }, null, cancellationToken);
+                declarations.AddRange(read.Declarations);
+                invoices.AddRange(read.Invoices);
+            }
+        }
+
+        return new CounterpartRecords(declarations, invoices);
+    }
+
+    private static FileKind Sniff(string path, string displayName)
+    {
+        // Reading one data row is enough to recognise the kind from the header.
+        using var stream = File.OpenRead(path);
+        return new FileIngestor().Read(stream, displayName, new IngestionOptions { MaxRows = 1 }).Summary.Kind;
+    }
+
+    private async Task FinishAsync(UploadReceipt receipt, CancellationToken cancellationToken)
+    {
+        var current = await _store.GetReceiptAsync(receipt.Sha256, cancellationToken).ConfigureAwait(false);
+        await _store.TryWriteReceiptAsync(receipt, current?.ETag, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Copies the blob to `poison/` with `{name}.error.txt` beside it, then removes it from `incoming/`.</summary>
+    private async Task PoisonAsync(string name, string path, string reason, CancellationToken cancellationToken)
+    {
+        await using (var stream = File.OpenRead(path))
+        {
+            await _store.Blobs.PutAsync(StoreLayout.Poison, name, stream, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        var error = $"{_time.GetUtcNow():O} {name}: {reason}\n";
+        using (var errorStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(error)))
+        {
+            await _store.Blobs.PutAsync(StoreLayout.Poison, name + ".error.txt", errorStream, new BlobPutOptions { ContentType = "text/plain; charset=utf-8" }, cancellationToken).ConfigureAwait(false);
+        }
+
+        await _store.Blobs.DeleteAsync(StoreLayout.Incoming, name, null, cancellationToken).ConfigureAwait(false);
+        _log.LogWarning("Upload {Blob} moved to poison: {Reason}", name, reason);
+    }
+}

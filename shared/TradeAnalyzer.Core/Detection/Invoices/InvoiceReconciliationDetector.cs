@@ -1,0 +1,183 @@
+using TradeAnalyzer.Core.Analysis;
+using TradeAnalyzer.Core.Detection.Mirror;
+using TradeAnalyzer.Core.Model;
+
+namespace TradeAnalyzer.Core.Detection.Invoices;
+
+/// <summary>
+/// Invoice against declaration (spec 2): each declaration (all its lines, under the first invoice number it declares) is compared
+/// with the invoice it names, found by invoice number (preferring the declared exporter as seller) or else by
+/// shipment id. Emits INVOICE_VALUE_MISMATCH (FOB-equivalent USD, so incoterm- and currency-adjusted),
+/// INVOICE_QUANTITY_MISMATCH, INVOICE_PARTY_MISMATCH and INVOICE_MISSING. A missing invoice is only flagged when
+/// invoices were supplied for the same exporter (as seller, or for another of its declarations) or for other
+/// declarations of the same reporter and month, so that uploading declarations alone never flags.
+/// </summary>
+public sealed class InvoiceReconciliationDetector : IDetector
+{
+    /// <summary>Relative value difference tolerated when declaration and invoice use the same incoterm (FX dates, rounding).</summary>
+    public const double SameTermTolerance = 0.05;
+
+    /// <summary>Relative quantity difference tolerated (unit conversion, rounding).</summary>
+    public const double QuantityTolerance = 0.03;
+
+    public string Name => "invoice";
+
+    public void Detect(AnalysisContext context, IFlagSink sink)
+    {
+        if (context.Invoices.Count == 0 || context.Declarations.Count == 0)
+        {
+            return;
+        }
+
+        var shipments = ShipmentIndex.For(context);
+        var invoices = new InvoiceIndex(context.Invoices);
+        var spanish = context.Options.Spanish;
+        var exportersCovered = new HashSet<string>(StringComparer.Ordinal);
+        var monthsCovered = new Dictionary<(string Reporter, int Month), int>();
+        var missing = new List<DeclarationShipment>();
+        long compared = 0;
+
+        foreach (var s in shipments.All)
+        {
+            if (s.InvoiceKey is null && s.ShipmentId is null)
+            {
+                continue;
+            }
+
+            var doc = invoices.Find(s.InvoiceKey, s.ShipmentId, s.ExporterNorm, s.Main.ExporterId);
+            if (doc is null)
+            {
+                if (s.InvoiceKey is { Length: > 0 })
+                {
+                    missing.Add(s);
+                }
+
+                continue;
+            }
+
+            compared++;
+            exportersCovered.Add(s.ExporterNorm);
+            var month = (s.Reporter, (s.Date.Year * 12) + s.Date.Month - 1);
+            monthsCovered.TryGetValue(month, out var n);
+            monthsCovered[month] = n + 1;
+            Compare(s, doc, spanish, sink);
+        }
+
+        foreach (var s in missing)
+        {
+            var exporterCovered = exportersCovered.Contains(s.ExporterNorm) || invoices.HasSeller(s.ExporterNorm);
+            monthsCovered.TryGetValue((s.Reporter, (s.Date.Year * 12) + s.Date.Month - 1), out var inMonth);
+            if (!exporterCovered && inMonth == 0)
+            {
+                continue;
+            }
+
+            var why = exporterCovered
+                ? spanish ? $"aunque se aportaron facturas de {s.Main.ExporterName}" : $"although invoices of {s.Main.ExporterName} were supplied"
+                : spanish ? $"aunque se aportaron las facturas de {Fmt.Int(inMonth)} otras declaraciones de {s.Reporter} de ese mes" : $"although the invoices of {Fmt.Int(inMonth)} other {s.Reporter} declarations of that month were supplied";
+            var text = spanish
+                ? $"La declaración {s.DeclarationId} de {s.Reporter} del {Fmt.Date(s.Date)} ({Fmt.Usd(s.FobUsd)} USD FOB) cita la factura {s.InvoiceNumber}, que no figura entre las facturas aportadas, {why}."
+                : $"Declaration {s.DeclarationId} ({s.Reporter}, {Fmt.Date(s.Date)}, {Fmt.Usd(s.FobUsd)} USD FOB) names invoice {s.InvoiceNumber}, which is not among the invoices supplied, {why}.";
+            var score = exporterCovered ? 55 : 45;
+            sink.Add(NewFlag(FlagCode.InvoiceMissing, score, s, s.InvoiceNumber, s.FobUsd, $"invoice {s.InvoiceNumber}", "not supplied", text));
+        }
+
+        context.Artifacts.Counters["invoice.compared"] = compared;
+    }
+
+    private static void Compare(DeclarationShipment s, InvoiceDocument doc, bool spanish, IFlagSink sink)
+    {
+        var inv = doc.Main;
+        var (fob, value, quantity) = doc.Totals(s.ShipmentId);
+        var number = inv.InvoiceNumber;
+
+        if (fob > 0)
+        {
+            var sameTerm = inv.Incoterm == s.Main.Incoterm;
+            var tolerance = sameTerm ? SameTermTolerance : MirrorAllowances.ValueTolerance(s.Main.Mode);
+            var diff = s.FobUsd - fob;
+            var rel = Math.Abs(diff) / fob;
+            if (rel > tolerance)
+            {
+                var score = MirrorAllowances.ScoreFromRatio(rel / tolerance);
+                var direction = diff < 0
+                    ? spanish ? "menos" : "less"
+                    : spanish ? "más" : "more";
+                var text = spanish
+                    ? $"La declaración {s.DeclarationId} de {s.Reporter} ({Fmt.Date(s.Date)}) declara {Fmt.Usd(s.FobUsd)} USD equivalente FOB ({Fmt.Usd(s.ValueUsd)} USD {Fmt.Term(s.Main.Incoterm)}) mientras la factura {number} del {Fmt.Date(inv.InvoiceDate)} suma {Fmt.Usd(fob)} USD equivalente FOB ({Fmt.Usd(value)} USD {Fmt.Term(inv.Incoterm)}), {Fmt.Usd(Math.Abs(diff))} USD {direction} ({Fmt.Pct(rel)}%, tolerancia {Fmt.Pct(tolerance)}%)."
+                    : $"Declaration {s.DeclarationId} ({s.Reporter}, {Fmt.Date(s.Date)}) declares {Fmt.Usd(s.FobUsd)} USD FOB-equivalent ({Fmt.Usd(s.ValueUsd)} USD {Fmt.Term(s.Main.Incoterm)}) while invoice {number} of {Fmt.Date(inv.InvoiceDate)} totals {Fmt.Usd(fob)} USD FOB-equivalent ({Fmt.Usd(value)} USD {Fmt.Term(inv.Incoterm)}), {Fmt.Usd(Math.Abs(diff))} USD {direction} ({Fmt.Pct(rel)}%, tolerance {Fmt.Pct(tolerance)}%).";
+                sink.Add(NewFlag(FlagCode.InvoiceValueMismatch, score, s, number, Math.Abs(diff),
+                    $"invoice {number}: {Fmt.Usd(fob)} USD FOB-equivalent", $"{Fmt.Usd(s.FobUsd)} USD FOB-equivalent", text));
+            }
+        }
+
+        if (inv.Unit == s.Unit && quantity > 0 && s.Quantity > 0)
+        {
+            var rel = Math.Abs(s.Quantity - quantity) / Math.Max(s.Quantity, quantity);
+            if (rel > QuantityTolerance)
+            {
+                var unit = Fmt.Unit(s.Unit);
+                var atRisk = Math.Abs(s.Quantity - quantity) * (fob > 0 ? fob / quantity : s.FobUsd / s.Quantity);
+                var text = spanish
+                    ? $"La declaración {s.DeclarationId} de {s.Reporter} declara {Fmt.Num(s.Quantity)} {unit} pero la factura {number} factura {Fmt.Num(quantity)} {unit}, una diferencia del {Fmt.Pct(rel)}% (tolerancia {Fmt.Pct(QuantityTolerance)}%) que vale {Fmt.Usd(atRisk)} USD al precio facturado."
+                    : $"Declaration {s.DeclarationId} ({s.Reporter}) declares {Fmt.Num(s.Quantity)} {unit} but invoice {number} bills {Fmt.Num(quantity)} {unit}, a {Fmt.Pct(rel)}% difference (tolerance {Fmt.Pct(QuantityTolerance)}%) worth {Fmt.Usd(atRisk)} USD at the invoiced price.";
+                sink.Add(NewFlag(FlagCode.InvoiceQuantityMismatch, MirrorAllowances.ScoreFromRatio(rel / QuantityTolerance), s, number, atRisk,
+                    $"invoice {number}: {Fmt.Num(quantity)} {unit}", $"{Fmt.Num(s.Quantity)} {unit}", text));
+            }
+        }
+
+        var sellerOk = PartyMatch.Same(doc.SellerNorm, inv.SellerId, s.ExporterNorm, s.Main.ExporterId);
+        var buyerOk = PartyMatch.Same(doc.BuyerNorm, inv.BuyerId, s.ImporterNorm, s.Main.ImporterId);
+        if (!sellerOk || !buyerOk)
+        {
+            var parts = new List<string>(2);
+            if (!sellerOk)
+            {
+                parts.Add(spanish
+                    ? $"el vendedor es {inv.SellerName} y no el exportador declarado {s.Main.ExporterName}"
+                    : $"the seller is {inv.SellerName}, not the declared exporter {s.Main.ExporterName}");
+            }
+
+            if (!buyerOk)
+            {
+                parts.Add(spanish
+                    ? $"el comprador es {inv.BuyerName} y no el importador declarado {s.Main.ImporterName}"
+                    : $"the buyer is {inv.BuyerName}, not the declared importer {s.Main.ImporterName}");
+            }
+
+            var joined = string.Join(spanish ? " y " : " and ", parts);
+            var text = spanish
+                ? $"En la factura {number} citada por la declaración {s.DeclarationId} de {s.Reporter} ({Fmt.Usd(s.FobUsd)} USD FOB), {joined}."
+                : $"On invoice {number} named by {s.Reporter} declaration {s.DeclarationId} ({Fmt.Usd(s.FobUsd)} USD FOB), {joined}.";
+            var score = sellerOk || buyerOk ? 60 : 75;
+            sink.Add(NewFlag(FlagCode.InvoicePartyMismatch, score, s, number, s.FobUsd,
+                $"{s.Main.ExporterName} -> {s.Main.ImporterName}", $"{inv.SellerName} -> {inv.BuyerName}", text));
+        }
+    }
+
+    private static Flag NewFlag(FlagCode code, double score, DeclarationShipment s, string? invoiceNumber, double atRisk,
+        string expected, string observed, string text) => new()
+    {
+        Code = code,
+        Score = score,
+        Severity = EnumText.SeverityFromScore(score),
+        RecordType = RecordType.Declaration,
+        DeclarationId = s.DeclarationId,
+        LineNo = s.Lines.Count == 1 ? s.Main.LineNo : null,
+        InvoiceNumber = invoiceNumber,
+        ShipmentId = s.ShipmentId,
+        ExporterName = s.Main.ExporterName,
+        ImporterName = s.Main.ImporterName,
+        HsCode = s.Main.Hs.Display,
+        ValueUsd = Math.Round(s.ValueUsd, 2),
+        ValueAtRiskUsd = Math.Round(atRisk, 2),
+        Expected = expected,
+        Observed = observed,
+        Explanation = text,
+        ExporterKey = s.Main.ExporterKey.Length > 0 ? s.Main.ExporterKey : null,
+        Date = s.Date,
+        OriginCountry = s.Main.OriginCountry,
+        DestinationCountry = s.Main.DestinationCountry,
+        Source = s.Main.Source,
+    };
+}

@@ -1,0 +1,220 @@
+using TradeAnalyzer.Core.Analysis;
+using TradeAnalyzer.Core.Detection.Mirror;
+using TradeAnalyzer.Core.Model;
+
+namespace TradeAnalyzer.Core.Detection.Invoices;
+
+/// <summary>
+/// INVOICE_REUSED: one invoice number (of one exporter) declared for several distinct shipments, which lets one sale
+/// justify several payments. Declarations naming the same invoice are clustered into shipments: the same shipment id
+/// is one shipment (two different shipment ids never are); without shipment ids, the export and import declarations
+/// of one mirrored shipment (import reported by the export's destination within the mirror window) are one shipment,
+/// and so are declarations of the same reporter and flow filed within 3 days (amendments, split filings). Every
+/// declaration of every shipment involved is flagged.
+/// </summary>
+public sealed class InvoiceReuseDetector : IDetector
+{
+    /// <summary>Declarations of one reporter and flow this many days apart or less may be one shipment.</summary>
+    public const int SameShipmentDays = 3;
+
+    /// <summary>Largest group clustered pair by pair; larger groups are clustered by shipment id only.</summary>
+    private const int MaxPairwise = 2000;
+
+    public string Name => "invoice-reuse";
+
+    public void Detect(AnalysisContext context, IFlagSink sink)
+    {
+        var shipments = ShipmentIndex.For(context).All;
+        var window = context.Options.MirrorWindowDays;
+        var spanish = context.Options.Spanish;
+        var groups = new Dictionary<(string Invoice, string Exporter), List<int>>();
+        foreach (var s in shipments)
+        {
+            if (s.InvoiceKey is not { Length: > 0 })
+            {
+                continue;
+            }
+
+            var key = (s.InvoiceKey, s.ExporterNorm);
+            if (!groups.TryGetValue(key, out var list))
+            {
+                list = new List<int>(1);
+                groups.Add(key, list);
+            }
+
+            list.Add(s.Index);
+        }
+
+        long reused = 0;
+        foreach (var members in groups.Values)
+        {
+            if (members.Count < 2)
+            {
+                continue;
+            }
+
+            var cluster = Cluster(members, shipments, window);
+            var clusterCount = 0;
+            for (var i = 0; i < cluster.Length; i++)
+            {
+                if (cluster[i] == i)
+                {
+                    clusterCount++;
+                }
+            }
+
+            if (clusterCount < 2)
+            {
+                continue;
+            }
+
+            reused++;
+            Flag(members, cluster, clusterCount, shipments, spanish, sink);
+        }
+
+        context.Artifacts.Counters["invoice.reused"] = reused;
+    }
+
+    /// <summary>Union-find over the group's members; returns each member's root (position in <paramref name="members"/>).</summary>
+    private static int[] Cluster(List<int> members, IReadOnlyList<DeclarationShipment> shipments, int window)
+    {
+        var parent = new int[members.Count];
+        for (var i = 0; i < parent.Length; i++)
+        {
+            parent[i] = i;
+        }
+
+        if (members.Count > MaxPairwise)
+        {
+            var firstById = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < members.Count; i++)
+            {
+                var s = shipments[members[i]];
+                var id = s.ShipmentId ?? s.Reporter + "|" + s.DeclarationId;
+                if (firstById.TryGetValue(id, out var first))
+                {
+                    parent[i] = first;
+                }
+                else
+                {
+                    firstById.Add(id, i);
+                }
+            }
+
+            return parent;
+        }
+
+        for (var i = 0; i < members.Count; i++)
+        {
+            for (var j = i + 1; j < members.Count; j++)
+            {
+                if (SameShipment(shipments[members[i]], shipments[members[j]], window))
+                {
+                    Union(parent, i, j);
+                }
+            }
+        }
+
+        for (var i = 0; i < parent.Length; i++)
+        {
+            parent[i] = Find(parent, i);
+        }
+
+        return parent;
+    }
+
+    /// <summary>Whether two declarations naming the same invoice describe one shipment.</summary>
+    internal static bool SameShipment(DeclarationShipment a, DeclarationShipment b, int window)
+    {
+        if (a.ShipmentId is not null && b.ShipmentId is not null)
+        {
+            return string.Equals(a.ShipmentId, b.ShipmentId, StringComparison.Ordinal);
+        }
+
+        if (a.Flow != b.Flow)
+        {
+            var (ex, im) = a.Flow == TradeFlow.Export ? (a, b) : (b, a);
+            var days = im.Date.DayNumber - ex.Date.DayNumber;
+            return (string.Equals(im.Reporter, ex.Main.DestinationCountry, StringComparison.Ordinal)
+                    || string.Equals(im.Reporter, ex.Main.ImporterCountry, StringComparison.Ordinal))
+                && days >= -SameShipmentDays && days <= window;
+        }
+
+        return string.Equals(a.Reporter, b.Reporter, StringComparison.Ordinal)
+            && Math.Abs(a.Date.DayNumber - b.Date.DayNumber) <= SameShipmentDays;
+    }
+
+    private static int Find(int[] parent, int i)
+    {
+        while (parent[i] != i)
+        {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+
+        return i;
+    }
+
+    private static void Union(int[] parent, int a, int b)
+    {
+        var ra = Find(parent, a);
+        var rb = Find(parent, b);
+        if (ra != rb)
+        {
+            parent[Math.Max(ra, rb)] = Math.Min(ra, rb);
+        }
+    }
+
+    private static void Flag(List<int> members, int[] cluster, int clusterCount, IReadOnlyList<DeclarationShipment> shipments, bool spanish, IFlagSink sink)
+    {
+        var score = Math.Round(Math.Min(90, 55 + (10 * Math.Log2(clusterCount - 1))), 1);
+        double total = 0;
+        foreach (var m in members)
+        {
+            total += shipments[m].FobUsd;
+        }
+
+        for (var i = 0; i < members.Count; i++)
+        {
+            var s = shipments[members[i]];
+            var others = new List<string>();
+            for (var j = 0; j < members.Count && others.Count < 5; j++)
+            {
+                if (cluster[j] != cluster[i])
+                {
+                    var o = shipments[members[j]];
+                    others.Add($"{o.Reporter} {o.DeclarationId} ({Fmt.Date(o.Date)}{(o.ShipmentId is null ? string.Empty : ", " + o.ShipmentId)})");
+                }
+            }
+
+            var more = clusterCount > 2 || others.Count >= 5 ? (spanish ? " entre otras" : " among others") : string.Empty;
+            var text = spanish
+                ? $"La factura {s.InvoiceNumber} de {s.Main.ExporterName}, declarada en {s.Reporter} {s.DeclarationId} ({Fmt.Date(s.Date)}, {Fmt.Usd(s.FobUsd)} USD FOB), ampara {Fmt.Int(clusterCount)} embarques distintos por {Fmt.Usd(total)} USD en total; también figura en {string.Join("; ", others)}{more}."
+                : $"Invoice {s.InvoiceNumber} of {s.Main.ExporterName}, declared on {s.Reporter} {s.DeclarationId} ({Fmt.Date(s.Date)}, {Fmt.Usd(s.FobUsd)} USD FOB), stands behind {Fmt.Int(clusterCount)} distinct shipments worth {Fmt.Usd(total)} USD in all; it also appears on {string.Join("; ", others)}{more}.";
+            sink.Add(new Flag
+            {
+                Code = FlagCode.InvoiceReused,
+                Score = score,
+                Severity = EnumText.SeverityFromScore(score),
+                RecordType = RecordType.Declaration,
+                DeclarationId = s.DeclarationId,
+                LineNo = s.Lines.Count == 1 ? s.Main.LineNo : null,
+                InvoiceNumber = s.InvoiceNumber,
+                ShipmentId = s.ShipmentId,
+                ExporterName = s.Main.ExporterName,
+                ImporterName = s.Main.ImporterName,
+                HsCode = s.Main.Hs.Display,
+                ValueUsd = Math.Round(s.ValueUsd, 2),
+                ValueAtRiskUsd = Math.Round(s.FobUsd, 2),
+                Expected = spanish ? "un embarque por factura" : "one shipment per invoice",
+                Observed = spanish ? $"{Fmt.Int(clusterCount)} embarques" : $"{Fmt.Int(clusterCount)} shipments",
+                Explanation = text,
+                ExporterKey = s.Main.ExporterKey.Length > 0 ? s.Main.ExporterKey : null,
+                Date = s.Date,
+                OriginCountry = s.Main.OriginCountry,
+                DestinationCountry = s.Main.DestinationCountry,
+                Source = s.Main.Source,
+            });
+        }
+    }
+}

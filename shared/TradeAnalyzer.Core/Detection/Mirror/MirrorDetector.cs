@@ -1,0 +1,529 @@
+using TradeAnalyzer.Core.Analysis;
+using TradeAnalyzer.Core.Model;
+
+namespace TradeAnalyzer.Core.Detection.Mirror;
+
+/// <summary>
+/// Declaration-level mirror analysis: pairs each export declaration (reporter A) with the import declaration
+/// (reporter B) of the same shipment and compares them (MIRROR_VALUE_GAP, MIRROR_QUANTITY_GAP, MIRROR_HS_MISMATCH),
+/// and flags one-sided shipments where the partner's declarations for that period are in the data (MIRROR_MISSING).
+/// <para>
+/// Candidates come from hash keys only (shipment id; invoice number; exporter and importer names with a sorted date
+/// window), never from all pairs. Each candidate is scored and pairs are taken best score first, one-to-one.
+/// </para>
+/// </summary>
+public sealed class MirrorDetector : IDetector
+{
+    /// <summary>Most party-window candidates looked at per export (a busy trader pair in a long window).</summary>
+    private const int MaxWindowCandidates = 64;
+
+    /// <summary>Days an import may be dated before its export (clerical dates, pre-arrival filing).</summary>
+    private const int EarlyImportDays = 3;
+
+    public string Name => "mirror";
+
+    public void Detect(AnalysisContext context, IFlagSink sink)
+    {
+        var index = ShipmentIndex.For(context);
+        var exports = index.Exports;
+        var imports = index.Imports;
+        if (exports.Count == 0 || imports.Count == 0)
+        {
+            return;
+        }
+
+        var window = context.Options.MirrorWindowDays;
+        var spanish = context.Options.Spanish;
+        var pairs = Match(exports, imports, window);
+        context.Artifacts.Counters["mirror.pairs"] = pairs.Count;
+
+        var matchedExport = new bool[exports.Count];
+        var matchedImport = new bool[imports.Count];
+        foreach (var (e, i) in pairs)
+        {
+            matchedExport[e] = true;
+            matchedImport[i] = true;
+            Compare(exports[e], imports[i], spanish, sink);
+        }
+
+        FlagMissing(exports, imports, matchedExport, matchedImport, window, spanish, sink, context.Artifacts);
+    }
+
+    /// <summary>One-to-one pairs (export position, import position), best candidate first.</summary>
+    internal static List<(int Export, int Import)> Match(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports, int window)
+    {
+        var byShipment = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var byInvoice = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var byParties = new Dictionary<(string, string), List<int>>();
+        for (var i = 0; i < imports.Count; i++)
+        {
+            var im = imports[i];
+            if (im.ShipmentId is not null)
+            {
+                Append(byShipment, im.ShipmentId, i);
+            }
+
+            if (im.InvoiceKey is { Length: > 0 })
+            {
+                Append(byInvoice, im.InvoiceKey, i);
+            }
+
+            Append(byParties, (im.ExporterNorm, im.ImporterNorm), i);
+        }
+
+        foreach (var list in byParties.Values)
+        {
+            if (list.Count > 1)
+            {
+                list.Sort((a, b) => imports[a].Date.CompareTo(imports[b].Date));
+            }
+        }
+
+        var candidates = new List<Candidate>(exports.Count * 2);
+        for (var e = 0; e < exports.Count; e++)
+        {
+            var ex = exports[e];
+            if (ex.ShipmentId is not null && byShipment.TryGetValue(ex.ShipmentId, out var sameShipment))
+            {
+                foreach (var i in sameShipment)
+                {
+                    AddIfPlausible(candidates, ex, e, imports[i], i, window, idMatch: true);
+                }
+            }
+
+            if (ex.InvoiceKey is { Length: > 0 } && byInvoice.TryGetValue(ex.InvoiceKey, out var sameInvoice))
+            {
+                foreach (var i in sameInvoice)
+                {
+                    AddIfPlausible(candidates, ex, e, imports[i], i, window, idMatch: true);
+                }
+            }
+
+            if (byParties.TryGetValue((ex.ExporterNorm, ex.ImporterNorm), out var sameParties))
+            {
+                var from = ex.Date.AddDays(-EarlyImportDays);
+                var to = ex.Date.AddDays(window);
+                var start = LowerBound(sameParties, imports, from);
+                for (var k = start; k < sameParties.Count && k < start + MaxWindowCandidates; k++)
+                {
+                    var i = sameParties[k];
+                    if (imports[i].Date > to)
+                    {
+                        break;
+                    }
+
+                    AddIfPlausible(candidates, ex, e, imports[i], i, window, idMatch: false);
+                }
+            }
+        }
+
+        candidates.Sort(static (a, b) =>
+        {
+            var c = b.Score.CompareTo(a.Score);
+            if (c != 0)
+            {
+                return c;
+            }
+
+            c = a.Export.CompareTo(b.Export);
+            return c != 0 ? c : a.Import.CompareTo(b.Import);
+        });
+
+        var usedExport = new bool[exports.Count];
+        var usedImport = new bool[imports.Count];
+        var pairs = new List<(int, int)>();
+        foreach (var c in candidates)
+        {
+            if (usedExport[c.Export] || usedImport[c.Import])
+            {
+                continue;
+            }
+
+            usedExport[c.Export] = true;
+            usedImport[c.Import] = true;
+            pairs.Add((c.Export, c.Import));
+        }
+
+        return pairs;
+    }
+
+    private static void AddIfPlausible(List<Candidate> candidates, DeclarationShipment ex, int e, DeclarationShipment im, int i, int window, bool idMatch)
+    {
+        // The import must be reported by the export's destination, and come from the exporting country when it says.
+        var main = ex.Main;
+        if (!string.Equals(im.Reporter, main.DestinationCountry, StringComparison.Ordinal)
+            && !string.Equals(im.Reporter, main.ImporterCountry, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var imMain = im.Main;
+        if (imMain.ExporterCountry is not null
+            && !string.Equals(imMain.ExporterCountry, ex.Reporter, StringComparison.Ordinal)
+            && !string.Equals(imMain.OriginCountry, ex.Reporter, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var days = im.Date.DayNumber - ex.Date.DayNumber;
+        var maxDays = idMatch ? 2 * window : window;
+        if (days < -EarlyImportDays || days > maxDays)
+        {
+            return;
+        }
+
+        var sameShipment = ex.ShipmentId is not null && string.Equals(ex.ShipmentId, im.ShipmentId, StringComparison.Ordinal);
+        if (ex.ShipmentId is not null && im.ShipmentId is not null && !sameShipment)
+        {
+            return; // two different bills of lading are two different shipments
+        }
+
+        var sameInvoice = ex.InvoiceKey is { Length: > 0 } && string.Equals(ex.InvoiceKey, im.InvoiceKey, StringComparison.Ordinal);
+        var sameExporter = ex.ExporterNorm.Length > 0 && string.Equals(ex.ExporterNorm, im.ExporterNorm, StringComparison.Ordinal);
+        var sameImporter = ex.ImporterNorm.Length > 0 && string.Equals(ex.ImporterNorm, im.ImporterNorm, StringComparison.Ordinal);
+        var a = ex.Unit == im.Unit ? MirrorAllowances.QuantityAgreement(ex.Quantity, im.Quantity) : 0.5;
+        var hsScore = string.Equals(ex.Hs6, im.Hs6, StringComparison.Ordinal) ? 15
+            : string.Equals(ex.Main.Hs.Hs4, imMain.Hs.Hs4, StringComparison.Ordinal) ? 8
+            : string.Equals(ex.Main.Hs.Chapter, imMain.Hs.Chapter, StringComparison.Ordinal) ? 4 : 0;
+
+        // Party-only candidates need the same HS6, or the same heading with agreeing quantities; a different
+        // chapter is only believed when a shipment id or invoice number ties the two declarations together.
+        if (!idMatch && !(hsScore == 15 || (hsScore == 8 && a >= 0.8)))
+        {
+            return;
+        }
+
+        var score = (sameShipment ? 100 : 0) + (sameInvoice ? 50 : 0) + (sameExporter ? 20 : 0) + (sameImporter ? 20 : 0)
+            + hsScore + (10.0 * a) + (10.0 * (1 - (Math.Abs(days) / (double)Math.Max(1, maxDays))));
+        candidates.Add(new Candidate(e, i, score));
+    }
+
+    private static int LowerBound(List<int> sorted, IReadOnlyList<DeclarationShipment> imports, DateOnly from)
+    {
+        int lo = 0, hi = sorted.Count;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (imports[sorted[mid]].Date < from)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+
+        return lo;
+    }
+
+    private static void Append<TKey>(Dictionary<TKey, List<int>> map, TKey key, int value)
+        where TKey : notnull
+    {
+        if (!map.TryGetValue(key, out var list))
+        {
+            list = new List<int>(1);
+            map.Add(key, list);
+        }
+
+        list.Add(value);
+    }
+
+    private static void Compare(DeclarationShipment ex, DeclarationShipment im, bool spanish, IFlagSink sink)
+    {
+        var mode = im.Main.Mode != TransportMode.Unknown ? im.Main.Mode : ex.Main.Mode;
+        var tolerance = MirrorAllowances.ValueTolerance(mode);
+        var quantities = ex.Unit == im.Unit && ex.Quantity > 0 && im.Quantity > 0;
+        var a = quantities ? MirrorAllowances.QuantityAgreement(ex.Quantity, im.Quantity) : 1;
+        var x = ex.FobUsd;
+        var m = im.FobUsd;
+        var shipmentId = ex.ShipmentId ?? im.ShipmentId;
+        var expected = $"{ex.Reporter} export {ex.DeclarationId}: {Fmt.Usd(x)} USD FOB";
+
+        if (x > 0)
+        {
+            var gap = m - x;
+            var rel = Math.Abs(gap) / x;
+            var weighted = a * rel;
+            if (weighted > tolerance)
+            {
+                var agreement = a < 1
+                    ? spanish ? $", con cantidades coincidentes al {Fmt.Pct(a)}%" : $", with quantities agreeing to {Fmt.Pct(a)}%"
+                    : string.Empty;
+                var text = spanish
+                    ? $"La declaración de exportación {ex.DeclarationId} de {ex.Reporter} ({Fmt.Date(ex.Date)}) valoró este embarque en {Fmt.Usd(x)} USD FOB; la declaración de importación {im.DeclarationId} de {im.Reporter} declaró {Fmt.Usd(im.ValueUsd)} USD {Fmt.Term(im.Main.Incoterm)} ({Fmt.Usd(m)} USD equivalente FOB tras el flete {Fmt.Mode(mode, true)}), una diferencia de {Fmt.Usd(Math.Abs(gap))} USD ({Fmt.Pct(rel)}%) por encima del {Fmt.Pct(tolerance)}% admitido{agreement}."
+                    : $"The {ex.Reporter} export declaration {ex.DeclarationId} ({Fmt.Date(ex.Date)}) valued this shipment at {Fmt.Usd(x)} USD FOB; {im.Reporter}'s import declaration {im.DeclarationId} declared {Fmt.Usd(im.ValueUsd)} USD {Fmt.Term(im.Main.Incoterm)} ({Fmt.Usd(m)} USD FOB-equivalent after {Fmt.Mode(mode, false)} freight), a gap of {Fmt.Usd(Math.Abs(gap))} USD ({Fmt.Pct(rel)}%) beyond the {Fmt.Pct(tolerance)}% allowed{agreement}.";
+                sink.Add(NewFlag(FlagCode.MirrorValueGap, MirrorAllowances.ScoreFromRatio(weighted / tolerance), ex, im, shipmentId, Math.Abs(gap),
+                    expected, $"{im.Reporter} import {im.DeclarationId}: {Fmt.Usd(m)} USD FOB-equivalent ({Fmt.Usd(im.ValueUsd)} USD {Fmt.Term(im.Main.Incoterm)})", text));
+            }
+        }
+
+        if (quantities && 1 - a > MirrorAllowances.QuantityTolerance)
+        {
+            var rel = 1 - a;
+            var unit = Fmt.Unit(ex.Unit);
+            var unitPrice = ex.Quantity > 0 ? x / ex.Quantity : 0;
+            var atRisk = Math.Abs(im.Quantity - ex.Quantity) * unitPrice;
+            var text = spanish
+                ? $"La exportación {ex.DeclarationId} de {ex.Reporter} declaró {Fmt.Num(ex.Quantity)} {unit} y la importación {im.DeclarationId} de {im.Reporter} del mismo embarque {Fmt.Num(im.Quantity)} {unit}, una diferencia del {Fmt.Pct(rel)}% (tolerancia {Fmt.Pct(MirrorAllowances.QuantityTolerance)}%) que vale {Fmt.Usd(atRisk)} USD al precio de la exportación."
+                : $"The {ex.Reporter} export {ex.DeclarationId} declared {Fmt.Num(ex.Quantity)} {unit} and {im.Reporter}'s import {im.DeclarationId} of the same shipment {Fmt.Num(im.Quantity)} {unit}, a {Fmt.Pct(rel)}% difference (tolerance {Fmt.Pct(MirrorAllowances.QuantityTolerance)}%) worth {Fmt.Usd(atRisk)} USD at the export's unit price.";
+            sink.Add(NewFlag(FlagCode.MirrorQuantityGap, MirrorAllowances.ScoreFromRatio(rel / MirrorAllowances.QuantityTolerance), ex, im, shipmentId, atRisk,
+                $"{Fmt.Num(ex.Quantity)} {unit} (export {ex.DeclarationId})", $"{Fmt.Num(im.Quantity)} {unit} (import {im.DeclarationId})", text));
+        }
+
+        CompareHs(ex, im, shipmentId, spanish, sink, expected);
+    }
+
+    private static void CompareHs(DeclarationShipment ex, DeclarationShipment im, string? shipmentId, bool spanish, IFlagSink sink, string expected)
+    {
+        // Per HS6 within the matched shipments: codes on one side only, in both directions.
+        List<string>? exportOnly = null;
+        foreach (var line in ex.Lines)
+        {
+            var hs6 = line.Hs.Hs6;
+            if (!HasHs6(im, hs6) && !(exportOnly?.Contains(hs6) ?? false))
+            {
+                (exportOnly ??= []).Add(hs6);
+            }
+        }
+
+        if (exportOnly is null)
+        {
+            return;
+        }
+
+        List<string>? importOnly = null;
+        double importOnlyFob = 0;
+        foreach (var line in im.Lines)
+        {
+            var hs6 = line.Hs.Hs6;
+            if (!HasHs6(ex, hs6))
+            {
+                importOnlyFob += line.FobUsd;
+                if (!(importOnly?.Contains(hs6) ?? false))
+                {
+                    (importOnly ??= []).Add(hs6);
+                }
+            }
+        }
+
+        if (importOnly is null)
+        {
+            return;
+        }
+
+        var otherChapter = false;
+        foreach (var hs6 in exportOnly)
+        {
+            var chapterSeen = false;
+            foreach (var line in im.Lines)
+            {
+                chapterSeen |= string.CompareOrdinal(line.Hs.Digits, 0, hs6, 0, 2) == 0;
+            }
+
+            otherChapter |= !chapterSeen;
+        }
+
+        var exCodes = string.Join(", ", exportOnly.Select(Fmt.HsDigits));
+        var imCodes = string.Join(", ", importOnly.Select(Fmt.HsDigits));
+        var score = otherChapter ? 75 : 50;
+        var text = spanish
+            ? $"La exportación {ex.DeclarationId} de {ex.Reporter} clasificó las mercancías en HS {exCodes} pero la importación {im.DeclarationId} de {im.Reporter} del mismo embarque en HS {imCodes} ({Fmt.Usd(importOnlyFob)} USD FOB){(otherChapter ? ", un capítulo distinto" : ", mismo capítulo")}."
+            : $"The {ex.Reporter} export {ex.DeclarationId} classified the goods under HS {exCodes} but {im.Reporter}'s import {im.DeclarationId} of the same shipment under HS {imCodes} ({Fmt.Usd(importOnlyFob)} USD FOB){(otherChapter ? ", a different chapter" : ", same chapter")}.";
+        sink.Add(NewFlag(FlagCode.MirrorHsMismatch, score, ex, im, shipmentId, importOnlyFob,
+            $"HS {exCodes} ({expected})", $"HS {imCodes} ({im.Reporter} import {im.DeclarationId})", text));
+    }
+
+    private static bool HasHs6(DeclarationShipment s, string hs6)
+    {
+        foreach (var line in s.Lines)
+        {
+            if (line.Hs.Digits.StartsWith(hs6, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static Flag NewFlag(FlagCode code, double score, DeclarationShipment ex, DeclarationShipment im, string? shipmentId,
+        double atRisk, string expected, string observed, string text) => new()
+    {
+        Code = code,
+        Score = score,
+        Severity = EnumText.SeverityFromScore(score),
+        RecordType = RecordType.Shipment,
+        DeclarationId = im.DeclarationId,
+        ShipmentId = shipmentId,
+        InvoiceNumber = ex.InvoiceNumber ?? im.InvoiceNumber,
+        ExporterName = ex.Main.ExporterName,
+        ImporterName = im.Main.ImporterName,
+        HsCode = im.Main.Hs.Display,
+        ValueUsd = im.ValueUsd,
+        ValueAtRiskUsd = Math.Round(atRisk, 2),
+        Expected = expected,
+        Observed = observed,
+        Explanation = text,
+        ExporterKey = ex.Main.ExporterKey.Length > 0 ? ex.Main.ExporterKey : null,
+        Date = ex.Date,
+        OriginCountry = ex.Main.OriginCountry,
+        DestinationCountry = ex.Main.DestinationCountry,
+        Source = im.Main.Source,
+    };
+
+    private static void FlagMissing(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports,
+        bool[] matchedExport, bool[] matchedImport, int window, bool spanish, IFlagSink sink, AnalysisArtifacts artifacts)
+    {
+        // Coverage: how many declarations each (reporter, partner, month) has, and each reporter's first and last date.
+        var importCount = new Dictionary<(string Reporter, string Partner, int Month), int>();
+        var exportCount = new Dictionary<(string Reporter, string Partner, int Month), int>();
+        var importRange = new Dictionary<string, (DateOnly First, DateOnly Last)>(StringComparer.Ordinal);
+        var exportRange = new Dictionary<string, (DateOnly First, DateOnly Last)>(StringComparer.Ordinal);
+        foreach (var im in imports)
+        {
+            var month = MonthOf(im.Date);
+            Increment(importCount, (im.Reporter, im.Main.OriginCountry, month));
+            if (im.Main.ExporterCountry is { } ec && !string.Equals(ec, im.Main.OriginCountry, StringComparison.Ordinal))
+            {
+                Increment(importCount, (im.Reporter, ec, month));
+            }
+
+            Extend(importRange, im.Reporter, im.Date);
+        }
+
+        foreach (var ex in exports)
+        {
+            Increment(exportCount, (ex.Reporter, ex.Main.DestinationCountry, MonthOf(ex.Date)));
+            Extend(exportRange, ex.Reporter, ex.Date);
+        }
+
+        long lost = 0, orphaned = 0;
+        for (var e = 0; e < exports.Count; e++)
+        {
+            var ex = exports[e];
+            var partner = ex.Main.DestinationCountry;
+            if (matchedExport[e] || string.Equals(partner, ex.Reporter, StringComparison.Ordinal)
+                || !importRange.TryGetValue(partner, out var range) || ex.Date.AddDays(window) > range.Last)
+            {
+                continue;
+            }
+
+            var present = CountMonths(importCount, partner, ex.Reporter, ex.Date, ex.Date.AddDays(window));
+            if (present == 0)
+            {
+                continue;
+            }
+
+            lost++;
+            var text = spanish
+                ? $"La exportación {ex.DeclarationId} de {ex.Reporter} del {Fmt.Date(ex.Date)} ({Fmt.Usd(ex.FobUsd)} USD FOB, HS {ex.Main.Hs.Display}, a {ex.Main.ImporterName}) no tiene importación correspondiente en {partner} dentro de {window} días, aunque los datos incluyen {Fmt.Int(present)} declaraciones de importación de {partner} desde {ex.Reporter} para ese periodo: posible embarque fantasma."
+                : $"The {ex.Reporter} export {ex.DeclarationId} of {Fmt.Date(ex.Date)} ({Fmt.Usd(ex.FobUsd)} USD FOB, HS {ex.Main.Hs.Display}, to {ex.Main.ImporterName}) has no matching import in {partner} within {window} days, although the data holds {Fmt.Int(present)} {partner} import declarations from {ex.Reporter} for that period: possible phantom shipment.";
+            sink.Add(MissingFlag(ex, text, $"{partner} import within {window} days ({Fmt.Int(present)} {partner} import declarations from {ex.Reporter} present)", "none found"));
+        }
+
+        for (var i = 0; i < imports.Count; i++)
+        {
+            var im = imports[i];
+            if (matchedImport[i])
+            {
+                continue;
+            }
+
+            var present = 0;
+            string? partner = null;
+            foreach (var candidate in new[] { im.Main.ExporterCountry, im.Main.OriginCountry })
+            {
+                if (candidate is null || present > 0 || string.Equals(candidate, im.Reporter, StringComparison.Ordinal)
+                    || !exportRange.TryGetValue(candidate, out var range) || im.Date.AddDays(-window) < range.First)
+                {
+                    continue;
+                }
+
+                present = CountMonths(exportCount, candidate, im.Reporter, im.Date.AddDays(-window), im.Date);
+                partner = candidate;
+            }
+
+            if (present == 0 || partner is null)
+            {
+                continue;
+            }
+
+            orphaned++;
+            var text = spanish
+                ? $"La importación {im.DeclarationId} de {im.Reporter} del {Fmt.Date(im.Date)} ({Fmt.Usd(im.ValueUsd)} USD {Fmt.Term(im.Main.Incoterm)}, HS {im.Main.Hs.Display}, de {im.Main.ExporterName}) no tiene exportación correspondiente en {partner} en los {window} días previos, aunque los datos incluyen {Fmt.Int(present)} declaraciones de exportación de {partner} hacia {im.Reporter} para ese periodo: embarque huérfano."
+                : $"The {im.Reporter} import {im.DeclarationId} of {Fmt.Date(im.Date)} ({Fmt.Usd(im.ValueUsd)} USD {Fmt.Term(im.Main.Incoterm)}, HS {im.Main.Hs.Display}, from {im.Main.ExporterName}) has no matching {partner} export in the {window} days before, although the data holds {Fmt.Int(present)} {partner} export declarations to {im.Reporter} for that period: orphaned shipment.";
+            sink.Add(MissingFlag(im, text, $"{partner} export within {window} days before ({Fmt.Int(present)} {partner} export declarations to {im.Reporter} present)", "none found"));
+        }
+
+        artifacts.Counters["mirror.lost"] = lost;
+        artifacts.Counters["mirror.orphaned"] = orphaned;
+    }
+
+    private static Flag MissingFlag(DeclarationShipment s, string text, string expected, string observed)
+    {
+        var score = Math.Round(Math.Clamp(50 + (10 * Math.Log10(Math.Max(1, s.FobUsd) / 10_000)), 45, 85), 1);
+        return new Flag
+        {
+            Code = FlagCode.MirrorMissing,
+            Score = score,
+            Severity = EnumText.SeverityFromScore(score),
+            RecordType = RecordType.Shipment,
+            DeclarationId = s.DeclarationId,
+            ShipmentId = s.ShipmentId,
+            InvoiceNumber = s.InvoiceNumber,
+            ExporterName = s.Main.ExporterName,
+            ImporterName = s.Main.ImporterName,
+            HsCode = s.Main.Hs.Display,
+            ValueUsd = s.ValueUsd,
+            ValueAtRiskUsd = Math.Round(s.FobUsd, 2),
+            Expected = expected,
+            Observed = observed,
+            Explanation = text,
+            ExporterKey = s.Main.ExporterKey.Length > 0 ? s.Main.ExporterKey : null,
+            Date = s.Date,
+            OriginCountry = s.Main.OriginCountry,
+            DestinationCountry = s.Main.DestinationCountry,
+            Source = s.Main.Source,
+        };
+    }
+
+    private static int MonthOf(DateOnly date) => (date.Year * 12) + date.Month - 1;
+
+    private static int CountMonths(Dictionary<(string, string, int), int> counts, string reporter, string partner, DateOnly from, DateOnly to)
+    {
+        var total = 0;
+        for (var month = MonthOf(from); month <= MonthOf(to); month++)
+        {
+            if (counts.TryGetValue((reporter, partner, month), out var n))
+            {
+                total += n;
+            }
+        }
+
+        return total;
+    }
+
+    private static void Increment(Dictionary<(string, string, int), int> counts, (string, string, int) key)
+    {
+        counts.TryGetValue(key, out var n);
+        counts[key] = n + 1;
+    }
+
+    private static void Extend(Dictionary<string, (DateOnly First, DateOnly Last)> ranges, string reporter, DateOnly date)
+    {
+        if (ranges.TryGetValue(reporter, out var r))
+        {
+            if (date < r.First || date > r.Last)
+            {
+                ranges[reporter] = (date < r.First ? date : r.First, date > r.Last ? date : r.Last);
+            }
+        }
+        else
+        {
+            ranges.Add(reporter, (date, date));
+        }
+    }
+
+    private readonly record struct Candidate(int Export, int Import, double Score);
+}

@@ -1,0 +1,276 @@
+using System.Collections.Concurrent;
+using System.Text;
+using TradeAnalyzer.Core.Analysis;
+using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.Core.Reference;
+
+namespace TradeAnalyzer.Core.Detection;
+
+/// <summary>
+/// PRECURSOR_CHEMICAL and PRECURSOR_MISDECLARED on declarations and invoices, against the watchlist
+/// (docs/methods-risk.md). A record is a precursor when its description names a watchlisted chemical (whole words), a
+/// declared or written CAS number is one of its numbers, or its HS code is a subheading specific to one chemical;
+/// a residual subheading such as 2933.39 ('other') counts only with a name or CAS number. Machines need their HS code
+/// (8479.89, 8422.30) and a machine word, or a phrase that names the machine on its own. A named precursor declared
+/// under none of its HS codes is also PRECURSOR_MISDECLARED. Descriptions are matched once per distinct text.
+/// </summary>
+public sealed class PrecursorDetector : IDetector
+{
+    private const int MaxCachedTexts = 500_000;
+
+    public string Name => "precursor";
+
+    public void Detect(AnalysisContext context, IFlagSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(sink);
+        var watchlist = context.Reference.Watchlist;
+        if (watchlist.Entries.Count == 0)
+        {
+            return;
+        }
+
+        var cache = new ConcurrentDictionary<string, IReadOnlyList<WatchlistHit>>(StringComparer.Ordinal);
+        var spanish = context.Options.Spanish;
+        var declarations = context.Declarations;
+        var hits = 0L;
+        Parallel.ForEach(Ranges.Of(declarations.Count), range =>
+        {
+            var local = 0L;
+            for (var i = range.Item1; i < range.Item2; i++)
+            {
+                var d = declarations[i];
+                var finding = Evaluate(watchlist, cache, d.Hs, d.Description, d.CasNumbers);
+                if (finding is null)
+                {
+                    continue;
+                }
+
+                local++;
+                var what = spanish
+                    ? $"La línea {d.DeclarationId}/{d.LineNo} ({RiskFlags.N2(d.Quantity)} {d.QuantityUnit}, {RiskFlags.N2(d.ValueUsd)} USD)"
+                    : $"Line {d.DeclarationId}/{d.LineNo} ({RiskFlags.N2(d.Quantity)} {d.QuantityUnit}, {RiskFlags.N2(d.ValueUsd)} USD)";
+                foreach (var (code, score, text, expected, observed) in finding.Flags(what, spanish))
+                {
+                    sink.Add(RiskFlags.ForDeclaration(d, code, score, text, expected, observed, d.ValueUsd));
+                }
+            }
+
+            Interlocked.Add(ref hits, local);
+        });
+
+        foreach (var inv in context.Invoices)
+        {
+            var finding = Evaluate(watchlist, cache, inv.Hs, inv.Description, inv.CasNumbers);
+            if (finding is null)
+            {
+                continue;
+            }
+
+            hits++;
+            var what = spanish
+                ? $"La factura {inv.InvoiceNumber} línea {inv.LineNo} ({RiskFlags.N2(inv.Quantity)} {inv.QuantityUnit}, {RiskFlags.N2(inv.ValueUsd)} USD)"
+                : $"Invoice {inv.InvoiceNumber} line {inv.LineNo} ({RiskFlags.N2(inv.Quantity)} {inv.QuantityUnit}, {RiskFlags.N2(inv.ValueUsd)} USD)";
+            foreach (var (code, score, text, expected, observed) in finding.Flags(what, spanish))
+            {
+                sink.Add(RiskFlags.ForInvoice(inv, code, score, text, expected, observed, inv.ValueUsd));
+            }
+        }
+
+        context.Artifacts.Counters.AddOrUpdate("precursor.records", hits, (_, v) => v + hits);
+    }
+
+    /// <summary>What the watchlist says about one record, or null when nothing matched. Exposed for tests.</summary>
+    internal static Finding? Evaluate(Watchlist watchlist, ConcurrentDictionary<string, IReadOnlyList<WatchlistHit>>? cache, HsCode? hs, string? description, IReadOnlyList<string> declaredCas)
+    {
+        IReadOnlyList<WatchlistHit> textHits = [];
+        if (!string.IsNullOrWhiteSpace(description))
+        {
+            if (cache is null)
+            {
+                textHits = watchlist.MatchText(description);
+            }
+            else if (!cache.TryGetValue(description, out textHits!))
+            {
+                textHits = watchlist.MatchText(description);
+                if (cache.Count < MaxCachedTexts)
+                {
+                    cache.TryAdd(description, textHits);
+                }
+            }
+        }
+
+        List<WatchlistHit>? all = null;
+        if (textHits.Count > 0)
+        {
+            all = [.. textHits];
+        }
+
+        foreach (var raw in declaredCas)
+        {
+            foreach (var entry in watchlist.FindByCas(raw))
+            {
+                all ??= [];
+                if (!all.Exists(h => ReferenceEquals(h.Entry, entry) && h.Kind == WatchlistHitKind.Cas))
+                {
+                    all.Add(new WatchlistHit(entry, raw.Trim(), WatchlistHitKind.Cas));
+                }
+            }
+        }
+
+        if (all is null)
+        {
+            var specific = hs is { } code ? watchlist.SpecificEntryFor(code) : null;
+            return specific is null ? null : new Finding(hs, [new Part(specific, PartKind.HsOnly, [])]);
+        }
+
+        var parts = new List<Part>();
+        foreach (var group in all.GroupBy(h => h.Entry))
+        {
+            var entry = group.Key;
+            var evidence = group.ToList();
+            if (entry.IsEquipment)
+            {
+                var strong = evidence.Exists(h => h.Kind == WatchlistHitKind.Machine);
+                if (hs is not { } mhs)
+                {
+                    if (strong)
+                    {
+                        parts.Add(new Part(entry, PartKind.Machine, evidence));
+                    }
+                }
+                else if (Watchlist.CodesInclude(entry, mhs))
+                {
+                    parts.Add(new Part(entry, PartKind.Machine, evidence));
+                }
+                else if (strong && mhs.Chapter == "84")
+                {
+                    parts.Add(new Part(entry, PartKind.MachineOtherCode, evidence));
+                }
+                else if (strong)
+                {
+                    parts.Add(new Part(entry, PartKind.Misdeclared, evidence));
+                }
+
+                continue;
+            }
+
+            parts.Add(new Part(entry, hs is { } chs && !Watchlist.CodesInclude(entry, chs) ? PartKind.Misdeclared : PartKind.Named, evidence));
+        }
+
+        if (parts.Count == 0 && hs is { } h2 && watchlist.SpecificEntryFor(h2) is { } only)
+        {
+            parts.Add(new Part(only, PartKind.HsOnly, []));
+        }
+
+        return parts.Count == 0 ? null : new Finding(hs, parts);
+    }
+
+    internal enum PartKind
+    {
+        /// <summary>Named (or CAS) and declared under one of its codes, or no HS code to compare.</summary>
+        Named,
+
+        /// <summary>Named (or CAS) but declared under none of its codes.</summary>
+        Misdeclared,
+
+        /// <summary>The HS subheading alone identifies the chemical.</summary>
+        HsOnly,
+
+        /// <summary>A tableting or encapsulating machine under its own HS code (or, on an invoice, named outright).</summary>
+        Machine,
+
+        /// <summary>A machine named outright but classified elsewhere in chapter 84 (parts, other machinery).</summary>
+        MachineOtherCode,
+    }
+
+    internal sealed record Part(WatchlistEntry Entry, PartKind Kind, IReadOnlyList<WatchlistHit> Evidence);
+
+    /// <summary>The matched entries of one record, turned into at most one flag per code.</summary>
+    internal sealed record Finding(HsCode? Hs, IReadOnlyList<Part> Parts)
+    {
+        public bool IsMisdeclared => Parts.Any(p => p.Kind == PartKind.Misdeclared);
+
+        public IEnumerable<(FlagCode Code, double Score, string Explanation, string? Expected, string? Observed)> Flags(string what, bool spanish)
+        {
+            var hsText = Hs is { } h ? h.Display : (spanish ? "sin fracción" : "no HS code");
+            var chemical = new List<string>();
+            var score = 0.0;
+            foreach (var p in Parts)
+            {
+                var (s, sentence) = Describe(p, hsText, spanish);
+                score = Math.Max(score, s);
+                chemical.Add(sentence);
+            }
+
+            var observed = $"{string.Join("; ", Parts.Select(p => p.Entry.Name).Distinct())}; HS {hsText}";
+            var lead = spanish ? $"{what} corresponde a la lista de precursores: " : $"{what} matches the precursor watchlist: ";
+            yield return (FlagCode.PrecursorChemical, score, lead + string.Join("; ", chemical) + ".", null, observed);
+
+            var mis = Parts.Where(p => p.Kind == PartKind.Misdeclared).ToList();
+            if (mis.Count > 0)
+            {
+                var sb = new StringBuilder();
+                foreach (var p in mis)
+                {
+                    if (sb.Length > 0)
+                    {
+                        sb.Append("; ");
+                    }
+
+                    sb.Append(spanish
+                        ? $"la descripción nombra {p.Entry.Name} ({EvidenceText(p.Evidence, true)}) pero se declaró con la fracción {hsText}, no con {p.Entry.HsCodesText} donde se clasifica"
+                        : $"the description names {p.Entry.Name} ({EvidenceText(p.Evidence, false)}) but it is declared under HS {hsText}, not {p.Entry.HsCodesText} where {p.Entry.Name} is classified");
+                }
+
+                var expected = "HS " + string.Join(" or ", mis.SelectMany(p => p.Entry.HsCodes).Distinct());
+                var misScore = mis.Any(p => p.Evidence.Any(e => e.Kind == WatchlistHitKind.Cas)) ? 88 : 85;
+                yield return (FlagCode.PrecursorMisdeclared, misScore, $"{what}: {sb}.", expected, $"HS {hsText}");
+            }
+        }
+
+        private static (double Score, string Sentence) Describe(Part p, string hs, bool es)
+        {
+            var e = p.Entry;
+            var evidence = EvidenceText(p.Evidence, es);
+            var control = string.IsNullOrWhiteSpace(e.Control) ? string.Empty : $" [{e.Control}]";
+            var bothNameAndCas = p.Evidence.Any(x => x.Kind == WatchlistHitKind.Cas) && p.Evidence.Any(x => x.Kind == WatchlistHitKind.Name);
+            return p.Kind switch
+            {
+                PartKind.Named => (bothNameAndCas ? 85 : 80, es
+                    ? $"{e.Name} ({evidence}) bajo la fracción {hs}{control}"
+                    : $"{e.Name} ({evidence}) under HS {hs}{control}"),
+                PartKind.Misdeclared when e.IsEquipment => (80, es
+                    ? $"{e.Name} ({evidence}) declarada con la fracción {hs} en lugar de {e.HsCodesText}{control}"
+                    : $"{e.Name} ({evidence}) declared under HS {hs} instead of {e.HsCodesText}{control}"),
+                PartKind.Misdeclared => (80, es
+                    ? $"{e.Name} ({evidence}) bajo la fracción {hs}, que no es la suya ({e.HsCodesText}){control}"
+                    : $"{e.Name} ({evidence}) under HS {hs}, which is not its own ({e.HsCodesText}){control}"),
+                PartKind.HsOnly => (70, es
+                    ? $"la fracción {hs} es la subpartida propia de {e.Name}{control}, aunque la descripción no lo nombra"
+                    : $"HS {hs} is the subheading of {e.Name}{control}, although the description does not name it"),
+                PartKind.Machine => (p.Evidence.Any(x => x.Kind == WatchlistHitKind.Machine) ? 78 : 72, es
+                    ? $"{e.Name} ({evidence}) bajo la fracción {hs}{control}"
+                    : $"{e.Name} ({evidence}) under HS {hs}{control}"),
+                _ => (65, es
+                    ? $"{e.Name} ({evidence}) clasificada en la fracción {hs} y no en {e.HsCodesText} (¿partes o equipo similar?){control}"
+                    : $"{e.Name} ({evidence}) classified under HS {hs} rather than {e.HsCodesText} (parts or similar equipment?){control}"),
+            };
+        }
+
+        private static string EvidenceText(IReadOnlyList<WatchlistHit> evidence, bool es)
+        {
+            var items = new List<string>();
+            foreach (var h in evidence)
+            {
+                items.Add(h.Kind switch
+                {
+                    WatchlistHitKind.Cas => $"CAS {h.Term}",
+                    _ => es ? $"texto '{h.Term}'" : $"text '{h.Term}'",
+                });
+            }
+
+            return string.Join(", ", items.Distinct());
+        }
+    }
+}

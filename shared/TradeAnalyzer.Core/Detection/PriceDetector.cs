@@ -1,0 +1,128 @@
+using TradeAnalyzer.Core.Analysis;
+using TradeAnalyzer.Core.Baselines;
+using TradeAnalyzer.Core.Model;
+
+namespace TradeAnalyzer.Core.Detection;
+
+/// <summary>
+/// PRICE_ABOVE_BASELINE and PRICE_BELOW_BASELINE (price filter, Pak and Zdanowicz, with Tukey fences on log unit
+/// values). Builds this upload's statistics once (published as <see cref="AnalysisArtifacts.UploadBaselines"/>),
+/// resolves each record's baseline (<see cref="BaselineResolver"/>), and flags a line when ln(unit price) lies outside
+/// the fences computed without the line itself and its robust |z| is at least <see cref="ZFloor"/>. Method and
+/// defaults: docs/methods-price.md.
+/// </summary>
+public sealed class PriceDetector : IDetector
+{
+    /// <summary>Smallest robust |z| that is flagged, whatever the fences say (guards tight groups).</summary>
+    public const double ZFloor = 2.0;
+
+    /// <inheritdoc />
+    public string Name => "price";
+
+    /// <inheritdoc />
+    public void Detect(AnalysisContext context, IFlagSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(sink);
+        var lines = context.Declarations;
+        var upload = BaselineSet.Build(lines, out var groups);
+        context.Artifacts.UploadBaselines = upload;
+        var resolver = new BaselineResolver(context.HistoryBaselines, upload, context.Reference.ExternalBaselines, context.Options);
+        var spanish = context.Options.Spanish;
+        long compared = 0, flagged = 0, unresolved = 0;
+
+        Parallel.ForEach(groups, () => (Compared: 0L, Flagged: 0L, Unresolved: 0L), (g, _, local) =>
+        {
+            var b = resolver.Resolve(g.Hs, g.Unit, g.Origin, g.Destination, recordIncluded: true);
+            if (b is null)
+            {
+                local.Unresolved += g.Indices.Length;
+                return local;
+            }
+
+            var full = b.Full;
+            var exact = b.Histogram is null || b.Histogram.IsExact;
+            foreach (var i in g.Indices)
+            {
+                var line = lines[i];
+                var x = BaselineSet.LnPrice(line);
+                if (double.IsNaN(x))
+                {
+                    continue;
+                }
+
+                b.CountUse();
+                local.Compared++;
+
+                // In a binned (large) group a price between the group's quartiles cannot fall outside fences that lie
+                // at least k x 0.1 beyond the quartiles, whichever one value is left out: skip the exact check.
+                if (!exact && x >= full.LnQ1 && x <= full.LnQ3)
+                {
+                    continue;
+                }
+
+                var s = b.StatsFor(x);
+                var z = s.Z(x);
+                if ((x > s.UpperFence || x < s.LowerFence) && Math.Abs(z) >= ZFloor)
+                {
+                    sink.Add(CreateFlag(line, b, s, x, z, spanish));
+                    local.Flagged++;
+                }
+            }
+
+            return local;
+        }, local =>
+        {
+            Interlocked.Add(ref compared, local.Compared);
+            Interlocked.Add(ref flagged, local.Flagged);
+            Interlocked.Add(ref unresolved, local.Unresolved);
+        });
+
+        foreach (var b in resolver.Resolved)
+        {
+            if (b.UsedBy > 0)
+            {
+                context.Artifacts.BaselinesUsed.Add(b.ToSummary());
+            }
+        }
+
+        context.Artifacts.Counters.AddOrUpdate("price.compared", compared, (_, v) => v + compared);
+        context.Artifacts.Counters.AddOrUpdate("price.flagged", flagged, (_, v) => v + flagged);
+        context.Artifacts.Counters.AddOrUpdate("price.no_baseline", unresolved, (_, v) => v + unresolved);
+    }
+
+    /// <summary>The flag for a line outside the fences of <paramref name="s"/>.</summary>
+    internal static Flag CreateFlag(DeclarationLine line, ResolvedBaseline b, PriceStats s, double x, double z, bool spanish)
+    {
+        var above = x > s.UpperFence;
+        var price = line.UnitPriceUsd;
+        var unit = line.Unit.ToText();
+        var lowerPrice = Math.Exp(s.LowerFence);
+        var upperPrice = Math.Exp(s.UpperFence);
+        var atRisk = above ? (price - upperPrice) * line.NormQuantity : (lowerPrice - price) * line.NormQuantity;
+        var score = PriceStats.ScoreFromZ(z);
+        var expected = $"{DeclarationFlags.N2(lowerPrice)}-{DeclarationFlags.N2(upperPrice)} USD/{unit}";
+        var observed = $"{DeclarationFlags.N2(price)} USD/{unit}";
+        var p025 = Math.Exp(b.LnQuantile(0.025, x));
+        var p975 = Math.Exp(b.LnQuantile(0.975, x));
+        var hs = line.Hs.Display;
+        string explanation;
+        if (b.External is not null)
+        {
+            explanation = spanish
+                ? $"Se declararon {observed} para HS {hs} de {line.OriginCountry} a {line.DestinationCountry}; el valor de referencia de {b.Source} es {DeclarationFlags.N2(Math.Exp(s.LnMedian))} USD/{unit} (rango aceptado {expected}), por lo que unos {DeclarationFlags.N2(atRisk)} USD podrían haberse movido mediante {(above ? "sobrefacturación" : "subfacturación")}."
+                : $"Declared {observed} for HS {hs} from {line.OriginCountry} to {line.DestinationCountry}; the {b.Source} reference unit value is {DeclarationFlags.N2(Math.Exp(s.LnMedian))} USD/{unit} (accepted range {expected}), so about {DeclarationFlags.N2(atRisk)} USD may have moved through {(above ? "over" : "under")}-invoicing.";
+        }
+        else
+        {
+            var range = $"{DeclarationFlags.N2(p025)}-{DeclarationFlags.N2(p975)} USD/{unit}";
+            var fence = $"{DeclarationFlags.N2(above ? upperPrice : lowerPrice)} USD/{unit}";
+            explanation = spanish
+                ? $"Se declararon {observed} para HS {hs} de {line.OriginCountry} a {line.DestinationCountry}; el 95% de {DeclarationFlags.N0(s.Count)} líneas comparables ({b.Key.Describe()}) estuvo entre {range} y el límite {(above ? "superior" : "inferior")} es {fence}, por lo que unos {DeclarationFlags.N2(atRisk)} USD podrían haberse movido mediante {(above ? "sobrefacturación" : "subfacturación")}."
+                : $"Declared {observed} for HS {hs} from {line.OriginCountry} to {line.DestinationCountry}; 95% of {DeclarationFlags.N0(s.Count)} comparable lines ({b.Key.Describe()}) were {range} and the {(above ? "upper" : "lower")} fence is {fence}, so about {DeclarationFlags.N2(atRisk)} USD may have moved through {(above ? "over" : "under")}-invoicing.";
+        }
+
+        return DeclarationFlags.Create(
+            line, above ? FlagCode.PriceAboveBaseline : FlagCode.PriceBelowBaseline, score, explanation, expected, observed, Math.Round(atRisk, 2));
+    }
+}

@@ -1,0 +1,167 @@
+using TradeAnalyzer.Core.Analysis;
+using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.Core.Reference;
+
+namespace TradeAnalyzer.Core.Detection;
+
+/// <summary>
+/// HIGH_RISK_ROUTE on declarations (docs/methods-risk.md): origin, destination or a transit country on the FATF
+/// call-for-action list (high), or a routing that layers jurisdictions without reason: goods that leave and come back
+/// to the same country through a transit country, two or more re-export hubs in transit, or three or more distinct
+/// transit countries. A monitored (grey-list) country adds to a flag only together with one of those; a hub alone is
+/// never flagged.
+/// </summary>
+public sealed class RouteDetector : IDetector
+{
+    /// <summary>Score when origin or destination is high risk.</summary>
+    public const double HighEndpointScore = 75;
+
+    /// <summary>Score when a transit country is high risk.</summary>
+    public const double HighTransitScore = 70;
+
+    /// <summary>Score of a round trip (origin = destination, with transit).</summary>
+    public const double RoundTripScore = 60;
+
+    /// <summary>Score of two or more hubs, or three or more distinct countries, in transit.</summary>
+    public const double LayeredScore = 55;
+
+    public string Name => "route";
+
+    public void Detect(AnalysisContext context, IFlagSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(sink);
+        var list = context.Reference.Jurisdictions;
+        if (list.Entries.Count == 0)
+        {
+            return;
+        }
+
+        var spanish = context.Options.Spanish;
+        var declarations = context.Declarations;
+        var flagged = 0L;
+        Parallel.ForEach(Ranges.Of(declarations.Count), range =>
+        {
+            var local = 0L;
+            for (var i = range.Item1; i < range.Item2; i++)
+            {
+                var d = declarations[i];
+                if (Assess(list, d.OriginCountry, d.DestinationCountry, d.TransitCountries, spanish) is { } r)
+                {
+                    local++;
+                    var route = RouteText(d.OriginCountry, d.DestinationCountry, d.TransitCountries);
+                    var what = spanish ? $"La ruta {route} de la línea {d.DeclarationId}/{d.LineNo}" : $"Route {route} of line {d.DeclarationId}/{d.LineNo}";
+                    sink.Add(RiskFlags.ForDeclaration(d, FlagCode.HighRiskRoute, r.Score, $"{what} {r.Reasons} ({RiskFlags.N2(d.ValueUsd)} USD).", null, route, d.ValueUsd));
+                }
+            }
+
+            Interlocked.Add(ref flagged, local);
+        });
+        context.Artifacts.Counters.AddOrUpdate("route.flagged", flagged, (_, v) => v + flagged);
+    }
+
+    /// <summary>"CN > HK > AE > MX".</summary>
+    public static string RouteText(string origin, string destination, IReadOnlyList<string> transit) =>
+        transit.Count == 0 ? $"{origin} > {destination}" : $"{origin} > {string.Join(" > ", transit)} > {destination}";
+
+    /// <summary>The score and the reasons (one clause) when the route is to be flagged; null otherwise. Allocation-free for clean routes.</summary>
+    public static (double Score, string Reasons)? Assess(JurisdictionList list, string? origin, string? destination, IReadOnlyList<string> transit, bool spanish = false)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        ArgumentNullException.ThrowIfNull(transit);
+        var o = list.Find(origin);
+        var dd = list.Find(destination);
+        var highEndpoint = o?.Risk == JurisdictionRisk.High || dd?.Risk == JurisdictionRisk.High;
+        var monitored = o?.Risk == JurisdictionRisk.Monitored || dd?.Risk == JurisdictionRisk.Monitored;
+        var highTransit = false;
+        var hubs = 0;
+        var distinct = 0;
+        for (var i = 0; i < transit.Count; i++)
+        {
+            var t = transit[i];
+            if (string.Equals(t, origin, StringComparison.OrdinalIgnoreCase) || string.Equals(t, destination, StringComparison.OrdinalIgnoreCase) || SeenBefore(transit, i))
+            {
+                continue;
+            }
+
+            distinct++;
+            var j = list.Find(t);
+            switch (j?.Risk)
+            {
+                case JurisdictionRisk.High:
+                    highTransit = true;
+                    break;
+                case JurisdictionRisk.Monitored:
+                    monitored = true;
+                    break;
+                case JurisdictionRisk.Hub:
+                    hubs++;
+                    break;
+            }
+        }
+
+        var roundTrip = transit.Count > 0 && distinct > 0 && string.Equals(origin, destination, StringComparison.OrdinalIgnoreCase);
+        var layered = hubs >= 2 || distinct >= 3;
+        if (!highEndpoint && !highTransit && !roundTrip && !layered)
+        {
+            return null; // hubs alone and grey-list countries alone are not flagged
+        }
+
+        var reasons = new List<string>(4);
+        var score = 0.0;
+        if (highEndpoint)
+        {
+            var which = o?.Risk == JurisdictionRisk.High ? o : dd!;
+            score = HighEndpointScore;
+            reasons.Add(spanish
+                ? $"{(ReferenceEquals(which, o) ? "tiene origen en" : "tiene destino en")} {which.Country}, {which.Reason}{AsOfText(which, true)}"
+                : $"{(ReferenceEquals(which, o) ? "starts in" : "ends in")} {which.Country}, {which.Reason}{AsOfText(which, false)}");
+        }
+
+        if (highTransit)
+        {
+            var which = transit.Select(list.Find).First(j => j?.Risk == JurisdictionRisk.High)!;
+            score = Math.Max(score, HighTransitScore);
+            reasons.Add(spanish ? $"transita por {which.Country}, {which.Reason}{AsOfText(which, true)}" : $"transits {which.Country}, {which.Reason}{AsOfText(which, false)}");
+        }
+
+        if (roundTrip)
+        {
+            score = Math.Max(score, RoundTripScore);
+            reasons.Add(spanish ? "sale y vuelve al mismo país pasando por terceros países" : "leaves and returns to the same country through third countries");
+        }
+
+        if (layered)
+        {
+            score = Math.Max(score, LayeredScore);
+            reasons.Add(spanish
+                ? $"pasa por {distinct:N0} países de tránsito distintos ({hubs:N0} centros de reexportación)"
+                : $"passes through {distinct:N0} distinct transit countries ({hubs:N0} of them re-export hubs)");
+        }
+
+        if (monitored)
+        {
+            reasons.Add(spanish ? "e incluye un país en seguimiento reforzado del GAFI" : "and involves a FATF increased-monitoring country");
+        }
+
+        // Each further reason adds 5 points to the strongest one.
+        score = Math.Min(95, score + (5 * (reasons.Count - 1)));
+        return (score, string.Join(spanish ? "; " : "; ", reasons));
+    }
+
+    private static string AsOfText(Jurisdiction j, bool spanish) =>
+        j.AsOf is { } d ? (spanish ? $" (lista al {d:yyyy-MM-dd})" : $" (list as of {d:yyyy-MM-dd})") : string.Empty;
+
+    private static bool SeenBefore(IReadOnlyList<string> transit, int index)
+    {
+        for (var k = 0; k < index; k++)
+        {
+            if (string.Equals(transit[k], transit[index], StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

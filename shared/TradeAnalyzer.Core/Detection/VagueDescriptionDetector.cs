@@ -1,0 +1,123 @@
+using TradeAnalyzer.Core.Analysis;
+using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.Core.Text;
+
+namespace TradeAnalyzer.Core.Detection;
+
+/// <summary>
+/// VAGUE_DESCRIPTION: a goods description too generic to identify the goods (FATF/Egmont red flag). The description
+/// is folded (case, accents), split into words, and stop words and numbers dropped; it is vague when 1 to
+/// <see cref="MaxTokens"/> meaningful words remain and every one is a generic term (<see cref="GenericTerms"/>, English
+/// and Spanish). A specific description that merely contains a generic word ("ephedrine hydrochloride chemical
+/// grade") is not vague; a missing description is not this flag's concern.
+/// </summary>
+public sealed class VagueDescriptionDetector : IDetector
+{
+    /// <summary>Most meaningful words a vague description has ("various spare parts" has 3).</summary>
+    public const int MaxTokens = 3;
+
+    /// <summary>Score of a vague description; higher (<see cref="ChemicalScore"/>) for chemicals chapters 28, 29, 38.</summary>
+    public const double BaseScore = 45;
+
+    /// <summary>Score for HS chapters 28, 29 and 38, where a vague description hides which chemical is shipped.</summary>
+    public const double ChemicalScore = 55;
+
+    /// <summary>Generic words (folded upper case), English and Spanish, singular and plural.</summary>
+    public static IReadOnlySet<string> GenericTerms { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        // English
+        "CHEMICAL", "CHEMICALS", "PRODUCT", "PRODUCTS", "SAMPLE", "SAMPLES", "PART", "PARTS", "GOODS", "MERCHANDISE",
+        "GENERAL", "CARGO", "VARIOUS", "SPARE", "SPARES", "MACHINERY", "MACHINE", "MACHINES", "ITEM", "ITEMS",
+        "MATERIAL", "MATERIALS", "ACCESSORIES", "EQUIPMENT", "MISC", "MISCELLANEOUS", "SUPPLIES", "ASSORTED", "MIXED",
+        "OTHER", "OTHERS", "STUFF", "INDUSTRIAL", "RAW", "COMMODITY", "COMMODITIES", "FAK", "STC", "CONSUMABLES",
+        "POWDER", "LIQUID", "ARTICLES",
+        // Spanish
+        "MERCANCIA", "MERCANCIAS", "MERCADERIA", "MERCADERIAS", "PRODUCTO", "PRODUCTOS", "QUIMICO", "QUIMICOS",
+        "QUIMICA", "QUIMICAS", "MUESTRA", "MUESTRAS", "PARTE", "PARTES", "VARIOS", "VARIAS", "REFACCION", "REFACCIONES",
+        "REPUESTOS", "MAQUINARIA", "ARTICULOS", "MATERIALES", "DIVERSOS", "DIVERSAS", "GENERALES", "CARGA", "OTROS",
+        "INSUMOS", "POLVO", "LIQUIDO", "ACCESORIOS", "EQUIPO", "SURTIDOS",
+    };
+
+    /// <summary>Words that carry no meaning for identification (articles, prepositions), English and Spanish.</summary>
+    public static IReadOnlySet<string> StopWords { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "A", "AN", "THE", "OF", "AND", "FOR", "IN", "ON", "WITH", "AS", "PER", "TO", "OR",
+        "DE", "DEL", "LA", "LAS", "EL", "LOS", "Y", "E", "PARA", "CON", "EN", "POR", "O", "UN", "UNA",
+    };
+
+    /// <inheritdoc />
+    public string Name => "vague";
+
+    /// <inheritdoc />
+    public void Detect(AnalysisContext context, IFlagSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(sink);
+        var spanish = context.Options.Spanish;
+        var lines = context.Declarations;
+        Parallel.For(0, lines.Count, i =>
+        {
+            var line = lines[i];
+            if (!IsVague(line.Description))
+            {
+                return;
+            }
+
+            var chapter = line.Hs.Chapter;
+            var chemical = chapter is "28" or "29" or "38";
+            var text = line.Description!.Trim();
+            var explanation = spanish
+                ? $"La descripción \"{text}\" de HS {line.Hs.Display} ({DeclarationFlags.N2(line.ValueUsd)} USD) es demasiado genérica para identificar la mercancía{(chemical ? "; no nombra el químico ni su número CAS" : string.Empty)}."
+                : $"The description \"{text}\" for HS {line.Hs.Display} ({DeclarationFlags.N2(line.ValueUsd)} USD) is too generic to identify the goods{(chemical ? "; it names no chemical or CAS number" : string.Empty)}.";
+            sink.Add(DeclarationFlags.Create(
+                line, FlagCode.VagueDescription, chemical ? ChemicalScore : BaseScore, explanation,
+                expected: spanish ? "descripción específica (nombre, grado, CAS)" : "a specific description (name, grade, CAS)",
+                observed: text));
+        });
+    }
+
+    /// <summary>True when the description is present and made only of 1 to <see cref="MaxTokens"/> generic words.</summary>
+    public static bool IsVague(string? description)
+    {
+        if (string.IsNullOrWhiteSpace(description))
+        {
+            return false;
+        }
+
+        var folded = PartyNames.Fold(description);
+        var meaningful = 0;
+        var start = -1;
+        for (var i = 0; i <= folded.Length; i++)
+        {
+            var isWordChar = i < folded.Length && char.IsLetterOrDigit(folded[i]);
+            if (isWordChar)
+            {
+                if (start < 0)
+                {
+                    start = i;
+                }
+
+                continue;
+            }
+
+            if (start < 0)
+            {
+                continue;
+            }
+
+            var token = folded[start..i];
+            start = -1;
+            if (StopWords.Contains(token) || token.All(char.IsAsciiDigit))
+            {
+                continue;
+            }
+
+            if (!GenericTerms.Contains(token) || ++meaningful > MaxTokens)
+            {
+                return false;
+            }
+        }
+
+        return meaningful > 0;
+    }
+}

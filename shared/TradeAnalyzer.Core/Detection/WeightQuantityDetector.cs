@@ -1,0 +1,190 @@
+using TradeAnalyzer.Core.Analysis;
+using TradeAnalyzer.Core.Model;
+
+namespace TradeAnalyzer.Core.Detection;
+
+/// <summary>
+/// WEIGHT_QUANTITY_MISMATCH: the declared net weight is implausible for the quantity and unit. Checks, when a net
+/// weight is declared: zero, negative or non-finite weight; unit kg: weight and quantity differ by more than
+/// <see cref="KgRelativeTolerance"/> of the larger and more than <see cref="KgAbsoluteTolerance"/> kg; unit l: density
+/// (kg per litre) outside <see cref="MinDensity"/>-<see cref="MaxDensity"/>; unit u: kg per unit more than
+/// <see cref="UnitWeightFactor"/> times above or below the median kg per unit of the same HS6 in this upload (the line
+/// itself left out; needs <see cref="AnalysisOptions.MinBaselineCount"/> other lines).
+/// </summary>
+public sealed class WeightQuantityDetector : IDetector
+{
+    /// <summary>Relative tolerance for unit kg (10%).</summary>
+    public const double KgRelativeTolerance = 0.10;
+
+    /// <summary>Absolute tolerance for unit kg (1 kg), so rounding of small lots is not flagged.</summary>
+    public const double KgAbsoluteTolerance = 1.0;
+
+    /// <summary>Lowest plausible density in kg per litre (0.3: lighter than any liquid goods shipped in bulk).</summary>
+    public const double MinDensity = 0.3;
+
+    /// <summary>Highest plausible density in kg per litre (3.0: heavier than concentrated acids and brines).</summary>
+    public const double MaxDensity = 3.0;
+
+    /// <summary>Factor of kg per unit against the HS6 median beyond which a unit count is implausible (5x).</summary>
+    public const double UnitWeightFactor = 5.0;
+
+    /// <inheritdoc />
+    public string Name => "weight";
+
+    /// <inheritdoc />
+    public void Detect(AnalysisContext context, IFlagSink sink)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(sink);
+        var lines = context.Declarations;
+        var spanish = context.Options.Spanish;
+        var unitMedians = UnitWeights(lines);
+        var min = context.Options.MinBaselineCount;
+
+        Parallel.For(0, lines.Count, i =>
+        {
+            var line = lines[i];
+            if (line.NetWeightKg is not { } w)
+            {
+                return;
+            }
+
+            var flag = Check(line, w, unitMedians, min, spanish);
+            if (flag is not null)
+            {
+                sink.Add(flag);
+            }
+        });
+    }
+
+    /// <summary>Sorted ln(kg per unit) of unit-counted lines with a positive weight, per HS6.</summary>
+    private static Dictionary<string, double[]> UnitWeights(IReadOnlyList<DeclarationLine> lines)
+    {
+        var byHs6 = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        foreach (var line in lines)
+        {
+            if (line.Unit == BaseUnit.U && line.NetWeightKg is > 0 and var w && double.IsFinite(w) && line.NormQuantity > 0)
+            {
+                var key = line.Hs.Hs6;
+                if (!byHs6.TryGetValue(key, out var list))
+                {
+                    list = [];
+                    byHs6[key] = list;
+                }
+
+                list.Add(Math.Log(w / line.NormQuantity));
+            }
+        }
+
+        var result = new Dictionary<string, double[]>(byHs6.Count, StringComparer.Ordinal);
+        foreach (var (key, list) in byHs6)
+        {
+            var a = list.ToArray();
+            Array.Sort(a);
+            result[key] = a;
+        }
+
+        return result;
+    }
+
+    /// <summary>Median of a sorted array with one occurrence of <paramref name="excluded"/> left out.</summary>
+    internal static double MedianExcluding(double[] sorted, double excluded)
+    {
+        var j = Array.BinarySearch(sorted, excluded);
+        var n = sorted.Length - (j >= 0 ? 1 : 0);
+        double At(int k) => j >= 0 && k >= j ? sorted[k + 1] : sorted[k];
+        return n % 2 == 1 ? At(n / 2) : (At((n / 2) - 1) + At(n / 2)) / 2;
+    }
+
+    private static Flag? Check(DeclarationLine line, double w, Dictionary<string, double[]> unitMedians, int min, bool spanish)
+    {
+        var q = line.NormQuantity;
+        var unit = line.Unit.ToText();
+        var qText = $"{DeclarationFlags.N2(q)} {unit}";
+        if (!(w > 0) || !double.IsFinite(w))
+        {
+            return DeclarationFlags.Create(
+                line, FlagCode.WeightQuantityMismatch, 50,
+                spanish
+                    ? $"El peso neto declarado es {DeclarationFlags.N2(w)} kg para {qText} de HS {line.Hs.Display}, un peso nulo o imposible para mercancía real."
+                    : $"Declared net weight is {DeclarationFlags.N2(w)} kg for {qText} of HS {line.Hs.Display}, a zero or impossible weight for real goods.",
+                expected: "net weight > 0 kg", observed: $"{DeclarationFlags.N2(w)} kg");
+        }
+
+        switch (line.Unit)
+        {
+            case BaseUnit.Kg:
+            {
+                var diff = Math.Abs(w - q);
+                if (diff <= KgRelativeTolerance * Math.Max(w, q) || diff <= KgAbsoluteTolerance)
+                {
+                    return null;
+                }
+
+                var ratio = Math.Max(w, q) / Math.Min(w, q);
+                var pct = 100 * diff / q;
+                return DeclarationFlags.Create(
+                    line, FlagCode.WeightQuantityMismatch, ScoreFromFactor(ratio, 1.1),
+                    spanish
+                        ? $"El peso neto declarado de {DeclarationFlags.N2(w)} kg difiere {DeclarationFlags.N2(pct)}% de la cantidad declarada de {qText} (HS {line.Hs.Display}); ambos deberían coincidir en kg."
+                        : $"Declared net weight of {DeclarationFlags.N2(w)} kg differs by {DeclarationFlags.N2(pct)}% from the declared quantity of {qText} (HS {line.Hs.Display}); both should agree in kg.",
+                    expected: qText, observed: $"{DeclarationFlags.N2(w)} kg");
+            }
+
+            case BaseUnit.L:
+            {
+                var density = w / q;
+                if (density is >= MinDensity and <= MaxDensity)
+                {
+                    return null;
+                }
+
+                var factor = density > MaxDensity ? density / MaxDensity : MinDensity / density;
+                return DeclarationFlags.Create(
+                    line, FlagCode.WeightQuantityMismatch, ScoreFromFactor(factor, 1.0),
+                    spanish
+                        ? $"Un peso neto de {DeclarationFlags.N2(w)} kg para {qText} de HS {line.Hs.Display} implica una densidad de {DeclarationFlags.N2(density)} kg/l, fuera del rango plausible de {DeclarationFlags.N2(MinDensity)}-{DeclarationFlags.N2(MaxDensity)} kg/l."
+                        : $"A net weight of {DeclarationFlags.N2(w)} kg for {qText} of HS {line.Hs.Display} means a density of {DeclarationFlags.N2(density)} kg/l, outside the plausible {DeclarationFlags.N2(MinDensity)}-{DeclarationFlags.N2(MaxDensity)} kg/l.",
+                    expected: $"{DeclarationFlags.N2(MinDensity)}-{DeclarationFlags.N2(MaxDensity)} kg/l", observed: $"{DeclarationFlags.N2(density)} kg/l");
+            }
+
+            case BaseUnit.U:
+            {
+                if (!(q > 0) || !unitMedians.TryGetValue(line.Hs.Hs6, out var sorted))
+                {
+                    return null;
+                }
+
+                var x = Math.Log(w / q);
+                var included = Array.BinarySearch(sorted, x) >= 0;
+                if (sorted.Length - (included ? 1 : 0) < min)
+                {
+                    return null;
+                }
+
+                var median = Math.Exp(MedianExcluding(sorted, included ? x : double.NaN));
+                var perUnit = w / q;
+                var factor = Math.Max(perUnit / median, median / perUnit);
+                if (factor < UnitWeightFactor)
+                {
+                    return null;
+                }
+
+                var others = sorted.Length - (included ? 1 : 0);
+                return DeclarationFlags.Create(
+                    line, FlagCode.WeightQuantityMismatch, ScoreFromFactor(factor, UnitWeightFactor),
+                    spanish
+                        ? $"Un peso neto de {DeclarationFlags.N2(w)} kg para {qText} de HS {line.Hs.Display} da {DeclarationFlags.N2(perUnit)} kg por unidad, {DeclarationFlags.N2(factor)} veces {(perUnit > median ? "más" : "menos")} que la mediana de {DeclarationFlags.N2(median)} kg por unidad de {DeclarationFlags.N0(others)} líneas comparables."
+                        : $"A net weight of {DeclarationFlags.N2(w)} kg for {qText} of HS {line.Hs.Display} gives {DeclarationFlags.N2(perUnit)} kg per unit, {DeclarationFlags.N2(factor)} times {(perUnit > median ? "more" : "less")} than the median {DeclarationFlags.N2(median)} kg per unit of {DeclarationFlags.N0(others)} comparable lines.",
+                    expected: $"{DeclarationFlags.N2(median)} kg/u", observed: $"{DeclarationFlags.N2(perUnit)} kg/u");
+            }
+
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Score from how far beyond tolerance: 40 at the threshold, +20 per doubling, capped at 100.</summary>
+    internal static double ScoreFromFactor(double factor, double threshold) =>
+        Math.Round(Math.Clamp(40 + (20 * Math.Log2(Math.Max(factor, threshold) / threshold)), 0, 100), 1);
+}

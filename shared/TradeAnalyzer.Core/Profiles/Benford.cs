@@ -1,0 +1,76 @@
+namespace TradeAnalyzer.Core.Profiles;
+
+/// <summary>
+/// Benford first-digit test (Nigrini): the mean absolute deviation between observed first-digit shares and
+/// log10(1 + 1/d). Needs at least <see cref="MinCount"/> values; MAD above <see cref="NonconformingMad"/> is
+/// non-conforming.
+/// </summary>
+public static class Benford
+{
+    /// <summary>Fewest values the test is run on.</summary>
+    public const int MinCount = 50;
+
+    /// <summary>Nigrini's first-digit threshold: MAD above 0.015 is non-conformity.</summary>
+    public const double NonconformingMad = 0.015;
+
+    private static readonly double[] Expected = Enumerable.Range(0, 10).Select(d => d == 0 ? 0 : Math.Log10(1 + (1.0 / d))).ToArray();
+
+    /// <summary>The first significant digit (1-9) of a positive finite value, or 0 for zero, negative or non-finite values.</summary>
+    public static int FirstDigit(double value)
+    {
+        if (!(value > 0) || double.IsInfinity(value))
+        {
+            return 0;
+        }
+
+        var v = value;
+        while (v >= 10)
+        {
+            v /= 10;
+        }
+
+        while (v < 1)
+        {
+            v *= 10;
+        }
+
+        return Math.Clamp((int)v, 1, 9);
+    }
+
+    /// <summary>MAD of first-digit counts (index 1-9) from Benford's shares; null when fewer than <see cref="MinCount"/> values.</summary>
+    public static double? Mad(ReadOnlySpan<int> digitCounts)
+    {
+        long n = 0;
+        for (var d = 1; d <= 9 && d < digitCounts.Length; d++)
+        {
+            n += digitCounts[d];
+        }
+
+        if (n < MinCount)
+        {
+            return null;
+        }
+
+        var sum = 0.0;
+        for (var d = 1; d <= 9; d++)
+        {
+            var observed = d < digitCounts.Length ? (double)digitCounts[d] / n : 0;
+            sum += Math.Abs(observed - Expected[d]);
+        }
+
+        return sum / 9;
+    }
+
+    /// <summary>True for a round declared value: a multiple of 1,000, or of 100 when under 1,000.</summary>
+    public static bool IsRound(double value)
+    {
+        if (!(value > 0) || double.IsInfinity(value))
+        {
+            return false;
+        }
+
+        var unit = value >= 1000 ? 1000.0 : 100.0;
+        var q = value / unit;
+        return Math.Abs(q - Math.Round(q)) < 1e-9 * Math.Max(1, q);
+    }
+}

@@ -1,0 +1,443 @@
+using System.Buffers;
+using System.Globalization;
+
+namespace TradeAnalyzer.Ingestion;
+
+/// <summary>
+/// Fast streaming RFC 4180 reader over a decoded text stream: quoted fields with doubled quotes, delimiters and line
+/// breaks inside quotes, CR/LF/CRLF line ends. Fields are spans into one reused buffer (vectorised delimiter search).
+/// Memory is bounded by the longest row; rows over the limits are skipped with a <see cref="RowError"/>.
+/// </summary>
+internal sealed class CsvTabularSource : TabularSource
+{
+    private const int MaxRecordChars = 16 << 20;
+
+    private readonly TextReader _reader;
+    private readonly char _delim;
+    private readonly int _maxField;
+    private readonly int _maxFields;
+    private readonly SearchValues<char> _stops;
+    private char[] _buf = new char[256 * 1024];
+    private int _pos;
+    private int _len;
+    private bool _eof;
+    private int[] _starts = new int[64];
+    private int[] _lengths = new int[64];
+    private bool[] _scratchField = new bool[64];
+    private char[] _scratch = new char[1024];
+    private int _scratchLen;
+    private int _count;
+    private long _line = 1;
+    private long _rowNumber;
+    private string? _error;
+
+    private CsvTabularSource(TextReader reader, char delimiter, string detected, TabularSourceOptions options)
+    {
+        _reader = reader;
+        _delim = delimiter;
+        Detected = detected;
+        _maxField = options.MaxFieldLength;
+        _maxFields = options.MaxFields;
+        _stops = SearchValues.Create([delimiter, '\r', '\n']);
+        DecimalHint = delimiter == ';' ? DecimalStyle.Comma : DecimalStyle.Auto;
+    }
+
+    public override int FieldCount => _count;
+
+    public override long RowNumber => _rowNumber;
+
+    public override string? RowError => _error;
+
+    public override string Detected { get; }
+
+    public override DecimalStyle DecimalHint { get; }
+
+    public static CsvTabularSource Open(byte[] head, int headLength, Stream rest, TabularSourceOptions options)
+    {
+        var sample = head.AsSpan(0, headLength);
+        var (encoding, name) = TextEncodingDetector.Detect(sample, headLength < head.Length);
+        var text = encoding.GetString(sample[..Math.Min(sample.Length, 16 * 1024)]);
+        var delimiter = TextEncodingDetector.DetectDelimiter(text.AsSpan().TrimStart('\uFEFF'));
+        var reader = new StreamReader(new PrefixedReadStream(head, headLength, rest), encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024);
+        var shown = delimiter == '\t' ? "tab" : string.Create(CultureInfo.InvariantCulture, $"'{delimiter}'");
+        return new CsvTabularSource(reader, delimiter, $"{name}, {shown}", options);
+    }
+
+    public static CsvTabularSource FromText(TextReader reader, char delimiter, TabularSourceOptions? options = null) =>
+        new(reader, delimiter, "text", options ?? new TabularSourceOptions());
+
+    public override ReadOnlySpan<char> GetSpan(int index)
+    {
+        if ((uint)index >= (uint)_count)
+        {
+            return [];
+        }
+
+        return _scratchField[index] ? _scratch.AsSpan(_starts[index], _lengths[index]) : _buf.AsSpan(_starts[index], _lengths[index]);
+    }
+
+    public override bool Read()
+    {
+        while (true)
+        {
+            if (_pos >= _len && !Fill())
+            {
+                return false;
+            }
+
+            var result = ParseRecord(out var end, out var newlines);
+            if (result == Parse.Incomplete)
+            {
+                if (!MakeRoom())
+                {
+                    SkipOversizeRecord();
+                    return true;
+                }
+
+                continue;
+            }
+
+            _rowNumber = _line;
+            _line += 1 + newlines;
+            var start = _pos;
+            _pos = end;
+            if (_count == 1 && _lengths[0] == 0 && _error is null && !_scratchField[0] && (start >= end || _buf[start] != '"'))
+            {
+                continue; // blank line
+            }
+
+            if (_error is null && _buf.AsSpan(start, end - start).Contains('\0'))
+            {
+                _error = "the row contains NUL characters (binary data or a wrong encoding)";
+            }
+
+            return true;
+        }
+    }
+
+    private enum Parse
+    {
+        Complete,
+        Incomplete,
+    }
+
+    private Parse ParseRecord(out int end, out int newlines)
+    {
+        _count = 0;
+        _scratchLen = 0;
+        _error = null;
+        newlines = 0;
+        end = _pos;
+        var buf = _buf;
+        var p = _pos;
+        while (true)
+        {
+            if (p >= _len)
+            {
+                if (!_eof)
+                {
+                    return Parse.Incomplete;
+                }
+
+                AddField(p, 0, false);
+                end = p;
+                return Parse.Complete;
+            }
+
+            if (buf[p] == '"')
+            {
+                var q = p + 1;
+                var escaped = false;
+                var closed = false;
+                while (true)
+                {
+                    var rel = buf.AsSpan(q, _len - q).IndexOf('"');
+                    if (rel < 0)
+                    {
+                        if (!_eof)
+                        {
+                            return Parse.Incomplete;
+                        }
+
+                        q = _len;
+                        break;
+                    }
+
+                    q += rel;
+                    if (q + 1 >= _len && !_eof)
+                    {
+                        return Parse.Incomplete;
+                    }
+
+                    if (q + 1 < _len && buf[q + 1] == '"')
+                    {
+                        escaped = true;
+                        q += 2;
+                        continue;
+                    }
+
+                    closed = true;
+                    break;
+                }
+
+                var content = buf.AsSpan(p + 1, q - p - 1);
+                var nl = content.Count('\n');
+                newlines += nl > 0 ? nl : content.Count('\r');
+                if (escaped)
+                {
+                    AddUnescaped(content);
+                }
+                else
+                {
+                    AddField(p + 1, q - p - 1, false);
+                }
+
+                if (!closed)
+                {
+                    SetError("the file ends inside a quoted field (unbalanced quote)");
+                    end = _len;
+                    return Parse.Complete;
+                }
+
+                p = q + 1;
+                while (p < _len && buf[p] is ' ' or '\t' && buf[p] != _delim)
+                {
+                    p++;
+                }
+
+                if (p < _len && buf[p] != _delim && buf[p] is not ('\r' or '\n'))
+                {
+                    SetError("text after a closing quote (unbalanced or stray quote)");
+                    var rel2 = buf.AsSpan(p, _len - p).IndexOfAny(_stops);
+                    if (rel2 < 0)
+                    {
+                        if (!_eof)
+                        {
+                            return Parse.Incomplete;
+                        }
+
+                        end = _len;
+                        return Parse.Complete;
+                    }
+
+                    p += rel2;
+                }
+
+                if (p >= _len)
+                {
+                    if (!_eof)
+                    {
+                        return Parse.Incomplete;
+                    }
+
+                    end = p;
+                    return Parse.Complete;
+                }
+
+                if (buf[p] == _delim)
+                {
+                    p++;
+                    continue;
+                }
+
+                return EndOfLine(p, out end);
+            }
+
+            var r = buf.AsSpan(p, _len - p).IndexOfAny(_stops);
+            if (r < 0)
+            {
+                if (!_eof)
+                {
+                    return Parse.Incomplete;
+                }
+
+                AddField(p, _len - p, false);
+                end = _len;
+                return Parse.Complete;
+            }
+
+            AddField(p, r, false);
+            p += r;
+            if (buf[p] == _delim)
+            {
+                p++;
+                continue;
+            }
+
+            return EndOfLine(p, out end);
+        }
+    }
+
+    private Parse EndOfLine(int p, out int end)
+    {
+        end = p;
+        if (_buf[p] == '\r')
+        {
+            if (p + 1 >= _len && !_eof)
+            {
+                return Parse.Incomplete;
+            }
+
+            if (p + 1 < _len && _buf[p + 1] == '\n')
+            {
+                p++;
+            }
+        }
+
+        end = p + 1;
+        return Parse.Complete;
+    }
+
+    private void AddField(int start, int length, bool scratch)
+    {
+        if (_count >= _maxFields)
+        {
+            SetError(string.Create(CultureInfo.InvariantCulture, $"the row has more than {_maxFields:N0} columns"));
+            return;
+        }
+
+        if (length > _maxField)
+        {
+            SetError(string.Create(CultureInfo.InvariantCulture, $"a field is longer than {_maxField:N0} characters"));
+            length = 0;
+        }
+
+        if (_count == _starts.Length)
+        {
+            Array.Resize(ref _starts, _count * 2);
+            Array.Resize(ref _lengths, _count * 2);
+            Array.Resize(ref _scratchField, _count * 2);
+        }
+
+        _starts[_count] = start;
+        _lengths[_count] = length;
+        _scratchField[_count] = scratch;
+        _count++;
+    }
+
+    private void AddUnescaped(ReadOnlySpan<char> content)
+    {
+        if (_scratchLen + content.Length > _scratch.Length)
+        {
+            Array.Resize(ref _scratch, Math.Max(_scratch.Length * 2, _scratchLen + content.Length));
+        }
+
+        var start = _scratchLen;
+        var i = 0;
+        while (i < content.Length)
+        {
+            var c = content[i];
+            _scratch[_scratchLen++] = c;
+            i += c == '"' && i + 1 < content.Length && content[i + 1] == '"' ? 2 : 1;
+        }
+
+        AddField(start, _scratchLen - start, true);
+    }
+
+    private void SetError(string message) => _error ??= message;
+
+    private bool Fill()
+    {
+        if (_eof)
+        {
+            return false;
+        }
+
+        if (_pos >= _len)
+        {
+            _pos = 0;
+            _len = 0;
+        }
+
+        var n = _reader.Read(_buf, _len, _buf.Length - _len);
+        if (n <= 0)
+        {
+            _eof = true;
+            return _pos < _len;
+        }
+
+        _len += n;
+        return true;
+    }
+
+    // Moves the partial record to the front of the buffer (growing it when the record fills it) and reads more.
+    private bool MakeRoom()
+    {
+        if (_pos > 0)
+        {
+            Array.Copy(_buf, _pos, _buf, 0, _len - _pos);
+            _len -= _pos;
+            _pos = 0;
+        }
+        else if (_len == _buf.Length)
+        {
+            if (_buf.Length >= MaxRecordChars)
+            {
+                return false;
+            }
+
+            Array.Resize(ref _buf, _buf.Length * 2);
+        }
+
+        var n = _reader.Read(_buf, _len, _buf.Length - _len);
+        if (n <= 0)
+        {
+            _eof = true;
+        }
+        else
+        {
+            _len += n;
+        }
+
+        return true;
+    }
+
+    // A record longer than the buffer cap: consume it (tracking quotes) and report it as one malformed row.
+    private void SkipOversizeRecord()
+    {
+        _rowNumber = _line;
+        var inQuotes = false;
+        while (true)
+        {
+            while (_pos < _len)
+            {
+                var c = _buf[_pos++];
+                if (c == '"')
+                {
+                    inQuotes = !inQuotes;
+                }
+                else if (c == '\n')
+                {
+                    _line++;
+                    if (!inQuotes)
+                    {
+                        goto done;
+                    }
+                }
+            }
+
+            _pos = 0;
+            _len = _reader.Read(_buf, 0, _buf.Length);
+            if (_len <= 0)
+            {
+                _len = 0;
+                _eof = true;
+                break;
+            }
+        }
+
+    done:
+        _count = 0;
+        _error = string.Create(CultureInfo.InvariantCulture, $"the row is longer than {MaxRecordChars:N0} characters");
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _reader.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

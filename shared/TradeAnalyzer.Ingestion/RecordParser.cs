@@ -1,0 +1,552 @@
+using System.Globalization;
+using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.Core.Normalization;
+using TradeAnalyzer.Core.Reference;
+using TradeAnalyzer.Core.Text;
+
+namespace TradeAnalyzer.Ingestion;
+
+/// <summary>
+/// Validates and normalises the rows of one file into records. Every method either returns a record or leaves the
+/// reason (column, message, offending value) in <see cref="Failure"/>; nothing throws on bad data.
+/// </summary>
+internal sealed class RecordParser
+{
+    private static readonly string[] Empty = [];
+    private readonly RowCursor _row;
+    private readonly string _file;
+    private readonly FxTable _fx;
+    private readonly IReadOnlyList<CanonicalColumn> _cols;
+    private readonly StringPool _pool = new();
+    private readonly HashSet<(string, int)> _seen = [];
+    private readonly Dictionary<(string, string?), string> _exporterKeys = [];
+
+    public RecordParser(RowCursor row, string file, FxTable fx)
+    {
+        _row = row;
+        _file = file;
+        _fx = fx;
+        _cols = CanonicalColumns.For(row.Kind);
+    }
+
+    /// <summary>Why the last row failed: column (canonical), reason, value.</summary>
+    public (string? Column, string Reason, string? Value) Failure { get; private set; }
+
+    private bool Fail(int column, string reason, ReadOnlySpan<char> value)
+    {
+        Failure = (column >= 0 ? _cols[column].Name : null, reason, value.IsEmpty ? null : new string(value[..Math.Min(value.Length, 200)]));
+        return false;
+    }
+
+    private bool Required(int c, out ReadOnlySpan<char> v)
+    {
+        v = _row.Get(c);
+        return !v.IsEmpty || Fail(c, $"missing required value for {_cols[c].Name}", v);
+    }
+
+    private bool Text(int c, bool required, out string? text)
+    {
+        var v = _row.Get(c);
+        if (v.IsEmpty)
+        {
+            text = null;
+            return !required || Fail(c, $"missing required value for {_cols[c].Name}", v);
+        }
+
+        text = _pool.Get(v);
+        return true;
+    }
+
+    private bool UniqueText(int c, out string text)
+    {
+        text = string.Empty;
+        if (!Required(c, out var v))
+        {
+            return false;
+        }
+
+        text = new string(v);
+        return true;
+    }
+
+    private bool Country(int c, bool required, out string? code)
+    {
+        code = null;
+        var v = _row.Get(c);
+        if (v.IsEmpty)
+        {
+            return !required || Fail(c, $"missing required value for {_cols[c].Name}", v);
+        }
+
+        if (CodeLists.TryCountry(v, out var cc))
+        {
+            code = cc;
+            return true;
+        }
+
+        return Fail(c, $"{_cols[c].Name} '{v}' is not an ISO 3166 alpha-2 country code", v);
+    }
+
+    private bool Number(int c, bool required, bool positive, out double value)
+    {
+        value = 0;
+        var v = _row.Get(c);
+        if (v.IsEmpty)
+        {
+            return !required || Fail(c, $"missing required value for {_cols[c].Name}", v);
+        }
+
+        if (!FieldParsers.TryParseNumber(v, _row.Decimal, out value))
+        {
+            return Fail(c, $"{_cols[c].Name} '{v}' is not a finite number", v);
+        }
+
+        if (positive ? value <= 0 : value < 0)
+        {
+            return Fail(c, $"{_cols[c].Name} must be {(positive ? "greater than zero" : "zero or more")}, not {value.ToString("G", CultureInfo.InvariantCulture)}", v);
+        }
+
+        return true;
+    }
+
+    private bool Date(int c, out DateOnly date)
+    {
+        date = default;
+        if (!Required(c, out var v))
+        {
+            return false;
+        }
+
+        if (FieldParsers.TryParseDate(v, _row.DateOrder, out date, out var ambiguous))
+        {
+            return true;
+        }
+
+        return ambiguous
+            ? Fail(c, $"{_cols[c].Name} '{v}' is ambiguous (day or month first?); use yyyy-mm-dd or a profile with date_format", v)
+            : Fail(c, $"{_cols[c].Name} '{v}' is not a valid date (yyyy-mm-dd, years 1990-2100)", v);
+    }
+
+    private bool Flow(int c, out TradeFlow flow)
+    {
+        flow = TradeFlow.Import;
+        if (!Required(c, out var v))
+        {
+            return false;
+        }
+
+        Span<char> lower = stackalloc char[Math.Min(v.Length, 16)];
+        var n = v[..lower.Length].ToLowerInvariant(lower);
+        switch (lower[..n])
+        {
+            case "import" or "imports" or "imp" or "i" or "m" or "importacion" or "importación" or "importación definitiva":
+                flow = TradeFlow.Import;
+                return true;
+            case "export" or "exports" or "exp" or "e" or "x" or "exportacion" or "exportación":
+                flow = TradeFlow.Export;
+                return true;
+            default:
+                return Fail(c, $"flow '{v}' is not import or export", v);
+        }
+    }
+
+    private bool Unit(int c, out string declared, out BaseUnit unit, out double factor)
+    {
+        declared = string.Empty;
+        unit = BaseUnit.Kg;
+        factor = 0;
+        if (!Required(c, out var v))
+        {
+            return false;
+        }
+
+        if (!Units.TryParse(v, out unit, out factor))
+        {
+            return Fail(c, $"unknown unit '{v}'", v);
+        }
+
+        Span<char> lower = stackalloc char[Math.Min(v.Length, 64)];
+        var n = v[..lower.Length].ToLowerInvariant(lower);
+        declared = _pool.Get(lower[..n]);
+        return true;
+    }
+
+    private bool Currency(int c, DateOnly date, out string currency, out double rate)
+    {
+        currency = string.Empty;
+        rate = 0;
+        if (!Required(c, out var v))
+        {
+            return false;
+        }
+
+        if (!CodeLists.TryCurrency(v, out currency))
+        {
+            return Fail(c, $"unknown currency '{v}'", v);
+        }
+
+        if (!_fx.TryGetUsdPerUnit(currency, date, out rate))
+        {
+            return Fail(c, $"no USD rate for {currency} on or before {date:yyyy-MM-dd}", v);
+        }
+
+        return true;
+    }
+
+    private bool Incoterm(int c, out Incoterm incoterm)
+    {
+        var v = _row.Get(c);
+        return Incoterms.TryParse(v, out incoterm) || Fail(c, $"unknown incoterm '{v}'", v);
+    }
+
+    private bool Mode(int c, out TransportMode mode)
+    {
+        var v = _row.Get(c);
+        return TransportModes.TryParse(v, out mode) || Fail(c, $"unknown transport mode '{v}'", v);
+    }
+
+    private bool LineNo(int c, out int lineNo)
+    {
+        lineNo = 1;
+        var v = _row.Get(c);
+        return v.IsEmpty || FieldParsers.TryParseLineNo(v, out lineNo) || Fail(c, $"line_no '{v}' is not a positive whole number", v);
+    }
+
+    private bool Hs(int c, bool required, out HsCode? hs)
+    {
+        hs = null;
+        var v = _row.Get(c);
+        if (v.IsEmpty)
+        {
+            return !required || Fail(c, "missing required value for hs_code", v);
+        }
+
+        if (HsCode.TryParse(v, out var code))
+        {
+            hs = code;
+            return true;
+        }
+
+        return Fail(c, $"hs_code '{v}' is not an HS code of 6 to 10 digits", v);
+    }
+
+    private IReadOnlyList<string> List(int c)
+    {
+        var v = _row.Get(c);
+        if (v.IsEmpty)
+        {
+            return Empty;
+        }
+
+        var parts = new List<string>(2);
+        foreach (var range in v.SplitAny(';', ','))
+        {
+            var p = v[range].Trim();
+            if (!p.IsEmpty)
+            {
+                parts.Add(_pool.Get(p));
+            }
+        }
+
+        return parts;
+    }
+
+    private bool Countries(int c, out IReadOnlyList<string> list)
+    {
+        list = Empty;
+        var v = _row.Get(c);
+        if (v.IsEmpty)
+        {
+            return true;
+        }
+
+        var parts = new List<string>(2);
+        foreach (var range in v.SplitAny(';', ',', ' '))
+        {
+            var p = v[range].Trim();
+            if (p.IsEmpty)
+            {
+                continue;
+            }
+
+            if (!CodeLists.TryCountry(p, out var cc))
+            {
+                return Fail(c, $"transit country '{p}' is not an ISO 3166 alpha-2 country code", v);
+            }
+
+            parts.Add(cc);
+        }
+
+        list = parts;
+        return true;
+    }
+
+    private bool Finite(int c, double value, string what) =>
+        double.IsFinite(value) && value > 0 || Fail(c, $"{what} is out of range (overflow or underflow)", _row.Get(c));
+
+    /// <summary>Parses the current row as a declaration line (spec 1.1).</summary>
+    public DeclarationLine? Declaration(long rowNumber)
+    {
+        if (!UniqueText(0, out var declId) || !LineNo(1, out var lineNo) || !Flow(2, out var flow) || !Date(3, out var date) ||
+            !Country(4, true, out var reporter) || !Text(5, true, out var exporter) || !Text(6, true, out var importer) ||
+            !Text(7, false, out var exporterId) || !Text(8, false, out var importerId) || !Country(9, false, out var exporterCountry) ||
+            !Country(10, false, out var importerCountry) || !Country(11, true, out var origin) || !Country(12, true, out var destination) ||
+            !Hs(13, true, out var hs) || !Number(16, true, true, out var quantity) || !Unit(17, out var declaredUnit, out var unit, out var factor) ||
+            !Number(18, false, false, out var netWeight) || !Number(19, true, true, out var value) ||
+            !Currency(20, date, out var currency, out var rate) || !Incoterm(21, out var incoterm) || !Mode(23, out var mode) ||
+            !Countries(26, out var transit))
+        {
+            return null;
+        }
+
+        var normQuantity = quantity * factor;
+        var valueUsd = value * rate;
+        if (!Finite(16, normQuantity, "quantity") || !Finite(19, valueUsd, "value in USD"))
+        {
+            return null;
+        }
+
+        if (!_seen.Add((declId, lineNo)))
+        {
+            return Fail(0, $"duplicate line: declaration {declId} line {lineNo} appears earlier in the file", _row.Get(0)) ? null : null;
+        }
+
+        if (!_exporterKeys.TryGetValue((exporter!, exporterId), out var key))
+        {
+            key = PartyNames.Key(exporter, exporterId);
+            if (_exporterKeys.Count < 200_000)
+            {
+                _exporterKeys[(exporter!, exporterId)] = key;
+            }
+        }
+
+        var description = _row.Get(14);
+        return new DeclarationLine
+        {
+            Source = new SourceRef(_file, rowNumber),
+            DeclarationId = declId,
+            LineNo = lineNo,
+            Flow = flow,
+            Date = date,
+            ReporterCountry = reporter!,
+            ExporterName = exporter!,
+            ImporterName = importer!,
+            ExporterId = exporterId,
+            ImporterId = importerId,
+            ExporterCountry = exporterCountry,
+            ImporterCountry = importerCountry,
+            OriginCountry = origin!,
+            DestinationCountry = destination!,
+            Hs = hs!.Value,
+            Description = description.IsEmpty ? null : _pool.Get(description),
+            CasNumbers = List(15),
+            Quantity = quantity,
+            QuantityUnit = declaredUnit,
+            NormQuantity = normQuantity,
+            Unit = unit,
+            NetWeightKg = _row.Get(18).IsEmpty ? null : netWeight,
+            Value = value,
+            Currency = currency,
+            ValueUsd = valueUsd,
+            FobUsd = FobFactors.ToFob(valueUsd, incoterm, mode),
+            Incoterm = incoterm,
+            InvoiceNumber = _pool.GetOrNull(_row.Get(22)),
+            Mode = mode,
+            PortOfLoading = _pool.GetOrNull(_row.Get(24)),
+            PortOfDischarge = _pool.GetOrNull(_row.Get(25)),
+            TransitCountries = transit,
+            ShipmentId = _pool.GetOrNull(_row.Get(27)),
+            ExporterKey = key,
+        };
+    }
+
+    /// <summary>Parses the current row as an invoice line (spec 1.2).</summary>
+    public InvoiceLine? Invoice(long rowNumber)
+    {
+        if (!UniqueText(0, out var number) || !Date(1, out var date) || !Text(2, true, out var seller) || !Text(3, true, out var buyer) ||
+            !Country(4, false, out var sellerCountry) || !Country(5, false, out var buyerCountry) || !Text(6, false, out var sellerId) ||
+            !Text(7, false, out var buyerId) || !LineNo(8, out var lineNo) || !Hs(9, false, out var hs) ||
+            !Number(12, true, true, out var quantity) || !Unit(13, out var declaredUnit, out var unit, out var factor) ||
+            !Number(14, false, true, out var unitPrice) || !Number(15, false, true, out var lineTotal) ||
+            !Currency(16, date, out var currency, out var rate) || !Incoterm(17, out var incoterm) ||
+            !Country(20, false, out var payerCountry) || !Country(22, false, out var beneficiaryCountry) || !Mode(24, out var mode))
+        {
+            return null;
+        }
+
+        var description = _row.Get(10);
+        if (hs is null && description.IsEmpty)
+        {
+            return Fail(9, "the line has neither hs_code nor description", default) ? null : null;
+        }
+
+        var hasPrice = !_row.Get(14).IsEmpty;
+        var hasTotal = !_row.Get(15).IsEmpty;
+        if (!hasPrice && !hasTotal)
+        {
+            return Fail(15, "the line has neither unit_price nor line_total", default) ? null : null;
+        }
+
+        if (hasPrice && hasTotal)
+        {
+            var expected = unitPrice * quantity;
+            var tolerance = Math.Max(0.02, Math.Max(0.005 * quantity, 0.001 * lineTotal));
+            if (Math.Abs(expected - lineTotal) > tolerance)
+            {
+                return Fail(15, string.Create(CultureInfo.InvariantCulture,
+                    $"line_total {lineTotal:N2} disagrees with unit_price {unitPrice:N2} x quantity {quantity:N2} = {expected:N2}"), _row.Get(15)) ? null : null;
+            }
+        }
+        else if (!hasTotal)
+        {
+            lineTotal = unitPrice * quantity;
+        }
+
+        var normQuantity = quantity * factor;
+        var valueUsd = lineTotal * rate;
+        if (!Finite(12, normQuantity, "quantity") || !Finite(15, valueUsd, "line total in USD"))
+        {
+            return null;
+        }
+
+        if (!_seen.Add((number, lineNo)))
+        {
+            return Fail(0, $"duplicate line: invoice {number} line {lineNo} appears earlier in the file", _row.Get(0)) ? null : null;
+        }
+
+        return new InvoiceLine
+        {
+            Source = new SourceRef(_file, rowNumber),
+            InvoiceNumber = number,
+            InvoiceDate = date,
+            SellerName = seller!,
+            BuyerName = buyer!,
+            SellerCountry = sellerCountry,
+            BuyerCountry = buyerCountry,
+            SellerId = sellerId,
+            BuyerId = buyerId,
+            LineNo = lineNo,
+            Hs = hs,
+            Description = description.IsEmpty ? null : _pool.Get(description),
+            CasNumbers = List(11),
+            Quantity = quantity,
+            QuantityUnit = declaredUnit,
+            NormQuantity = normQuantity,
+            Unit = unit,
+            LineTotal = lineTotal,
+            Currency = currency,
+            ValueUsd = valueUsd,
+            FobUsd = FobFactors.ToFob(valueUsd, incoterm, mode),
+            Incoterm = incoterm,
+            PaymentTerms = _pool.GetOrNull(_row.Get(18)),
+            PayerName = _pool.GetOrNull(_row.Get(19)),
+            PayerCountry = payerCountry,
+            BeneficiaryName = _pool.GetOrNull(_row.Get(21)),
+            BeneficiaryCountry = beneficiaryCountry,
+            ShipmentId = _pool.GetOrNull(_row.Get(23)),
+        };
+    }
+
+    /// <summary>Parses the current row as an aggregate mirror-statistics row (spec 1.4).</summary>
+    public ComtradeRow? Comtrade(long rowNumber)
+    {
+        if (!Required(0, out var period) || !Required(1, out var reporterText) || !Required(2, out var partnerText) ||
+            !Flow(3, out var flow) || !Required(4, out var commodity) || !Number(5, true, true, out var value) ||
+            !Number(6, false, false, out var netWeight) || !Number(7, false, false, out var qty))
+        {
+            return null;
+        }
+
+        if (period.Length is not (4 or 6) || period.ContainsAnyExceptInRange('0', '9'))
+        {
+            return Fail(0, $"period '{period}' is not a year (yyyy) or a month (yyyymm)", period) ? null : null;
+        }
+
+        if (commodity.Length is < 2 or > 10 || commodity.ContainsAnyExceptInRange('0', '9'))
+        {
+            return Fail(4, $"commodity_code '{commodity}' is not 2 to 10 digits", commodity) ? null : null;
+        }
+
+        var reporter = CodeLists.TryCountry(reporterText, out var r2) ? r2 : _pool.Get(reporterText);
+        var partner = CodeLists.TryCountry(partnerText, out var p2) ? p2 : _pool.Get(partnerText);
+        var unitText = _row.Get(8);
+        return new ComtradeRow
+        {
+            Source = new SourceRef(_file, rowNumber),
+            Period = _pool.Get(period),
+            Reporter = reporter,
+            Partner = partner,
+            Flow = flow,
+            CommodityCode = _pool.Get(commodity),
+            TradeValueUsd = value,
+            NetWeightKg = _row.Get(6).IsEmpty ? null : netWeight,
+            Quantity = _row.Get(7).IsEmpty ? null : qty,
+            QuantityUnit = unitText.IsEmpty ? null : _pool.Get(unitText),
+        };
+    }
+
+    /// <summary>Adds the current fx row to <paramref name="builder"/>.</summary>
+    public bool Fx(FxTable.Builder builder)
+    {
+        if (!Date(0, out var date) || !Required(1, out var cur) || !Number(2, true, true, out var rate))
+        {
+            return false;
+        }
+
+        if (!CodeLists.TryCurrency(cur, out var currency))
+        {
+            return Fail(1, $"unknown currency '{cur}'", cur);
+        }
+
+        builder.Add(currency, date, rate);
+        return true;
+    }
+
+    /// <summary>Parses the current row as an external baseline (values per declared unit converted to the base unit).</summary>
+    public ExternalBaseline? Baseline()
+    {
+        if (!Required(0, out var hsText) || !Unit(1, out _, out var unit, out var factor) || !Number(2, true, true, out var median) ||
+            !Number(3, false, true, out var q1) || !Number(4, false, true, out var q3) || !Number(5, false, false, out var n))
+        {
+            return null;
+        }
+
+        Span<char> digits = stackalloc char[10];
+        var count = 0;
+        foreach (var ch in hsText)
+        {
+            if (char.IsAsciiDigit(ch))
+            {
+                if (count == 10)
+                {
+                    return Fail(0, $"hs_code '{hsText}' has more than 10 digits", hsText) ? null : null;
+                }
+
+                digits[count++] = ch;
+            }
+            else if (ch is not ('.' or ' ' or '-'))
+            {
+                return Fail(0, $"hs_code '{hsText}' is not an HS code", hsText) ? null : null;
+            }
+        }
+
+        if (count < 2)
+        {
+            return Fail(0, $"hs_code '{hsText}' needs at least 2 digits", hsText) ? null : null;
+        }
+
+        var hasQ1 = !_row.Get(3).IsEmpty;
+        var hasQ3 = !_row.Get(4).IsEmpty;
+        var source = _row.Get(6);
+        var period = _row.Get(7);
+        return new ExternalBaseline(
+            new string(digits[..count]),
+            unit,
+            median / factor,
+            hasQ1 ? q1 / factor : null,
+            hasQ3 ? q3 / factor : null,
+            _row.Get(5).IsEmpty ? 0 : (long)n,
+            source.IsEmpty ? "external" : _pool.Get(source),
+            period.IsEmpty ? null : _pool.Get(period));
+    }
+}

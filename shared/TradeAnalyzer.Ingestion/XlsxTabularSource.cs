@@ -1,0 +1,604 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using System.Xml;
+using DocumentFormat.OpenXml.Packaging;
+using TradeAnalyzer.Core.Model;
+
+namespace TradeAnalyzer.Ingestion;
+
+/// <summary>
+/// Streams the rows of one worksheet of an XLSX workbook. The package is opened with the Open XML SDK (parts and
+/// relationships); the sheet, shared strings and styles are read forward-only with an <see cref="XmlReader"/> that
+/// prohibits DTDs and resolves nothing. Cells: shared and inline strings, numbers (as invariant text), booleans
+/// (TRUE/FALSE), dates (date-formatted numbers become yyyy-mm-dd), formulas' cached values (never evaluated).
+/// Before anything is parsed the zip directory is checked against size and compression-ratio limits.
+/// </summary>
+internal sealed class XlsxTabularSource : TabularSource
+{
+    private static readonly XmlReaderSettings XmlSettings = new()
+    {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        IgnoreComments = true,
+        IgnoreProcessingInstructions = true,
+        IgnoreWhitespace = false,
+        CloseInput = true,
+        MaxCharactersFromEntities = 0,
+    };
+
+    private readonly Stream _package;
+    private readonly SpreadsheetDocument _doc;
+    private readonly XmlReader _sheet;
+    private readonly List<string> _sharedStrings;
+    private readonly bool[] _dateStyles;
+    private readonly int _maxField;
+    private readonly int _maxFields;
+    private readonly List<string> _cells = [];
+    private readonly StringBuilder _text = new();
+    private long _rowNumber;
+    private string? _error;
+
+    private XlsxTabularSource(Stream package, SpreadsheetDocument doc, XmlReader sheet, List<string> sharedStrings, bool[] dateStyles, string detected, TabularSourceOptions options)
+    {
+        _package = package;
+        _doc = doc;
+        _sheet = sheet;
+        _sharedStrings = sharedStrings;
+        _dateStyles = dateStyles;
+        Detected = detected;
+        _maxField = options.MaxFieldLength;
+        _maxFields = options.MaxFields;
+    }
+
+    public override int FieldCount => _cells.Count;
+
+    public override long RowNumber => _rowNumber;
+
+    public override string? RowError => _error;
+
+    public override string Detected { get; }
+
+    public override DecimalStyle DecimalHint => DecimalStyle.Point;
+
+    public override ReadOnlySpan<char> GetSpan(int index) => (uint)index < (uint)_cells.Count ? _cells[index].AsSpan() : [];
+
+    public static XlsxTabularSource Open(Stream input, TabularSourceOptions options)
+    {
+        // ZipArchive and the SDK need a seekable stream: spool to a temporary file (deleted on close).
+        var path = Path.Combine(Path.GetTempPath(), "ta-xlsx-" + Guid.NewGuid().ToString("N") + ".tmp");
+        var spool = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
+        try
+        {
+            input.CopyTo(spool);
+            spool.Position = 0;
+            CheckPackage(spool, options);
+            spool.Position = 0;
+            SpreadsheetDocument doc;
+            try
+            {
+                doc = SpreadsheetDocument.Open(spool, false, new OpenSettings { MaxCharactersInPart = options.MaxUncompressedBytes });
+            }
+            catch (Exception ex) when (ex is not InvalidDataException and not OutOfMemoryException)
+            {
+                throw new InvalidDataException($"the file is not a readable workbook ({ex.Message})", ex);
+            }
+
+            try
+            {
+                var wb = doc.WorkbookPart ?? throw new InvalidDataException("the workbook has no workbook part");
+                var (sheetName, sheetPart) = PickSheet(wb, options.Kind);
+                var shared = ReadSharedStrings(wb.SharedStringTablePart, options);
+                var dates = ReadDateStyles(wb.WorkbookStylesPart);
+                var reader = XmlReader.Create(sheetPart.GetStream(FileMode.Open, FileAccess.Read), XmlSettings);
+                return new XlsxTabularSource(spool, doc, reader, shared, dates, $"xlsx, sheet '{sheetName}'", options);
+            }
+            catch (Exception ex) when (ex is XmlException or IOException or InvalidOperationException)
+            {
+                doc.Dispose();
+                throw new InvalidDataException($"the workbook could not be read ({ex.Message})", ex);
+            }
+            catch
+            {
+                doc.Dispose();
+                throw;
+            }
+        }
+        catch
+        {
+            spool.Dispose();
+            throw;
+        }
+    }
+
+    // Zip-bomb and DTD checks on the central directory and each XML part's prolog, before the SDK parses anything.
+    private static void CheckPackage(Stream spool, TabularSourceOptions options)
+    {
+        ZipArchive zip;
+        try
+        {
+            zip = new ZipArchive(spool, ZipArchiveMode.Read, leaveOpen: true);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InvalidDataException($"the file is not a workbook (not a valid zip package: {ex.Message})", ex);
+        }
+
+        using (zip)
+        {
+            long total = 0;
+            if (zip.Entries.Count > 10_000)
+            {
+                throw new InvalidDataException($"the workbook has {zip.Entries.Count:N0} parts; refusing it as a possible zip bomb");
+            }
+
+            foreach (var e in zip.Entries)
+            {
+                total += e.Length;
+                if (total > options.MaxUncompressedBytes)
+                {
+                    throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                        $"the workbook expands to more than {options.MaxUncompressedBytes:N0} bytes; refusing it as a possible zip bomb"));
+                }
+
+                if (e.Length >= options.MinBytesForRatioCheck && e.Length > e.CompressedLength * options.MaxCompressionRatio)
+                {
+                    throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+                        $"the workbook part {e.FullName} is compressed more than {options.MaxCompressionRatio:N0}:1; refusing it as a possible zip bomb"));
+                }
+
+                if (e.FullName.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) || e.FullName.EndsWith(".rels", StringComparison.OrdinalIgnoreCase))
+                {
+                    using var s = e.Open();
+                    var head = new byte[4096];
+                    var n = s.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+                    var text = Encoding.UTF8.GetString(head, 0, n);
+                    if (text.Contains("<!DOCTYPE", StringComparison.OrdinalIgnoreCase) || text.Contains("<!ENTITY", StringComparison.OrdinalIgnoreCase))
+                    {
+                        throw new InvalidDataException($"the workbook part {e.FullName} declares a DTD; workbooks with DTDs are refused");
+                    }
+                }
+            }
+
+            if (zip.GetEntry("xl/workbook.xml") is null && !zip.Entries.Any(e => e.FullName.EndsWith("workbook.xml", StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new InvalidDataException("the zip file is not a workbook (it has no xl/workbook.xml)");
+            }
+        }
+    }
+
+    private static (string Name, WorksheetPart Part) PickSheet(WorkbookPart wb, FileKind? kind)
+    {
+        var sheets = new List<(string Name, string Id)>();
+        using (var r = XmlReader.Create(wb.GetStream(FileMode.Open, FileAccess.Read), XmlSettings))
+        {
+            while (r.Read())
+            {
+                if (r.NodeType == XmlNodeType.Element && r.LocalName == "sheet")
+                {
+                    var id = r.GetAttribute("id", "http://schemas.openxmlformats.org/officeDocument/2006/relationships");
+                    if (id is not null)
+                    {
+                        sheets.Add((r.GetAttribute("name") ?? "?", id));
+                    }
+                }
+            }
+        }
+
+        (string Name, string Id)? chosen = null;
+        foreach (var s in sheets)
+        {
+            var named = EnumText.TryParseFileKind(s.Name, out var k);
+            if (named && (kind is null || kind == FileKind.Unknown || k == kind))
+            {
+                chosen = s;
+                break;
+            }
+        }
+
+        foreach (var s in sheets)
+        {
+            if (chosen is not null)
+            {
+                break;
+            }
+
+            if (wb.GetPartById(s.Id) is WorksheetPart)
+            {
+                chosen = s;
+            }
+        }
+
+        if (chosen is null || wb.GetPartById(chosen.Value.Id) is not WorksheetPart part)
+        {
+            throw new InvalidDataException("the workbook has no worksheet");
+        }
+
+        return (chosen.Value.Name, part);
+    }
+
+    private static List<string> ReadSharedStrings(SharedStringTablePart? part, TabularSourceOptions options)
+    {
+        var list = new List<string>();
+        if (part is null)
+        {
+            return list;
+        }
+
+        using var r = XmlReader.Create(part.GetStream(FileMode.Open, FileAccess.Read), XmlSettings);
+        var sb = new StringBuilder();
+        var inRph = false;
+        var advanced = false;
+        while (advanced || r.Read())
+        {
+            advanced = false;
+            if (r.NodeType == XmlNodeType.Element)
+            {
+                switch (r.LocalName)
+                {
+                    case "si":
+                        sb.Clear();
+                        if (r.IsEmptyElement)
+                        {
+                            list.Add(string.Empty);
+                        }
+
+                        break;
+                    case "rPh":
+                        inRph = !r.IsEmptyElement;
+                        break;
+                    case "t" when !r.IsEmptyElement:
+                        var t = r.ReadElementContentAsString();
+                        advanced = true;
+                        if (!inRph && sb.Length + t.Length <= options.MaxFieldLength + 1)
+                        {
+                            sb.Append(t);
+                        }
+
+                        break;
+                }
+            }
+            else if (r.NodeType == XmlNodeType.EndElement)
+            {
+                if (r.LocalName == "si")
+                {
+                    list.Add(sb.ToString());
+                }
+                else if (r.LocalName == "rPh")
+                {
+                    inRph = false;
+                }
+            }
+        }
+
+        return list;
+    }
+
+    private static bool[] ReadDateStyles(WorkbookStylesPart? part)
+    {
+        if (part is null)
+        {
+            return [];
+        }
+
+        var customDate = new Dictionary<int, bool>();
+        var styles = new List<bool>();
+        using var r = XmlReader.Create(part.GetStream(FileMode.Open, FileAccess.Read), XmlSettings);
+        var inCellXfs = false;
+        while (r.Read())
+        {
+            if (r.NodeType == XmlNodeType.Element)
+            {
+                if (r.LocalName == "numFmt")
+                {
+                    if (int.TryParse(r.GetAttribute("numFmtId"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var id))
+                    {
+                        customDate[id] = IsDateFormat(r.GetAttribute("formatCode") ?? string.Empty);
+                    }
+                }
+                else if (r.LocalName == "cellXfs")
+                {
+                    inCellXfs = !r.IsEmptyElement;
+                }
+                else if (inCellXfs && r.LocalName == "xf")
+                {
+                    _ = int.TryParse(r.GetAttribute("numFmtId"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var id);
+                    styles.Add(customDate.TryGetValue(id, out var isDate) ? isDate : IsBuiltInDate(id));
+                }
+            }
+            else if (r.NodeType == XmlNodeType.EndElement && r.LocalName == "cellXfs")
+            {
+                inCellXfs = false;
+            }
+        }
+
+        return [.. styles];
+    }
+
+    private static bool IsBuiltInDate(int id) => id is (>= 14 and <= 22) or (>= 27 and <= 36) or (>= 45 and <= 47) or (>= 50 and <= 58);
+
+    /// <summary>True for number formats that show a date: y, m or d outside quotes, brackets and escapes.</summary>
+    internal static bool IsDateFormat(string code)
+    {
+        var inQuote = false;
+        var inBracket = false;
+        for (var i = 0; i < code.Length; i++)
+        {
+            var c = code[i];
+            if (c == '"')
+            {
+                inQuote = !inQuote;
+            }
+            else if (inQuote)
+            {
+                continue;
+            }
+            else if (c == '\\' || c == '_')
+            {
+                i++;
+            }
+            else if (c == '[')
+            {
+                inBracket = true;
+            }
+            else if (c == ']')
+            {
+                inBracket = false;
+            }
+            else if (!inBracket && c is 'y' or 'Y' or 'd' or 'D' or 'm' or 'M')
+            {
+                // "mm" alone could be minutes (h:mm); a format is a date when it has y or d, or m without h/s.
+                if (c is 'y' or 'Y' or 'd' or 'D')
+                {
+                    return true;
+                }
+
+                if (!code.Contains('h', StringComparison.OrdinalIgnoreCase) && !code.Contains('s', StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    public override bool Read()
+    {
+        _cells.Clear();
+        _error = null;
+        try
+        {
+            while (_sheet.Read())
+            {
+                if (_sheet.NodeType != XmlNodeType.Element || _sheet.LocalName != "row")
+                {
+                    continue;
+                }
+
+                _rowNumber = long.TryParse(_sheet.GetAttribute("r"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var rn) ? rn : _rowNumber + 1;
+                if (_sheet.IsEmptyElement)
+                {
+                    continue;
+                }
+
+                ReadRowCells();
+                if (_error is null && IsBlank())
+                {
+                    continue;
+                }
+
+                return true;
+            }
+        }
+        catch (XmlException ex)
+        {
+            throw new InvalidDataException($"the worksheet is malformed near row {_rowNumber + 1:N0}: {ex.Message}", ex);
+        }
+
+        return false;
+    }
+
+    private bool IsBlank()
+    {
+        foreach (var c in _cells)
+        {
+            if (!string.IsNullOrWhiteSpace(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void ReadRowCells()
+    {
+        var rowDepth = _sheet.Depth;
+        string? cellRef = null, type = null, style = null, value = null;
+        var inCell = false;
+        var inlineText = false;
+        var inRph = false;
+        var advanced = false;
+        while (advanced || _sheet.Read())
+        {
+            advanced = false;
+            if (_sheet.NodeType == XmlNodeType.EndElement && _sheet.Depth == rowDepth)
+            {
+                break;
+            }
+
+            if (_sheet.NodeType == XmlNodeType.Element)
+            {
+                switch (_sheet.LocalName)
+                {
+                    case "c":
+                        if (inCell)
+                        {
+                            Commit(cellRef, type, style, value, inlineText);
+                        }
+
+                        cellRef = _sheet.GetAttribute("r");
+                        type = _sheet.GetAttribute("t");
+                        style = _sheet.GetAttribute("s");
+                        value = null;
+                        inlineText = false;
+                        _text.Clear();
+                        inCell = !_sheet.IsEmptyElement;
+                        if (!inCell)
+                        {
+                            Commit(cellRef, type, style, null, false);
+                        }
+
+                        break;
+                    case "v" when !_sheet.IsEmptyElement:
+                        value = _sheet.ReadElementContentAsString();
+                        advanced = true;
+                        break;
+                    case "rPh":
+                        inRph = !_sheet.IsEmptyElement;
+                        break;
+                    case "t" when !_sheet.IsEmptyElement:
+                        var t = _sheet.ReadElementContentAsString();
+                        advanced = true;
+                        if (!inRph)
+                        {
+                            inlineText = true;
+                            if (_text.Length + t.Length <= _maxField + 1)
+                            {
+                                _text.Append(t);
+                            }
+                        }
+
+                        break;
+                }
+            }
+            else if (_sheet.NodeType == XmlNodeType.EndElement)
+            {
+                if (_sheet.LocalName == "c" && inCell)
+                {
+                    Commit(cellRef, type, style, value, inlineText);
+                    inCell = false;
+                }
+                else if (_sheet.LocalName == "rPh")
+                {
+                    inRph = false;
+                }
+            }
+        }
+
+        if (inCell)
+        {
+            Commit(cellRef, type, style, value, inlineText);
+        }
+    }
+
+    private void Commit(string? cellRef, string? type, string? style, string? value, bool inlineText)
+    {
+        var col = ColumnIndex(cellRef, _cells.Count);
+        if (col >= _maxFields)
+        {
+            _error ??= string.Create(CultureInfo.InvariantCulture, $"the row has more than {_maxFields:N0} columns");
+            return;
+        }
+
+        while (_cells.Count < col)
+        {
+            _cells.Add(string.Empty);
+        }
+
+        var text = CellText(type, style, value, inlineText);
+        if (text.Length > _maxField)
+        {
+            _error ??= string.Create(CultureInfo.InvariantCulture, $"a field is longer than {_maxField:N0} characters");
+            text = string.Empty;
+        }
+
+        if (col < _cells.Count)
+        {
+            _cells[col] = text;
+        }
+        else
+        {
+            _cells.Add(text);
+        }
+    }
+
+    private string CellText(string? type, string? style, string? value, bool inlineText)
+    {
+        switch (type)
+        {
+            case "s":
+                return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) && (uint)i < (uint)_sharedStrings.Count
+                    ? _sharedStrings[i]
+                    : string.Empty;
+            case "inlineStr":
+                return _text.ToString();
+            case "b":
+                return value == "1" ? "TRUE" : value == "0" ? "FALSE" : value ?? string.Empty;
+            case "str" or "e":
+                return value ?? string.Empty;
+            case "d":
+                return value is { Length: >= 10 } ? value[..10] : value ?? string.Empty;
+        }
+
+        if (inlineText && value is null)
+        {
+            return _text.ToString();
+        }
+
+        if (value is null)
+        {
+            return string.Empty;
+        }
+
+        if (style is not null && int.TryParse(style, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) && (uint)s < (uint)_dateStyles.Length &&
+            _dateStyles[s] && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var serial) && serial is >= 1 and < 2958466)
+        {
+            return DateTime.FromOADate(serial).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+
+        return value;
+    }
+
+    private static int ColumnIndex(string? cellRef, int fallback)
+    {
+        if (string.IsNullOrEmpty(cellRef))
+        {
+            return fallback;
+        }
+
+        var col = 0;
+        var any = false;
+        foreach (var c in cellRef)
+        {
+            if (c is >= 'A' and <= 'Z')
+            {
+                col = (col * 26) + (c - 'A' + 1);
+                any = true;
+                if (col > 1_000_000)
+                {
+                    return int.MaxValue;
+                }
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return any ? col - 1 : fallback;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _sheet.Dispose();
+            _doc.Dispose();
+            _package.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

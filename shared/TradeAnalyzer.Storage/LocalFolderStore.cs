@@ -1,0 +1,144 @@
+using System.Text;
+using TradeAnalyzer.Storage.Local;
+
+namespace TradeAnalyzer.Storage;
+
+/// <summary>
+/// The embedded default store: a folder with the same shape as the storage account. Blobs live at
+/// root/blobs/{container}/{name} with sidecar JSON (properties, metadata, lease) under root/.meta/blobs;
+/// entities at root/tables/{table}/{partition}/{row}.json. Writes are atomic (temp file + rename), ETags and
+/// leases follow Azure's conditional semantics, and read-modify-write is serialised across threads and
+/// processes by lock files opened with <see cref="FileShare.None"/>. Names are validated and encoded so
+/// nothing can escape the root.
+/// </summary>
+public sealed partial class LocalFolderStore : IBlobStore, ITableStore
+{
+    private readonly string root;
+    private readonly string blobsRoot;
+    private readonly string metaRoot;
+    private readonly string tablesRoot;
+    private readonly string locksRoot;
+    private readonly string tempRoot;
+    private readonly TimeProvider time;
+
+    /// <summary>Opens (creating when needed) a store rooted at <paramref name="rootDirectory"/>.</summary>
+    public LocalFolderStore(string rootDirectory, TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(rootDirectory);
+        root = Path.GetFullPath(rootDirectory);
+        blobsRoot = Path.Combine(root, "blobs");
+        metaRoot = Path.Combine(root, ".meta", "blobs");
+        tablesRoot = Path.Combine(root, "tables");
+        locksRoot = Path.Combine(root, ".locks");
+        tempRoot = Path.Combine(root, ".tmp");
+        time = timeProvider ?? TimeProvider.System;
+        Directory.CreateDirectory(blobsRoot);
+        Directory.CreateDirectory(metaRoot);
+        Directory.CreateDirectory(tablesRoot);
+        Directory.CreateDirectory(locksRoot);
+        Directory.CreateDirectory(tempRoot);
+    }
+
+    /// <summary>The absolute root folder.</summary>
+    public string RootDirectory => root;
+
+    /// <summary>How long an operation waits for a lock held by another thread or process.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    private DateTimeOffset Now => time.GetUtcNow();
+
+    private static string NewETag() => "\"0x" + Guid.NewGuid().ToString("N")[..16].ToUpperInvariant() + "\"";
+
+    private static string EncodeToken(string value) => Convert.ToBase64String(Encoding.UTF8.GetBytes(value));
+
+    private static string DecodeToken(string token)
+    {
+        try
+        {
+            return Encoding.UTF8.GetString(Convert.FromBase64String(token));
+        }
+        catch (FormatException ex)
+        {
+            throw new ArgumentException("Invalid continuation token.", nameof(token), ex);
+        }
+    }
+
+    private Task<FileLock> LockAsync(string kind, string key, CancellationToken ct) =>
+        FileLock.AcquireAsync(Path.Combine(locksRoot, LocalPaths.Hash(kind + "\n" + key)[..40] + ".lock"), LockTimeout, ct);
+
+    private string NewTempPath() => Path.Combine(tempRoot, Guid.NewGuid().ToString("N") + ".tmp");
+
+    /// <summary>Writes bytes to a temp file and renames it over <paramref name="path"/> (atomic replace).</summary>
+    private async Task WriteAtomicAsync(string path, byte[] bytes, CancellationToken ct)
+    {
+        var temp = NewTempPath();
+        try
+        {
+            await File.WriteAllBytesAsync(temp, bytes, ct).ConfigureAwait(false);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>Removes empty directories from <paramref name="dir"/> up to (excluding) <paramref name="stop"/>.</summary>
+    private static void PruneEmptyDirectories(string? dir, string stop)
+    {
+        while (dir is not null && dir.Length > stop.Length && dir.StartsWith(stop, StringComparison.Ordinal))
+        {
+            try
+            {
+                if (Directory.EnumerateFileSystemEntries(dir).Any())
+                {
+                    return;
+                }
+
+                Directory.Delete(dir);
+            }
+            catch (IOException)
+            {
+                return;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return;
+            }
+
+            dir = Path.GetDirectoryName(dir);
+        }
+    }
+
+    private static async Task<byte[]?> TryReadAllBytesAsync(string path, CancellationToken ct)
+    {
+        try
+        {
+            return await File.ReadAllBytesAsync(path, ct).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+}

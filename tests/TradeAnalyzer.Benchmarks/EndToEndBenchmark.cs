@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using TradeAnalyzer.Handlers.Analysis;
+using TradeAnalyzer.Handlers.Outputs;
+
+namespace TradeAnalyzer.Benchmarks;
+
+/// <summary>
+/// The whole `analyze` of a sample folder (declarations + invoices, every detector, every output), as the command
+/// runs it, with each stage's time and rows/s and the process's peak memory.
+/// </summary>
+internal static class EndToEndBenchmark
+{
+    public static void Run(string dir, string? outDir)
+    {
+        string P(string f) => Path.Combine(dir, f);
+        var request = new AnalysisRequest
+        {
+            Files = [InputFile.FromPath(P("declarations.csv")), InputFile.FromPath(P("invoices.csv"))],
+            FxFiles = [InputFile.FromPath(P("fx.csv"))],
+            SanctionsFiles = [InputFile.FromPath(P("sanctions.csv"))],
+        };
+        var total = Stopwatch.StartNew();
+        var run = new AnalysisPipeline().Run(request);
+        var analyzed = total.Elapsed.TotalMilliseconds;
+        var sw = Stopwatch.StartNew();
+        UploadOutputs.WriteToDirectory(run, outDir ?? Path.Combine(Path.GetTempPath(), "tradeanalyzer-e2e"));
+        var outputs = sw.Elapsed.TotalMilliseconds;
+        var seconds = total.Elapsed.TotalSeconds;
+
+        var rows = run.RowsRead;
+        Console.WriteLine($"input: {run.Declarations.Count:N0} declaration lines + {run.Invoices.Count:N0} invoice lines ({rows:N0} rows read, {run.RowsRejected:N0} rejected)");
+        foreach (var (stage, ms) in run.TimingsMs.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            Console.WriteLine($"  {stage,-28} {ms,10:N0} ms {rows / Math.Max(ms, 0.001) * 1000,14:N0} rows/s");
+        }
+
+        Console.WriteLine($"  {"outputs",-28} {outputs,10:N0} ms {run.Result.Flags.Count,14:N0} flags");
+        Console.WriteLine($"total: {seconds:N2} s ({analyzed:N0} ms analysis), {rows / seconds:N0} rows/s, {run.Result.Flags.Count:N0} flags, peak memory {Program.PeakMiB():N0} MiB");
+        Console.WriteLine($"RESULT e2e seconds={seconds:F2} rows={rows} peak_mib={Program.PeakMiB():F0}");
+    }
+}

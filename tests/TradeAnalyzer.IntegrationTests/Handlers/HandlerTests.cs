@@ -1,0 +1,270 @@
+using System.Text;
+using TradeAnalyzer.Handlers.Digest;
+using TradeAnalyzer.Handlers.History;
+using TradeAnalyzer.Handlers.Ingest;
+using TradeAnalyzer.SampleData;
+using TradeAnalyzer.Storage;
+
+namespace TradeAnalyzer.IntegrationTests.Handlers;
+
+/// <summary>
+/// The host-agnostic handlers end to end against a store: run once against the local folder store and once against
+/// Azurite (subclasses), with the same assertions.
+/// </summary>
+public abstract class HandlerTests
+{
+    /// <summary>A fresh, empty store (containers and tables created).</summary>
+    protected abstract Task<HistoryStore> NewStoreAsync();
+
+    /// <summary>Sample files (shared by the tests of a run: generation is deterministic).</summary>
+    private static readonly Lazy<string> Samples = new(() =>
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "ta-handler-samples-" + Environment.ProcessId);
+        if (!File.Exists(Path.Combine(dir, "declarations.csv")))
+        {
+            SampleGenerator.Write(dir, new SampleOptions { Shipments = 400, Seed = 7 });
+        }
+
+        return dir;
+    });
+
+    private static byte[] SampleBytes(string file) => File.ReadAllBytes(Path.Combine(Samples.Value, file));
+
+    private static async Task PutAsync(HistoryStore store, string name, byte[] bytes)
+    {
+        using var ms = new MemoryStream(bytes);
+        await store.Blobs.PutAsync(StoreLayout.Incoming, name, ms);
+    }
+
+    private static async Task<List<string>> NamesAsync(HistoryStore store, string container, string? prefix = null)
+    {
+        var names = new List<string>();
+        await foreach (var b in store.Blobs.ListAsync(container, prefix))
+        {
+            names.Add(b.Name);
+        }
+
+        return names;
+    }
+
+    private static async Task<Dictionary<string, (long Count, double Median)>> BaselinesAsync(HistoryStore store)
+    {
+        var set = await store.LoadBaselinesAsync();
+        return set.Groups.ToDictionary(g => g.Key.ToString(), g => (g.Value.Count, Math.Round(g.Value.Median, 6)), StringComparer.Ordinal);
+    }
+
+    private static async Task<int> CountAsync(HistoryStore store, string table)
+    {
+        var n = 0;
+        await foreach (var _ in store.Tables.QueryAllAsync(table))
+        {
+            n++;
+        }
+
+        return n;
+    }
+
+    [Fact]
+    public async Task An_upload_is_analysed_archived_merged_and_reported()
+    {
+        var store = await NewStoreAsync();
+        await PutAsync(store, "declarations/week.csv", SampleBytes("declarations.csv"));
+        var handler = new IngestUploadHandler(store);
+
+        var result = await handler.HandleAsync("declarations/week.csv");
+
+        Assert.Equal(IngestOutcome.Processed, result.Outcome);
+        var reports = await NamesAsync(store, StoreLayout.Reports, StoreLayout.UploadReportPrefix(result.UploadId!));
+        foreach (var file in new[] { "report.xlsx", "flags.csv", "flags.json", "rejected.csv", "summary.json", "exporters.csv" })
+        {
+            Assert.Contains(StoreLayout.UploadReportPrefix(result.UploadId!) + file, reports);
+        }
+
+        Assert.Contains(StoreLayout.ArchivePrefix(result.UploadId!) + "declarations.csv", await NamesAsync(store, StoreLayout.Archive));
+        Assert.NotEmpty(await BaselinesAsync(store));
+        Assert.True(await CountAsync(store, StoreLayout.FlagsTable) > 0);
+        Assert.NotEmpty(await store.LoadExportersAsync());
+        var receipt = Assert.Single(await ListAsync(store.ListReceiptsAsync()));
+        Assert.Equal(UploadStatus.Done, receipt.Status);
+        Assert.Equal(receipt.RowsRead, receipt.RowsAccepted + receipt.RowsRejected);
+        Assert.True(receipt.RowsAccepted > 0);
+    }
+
+    [Fact]
+    public async Task The_same_file_twice_changes_nothing()
+    {
+        var store = await NewStoreAsync();
+        var bytes = SampleBytes("declarations.csv");
+        await PutAsync(store, "declarations/a.csv", bytes);
+        await PutAsync(store, "declarations/copy-of-a.csv", bytes);
+        var handler = new IngestUploadHandler(store);
+
+        var first = await handler.HandleAsync("declarations/a.csv");
+        var baselines = await BaselinesAsync(store);
+        var flags = await CountAsync(store, StoreLayout.FlagsTable);
+        var exporters = (await store.LoadExportersAsync()).Select(e => (e.Key, e.Shipments)).ToList();
+        var second = await handler.HandleAsync("declarations/copy-of-a.csv");
+        var again = await handler.HandleAsync("declarations/a.csv");
+
+        Assert.Equal(IngestOutcome.Processed, first.Outcome);
+        Assert.Equal(IngestOutcome.Duplicate, second.Outcome);
+        Assert.Equal(IngestOutcome.Duplicate, again.Outcome);
+        Assert.Equal(baselines, await BaselinesAsync(store));
+        Assert.Equal(flags, await CountAsync(store, StoreLayout.FlagsTable));
+        Assert.Equal(exporters, (await store.LoadExportersAsync()).Select(e => (e.Key, e.Shipments)).ToList());
+    }
+
+    [Fact]
+    public async Task Ten_racing_uploads_give_the_same_baselines_as_sequential_ones()
+    {
+        var chunks = Split(SampleBytes("declarations.csv"), 10);
+        var sequential = await NewStoreAsync();
+        var handler = new IngestUploadHandler(sequential);
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            await PutAsync(sequential, $"declarations/part{i}.csv", chunks[i]);
+            Assert.Equal(IngestOutcome.Processed, (await handler.HandleAsync($"declarations/part{i}.csv")).Outcome);
+        }
+
+        var racing = await NewStoreAsync();
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            await PutAsync(racing, $"declarations/part{i}.csv", chunks[i]);
+        }
+
+        // Each upload gets its own handler, as separate function instances would.
+        var results = await Task.WhenAll(Enumerable.Range(0, chunks.Count).Select(i => Task.Run(() => new IngestUploadHandler(racing).HandleAsync($"declarations/part{i}.csv"))));
+        Assert.All(results, r => Assert.Equal(IngestOutcome.Processed, r.Outcome));
+
+        var expected = await BaselinesAsync(sequential);
+        var actual = await BaselinesAsync(racing);
+        Assert.Equal(expected.Count, actual.Count);
+        foreach (var (key, value) in expected)
+        {
+            Assert.Equal(value, actual[key]);
+        }
+    }
+
+    [Fact]
+    public async Task A_garbage_file_ends_in_poison_with_its_error_beside_it()
+    {
+        var store = await NewStoreAsync();
+        var garbage = new byte[20_000];
+        new Random(3).NextBytes(garbage);
+        await PutAsync(store, "declarations/garbage.csv", garbage);
+
+        var result = await new IngestUploadHandler(store).HandleAsync("declarations/garbage.csv");
+
+        Assert.Equal(IngestOutcome.Rejected, result.Outcome);
+        var poison = await NamesAsync(store, StoreLayout.Poison);
+        Assert.Contains("declarations/garbage.csv", poison);
+        Assert.Contains("declarations/garbage.csv.error.txt", poison);
+        Assert.DoesNotContain("declarations/garbage.csv", await NamesAsync(store, StoreLayout.Incoming));
+        await using var kept = await store.Blobs.GetAsync(StoreLayout.Poison, "declarations/garbage.csv");
+        using var copy = new MemoryStream();
+        await kept!.Content.CopyToAsync(copy);
+        Assert.Equal(garbage, copy.ToArray()); // nothing is lost
+    }
+
+    [Fact]
+    public async Task A_failing_upload_is_retried_then_poisoned_after_five_attempts()
+    {
+        var inner = await NewStoreAsync();
+        var store = new HistoryStore(new FailingReportsBlobStore(inner.Blobs), inner.Tables);
+        await PutAsync(store, "declarations/x.csv", SampleBytes("declarations.csv"));
+        var handler = new IngestUploadHandler(store, new IngestOptions { MaxAttempts = 5 });
+
+        var outcomes = new List<IngestOutcome>();
+        for (var i = 0; i < 5; i++)
+        {
+            outcomes.Add((await handler.HandleAsync("declarations/x.csv")).Outcome);
+        }
+
+        Assert.Equal([IngestOutcome.Failed, IngestOutcome.Failed, IngestOutcome.Failed, IngestOutcome.Failed, IngestOutcome.Poisoned], outcomes);
+        Assert.Contains("declarations/x.csv.error.txt", await NamesAsync(store, StoreLayout.Poison));
+        Assert.Equal(IngestOutcome.Missing, (await handler.HandleAsync("declarations/x.csv")).Outcome);
+    }
+
+    [Fact]
+    public async Task The_timer_catches_up_missed_weeks()
+    {
+        var store = await NewStoreAsync();
+        await PutAsync(store, "declarations/d.csv", SampleBytes("declarations.csv"));
+        await new IngestUploadHandler(store).HandleAsync("declarations/d.csv");
+        var timer = new WeeklyDigestHandler(store);
+
+        var monday = new DateTimeOffset(2026, 11, 2, 6, 0, 0, TimeSpan.Zero);
+        var first = await timer.RunDueAsync(monday.AddHours(1));
+        Assert.Equal(["digests/2026-W44.xlsx"], first);
+
+        // The host is down for three Mondays; the next run catches up all three, oldest first.
+        var caughtUp = await timer.RunDueAsync(monday.AddDays(21).AddHours(2));
+        Assert.Equal(["digests/2026-W45.xlsx", "digests/2026-W46.xlsx", "digests/2026-W47.xlsx"], caughtUp);
+        Assert.Empty(await timer.RunDueAsync(monday.AddDays(21).AddHours(3)));
+        var names = await NamesAsync(store, StoreLayout.Reports, "digests/");
+        Assert.Equal(4, names.Count);
+    }
+
+    [Fact]
+    public async Task Invoices_uploaded_after_their_declarations_are_reconciled_with_them()
+    {
+        var store = await NewStoreAsync();
+        await PutAsync(store, "declarations/d.csv", SampleBytes("declarations.csv"));
+        await PutAsync(store, "invoices/i.csv", SampleBytes("invoices.csv"));
+        var handler = new IngestUploadHandler(store);
+        await handler.HandleAsync("declarations/d.csv");
+
+        var result = await handler.HandleAsync("invoices/i.csv");
+
+        Assert.Equal(IngestOutcome.Processed, result.Outcome);
+        var flags = await store.LoadArchivedFlagsAsync(result.UploadId!);
+        Assert.Contains(flags, f => f.Code is Core.Model.FlagCode.InvoiceValueMismatch or Core.Model.FlagCode.InvoiceQuantityMismatch or Core.Model.FlagCode.ThirdPartyPayment);
+    }
+
+    private static async Task<List<T>> ListAsync<T>(IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (var x in items)
+        {
+            list.Add(x);
+        }
+
+        return list;
+    }
+
+    /// <summary>Splits a CSV into parts, each with the header.</summary>
+    private static List<byte[]> Split(byte[] csv, int parts)
+    {
+        var lines = Encoding.UTF8.GetString(csv).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var header = lines[0];
+        var body = lines[1..];
+        return [.. Enumerable.Range(0, parts).Select(p => Encoding.UTF8.GetBytes(header + "\n" + string.Join('\n', body.Where((_, i) => i % parts == p)) + "\n"))];
+    }
+}
+
+/// <summary>A blob store whose writes to `reports` fail, to drive the retry and poison path.</summary>
+internal sealed class FailingReportsBlobStore(IBlobStore inner) : IBlobStore
+{
+    public Task CreateContainerIfNotExistsAsync(string container, CancellationToken ct = default) => inner.CreateContainerIfNotExistsAsync(container, ct);
+
+    public Task<BlobWriteResult> PutAsync(string container, string name, Stream content, BlobPutOptions? options = null, CancellationToken ct = default) =>
+        container == StoreLayout.Reports ? throw new StorageException(500, "InternalError", "injected failure") : inner.PutAsync(container, name, content, options, ct);
+
+    public Task<BlobDownload?> GetAsync(string container, string name, CancellationToken ct = default) => inner.GetAsync(container, name, ct);
+
+    public Task<BlobProperties?> GetPropertiesAsync(string container, string name, CancellationToken ct = default) => inner.GetPropertiesAsync(container, name, ct);
+
+    public Task<BlobPage> ListPageAsync(string container, string? prefix, string? continuation, int pageSize = 1000, CancellationToken ct = default) => inner.ListPageAsync(container, prefix, continuation, pageSize, ct);
+
+    public IAsyncEnumerable<BlobProperties> ListAsync(string container, string? prefix = null, CancellationToken ct = default) => inner.ListAsync(container, prefix, ct);
+
+    public Task<bool> DeleteAsync(string container, string name, string? ifMatch = null, CancellationToken ct = default) => inner.DeleteAsync(container, name, ifMatch, ct);
+
+    public Task SetMetadataAsync(string container, string name, IReadOnlyDictionary<string, string> metadata, string? ifMatch = null, CancellationToken ct = default) => inner.SetMetadataAsync(container, name, metadata, ifMatch, ct);
+
+    public Task<string?> TryAcquireLeaseAsync(string container, string name, TimeSpan duration, CancellationToken ct = default) => inner.TryAcquireLeaseAsync(container, name, duration, ct);
+
+    public Task RenewLeaseAsync(string container, string name, string leaseId, CancellationToken ct = default) => inner.RenewLeaseAsync(container, name, leaseId, ct);
+
+    public Task ReleaseLeaseAsync(string container, string name, string leaseId, CancellationToken ct = default) => inner.ReleaseLeaseAsync(container, name, leaseId, ct);
+}

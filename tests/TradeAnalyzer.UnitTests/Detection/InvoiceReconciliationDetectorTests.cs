@@ -1,0 +1,103 @@
+using TradeAnalyzer.Core.Detection.Invoices;
+using TradeAnalyzer.Core.Model;
+using static TradeAnalyzer.UnitTests.Detection.ReconciliationFixtures;
+
+namespace TradeAnalyzer.UnitTests.Detection;
+
+public class InvoiceReconciliationDetectorTests
+{
+    private static readonly InvoiceReconciliationDetector Detector = new();
+
+    [Fact]
+    public void Declared_value_far_from_the_invoice_is_flagged_with_the_difference_at_risk()
+    {
+        var flags = Run(Detector, [Export("E1", 52_000, invoice: "INV-9")], [Invoice("INV-9", 80_000)]);
+
+        var flag = Assert.Single(flags);
+        Assert.Equal(FlagCode.InvoiceValueMismatch, flag.Code);
+        Assert.Equal(RecordType.Declaration, flag.RecordType);
+        Assert.Equal("E1", flag.DeclarationId);
+        Assert.Equal("INV-9", flag.InvoiceNumber);
+        Assert.Equal(28_000, flag.ValueAtRiskUsd!.Value, 1);
+        Assert.Contains("80,000.00 USD", flag.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cif_declaration_against_fob_invoice_is_compared_after_conversion()
+    {
+        // The import declares 107,000 CIF by sea = 100,000 FOB-equivalent; the invoice is 100,000 FOB.
+        var flags = Run(Detector, [Import("P1", 107_000, invoice: "INV-9")], [Invoice("INV-9", 100_000)]);
+
+        Assert.Empty(flags);
+    }
+
+    [Fact]
+    public void Small_value_and_quantity_differences_are_tolerated()
+    {
+        var flags = Run(Detector, [Export("E1", 103_000, quantity: 10_100, invoice: "INV-9")], [Invoice("INV-9", 100_000, quantity: 10_000)]);
+
+        Assert.Empty(flags);
+    }
+
+    [Fact]
+    public void Quantity_difference_is_flagged()
+    {
+        var flags = Run(Detector, [Export("E1", 100_000, quantity: 6_000, invoice: "INV-9")], [Invoice("INV-9", 100_000, quantity: 10_000)]);
+
+        var flag = Assert.Single(flags);
+        Assert.Equal(FlagCode.InvoiceQuantityMismatch, flag.Code);
+        Assert.Equal(40_000, flag.ValueAtRiskUsd!.Value, 1);
+    }
+
+    [Fact]
+    public void Seller_other_than_the_declared_exporter_is_a_party_mismatch()
+    {
+        var flags = Run(Detector, [Export("E1", 100_000, invoice: "INV-9")], [Invoice("INV-9", 100_000, seller: "Pacific Trading Ltd")]);
+
+        var flag = Assert.Single(flags);
+        Assert.Equal(FlagCode.InvoicePartyMismatch, flag.Code);
+        Assert.Contains("Pacific Trading Ltd", flag.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Party_names_written_differently_or_matched_by_id_are_not_a_mismatch()
+    {
+        var legalForms = Run(Detector, [Export("E1", 100_000, invoice: "INV-9", exporter: "HUBEI CHEM CO LTD", importer: "QUIMICA DELTA SA DE CV")],
+            [Invoice("INV-9", 100_000, seller: "Hubei Chem Co., Ltd.", buyer: "Química Delta, S.A. de C.V.")]);
+
+        Assert.Empty(legalForms);
+    }
+
+    [Fact]
+    public void Invoice_found_by_shipment_id_when_the_declaration_names_none()
+    {
+        var flags = Run(Detector, [Export("E1", 50_000, shipmentId: "BL-5")], [Invoice("INV-9", 100_000, shipmentId: "BL-5")]);
+
+        Assert.Single(flags, f => f.Code == FlagCode.InvoiceValueMismatch);
+    }
+
+    [Fact]
+    public void Missing_invoice_is_flagged_only_when_invoices_cover_the_exporter_or_period()
+    {
+        var covered = Run(Detector, [Export("E1", 100_000, invoice: "INV-1"), Export("E2", 90_000, invoice: "INV-2", date: Day0.AddDays(2))], [Invoice("INV-1", 100_000)]);
+        var noInvoices = Run(Detector, [Export("E1", 100_000, invoice: "INV-1"), Export("E2", 90_000, invoice: "INV-2")]);
+        var otherTrade = Run(Detector,
+            [Export("E2", 90_000, invoice: "INV-2"), Export("X1", 10_000, invoice: "X-1", date: Day0.AddDays(90), exporter: "Other Exporter")],
+            [Invoice("X-1", 10_000, seller: "Other Exporter", date: Day0.AddDays(88))]);
+
+        var flag = Assert.Single(covered);
+        Assert.Equal(FlagCode.InvoiceMissing, flag.Code);
+        Assert.Equal("E2", flag.DeclarationId);
+        Assert.Contains("INV-2", flag.Explanation, StringComparison.Ordinal);
+        Assert.Empty(noInvoices);
+        Assert.Empty(otherTrade);
+    }
+
+    [Fact]
+    public void Explanations_are_in_spanish_when_asked()
+    {
+        var flag = Assert.Single(Run(Detector, [Export("E1", 52_000, invoice: "INV-9")], [Invoice("INV-9", 80_000)], spanish: true));
+
+        Assert.StartsWith("La declaración E1", flag.Explanation, StringComparison.Ordinal);
+    }
+}

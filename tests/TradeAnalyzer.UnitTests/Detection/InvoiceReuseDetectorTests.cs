@@ -1,0 +1,52 @@
+using TradeAnalyzer.Core.Detection.Invoices;
+using TradeAnalyzer.Core.Model;
+using static TradeAnalyzer.UnitTests.Detection.ReconciliationFixtures;
+
+namespace TradeAnalyzer.UnitTests.Detection;
+
+public class InvoiceReuseDetectorTests
+{
+    private static readonly InvoiceReuseDetector Detector = new();
+
+    [Fact]
+    public void One_invoice_behind_shipments_with_different_bills_of_lading_flags_every_declaration()
+    {
+        var flags = Run(Detector,
+        [
+            Export("E1", 100_000, invoice: "INV-1", shipmentId: "BL-1"),
+            Import("P1", 107_000, invoice: "INV-1", shipmentId: "BL-1"),
+            Export("E2", 100_000, invoice: "INV-1", shipmentId: "BL-2", date: Day0.AddDays(30)),
+        ]);
+
+        Assert.Equal(3, flags.Count);
+        Assert.All(flags, f => Assert.Equal(FlagCode.InvoiceReused, f.Code));
+        Assert.Equal(["E1", "E2", "P1"], flags.Select(f => f.DeclarationId).Order(StringComparer.Ordinal));
+        Assert.Contains("2 distinct shipments", flags[0].Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_two_sides_of_one_mirrored_shipment_are_one_shipment()
+    {
+        var withoutIds = Run(Detector, [Export("E1", 100_000, invoice: "INV-1"), Import("P1", 107_000, invoice: "INV-1", date: Day0.AddDays(20))]);
+        var withIds = Run(Detector, [Export("E1", 100_000, invoice: "INV-1", shipmentId: "BL-1"), Import("P1", 107_000, invoice: "INV-1", shipmentId: "BL-1", date: Day0.AddDays(60))]);
+
+        Assert.Empty(withoutIds);
+        Assert.Empty(withIds);
+    }
+
+    [Fact]
+    public void Without_shipment_ids_declarations_months_apart_are_distinct_shipments()
+    {
+        var flags = Run(Detector, [Export("E1", 100_000, invoice: "INV-1"), Export("E2", 100_000, invoice: "INV-1", date: Day0.AddDays(90))]);
+
+        Assert.Equal(2, flags.Count);
+    }
+
+    [Fact]
+    public void The_same_invoice_number_of_different_exporters_is_not_reuse()
+    {
+        var flags = Run(Detector, [Export("E1", 100_000, invoice: "1001", shipmentId: "BL-1"), Export("E2", 100_000, invoice: "1001", shipmentId: "BL-2", exporter: "Another Exporter SA")]);
+
+        Assert.Empty(flags);
+    }
+}

@@ -1,0 +1,221 @@
+using TradeAnalyzer.Core.Detection.Mirror;
+using TradeAnalyzer.Core.Model;
+using static TradeAnalyzer.UnitTests.Detection.ReconciliationFixtures;
+
+namespace TradeAnalyzer.UnitTests.Detection;
+
+public class MirrorDetectorTests
+{
+    private static readonly MirrorDetector Detector = new();
+
+    [Fact]
+    public void Value_gap_beyond_the_allowance_is_flagged_on_the_import_with_the_gap_as_value_at_risk()
+    {
+        var flags = Run(Detector, [Export("E123", 84_200, shipmentId: "BL-1"), Import("P456", 140_900, shipmentId: "BL-1")]);
+
+        var flag = Assert.Single(flags, f => f.Code == FlagCode.MirrorValueGap);
+        Assert.Equal(RecordType.Shipment, flag.RecordType);
+        Assert.Equal("P456", flag.DeclarationId);
+        Assert.Equal("BL-1", flag.ShipmentId);
+        var importFob = 140_900 / 1.07;
+        Assert.Equal(importFob - 84_200, flag.ValueAtRiskUsd!.Value, 1);
+        Assert.Contains("84,200.00 USD FOB", flag.Explanation, StringComparison.Ordinal);
+        Assert.Contains("140,900.00 USD CIF", flag.Explanation, StringComparison.Ordinal);
+        Assert.Contains("E123", flag.Expected, StringComparison.Ordinal);
+        Assert.Equal(EnumText.SeverityFromScore(flag.Score), flag.Severity);
+        Assert.True(flag.Score >= 60);
+    }
+
+    [Theory]
+    [InlineData(107_000)] // the normal sea CIF/FOB spread
+    [InlineData(115_000)] // 7.5% beyond FOB after conversion, inside the 10% allowance
+    [InlineData(100_000)] // CIF equal to the export FOB: 6.5% below after conversion
+    public void Normal_cif_fob_spread_is_not_a_value_gap(double cif)
+    {
+        var flags = Run(Detector, [Export("E1", 100_000, shipmentId: "BL-1"), Import("P1", cif, shipmentId: "BL-1")]);
+
+        Assert.Empty(flags);
+    }
+
+    [Fact]
+    public void Air_shipments_get_a_wider_allowance_than_road()
+    {
+        // 13% above FOB after conversion: inside air's 15%, outside road's 10% floor.
+        var air = Run(Detector, [Export("E1", 100_000, shipmentId: "AWB-1", mode: TransportMode.Air), Import("P1", 113_000 * 1.15, shipmentId: "AWB-1", mode: TransportMode.Air)]);
+        var road = Run(Detector, [Export("E1", 100_000, shipmentId: "CMR-1", mode: TransportMode.Road), Import("P1", 113_000 * 1.03, shipmentId: "CMR-1", mode: TransportMode.Road)]);
+
+        Assert.DoesNotContain(air, f => f.Code == FlagCode.MirrorValueGap);
+        Assert.Contains(road, f => f.Code == FlagCode.MirrorValueGap);
+    }
+
+    [Fact]
+    public void Without_shipment_ids_declarations_match_by_parties_hs6_and_date_window()
+    {
+        // Legal forms and case differ between the two customs; the import comes 20 days later.
+        var flags = Run(Detector, [Export("E1", 50_000), Import("P1", 150_000, date: Day0.AddDays(20))]);
+
+        var flag = Assert.Single(flags);
+        Assert.Equal(FlagCode.MirrorValueGap, flag.Code);
+        Assert.Equal("P1", flag.DeclarationId);
+    }
+
+    [Fact]
+    public void Matching_uses_the_invoice_number_when_names_differ()
+    {
+        var flags = Run(Detector, [Export("E1", 50_000, invoice: "INV-77"), Import("P1", 150_000, invoice: "inv 77", exporter: "Unrelated Name", importer: "Another Name")]);
+
+        Assert.Single(flags, f => f.Code == FlagCode.MirrorValueGap);
+    }
+
+    [Fact]
+    public void Imports_outside_the_window_are_not_matched()
+    {
+        var flags = Run(Detector, [Export("E1", 50_000), Import("P1", 150_000, date: Day0.AddDays(60))]);
+
+        Assert.DoesNotContain(flags, f => f.Code == FlagCode.MirrorValueGap);
+    }
+
+    [Fact]
+    public void Matching_is_one_to_one_best_score_first()
+    {
+        // Two similar shipments of the same trader pair: each import must pair with its own export (dates and
+        // quantities agree), so neither pair shows a gap although a cross pairing would.
+        var flags = Run(Detector,
+        [
+            Export("E1", 10_000, quantity: 1_000, date: Day0),
+            Export("E2", 100_000, quantity: 10_000, date: Day0.AddDays(3)),
+            Import("P2", 107_000, quantity: 10_000, date: Day0.AddDays(15)),
+            Import("P1", 10_700, quantity: 1_000, date: Day0.AddDays(10)),
+        ]);
+
+        Assert.Empty(flags);
+    }
+
+    [Fact]
+    public void Pairs_are_found_among_many_shipments()
+    {
+        var lines = new List<DeclarationLine>();
+        for (var i = 0; i < 500; i++)
+        {
+            var exporter = $"Exporter {i % 7}";
+            var importer = $"Importer {i % 11}";
+            lines.Add(Export($"E{i}", 1_000 + i, quantity: 100 + (10 * i), date: Day0.AddDays(i % 30), exporter: exporter, importer: importer));
+            lines.Add(Import($"P{i}", (1_000 + i) * 1.07 * (i == 250 ? 3 : 1), quantity: 100 + (10 * i), date: Day0.AddDays((i % 30) + 5), exporter: exporter, importer: importer));
+        }
+
+        var flags = Run(Detector, lines);
+
+        var flag = Assert.Single(flags);
+        Assert.Equal("P250", flag.DeclarationId);
+    }
+
+    [Fact]
+    public void Quantity_gap_is_flagged_and_small_differences_are_not()
+    {
+        var gap = Run(Detector, [Export("E1", 100_000, quantity: 10_000, shipmentId: "BL-1"), Import("P1", 107_000, quantity: 7_000, shipmentId: "BL-1")]);
+        var nearMiss = Run(Detector, [Export("E1", 100_000, quantity: 10_000, shipmentId: "BL-1"), Import("P1", 107_000, quantity: 9_800, shipmentId: "BL-1")]);
+
+        var flag = Assert.Single(gap, f => f.Code == FlagCode.MirrorQuantityGap);
+        Assert.Equal(3_000 * 10.0, flag.ValueAtRiskUsd!.Value, 1);
+        Assert.Contains("10,000.00 kg", flag.Explanation, StringComparison.Ordinal);
+        Assert.Empty(nearMiss);
+    }
+
+    [Fact]
+    public void Quantity_disagreement_down_weights_the_value_gap()
+    {
+        // Import value 40% above the export, but quantities agree only at 20%: the GFI-weighted gap 0.2 x 40% = 8% is
+        // inside the 10% allowance, so the quantity gap is the finding, not the value.
+        var weighted = Run(Detector, [Export("E1", 100_000, quantity: 10_000, shipmentId: "BL-1"), Import("P1", 140_000 * 1.07, quantity: 2_000, shipmentId: "BL-1")]);
+
+        Assert.DoesNotContain(weighted, f => f.Code == FlagCode.MirrorValueGap);
+        Assert.Contains(weighted, f => f.Code == FlagCode.MirrorQuantityGap);
+    }
+
+    [Fact]
+    public void Hs_mismatch_in_another_chapter_is_more_severe_than_within_the_chapter()
+    {
+        var sameChapter = Run(Detector, [Export("E1", 100_000, hs: "29333999", shipmentId: "BL-1"), Import("P1", 107_000, hs: "29339900", shipmentId: "BL-1")]);
+        var otherChapter = Run(Detector, [Export("E1", 100_000, hs: "29333999", shipmentId: "BL-1"), Import("P1", 107_000, hs: "38249999", shipmentId: "BL-1")]);
+
+        var same = Assert.Single(sameChapter, f => f.Code == FlagCode.MirrorHsMismatch);
+        var other = Assert.Single(otherChapter, f => f.Code == FlagCode.MirrorHsMismatch);
+        Assert.True(other.Score > same.Score);
+        Assert.Contains("3824.99", other.Explanation, StringComparison.Ordinal);
+        Assert.Contains("different chapter", other.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Same_hs6_with_different_national_digits_is_not_a_mismatch()
+    {
+        var flags = Run(Detector, [Export("E1", 100_000, hs: "29333999", shipmentId: "BL-1"), Import("P1", 107_000, hs: "29333910", shipmentId: "BL-1")]);
+
+        Assert.Empty(flags);
+    }
+
+    [Fact]
+    public void Multi_line_declarations_are_compared_as_one_shipment()
+    {
+        // The export declares two lines, the import one line of the same HS6 with the summed quantity and value.
+        var flags = Run(Detector,
+        [
+            Export("E1", 60_000, quantity: 6_000, shipmentId: "BL-1", lineNo: 1),
+            Export("E1", 40_000, quantity: 4_000, shipmentId: "BL-1", lineNo: 2),
+            Import("P1", 107_000, quantity: 10_000, shipmentId: "BL-1"),
+        ]);
+
+        Assert.Empty(flags);
+    }
+
+    [Fact]
+    public void Lost_export_is_flagged_only_where_the_partner_reports_that_period()
+    {
+        var lost = Run(Detector, [.. Background(), Export("E9", 250_000, exporter: "Ghost Exporter", importer: "Ghost Importer")]);
+        var noPartnerData = Run(Detector, [Export("BG-E", 5_000, 100, date: Day0.AddDays(95)), Import("BG-I", 5_350, 100, date: Day0.AddDays(100)), Export("E9", 250_000, exporter: "Ghost Exporter", importer: "Ghost Importer")]);
+
+        var flag = Assert.Single(lost, f => f.Code == FlagCode.MirrorMissing);
+        Assert.Equal("E9", flag.DeclarationId);
+        Assert.Equal(250_000, flag.ValueAtRiskUsd!.Value, 1);
+        Assert.Contains("MX import declarations from US", flag.Explanation, StringComparison.Ordinal);
+        Assert.Contains("3 MX import", flag.Explanation, StringComparison.Ordinal);
+        Assert.DoesNotContain(noPartnerData, f => f.Code == FlagCode.MirrorMissing);
+    }
+
+    [Fact]
+    public void Exports_whose_window_runs_past_the_partner_data_are_not_called_lost()
+    {
+        // The last MX import in the data is Day0 + 55; an export 20 days before it could still arrive later.
+        var flags = Run(Detector, [.. Background(), Export("E9", 250_000, date: Day0.AddDays(35), exporter: "Ghost Exporter", importer: "Ghost Importer")]);
+
+        Assert.DoesNotContain(flags, f => f.Code == FlagCode.MirrorMissing);
+    }
+
+    [Fact]
+    public void Orphaned_import_is_flagged_where_the_partner_reports_exports()
+    {
+        var flags = Run(Detector, [.. Background(), Import("P9", 300_000, date: Day0.AddDays(50), exporter: "Ghost Exporter", importer: "Ghost Importer")]);
+
+        var flag = Assert.Single(flags, f => f.Code == FlagCode.MirrorMissing);
+        Assert.Equal("P9", flag.DeclarationId);
+        Assert.Contains("orphaned", flag.Explanation, StringComparison.Ordinal);
+        Assert.Contains("US export declarations to MX", flag.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explanations_are_in_spanish_when_asked()
+    {
+        var flags = Run(Detector, [Export("E123", 84_200, shipmentId: "BL-1"), Import("P456", 140_900, shipmentId: "BL-1")], spanish: true);
+
+        var flag = Assert.Single(flags);
+        Assert.StartsWith("La declaración de exportación E123", flag.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Allowances_follow_the_transport_mode()
+    {
+        Assert.Equal(1.07, MirrorAllowances.CifFobFactor(TransportMode.Sea));
+        Assert.Equal(0.15, MirrorAllowances.ValueTolerance(TransportMode.Air), 6);
+        Assert.Equal(0.10, MirrorAllowances.ValueTolerance(TransportMode.Road), 6);
+        Assert.Equal(0.5, MirrorAllowances.QuantityAgreement(100, 200), 6);
+    }
+}

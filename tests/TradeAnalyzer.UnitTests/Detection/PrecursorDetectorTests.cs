@@ -1,0 +1,139 @@
+using TradeAnalyzer.Core.Analysis;
+using TradeAnalyzer.Core.Detection;
+using TradeAnalyzer.Core.Model;
+using static TradeAnalyzer.UnitTests.Detection.RiskRecords;
+
+namespace TradeAnalyzer.UnitTests.Detection;
+
+public class PrecursorDetectorTests
+{
+    private static List<Flag> Flags(params DeclarationLine[] lines) => Run(new PrecursorDetector(), Context(lines));
+
+    [Fact]
+    public void Named_precursor_under_its_own_code_is_a_precursor_chemical()
+    {
+        var flags = Flags(Line(hs: "2939.41.01", description: "Ephedrine hydrochloride USP", value: 48_000));
+        var f = Assert.Single(flags);
+        Assert.Equal(FlagCode.PrecursorChemical, f.Code);
+        Assert.InRange(f.Score, 70, 90);
+        Assert.Equal(48_000, f.ValueAtRiskUsd);
+        Assert.Contains("ephedrine", f.Explanation, StringComparison.Ordinal);
+        Assert.Contains("48,000.00 USD", f.Explanation, StringComparison.Ordinal);
+        Assert.Equal("D1", f.DeclarationId);
+        Assert.Equal("2939.41.01", f.HsCode);
+        Assert.False(string.IsNullOrEmpty(f.ExporterKey));
+    }
+
+    [Fact]
+    public void Pseudoephedrine_is_not_reported_as_ephedrine()
+    {
+        var f = Assert.Single(Flags(Line(hs: "2939.42.01", description: "Pseudoephedrine sulfate")));
+        Assert.Equal(FlagCode.PrecursorChemical, f.Code);
+        Assert.Contains("pseudoephedrine", f.Explanation, StringComparison.Ordinal);
+        Assert.DoesNotContain(" ephedrine (", f.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Precursor_named_under_a_residual_code_without_its_own_code_is_flagged()
+    {
+        var f = Assert.Single(Flags(Line(hs: "2933.39.99", description: "4-AP (4-anilinopiperidine) 99%")));
+        Assert.Equal(FlagCode.PrecursorChemical, f.Code);
+        Assert.Contains("4-AP", f.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_residual_code_alone_is_not_flagged_but_its_specific_codes_are()
+    {
+        Assert.Empty(Flags(Line(hs: "2933.39.99", description: "Heterocyclic compound, pharmaceutical intermediate")));
+        Assert.Empty(Flags(Line(hs: "2926.90.99", description: "nitrile compound")));
+        var f = Assert.Single(Flags(Line(hs: "2933.37.01", description: "Organic chemical")));
+        Assert.Equal(FlagCode.PrecursorChemical, f.Code);
+        Assert.Contains("NPP", f.Explanation, StringComparison.Ordinal);
+        Assert.Equal(70, f.Score);
+    }
+
+    [Fact]
+    public void Cas_number_in_the_column_or_in_the_text_identifies_the_precursor()
+    {
+        var byColumn = Flags(Line(hs: "2933.39.99", description: "pharmaceutical intermediate", cas: ["23056-29-3"]));
+        Assert.Contains(byColumn, f => f.Code == FlagCode.PrecursorChemical && f.Explanation.Contains("CAS 23056-29-3", StringComparison.Ordinal));
+        var byText = Flags(Line(hs: "2914.31.01", description: "ketone, CAS No. 103-79-7"));
+        Assert.Contains(byText, f => f.Code == FlagCode.PrecursorChemical && f.Explanation.Contains("P2P", StringComparison.Ordinal));
+        Assert.Empty(Flags(Line(hs: "2914.39.99", description: "ketone, CAS 103-79-8")));
+    }
+
+    [Fact]
+    public void Named_precursor_under_a_foreign_code_is_misdeclared_with_the_expected_codes()
+    {
+        var flags = Flags(Line(hs: "2915.39.99", description: "1-boc-4-piperidone (industrial solvent)", value: 12_500));
+        var mis = Assert.Single(flags, f => f.Code == FlagCode.PrecursorMisdeclared);
+        Assert.Contains(flags, f => f.Code == FlagCode.PrecursorChemical);
+        Assert.Equal("HS 2933.39", mis.Expected);
+        Assert.Equal("HS 2915.39.99", mis.Observed);
+        Assert.Contains("1-boc-4-piperidone", mis.Explanation, StringComparison.Ordinal);
+        Assert.Contains("2933.39", mis.Explanation, StringComparison.Ordinal);
+        Assert.InRange(mis.Score, 80, 90);
+        Assert.Equal(12_500, mis.ValueAtRiskUsd);
+    }
+
+    [Fact]
+    public void Pseudoephedrine_under_the_ephedrine_code_is_misdeclared_but_not_the_reverse_of_its_own_code()
+    {
+        Assert.Contains(Flags(Line(hs: "2939.41.01", description: "Pseudoephedrine HCl")), f => f.Code == FlagCode.PrecursorMisdeclared);
+        Assert.DoesNotContain(Flags(Line(hs: "2939.42.01", description: "Pseudoephedrine HCl")), f => f.Code == FlagCode.PrecursorMisdeclared);
+    }
+
+    [Fact]
+    public void Tablet_press_needs_its_code_and_a_machine_word()
+    {
+        var press = Assert.Single(Flags(Line(hs: "8479.89.99", description: "TDP-5 single punch tablet press")));
+        Assert.Equal(FlagCode.PrecursorChemical, press.Code);
+        Assert.Contains("tablet press", press.Explanation, StringComparison.Ordinal);
+        Assert.Single(Flags(Line(hs: "8422.30.01", description: "Semi-automatic encapsulating machine")));
+        Assert.Empty(Flags(Line(hs: "8479.89.99", description: "Industrial mixer")));
+        Assert.Empty(Flags(Line(hs: "2106.90.99", description: "Encapsulated fish oil softgels")));
+        Assert.Empty(Flags(Line(hs: "8422.30.01", description: "Bottle filling and capping machine")));
+    }
+
+    [Fact]
+    public void Tablet_press_declared_outside_machinery_is_misdeclared()
+    {
+        var flags = Flags(Line(hs: "7326.90.99", description: "Used pill press, 8 stations"));
+        var f = Assert.Single(flags, x => x.Code == FlagCode.PrecursorMisdeclared);
+        Assert.Contains("8479.89", f.Explanation, StringComparison.Ordinal);
+
+        // Elsewhere in chapter 84 (parts, other machinery) it is still equipment to look at, not a misdeclaration.
+        var parts = Assert.Single(Flags(Line(hs: "8479.90.99", description: "Tablet press punches and dies")));
+        Assert.Equal(FlagCode.PrecursorChemical, parts.Code);
+        Assert.Equal(65, parts.Score);
+    }
+
+    [Fact]
+    public void Invoices_are_screened_and_identified_by_number()
+    {
+        var ctx = Context([Line()], [Invoice(description: "Norfentanyl 1 kg", number: "F-77"), Invoice(description: "ethyl acetate", number: "F-78")]);
+        var f = Assert.Single(Run(new PrecursorDetector(), ctx));
+        Assert.Equal(RecordType.Invoice, f.RecordType);
+        Assert.Equal("F-77", f.InvoiceNumber);
+        Assert.Equal(FlagCode.PrecursorChemical, f.Code);
+    }
+
+    [Fact]
+    public void Explanations_are_in_spanish_when_asked()
+    {
+        var ctx = Context([Line(hs: "2915.39.99", description: "4-AP")], options: new AnalysisOptions { Language = "es" });
+        var mis = Assert.Single(Run(new PrecursorDetector(), ctx), f => f.Code == FlagCode.PrecursorMisdeclared);
+        Assert.Contains("fracción", mis.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Many_lines_with_repeated_descriptions_give_one_flag_per_matching_line()
+    {
+        var lines = Enumerable.Range(0, 20_000)
+            .Select(i => Line(hs: i % 100 == 0 ? "2933.39.99" : "2915.39.99", description: i % 100 == 0 ? "4-piperidone HCl" : $"ethyl acetate lot {i % 50}", id: $"D{i}"))
+            .ToArray();
+        var flags = Flags(lines);
+        Assert.Equal(200, flags.Count(f => f.Code == FlagCode.PrecursorChemical));
+        Assert.DoesNotContain(flags, f => f.Code == FlagCode.PrecursorMisdeclared);
+    }
+}

@@ -1,0 +1,65 @@
+using TradeAnalyzer.Core.Detection;
+using TradeAnalyzer.Core.Detection.Invoices;
+using TradeAnalyzer.Core.Model;
+using static TradeAnalyzer.UnitTests.Detection.ReconciliationFixtures;
+
+namespace TradeAnalyzer.UnitTests.Detection;
+
+public class ThirdPartyPaymentDetectorTests
+{
+    private static readonly ThirdPartyPaymentDetector Detector = new();
+
+    [Fact]
+    public void Payer_other_than_the_buyer_is_flagged_on_the_invoice()
+    {
+        var flags = Run(Detector, [], [Invoice("INV-1", 100_000, payer: "Casa de Cambio Sur SA", payerCountry: "MX")]);
+
+        var flag = Assert.Single(flags);
+        Assert.Equal(FlagCode.ThirdPartyPayment, flag.Code);
+        Assert.Equal(RecordType.Invoice, flag.RecordType);
+        Assert.Equal("INV-1", flag.InvoiceNumber);
+        Assert.Contains("Casa de Cambio Sur SA pays instead of the buyer", flag.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Beneficiary_in_a_third_country_scores_higher()
+    {
+        var otherName = Assert.Single(Run(Detector, [], [Invoice("INV-1", 100_000, beneficiary: "Star Holdings Ltd", beneficiaryCountry: "US")]));
+        var thirdCountry = Assert.Single(Run(Detector, [], [Invoice("INV-1", 100_000, beneficiary: "Star Holdings Ltd", beneficiaryCountry: "HK")]));
+
+        Assert.True(thirdCountry.Score > otherName.Score);
+        Assert.Contains("HK", thirdCountry.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Buyer_paying_the_seller_under_other_spellings_is_not_flagged()
+    {
+        var flags = Run(Detector, [],
+        [
+            Invoice("INV-1", 100_000, payer: "QUIMICA DELTA SA DE CV", payerCountry: "MX", beneficiary: "Hubei Chem Company Limited", beneficiaryCountry: "US"),
+            Invoice("INV-2", 100_000),
+        ]);
+
+        Assert.Empty(flags);
+    }
+
+    [Fact]
+    public void Payment_from_the_sellers_country_by_the_buyer_is_not_a_third_country()
+    {
+        var flags = Run(Detector, [], [Invoice("INV-1", 100_000, payer: "Quimica Delta", payerCountry: "US")]);
+
+        Assert.Empty(flags);
+    }
+
+    [Fact]
+    public void Default_catalog_registers_the_reconciliation_detectors()
+    {
+        var names = DetectorCatalog.CreateDefault().Select(d => d.Name).ToList();
+
+        Assert.Contains("mirror", names);
+        Assert.Contains("mirror-comtrade", names);
+        Assert.Contains("invoice", names);
+        Assert.Contains("invoice-reuse", names);
+        Assert.Contains("third-party-payment", names);
+    }
+}

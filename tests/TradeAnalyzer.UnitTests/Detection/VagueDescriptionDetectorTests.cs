@@ -1,0 +1,65 @@
+using TradeAnalyzer.Core.Analysis;
+using TradeAnalyzer.Core.Detection;
+using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.UnitTests.Baselines;
+
+namespace TradeAnalyzer.UnitTests.Detection;
+
+public class VagueDescriptionDetectorTests
+{
+    [Theory]
+    [InlineData("chemicals")]
+    [InlineData("Chemical Products")]
+    [InlineData("SAMPLES")]
+    [InlineData("spare parts")]
+    [InlineData("General cargo")]
+    [InlineData("goods")]
+    [InlineData("Merchandise")]
+    [InlineData("various")]
+    [InlineData("machinery")]
+    [InlineData("parts of machinery")]
+    [InlineData("Productos químicos")]
+    [InlineData("MERCANCÍA")]
+    [InlineData("muestras")]
+    [InlineData("partes y refacciones")]
+    [InlineData("varios")]
+    [InlineData("  refacciones. ")]
+    [InlineData("various spare parts")]
+    public void Generic_descriptions_are_vague(string description) =>
+        Assert.True(VagueDescriptionDetector.IsVague(description));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("ephedrine hydrochloride chemical grade")]
+    [InlineData("4-piperidone hydrochloride")]
+    [InlineData("N-phenethyl-4-piperidone (NPP)")]
+    [InlineData("spare parts for tablet press TDP-5")]
+    [InlineData("muestras de ácido fenilacético")]
+    [InlineData("acetone 99.5%")]
+    [InlineData("chemical products chemical products samples various")]
+    [InlineData("sodium hydroxide")]
+    public void Specific_or_missing_descriptions_are_not_vague(string? description) =>
+        Assert.False(VagueDescriptionDetector.IsVague(description));
+
+    [Fact]
+    public void Flag_names_the_description_and_rates_chemicals_higher()
+    {
+        var lines = new[]
+        {
+            TestLines.Line("2933.39", 10, quantity: 500, description: "Chemicals", id: "CHEM"),
+            TestLines.Line("8431.49", 10, quantity: 500, description: "spare parts", id: "PARTS"),
+            TestLines.Line("2933.39", 10, quantity: 500, description: "4-anilinopiperidine", id: "OK"),
+        };
+        var flags = TestLines.Run(new VagueDescriptionDetector(), TestLines.Context(lines)).OrderBy(f => f.DeclarationId).ToList();
+        Assert.Equal(["CHEM", "PARTS"], flags.Select(f => f.DeclarationId));
+        Assert.Equal(VagueDescriptionDetector.ChemicalScore, flags[0].Score);
+        Assert.Equal(VagueDescriptionDetector.BaseScore, flags[1].Score);
+        Assert.Equal("The description \"Chemicals\" for HS 2933.39 (5,000.00 USD) is too generic to identify the goods; it names no chemical or CAS number.", flags[0].Explanation);
+        Assert.Equal(Severity.Medium, flags[1].Severity);
+
+        var es = TestLines.Run(new VagueDescriptionDetector(), TestLines.Context([lines[1]], new AnalysisOptions { Language = "es" }));
+        Assert.StartsWith("La descripción \"spare parts\"", Assert.Single(es).Explanation);
+    }
+}

@@ -1,0 +1,79 @@
+using TradeAnalyzer.Core.Detection;
+using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.UnitTests.Baselines;
+
+namespace TradeAnalyzer.UnitTests.Detection;
+
+public class WeightQuantityDetectorTests
+{
+    private static List<Flag> Run(params DeclarationLine[] lines) =>
+        TestLines.Run(new WeightQuantityDetector(), TestLines.Context(lines));
+
+    [Fact]
+    public void Kg_weight_far_from_quantity_is_flagged_with_figures()
+    {
+        var flag = Assert.Single(Run(TestLines.Line("293339", 10, quantity: 1000, netWeightKg: 250)));
+        Assert.Equal(FlagCode.WeightQuantityMismatch, flag.Code);
+        Assert.Equal("Declared net weight of 250.00 kg differs by 75.00% from the declared quantity of 1,000.00 kg (HS 2933.39); both should agree in kg.", flag.Explanation);
+        Assert.Equal("1,000.00 kg", flag.Expected);
+        Assert.Equal("250.00 kg", flag.Observed);
+        Assert.InRange(flag.Score, 77, 77.5); // ratio 4 = 1.1 x 3.64: 40 + 20 log2(3.64) = 77.25
+    }
+
+    [Theory]
+    [InlineData(1000, 950)] // 5%: within 10%
+    [InlineData(2, 2.9)] // 45% but only 0.9 kg
+    [InlineData(1000, 1000)]
+    public void Kg_weight_within_tolerance_is_not_flagged(double quantity, double weight) =>
+        Assert.Empty(Run(TestLines.Line("293339", 10, quantity: quantity, netWeightKg: weight)));
+
+    [Fact]
+    public void No_weight_no_flag() => Assert.Empty(Run(TestLines.Line("293339", 10, quantity: 1000)));
+
+    [Fact]
+    public void Zero_weight_is_flagged()
+    {
+        var flag = Assert.Single(Run(TestLines.Line("293339", 10, quantity: 10, unit: BaseUnit.U, netWeightKg: 0)));
+        Assert.Contains("0.00 kg", flag.Explanation);
+    }
+
+    [Theory]
+    [InlineData(100, 500, true)] // 5 kg/l
+    [InlineData(100, 20, true)] // 0.2 kg/l
+    [InlineData(100, 79, false)] // acetone-like 0.79 kg/l
+    [InlineData(100, 184, false)] // sulphuric acid 1.84 kg/l
+    public void Litre_density_plausibility(double litres, double kg, bool flagged)
+    {
+        var flags = Run(TestLines.Line("281410", 10, quantity: litres, unit: BaseUnit.L, netWeightKg: kg));
+        Assert.Equal(flagged, flags.Count == 1);
+        if (flagged)
+        {
+            Assert.Contains($"density of {kg / litres:N2} kg/l", flags[0].Explanation);
+        }
+    }
+
+    [Fact]
+    public void Unit_weight_far_from_the_hs6_median_is_flagged()
+    {
+        var lines = Enumerable.Range(0, 12)
+            .Select(i => TestLines.Line("847989", 1000, quantity: 10, unit: BaseUnit.U, netWeightKg: 200 + i))
+            .ToList();
+        lines.Add(TestLines.Line("847989", 1000, quantity: 10, unit: BaseUnit.U, netWeightKg: 15, id: "LIGHT"));
+        lines.Add(TestLines.Line("847989", 1000, quantity: 10, unit: BaseUnit.U, netWeightKg: 600, id: "HEAVY3X"));
+        var flag = Assert.Single(TestLines.Run(new WeightQuantityDetector(), TestLines.Context(lines)));
+        Assert.Equal("LIGHT", flag.DeclarationId);
+        // Median of the 13 others: 20.6 kg/u (the 7th of 20.0..21.1 and 60).
+        Assert.Contains("gives 1.50 kg per unit", flag.Explanation);
+        Assert.Contains("than the median 20.60 kg per unit of 13 comparable lines", flag.Explanation);
+    }
+
+    [Fact]
+    public void Unit_weight_needs_enough_comparable_lines()
+    {
+        var lines = Enumerable.Range(0, 5)
+            .Select(i => TestLines.Line("847989", 1000, quantity: 10, unit: BaseUnit.U, netWeightKg: 200))
+            .Append(TestLines.Line("847989", 1000, quantity: 10, unit: BaseUnit.U, netWeightKg: 1))
+            .ToList();
+        Assert.Empty(TestLines.Run(new WeightQuantityDetector(), TestLines.Context(lines)));
+    }
+}
