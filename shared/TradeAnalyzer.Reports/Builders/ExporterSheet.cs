@@ -27,7 +27,7 @@ internal static class ExporterSheet
         new(l.T("Round values", "Valores redondos"), ColumnKind.Percent),
         new(l.T("Commodities", "Mercancías"), ColumnKind.Text, 40),
         new(l.T("Counterparties", "Contrapartes"), ColumnKind.Text, 50),
-        new(l.T("Reasons", "Motivos"), ColumnKind.Wrap, 70),
+        new(l.T("Reasons", "Motivos"), ColumnKind.Text, 80),
     ];
 
     /// <summary>Writes one exporter; <paramref name="flagLocation"/> is its first flag's cell (or null).</summary>

@@ -318,7 +318,7 @@ public static class UploadReport
         new(l.T("File", "Archivo"), ColumnKind.Text, 40),
         new(l.T("Row", "Fila"), ColumnKind.Integer),
         new(l.T("Column", "Columna"), ColumnKind.Text, 30),
-        new(l.T("Reason", "Motivo"), ColumnKind.Wrap, 60),
+        new(l.T("Reason", "Motivo"), ColumnKind.Text, 70),
         new(l.T("Value", "Valor"), ColumnKind.Text, 40),
     ];
 

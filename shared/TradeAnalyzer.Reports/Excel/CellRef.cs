@@ -3,8 +3,15 @@ namespace TradeAnalyzer.Reports.Excel;
 /// <summary>A1-style cell references.</summary>
 internal static class CellRef
 {
+    private static readonly string[] Letters = Enumerable.Range(0, 128).Select(Compute).ToArray();
+
     /// <summary>Column letters of a zero-based column index: 0 is A, 26 is AA.</summary>
-    public static string Column(int column)
+    public static string Column(int column) => column < Letters.Length ? Letters[column] : Compute(column);
+
+    /// <summary>Reference of a zero-based column and a row number already formatted as text (hot loops).</summary>
+    public static string Of(int column, string rowText) => string.Concat(Column(column), rowText);
+
+    private static string Compute(int column)
     {
         Span<char> buffer = stackalloc char[4];
         var pos = buffer.Length;

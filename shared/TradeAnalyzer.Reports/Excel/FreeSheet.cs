@@ -10,8 +10,8 @@ namespace TradeAnalyzer.Reports.Excel;
 /// </summary>
 internal sealed class FreeSheet
 {
-    /// <summary>The column (zero-based) where charts start.</summary>
-    public const int ChartColumn = 7;
+    /// <summary>The column (zero-based) where charts start: one empty column right of the widest content row.</summary>
+    public int ChartColumn => Math.Max(3, _rows.Count == 0 ? 0 : _rows.Max(r => r.Length) + 1);
 
     /// <summary>Rows each chart occupies.</summary>
     public const int ChartRows = 18;
@@ -81,6 +81,7 @@ internal sealed class FreeSheet
         using var writer = OpenXmlWriter.Create(output);
         writer.WriteStartDocument(true);
         writer.WriteStartElement(new Worksheet(), [], [new KeyValuePair<string, string>("r", WorkbookWriter.RelationshipNamespace)]);
+        writer.WriteElement(new SheetProperties(new PageSetupProperties { FitToPage = true }));
         writer.WriteElement(new SheetViews(new SheetView { WorkbookViewId = 0, TabSelected = selected ? true : null, ShowGridLines = false }));
         writer.WriteElement(new SheetFormatProperties { DefaultRowHeight = 15 });
         var cols = new Columns();
@@ -139,7 +140,8 @@ internal sealed class FreeSheet
             writer.WriteEndElement();
         }
 
-        writer.WriteElement(new PageMargins { Left = 0.7, Right = 0.7, Top = 0.75, Bottom = 0.75, Header = 0.3, Footer = 0.3 });
+        writer.WriteElement(new PageMargins { Left = 0.5, Right = 0.5, Top = 0.6, Bottom = 0.6, Header = 0.3, Footer = 0.3 });
+        writer.WriteElement(new PageSetup { Orientation = OrientationValues.Landscape, FitToWidth = 1, FitToHeight = 0 });
         if (drawingRelationshipId is not null)
         {
             writer.WriteElement(new Drawing { Id = drawingRelationshipId });

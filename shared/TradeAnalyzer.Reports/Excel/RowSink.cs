@@ -12,6 +12,9 @@ namespace TradeAnalyzer.Reports.Excel;
 /// </summary>
 internal sealed class RowSink
 {
+    /// <summary>Excel keeps at most 65,530 hyperlinks per worksheet; later rows (lowest scores) get plain text.</summary>
+    public const int MaxHyperlinksPerSheet = 65_530;
+
     private static readonly DateOnly OaEpoch = new(1899, 12, 30);
     private static readonly string[] StyleText = Enum.GetValues<StyleId>().Select(s => ((uint)s).ToString(CultureInfo.InvariantCulture)).ToArray();
 
@@ -25,10 +28,11 @@ internal sealed class RowSink
     private readonly InlineString _inline = new();
     private readonly Text _text = new();
     private readonly Row _rowElement = new();
-    private readonly OpenXmlAttribute[] _rowAttribute = new OpenXmlAttribute[1];
+    private readonly List<OpenXmlAttribute> _rowAttributes = new(3);
     private readonly OpenXmlAttribute[] _preserve = [new("xml", "space", "http://www.w3.org/XML/1998/namespace", "preserve")];
     private readonly char[] _format = new char[64];
-    private long _row;
+    private string _rowText = "1";
+    private bool _rowPending;
     private int _column;
 
     private RowSink(OpenXmlWriter? writer, IReadOnlyList<ColumnSpec> columns, double[] widths, List<KeyValuePair<string, string>>? links)
@@ -42,24 +46,77 @@ internal sealed class RowSink
     /// <summary>A sink that only measures content widths into <paramref name="widths"/>.</summary>
     public static RowSink Measuring(IReadOnlyList<ColumnSpec> columns, double[] widths) => new(null, columns, widths, null);
 
-    /// <summary>A sink that writes cells and collects internal hyperlinks (cell reference, location).</summary>
-    public static RowSink Writing(OpenXmlWriter writer, IReadOnlyList<ColumnSpec> columns, List<KeyValuePair<string, string>> links) =>
-        new(writer, columns, new double[columns.Count], links);
+    /// <summary>
+    /// A sink that writes cells and collects internal hyperlinks (cell reference, location). <paramref name="widths"/>
+    /// are the final column widths: a row whose first cell is wrapped text gets a height for its lines (LibreOffice
+    /// does not fit row heights on load).
+    /// </summary>
+    public static RowSink Writing(OpenXmlWriter writer, IReadOnlyList<ColumnSpec> columns, double[] widths, List<KeyValuePair<string, string>> links) =>
+        new(writer, columns, widths, links);
 
     /// <summary>Starts row <paramref name="row"/> (one-based).</summary>
     public void BeginRow(long row)
     {
-        _row = row;
         _column = 0;
         if (_writer is not null)
         {
-            _rowAttribute[0] = new OpenXmlAttribute("r", string.Empty, row.ToString(CultureInfo.InvariantCulture));
-            _writer.WriteStartElement(_rowElement, _rowAttribute);
+            _rowText = row.ToString(CultureInfo.InvariantCulture);
+            _rowPending = true;
         }
     }
 
     /// <summary>Ends the current row.</summary>
-    public void EndRow() => _writer?.WriteEndElement();
+    public void EndRow()
+    {
+        if (_writer is not null)
+        {
+            EnsureRow(1);
+            _writer.WriteEndElement();
+        }
+    }
+
+    /// <summary>Lines a wrapped text needs in a column <paramref name="width"/> characters wide (prose is about 0.9 of a digit wide).</summary>
+    internal static int WrappedLines(string text, double width)
+    {
+        var perLine = Math.Max(1, width - 1.5);
+        var lines = 0;
+        var current = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\n' || (c == '\r' && (i + 1 == text.Length || text[i + 1] != '\n')))
+            {
+                lines += Math.Max(1, (int)Math.Ceiling(current * 0.9 / perLine));
+                current = 0;
+            }
+            else if (c != '\r')
+            {
+                current++;
+            }
+        }
+
+        lines += Math.Max(1, (int)Math.Ceiling(current * 0.9 / perLine));
+        return Math.Min(lines, 15);
+    }
+
+    private void EnsureRow(int lines)
+    {
+        if (!_rowPending)
+        {
+            return;
+        }
+
+        _rowPending = false;
+        _rowAttributes.Clear();
+        _rowAttributes.Add(new OpenXmlAttribute("r", string.Empty, _rowText));
+        if (lines > 1)
+        {
+            _rowAttributes.Add(new OpenXmlAttribute("ht", string.Empty, (lines * 15).ToString(CultureInfo.InvariantCulture)));
+            _rowAttributes.Add(new OpenXmlAttribute("customHeight", string.Empty, "1"));
+        }
+
+        _writer!.WriteStartElement(_rowElement, _rowAttributes);
+    }
 
     /// <summary>Writes header cells (bold, filled).</summary>
     public void Header(string text) => WriteText(text, StyleId.Header, measure: false);
@@ -74,9 +131,9 @@ internal sealed class RowSink
     /// <summary>A text cell that links to <paramref name="location"/> in this workbook (e.g. 'Shipments'!A5); plain text when null.</summary>
     public void Link(string? value, string? location)
     {
-        if (location is not null && !string.IsNullOrEmpty(value))
+        if (location is not null && !string.IsNullOrEmpty(value) && (_links is null || _links.Count < MaxHyperlinksPerSheet))
         {
-            _links?.Add(new KeyValuePair<string, string>(CellRef.Of(_column, _row), location));
+            _links?.Add(new KeyValuePair<string, string>(CellRef.Of(_column, _rowText), location));
             WriteText(value, StyleId.Link, measure: true);
         }
         else
@@ -168,6 +225,11 @@ internal sealed class RowSink
             return;
         }
 
+        if (_rowPending)
+        {
+            EnsureRow(style == StyleId.Wrap && _column < _widths.Length ? WrappedLines(safe, _widths[_column]) : 1);
+        }
+
         StartCell(style, "inlineStr");
         _writer.WriteStartElement(_inline);
         if (safe.Length > 0 && (char.IsWhiteSpace(safe[0]) || char.IsWhiteSpace(safe[^1])))
@@ -188,8 +250,9 @@ internal sealed class RowSink
 
     private void StartCell(StyleId style, string? type)
     {
+        EnsureRow(1);
         _attributes.Clear();
-        _attributes.Add(new OpenXmlAttribute("r", string.Empty, CellRef.Of(_column, _row)));
+        _attributes.Add(new OpenXmlAttribute("r", string.Empty, CellRef.Of(_column, _rowText)));
         if (style != StyleId.Default)
         {
             _attributes.Add(new OpenXmlAttribute("s", string.Empty, StyleText[(int)style]));

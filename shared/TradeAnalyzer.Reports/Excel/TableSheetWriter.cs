@@ -43,21 +43,23 @@ internal static class TableSheetWriter
         writer.WriteElement(new SheetFormatProperties { DefaultRowHeight = 15 });
 
         var cols = new Columns();
+        var finalWidths = new double[columns.Count];
         for (var c = 0; c < columns.Count; c++)
         {
             var spec = columns[c];
+            finalWidths[c] = ColumnWidths.Fit(spec.Header.Length, widths[c], spec.MaxWidth);
             cols.Append(new Column
             {
                 Min = (uint)(c + 1),
                 Max = (uint)(c + 1),
-                Width = ColumnWidths.Fit(spec.Header.Length, widths[c], spec.MaxWidth),
+                Width = finalWidths[c],
                 CustomWidth = true,
             });
         }
 
         writer.WriteElement(cols);
         writer.WriteStartElement(new SheetData());
-        var sink = RowSink.Writing(writer, columns, links);
+        var sink = RowSink.Writing(writer, columns, finalWidths, links);
         sink.BeginRow(1);
         foreach (var spec in columns)
         {
@@ -77,15 +79,21 @@ internal static class TableSheetWriter
         if (links.Count > 0)
         {
             writer.WriteStartElement(new Hyperlinks());
+            var hyperlink = new Hyperlink();
+            var attributes = new OpenXmlAttribute[2];
             foreach (var link in links)
             {
-                writer.WriteElement(new Hyperlink { Reference = link.Key, Location = link.Value, Display = null });
+                attributes[0] = new OpenXmlAttribute("ref", string.Empty, link.Key);
+                attributes[1] = new OpenXmlAttribute("location", string.Empty, link.Value);
+                writer.WriteStartElement(hyperlink, attributes);
+                writer.WriteEndElement();
             }
 
             writer.WriteEndElement();
         }
 
-        writer.WriteElement(new PageMargins { Left = 0.7, Right = 0.7, Top = 0.75, Bottom = 0.75, Header = 0.3, Footer = 0.3 });
+        writer.WriteElement(new PageMargins { Left = 0.5, Right = 0.5, Top = 0.6, Bottom = 0.6, Header = 0.3, Footer = 0.3 });
+        writer.WriteElement(new PageSetup { Orientation = OrientationValues.Landscape });
         writer.WriteElement(new TableParts(new TablePart { Id = TableRelationshipId }) { Count = 1 });
         writer.WriteEndElement(); // worksheet
         writer.Close();

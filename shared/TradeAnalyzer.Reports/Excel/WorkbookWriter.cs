@@ -112,7 +112,7 @@ internal sealed class WorkbookWriter : IDisposable
             var rel = $"rIdC{i + 1}";
             chartRels.Add((rel, RelType + "chart", $"../charts/chart{chartId}.xml"));
             var top = i * FreeSheet.ChartRows;
-            drawing.Append(Charts.Anchor((uint)(i + 1), rel, FreeSheet.ChartColumn, top + 1, FreeSheet.ChartColumn + 9, top + FreeSheet.ChartRows));
+            drawing.Append(Charts.Anchor((uint)(i + 1), rel, sheet.ChartColumn, top + 1, sheet.ChartColumn + 8, top + FreeSheet.ChartRows));
         }
 
         WriteElement($"xl/drawings/drawing{drawingId}.xml", drawing);

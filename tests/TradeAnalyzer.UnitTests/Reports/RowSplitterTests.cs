@@ -42,4 +42,15 @@ public sealed class RowSplitterTests
         Assert.Equal("flags (2)", WorkbookWriter.CleanSheetName("flags", ["Flags"]));
         Assert.Equal(31, WorkbookWriter.CleanSheetName(new string('x', 40), []).Length);
     }
+
+    [Fact]
+    public void Wrapped_text_lines_grow_with_length_and_line_breaks()
+    {
+        Assert.Equal(1, RowSink.WrappedLines("short", 80));
+        Assert.Equal(3, RowSink.WrappedLines(new string('a', 200), 80));
+        Assert.Equal(2, RowSink.WrappedLines("a\nb", 80));
+        Assert.Equal(2, RowSink.WrappedLines("'\rY", 80));
+        Assert.Equal(2, RowSink.WrappedLines("a\r\nb", 80));
+        Assert.Equal(15, RowSink.WrappedLines(new string('a', 100_000), 80));
+    }
 }

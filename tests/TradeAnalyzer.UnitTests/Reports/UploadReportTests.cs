@@ -45,6 +45,9 @@ public sealed class UploadReportTests
         var scores = book.Cells("Flags").Where(c => c.CellReference!.Value!.StartsWith('D') && c.CellReference.Value != "D1").Select(c => double.Parse(c.CellValue!.Text, System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(scores.OrderByDescending(x => x), scores);
 
+        var row2 = book.Sheet("Flags").Worksheet.Descendants<Row>().Single(r => r.RowIndex! == 2U);
+        Assert.True(row2.CustomHeight?.Value);
+        Assert.True(row2.Height!.Value >= 30);
         var links = book.Sheet("Flags").Worksheet.Descendants<Hyperlink>().ToList();
         Assert.Equal(model.Result.Flags.Count, links.Count);
         var first = links.Single(h => h.Reference == "F2");

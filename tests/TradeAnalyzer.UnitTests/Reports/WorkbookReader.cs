@@ -64,7 +64,7 @@ internal sealed class WorkbookReader : IDisposable
     }
 
     /// <summary>A write-only, non-seekable stream like a blob upload.</summary>
-    private sealed class ForwardOnlyStream(Stream inner) : Stream
+    internal sealed class ForwardOnlyStream(Stream inner) : Stream
     {
         public override bool CanRead => false;
 

@@ -1,0 +1,104 @@
+using System.Text;
+using System.Text.Json;
+using TradeAnalyzer.Core.Text;
+using TradeAnalyzer.Reports;
+
+namespace TradeAnalyzer.UnitTests.Reports;
+
+public sealed class AnalysisOutputsTests
+{
+    private static List<string[]> ReadCsv(byte[] bytes)
+    {
+        using var reader = new CsvRowReader(new StringReader(Encoding.UTF8.GetString(bytes)));
+        var rows = new List<string[]>();
+        while (reader.TryReadRecord(out var row))
+        {
+            rows.Add(row.ToArray());
+        }
+
+        return rows;
+    }
+
+    [Fact]
+    public void Flags_csv_has_the_spec_columns_in_order_and_is_formula_safe()
+    {
+        var model = ReportSamples.Upload();
+        using var s = new MemoryStream();
+        AnalysisOutputs.WriteFlagsCsv(s, model.Result.Flags);
+        var rows = ReadCsv(s.ToArray());
+        Assert.Equal(
+            ["flag", "severity", "score", "record_type", "declaration_id", "line_no", "invoice_number", "shipment_id", "exporter_name", "importer_name", "hs_code", "value_usd", "value_at_risk_usd", "expected", "observed", "explanation"],
+            rows[0]);
+        Assert.Equal(model.Result.Flags.Count + 1, rows.Count);
+        Assert.Equal("PRICE_ABOVE_BASELINE", rows[1][0]);
+        Assert.Equal("critical", rows[1][1]);
+        var fields = rows.Skip(1).SelectMany(r => r).ToList();
+        Assert.Contains("'+1", fields);
+        Assert.Contains("'@SUM(A1)", fields);
+        Assert.Contains("'\tX", fields);
+        Assert.DoesNotContain(fields, f => f.Length > 0 && f[0] is '=' or '+' or '@' or '\t' or '\r');
+        Assert.DoesNotContain(fields, f => f.StartsWith('-') && !double.TryParse(f, System.Globalization.CultureInfo.InvariantCulture, out _));
+    }
+
+    [Fact]
+    public void Summary_json_has_the_spec_shape()
+    {
+        var model = ReportSamples.Upload();
+        using var s = new MemoryStream();
+        AnalysisOutputs.WriteSummaryJson(s, model);
+        using var doc = JsonDocument.Parse(s.ToArray());
+        var root = doc.RootElement;
+        var file = root.GetProperty("files")[0];
+        Assert.Equal("decl.csv", file.GetProperty("path").GetString());
+        Assert.Equal("declarations", file.GetProperty("kind").GetString());
+        Assert.Equal(file.GetProperty("rows_read").GetInt64(), file.GetProperty("rows_accepted").GetInt64() + file.GetProperty("rows_rejected").GetInt64());
+        Assert.Equal(33, root.GetProperty("rows_read").GetInt64());
+        Assert.Equal(31, root.GetProperty("rows_accepted").GetInt64());
+        Assert.Equal(2, root.GetProperty("rows_rejected").GetInt64());
+        Assert.Equal(3, root.GetProperty("flags_by_code").GetProperty("PRICE_ABOVE_BASELINE").GetInt32());
+        Assert.Equal(7170, root.GetProperty("value_at_risk_usd").GetDouble());
+        var timings = root.GetProperty("timings_ms");
+        Assert.Equal(40, timings.GetProperty("ingest").GetDouble());
+        Assert.Equal(12.5, timings.GetProperty("price").GetDouble());
+    }
+
+    [Fact]
+    public void Flags_json_uses_snake_case_spec_keys_and_raw_values()
+    {
+        var model = ReportSamples.Upload();
+        using var s = new MemoryStream();
+        AnalysisOutputs.WriteFlagsJson(s, model.Result.Flags);
+        using var doc = JsonDocument.Parse(s.ToArray());
+        var first = doc.RootElement[0];
+        foreach (var column in AnalysisOutputs.FlagColumns)
+        {
+            Assert.True(first.TryGetProperty(column, out _), column);
+        }
+
+        Assert.Contains(doc.RootElement.EnumerateArray(), e => e.GetProperty("explanation").GetString() == "@SUM(A1)");
+    }
+
+    [Fact]
+    public void Write_creates_every_output_file()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "ta-reports-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var files = AnalysisOutputs.Write(dir, ReportSamples.Upload());
+            foreach (var path in new[] { files.Report, files.FlagsCsv, files.FlagsJson, files.RejectedCsv, files.SummaryJson, files.ExportersCsv })
+            {
+                Assert.True(new FileInfo(path).Length > 0, path);
+            }
+
+            var rejected = ReadCsv(File.ReadAllBytes(files.RejectedCsv));
+            Assert.Equal(["file", "row", "column", "reason", "value"], rejected[0]);
+            Assert.Equal("'-12", rejected[2][4]);
+            var exporters = ReadCsv(File.ReadAllBytes(files.ExportersCsv));
+            Assert.Equal(4, exporters.Count);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
