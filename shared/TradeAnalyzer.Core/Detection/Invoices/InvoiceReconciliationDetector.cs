@@ -30,7 +30,7 @@ public sealed class InvoiceReconciliationDetector : IDetector
         }
 
         var shipments = ShipmentIndex.For(context);
-        var invoices = new InvoiceIndex(context.Invoices);
+        var invoices = InvoiceIndex.For(context);
         var spanish = context.Options.Spanish;
         var exportersCovered = new HashSet<string>(StringComparer.Ordinal);
         var monthsCovered = new Dictionary<(string Reporter, int Month), int>();

@@ -182,9 +182,9 @@ public sealed class MirrorDetector : IDetector
         var sameExporter = ex.ExporterNorm.Length > 0 && string.Equals(ex.ExporterNorm, im.ExporterNorm, StringComparison.Ordinal);
         var sameImporter = ex.ImporterNorm.Length > 0 && string.Equals(ex.ImporterNorm, im.ImporterNorm, StringComparison.Ordinal);
         var a = ex.Unit == im.Unit ? MirrorAllowances.QuantityAgreement(ex.Quantity, im.Quantity) : 0.5;
-        var hsScore = string.Equals(ex.Hs6, im.Hs6, StringComparison.Ordinal) ? 15
-            : string.Equals(ex.Main.Hs.Hs4, imMain.Hs.Hs4, StringComparison.Ordinal) ? 8
-            : string.Equals(ex.Main.Hs.Chapter, imMain.Hs.Chapter, StringComparison.Ordinal) ? 4 : 0;
+        var hsScore = SamePrefix(ex.Main.Hs, imMain.Hs, 6) ? 15
+            : SamePrefix(ex.Main.Hs, imMain.Hs, 4) ? 8
+            : SamePrefix(ex.Main.Hs, imMain.Hs, 2) ? 4 : 0;
 
         // Party-only candidates need the same HS6, or the same heading with agreeing quantities; a different
         // chapter is only believed when a shipment id or invoice number ties the two declarations together.
@@ -238,7 +238,6 @@ public sealed class MirrorDetector : IDetector
         var x = ex.FobUsd;
         var m = im.FobUsd;
         var shipmentId = ex.ShipmentId ?? im.ShipmentId;
-        var expected = $"{ex.Reporter} export {ex.DeclarationId}: {Fmt.Usd(x)} USD FOB";
 
         if (x > 0)
         {
@@ -254,7 +253,7 @@ public sealed class MirrorDetector : IDetector
                     ? $"La declaración de exportación {ex.DeclarationId} de {ex.Reporter} ({Fmt.Date(ex.Date)}) valoró este embarque en {Fmt.Usd(x)} USD FOB; la declaración de importación {im.DeclarationId} de {im.Reporter} declaró {Fmt.Usd(im.ValueUsd)} USD {Fmt.Term(im.Main.Incoterm)} ({Fmt.Usd(m)} USD equivalente FOB tras el flete {Fmt.Mode(mode, true)}), una diferencia de {Fmt.Usd(Math.Abs(gap))} USD ({Fmt.Pct(rel)}%) por encima del {Fmt.Pct(tolerance)}% admitido{agreement}."
                     : $"The {ex.Reporter} export declaration {ex.DeclarationId} ({Fmt.Date(ex.Date)}) valued this shipment at {Fmt.Usd(x)} USD FOB; {im.Reporter}'s import declaration {im.DeclarationId} declared {Fmt.Usd(im.ValueUsd)} USD {Fmt.Term(im.Main.Incoterm)} ({Fmt.Usd(m)} USD FOB-equivalent after {Fmt.Mode(mode, false)} freight), a gap of {Fmt.Usd(Math.Abs(gap))} USD ({Fmt.Pct(rel)}%) beyond the {Fmt.Pct(tolerance)}% allowed{agreement}.";
                 sink.Add(NewFlag(FlagCode.MirrorValueGap, MirrorAllowances.ScoreFromRatio(weighted / tolerance), ex, im, shipmentId, Math.Abs(gap),
-                    expected, $"{im.Reporter} import {im.DeclarationId}: {Fmt.Usd(m)} USD FOB-equivalent ({Fmt.Usd(im.ValueUsd)} USD {Fmt.Term(im.Main.Incoterm)})", text));
+                    ExpectedOf(ex), $"{im.Reporter} import {im.DeclarationId}: {Fmt.Usd(m)} USD FOB-equivalent ({Fmt.Usd(im.ValueUsd)} USD {Fmt.Term(im.Main.Incoterm)})", text));
             }
         }
 
@@ -271,19 +270,39 @@ public sealed class MirrorDetector : IDetector
                 $"{Fmt.Num(ex.Quantity)} {unit} (export {ex.DeclarationId})", $"{Fmt.Num(im.Quantity)} {unit} (import {im.DeclarationId})", text));
         }
 
-        CompareHs(ex, im, shipmentId, spanish, sink, expected);
+        CompareHs(ex, im, shipmentId, spanish, sink);
     }
 
-    private static void CompareHs(DeclarationShipment ex, DeclarationShipment im, string? shipmentId, bool spanish, IFlagSink sink, string expected)
+    private static string ExpectedOf(DeclarationShipment ex) => $"{ex.Reporter} export {ex.DeclarationId}: {Fmt.Usd(ex.FobUsd)} USD FOB";
+
+    private static void CompareHs(DeclarationShipment ex, DeclarationShipment im, string? shipmentId, bool spanish, IFlagSink sink)
     {
         // Per HS6 within the matched shipments: codes on one side only, in both directions.
+        var allShared = true;
+        foreach (var line in ex.Lines)
+        {
+            if (!HasHs6(im, line.Hs))
+            {
+                allShared = false;
+                break;
+            }
+        }
+
+        if (allShared)
+        {
+            return;
+        }
+
         List<string>? exportOnly = null;
         foreach (var line in ex.Lines)
         {
-            var hs6 = line.Hs.Hs6;
-            if (!HasHs6(im, hs6) && !(exportOnly?.Contains(hs6) ?? false))
+            if (!HasHs6(im, line.Hs))
             {
-                (exportOnly ??= []).Add(hs6);
+                var hs6 = line.Hs.Hs6;
+                if (!exportOnly?.Contains(hs6) ?? true)
+                {
+                    (exportOnly ??= []).Add(hs6);
+                }
             }
         }
 
@@ -296,9 +315,9 @@ public sealed class MirrorDetector : IDetector
         double importOnlyFob = 0;
         foreach (var line in im.Lines)
         {
-            var hs6 = line.Hs.Hs6;
-            if (!HasHs6(ex, hs6))
+            if (!HasHs6(ex, line.Hs))
             {
+                var hs6 = line.Hs.Hs6;
                 importOnlyFob += line.FobUsd;
                 if (!(importOnly?.Contains(hs6) ?? false))
                 {
@@ -331,14 +350,14 @@ public sealed class MirrorDetector : IDetector
             ? $"La exportación {ex.DeclarationId} de {ex.Reporter} clasificó las mercancías en HS {exCodes} pero la importación {im.DeclarationId} de {im.Reporter} del mismo embarque en HS {imCodes} ({Fmt.Usd(importOnlyFob)} USD FOB){(otherChapter ? ", un capítulo distinto" : ", mismo capítulo")}."
             : $"The {ex.Reporter} export {ex.DeclarationId} classified the goods under HS {exCodes} but {im.Reporter}'s import {im.DeclarationId} of the same shipment under HS {imCodes} ({Fmt.Usd(importOnlyFob)} USD FOB){(otherChapter ? ", a different chapter" : ", same chapter")}.";
         sink.Add(NewFlag(FlagCode.MirrorHsMismatch, score, ex, im, shipmentId, importOnlyFob,
-            $"HS {exCodes} ({expected})", $"HS {imCodes} ({im.Reporter} import {im.DeclarationId})", text));
+            $"HS {exCodes} ({ExpectedOf(ex)})", $"HS {imCodes} ({im.Reporter} import {im.DeclarationId})", text));
     }
 
-    private static bool HasHs6(DeclarationShipment s, string hs6)
+    private static bool HasHs6(DeclarationShipment s, HsCode hs)
     {
         foreach (var line in s.Lines)
         {
-            if (line.Hs.Digits.StartsWith(hs6, StringComparison.Ordinal))
+            if (SamePrefix(line.Hs, hs, 6))
             {
                 return true;
             }
@@ -346,6 +365,9 @@ public sealed class MirrorDetector : IDetector
 
         return false;
     }
+
+    /// <summary>True when both codes share their first <paramref name="digits"/> digits (no substring allocated).</summary>
+    private static bool SamePrefix(HsCode a, HsCode b, int digits) => string.CompareOrdinal(a.Digits, 0, b.Digits, 0, digits) == 0;
 
     private static Flag NewFlag(FlagCode code, double score, DeclarationShipment ex, DeclarationShipment im, string? shipmentId,
         double atRisk, string expected, string observed, string text) => new()
