@@ -52,59 +52,37 @@ public sealed class MirrorDetector : IDetector
     /// <summary>One-to-one pairs (export position, import position), best candidate first.</summary>
     internal static List<(int Export, int Import)> Match(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports, int window)
     {
-        var byShipment = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        var byInvoice = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        var byParties = new Dictionary<(string, string), List<int>>();
-        for (var i = 0; i < imports.Count; i++)
-        {
-            var im = imports[i];
-            if (im.ShipmentId is not null)
-            {
-                Append(byShipment, im.ShipmentId, i);
-            }
-
-            if (im.InvoiceKey is { Length: > 0 })
-            {
-                Append(byInvoice, im.InvoiceKey, i);
-            }
-
-            Append(byParties, (im.ExporterNorm, im.ImporterNorm), i);
-        }
-
-        foreach (var list in byParties.Values)
-        {
-            if (list.Count > 1)
-            {
-                list.Sort((a, b) => imports[a].Date.CompareTo(imports[b].Date));
-            }
-        }
+        var byShipment = new Buckets<string>(imports.Count, i => imports[i].ShipmentId);
+        var byInvoice = new Buckets<string>(imports.Count, i => imports[i].InvoiceKey is { Length: > 0 } key ? key : null);
+        var byParties = new Buckets<(string, string)>(imports.Count, i => (imports[i].ExporterNorm, imports[i].ImporterNorm), i => imports[i].Date.DayNumber);
 
         var candidates = new List<Candidate>(exports.Count * 2);
         for (var e = 0; e < exports.Count; e++)
         {
             var ex = exports[e];
-            if (ex.ShipmentId is not null && byShipment.TryGetValue(ex.ShipmentId, out var sameShipment))
+            if (ex.ShipmentId is not null)
             {
-                foreach (var i in sameShipment)
+                foreach (var i in byShipment.Get(ex.ShipmentId))
                 {
                     AddIfPlausible(candidates, ex, e, imports[i], i, window, idMatch: true);
                 }
             }
 
-            if (ex.InvoiceKey is { Length: > 0 } && byInvoice.TryGetValue(ex.InvoiceKey, out var sameInvoice))
+            if (ex.InvoiceKey is { Length: > 0 })
             {
-                foreach (var i in sameInvoice)
+                foreach (var i in byInvoice.Get(ex.InvoiceKey))
                 {
                     AddIfPlausible(candidates, ex, e, imports[i], i, window, idMatch: true);
                 }
             }
 
-            if (byParties.TryGetValue((ex.ExporterNorm, ex.ImporterNorm), out var sameParties))
+            var sameParties = byParties.Get((ex.ExporterNorm, ex.ImporterNorm));
+            if (sameParties.Length > 0)
             {
                 var from = ex.Date.AddDays(-EarlyImportDays);
                 var to = ex.Date.AddDays(window);
                 var start = LowerBound(sameParties, imports, from);
-                for (var k = start; k < sameParties.Count && k < start + MaxWindowCandidates; k++)
+                for (var k = start; k < sameParties.Length && k < start + MaxWindowCandidates; k++)
                 {
                     var i = sameParties[k];
                     if (imports[i].Date > to)
@@ -198,9 +176,9 @@ public sealed class MirrorDetector : IDetector
         candidates.Add(new Candidate(e, i, score));
     }
 
-    private static int LowerBound(List<int> sorted, IReadOnlyList<DeclarationShipment> imports, DateOnly from)
+    private static int LowerBound(ReadOnlySpan<int> sorted, IReadOnlyList<DeclarationShipment> imports, DateOnly from)
     {
-        int lo = 0, hi = sorted.Count;
+        int lo = 0, hi = sorted.Length;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
@@ -215,18 +193,6 @@ public sealed class MirrorDetector : IDetector
         }
 
         return lo;
-    }
-
-    private static void Append<TKey>(Dictionary<TKey, List<int>> map, TKey key, int value)
-        where TKey : notnull
-    {
-        if (!map.TryGetValue(key, out var list))
-        {
-            list = new List<int>(1);
-            map.Add(key, list);
-        }
-
-        list.Add(value);
     }
 
     private static void Compare(DeclarationShipment ex, DeclarationShipment im, bool spanish, IFlagSink sink)
