@@ -100,7 +100,7 @@ public static class ReconciliationBenchmark
                         Source = source,
                         InvoiceNumber = invoice,
                         InvoiceDate = date.AddDays(-2),
-                        LineNo = invoices.Count + 1,
+                        LineNo = l + part + 1,
                         SellerName = exporters[exporter],
                         BuyerName = importers[importer],
                         SellerCountry = "US",
