@@ -60,7 +60,7 @@ public class InvoiceReconciliationDetectorTests
     }
 
     [Fact]
-    public void Party_names_written_differently_or_matched_by_id_are_not_a_mismatch()
+    public void Party_names_written_differently_are_not_a_mismatch()
     {
         var legalForms = Run(Detector, [Export("E1", 100_000, invoice: "INV-9", exporter: "HUBEI CHEM CO LTD", importer: "QUIMICA DELTA SA DE CV")],
             [Invoice("INV-9", 100_000, seller: "Hubei Chem Co., Ltd.", buyer: "Química Delta, S.A. de C.V.")]);
