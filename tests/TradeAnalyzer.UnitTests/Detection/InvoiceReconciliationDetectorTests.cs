@@ -60,7 +60,7 @@ public class InvoiceReconciliationDetectorTests
     }
 
     [Fact]
-    public void Party_names_written_differently_or_matched_by_id_are_not_a_mismatch()
+    public void Party_names_written_differently_are_not_a_mismatch()
     {
         var legalForms = Run(Detector, [Export("E1", 100_000, invoice: "INV-9", exporter: "HUBEI CHEM CO LTD", importer: "QUIMICA DELTA SA DE CV")],
             [Invoice("INV-9", 100_000, seller: "Hubei Chem Co., Ltd.", buyer: "Química Delta, S.A. de C.V.")]);
@@ -99,5 +99,22 @@ public class InvoiceReconciliationDetectorTests
         var flag = Assert.Single(Run(Detector, [Export("E1", 52_000, invoice: "INV-9")], [Invoice("INV-9", 80_000)], spanish: true));
 
         Assert.StartsWith("La declaración E1", flag.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Quantity_difference_in_a_secondary_unit_is_flagged()
+    {
+        // The declaration's main line is in pieces and agrees; its kg line says 2,000 kg where the invoice bills 1,200 kg.
+        var flags = Run(Detector,
+        [
+            Export("E1", 90_000, quantity: 500, unit: BaseUnit.U, invoice: "INV-9", lineNo: 1),
+            Export("E1", 10_000, quantity: 2_000, invoice: "INV-9", lineNo: 2),
+        ],
+        [Invoice("INV-9", 90_000, quantity: 500, unit: BaseUnit.U), Invoice("INV-9", 10_000, quantity: 1_200)]);
+
+        var flag = Assert.Single(flags);
+        Assert.Equal(FlagCode.InvoiceQuantityMismatch, flag.Code);
+        Assert.Contains("2,000.00 kg", flag.Explanation, StringComparison.Ordinal);
+        Assert.Contains("1,200.00 kg", flag.Explanation, StringComparison.Ordinal);
     }
 }

@@ -49,4 +49,21 @@ public class InvoiceReuseDetectorTests
 
         Assert.Empty(flags);
     }
+
+    [Fact]
+    public void Imports_without_shipment_ids_do_not_chain_two_shipments_into_one()
+    {
+        // Two exports 17 days apart on one invoice, each with its import (no shipment id on the import side): every
+        // import is within the window of both exports, but each side pairs with its closest export only.
+        var flags = Run(Detector,
+        [
+            Export("E1", 100_000, invoice: "INV-1", shipmentId: "MAEU-1"),
+            Import("P1", 107_000, invoice: "INV-1", date: Day0.AddDays(9)),
+            Export("E2", 100_000, invoice: "INV-1", shipmentId: "MSCU-2", date: Day0.AddDays(17)),
+            Import("P2", 107_000, invoice: "INV-1", date: Day0.AddDays(26)),
+        ]);
+
+        Assert.Equal(["E1", "E2", "P1", "P2"], flags.Select(f => f.DeclarationId).Order(StringComparer.Ordinal));
+        Assert.All(flags, f => Assert.Contains("2 distinct shipments", f.Explanation, StringComparison.Ordinal));
+    }
 }

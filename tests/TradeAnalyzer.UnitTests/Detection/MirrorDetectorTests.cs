@@ -219,3 +219,40 @@ public class MirrorDetectorTests
         Assert.Equal(0.5, MirrorAllowances.QuantityAgreement(100, 200), 6);
     }
 }
+
+public class MirrorMatchingProperties
+{
+    [FsCheck.Xunit.Property(MaxTest = 50)]
+    public bool Matching_is_one_to_one_and_pairs_only_compatible_declarations(int seed)
+    {
+        var random = new Random(seed);
+        var exports = new List<DeclarationLine>();
+        var imports = new List<DeclarationLine>();
+        var n = random.Next(1, 60);
+        for (var i = 0; i < n; i++)
+        {
+            var parties = random.Next(3);
+            var date = Day0.AddDays(random.Next(60));
+            var shipmentId = random.Next(3) == 0 ? $"BL-{random.Next(20)}" : null;
+            exports.Add(Export($"E{i}", 1_000 + random.Next(9_000), random.Next(1, 500), date: date, shipmentId: shipmentId, exporter: $"Exp {parties}", importer: $"Imp {parties}"));
+            if (random.Next(4) != 0)
+            {
+                imports.Add(Import($"P{i}", 1_000 + random.Next(9_000), random.Next(1, 500), date: date.AddDays(random.Next(-5, 60)), shipmentId: shipmentId, exporter: $"Exp {random.Next(3)}", importer: $"Imp {parties}", reporter: random.Next(5) == 0 ? "GT" : "MX"));
+            }
+        }
+
+        var index = ShipmentIndex.Build([.. exports, .. imports]);
+        var pairs = MirrorDetector.Match(index.Exports, index.Imports, 45);
+
+        var oneToOne = pairs.Select(p => p.Export).Distinct().Count() == pairs.Count && pairs.Select(p => p.Import).Distinct().Count() == pairs.Count;
+        var compatible = pairs.All(p =>
+        {
+            var ex = index.Exports[p.Export];
+            var im = index.Imports[p.Import];
+            var days = im.Date.DayNumber - ex.Date.DayNumber;
+            return im.Reporter == ex.Main.DestinationCountry && days >= -3 && days <= 90
+                && (ex.ShipmentId is null || im.ShipmentId is null || ex.ShipmentId == im.ShipmentId);
+        });
+        return oneToOne && compatible;
+    }
+}

@@ -70,4 +70,27 @@ public sealed class InvoiceDocument
 
         return (fob, value, quantity);
     }
+
+    /// <summary>Adds the quantity and FOB-equivalent USD of each unit (indexed by <see cref="BaseUnit"/>) over the lines
+    /// of <paramref name="shipmentId"/> when the invoice splits by shipment, else over all lines.</summary>
+    public void AddByUnit(string? shipmentId, Span<double> quantity, Span<double> fob)
+    {
+        var useShipment = false;
+        if (shipmentId is not null && Lines.Count > 1)
+        {
+            foreach (var line in Lines)
+            {
+                useShipment |= string.Equals(line.ShipmentId?.Trim(), shipmentId, StringComparison.Ordinal);
+            }
+        }
+
+        foreach (var line in Lines)
+        {
+            if (!useShipment || string.Equals(line.ShipmentId?.Trim(), shipmentId, StringComparison.Ordinal))
+            {
+                quantity[(int)line.Unit] += line.NormQuantity;
+                fob[(int)line.Unit] += line.FobUsd;
+            }
+        }
+    }
 }

@@ -1,11 +1,18 @@
+using System.Runtime.CompilerServices;
+using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Detection.Mirror;
 using TradeAnalyzer.Core.Model;
 
 namespace TradeAnalyzer.Core.Detection.Invoices;
 
-/// <summary>Invoice lines grouped into documents, looked up by normalised invoice number and by shipment id.</summary>
+/// <summary>
+/// Invoice lines grouped into documents, looked up by normalised invoice number and by shipment id. Built once per
+/// <see cref="AnalysisContext"/> and shared by the invoice detectors.
+/// </summary>
 public sealed class InvoiceIndex
 {
+    private static readonly ConditionalWeakTable<AnalysisContext, Lazy<InvoiceIndex>> Cache = [];
+
     private readonly Dictionary<string, List<InvoiceDocument>> _byNumber = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InvoiceDocument> _byShipment = new(StringComparer.Ordinal);
     private readonly HashSet<string> _sellers = new(StringComparer.Ordinal);
@@ -47,6 +54,10 @@ public sealed class InvoiceIndex
 
         Documents = documents;
     }
+
+    /// <summary>The index of <paramref name="context"/>'s invoices, built on first use.</summary>
+    public static InvoiceIndex For(AnalysisContext context) =>
+        Cache.GetValue(context, c => new Lazy<InvoiceIndex>(() => new InvoiceIndex(c.Invoices))).Value;
 
     /// <summary>Every invoice document in order of first line.</summary>
     public IReadOnlyList<InvoiceDocument> Documents { get; }

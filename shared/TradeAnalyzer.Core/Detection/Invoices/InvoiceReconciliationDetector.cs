@@ -20,6 +20,9 @@ public sealed class InvoiceReconciliationDetector : IDetector
     /// <summary>Relative quantity difference tolerated (unit conversion, rounding).</summary>
     public const double QuantityTolerance = 0.03;
 
+    /// <summary>Slots for per-unit sums, indexed by <see cref="BaseUnit"/>.</summary>
+    private const int UnitSlots = 8;
+
     public string Name => "invoice";
 
     public void Detect(AnalysisContext context, IFlagSink sink)
@@ -30,7 +33,7 @@ public sealed class InvoiceReconciliationDetector : IDetector
         }
 
         var shipments = ShipmentIndex.For(context);
-        var invoices = new InvoiceIndex(context.Invoices);
+        var invoices = InvoiceIndex.For(context);
         var spanish = context.Options.Spanish;
         var exportersCovered = new HashSet<string>(StringComparer.Ordinal);
         var monthsCovered = new Dictionary<(string Reporter, int Month), int>();
@@ -88,7 +91,7 @@ public sealed class InvoiceReconciliationDetector : IDetector
     private static void Compare(DeclarationShipment s, InvoiceDocument doc, bool spanish, IFlagSink sink)
     {
         var inv = doc.Main;
-        var (fob, value, quantity) = doc.Totals(s.ShipmentId);
+        var (fob, value, _) = doc.Totals(s.ShipmentId);
         var number = inv.InvoiceNumber;
 
         if (fob > 0)
@@ -111,19 +114,43 @@ public sealed class InvoiceReconciliationDetector : IDetector
             }
         }
 
-        if (inv.Unit == s.Unit && quantity > 0 && s.Quantity > 0)
+        // Quantities per unit on both sides (a declaration may mix kg and pieces); the unit that differs most counts.
+        Span<double> declared = stackalloc double[UnitSlots];
+        Span<double> invoiced = stackalloc double[UnitSlots];
+        Span<double> invoicedFob = stackalloc double[UnitSlots];
+        foreach (var line in s.Lines)
         {
-            var rel = Math.Abs(s.Quantity - quantity) / Math.Max(s.Quantity, quantity);
-            if (rel > QuantityTolerance)
+            declared[(int)line.Unit] += line.NormQuantity;
+        }
+
+        doc.AddByUnit(s.ShipmentId, invoiced, invoicedFob);
+        var worst = -1;
+        var worstRel = QuantityTolerance;
+        for (var u = 0; u < UnitSlots; u++)
+        {
+            if (declared[u] > 0 && invoiced[u] > 0)
             {
-                var unit = Fmt.Unit(s.Unit);
-                var atRisk = Math.Abs(s.Quantity - quantity) * (fob > 0 ? fob / quantity : s.FobUsd / s.Quantity);
-                var text = spanish
-                    ? $"La declaración {s.DeclarationId} de {s.Reporter} declara {Fmt.Num(s.Quantity)} {unit} pero la factura {number} factura {Fmt.Num(quantity)} {unit}, una diferencia del {Fmt.Pct(rel)}% (tolerancia {Fmt.Pct(QuantityTolerance)}%) que vale {Fmt.Usd(atRisk)} USD al precio facturado."
-                    : $"Declaration {s.DeclarationId} ({s.Reporter}) declares {Fmt.Num(s.Quantity)} {unit} but invoice {number} bills {Fmt.Num(quantity)} {unit}, a {Fmt.Pct(rel)}% difference (tolerance {Fmt.Pct(QuantityTolerance)}%) worth {Fmt.Usd(atRisk)} USD at the invoiced price.";
-                sink.Add(NewFlag(FlagCode.InvoiceQuantityMismatch, MirrorAllowances.ScoreFromRatio(rel / QuantityTolerance), s, number, atRisk,
-                    $"invoice {number}: {Fmt.Num(quantity)} {unit}", $"{Fmt.Num(s.Quantity)} {unit}", text));
+                var r = Math.Abs(declared[u] - invoiced[u]) / Math.Max(declared[u], invoiced[u]);
+                if (r > worstRel)
+                {
+                    worst = u;
+                    worstRel = r;
+                }
             }
+        }
+
+        if (worst >= 0)
+        {
+            var rel = worstRel;
+            var dq = declared[worst];
+            var iq = invoiced[worst];
+            var unit = Fmt.Unit((BaseUnit)worst);
+            var atRisk = Math.Abs(dq - iq) * (invoicedFob[worst] / iq);
+            var text = spanish
+                ? $"La declaración {s.DeclarationId} de {s.Reporter} declara {Fmt.Num(dq)} {unit} pero la factura {number} factura {Fmt.Num(iq)} {unit}, una diferencia del {Fmt.Pct(rel)}% (tolerancia {Fmt.Pct(QuantityTolerance)}%) que vale {Fmt.Usd(atRisk)} USD al precio facturado."
+                : $"Declaration {s.DeclarationId} ({s.Reporter}) declares {Fmt.Num(dq)} {unit} but invoice {number} bills {Fmt.Num(iq)} {unit}, a {Fmt.Pct(rel)}% difference (tolerance {Fmt.Pct(QuantityTolerance)}%) worth {Fmt.Usd(atRisk)} USD at the invoiced price.";
+            sink.Add(NewFlag(FlagCode.InvoiceQuantityMismatch, MirrorAllowances.ScoreFromRatio(rel / QuantityTolerance), s, number, atRisk,
+                $"invoice {number}: {Fmt.Num(iq)} {unit}", $"{Fmt.Num(dq)} {unit}", text));
         }
 
         var sellerOk = PartyMatch.Same(doc.SellerNorm, inv.SellerId, s.ExporterNorm, s.Main.ExporterId);

@@ -8,7 +8,8 @@ namespace TradeAnalyzer.Core.Detection.Invoices;
 /// INVOICE_REUSED: one invoice number (of one exporter) declared for several distinct shipments, which lets one sale
 /// justify several payments. Declarations naming the same invoice are clustered into shipments: the same shipment id
 /// is one shipment (two different shipment ids never are); without shipment ids, the export and import declarations
-/// of one mirrored shipment (import reported by the export's destination within the mirror window) are one shipment,
+/// of one mirrored shipment (import reported by the export's destination within the mirror window, paired one-to-one
+/// closest dates first, so a cluster never holds two imports) are one shipment,
 /// and so are declarations of the same reporter and flow filed within 3 days (amendments, split filings). Every
 /// declaration of every shipment involved is flagged.
 /// </summary>
@@ -104,14 +105,63 @@ public sealed class InvoiceReuseDetector : IDetector
             return parent;
         }
 
+        // 1. The same shipment id, or the same reporter and flow within a few days (amendment, split filing).
+        List<(int Days, int Export, int Import)>? sides = null;
         for (var i = 0; i < members.Count; i++)
         {
+            var a = shipments[members[i]];
             for (var j = i + 1; j < members.Count; j++)
             {
-                if (SameShipment(shipments[members[i]], shipments[members[j]], window))
+                var b = shipments[members[j]];
+                if (a.ShipmentId is not null && b.ShipmentId is not null)
                 {
-                    Union(parent, i, j);
+                    if (string.Equals(a.ShipmentId, b.ShipmentId, StringComparison.Ordinal))
+                    {
+                        Union(parent, i, j);
+                    }
                 }
+                else if (a.Flow == b.Flow)
+                {
+                    if (string.Equals(a.Reporter, b.Reporter, StringComparison.Ordinal)
+                        && Math.Abs(a.Date.DayNumber - b.Date.DayNumber) <= SameShipmentDays)
+                    {
+                        Union(parent, i, j);
+                    }
+                }
+                else if (MirrorSides(a, b, window, out var days))
+                {
+                    (sides ??= []).Add(a.Flow == TradeFlow.Export ? (days, i, j) : (days, j, i));
+                }
+            }
+        }
+
+        // 2. Export and import sides of one mirrored shipment, one-to-one, closest dates first: a cluster that already
+        // has an import never takes a second one, so two shipments on one invoice are never chained into one.
+        if (sides is not null)
+        {
+            var hasExport = new bool[members.Count];
+            var hasImport = new bool[members.Count];
+            for (var i = 0; i < members.Count; i++)
+            {
+                var root = Find(parent, i);
+                hasExport[root] |= shipments[members[i]].Flow == TradeFlow.Export;
+                hasImport[root] |= shipments[members[i]].Flow == TradeFlow.Import;
+            }
+
+            sides.Sort();
+            foreach (var (_, e, m) in sides)
+            {
+                var re = Find(parent, e);
+                var rm = Find(parent, m);
+                if (re == rm || hasImport[re] || hasExport[rm])
+                {
+                    continue;
+                }
+
+                Union(parent, e, m);
+                var root = Find(parent, e);
+                hasExport[root] = hasExport[re] | hasExport[rm];
+                hasImport[root] = hasImport[re] | hasImport[rm];
             }
         }
 
@@ -123,25 +173,17 @@ public sealed class InvoiceReuseDetector : IDetector
         return parent;
     }
 
-    /// <summary>Whether two declarations naming the same invoice describe one shipment.</summary>
-    internal static bool SameShipment(DeclarationShipment a, DeclarationShipment b, int window)
+    /// <summary>Whether an export and an import (either order) can be the two sides of one shipment: the import is
+    /// reported by the export's destination from 3 days before to <paramref name="window"/> days after it.</summary>
+    internal static bool MirrorSides(DeclarationShipment a, DeclarationShipment b, int window, out int days)
     {
-        if (a.ShipmentId is not null && b.ShipmentId is not null)
-        {
-            return string.Equals(a.ShipmentId, b.ShipmentId, StringComparison.Ordinal);
-        }
-
-        if (a.Flow != b.Flow)
-        {
-            var (ex, im) = a.Flow == TradeFlow.Export ? (a, b) : (b, a);
-            var days = im.Date.DayNumber - ex.Date.DayNumber;
-            return (string.Equals(im.Reporter, ex.Main.DestinationCountry, StringComparison.Ordinal)
-                    || string.Equals(im.Reporter, ex.Main.ImporterCountry, StringComparison.Ordinal))
-                && days >= -SameShipmentDays && days <= window;
-        }
-
-        return string.Equals(a.Reporter, b.Reporter, StringComparison.Ordinal)
-            && Math.Abs(a.Date.DayNumber - b.Date.DayNumber) <= SameShipmentDays;
+        var (ex, im) = a.Flow == TradeFlow.Export ? (a, b) : (b, a);
+        var signed = im.Date.DayNumber - ex.Date.DayNumber;
+        days = Math.Abs(signed);
+        return ex.Flow == TradeFlow.Export && im.Flow == TradeFlow.Import
+            && (string.Equals(im.Reporter, ex.Main.DestinationCountry, StringComparison.Ordinal)
+                || string.Equals(im.Reporter, ex.Main.ImporterCountry, StringComparison.Ordinal))
+            && signed >= -SameShipmentDays && signed <= window;
     }
 
     private static int Find(int[] parent, int i)

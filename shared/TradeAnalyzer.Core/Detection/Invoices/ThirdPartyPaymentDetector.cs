@@ -22,14 +22,12 @@ public sealed class ThirdPartyPaymentDetector : IDetector
         }
 
         var spanish = context.Options.Spanish;
-        var index = new InvoiceIndex(context.Invoices);
+        var index = InvoiceIndex.For(context);
         var names = new NameCache();
         long flagged = 0;
         foreach (var doc in index.Documents)
         {
             var inv = doc.Main;
-            var reasons = new List<string>(3);
-            var third = 0;
             var payer = FirstPresent(doc, static l => l.PayerName);
             var beneficiary = FirstPresent(doc, static l => l.BeneficiaryName);
             var payerCountry = FirstPresent(doc, static l => l.PayerCountry);
@@ -39,6 +37,8 @@ public sealed class ThirdPartyPaymentDetector : IDetector
                 continue;
             }
 
+            var reasons = new List<string>(3);
+            var third = 0;
             if (payer is not null && !PartyMatch.Same(names.Normalize(payer), null, doc.BuyerNorm, null))
             {
                 third++;
@@ -53,17 +53,10 @@ public sealed class ThirdPartyPaymentDetector : IDetector
 
             var knownCountries = inv.BuyerCountry is not null || inv.SellerCountry is not null;
             var thirdCountry = false;
-            foreach (var (who, country) in new[] { (spanish ? "el pagador" : "the payer", payerCountry), (spanish ? "el beneficiario" : "the beneficiary", beneficiaryCountry) })
+            if (knownCountries)
             {
-                if (country is null || !knownCountries || Same(country, inv.BuyerCountry) || Same(country, inv.SellerCountry))
-                {
-                    continue;
-                }
-
-                thirdCountry = true;
-                reasons.Add(spanish
-                    ? $"{who} está en {country}, ni el país del comprador ({inv.BuyerCountry ?? "?"}) ni el del vendedor ({inv.SellerCountry ?? "?"})"
-                    : $"{who} is in {country}, neither the buyer's ({inv.BuyerCountry ?? "?"}) nor the seller's ({inv.SellerCountry ?? "?"}) country");
+                thirdCountry |= CheckCountry(spanish ? "el pagador" : "the payer", payerCountry, inv, spanish, reasons);
+                thirdCountry |= CheckCountry(spanish ? "el beneficiario" : "the beneficiary", beneficiaryCountry, inv, spanish, reasons);
             }
 
             if (reasons.Count == 0)
@@ -103,6 +96,19 @@ public sealed class ThirdPartyPaymentDetector : IDetector
         }
 
         context.Artifacts.Counters["invoice.third_party"] = flagged;
+    }
+
+    private static bool CheckCountry(string who, string? country, InvoiceLine inv, bool spanish, List<string> reasons)
+    {
+        if (country is null || Same(country, inv.BuyerCountry) || Same(country, inv.SellerCountry))
+        {
+            return false;
+        }
+
+        reasons.Add(spanish
+            ? $"{who} está en {country}, ni el país del comprador ({inv.BuyerCountry ?? "?"}) ni el del vendedor ({inv.SellerCountry ?? "?"})"
+            : $"{who} is in {country}, neither the buyer's ({inv.BuyerCountry ?? "?"}) nor the seller's ({inv.SellerCountry ?? "?"}) country");
+        return true;
     }
 
     private static bool Same(string a, string? b) => string.Equals(a.Trim(), b?.Trim(), StringComparison.OrdinalIgnoreCase);

@@ -52,59 +52,37 @@ public sealed class MirrorDetector : IDetector
     /// <summary>One-to-one pairs (export position, import position), best candidate first.</summary>
     internal static List<(int Export, int Import)> Match(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports, int window)
     {
-        var byShipment = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        var byInvoice = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        var byParties = new Dictionary<(string, string), List<int>>();
-        for (var i = 0; i < imports.Count; i++)
-        {
-            var im = imports[i];
-            if (im.ShipmentId is not null)
-            {
-                Append(byShipment, im.ShipmentId, i);
-            }
-
-            if (im.InvoiceKey is { Length: > 0 })
-            {
-                Append(byInvoice, im.InvoiceKey, i);
-            }
-
-            Append(byParties, (im.ExporterNorm, im.ImporterNorm), i);
-        }
-
-        foreach (var list in byParties.Values)
-        {
-            if (list.Count > 1)
-            {
-                list.Sort((a, b) => imports[a].Date.CompareTo(imports[b].Date));
-            }
-        }
+        var byShipment = new Buckets<string>(imports.Count, i => imports[i].ShipmentId);
+        var byInvoice = new Buckets<string>(imports.Count, i => imports[i].InvoiceKey is { Length: > 0 } key ? key : null);
+        var byParties = new Buckets<(string, string)>(imports.Count, i => (imports[i].ExporterNorm, imports[i].ImporterNorm), i => imports[i].Date.DayNumber);
 
         var candidates = new List<Candidate>(exports.Count * 2);
         for (var e = 0; e < exports.Count; e++)
         {
             var ex = exports[e];
-            if (ex.ShipmentId is not null && byShipment.TryGetValue(ex.ShipmentId, out var sameShipment))
+            if (ex.ShipmentId is not null)
             {
-                foreach (var i in sameShipment)
+                foreach (var i in byShipment.Get(ex.ShipmentId))
                 {
                     AddIfPlausible(candidates, ex, e, imports[i], i, window, idMatch: true);
                 }
             }
 
-            if (ex.InvoiceKey is { Length: > 0 } && byInvoice.TryGetValue(ex.InvoiceKey, out var sameInvoice))
+            if (ex.InvoiceKey is { Length: > 0 })
             {
-                foreach (var i in sameInvoice)
+                foreach (var i in byInvoice.Get(ex.InvoiceKey))
                 {
                     AddIfPlausible(candidates, ex, e, imports[i], i, window, idMatch: true);
                 }
             }
 
-            if (byParties.TryGetValue((ex.ExporterNorm, ex.ImporterNorm), out var sameParties))
+            var sameParties = byParties.Get((ex.ExporterNorm, ex.ImporterNorm));
+            if (sameParties.Length > 0)
             {
                 var from = ex.Date.AddDays(-EarlyImportDays);
                 var to = ex.Date.AddDays(window);
                 var start = LowerBound(sameParties, imports, from);
-                for (var k = start; k < sameParties.Count && k < start + MaxWindowCandidates; k++)
+                for (var k = start; k < sameParties.Length && k < start + MaxWindowCandidates; k++)
                 {
                     var i = sameParties[k];
                     if (imports[i].Date > to)
@@ -182,9 +160,9 @@ public sealed class MirrorDetector : IDetector
         var sameExporter = ex.ExporterNorm.Length > 0 && string.Equals(ex.ExporterNorm, im.ExporterNorm, StringComparison.Ordinal);
         var sameImporter = ex.ImporterNorm.Length > 0 && string.Equals(ex.ImporterNorm, im.ImporterNorm, StringComparison.Ordinal);
         var a = ex.Unit == im.Unit ? MirrorAllowances.QuantityAgreement(ex.Quantity, im.Quantity) : 0.5;
-        var hsScore = string.Equals(ex.Hs6, im.Hs6, StringComparison.Ordinal) ? 15
-            : string.Equals(ex.Main.Hs.Hs4, imMain.Hs.Hs4, StringComparison.Ordinal) ? 8
-            : string.Equals(ex.Main.Hs.Chapter, imMain.Hs.Chapter, StringComparison.Ordinal) ? 4 : 0;
+        var hsScore = SamePrefix(ex.Main.Hs, imMain.Hs, 6) ? 15
+            : SamePrefix(ex.Main.Hs, imMain.Hs, 4) ? 8
+            : SamePrefix(ex.Main.Hs, imMain.Hs, 2) ? 4 : 0;
 
         // Party-only candidates need the same HS6, or the same heading with agreeing quantities; a different
         // chapter is only believed when a shipment id or invoice number ties the two declarations together.
@@ -198,9 +176,9 @@ public sealed class MirrorDetector : IDetector
         candidates.Add(new Candidate(e, i, score));
     }
 
-    private static int LowerBound(List<int> sorted, IReadOnlyList<DeclarationShipment> imports, DateOnly from)
+    private static int LowerBound(ReadOnlySpan<int> sorted, IReadOnlyList<DeclarationShipment> imports, DateOnly from)
     {
-        int lo = 0, hi = sorted.Count;
+        int lo = 0, hi = sorted.Length;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
@@ -217,18 +195,6 @@ public sealed class MirrorDetector : IDetector
         return lo;
     }
 
-    private static void Append<TKey>(Dictionary<TKey, List<int>> map, TKey key, int value)
-        where TKey : notnull
-    {
-        if (!map.TryGetValue(key, out var list))
-        {
-            list = new List<int>(1);
-            map.Add(key, list);
-        }
-
-        list.Add(value);
-    }
-
     private static void Compare(DeclarationShipment ex, DeclarationShipment im, bool spanish, IFlagSink sink)
     {
         var mode = im.Main.Mode != TransportMode.Unknown ? im.Main.Mode : ex.Main.Mode;
@@ -238,7 +204,6 @@ public sealed class MirrorDetector : IDetector
         var x = ex.FobUsd;
         var m = im.FobUsd;
         var shipmentId = ex.ShipmentId ?? im.ShipmentId;
-        var expected = $"{ex.Reporter} export {ex.DeclarationId}: {Fmt.Usd(x)} USD FOB";
 
         if (x > 0)
         {
@@ -254,7 +219,7 @@ public sealed class MirrorDetector : IDetector
                     ? $"La declaración de exportación {ex.DeclarationId} de {ex.Reporter} ({Fmt.Date(ex.Date)}) valoró este embarque en {Fmt.Usd(x)} USD FOB; la declaración de importación {im.DeclarationId} de {im.Reporter} declaró {Fmt.Usd(im.ValueUsd)} USD {Fmt.Term(im.Main.Incoterm)} ({Fmt.Usd(m)} USD equivalente FOB tras el flete {Fmt.Mode(mode, true)}), una diferencia de {Fmt.Usd(Math.Abs(gap))} USD ({Fmt.Pct(rel)}%) por encima del {Fmt.Pct(tolerance)}% admitido{agreement}."
                     : $"The {ex.Reporter} export declaration {ex.DeclarationId} ({Fmt.Date(ex.Date)}) valued this shipment at {Fmt.Usd(x)} USD FOB; {im.Reporter}'s import declaration {im.DeclarationId} declared {Fmt.Usd(im.ValueUsd)} USD {Fmt.Term(im.Main.Incoterm)} ({Fmt.Usd(m)} USD FOB-equivalent after {Fmt.Mode(mode, false)} freight), a gap of {Fmt.Usd(Math.Abs(gap))} USD ({Fmt.Pct(rel)}%) beyond the {Fmt.Pct(tolerance)}% allowed{agreement}.";
                 sink.Add(NewFlag(FlagCode.MirrorValueGap, MirrorAllowances.ScoreFromRatio(weighted / tolerance), ex, im, shipmentId, Math.Abs(gap),
-                    expected, $"{im.Reporter} import {im.DeclarationId}: {Fmt.Usd(m)} USD FOB-equivalent ({Fmt.Usd(im.ValueUsd)} USD {Fmt.Term(im.Main.Incoterm)})", text));
+                    ExpectedOf(ex), $"{im.Reporter} import {im.DeclarationId}: {Fmt.Usd(m)} USD FOB-equivalent ({Fmt.Usd(im.ValueUsd)} USD {Fmt.Term(im.Main.Incoterm)})", text));
             }
         }
 
@@ -271,19 +236,39 @@ public sealed class MirrorDetector : IDetector
                 $"{Fmt.Num(ex.Quantity)} {unit} (export {ex.DeclarationId})", $"{Fmt.Num(im.Quantity)} {unit} (import {im.DeclarationId})", text));
         }
 
-        CompareHs(ex, im, shipmentId, spanish, sink, expected);
+        CompareHs(ex, im, shipmentId, spanish, sink);
     }
 
-    private static void CompareHs(DeclarationShipment ex, DeclarationShipment im, string? shipmentId, bool spanish, IFlagSink sink, string expected)
+    private static string ExpectedOf(DeclarationShipment ex) => $"{ex.Reporter} export {ex.DeclarationId}: {Fmt.Usd(ex.FobUsd)} USD FOB";
+
+    private static void CompareHs(DeclarationShipment ex, DeclarationShipment im, string? shipmentId, bool spanish, IFlagSink sink)
     {
         // Per HS6 within the matched shipments: codes on one side only, in both directions.
+        var allShared = true;
+        foreach (var line in ex.Lines)
+        {
+            if (!HasHs6(im, line.Hs))
+            {
+                allShared = false;
+                break;
+            }
+        }
+
+        if (allShared)
+        {
+            return;
+        }
+
         List<string>? exportOnly = null;
         foreach (var line in ex.Lines)
         {
-            var hs6 = line.Hs.Hs6;
-            if (!HasHs6(im, hs6) && !(exportOnly?.Contains(hs6) ?? false))
+            if (!HasHs6(im, line.Hs))
             {
-                (exportOnly ??= []).Add(hs6);
+                var hs6 = line.Hs.Hs6;
+                if (!exportOnly?.Contains(hs6) ?? true)
+                {
+                    (exportOnly ??= []).Add(hs6);
+                }
             }
         }
 
@@ -296,9 +281,9 @@ public sealed class MirrorDetector : IDetector
         double importOnlyFob = 0;
         foreach (var line in im.Lines)
         {
-            var hs6 = line.Hs.Hs6;
-            if (!HasHs6(ex, hs6))
+            if (!HasHs6(ex, line.Hs))
             {
+                var hs6 = line.Hs.Hs6;
                 importOnlyFob += line.FobUsd;
                 if (!(importOnly?.Contains(hs6) ?? false))
                 {
@@ -331,14 +316,14 @@ public sealed class MirrorDetector : IDetector
             ? $"La exportación {ex.DeclarationId} de {ex.Reporter} clasificó las mercancías en HS {exCodes} pero la importación {im.DeclarationId} de {im.Reporter} del mismo embarque en HS {imCodes} ({Fmt.Usd(importOnlyFob)} USD FOB){(otherChapter ? ", un capítulo distinto" : ", mismo capítulo")}."
             : $"The {ex.Reporter} export {ex.DeclarationId} classified the goods under HS {exCodes} but {im.Reporter}'s import {im.DeclarationId} of the same shipment under HS {imCodes} ({Fmt.Usd(importOnlyFob)} USD FOB){(otherChapter ? ", a different chapter" : ", same chapter")}.";
         sink.Add(NewFlag(FlagCode.MirrorHsMismatch, score, ex, im, shipmentId, importOnlyFob,
-            $"HS {exCodes} ({expected})", $"HS {imCodes} ({im.Reporter} import {im.DeclarationId})", text));
+            $"HS {exCodes} ({ExpectedOf(ex)})", $"HS {imCodes} ({im.Reporter} import {im.DeclarationId})", text));
     }
 
-    private static bool HasHs6(DeclarationShipment s, string hs6)
+    private static bool HasHs6(DeclarationShipment s, HsCode hs)
     {
         foreach (var line in s.Lines)
         {
-            if (line.Hs.Digits.StartsWith(hs6, StringComparison.Ordinal))
+            if (SamePrefix(line.Hs, hs, 6))
             {
                 return true;
             }
@@ -346,6 +331,9 @@ public sealed class MirrorDetector : IDetector
 
         return false;
     }
+
+    /// <summary>True when both codes share their first <paramref name="digits"/> digits (no substring allocated).</summary>
+    private static bool SamePrefix(HsCode a, HsCode b, int digits) => string.CompareOrdinal(a.Digits, 0, b.Digits, 0, digits) == 0;
 
     private static Flag NewFlag(FlagCode code, double score, DeclarationShipment ex, DeclarationShipment im, string? shipmentId,
         double atRisk, string expected, string observed, string text) => new()

@@ -1,0 +1,17 @@
+using TradeAnalyzer.Core.Detection.Invoices;
+
+namespace TradeAnalyzer.UnitTests.Detection;
+
+public class PartyMatchTests
+{
+    [Theory]
+    [InlineData("QUIMICA DELTA", null, "QUIMICA DELTA", null, true)]
+    [InlineData("PACIFIC TRADING", "EIN 12-3456789", "PACIFICO COMERCIAL", "123456789", false)]
+    [InlineData("PACIFIC TRADING", "12-3456789", "PACIFICO COMERCIAL", "123456789", true)]
+    [InlineData("QUIMICA DELTA", null, "GRUPO QUIMICA DELTA", null, true)]
+    [InlineData("DELTA", null, "GRUPO DELTA", null, false)]
+    [InlineData("QUIMICA DELTA", null, "QUIMICA OMEGA", null, false)]
+    [InlineData("", null, "", null, false)]
+    public void Same_party_by_id_name_or_contained_tokens(string a, string? idA, string b, string? idB, bool expected) =>
+        Assert.Equal(expected, PartyMatch.Same(a, idA, b, idB));
+}
