@@ -238,6 +238,17 @@ public sealed class LogHistogram
         return a + (frac * (b - a));
     }
 
+    /// <summary>
+    /// The k-th smallest value (0-based, 0 &lt;= k &lt; <see cref="Count"/>); in binned form the position the k-th value
+    /// takes when the values of its bin are spread evenly inside it.
+    /// </summary>
+    public double OrderStatistic(long k)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(k, _count);
+        return GetView().OrderStatistic(k, default);
+    }
+
     /// <summary>Count of values left after leaving <paramref name="excludedLnValue"/> out (NaN: none left out).</summary>
     public long CountExcluding(double excludedLnValue) =>
         _count - (GetView().Exclusion(excludedLnValue).Active ? 1 : 0);
