@@ -57,7 +57,7 @@ public static class BaselineBenchmark
     private static void Mark(Stopwatch sw)
     {
         _cpuMark = Process.GetCurrentProcess().TotalProcessorTime;
-        Mark(sw);
+        sw.Restart();
     }
 
     /// <summary>Wall time, rows/s on wall time, and process CPU time (meaningful when the machine is shared).</summary>
