@@ -202,9 +202,15 @@ public sealed class LogHistogram
     /// <summary>A copy that shares nothing with this histogram.</summary>
     public LogHistogram Clone()
     {
-        var h = new LogHistogram();
-        h.Merge(this);
-        return h;
+        // The query view is immutable and describes the same values, so the copy shares it until it changes.
+        if (_bins is not null)
+        {
+            return new LogHistogram { _exact = null, _bins = new Dictionary<int, long>(_bins), _count = _count, _view = _view };
+        }
+
+        var exact = new double[Math.Max(4, _count)];
+        _exact.AsSpan(0, (int)_count).CopyTo(exact);
+        return new LogHistogram { _exact = exact, _count = _count, _view = _view };
     }
 
     /// <summary>The p-quantile (0 &lt;= p &lt;= 1) by definition 7; NaN when empty.</summary>
