@@ -64,10 +64,14 @@ public static class BaselineBenchmark
     }
 
     private static TimeSpan _cpuMark;
+    private static TimeSpan _gcMark;
+    private static int _gen2Mark;
 
     private static void Mark(Stopwatch sw)
     {
         _cpuMark = Process.GetCurrentProcess().TotalProcessorTime;
+        _gcMark = GC.GetTotalPauseDuration();
+        _gen2Mark = GC.CollectionCount(2);
         sw.Restart();
     }
 
@@ -75,7 +79,8 @@ public static class BaselineBenchmark
     private static void Report(string stage, int lines, TimeSpan elapsed)
     {
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - _cpuMark;
-        Console.WriteLine($"  {stage,-22} wall {elapsed.TotalMilliseconds,9:N0} ms  {lines / Math.Max(elapsed.TotalSeconds, 1e-9),12:N0} rows/s  cpu {cpu.TotalMilliseconds,9:N0} ms");
+        var gc = GC.GetTotalPauseDuration() - _gcMark;
+        Console.WriteLine($"  {stage,-22} wall {elapsed.TotalMilliseconds,9:N0} ms  {lines / Math.Max(elapsed.TotalSeconds, 1e-9),12:N0} rows/s  cpu {cpu.TotalMilliseconds,9:N0} ms  gc pause {gc.TotalMilliseconds,7:N0} ms ({GC.CollectionCount(2) - _gen2Mark} gen2)");
     }
 
     /// <summary>Lines over 2,000 national lines (under 400 HS6), 12 origins, 3 destinations, lognormal prices, 0.5% outliers.</summary>
