@@ -108,10 +108,23 @@ public sealed class BaselineSet
 
         var keys = parts.Keys.ToArray();
         var merged = new LogHistogram[keys.Length];
+        var taken = new HashSet<LogHistogram>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            // A key made of one finest group takes that histogram itself (the first time; later keys copy it).
+            var list = parts[keys[i]];
+            if (list.Count == 1)
+            {
+                merged[i] = taken.Add(list[0]) ? list[0] : list[0].Clone();
+            }
+        }
+
         Parallel.For(0, keys.Length, i =>
         {
-            var list = parts[keys[i]];
-            merged[i] = list.Count == 1 ? list[0].Clone() : LogHistogram.MergeAll(list);
+            if (merged[i] is null)
+            {
+                merged[i] = LogHistogram.MergeAll(parts[keys[i]]);
+            }
         });
 
         var result = new Dictionary<BaselineKey, LogHistogram>(keys.Length);

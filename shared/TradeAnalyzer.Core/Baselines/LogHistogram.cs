@@ -202,9 +202,15 @@ public sealed class LogHistogram
     /// <summary>A copy that shares nothing with this histogram.</summary>
     public LogHistogram Clone()
     {
-        var h = new LogHistogram();
-        h.Merge(this);
-        return h;
+        // The query view is immutable and describes the same values, so the copy shares it until it changes.
+        if (_bins is not null)
+        {
+            return new LogHistogram { _exact = null, _bins = new Dictionary<int, long>(_bins), _count = _count, _view = _view };
+        }
+
+        var exact = new double[Math.Max(4, _count)];
+        _exact.AsSpan(0, (int)_count).CopyTo(exact);
+        return new LogHistogram { _exact = exact, _count = _count, _view = _view };
     }
 
     /// <summary>The p-quantile (0 &lt;= p &lt;= 1) by definition 7; NaN when empty.</summary>
@@ -236,6 +242,17 @@ public sealed class LogHistogram
 
         var b = v.OrderStatistic(lo + 1, ex);
         return a + (frac * (b - a));
+    }
+
+    /// <summary>
+    /// The k-th smallest value (0-based, 0 &lt;= k &lt; <see cref="Count"/>); in binned form the position the k-th value
+    /// takes when the values of its bin are spread evenly inside it.
+    /// </summary>
+    public double OrderStatistic(long k)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(k, _count);
+        return GetView().OrderStatistic(k, default);
     }
 
     /// <summary>Count of values left after leaving <paramref name="excludedLnValue"/> out (NaN: none left out).</summary>

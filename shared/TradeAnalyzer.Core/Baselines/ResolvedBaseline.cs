@@ -25,6 +25,29 @@ public sealed class ResolvedBaseline
         _k = k;
         Full = PriceStats.FromHistogram(histogram, double.NaN, k);
         _byBin = histogram.IsExact ? null : new ConcurrentDictionary<int, PriceStats>();
+        (SafeLow, SafeHigh) = includesRecords ? SafeRange(histogram, k) : (Full.LowerFence, Full.UpperFence);
+    }
+
+    /// <summary>
+    /// Bounds within which a record's ln price cannot fall outside the fences computed without it, so the per-record
+    /// leave-one-out statistics are skipped. Leaving one value out moves the j-th order statistic to the j-th or
+    /// (j+1)-th of the whole group, so with m = n - 1 values left: Q3' &gt;= x(floor((m-1) 0.75)) and
+    /// Q1' &lt;= x(ceil((m-1) 0.25) + 1); the fences lie at least k x IQR floor beyond them. In binned form one bin width
+    /// is given up for the spread of values inside a bin.
+    /// </summary>
+    private static (double Low, double High) SafeRange(LogHistogram h, double k)
+    {
+        var m = h.Count - 1;
+        if (m < 2 || k < 0)
+        {
+            return (double.PositiveInfinity, double.NegativeInfinity);
+        }
+
+        var slack = h.IsExact ? 0 : LogHistogram.BinWidth;
+        var high = h.OrderStatistic((long)Math.Floor((m - 1) * 0.75)) + (k * PriceStats.IqrFloor) - slack;
+        var lowIndex = Math.Min((long)Math.Ceiling((m - 1) * 0.25) + 1, h.Count - 1);
+        var low = h.OrderStatistic(lowIndex) - (k * PriceStats.IqrFloor) + slack;
+        return (low, high);
     }
 
     internal ResolvedBaseline(BaselineKey key, ExternalBaseline external, string levelLabel, bool fallback, double k)
@@ -40,7 +63,14 @@ public sealed class ResolvedBaseline
         var q3 = external.Q3Usd is > 0 ? Math.Log(external.Q3Usd.Value) : median + ExternalHalfSpread;
         var iqr = Math.Max(q3 - q1, PriceStats.IqrFloor);
         Full = PriceStats.From(external.Count, median, q1, q3, iqr / 1.349 / 1.4826, 0, k);
+        (SafeLow, SafeHigh) = (Full.LowerFence, Full.UpperFence);
     }
+
+    /// <summary>A record with ln price in [SafeLow, SafeHigh] cannot be flagged (see <see cref="StatsFor"/>): skip it.</summary>
+    public double SafeLow { get; }
+
+    /// <summary>Upper end of the range where a record cannot be flagged.</summary>
+    public double SafeHigh { get; }
 
     /// <summary>Half the assumed ln IQR of an external reference that gives a median only (0.25: Q3/Q1 about 1.65).</summary>
     public const double ExternalHalfSpread = 0.25;
@@ -91,8 +121,8 @@ public sealed class ResolvedBaseline
         }
     }
 
-    /// <summary>Counts one more record compared with this baseline.</summary>
-    public void CountUse() => Interlocked.Increment(ref _usedBy);
+    /// <summary>Counts records compared with this baseline.</summary>
+    public void CountUses(int records) => Interlocked.Add(ref _usedBy, records);
 
     /// <summary>
     /// Statistics for comparing a record with ln price <paramref name="lnPrice"/>: the record itself is left out when

@@ -40,8 +40,9 @@ public sealed class PriceDetector : IDetector
                 return local;
             }
 
-            var full = b.Full;
-            var exact = b.Histogram is null || b.Histogram.IsExact;
+            var safeLow = b.SafeLow;
+            var safeHigh = b.SafeHigh;
+            var used = 0;
             foreach (var i in g.Indices)
             {
                 var line = lines[i];
@@ -51,12 +52,10 @@ public sealed class PriceDetector : IDetector
                     continue;
                 }
 
-                b.CountUse();
-                local.Compared++;
+                used++;
 
-                // In a binned (large) group a price between the group's quartiles cannot fall outside fences that lie
-                // at least k x 0.1 beyond the quartiles, whichever one value is left out: skip the exact check.
-                if (!exact && x >= full.LnQ1 && x <= full.LnQ3)
+                // Inside the safe range no leave-one-out fence can exclude the price: skip the per-record statistics.
+                if (x >= safeLow && x <= safeHigh)
                 {
                     continue;
                 }
@@ -70,6 +69,8 @@ public sealed class PriceDetector : IDetector
                 }
             }
 
+            b.CountUses(used);
+            local.Compared += used;
             return local;
         }, local =>
         {
