@@ -191,6 +191,26 @@ public class MirrorDetectorTests
     }
 
     [Fact]
+    public void With_enough_pairs_the_observed_arrival_delays_set_how_far_the_data_must_extend()
+    {
+        // 60 matched shipments all arrive 5 days after export, the last import on Day0 + 64. An export on Day0 + 40
+        // (24 days before the data ends) is lost; one on Day0 + 62 could still arrive after the data ends.
+        var lines = new List<DeclarationLine>();
+        for (var i = 0; i < 60; i++)
+        {
+            lines.Add(Export($"BG-E{i}", 5_000, 100, date: Day0.AddDays(i), shipmentId: $"BG-BL{i}", exporter: $"Other Exporter {i}", importer: "Other Importer"));
+            lines.Add(Import($"BG-I{i}", 5_350, 100, date: Day0.AddDays(i + 5), shipmentId: $"BG-BL{i}", exporter: $"Other Exporter {i}", importer: "Other Importer"));
+        }
+
+        var flags = Run(Detector, [.. lines, Export("E40", 250_000, date: Day0.AddDays(40), exporter: "Ghost Exporter"), Export("E62", 250_000, date: Day0.AddDays(62), exporter: "Ghost Exporter")]);
+
+        var flag = Assert.Single(flags, f => f.Code == FlagCode.MirrorMissing);
+        Assert.Equal("E40", flag.DeclarationId);
+        Assert.Equal(7, MirrorDetector.ArrivalHorizon([.. Enumerable.Range(0, 60).Select(i => (i, i))],
+            ShipmentIndex.Build(lines).Exports, ShipmentIndex.Build(lines).Imports, 45));
+    }
+
+    [Fact]
     public void Orphaned_import_is_flagged_where_the_partner_reports_exports()
     {
         var flags = Run(Detector, [.. Background(), Import("P9", 300_000, date: Day0.AddDays(50), exporter: "Ghost Exporter", importer: "Ghost Importer")]);

@@ -17,6 +17,9 @@ public sealed class MirrorDetector : IDetector
     /// <summary>Most party-window candidates looked at per export (a busy trader pair in a long window).</summary>
     private const int MaxWindowCandidates = 64;
 
+    /// <summary>Matched pairs needed before the observed delays replace the window as the arrival horizon.</summary>
+    private const int MinPairsForHorizon = 50;
+
     /// <summary>Days an import may be dated before its export (clerical dates, pre-arrival filing).</summary>
     private const int EarlyImportDays = 3;
 
@@ -46,7 +49,32 @@ public sealed class MirrorDetector : IDetector
             Compare(exports[e], imports[i], spanish, sink);
         }
 
-        FlagMissing(exports, imports, matchedExport, matchedImport, window, spanish, sink, context.Artifacts);
+        var horizon = ArrivalHorizon(pairs, exports, imports, window);
+        context.Artifacts.Counters["mirror.horizon_days"] = horizon;
+        FlagMissing(exports, imports, matchedExport, matchedImport, window, horizon, spanish, sink, context.Artifacts);
+    }
+
+    /// <summary>
+    /// Days after an export by which the data must extend before the export may be called lost: the 95th percentile of
+    /// the export-to-import delays of the matched pairs (at least 7 days, at most the window); the window itself when
+    /// fewer than <see cref="MinPairsForHorizon"/> pairs were matched.
+    /// </summary>
+    internal static int ArrivalHorizon(List<(int Export, int Import)> pairs, IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports, int window)
+    {
+        if (pairs.Count < MinPairsForHorizon)
+        {
+            return window;
+        }
+
+        var delays = new int[pairs.Count];
+        for (var k = 0; k < pairs.Count; k++)
+        {
+            delays[k] = imports[pairs[k].Import].Date.DayNumber - exports[pairs[k].Export].Date.DayNumber;
+        }
+
+        Array.Sort(delays);
+        var p95 = delays[Math.Min(delays.Length - 1, (int)Math.Ceiling(0.95 * delays.Length) - 1)];
+        return Math.Clamp(p95, Math.Min(7, window), window);
     }
 
     /// <summary>One-to-one pairs (export position, import position), best candidate first.</summary>
@@ -361,7 +389,7 @@ public sealed class MirrorDetector : IDetector
     };
 
     private static void FlagMissing(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports,
-        bool[] matchedExport, bool[] matchedImport, int window, bool spanish, IFlagSink sink, AnalysisArtifacts artifacts)
+        bool[] matchedExport, bool[] matchedImport, int window, int horizon, bool spanish, IFlagSink sink, AnalysisArtifacts artifacts)
     {
         // Coverage: how many declarations each (reporter, partner, month) has, and each reporter's first and last date.
         var importCount = new Dictionary<(string Reporter, string Partner, int Month), int>();
@@ -392,7 +420,7 @@ public sealed class MirrorDetector : IDetector
             var ex = exports[e];
             var partner = ex.Main.DestinationCountry;
             if (matchedExport[e] || string.Equals(partner, ex.Reporter, StringComparison.Ordinal)
-                || !importRange.TryGetValue(partner, out var range) || ex.Date.AddDays(window) > range.Last)
+                || !importRange.TryGetValue(partner, out var range) || ex.Date.AddDays(horizon) > range.Last)
             {
                 continue;
             }
@@ -423,7 +451,7 @@ public sealed class MirrorDetector : IDetector
             foreach (var candidate in new[] { im.Main.ExporterCountry, im.Main.OriginCountry })
             {
                 if (candidate is null || present > 0 || string.Equals(candidate, im.Reporter, StringComparison.Ordinal)
-                    || !exportRange.TryGetValue(candidate, out var range) || im.Date.AddDays(-window) < range.First)
+                    || !exportRange.TryGetValue(candidate, out var range) || im.Date.AddDays(-horizon) < range.First)
                 {
                     continue;
                 }
