@@ -57,11 +57,19 @@ public sealed class BaselineResolver
     {
         var self = recordIncluded ? 1 : 0;
         var prefixes = BaselineSet.PrefixesOf(hs);
+        var own = Merged(new BaselineKey(prefixes[0], unit, null, null));
         for (var level = 0; level < prefixes.Count; level++)
         {
             var prefix = prefixes[level];
             var label = LevelLabel(prefix, level == 0);
             var fallback = level > 0;
+            if (fallback && !Comparable(own, prefix, unit, self))
+            {
+                // The record's own product prices differently from the wider heading (e.g. P2P under 2914.31 against
+                // acetone under 2914.11): a coarser group is not a comparable baseline, and no price flag is raised.
+                return null;
+            }
+
             if (origin is not null || destination is not null)
             {
                 var corridor = new BaselineKey(prefix, unit, origin, destination);
@@ -86,6 +94,27 @@ public sealed class BaselineResolver
         }
 
         return null;
+    }
+
+    /// <summary>Smallest number of other lines of the record's own code that can veto a coarser baseline.</summary>
+    public const int ComparabilityMinCount = 2;
+
+    /// <summary>Largest difference of medians (ln units, a factor of about 2.7) between the record's own code and a coarser group.</summary>
+    public const double ComparabilityMaxLnGap = 1.0;
+
+    /// <summary>
+    /// A coarser group is comparable unless the record's own code has a few other lines whose median is far from the
+    /// coarser group's median: then the heading mixes products of different value and its fences say nothing.
+    /// </summary>
+    private bool Comparable(LogHistogram? own, string prefix, BaseUnit unit, int self)
+    {
+        if (own is null || own.Count - self < ComparabilityMinCount)
+        {
+            return true;
+        }
+
+        var coarse = Merged(new BaselineKey(prefix, unit, null, null));
+        return coarse is null || Math.Abs(coarse.Median - own.Median) <= ComparabilityMaxLnGap;
     }
 
     /// <summary>Label of a level: the record's own full code is the "national line" (or HS6/HS8 when that is all it has).</summary>

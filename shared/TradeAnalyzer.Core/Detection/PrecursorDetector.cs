@@ -81,6 +81,21 @@ public sealed class PrecursorDetector : IDetector
     }
 
     /// <summary>What the watchlist says about one record, or null when nothing matched. Exposed for tests.</summary>
+    /// <summary>True when the declared code is in the same 4-digit heading as one of the machine's own codes (its parts).</summary>
+    private static bool SameHeading(WatchlistEntry entry, HsCode hs)
+    {
+        foreach (var code in entry.HsCodes)
+        {
+            var digits = string.Concat(code.Where(char.IsAsciiDigit));
+            if (digits.Length >= 4 && string.CompareOrdinal(digits, 0, hs.Digits, 0, 4) == 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     internal static Finding? Evaluate(Watchlist watchlist, TextCache? cache, HsCode? hs, string? description, IReadOnlyList<string> declaredCas)
     {
         IReadOnlyList<WatchlistHit> textHits = [];
@@ -140,7 +155,7 @@ public sealed class PrecursorDetector : IDetector
                 {
                     parts.Add(new Part(entry, PartKind.Machine, evidence));
                 }
-                else if (strong && mhs.Chapter == "84")
+                else if (strong && SameHeading(entry, mhs))
                 {
                     parts.Add(new Part(entry, PartKind.MachineOtherCode, evidence));
                 }
@@ -193,7 +208,7 @@ public sealed class PrecursorDetector : IDetector
         /// <summary>A tableting or encapsulating machine under its own HS code (or, on an invoice, named outright).</summary>
         Machine,
 
-        /// <summary>A machine named outright but classified elsewhere in chapter 84 (parts, other machinery).</summary>
+        /// <summary>A machine named outright but classified elsewhere in its own heading (e.g. 8479.90, parts of 8479 machines).</summary>
         MachineOtherCode,
     }
 

@@ -24,6 +24,27 @@ public sealed class ExporterProfiler : IExporterProfiler
     /// <summary>Exporter score from which EXPORTER_PROFILE is raised (when the evidence rule also holds).</summary>
     public const double ProfileFlagScore = 60;
 
+    /// <summary>Chance (binomial tail) below which an exporter's share of anomalous shipments is a pattern on its own.</summary>
+    public const double PatternPValue = 1e-8;
+
+    /// <summary>The weaker chance that suffices when most declared values are round numbers.</summary>
+    public const double PatternPValueWithRoundValues = 0.05;
+
+    /// <summary>A new exporter's line this many times the median line value of the same goods is unusually high value.</summary>
+    public const double NewcomerValueRatio = 10;
+
+    /// <summary>Share of round declared values so extreme (with 10 values or more) that three anomalous shipments make a pattern.</summary>
+    public const double AlmostAllRound = 0.8;
+
+    /// <summary>The chance that suffices when first digits also depart from Benford's law (a weaker sign on one exporter's few commodities).</summary>
+    public const double PatternPValueWithBenford = 1e-6;
+
+    /// <summary>Codes that describe how a shipment was traded or documented (as opposed to what or who it is).</summary>
+    public static bool IsTradeAnomaly(FlagCode code) => code is FlagCode.PriceAboveBaseline or FlagCode.PriceBelowBaseline
+        or FlagCode.MirrorMissing or FlagCode.MirrorValueGap or FlagCode.MirrorQuantityGap or FlagCode.MirrorHsMismatch
+        or FlagCode.InvoiceMissing or FlagCode.InvoiceValueMismatch or FlagCode.InvoiceQuantityMismatch or FlagCode.InvoicePartyMismatch
+        or FlagCode.InvoiceReused or FlagCode.ThirdPartyPayment or FlagCode.WeightQuantityMismatch or FlagCode.VagueDescription;
+
     public IReadOnlyList<ExporterProfile> Profile(AnalysisContext context, IReadOnlyList<Flag> recordFlags, IFlagSink sink)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -56,6 +77,26 @@ public sealed class ExporterProfiler : IExporterProfiler
             }
         });
 
+        // 1b. For exporters that are new: how large their largest line is against the typical (median) line value of the
+        // same HS6 goods among all lines, since "unusually high value" for a newcomer is about the goods, not the exporter.
+        var newcomers = acc.Values.Where(a => IsNew(FirstSeen(a, context), asOf, window)).ToList();
+        if (newcomers.Count > 0)
+        {
+            var typical = declarations.GroupBy(d => d.Hs.Hs6, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => Median(g.Select(d => d.ValueUsd)), StringComparer.Ordinal);
+            foreach (var a in newcomers)
+            {
+                foreach (var i in a.Lines)
+                {
+                    var d = declarations[i];
+                    if (typical.TryGetValue(d.Hs.Hs6, out var median) && median > 0)
+                    {
+                        a.MaxValueRatio = Math.Max(a.MaxValueRatio, d.ValueUsd / median);
+                    }
+                }
+            }
+        }
+
         // 2. Flags by exporter.
         var flagsBy = new Dictionary<string, List<Flag>>(StringComparer.Ordinal);
         foreach (var f in recordFlags)
@@ -73,6 +114,21 @@ public sealed class ExporterProfiler : IExporterProfiler
             list.Add(f);
         }
 
+        // The base rate of trade anomalies per shipment among exporters of the same country (flows differ: a US exporter's
+        // shipments are seen by two customs and their invoices, a Chinese one's only at import): an exporter's own share
+        // is judged against it.
+        var byCountry = new Dictionary<string, (long Shipments, long Anomalies)>(StringComparer.Ordinal);
+        foreach (var a in acc.Values)
+        {
+            var n = Math.Min(a.Shipments, AnomalyRecords(flagsBy.GetValueOrDefault(a.Key) ?? []).Count);
+            var c = byCountry.GetValueOrDefault(a.Country ?? string.Empty);
+            byCountry[a.Country ?? string.Empty] = (c.Shipments + a.Shipments, c.Anomalies + n);
+        }
+
+        double BaseRateOf(Acc a) => byCountry.TryGetValue(a.Country ?? string.Empty, out var c) && c.Shipments > 0
+            ? Math.Clamp((double)c.Anomalies / c.Shipments, 0.01, 0.5)
+            : 0.01;
+
         // 3. Thresholds for "unusually high value" among exporters.
         var totals = acc.Values.Select(a => a.Value).Order().ToArray();
         var maxes = acc.Values.Select(a => a.MaxShipment).Order().ToArray();
@@ -85,7 +141,7 @@ public sealed class ExporterProfiler : IExporterProfiler
         {
             var a = accs[i];
             var flags = flagsBy.GetValueOrDefault(a.Key) ?? [];
-            built[i] = Build(a, flags, context, asOf, window, highTotal, highShipment, spanish, out var exporterFlags);
+            built[i] = Build(a, flags, context, asOf, window, highTotal, highShipment, BaseRateOf(a), spanish, out var exporterFlags);
             foreach (var f in exporterFlags)
             {
                 sink.Add(f);
@@ -97,6 +153,39 @@ public sealed class ExporterProfiler : IExporterProfiler
         profiles.Sort((x, y) => y.Score != x.Score ? y.Score.CompareTo(x.Score) : string.CompareOrdinal(x.Key, y.Key));
         return profiles;
     }
+
+    /// <summary>The distinct records among <paramref name="flags"/> that carry a trade anomaly.</summary>
+    private static HashSet<string> AnomalyRecords(List<Flag> flags)
+    {
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var f in flags)
+        {
+            if (IsTradeAnomaly(f.Code) && f.RecordType is RecordType.Declaration or RecordType.Shipment && RecordScorer.RecordOf(f) is { } r)
+            {
+                set.Add(r.Key);
+            }
+        }
+
+        return set;
+    }
+
+    private static DateOnly FirstSeen(Acc a, AnalysisContext context) =>
+        context.ExporterFirstSeen.TryGetValue(a.Key, out var known) && known < a.First ? known : a.First;
+
+    private static bool IsNew(DateOnly firstSeen, DateOnly asOf, int window)
+    {
+        var days = asOf.DayNumber - firstSeen.DayNumber;
+        return days >= 0 && days <= window;
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var v = values.ToArray();
+        Array.Sort(v);
+        return v.Length == 0 ? 0 : v.Length % 2 == 1 ? v[v.Length / 2] : (v[(v.Length / 2) - 1] + v[v.Length / 2]) / 2;
+    }
+
+    private static string FormatChance(double p) => p < 0.0001 ? "< 0.0001" : p.ToString("0.0000", CultureInfo.InvariantCulture);
 
     /// <summary>The 95th percentile of the values with at least 20 exporters, else three times the median.</summary>
     internal static double HighValueThreshold(double[] sorted)
@@ -117,14 +206,10 @@ public sealed class ExporterProfiler : IExporterProfiler
         return 3 * sorted[sorted.Length / 2];
     }
 
-    private static ExporterProfile Build(Acc a, List<Flag> flags, AnalysisContext context, DateOnly asOf, int window, double highTotal, double highShipment, bool es, out List<Flag> exporterFlags)
+    private static ExporterProfile Build(Acc a, List<Flag> flags, AnalysisContext context, DateOnly asOf, int window, double highTotal, double highShipment, double baseRate, bool es, out List<Flag> exporterFlags)
     {
         exporterFlags = [];
-        var firstSeen = a.First;
-        if (context.ExporterFirstSeen.TryGetValue(a.Key, out var known) && known < firstSeen)
-        {
-            firstSeen = known;
-        }
+        var firstSeen = FirstSeen(a, context);
 
         var byCode = new Dictionary<FlagCode, int>();
         var flaggedRecords = new HashSet<string>(StringComparer.Ordinal);
@@ -157,8 +242,8 @@ public sealed class ExporterProfiler : IExporterProfiler
         var roundShare = a.ValueCount == 0 ? 0 : (double)a.Round / a.ValueCount;
         var roundHigh = a.ValueCount >= 10 && roundShare >= HighRoundShare;
         var days = asOf.DayNumber - firstSeen.DayNumber;
-        var isNew = days >= 0 && days <= window;
-        var highValue = a.Value >= highTotal || a.MaxShipment >= highShipment;
+        var isNew = IsNew(firstSeen, asOf, window);
+        var highValue = a.Value >= highTotal || a.MaxShipment >= highShipment || a.MaxValueRatio >= NewcomerValueRatio;
 
         // Score: each part is documented in docs/methods-risk.md.
         var parts = new List<(double Points, string Reason)>();
@@ -232,7 +317,14 @@ public sealed class ExporterProfiler : IExporterProfiler
                 what.Add(es ? $"ya envió {precursorRecords.Count:N0} cargamentos de precursores" : $"has already shipped {precursorRecords.Count:N0} precursor consignments");
             }
 
-            if (highValue)
+            if (a.MaxValueRatio >= NewcomerValueRatio)
+            {
+                what.Add(es
+                    ? $"su línea más grande vale {a.MaxValueRatio.ToString("0.0", CultureInfo.InvariantCulture)} veces la mediana de las líneas de la misma mercancía"
+                    : $"its largest line is worth {a.MaxValueRatio.ToString("0.0", CultureInfo.InvariantCulture)} times the median line of the same goods");
+            }
+
+            if (a.Value >= highTotal || a.MaxShipment >= highShipment)
             {
                 what.Add(es
                     ? $"declaró {N2(a.Value)} USD en {a.Shipments:N0} envíos (máximo {N2(a.MaxShipment)} USD), por encima del umbral de exportadores ({N2(a.Value >= highTotal ? highTotal : highShipment)} USD)"
@@ -246,7 +338,24 @@ public sealed class ExporterProfiler : IExporterProfiler
             exporterFlags.Add(ExporterFlag(FlagCode.NewExporter, s, text, $"first seen > {window:N0} days ago", $"first seen {firstSeen:yyyy-MM-dd}"));
         }
 
-        var evidence = (share >= 0.3 && flagged >= 3) || (benfordBad && flagged >= 1) || (roundHigh && flagged >= 1);
+        // A pattern, not one record: the exporter's share of shipments with trade anomalies (price, mirror, invoice,
+        // payment, weight, description) is far above the base rate of all exporters (binomial tail), or clearly above
+        // it while its declared values look made up (mostly round numbers; or first digits far from Benford's law). What the goods are (precursors) or who the
+        // parties are (sanctions, routes) is flagged on the records themselves.
+        var anomalies = Math.Min(AnomalyRecords(flags).Count, a.Shipments);
+        var chance = anomalies == 0 ? 1 : 1 - MathNet.Numerics.Distributions.Binomial.CDF(baseRate, a.Shipments, anomalies - 1);
+        var evidence = anomalies >= 3
+            && (chance < PatternPValue
+                || (roundHigh && chance < PatternPValueWithRoundValues)
+                || (a.ValueCount >= 10 && roundShare >= AlmostAllRound)
+                || (benfordBad && chance < PatternPValueWithBenford));
+        if (evidence)
+        {
+            parts.Add((0, es
+                ? $"{anomalies:N0} de {a.Shipments:N0} envíos con anomalías comerciales frente a {RiskFlags.Percent(baseRate)} entre los exportadores del mismo país (probabilidad por azar {FormatChance(chance)})"
+                : $"{anomalies:N0} of {a.Shipments:N0} shipments carry trade anomalies against {RiskFlags.Percent(baseRate)} among exporters from the same country (chance {FormatChance(chance)})"));
+        }
+
         if (score >= ProfileFlagScore && evidence)
         {
             var text = es
@@ -313,6 +422,9 @@ public sealed class ExporterProfiler : IExporterProfiler
         public double Value { get; private set; }
 
         public double MaxShipment { get; private set; }
+
+        /// <summary>Largest line value over the median line value of the same HS6 goods (computed for new exporters only).</summary>
+        public double MaxValueRatio { get; set; }
 
         public DateOnly First { get; private set; } = first;
 

@@ -53,6 +53,24 @@ public class BaselineResolverTests
     }
 
     [Fact]
+    public void A_heading_that_prices_the_record_s_own_product_differently_is_not_a_baseline()
+    {
+        // P2P (2914.31, ~12 USD/kg) has three lines; acetone (2914.11, ~1.2 USD/kg) fills the HS4 heading.
+        var r = Resolver(Many(40, "2914110100", price: 1.2).Concat(Many(3, "2914310100", price: 12)));
+        Assert.Null(r.Resolve(HsCode.Parse("2914310100"), BaseUnit.Kg, "CN", "MX"));
+
+        // A comparable heading (own lines priced alike) is still used as the fallback.
+        var comparable = Resolver(Many(40, "2914110100", price: 1.2).Concat(Many(3, "2914310100", price: 1.5)));
+        var b = comparable.Resolve(HsCode.Parse("2914310100"), BaseUnit.Kg, "CN", "MX");
+        Assert.NotNull(b);
+        Assert.Equal("2914", b.Key.HsPrefix);
+
+        // One other line is too few to judge: the heading is used.
+        var thin = Resolver(Many(40, "2914110100", price: 1.2).Concat(Many(2, "2914310100", price: 12)));
+        Assert.NotNull(thin.Resolve(HsCode.Parse("2914310100"), BaseUnit.Kg, "CN", "MX"));
+    }
+
+    [Fact]
     public void Nothing_large_enough_and_no_reference_gives_no_baseline()
     {
         var r = Resolver(Many(5, "2933399901"));

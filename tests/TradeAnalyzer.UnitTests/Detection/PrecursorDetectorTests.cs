@@ -102,10 +102,14 @@ public class PrecursorDetectorTests
         var f = Assert.Single(flags, x => x.Code == FlagCode.PrecursorMisdeclared);
         Assert.Contains("8479.89", f.Explanation, StringComparison.Ordinal);
 
-        // Elsewhere in chapter 84 (parts, other machinery) it is still equipment to look at, not a misdeclaration.
+        // In its own heading (8479.90: parts of 8479 machines) it is equipment to look at, not a misdeclaration.
         var parts = Assert.Single(Flags(Line(hs: "8479.90.99", description: "Tablet press punches and dies")));
         Assert.Equal(FlagCode.PrecursorChemical, parts.Code);
         Assert.Equal(65, parts.Score);
+
+        // Declared as other machinery of chapter 84 (8438.20: confectionery machines) it is misdeclared.
+        var other = Flags(Line(hs: "8438.20.01", description: "Rotary tablet press, 16 stations"));
+        Assert.Contains(other, x => x.Code == FlagCode.PrecursorMisdeclared);
     }
 
     [Fact]

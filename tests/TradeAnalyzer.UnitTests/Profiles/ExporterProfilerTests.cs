@@ -124,10 +124,10 @@ public class ExporterProfilerTests
     public void Exporter_profile_flag_needs_a_high_score_and_repeated_evidence()
     {
         var lines = new List<DeclarationLine>();
-        // Risky: 4 of 8 shipments are precursors declared under a foreign code.
-        for (var i = 0; i < 8; i++)
+        // Risky: 6 of 12 shipments are precursors declared under a foreign code; every value is a round number.
+        for (var i = 0; i < 12; i++)
         {
-            lines.Add(i < 4
+            lines.Add(i < 6
                 ? Line(exporter: "Risky Pharma Ltd", hs: "2915.39.99", description: "N-phenethyl-4-piperidone", id: $"R{i}", value: 80_000, date: new DateOnly(2024, 1, 1))
                 : Line(exporter: "Risky Pharma Ltd", id: $"R{i}", value: 15_000, date: new DateOnly(2024, 1, 1)));
         }
@@ -140,8 +140,22 @@ public class ExporterProfilerTests
                 : Line(exporter: "Big Clean Chemical Ltd", id: $"C{i}", value: 10_000 + (i * 37.31), date: new DateOnly(2024, 1, 1)));
         }
 
+        // Trade anomalies (over-invoicing) on the same shipments: a pattern for Risky Pharma, a one-off for Big Clean.
         var ctx = Ctx(lines);
-        var (profiles, added) = Profile(ctx, Run(new PrecursorDetector(), ctx));
+        var priceFlags = lines.Where(l => l.DeclarationId is "R0" or "R1" or "R2" or "R3" or "R4" or "R5" or "C0").Select(l => new Flag
+        {
+            Code = FlagCode.PriceAboveBaseline,
+            Severity = Severity.Critical,
+            Score = 85,
+            RecordType = RecordType.Declaration,
+            DeclarationId = l.DeclarationId,
+            LineNo = l.LineNo,
+            ExporterName = l.ExporterName,
+            ExporterKey = RiskFlags.ExporterKeyOf(l),
+            ValueAtRiskUsd = l.ValueUsd,
+            Explanation = "over-invoiced",
+        });
+        var (profiles, added) = Profile(ctx, [.. Run(new PrecursorDetector(), ctx), .. priceFlags]);
         var f = Assert.Single(added, x => x.Code == FlagCode.ExporterProfile);
         Assert.Equal("Risky Pharma Ltd", f.ExporterName);
         var risky = profiles[0];
@@ -149,8 +163,9 @@ public class ExporterProfilerTests
         Assert.True(risky.Score >= 80, $"score {risky.Score}");
         Assert.Equal(RiskTier.Critical, risky.Tier);
         Assert.Equal(0.5, risky.FlaggedShare);
-        Assert.Equal(320_000, risky.ValueAtRiskUsd);
-        Assert.Contains("4 of 8 shipments flagged (50.00%)", f.Explanation, StringComparison.Ordinal);
+        Assert.Equal(480_000, risky.ValueAtRiskUsd);
+        Assert.Contains("6 of 12 shipments carry trade anomalies", f.Explanation, StringComparison.Ordinal);
+        Assert.Contains("6 of 12 shipments flagged (50.00%)", f.Explanation, StringComparison.Ordinal);
         Assert.True(profiles[1].Score < risky.Score);
         Assert.DoesNotContain(added, x => x.ExporterName == "Big Clean Chemical Ltd" && x.Code == FlagCode.ExporterProfile);
     }
