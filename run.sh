@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 dotnet build functions/TradeAnalyzer.Cli -c Release -v quiet -nologo >/dev/null
 exec dotnet functions/TradeAnalyzer.Cli/bin/Release/net10.0/tradeanalyzer.dll analyze \
-  samples/declarations.csv samples/invoices.csv samples/fx.csv \
+  samples/declarations.csv samples/invoices.csv samples/declarations_messy.csv samples/fx.csv \
   --sanctions samples/sanctions.csv \
   --out out --store .tradeanalyzer-store "$@"
