@@ -67,13 +67,25 @@ internal sealed class AzuriteProcess : IDisposable
         }
     }
 
-    /// <summary>Kills Azurite (the whole node process tree); data already persisted under Location stays.</summary>
+    /// <summary>
+    /// Stops Azurite: SIGINT first (it saves its metadata database under Location and exits), SIGKILL after 10 s.
+    /// Data persisted under Location stays for the next <see cref="Start"/>.
+    /// </summary>
     public void Stop()
     {
         if (process is { HasExited: false })
         {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(10_000);
+            if (!OperatingSystem.IsWindows())
+            {
+                using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-INT", process.Id.ToString(CultureInfo.InvariantCulture) }, UseShellExecute = false });
+                kill?.WaitForExit();
+            }
+
+            if (!process.WaitForExit(10_000))
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(10_000);
+            }
         }
 
         process?.Dispose();
