@@ -53,7 +53,7 @@ internal static class ServeCommand
             await app.StartAsync(ct).ConfigureAwait(false);
 
             // Ctrl-C cancels ct (Program.Main) and the host's console lifetime stops the app: either ends the wait.
-            // Stopping is graceful: in-flight uploads are cancelled and keep their "processing" receipt.
+            // Stopping is graceful: in-flight uploads are cancelled and give their claim back for the next start.
             await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
             await stdout.WriteLineAsync("Stopped.").ConfigureAwait(false);
             return Program.Ok;

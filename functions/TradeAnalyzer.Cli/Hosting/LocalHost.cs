@@ -60,6 +60,7 @@ public static class LocalHost
                 o.SingleLine = true;
                 o.TimestampFormat = "HH:mm:ss ";
             });
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // no line per request
         }
         else
         {
