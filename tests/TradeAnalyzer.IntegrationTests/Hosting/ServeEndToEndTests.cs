@@ -40,6 +40,13 @@ public sealed class ServeEndToEndTests
         Assert.True(serve.ExitCode == 0, $"exit code {serve.ExitCode}:\n{serve.Output}");
         Assert.Contains("Stopped.", serve.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Unhandled exception", serve.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Processed", serve.Output, StringComparison.Ordinal); // the watcher logged the ingest
+
+        // The host's own console output never shows the key or the connection string.
+        Assert.DoesNotContain(Storage.AzuriteFixture.AzuriteKey[..16], serve.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("AccountKey", serve.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("SharedKey ", serve.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("sig=", serve.Output, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
