@@ -19,7 +19,15 @@ public sealed class Functions(IngestUploadHandler ingest, WeeklyDigestHandler di
         [BlobTrigger("incoming/{name}", Source = BlobTriggerSource.EventGrid, Connection = "Storage")] Stream content,
         string name,
         CancellationToken cancellationToken)
-        => await ingest.HandleAsync(name, content, cancellationToken).ConfigureAwait(false);
+    {
+        var result = await ingest.HandleAsync(name, content, cancellationToken).ConfigureAwait(false);
+        if (result.Outcome == IngestOutcome.Failed)
+        {
+            // The handler recorded the attempt; failing the invocation makes the blob extension deliver it again
+            // (the local host's watcher retries the same way). After IngestOptions.MaxAttempts it is poisoned.
+            throw new InvalidOperationException($"Upload {name} failed and will be retried: {result.Message}");
+        }
+    }
 
     /// <summary>Writes every weekly digest that is due (catching up missed weeks).</summary>
     [Function("WeeklyDigest")]
@@ -59,7 +67,7 @@ public sealed class Functions(IngestUploadHandler ingest, WeeklyDigestHandler di
         }
 
         buffer.Position = 0;
-        return new FileStreamResult(buffer, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet") { FileDownloadName = key + ".xlsx" };
+        return new FileStreamResult(buffer, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet") { FileDownloadName = "review.xlsx" };
     }
 
     /// <summary>POST /api/exporters/{key}/dispositions with {"status","note","analyst"}.</summary>
@@ -87,7 +95,7 @@ public sealed class Functions(IngestUploadHandler ingest, WeeklyDigestHandler di
         try
         {
             var saved = await reviews.PostDispositionAsync(key, body, cancellationToken).ConfigureAwait(false);
-            return saved is null ? new NotFoundResult() : new OkObjectResult(saved);
+            return saved is null ? new NotFoundResult() : new ObjectResult(saved) { StatusCode = StatusCodes.Status201Created };
         }
         catch (ArgumentException ex)
         {

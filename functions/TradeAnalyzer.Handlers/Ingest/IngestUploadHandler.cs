@@ -122,6 +122,13 @@ public sealed class IngestUploadHandler
         {
             return await AnalyseAsync(name, path, sha, uploadId, claim, cancellationToken).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The host is stopping: give the claim back (not counted as an attempt) so a restarted host takes the upload
+            // at once instead of waiting for the claim timeout. Best effort: storage may be what is going away.
+            await ReleaseClaimAsync(claim with { Status = UploadStatus.Failed, Attempts = attempts - 1, Error = "Interrupted: the host stopped." }).ConfigureAwait(false);
+            throw;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             _log.LogWarning(ex, "Upload {Blob} failed on attempt {Attempt} of {Max}.", name, attempts, _options.MaxAttempts);
@@ -251,6 +258,23 @@ public sealed class IngestUploadHandler
         // Reading one data row is enough to recognise the kind from the header.
         using var stream = File.OpenRead(path);
         return new FileIngestor().Read(stream, displayName, new IngestionOptions { MaxRows = 1 }).Summary.Kind;
+    }
+
+    private async Task ReleaseClaimAsync(UploadReceipt receipt)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var current = await _store.GetReceiptAsync(receipt.Sha256, timeout.Token).ConfigureAwait(false);
+            if (current is { Status: UploadStatus.Processing } && current.Attempts == receipt.Attempts + 1 && current.UploadId == receipt.UploadId)
+            {
+                await _store.TryWriteReceiptAsync(receipt, current.ETag, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is StorageException or OperationCanceledException or IOException)
+        {
+            _log.LogWarning("Could not release the claim on upload {UploadId}; it is taken over after the claim timeout.", receipt.UploadId);
+        }
     }
 
     private async Task FinishAsync(UploadReceipt receipt, CancellationToken cancellationToken)

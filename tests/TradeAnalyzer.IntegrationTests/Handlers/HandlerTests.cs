@@ -22,7 +22,7 @@ public abstract class HandlerTests
         var dir = Path.Combine(Path.GetTempPath(), "ta-handler-samples-" + Environment.ProcessId);
         if (!File.Exists(Path.Combine(dir, "declarations.csv")))
         {
-            SampleGenerator.Write(dir, new SampleOptions { Shipments = 400, Seed = 7 });
+            SampleGenerator.Write(dir, new SampleOptions { Shipments = 100, Seed = 7 });
         }
 
         return dir;
