@@ -35,7 +35,9 @@ internal static class EndToEndBenchmark
         }
 
         Console.WriteLine($"  {"outputs",-28} {outputs,10:N0} ms {run.Result.Flags.Count,14:N0} flags");
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+        Console.WriteLine($"cpu: {cpu:N2} s (process user+sys), allocated {GC.GetTotalAllocatedBytes() / 1048576.0:N0} MiB, GC pauses {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms, GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
         Console.WriteLine($"total: {seconds:N2} s ({analyzed:N0} ms analysis), {rows / seconds:N0} rows/s, {run.Result.Flags.Count:N0} flags, peak memory {Program.PeakMiB():N0} MiB");
-        Console.WriteLine($"RESULT e2e seconds={seconds:F2} rows={rows} peak_mib={Program.PeakMiB():F0}");
+        Console.WriteLine($"RESULT e2e seconds={seconds:F2} rows={rows} peak_mib={Program.PeakMiB():F0} cpu_seconds={cpu:F2}");
     }
 }
