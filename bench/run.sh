@@ -17,7 +17,7 @@ data=bench/data-$shipments
 echo "== DuckDB yardstick (price filter only)"
 duck=$(node bench/duckdb-price.mjs "$data" | tee /dev/stderr | sed -n 's/^RESULT duckdb seconds=\([0-9.]*\).*/\1/p')
 echo "== Full analyze (both files, all detectors, all outputs)"
-full=$(/usr/bin/time -f "RESULT maxrss_kb=%M" $bench e2e "$data" 2>&1 | tee /dev/stderr | sed -n 's/^RESULT e2e seconds=\([0-9.]*\).*/\1/p')
+full=$(/usr/bin/time -f "RESULT maxrss_kb=%M wall=%e user=%U sys=%S" $bench e2e "$data" 2>&1 | tee /dev/stderr | sed -n 's/^RESULT e2e seconds=\([0-9.]*\).*/\1/p')
 echo "ratio full/duckdb: $(echo "scale=2; $full / $duck" | bc)"
 
 if [ "${LINEARITY:-1}" = 1 ]; then
@@ -28,7 +28,12 @@ if [ "${LINEARITY:-1}" = 1 ]; then
   echo "ratio 2x/1x: $(echo "scale=2; $full2 / $full" | bc)"
 fi
 
+if [ "${STAGES:-1}" = 1 ]; then
+  echo "== Stage by stage on one thread (CPU time and bytes allocated per stage)"
+  $bench stages "$data"
+fi
+
 echo "== One upload of 10,000 lines against stored baselines of 10,000,000 history lines"
 $bench upload 10000000
 echo "== Upload report with 200,000 flags"
-/usr/bin/time -f "RESULT maxrss_kb=%M" $bench report 200000
+/usr/bin/time -f "RESULT maxrss_kb=%M wall=%e user=%U sys=%S" $bench report 200000

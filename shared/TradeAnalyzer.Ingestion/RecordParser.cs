@@ -42,7 +42,23 @@ internal sealed class RecordParser
         return false;
     }
 
-    private static string? NewOrNull(ReadOnlySpan<char> v) => v.IsEmpty ? null : new string(v);
+    // Last strings of the per-record columns (ids, invoice numbers, shipment ids): the lines of one declaration or
+    // invoice are consecutive and repeat them, so the next line shares the string instead of allocating a copy.
+    private string? _lastId;
+    private string? _lastRef;
+    private string? _lastShipment;
+
+    private static string? NewOrNull(ReadOnlySpan<char> v, ref string? last) => v.IsEmpty ? null : Repeated(v, ref last);
+
+    private static string Repeated(ReadOnlySpan<char> v, ref string? last)
+    {
+        if (last is not null && v.SequenceEqual(last))
+        {
+            return last;
+        }
+
+        return last = new string(v);
+    }
 
     private bool Required(int c, out ReadOnlySpan<char> v)
     {
@@ -71,7 +87,7 @@ internal sealed class RecordParser
             return false;
         }
 
-        text = new string(v);
+        text = Repeated(v, ref _lastId);
         return true;
     }
 
@@ -371,12 +387,12 @@ internal sealed class RecordParser
             ValueUsd = valueUsd,
             FobUsd = FobFactors.ToFob(valueUsd, incoterm, mode),
             Incoterm = incoterm,
-            InvoiceNumber = NewOrNull(_row.Get(22)),
+            InvoiceNumber = NewOrNull(_row.Get(22), ref _lastRef),
             Mode = mode,
             PortOfLoading = _pool.GetOrNull(_row.Get(24)),
             PortOfDischarge = _pool.GetOrNull(_row.Get(25)),
             TransitCountries = transit,
-            ShipmentId = NewOrNull(_row.Get(27)),
+            ShipmentId = NewOrNull(_row.Get(27), ref _lastShipment),
             ExporterKey = key,
         };
     }
@@ -486,7 +502,7 @@ internal sealed class RecordParser
             PayerCountry = payerCountry,
             BeneficiaryName = _pool.GetOrNull(_row.Get(21)),
             BeneficiaryCountry = beneficiaryCountry,
-            ShipmentId = NewOrNull(_row.Get(23)),
+            ShipmentId = NewOrNull(_row.Get(23), ref _lastShipment),
         };
     }
 

@@ -22,9 +22,14 @@ internal static class EndToEndBenchmark
         var total = Stopwatch.StartNew();
         var run = new AnalysisPipeline().Run(request);
         var analyzed = total.Elapsed.TotalMilliseconds;
+        var analysisCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var analysisPeak = Program.PeakMiB();
+        var allocatedBefore = GC.GetTotalAllocatedBytes();
         var sw = Stopwatch.StartNew();
         UploadOutputs.WriteToDirectory(run, outDir ?? Path.Combine(Path.GetTempPath(), "tradeanalyzer-e2e"));
         var outputs = sw.Elapsed.TotalMilliseconds;
+        var outputsCpu = (Process.GetCurrentProcess().TotalProcessorTime - analysisCpu).TotalMilliseconds;
+        var outputsAllocated = (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1048576.0;
         var seconds = total.Elapsed.TotalSeconds;
 
         var rows = run.RowsRead;
@@ -34,8 +39,11 @@ internal static class EndToEndBenchmark
             Console.WriteLine($"  {stage,-28} {ms,10:N0} ms {rows / Math.Max(ms, 0.001) * 1000,14:N0} rows/s");
         }
 
-        Console.WriteLine($"  {"outputs",-28} {outputs,10:N0} ms {run.Result.Flags.Count,14:N0} flags");
+        Console.WriteLine($"  {"outputs",-28} {outputs,10:N0} ms {run.Result.Flags.Count,14:N0} flags (cpu {outputsCpu:N0} ms, allocated {outputsAllocated:N0} MiB)");
+        Console.WriteLine($"analysis cpu: {analysisCpu.TotalSeconds:N2} s (reference, read, detectors, profile, score; process user+sys), peak memory before outputs {analysisPeak:N0} MiB");
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+        Console.WriteLine($"cpu: {cpu:N2} s (process user+sys), allocated {GC.GetTotalAllocatedBytes() / 1048576.0:N0} MiB, GC pauses {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms, GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
         Console.WriteLine($"total: {seconds:N2} s ({analyzed:N0} ms analysis), {rows / seconds:N0} rows/s, {run.Result.Flags.Count:N0} flags, peak memory {Program.PeakMiB():N0} MiB");
-        Console.WriteLine($"RESULT e2e seconds={seconds:F2} rows={rows} peak_mib={Program.PeakMiB():F0}");
+        Console.WriteLine($"RESULT e2e seconds={seconds:F2} rows={rows} peak_mib={Program.PeakMiB():F0} cpu_seconds={cpu:F2}");
     }
 }

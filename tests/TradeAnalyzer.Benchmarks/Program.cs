@@ -5,6 +5,7 @@ namespace TradeAnalyzer.Benchmarks;
 
 /// <summary>
 /// Benchmarks that print figures (never timed tests):
+///   stages DIR         the same analysis one stage at a time: wall, CPU, bytes allocated and GCs per stage
 ///   e2e DIR            full analyze of a sample folder: rows/s per stage, peak memory (run `tradeanalyzer sample` first)
 ///   upload [LINES]     one upload of 10,000 lines against stored baselines of LINES (default 10,000,000) history lines
 ///   report [FLAGS]     the upload workbook with FLAGS flag rows (default 200,000)
@@ -24,6 +25,9 @@ internal static class Program
 
         switch (args[0])
         {
+            case "stages" when args.Length >= 2:
+                StagedBenchmark.Run(args[1]);
+                return 0;
             case "e2e" when args.Length >= 2:
                 EndToEndBenchmark.Run(args[1], args.Length >= 3 ? args[2] : null);
                 return 0;

@@ -55,10 +55,28 @@ public sealed class VagueDescriptionDetector : IDetector
         ArgumentNullException.ThrowIfNull(sink);
         var spanish = context.Options.Spanish;
         var lines = context.Declarations;
+
+        // Descriptions repeat (ingestion pools them): decide each distinct text once instead of folding it per line.
+        var decided = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         Parallel.For(0, lines.Count, i =>
         {
             var line = lines[i];
-            if (!IsVague(line.Description))
+            var description = line.Description;
+            if (string.IsNullOrWhiteSpace(description))
+            {
+                return;
+            }
+
+            if (!decided.TryGetValue(description, out var vague))
+            {
+                vague = IsVague(description);
+                if (decided.Count < MaxRemembered)
+                {
+                    decided.TryAdd(description, vague);
+                }
+            }
+
+            if (!vague)
             {
                 return;
             }
@@ -75,6 +93,9 @@ public sealed class VagueDescriptionDetector : IDetector
                 observed: text));
         });
     }
+
+    /// <summary>Most distinct descriptions whose verdict is remembered during one analysis.</summary>
+    private const int MaxRemembered = 100_000;
 
     /// <summary>True when the description is present and made only of 1 to <see cref="MaxTokens"/> generic words.</summary>
     public static bool IsVague(string? description)

@@ -37,28 +37,122 @@ public static class RecordScorer
         _ => null,
     };
 
-    public static IReadOnlyList<RecordScore> Score(IReadOnlyList<Flag> flags) =>
-        flags.Select(f => (Flag: f, Record: RecordOf(f)))
-            .Where(x => x.Record is not null)
-            .GroupBy(x => x.Record!.Value)
-            .Select(g =>
+    /// <summary>
+    /// One score per record, highest first (ties by record key, then first appearance). Hand-written rather than LINQ
+    /// (it runs over every flag of an upload and once per exporter): same groups, same multiplication order, same result.
+    /// </summary>
+    public static IReadOnlyList<RecordScore> Score(IReadOnlyList<Flag> flags)
+    {
+        ArgumentNullException.ThrowIfNull(flags);
+        var index = new Dictionary<(RecordType, string), int>();
+        var groups = new List<Group>();
+        for (var i = 0; i < flags.Count; i++)
+        {
+            var f = flags[i];
+            if (RecordOf(f) is not { } record)
             {
-                var score = Combine(g.Select(x => x.Flag.Score));
-                return new RecordScore(
-                    g.Key.Type,
-                    g.Key.Key,
-                    g.Select(x => x.Flag.ExporterKey).FirstOrDefault(k => k is not null),
-                    score,
-                    TierOf(score),
-                    g.Select(x => x.Flag.Code).Distinct().Order().ToList());
-            })
-            .OrderByDescending(r => r.Score)
-            .ThenBy(r => r.RecordKey, StringComparer.Ordinal)
-            .ToList();
+                continue;
+            }
+
+            if (!index.TryGetValue(record, out var g))
+            {
+                g = groups.Count;
+                index.Add(record, g);
+                groups.Add(new Group(record.Type, record.Key));
+            }
+
+            groups[g].Add(f);
+        }
+
+        var scores = new RecordScore[groups.Count];
+        for (var i = 0; i < scores.Length; i++)
+        {
+            scores[i] = groups[i].ToScore();
+        }
+
+        // A stable sort (as OrderByDescending/ThenBy were): the position breaks the remaining ties.
+        var order = new int[scores.Length];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(order, (a, b) =>
+        {
+            var c = scores[b].Score.CompareTo(scores[a].Score);
+            if (c != 0)
+            {
+                return c;
+            }
+
+            c = string.CompareOrdinal(scores[a].RecordKey, scores[b].RecordKey);
+            return c != 0 ? c : a.CompareTo(b);
+        });
+
+        var result = new List<RecordScore>(scores.Length);
+        foreach (var i in order)
+        {
+            result.Add(scores[i]);
+        }
+
+        return result;
+    }
 
     /// <summary>Value at risk over record-level flags: each record counted once, at its largest figure.</summary>
-    public static double ValueAtRisk(IEnumerable<Flag> flags) =>
-        flags.Where(f => f.ValueAtRiskUsd is > 0 && RecordOf(f) is not null)
-            .GroupBy(f => RecordOf(f)!.Value)
-            .Sum(g => g.Max(f => f.ValueAtRiskUsd!.Value));
+    public static double ValueAtRisk(IEnumerable<Flag> flags)
+    {
+        ArgumentNullException.ThrowIfNull(flags);
+        var index = new Dictionary<(RecordType, string), int>();
+        var largest = new List<double>();
+        foreach (var f in flags)
+        {
+            if (f.ValueAtRiskUsd is not (> 0 and var v) || RecordOf(f) is not { } record)
+            {
+                continue;
+            }
+
+            if (index.TryGetValue(record, out var g))
+            {
+                largest[g] = Math.Max(largest[g], v);
+            }
+            else
+            {
+                index.Add(record, largest.Count);
+                largest.Add(v);
+            }
+        }
+
+        var sum = 0.0;
+        foreach (var v in largest)
+        {
+            sum += v;
+        }
+
+        return sum;
+    }
+
+    /// <summary>The flags of one record, combined as they arrive.</summary>
+    private sealed class Group(RecordType type, string key)
+    {
+        private readonly List<FlagCode> _codes = new(2);
+        private double _keep = 1.0;
+        private string? _exporterKey;
+
+        public void Add(Flag f)
+        {
+            _keep *= 1 - (Math.Clamp(f.Score, 0, 100) / 100);
+            _exporterKey ??= f.ExporterKey;
+            if (!_codes.Contains(f.Code))
+            {
+                _codes.Add(f.Code);
+            }
+        }
+
+        public RecordScore ToScore()
+        {
+            var score = Math.Round(100 * (1 - _keep), 1);
+            _codes.Sort();
+            return new RecordScore(type, key, _exporterKey, score, TierOf(score), _codes);
+        }
+    }
 }

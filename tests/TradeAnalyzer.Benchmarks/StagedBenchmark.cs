@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using TradeAnalyzer.Core.Analysis;
+using TradeAnalyzer.Core.Detection;
+using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.Handlers.Analysis;
+
+namespace TradeAnalyzer.Benchmarks;
+
+/// <summary>
+/// The profile behind the end-to-end figures: the same analysis run one stage at a time on one thread (reading, each
+/// detector, the profiler), printing each stage's wall time, CPU time of the process, bytes allocated and GC counts, so
+/// the costs can be compared on a loaded machine where wall time is noise.
+/// </summary>
+internal static class StagedBenchmark
+{
+    public static void Run(string dir)
+    {
+        string P(string f) => Path.Combine(dir, f);
+        var request = new AnalysisRequest
+        {
+            Files = [InputFile.FromPath(P("declarations.csv")), InputFile.FromPath(P("invoices.csv"))],
+            FxFiles = [InputFile.FromPath(P("fx.csv"))],
+            SanctionsFiles = [InputFile.FromPath(P("sanctions.csv"))],
+        };
+        var pipeline = new AnalysisPipeline();
+        var stage = Stage.Start();
+        var inputs = pipeline.Read(request);
+        var rows = inputs.Files.Sum(f => f.RowsRead);
+        stage.Print("read (files in parallel)", rows);
+        GC.Collect();
+        Console.WriteLine($"  retained after read: {GC.GetTotalMemory(true) / 1048576.0:N0} MiB for {inputs.Declarations.Count + inputs.Invoices.Count:N0} records");
+
+        var context = new AnalysisContext
+        {
+            Declarations = inputs.Declarations,
+            Invoices = inputs.Invoices,
+            Comtrade = inputs.Comtrade,
+            Reference = inputs.Reference,
+            Options = inputs.Request.Options,
+            ExporterFirstSeen = new Dictionary<string, DateOnly>(),
+        };
+        var sink = new Sink();
+        foreach (var detector in DetectorCatalog.CreateDefault())
+        {
+            stage = Stage.Start();
+            detector.Detect(context, sink);
+            stage.Print("detect." + detector.Name, rows);
+        }
+
+        var profiler = DetectorCatalog.CreateProfiler();
+        if (profiler is not null)
+        {
+            stage = Stage.Start();
+            var recordFlags = sink.ToList();
+            profiler.Profile(context, recordFlags, sink);
+            stage.Print("profile", rows);
+        }
+
+        Console.WriteLine($"flags: {sink.Count:N0}; process CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:N2} s, peak {Program.PeakMiB():N0} MiB");
+    }
+
+    private sealed class Sink : IFlagSink
+    {
+        private readonly ConcurrentQueue<Flag> _flags = new();
+
+        public int Count => _flags.Count;
+
+        public void Add(Flag flag) => _flags.Enqueue(flag);
+
+        public List<Flag> ToList() => [.. _flags];
+    }
+
+    private readonly record struct Stage(Stopwatch Wall, TimeSpan Cpu, long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan Paused)
+    {
+        public static Stage Start() => new(
+            Stopwatch.StartNew(), Process.GetCurrentProcess().TotalProcessorTime, GC.GetTotalAllocatedBytes(true),
+            GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
+
+        public void Print(string name, long rows)
+        {
+            var wall = Wall.Elapsed.TotalMilliseconds;
+            var cpu = (Process.GetCurrentProcess().TotalProcessorTime - Cpu).TotalMilliseconds;
+            var mib = (GC.GetTotalAllocatedBytes(true) - Allocated) / 1048576.0;
+            var pause = (GC.GetTotalPauseDuration() - Paused).TotalMilliseconds;
+            Console.WriteLine(
+                $"  {name,-30} wall {wall,8:N0} ms  cpu {cpu,8:N0} ms  {rows / Math.Max(cpu, 0.001) * 1000,12:N0} rows/cpu-s  alloc {mib,8:N0} MiB  " +
+                $"gc {GC.CollectionCount(0) - Gen0}/{GC.CollectionCount(1) - Gen1}/{GC.CollectionCount(2) - Gen2} pause {pause,6:N0} ms");
+            Console.WriteLine($"RESULT stage={name} wall_ms={wall:F0} cpu_ms={cpu:F0} alloc_mib={mib:F0}");
+        }
+    }
+}
