@@ -8,40 +8,14 @@ namespace TradeAnalyzer.Core.Detection;
 internal static class RiskFlags
 {
     /// <summary>Thousands separators and 2 decimals, invariant culture: 12,345.60.</summary>
-    public static string N2(double value) => value.ToString("N2", CultureInfo.InvariantCulture);
+    public static string N2(double value) => DeclarationFlags.N2(value);
 
     public static string Percent(double share) => (share * 100).ToString("N2", CultureInfo.InvariantCulture) + "%";
 
     public static double Clamp(double score) => Math.Round(Math.Clamp(score, 0, 100), 1);
 
-    public static Flag ForDeclaration(DeclarationLine d, FlagCode code, double score, string explanation, string? expected = null, string? observed = null, double? valueAtRisk = null)
-    {
-        var s = Clamp(score);
-        return new Flag
-        {
-            Code = code,
-            Score = s,
-            Severity = EnumText.SeverityFromScore(s),
-            RecordType = RecordType.Declaration,
-            DeclarationId = d.DeclarationId,
-            LineNo = d.LineNo,
-            InvoiceNumber = d.InvoiceNumber,
-            ShipmentId = d.ShipmentId,
-            ExporterName = d.ExporterName,
-            ImporterName = d.ImporterName,
-            HsCode = d.Hs.Display,
-            ValueUsd = d.ValueUsd,
-            ValueAtRiskUsd = valueAtRisk,
-            Expected = expected,
-            Observed = observed,
-            Explanation = explanation,
-            ExporterKey = ExporterKeyOf(d),
-            Date = d.Date,
-            OriginCountry = d.OriginCountry,
-            DestinationCountry = d.DestinationCountry,
-            Source = d.Source,
-        };
-    }
+    public static Flag ForDeclaration(DeclarationLine d, FlagCode code, double score, string explanation, string? expected = null, string? observed = null, double? valueAtRisk = null) =>
+        DeclarationFlags.Create(d, code, Clamp(score), explanation, expected, observed, valueAtRisk) with { ExporterKey = ExporterKeyOf(d) };
 
     public static Flag ForInvoice(InvoiceLine i, FlagCode code, double score, string explanation, string? expected = null, string? observed = null, double? valueAtRisk = null)
     {
