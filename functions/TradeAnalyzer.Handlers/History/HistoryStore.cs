@@ -51,61 +51,78 @@ public sealed class HistoryStore
     }
 
     /// <summary>
-    /// Merges one upload's statistics into the stored groups. Each group is read, merged and written back with its
-    /// ETag (retried on conflict), and remembers the upload id, so a retried upload is not counted twice.
+    /// Merges one upload's statistics into the stored groups, a partition (HS chapter) at a time: the partition is read
+    /// once, every group merged, and the changes written in atomic batches of up to 100 conditioned on the ETags read.
+    /// A batch that meets a concurrent merge fails whole and its partition is read and merged again, so racing uploads
+    /// lose no update. Each group remembers the uploads merged into it, so a retried upload is not counted twice.
     /// </summary>
     public async Task MergeBaselinesAsync(string uploadId, BaselineSet upload, CancellationToken cancellationToken = default)
     {
+        var partitions = upload.Groups
+            .Select(g => (Text: g.Key.ToString(), Stats: g.Value))
+            .GroupBy(g => BaselinePartition(g.Text), StringComparer.Ordinal)
+            .ToList();
         await Parallel.ForEachAsync(
-            upload.Groups,
-            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (group, ct) => await MergeGroupAsync(uploadId, group.Key, group.Value, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            partitions,
+            new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (partition, ct) => await MergePartitionAsync(uploadId, partition.Key, [.. partition], ct).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
-    private async Task MergeGroupAsync(string uploadId, BaselineKey key, LogHistogram stats, CancellationToken cancellationToken)
+    private static string BaselinePartition(string keyText) => "hs" + (keyText.Length >= 2 ? keyText[..2] : keyText);
+
+    private async Task MergePartitionAsync(string uploadId, string pk, IReadOnlyList<(string Text, LogHistogram Stats)> groups, CancellationToken cancellationToken)
     {
-        var text = key.ToString();
-        var pk = "hs" + (text.Length >= 2 ? text[..2] : text);
-        var rk = TableKeys.Encode(text);
         for (var attempt = 1; ; attempt++)
         {
-            var existing = await Tables.GetAsync(StoreLayout.BaselinesTable, pk, rk, cancellationToken).ConfigureAwait(false);
-            var applied = (existing?.GetString("Applied") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
-            if (applied.Contains(uploadId, StringComparer.Ordinal))
+            var stored = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+            await foreach (var e in Tables.QueryAsync(StoreLayout.BaselinesTable, pk, null, null, cancellationToken).ConfigureAwait(false))
             {
-                return;
+                stored[e.RowKey] = e;
             }
 
-            var merged = existing?.GetBinary("Stats") is { } bytes ? LogHistogram.FromBytes(bytes) : new LogHistogram();
-            merged.Merge(stats);
-            applied.Add(uploadId);
-            if (applied.Count > AppliedMemory)
+            var operations = new List<TableOperation>(groups.Count);
+            foreach (var (text, stats) in groups)
             {
-                applied.RemoveRange(0, applied.Count - AppliedMemory);
+                var rk = TableKeys.Encode(text);
+                stored.TryGetValue(rk, out var existing);
+                var applied = (existing?.GetString("Applied") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries).ToList();
+                if (applied.Contains(uploadId, StringComparer.Ordinal))
+                {
+                    continue;
+                }
+
+                var merged = existing?.GetBinary("Stats") is { } bytes ? LogHistogram.FromBytes(bytes) : new LogHistogram();
+                merged.Merge(stats);
+                applied.Add(uploadId);
+                if (applied.Count > AppliedMemory)
+                {
+                    applied.RemoveRange(0, applied.Count - AppliedMemory);
+                }
+
+                var entity = new TableEntity(pk, rk)
+                {
+                    ["Stats"] = merged.ToBytes(),
+                    ["Count"] = merged.Count,
+                    ["Applied"] = string.Join(',', applied),
+                };
+                operations.Add(existing is null
+                    ? new TableOperation(TableOperationKind.Insert, entity, null)
+                    : new TableOperation(TableOperationKind.Update, entity, existing.ETag));
             }
 
-            var entity = new TableEntity(pk, rk)
-            {
-                ["Stats"] = merged.ToBytes(),
-                ["Count"] = merged.Count,
-                ["Applied"] = string.Join(',', applied),
-            };
             try
             {
-                if (existing is null)
+                foreach (var chunk in operations.Chunk(100))
                 {
-                    await Tables.InsertAsync(StoreLayout.BaselinesTable, entity, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await Tables.UpdateAsync(StoreLayout.BaselinesTable, entity, existing.ETag!, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                    await Tables.SubmitBatchAsync(StoreLayout.BaselinesTable, chunk, cancellationToken).ConfigureAwait(false);
                 }
 
                 return;
             }
             catch (StorageConflictException) when (attempt < 50)
             {
-                // Someone merged this group since we read it: read again and merge on top of theirs.
+                // Someone merged into this partition since we read it: read again and merge on top of theirs. Chunks
+                // that went through are skipped next time (their groups remember this upload).
                 await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), cancellationToken).ConfigureAwait(false);
             }
         }

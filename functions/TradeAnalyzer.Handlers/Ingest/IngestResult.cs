@@ -30,5 +30,8 @@ public enum IngestOutcome
 
 public sealed record IngestResult(IngestOutcome Outcome, string BlobName, string? UploadId = null, string? Message = null)
 {
+    /// <summary>Milliseconds per step of a processed upload (reference, read, history, analyze, archive, baselines, flags, exporters, report).</summary>
+    public IReadOnlyDictionary<string, double>? TimingsMs { get; init; }
+
     public override string ToString() => $"{BlobName}: {Outcome}{(UploadId is null ? string.Empty : $" (upload {UploadId})")}{(Message is null ? string.Empty : $": {Message}")}";
 }

@@ -16,8 +16,8 @@ namespace TradeAnalyzer.Handlers.Ingest;
 /// The blob-triggered ingest (spec section 4): one new blob in `incoming/` becomes an analysed upload. Idempotent by
 /// content hash: the Uploads table holds one receipt per content, so a second copy of a file (or a retried trigger)
 /// changes nothing. Steps: claim the receipt, read and validate, reconcile with archived counterparts, detect, archive
-/// the normalised records, merge baselines (ETag retries), record flags and exporter profiles, write the report
-/// (summary.json last), mark done. A failure is retried; after <see cref="IngestOptions.MaxAttempts"/> the blob goes
+/// the normalised records, record flags and exporter profiles, write the report (summary.json last), merge baselines
+/// (ETag-conditioned batches), mark done. An attempt that stopped after the report only finishes the baseline merge. A failure is retried; after <see cref="IngestOptions.MaxAttempts"/> the blob goes
 /// to `poison/` with an error file beside it. A file that cannot be used at all goes there at once.
 /// </summary>
 public sealed class IngestUploadHandler
@@ -171,8 +171,18 @@ public sealed class IngestUploadHandler
             return new IngestResult(IngestOutcome.ReferenceUpdated, name, uploadId, kind.ToText());
         }
 
+        var stages = new Dictionary<string, double>(StringComparer.Ordinal);
+        var lap = Stopwatch.StartNew();
+        void Lap(string stage)
+        {
+            stages[stage] = lap.Elapsed.TotalMilliseconds;
+            lap.Restart();
+        }
+
         request = await StoreReference.ApplyAsync(_store, request, cancellationToken).ConfigureAwait(false);
+        Lap("reference");
         var inputs = _pipeline.Read(request, null, cancellationToken);
+        Lap("read");
         var file = inputs.Files[^1];
         if (file.Error is not null || (file.RowsRead > 0 && file.RowsAccepted == 0) || file.RowsRead == 0)
         {
@@ -184,19 +194,43 @@ public sealed class IngestUploadHandler
             return new IngestResult(IngestOutcome.Rejected, name, uploadId, reason);
         }
 
+        var reportPrefix = StoreLayout.UploadReportPrefix(uploadId);
+        if (await _store.Blobs.GetPropertiesAsync(StoreLayout.Reports, reportPrefix + "summary.json", cancellationToken).ConfigureAwait(false) is not null)
+        {
+            // An earlier attempt got as far as the complete report (flags and exporters recorded before it), then stopped
+            // while merging baselines. Analysing again would compare against a history that already holds part of this
+            // upload; finish the idempotent merge instead, so the upload counts exactly once.
+            return await ResumeAsync(name, uploadId, claim, inputs, stages, cancellationToken).ConfigureAwait(false);
+        }
+
         var history = await _store.LoadBaselinesAsync(cancellationToken).ConfigureAwait(false);
         var firstSeen = await _store.LoadExporterFirstSeenAsync(cancellationToken).ConfigureAwait(false);
+        Lap("history");
         var counterparts = await LoadCounterpartsAsync(inputs, uploadId, cancellationToken).ConfigureAwait(false);
+        Lap("counterparts");
         var run = _pipeline.Analyze(inputs, history, firstSeen, counterparts, null, cancellationToken);
+        Lap("analyze");
 
         var dates = run.Declarations.Select(d => d.Date).Concat(run.Invoices.Select(i => i.InvoiceDate)).ToList();
         var fallbackDate = dates.Count > 0 ? dates.Max() : DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
         await _store.ArchiveAsync(uploadId, run.Declarations, run.Invoices, run.Result.Flags, cancellationToken).ConfigureAwait(false);
-        await _store.MergeBaselinesAsync(uploadId, BaselineSet.Build(run.Declarations), cancellationToken).ConfigureAwait(false);
+        Lap("archive");
+
         await _store.RecordFlagsAsync(uploadId, run.Result.Flags, fallbackDate, cancellationToken).ConfigureAwait(false);
+        Lap("flags");
         await _store.RecordExportersAsync(uploadId, run.Result.Exporters, cancellationToken).ConfigureAwait(false);
+        Lap("exporters");
         var report = UploadOutputs.Model(run, uploadId, _time.GetUtcNow());
-        await UploadOutputs.WriteToStoreAsync(_store.Blobs, StoreLayout.Reports, StoreLayout.UploadReportPrefix(uploadId), report, cancellationToken).ConfigureAwait(false);
+        await UploadOutputs.WriteToStoreAsync(_store.Blobs, StoreLayout.Reports, reportPrefix, report, cancellationToken).ConfigureAwait(false);
+        Lap("report");
+
+        // Baselines last: everything before is idempotent and was computed against the history without this upload.
+        // The price detector already summarised this upload's prices, unless archived counterparts were analysed with it.
+        var uploadStats = counterparts is null || counterparts.Declarations.Count == 0
+            ? run.Context.Artifacts.UploadBaselines ?? BaselineSet.Build(run.Declarations)
+            : BaselineSet.Build(run.Declarations);
+        await _store.MergeBaselinesAsync(uploadId, uploadStats, cancellationToken).ConfigureAwait(false);
+        Lap("baselines");
         await FinishAsync(claim with
         {
             Status = UploadStatus.Done,
@@ -208,10 +242,36 @@ public sealed class IngestUploadHandler
             MinDate = dates.Count > 0 ? dates.Min() : null,
             MaxDate = dates.Count > 0 ? dates.Max() : null,
         }, cancellationToken).ConfigureAwait(false);
+        Lap("receipt");
         _log.LogInformation(
-            "Upload {Blob} ({UploadId}): {Rows} rows, {Accepted} accepted, {Rejected} rejected, {Flags} flags in {Ms} ms.",
-            name, uploadId, run.RowsRead, run.RowsAccepted, run.RowsRejected, run.Result.Flags.Count, clock.ElapsedMilliseconds);
-        return new IngestResult(IngestOutcome.Processed, name, uploadId, $"{run.RowsAccepted:N0} rows accepted, {run.RowsRejected:N0} rejected, {run.Result.Flags.Count:N0} flags");
+            "Upload {Blob} ({UploadId}): {Rows} rows, {Accepted} accepted, {Rejected} rejected, {Flags} flags in {Ms} ms ({Stages}).",
+            name, uploadId, run.RowsRead, run.RowsAccepted, run.RowsRejected, run.Result.Flags.Count, clock.ElapsedMilliseconds,
+            string.Join(", ", stages.Select(kv => $"{kv.Key} {kv.Value:F0} ms")));
+        return new IngestResult(IngestOutcome.Processed, name, uploadId, $"{run.RowsAccepted:N0} rows accepted, {run.RowsRejected:N0} rejected, {run.Result.Flags.Count:N0} flags") { TimingsMs = stages };
+    }
+
+    /// <summary>Completes an upload whose report is already written: merges its baselines (skipping groups that have it) and marks it done.</summary>
+    private async Task<IngestResult> ResumeAsync(string name, string uploadId, UploadReceipt claim, PipelineInputs inputs, Dictionary<string, double> stages, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        await _store.MergeBaselinesAsync(uploadId, BaselineSet.Build(inputs.Declarations), cancellationToken).ConfigureAwait(false);
+        stages["baselines"] = clock.Elapsed.TotalMilliseconds;
+        var flags = await _store.LoadArchivedFlagsAsync(uploadId, cancellationToken).ConfigureAwait(false);
+        var dates = inputs.Declarations.Select(d => d.Date).Concat(inputs.Invoices.Select(i => i.InvoiceDate)).ToList();
+        var file = inputs.Files[^1];
+        await FinishAsync(claim with
+        {
+            Status = UploadStatus.Done,
+            FinishedAt = _time.GetUtcNow(),
+            RowsRead = file.RowsRead,
+            RowsAccepted = file.RowsAccepted,
+            RowsRejected = file.RowsRejected,
+            Flags = flags.Count,
+            MinDate = dates.Count > 0 ? dates.Min() : null,
+            MaxDate = dates.Count > 0 ? dates.Max() : null,
+        }, cancellationToken).ConfigureAwait(false);
+        _log.LogInformation("Upload {Blob} ({UploadId}) resumed after an interrupted attempt: baselines merged, report kept.", name, uploadId);
+        return new IngestResult(IngestOutcome.Processed, name, uploadId, $"{file.RowsAccepted:N0} rows accepted, {file.RowsRejected:N0} rejected, {flags.Count:N0} flags (resumed)") { TimingsMs = stages };
     }
 
     /// <summary>Archived records of other uploads whose dates overlap this one's (widened by the counterpart window).</summary>

@@ -105,6 +105,24 @@ internal static class FaultScenarios
         Assert.Equal(expected.Receipts[0].Flags, receipt.Flags);
     }
 
+    /// <summary>
+    /// No half-written report: either summary.json (written last) is absent, or every output file of the upload is
+    /// there beside it. Flags, exporters and the report are written before the baselines merge, so an interruption
+    /// during the merge leaves a complete report whose receipt is not yet Done.
+    /// </summary>
+    public static async Task AssertNoHalfReportAsync(IBlobStore blobs, string uploadId)
+    {
+        var files = await ReportFilesAsync(blobs, uploadId);
+        var prefix = StoreLayout.UploadReportPrefix(uploadId);
+        if (files.Contains(prefix + "summary.json"))
+        {
+            foreach (var f in new[] { "report.xlsx", "flags.csv", "flags.json", "exporters.csv", "rejected.csv" })
+            {
+                Assert.Contains(prefix + f, files);
+            }
+        }
+    }
+
     /// <summary>Blob names under a report folder.</summary>
     public static Task<List<string>> ReportFilesAsync(IBlobStore blobs, string uploadId) =>
         HostingSamples.NamesAsync(blobs, StoreLayout.Reports, StoreLayout.UploadReportPrefix(uploadId));
