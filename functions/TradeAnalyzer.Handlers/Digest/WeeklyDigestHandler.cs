@@ -123,11 +123,5 @@ public sealed class WeeklyDigestHandler
         };
     }
 
-    /// <summary>Parses "2026-W47" for the command line, with a clear message otherwise.</summary>
-    public static (int Year, int Week) ParseWeek(string text) =>
-        StoreLayout.TryParseWeek(text, out var y, out var w)
-            ? (y, w)
-            : throw new FormatException($"'{text}' is not an ISO week such as 2026-W47.");
-
     public static string FormatWeek(int year, int week) => string.Create(CultureInfo.InvariantCulture, $"{year:D4}-W{week:D2}");
 }

@@ -37,22 +37,16 @@ public static class StoreLayout
         return $"{System.Globalization.ISOWeek.GetYear(dt):D4}-W{System.Globalization.ISOWeek.GetWeekOfYear(dt):D2}";
     }
 
-    /// <summary>Parses "2026-W47" (also "2026W47").</summary>
+    /// <summary>Parses "2026-W47" (also "2026W47"), years 1990-2100, with the report layer's week rules.</summary>
     public static bool TryParseWeek(string? text, out int year, out int week)
     {
-        year = week = 0;
-        if (string.IsNullOrWhiteSpace(text))
+        var t = (text ?? string.Empty).Trim().ToUpperInvariant();
+        if (t.Length > 4 && t[4] == 'W')
         {
-            return false;
+            t = t[..4] + "-" + t[4..];
         }
 
-        var t = text.Trim().ToUpperInvariant().Replace("-W", "W", StringComparison.Ordinal);
-        var w = t.IndexOf('W', StringComparison.Ordinal);
-        return w == 4
-            && int.TryParse(t.AsSpan(0, 4), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out year)
-            && int.TryParse(t.AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out week)
-            && year is >= 1990 and <= 2100
-            && week >= 1 && week <= System.Globalization.ISOWeek.GetWeeksInYear(year);
+        return TradeAnalyzer.Reports.WeeklyDigest.TryParseWeek(t, out year, out week) && year is >= 1990 and <= 2100;
     }
 }
 
