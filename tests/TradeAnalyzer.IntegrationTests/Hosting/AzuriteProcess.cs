@@ -103,44 +103,9 @@ internal sealed class AzuriteProcess : IDisposable
         HostingSamples.TryDelete(Location);
     }
 
-    private static string? Find()
-    {
-        var fromEnv = Environment.GetEnvironmentVariable("AZURITE_PATH");
-        if (!string.IsNullOrEmpty(fromEnv) && File.Exists(fromEnv))
-        {
-            return fromEnv;
-        }
+    internal static int FreePort() => Storage.AzuriteFixture.FreePort();
 
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, ".tools", "node_modules", ".bin", OperatingSystem.IsWindows() ? "azurite.cmd" : "azurite");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
+    private static string? Find() => Storage.AzuriteFixture.FindAzurite();
 
-        return null;
-    }
-
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static bool Listening(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
+    private static bool Listening(int port) => Storage.AzuriteFixture.Listening(port);
 }

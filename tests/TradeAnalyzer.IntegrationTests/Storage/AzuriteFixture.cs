@@ -123,7 +123,8 @@ public sealed class AzuriteFixture : IDisposable
         }
     }
 
-    private static string? FindAzurite()
+    /// <summary>The azurite executable: $AZURITE_PATH, else .tools/node_modules/.bin/azurite above the test binaries.</summary>
+    internal static string? FindAzurite()
     {
         var fromEnv = Environment.GetEnvironmentVariable("AZURITE_PATH");
         if (!string.IsNullOrEmpty(fromEnv) && File.Exists(fromEnv))
@@ -143,14 +144,14 @@ public sealed class AzuriteFixture : IDisposable
         return null;
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static bool Listening(int port)
+    internal static bool Listening(int port)
     {
         try
         {
