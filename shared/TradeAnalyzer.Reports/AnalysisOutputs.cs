@@ -21,7 +21,10 @@ public static class AnalysisOutputs
         "exporter_name", "importer_name", "hs_code", "value_usd", "value_at_risk_usd", "expected", "observed", "explanation",
     ];
 
+    private const int FlushThreshold = 1 << 16;
+
     private static readonly UTF8Encoding Utf8 = new(false);
+    private static readonly System.Buffers.SearchValues<char> CsvSpecial = System.Buffers.SearchValues.Create("\"\r\n,");
 
     /// <summary>Writes every output file into <paramref name="directory"/> (created if missing).</summary>
     public static OutputFiles Write(string directory, UploadReportModel model)
@@ -35,11 +38,33 @@ public static class AnalysisOutputs
             Path.Combine(directory, "rejected.csv"),
             Path.Combine(directory, "summary.json"),
             Path.Combine(directory, "exporters.csv"));
-        using (var s = File.Create(files.Report))
+        // The workbook is the biggest file by far and shares nothing mutable with the others (the model is read
+        // only): it is written on its own thread while this one writes the CSV and JSON files.
+        var report = Task.Run(() =>
         {
+            using var s = File.Create(files.Report);
             UploadReport.Write(s, model);
+        });
+        try
+        {
+            WriteDataFiles(files, model);
+        }
+        finally
+        {
+            report.GetAwaiter().GetResult();
         }
 
+        // summary.json last, as in the store: a folder without it is incomplete.
+        using (var s = File.Create(files.SummaryJson))
+        {
+            WriteSummaryJson(s, model);
+        }
+
+        return files;
+    }
+
+    private static void WriteDataFiles(OutputFiles files, UploadReportModel model)
+    {
         using (var s = File.Create(files.FlagsCsv))
         {
             WriteFlagsCsv(s, model.Result.Flags);
@@ -55,17 +80,10 @@ public static class AnalysisOutputs
             WriteRejectedCsv(s, model.Rejected);
         }
 
-        using (var s = File.Create(files.SummaryJson))
-        {
-            WriteSummaryJson(s, model);
-        }
-
         using (var s = File.Create(files.ExportersCsv))
         {
             WriteExportersCsv(s, model.Result.Exporters);
         }
-
-        return files;
     }
 
     /// <summary>Writes flags.csv: a header and one row per flag, spec section 2 columns in order.</summary>
@@ -74,26 +92,52 @@ public static class AnalysisOutputs
         ArgumentNullException.ThrowIfNull(flags);
         using var w = new StreamWriter(s, Utf8, 1 << 16, leaveOpen: true) { NewLine = "\r\n" };
         w.WriteLine(string.Join(",", FlagColumns));
-        var fields = new string?[FlagColumns.Count];
+        Span<char> digits = stackalloc char[16];
         foreach (var f in flags)
         {
-            fields[0] = f.Code.ToCode();
-            fields[1] = f.Severity.ToText();
-            fields[2] = Num(f.Score);
-            fields[3] = f.RecordType.ToText();
-            fields[4] = f.DeclarationId;
-            fields[5] = f.LineNo?.ToString(CultureInfo.InvariantCulture);
-            fields[6] = f.InvoiceNumber;
-            fields[7] = f.ShipmentId;
-            fields[8] = f.ExporterName;
-            fields[9] = f.ImporterName;
-            fields[10] = f.HsCode;
-            fields[11] = Num(f.ValueUsd);
-            fields[12] = Num(f.ValueAtRiskUsd);
-            fields[13] = f.Expected;
-            fields[14] = f.Observed;
-            fields[15] = f.Explanation;
-            WriteRow(w, fields, safeFrom: 4);
+            // Same fields as the spec columns; the first four are never hostile text, the rest are formula-safe.
+            WriteField(w, f.Code.ToCode(), safe: false);
+            w.Write(',');
+            WriteField(w, f.Severity.ToText(), safe: false);
+            w.Write(',');
+            WriteNum(w, f.Score);
+            w.Write(',');
+            WriteField(w, f.RecordType.ToText(), safe: false);
+            w.Write(',');
+            WriteField(w, f.DeclarationId, safe: true);
+            w.Write(',');
+            if (f.LineNo is { } lineNo && lineNo.TryFormat(digits, out var n, default, CultureInfo.InvariantCulture))
+            {
+                // An integer never needs quoting; a negative one gets the apostrophe as before.
+                if (lineNo < 0)
+                {
+                    w.Write('\'');
+                }
+
+                w.Write(digits[..n]);
+            }
+
+            w.Write(',');
+            WriteField(w, f.InvoiceNumber, safe: true);
+            w.Write(',');
+            WriteField(w, f.ShipmentId, safe: true);
+            w.Write(',');
+            WriteField(w, f.ExporterName, safe: true);
+            w.Write(',');
+            WriteField(w, f.ImporterName, safe: true);
+            w.Write(',');
+            WriteField(w, f.HsCode, safe: true);
+            w.Write(',');
+            WriteSafeNum(w, f.ValueUsd);
+            w.Write(',');
+            WriteSafeNum(w, f.ValueAtRiskUsd);
+            w.Write(',');
+            WriteField(w, f.Expected, safe: true);
+            w.Write(',');
+            WriteField(w, f.Observed, safe: true);
+            w.Write(',');
+            WriteField(w, f.Explanation, safe: true);
+            w.WriteLine();
         }
     }
 
@@ -128,6 +172,12 @@ public static class AnalysisOutputs
             w.WriteString("destination_country", f.DestinationCountry);
             w.WriteString("source", f.Source?.ToString());
             w.WriteEndObject();
+            if (w.BytesPending > FlushThreshold)
+            {
+                // Utf8JsonWriter buffers everything until Flush: without this the whole file (hundreds of MB for
+                // big uploads) is held in a buffer that doubles and copies as it grows.
+                w.Flush();
+            }
         }
 
         w.WriteEndArray();
@@ -255,16 +305,85 @@ public static class AnalysisOutputs
                 w.Write(',');
             }
 
-            var value = fields[i];
-            if (i >= safeFrom && CellText.NeedsQuotePrefix(value))
-            {
-                value = "'" + value;
-            }
-
-            w.Write(CsvRowReader.Escape(value));
+            WriteField(w, fields[i], i >= safeFrom);
         }
 
         w.WriteLine();
+    }
+
+    /// <summary>
+    /// Writes one field as <see cref="CsvRowReader.Escape"/> would return it (after the formula-safe apostrophe when
+    /// <paramref name="safe"/>), without building the prefixed or escaped string.
+    /// </summary>
+    private static void WriteField(StreamWriter w, string? value, bool safe)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return;
+        }
+
+        var prefix = safe && CellText.NeedsQuotePrefix(value);
+        var span = value.AsSpan();
+        if (span.IndexOfAny(CsvSpecial) < 0)
+        {
+            if (prefix)
+            {
+                w.Write('\'');
+            }
+
+            w.Write(span);
+            return;
+        }
+
+        w.Write('"');
+        if (prefix)
+        {
+            w.Write('\'');
+        }
+
+        while (true)
+        {
+            var quote = span.IndexOf('"');
+            if (quote < 0)
+            {
+                w.Write(span);
+                break;
+            }
+
+            w.Write(span[..(quote + 1)]);
+            w.Write('"');
+            span = span[(quote + 1)..];
+        }
+
+        w.Write('"');
+    }
+
+    /// <summary>Writes <see cref="Num"/>(<paramref name="value"/>) to <paramref name="w"/> without allocating.</summary>
+    private static void WriteNum(StreamWriter w, double? value) => WriteNum(w, value, safe: false);
+
+    /// <summary>As <see cref="WriteNum(StreamWriter, double?)"/> for a formula-safe column: a negative number gets the apostrophe.</summary>
+    private static void WriteSafeNum(StreamWriter w, double? value) => WriteNum(w, value, safe: true);
+
+    private static void WriteNum(StreamWriter w, double? value, bool safe)
+    {
+        if (value is not { } v || !double.IsFinite(v))
+        {
+            return;
+        }
+
+        Span<char> buffer = stackalloc char[64];
+        if (!Math.Round(v, 4).TryFormat(buffer, out var n, "0.####", CultureInfo.InvariantCulture))
+        {
+            WriteField(w, Num(v), safe);
+            return;
+        }
+
+        if (safe && n > 0 && buffer[0] == '-')
+        {
+            w.Write('\'');
+        }
+
+        w.Write(buffer[..n]);
     }
 
     private static string? Num(double? value) =>
