@@ -147,30 +147,41 @@ public static class AnalysisOutputs
         ArgumentNullException.ThrowIfNull(flags);
         using var w = new Utf8JsonWriter(s, new JsonWriterOptions { Indented = false });
         w.WriteStartArray();
+        var k = JsonKeys.Instance;
+        Span<char> date = stackalloc char[16];
+        var source = new char[256];
         foreach (var f in flags)
         {
             w.WriteStartObject();
-            w.WriteString("flag", f.Code.ToCode());
-            w.WriteString("severity", f.Severity.ToText());
-            w.WriteNumber("score", Math.Round(f.Score, 2));
-            w.WriteString("record_type", f.RecordType.ToText());
-            w.WriteString("declaration_id", f.DeclarationId);
-            Nullable(w, "line_no", f.LineNo);
-            w.WriteString("invoice_number", f.InvoiceNumber);
-            w.WriteString("shipment_id", f.ShipmentId);
-            w.WriteString("exporter_name", f.ExporterName);
-            w.WriteString("importer_name", f.ImporterName);
-            w.WriteString("hs_code", f.HsCode);
-            Nullable(w, "value_usd", f.ValueUsd);
-            Nullable(w, "value_at_risk_usd", f.ValueAtRiskUsd);
-            w.WriteString("expected", f.Expected);
-            w.WriteString("observed", f.Observed);
-            w.WriteString("explanation", f.Explanation);
-            w.WriteString("exporter_key", f.ExporterKey);
-            w.WriteString("date", f.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            w.WriteString("origin_country", f.OriginCountry);
-            w.WriteString("destination_country", f.DestinationCountry);
-            w.WriteString("source", f.Source?.ToString());
+            w.WriteString(k.Flag, f.Code.ToCode());
+            w.WriteString(k.Severity, f.Severity.ToText());
+            w.WriteNumber(k.Score, Math.Round(f.Score, 2));
+            w.WriteString(k.RecordType, f.RecordType.ToText());
+            w.WriteString(k.DeclarationId, f.DeclarationId);
+            Nullable(w, k.LineNo, f.LineNo);
+            w.WriteString(k.InvoiceNumber, f.InvoiceNumber);
+            w.WriteString(k.ShipmentId, f.ShipmentId);
+            w.WriteString(k.ExporterName, f.ExporterName);
+            w.WriteString(k.ImporterName, f.ImporterName);
+            w.WriteString(k.HsCode, f.HsCode);
+            Nullable(w, k.ValueUsd, f.ValueUsd);
+            Nullable(w, k.ValueAtRiskUsd, f.ValueAtRiskUsd);
+            w.WriteString(k.Expected, f.Expected);
+            w.WriteString(k.Observed, f.Observed);
+            w.WriteString(k.Explanation, f.Explanation);
+            w.WriteString(k.ExporterKey, f.ExporterKey);
+            if (f.Date is { } day && day.TryFormat(date, out var dateLength, "yyyy-MM-dd", CultureInfo.InvariantCulture))
+            {
+                w.WriteString(k.Date, date[..dateLength]);
+            }
+            else
+            {
+                w.WriteString(k.Date, f.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            }
+
+            w.WriteString(k.OriginCountry, f.OriginCountry);
+            w.WriteString(k.DestinationCountry, f.DestinationCountry);
+            WriteSource(w, k.Source, f.Source, ref source);
             w.WriteEndObject();
             if (w.BytesPending > FlushThreshold)
             {
@@ -389,7 +400,7 @@ public static class AnalysisOutputs
     private static string? Num(double? value) =>
         value is { } v && double.IsFinite(v) ? Math.Round(v, 4).ToString("0.####", CultureInfo.InvariantCulture) : null;
 
-    private static void Nullable(Utf8JsonWriter w, string name, double? value)
+    private static void Nullable(Utf8JsonWriter w, JsonEncodedText name, double? value)
     {
         if (value is { } v && double.IsFinite(v))
         {
@@ -401,7 +412,7 @@ public static class AnalysisOutputs
         }
     }
 
-    private static void Nullable(Utf8JsonWriter w, string name, int? value)
+    private static void Nullable(Utf8JsonWriter w, JsonEncodedText name, int? value)
     {
         if (value is { } v)
         {
@@ -411,5 +422,58 @@ public static class AnalysisOutputs
         {
             w.WriteNull(name);
         }
+    }
+
+    /// <summary>Writes a <see cref="SourceRef"/> as its ToString() text ("file:row") without building the string.</summary>
+    private static void WriteSource(Utf8JsonWriter w, JsonEncodedText name, SourceRef? value, ref char[] buffer)
+    {
+        if (value is not { } source || source.File is null)
+        {
+            w.WriteString(name, value?.ToString());
+            return;
+        }
+
+        if (buffer.Length < source.File.Length + 24)
+        {
+            buffer = new char[source.File.Length + 64];
+        }
+
+        source.File.CopyTo(buffer);
+        var length = source.File.Length;
+        buffer[length++] = ':';
+        if (source.Row < 0 || !source.Row.TryFormat(buffer.AsSpan(length), out var digits, default, CultureInfo.InvariantCulture))
+        {
+            w.WriteString(name, source.ToString());
+            return;
+        }
+
+        w.WriteString(name, buffer.AsSpan(0, length + digits));
+    }
+
+    /// <summary>flags.json property names, encoded once.</summary>
+    private sealed class JsonKeys
+    {
+        public static readonly JsonKeys Instance = new();
+        public readonly JsonEncodedText Flag = JsonEncodedText.Encode("flag");
+        public readonly JsonEncodedText Severity = JsonEncodedText.Encode("severity");
+        public readonly JsonEncodedText Score = JsonEncodedText.Encode("score");
+        public readonly JsonEncodedText RecordType = JsonEncodedText.Encode("record_type");
+        public readonly JsonEncodedText DeclarationId = JsonEncodedText.Encode("declaration_id");
+        public readonly JsonEncodedText LineNo = JsonEncodedText.Encode("line_no");
+        public readonly JsonEncodedText InvoiceNumber = JsonEncodedText.Encode("invoice_number");
+        public readonly JsonEncodedText ShipmentId = JsonEncodedText.Encode("shipment_id");
+        public readonly JsonEncodedText ExporterName = JsonEncodedText.Encode("exporter_name");
+        public readonly JsonEncodedText ImporterName = JsonEncodedText.Encode("importer_name");
+        public readonly JsonEncodedText HsCode = JsonEncodedText.Encode("hs_code");
+        public readonly JsonEncodedText ValueUsd = JsonEncodedText.Encode("value_usd");
+        public readonly JsonEncodedText ValueAtRiskUsd = JsonEncodedText.Encode("value_at_risk_usd");
+        public readonly JsonEncodedText Expected = JsonEncodedText.Encode("expected");
+        public readonly JsonEncodedText Observed = JsonEncodedText.Encode("observed");
+        public readonly JsonEncodedText Explanation = JsonEncodedText.Encode("explanation");
+        public readonly JsonEncodedText ExporterKey = JsonEncodedText.Encode("exporter_key");
+        public readonly JsonEncodedText Date = JsonEncodedText.Encode("date");
+        public readonly JsonEncodedText OriginCountry = JsonEncodedText.Encode("origin_country");
+        public readonly JsonEncodedText DestinationCountry = JsonEncodedText.Encode("destination_country");
+        public readonly JsonEncodedText Source = JsonEncodedText.Encode("source");
     }
 }
