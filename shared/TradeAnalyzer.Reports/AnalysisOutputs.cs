@@ -21,7 +21,10 @@ public static class AnalysisOutputs
         "exporter_name", "importer_name", "hs_code", "value_usd", "value_at_risk_usd", "expected", "observed", "explanation",
     ];
 
+    private const int FlushThreshold = 1 << 16;
+
     private static readonly UTF8Encoding Utf8 = new(false);
+    private static readonly System.Buffers.SearchValues<char> CsvSpecial = System.Buffers.SearchValues.Create("\"\r\n,");
 
     /// <summary>Writes every output file into <paramref name="directory"/> (created if missing).</summary>
     public static OutputFiles Write(string directory, UploadReportModel model)
@@ -35,11 +38,33 @@ public static class AnalysisOutputs
             Path.Combine(directory, "rejected.csv"),
             Path.Combine(directory, "summary.json"),
             Path.Combine(directory, "exporters.csv"));
-        using (var s = File.Create(files.Report))
+        // The workbook is the biggest file by far and shares nothing mutable with the others (the model is read
+        // only): it is written on its own thread while this one writes the CSV and JSON files.
+        var report = Task.Run(() =>
         {
+            using var s = File.Create(files.Report);
             UploadReport.Write(s, model);
+        });
+        try
+        {
+            WriteDataFiles(files, model);
+        }
+        finally
+        {
+            report.GetAwaiter().GetResult();
         }
 
+        // summary.json last, as in the store: a folder without it is incomplete.
+        using (var s = File.Create(files.SummaryJson))
+        {
+            WriteSummaryJson(s, model);
+        }
+
+        return files;
+    }
+
+    private static void WriteDataFiles(OutputFiles files, UploadReportModel model)
+    {
         using (var s = File.Create(files.FlagsCsv))
         {
             WriteFlagsCsv(s, model.Result.Flags);
@@ -55,17 +80,10 @@ public static class AnalysisOutputs
             WriteRejectedCsv(s, model.Rejected);
         }
 
-        using (var s = File.Create(files.SummaryJson))
-        {
-            WriteSummaryJson(s, model);
-        }
-
         using (var s = File.Create(files.ExportersCsv))
         {
             WriteExportersCsv(s, model.Result.Exporters);
         }
-
-        return files;
     }
 
     /// <summary>Writes flags.csv: a header and one row per flag, spec section 2 columns in order.</summary>
@@ -74,26 +92,52 @@ public static class AnalysisOutputs
         ArgumentNullException.ThrowIfNull(flags);
         using var w = new StreamWriter(s, Utf8, 1 << 16, leaveOpen: true) { NewLine = "\r\n" };
         w.WriteLine(string.Join(",", FlagColumns));
-        var fields = new string?[FlagColumns.Count];
+        Span<char> digits = stackalloc char[16];
         foreach (var f in flags)
         {
-            fields[0] = f.Code.ToCode();
-            fields[1] = f.Severity.ToText();
-            fields[2] = Num(f.Score);
-            fields[3] = f.RecordType.ToText();
-            fields[4] = f.DeclarationId;
-            fields[5] = f.LineNo?.ToString(CultureInfo.InvariantCulture);
-            fields[6] = f.InvoiceNumber;
-            fields[7] = f.ShipmentId;
-            fields[8] = f.ExporterName;
-            fields[9] = f.ImporterName;
-            fields[10] = f.HsCode;
-            fields[11] = Num(f.ValueUsd);
-            fields[12] = Num(f.ValueAtRiskUsd);
-            fields[13] = f.Expected;
-            fields[14] = f.Observed;
-            fields[15] = f.Explanation;
-            WriteRow(w, fields, safeFrom: 4);
+            // Same fields as the spec columns; the first four are never hostile text, the rest are formula-safe.
+            WriteField(w, f.Code.ToCode(), safe: false);
+            w.Write(',');
+            WriteField(w, f.Severity.ToText(), safe: false);
+            w.Write(',');
+            WriteNum(w, f.Score);
+            w.Write(',');
+            WriteField(w, f.RecordType.ToText(), safe: false);
+            w.Write(',');
+            WriteField(w, f.DeclarationId, safe: true);
+            w.Write(',');
+            if (f.LineNo is { } lineNo && lineNo.TryFormat(digits, out var n, default, CultureInfo.InvariantCulture))
+            {
+                // An integer never needs quoting; a negative one gets the apostrophe as before.
+                if (lineNo < 0)
+                {
+                    w.Write('\'');
+                }
+
+                w.Write(digits[..n]);
+            }
+
+            w.Write(',');
+            WriteField(w, f.InvoiceNumber, safe: true);
+            w.Write(',');
+            WriteField(w, f.ShipmentId, safe: true);
+            w.Write(',');
+            WriteField(w, f.ExporterName, safe: true);
+            w.Write(',');
+            WriteField(w, f.ImporterName, safe: true);
+            w.Write(',');
+            WriteField(w, f.HsCode, safe: true);
+            w.Write(',');
+            WriteSafeNum(w, f.ValueUsd);
+            w.Write(',');
+            WriteSafeNum(w, f.ValueAtRiskUsd);
+            w.Write(',');
+            WriteField(w, f.Expected, safe: true);
+            w.Write(',');
+            WriteField(w, f.Observed, safe: true);
+            w.Write(',');
+            WriteField(w, f.Explanation, safe: true);
+            w.WriteLine();
         }
     }
 
@@ -103,31 +147,48 @@ public static class AnalysisOutputs
         ArgumentNullException.ThrowIfNull(flags);
         using var w = new Utf8JsonWriter(s, new JsonWriterOptions { Indented = false });
         w.WriteStartArray();
+        var k = JsonKeys.Instance;
+        Span<char> date = stackalloc char[16];
+        var source = new char[256];
         foreach (var f in flags)
         {
             w.WriteStartObject();
-            w.WriteString("flag", f.Code.ToCode());
-            w.WriteString("severity", f.Severity.ToText());
-            w.WriteNumber("score", Math.Round(f.Score, 2));
-            w.WriteString("record_type", f.RecordType.ToText());
-            w.WriteString("declaration_id", f.DeclarationId);
-            Nullable(w, "line_no", f.LineNo);
-            w.WriteString("invoice_number", f.InvoiceNumber);
-            w.WriteString("shipment_id", f.ShipmentId);
-            w.WriteString("exporter_name", f.ExporterName);
-            w.WriteString("importer_name", f.ImporterName);
-            w.WriteString("hs_code", f.HsCode);
-            Nullable(w, "value_usd", f.ValueUsd);
-            Nullable(w, "value_at_risk_usd", f.ValueAtRiskUsd);
-            w.WriteString("expected", f.Expected);
-            w.WriteString("observed", f.Observed);
-            w.WriteString("explanation", f.Explanation);
-            w.WriteString("exporter_key", f.ExporterKey);
-            w.WriteString("date", f.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
-            w.WriteString("origin_country", f.OriginCountry);
-            w.WriteString("destination_country", f.DestinationCountry);
-            w.WriteString("source", f.Source?.ToString());
+            w.WriteString(k.Flag, f.Code.ToCode());
+            w.WriteString(k.Severity, f.Severity.ToText());
+            w.WriteNumber(k.Score, Math.Round(f.Score, 2));
+            w.WriteString(k.RecordType, f.RecordType.ToText());
+            w.WriteString(k.DeclarationId, f.DeclarationId);
+            Nullable(w, k.LineNo, f.LineNo);
+            w.WriteString(k.InvoiceNumber, f.InvoiceNumber);
+            w.WriteString(k.ShipmentId, f.ShipmentId);
+            w.WriteString(k.ExporterName, f.ExporterName);
+            w.WriteString(k.ImporterName, f.ImporterName);
+            w.WriteString(k.HsCode, f.HsCode);
+            Nullable(w, k.ValueUsd, f.ValueUsd);
+            Nullable(w, k.ValueAtRiskUsd, f.ValueAtRiskUsd);
+            w.WriteString(k.Expected, f.Expected);
+            w.WriteString(k.Observed, f.Observed);
+            w.WriteString(k.Explanation, f.Explanation);
+            w.WriteString(k.ExporterKey, f.ExporterKey);
+            if (f.Date is { } day && day.TryFormat(date, out var dateLength, "yyyy-MM-dd", CultureInfo.InvariantCulture))
+            {
+                w.WriteString(k.Date, date[..dateLength]);
+            }
+            else
+            {
+                w.WriteString(k.Date, f.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            }
+
+            w.WriteString(k.OriginCountry, f.OriginCountry);
+            w.WriteString(k.DestinationCountry, f.DestinationCountry);
+            WriteSource(w, k.Source, f.Source, ref source);
             w.WriteEndObject();
+            if (w.BytesPending > FlushThreshold)
+            {
+                // Utf8JsonWriter buffers everything until Flush: without this the whole file (hundreds of MB for
+                // big uploads) is held in a buffer that doubles and copies as it grows.
+                w.Flush();
+            }
         }
 
         w.WriteEndArray();
@@ -255,22 +316,91 @@ public static class AnalysisOutputs
                 w.Write(',');
             }
 
-            var value = fields[i];
-            if (i >= safeFrom && CellText.NeedsQuotePrefix(value))
-            {
-                value = "'" + value;
-            }
-
-            w.Write(CsvRowReader.Escape(value));
+            WriteField(w, fields[i], i >= safeFrom);
         }
 
         w.WriteLine();
     }
 
+    /// <summary>
+    /// Writes one field as <see cref="CsvRowReader.Escape"/> would return it (after the formula-safe apostrophe when
+    /// <paramref name="safe"/>), without building the prefixed or escaped string.
+    /// </summary>
+    private static void WriteField(StreamWriter w, string? value, bool safe)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return;
+        }
+
+        var prefix = safe && CellText.NeedsQuotePrefix(value);
+        var span = value.AsSpan();
+        if (span.IndexOfAny(CsvSpecial) < 0)
+        {
+            if (prefix)
+            {
+                w.Write('\'');
+            }
+
+            w.Write(span);
+            return;
+        }
+
+        w.Write('"');
+        if (prefix)
+        {
+            w.Write('\'');
+        }
+
+        while (true)
+        {
+            var quote = span.IndexOf('"');
+            if (quote < 0)
+            {
+                w.Write(span);
+                break;
+            }
+
+            w.Write(span[..(quote + 1)]);
+            w.Write('"');
+            span = span[(quote + 1)..];
+        }
+
+        w.Write('"');
+    }
+
+    /// <summary>Writes <see cref="Num"/>(<paramref name="value"/>) to <paramref name="w"/> without allocating.</summary>
+    private static void WriteNum(StreamWriter w, double? value) => WriteNum(w, value, safe: false);
+
+    /// <summary>As <see cref="WriteNum(StreamWriter, double?)"/> for a formula-safe column: a negative number gets the apostrophe.</summary>
+    private static void WriteSafeNum(StreamWriter w, double? value) => WriteNum(w, value, safe: true);
+
+    private static void WriteNum(StreamWriter w, double? value, bool safe)
+    {
+        if (value is not { } v || !double.IsFinite(v))
+        {
+            return;
+        }
+
+        Span<char> buffer = stackalloc char[64];
+        if (!Math.Round(v, 4).TryFormat(buffer, out var n, "0.####", CultureInfo.InvariantCulture))
+        {
+            WriteField(w, Num(v), safe);
+            return;
+        }
+
+        if (safe && n > 0 && buffer[0] == '-')
+        {
+            w.Write('\'');
+        }
+
+        w.Write(buffer[..n]);
+    }
+
     private static string? Num(double? value) =>
         value is { } v && double.IsFinite(v) ? Math.Round(v, 4).ToString("0.####", CultureInfo.InvariantCulture) : null;
 
-    private static void Nullable(Utf8JsonWriter w, string name, double? value)
+    private static void Nullable(Utf8JsonWriter w, JsonEncodedText name, double? value)
     {
         if (value is { } v && double.IsFinite(v))
         {
@@ -282,7 +412,7 @@ public static class AnalysisOutputs
         }
     }
 
-    private static void Nullable(Utf8JsonWriter w, string name, int? value)
+    private static void Nullable(Utf8JsonWriter w, JsonEncodedText name, int? value)
     {
         if (value is { } v)
         {
@@ -292,5 +422,58 @@ public static class AnalysisOutputs
         {
             w.WriteNull(name);
         }
+    }
+
+    /// <summary>Writes a <see cref="SourceRef"/> as its ToString() text ("file:row") without building the string.</summary>
+    private static void WriteSource(Utf8JsonWriter w, JsonEncodedText name, SourceRef? value, ref char[] buffer)
+    {
+        if (value is not { } source || source.File is null)
+        {
+            w.WriteString(name, value?.ToString());
+            return;
+        }
+
+        if (buffer.Length < source.File.Length + 24)
+        {
+            buffer = new char[source.File.Length + 64];
+        }
+
+        source.File.CopyTo(buffer);
+        var length = source.File.Length;
+        buffer[length++] = ':';
+        if (source.Row < 0 || !source.Row.TryFormat(buffer.AsSpan(length), out var digits, default, CultureInfo.InvariantCulture))
+        {
+            w.WriteString(name, source.ToString());
+            return;
+        }
+
+        w.WriteString(name, buffer.AsSpan(0, length + digits));
+    }
+
+    /// <summary>flags.json property names, encoded once.</summary>
+    private sealed class JsonKeys
+    {
+        public static readonly JsonKeys Instance = new();
+        public readonly JsonEncodedText Flag = JsonEncodedText.Encode("flag");
+        public readonly JsonEncodedText Severity = JsonEncodedText.Encode("severity");
+        public readonly JsonEncodedText Score = JsonEncodedText.Encode("score");
+        public readonly JsonEncodedText RecordType = JsonEncodedText.Encode("record_type");
+        public readonly JsonEncodedText DeclarationId = JsonEncodedText.Encode("declaration_id");
+        public readonly JsonEncodedText LineNo = JsonEncodedText.Encode("line_no");
+        public readonly JsonEncodedText InvoiceNumber = JsonEncodedText.Encode("invoice_number");
+        public readonly JsonEncodedText ShipmentId = JsonEncodedText.Encode("shipment_id");
+        public readonly JsonEncodedText ExporterName = JsonEncodedText.Encode("exporter_name");
+        public readonly JsonEncodedText ImporterName = JsonEncodedText.Encode("importer_name");
+        public readonly JsonEncodedText HsCode = JsonEncodedText.Encode("hs_code");
+        public readonly JsonEncodedText ValueUsd = JsonEncodedText.Encode("value_usd");
+        public readonly JsonEncodedText ValueAtRiskUsd = JsonEncodedText.Encode("value_at_risk_usd");
+        public readonly JsonEncodedText Expected = JsonEncodedText.Encode("expected");
+        public readonly JsonEncodedText Observed = JsonEncodedText.Encode("observed");
+        public readonly JsonEncodedText Explanation = JsonEncodedText.Encode("explanation");
+        public readonly JsonEncodedText ExporterKey = JsonEncodedText.Encode("exporter_key");
+        public readonly JsonEncodedText Date = JsonEncodedText.Encode("date");
+        public readonly JsonEncodedText OriginCountry = JsonEncodedText.Encode("origin_country");
+        public readonly JsonEncodedText DestinationCountry = JsonEncodedText.Encode("destination_country");
+        public readonly JsonEncodedText Source = JsonEncodedText.Encode("source");
     }
 }

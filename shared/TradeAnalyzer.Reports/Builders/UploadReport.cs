@@ -66,7 +66,8 @@ public static class UploadReport
         book.AddTable(names.Flags, flagColumns, flags, (row, f) =>
         {
             string? location = null;
-            if (f.DeclarationId is not null && shipmentRow.TryGetValue($"{f.DeclarationId}#{f.LineNo ?? 1}", out var s))
+            // Past the sheet's hyperlink limit the location would be dropped anyway: skip the key and location strings.
+            if (f.DeclarationId is not null && row.AcceptsLinks && shipmentRow.TryGetValue($"{f.DeclarationId}#{f.LineNo ?? 1}", out var s))
             {
                 location = Location(names.Shipments, s);
             }
@@ -104,11 +105,13 @@ public static class UploadReport
     private static List<DeclarationLine> FlaggedDeclarations(IReadOnlyList<DeclarationLine> declarations, IReadOnlyList<Flag> flags)
     {
         var keys = new HashSet<string>(StringComparer.Ordinal);
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var f in flags)
         {
             if (f.DeclarationId is not null)
             {
                 keys.Add($"{f.DeclarationId}#{f.LineNo ?? 1}");
+                ids.Add(f.DeclarationId);
             }
         }
 
@@ -116,7 +119,14 @@ public static class UploadReport
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var d in declarations)
         {
-            if (keys.Contains(d.RecordKey) && seen.Add(d.RecordKey))
+            // RecordKey builds a string on every call: only lines of a flagged declaration need it, and once.
+            if (!ids.Contains(d.DeclarationId))
+            {
+                continue;
+            }
+
+            var key = d.RecordKey;
+            if (keys.Contains(key) && seen.Add(key))
             {
                 result.Add(d);
             }

@@ -128,10 +128,16 @@ internal sealed class RowSink
         WriteText(value, style, measure: true);
     }
 
+    /// <summary>
+    /// False once this sheet holds <see cref="MaxHyperlinksPerSheet"/> links: <see cref="Link"/> then writes plain
+    /// text, so callers may skip building the location.
+    /// </summary>
+    public bool AcceptsLinks => _links is null || _links.Count < MaxHyperlinksPerSheet;
+
     /// <summary>A text cell that links to <paramref name="location"/> in this workbook (e.g. 'Shipments'!A5); plain text when null.</summary>
     public void Link(string? value, string? location)
     {
-        if (location is not null && !string.IsNullOrEmpty(value) && (_links is null || _links.Count < MaxHyperlinksPerSheet))
+        if (location is not null && !string.IsNullOrEmpty(value) && AcceptsLinks)
         {
             _links?.Add(new KeyValuePair<string, string>(CellRef.Of(_column, _rowText), location));
             WriteText(value, StyleId.Link, measure: true);
