@@ -21,10 +21,29 @@ public sealed class InvoiceIndex
     public InvoiceIndex(IReadOnlyList<InvoiceLine> invoices)
     {
         var names = new NameCache();
-        var documents = new List<InvoiceDocument>();
-        var bySeller = new Dictionary<(string Number, string Seller), InvoiceDocument>();
+        var documents = new List<InvoiceDocument>(invoices.Count);
+        var bySeller = new Dictionary<(string Number, string Seller), InvoiceDocument>(invoices.Count);
+        _byNumber.EnsureCapacity(invoices.Count);
+        _byShipment.EnsureCapacity(invoices.Count);
+        InvoiceLine? previousLine = null;
+        InvoiceDocument? previousDoc = null;
         foreach (var line in invoices)
         {
+            // Lines of one invoice are usually consecutive: same number and seller as written give the same document.
+            if (previousDoc is not null
+                && string.Equals(line.InvoiceNumber, previousLine!.InvoiceNumber, StringComparison.Ordinal)
+                && string.Equals(line.SellerName, previousLine.SellerName, StringComparison.Ordinal))
+            {
+                previousDoc.Add(line);
+                previousLine = line;
+                if (!string.IsNullOrWhiteSpace(line.ShipmentId))
+                {
+                    _byShipment.TryAdd(line.ShipmentId.Trim(), previousDoc);
+                }
+
+                continue;
+            }
+
             var key = ShipmentIndex.InvoiceKey(line.InvoiceNumber);
             var seller = names.Normalize(line.SellerName);
             if (!_byNumber.TryGetValue(key, out var docs))
@@ -50,6 +69,9 @@ public sealed class InvoiceIndex
             {
                 _byShipment.TryAdd(line.ShipmentId.Trim(), doc);
             }
+
+            previousLine = line;
+            previousDoc = doc;
         }
 
         Documents = documents;

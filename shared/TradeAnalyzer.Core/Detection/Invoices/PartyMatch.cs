@@ -26,22 +26,52 @@ public static class PartyMatch
         }
 
         var (shorter, longer) = normA.Length <= normB.Length ? (normA, normB) : (normB, normA);
-        var shortTokens = shorter.Split(' ');
-        if (shortTokens.Length < 2)
+        if (!shorter.Contains(' ', StringComparison.Ordinal))
         {
-            return false;
+            return false; // one token only
         }
 
-        var longTokens = longer.Split(' ');
-        foreach (var t in shortTokens)
+        // Every space-separated token of the shorter name (empty ones included, as string.Split would give them)
+        // must be a token of the longer name; compared as spans so no token array or string is allocated.
+        var rest = shorter.AsSpan();
+        while (true)
         {
-            if (Array.IndexOf(longTokens, t) < 0)
+            var cut = rest.IndexOf(' ');
+            var token = cut < 0 ? rest : rest[..cut];
+            if (!HasToken(longer, token))
             {
                 return false;
             }
-        }
 
-        return true;
+            if (cut < 0)
+            {
+                return true;
+            }
+
+            rest = rest[(cut + 1)..];
+        }
+    }
+
+    /// <summary>True when <paramref name="token"/> is one of the space-separated tokens of <paramref name="text"/>.</summary>
+    private static bool HasToken(string text, ReadOnlySpan<char> token)
+    {
+        var rest = text.AsSpan();
+        while (true)
+        {
+            var cut = rest.IndexOf(' ');
+            var candidate = cut < 0 ? rest : rest[..cut];
+            if (candidate.SequenceEqual(token))
+            {
+                return true;
+            }
+
+            if (cut < 0)
+            {
+                return false;
+            }
+
+            rest = rest[(cut + 1)..];
+        }
     }
 
     private static bool SameId(string a, string b)

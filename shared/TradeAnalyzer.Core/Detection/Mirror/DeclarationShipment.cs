@@ -49,6 +49,12 @@ public sealed class DeclarationShipment
     /// <summary>Normalised importer name.</summary>
     public string ImporterNorm { get; internal set; } = string.Empty;
 
+    /// <summary>Exporter and importer normalised-name ids in one number: equal exactly when both normalised names are equal.</summary>
+    internal long PartiesKey { get; set; }
+
+    /// <summary>Position in <see cref="ShipmentIndex.All"/> of the next shipment with the same declaration id (another reporter or flow); -1 when none.</summary>
+    internal int NextSameId { get; set; } = -1;
+
     /// <summary>Sum of the lines' FOB-equivalent USD values.</summary>
     public double FobUsd { get; private set; }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Model;
 
@@ -82,7 +83,19 @@ public sealed class MirrorDetector : IDetector
     {
         var byShipment = new Buckets<string>(imports.Count, i => imports[i].ShipmentId);
         var byInvoice = new Buckets<string>(imports.Count, i => imports[i].InvoiceKey is { Length: > 0 } key ? key : null);
-        var byParties = new Buckets<(string, string)>(imports.Count, i => (imports[i].ExporterNorm, imports[i].ImporterNorm), i => imports[i].Date.DayNumber);
+        var byParties = new Buckets<long>(imports.Count, i => imports[i].PartiesKey, i => imports[i].Date.DayNumber);
+
+        // Compact per-import facts for the party-window scan, which visits many imports per export and rejects most:
+        // dates and country ids in one array avoid chasing each import's shipment and main line.
+        var countries = new Dictionary<string, int>(StringComparer.Ordinal);
+        var facts = new ImportFacts[imports.Count];
+        for (var i = 0; i < imports.Count; i++)
+        {
+            var im = imports[i];
+            facts[i] = new ImportFacts(im.Date.DayNumber, CountryId(countries, im.Reporter),
+                im.Main.ExporterCountry is null ? NoCountry : CountryId(countries, im.Main.ExporterCountry),
+                CountryId(countries, im.Main.OriginCountry));
+        }
 
         var candidates = new List<Candidate>(exports.Count * 2);
         for (var e = 0; e < exports.Count; e++)
@@ -104,18 +117,34 @@ public sealed class MirrorDetector : IDetector
                 }
             }
 
-            var sameParties = byParties.Get((ex.ExporterNorm, ex.ImporterNorm));
+            var sameParties = byParties.Get(ex.PartiesKey);
             if (sameParties.Length > 0)
             {
-                var from = ex.Date.AddDays(-EarlyImportDays);
-                var to = ex.Date.AddDays(window);
-                var start = LowerBound(sameParties, imports, from);
+                var from = ex.Date.AddDays(-EarlyImportDays).DayNumber;
+                var to = ex.Date.AddDays(window).DayNumber;
+                var start = LowerBound(sameParties, facts, from);
+
+                // The country tests of AddIfPlausible, on ids: an id that is absent from the imports never matches.
+                var destination = countries.GetValueOrDefault(ex.Main.DestinationCountry, NoCountry);
+                var importerCountry = ex.Main.ImporterCountry is null ? NoCountry : countries.GetValueOrDefault(ex.Main.ImporterCountry, NoCountry);
+                var reporter = countries.GetValueOrDefault(ex.Reporter, NoCountry);
                 for (var k = start; k < sameParties.Length && k < start + MaxWindowCandidates; k++)
                 {
                     var i = sameParties[k];
-                    if (imports[i].Date > to)
+                    ref readonly var f = ref facts[i];
+                    if (f.Day > to)
                     {
                         break;
+                    }
+
+                    if ((f.Reporter != destination || destination == NoCountry) && (f.Reporter != importerCountry || importerCountry == NoCountry))
+                    {
+                        continue;
+                    }
+
+                    if (f.ExporterCountry != NoCountry && (f.ExporterCountry != reporter || reporter == NoCountry) && (f.Origin != reporter || reporter == NoCountry))
+                    {
+                        continue;
                     }
 
                     AddIfPlausible(candidates, ex, e, imports[i], i, window, idMatch: false);
@@ -204,13 +233,13 @@ public sealed class MirrorDetector : IDetector
         candidates.Add(new Candidate(e, i, score));
     }
 
-    private static int LowerBound(ReadOnlySpan<int> sorted, IReadOnlyList<DeclarationShipment> imports, DateOnly from)
+    private static int LowerBound(ReadOnlySpan<int> sorted, ImportFacts[] facts, int from)
     {
         int lo = 0, hi = sorted.Length;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (imports[sorted[mid]].Date < from)
+            if (facts[sorted[mid]].Day < from)
             {
                 lo = mid + 1;
             }
@@ -221,6 +250,17 @@ public sealed class MirrorDetector : IDetector
         }
 
         return lo;
+    }
+
+    private static int CountryId(Dictionary<string, int> ids, string country)
+    {
+        ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(ids, country, out var exists);
+        if (!exists)
+        {
+            id = ids.Count - 1;
+        }
+
+        return id;
     }
 
     private static void Compare(DeclarationShipment ex, DeclarationShipment im, bool spanish, IFlagSink sink)
@@ -448,8 +488,9 @@ public sealed class MirrorDetector : IDetector
 
             var present = 0;
             string? partner = null;
-            foreach (var candidate in new[] { im.Main.ExporterCountry, im.Main.OriginCountry })
+            for (var k = 0; k < 2; k++)
             {
+                var candidate = k == 0 ? im.Main.ExporterCountry : im.Main.OriginCountry;
                 if (candidate is null || present > 0 || string.Equals(candidate, im.Reporter, StringComparison.Ordinal)
                     || !exportRange.TryGetValue(candidate, out var range) || im.Date.AddDays(-horizon) < range.First)
                 {
@@ -542,4 +583,10 @@ public sealed class MirrorDetector : IDetector
     }
 
     private readonly record struct Candidate(int Export, int Import, double Score);
+
+    /// <summary>Id standing for a null country, or one no import mentions.</summary>
+    private const int NoCountry = -1;
+
+    /// <summary>An import's day number and country ids (<see cref="NoCountry"/> when the exporter country is not given).</summary>
+    private readonly record struct ImportFacts(int Day, int Reporter, int ExporterCountry, int Origin);
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Core.Text;
@@ -17,8 +18,14 @@ public sealed class ShipmentIndex
     private ShipmentIndex(List<DeclarationShipment> all)
     {
         All = all;
-        var exports = new List<DeclarationShipment>();
-        var imports = new List<DeclarationShipment>();
+        var exportCount = 0;
+        foreach (var s in all)
+        {
+            exportCount += s.Flow == TradeFlow.Export ? 1 : 0;
+        }
+
+        var exports = new List<DeclarationShipment>(exportCount);
+        var imports = new List<DeclarationShipment>(all.Count - exportCount);
         foreach (var s in all)
         {
             (s.Flow == TradeFlow.Export ? exports : imports).Add(s);
@@ -44,34 +51,75 @@ public sealed class ShipmentIndex
     /// <summary>Groups <paramref name="declarations"/> into shipments; linear in the number of lines.</summary>
     public static ShipmentIndex Build(IReadOnlyList<DeclarationLine> declarations)
     {
-        var byKey = new Dictionary<(string Reporter, TradeFlow Flow, string Id), DeclarationShipment>();
-        var all = new List<DeclarationShipment>();
+        // Declaration id -> first shipment with that id; other reporters or flows with the same id are chained through
+        // DeclarationShipment.NextSameId. A string-keyed dictionary hashes faster and stores less than a tuple key.
+        var byId = new Dictionary<string, int>(declarations.Count);
+        var all = new List<DeclarationShipment>(declarations.Count);
+        DeclarationShipment? previous = null;
         for (var i = 0; i < declarations.Count; i++)
         {
             var line = declarations[i];
-            var key = (line.ReporterCountry, line.Flow, line.DeclarationId);
-            if (byKey.TryGetValue(key, out var shipment))
+
+            // The lines of a declaration are usually consecutive: continuing the previous shipment needs no hashing.
+            if (previous is not null && Same(previous.Main, line))
             {
-                shipment.Add(line);
+                previous.Add(line);
+                continue;
+            }
+
+            DeclarationShipment? shipment = null;
+            ref var head = ref CollectionsMarshal.GetValueRefOrAddDefault(byId, line.DeclarationId, out var exists);
+            if (exists)
+            {
+                DeclarationShipment? last = null;
+                for (var k = head; k >= 0; k = last!.NextSameId)
+                {
+                    last = all[k];
+                    if (Same(last.Main, line))
+                    {
+                        shipment = last;
+                        break;
+                    }
+                }
+
+                if (shipment is null)
+                {
+                    shipment = new DeclarationShipment(all.Count, line);
+                    last!.NextSameId = all.Count;
+                    all.Add(shipment);
+                }
+                else
+                {
+                    shipment.Add(line);
+                }
             }
             else
             {
+                head = all.Count;
                 shipment = new DeclarationShipment(all.Count, line);
-                byKey.Add(key, shipment);
                 all.Add(shipment);
             }
+
+            previous = shipment;
         }
 
         var names = new NameCache();
         foreach (var s in all)
         {
             s.Complete();
-            s.ExporterNorm = names.Normalize(s.Main.ExporterName);
-            s.ImporterNorm = names.Normalize(s.Main.ImporterName);
+            s.ExporterNorm = names.Normalize(s.Main.ExporterName, out var exporterId);
+            s.ImporterNorm = names.Normalize(s.Main.ImporterName, out var importerId);
+            s.PartiesKey = ((long)exporterId << 32) | (uint)importerId;
         }
 
         return new ShipmentIndex(all);
     }
+
+    /// <summary>True when <paramref name="line"/> belongs to the declaration of <paramref name="first"/> (same id, reporter and flow).</summary>
+    private static bool Same(DeclarationLine first, DeclarationLine line) =>
+        line.Flow == first.Flow
+        && string.Equals(line.DeclarationId, first.DeclarationId, StringComparison.Ordinal)
+        && string.Equals(line.ReporterCountry, first.ReporterCountry, StringComparison.Ordinal);
 
     /// <summary>An invoice number reduced to upper-case letters and digits ("inv-2026/001" and "INV 2026 001" compare equal).</summary>
     public static string InvoiceKey(string invoiceNumber)
@@ -105,24 +153,37 @@ public sealed class ShipmentIndex
     }
 }
 
-/// <summary>Memoises <see cref="PartyNames.Normalize"/>: trader names repeat across many lines.</summary>
+/// <summary>Memoises <see cref="PartyNames.Normalize"/>: trader names repeat across many lines. Each distinct
+/// normalised name also gets a small id (0 for the empty name) so that pairs of names can be hashed as one number.</summary>
 internal sealed class NameCache
 {
-    private readonly Dictionary<string, string> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Norm, int Id)> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _ids = new(StringComparer.Ordinal) { [string.Empty] = 0 };
 
-    public string Normalize(string? name)
+    public string Normalize(string? name) => Normalize(name, out _);
+
+    public string Normalize(string? name, out int id)
     {
         if (string.IsNullOrEmpty(name))
         {
+            id = 0;
             return string.Empty;
         }
 
-        if (!_cache.TryGetValue(name, out var norm))
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_cache, name, out var exists);
+        if (!exists)
         {
-            norm = PartyNames.Normalize(name);
-            _cache.Add(name, norm);
+            var norm = PartyNames.Normalize(name);
+            ref var normId = ref CollectionsMarshal.GetValueRefOrAddDefault(_ids, norm, out var known);
+            if (!known)
+            {
+                normId = _ids.Count - 1;
+            }
+
+            entry = (norm, normId);
         }
 
-        return norm;
+        id = entry.Id;
+        return entry.Norm;
     }
 }
