@@ -25,8 +25,8 @@ public sealed class KilledHostTests
         {
             await HostingSamples.PutIncomingAsync(blobs, "declarations/large.csv", bytes);
 
-            // Kill as soon as the baselines start landing: the last step, after flags, exporters and the report.
-            await ServeEndToEndTests.WaitUntilAsync(async () => await AnyAsync(tables.QueryAllAsync(StoreLayout.BaselinesTable)), TimeSpan.FromSeconds(120), first);
+            // Kill as soon as the flags start landing: exporters, the report and the baselines (last) are still to come.
+            await ServeEndToEndTests.WaitUntilAsync(async () => await AnyAsync(tables.QueryAllAsync(StoreLayout.FlagsTable)), TimeSpan.FromSeconds(120), first);
             first.KillHard();
         }
 

@@ -186,6 +186,35 @@ public abstract class HandlerTests
     }
 
     [Fact]
+    public async Task An_attempt_stopped_after_its_report_finishes_only_the_merge_and_counts_once()
+    {
+        var bytes = SampleBytes("declarations.csv");
+        var clean = await NewStoreAsync();
+        await PutAsync(clean, "declarations/x.csv", bytes);
+        Assert.Equal(IngestOutcome.Processed, (await new IngestUploadHandler(clean).HandleAsync("declarations/x.csv")).Outcome);
+
+        // The second store loses its baseline writes on the first attempt, after half of the partitions went through.
+        var inner = await NewStoreAsync();
+        var failing = new FailingBaselineBatches(inner.Tables, succeedFirst: 3);
+        var store = new HistoryStore(inner.Blobs, failing);
+        await PutAsync(store, "declarations/x.csv", bytes);
+        var handler = new IngestUploadHandler(store);
+        var first = await handler.HandleAsync("declarations/x.csv");
+        Assert.Equal(IngestOutcome.Failed, first.Outcome);
+        Assert.NotNull(await store.Blobs.GetPropertiesAsync(StoreLayout.Reports, StoreLayout.UploadReportPrefix(first.UploadId!) + "summary.json"));
+
+        failing.Heal();
+        var second = await handler.HandleAsync("declarations/x.csv");
+        Assert.Equal(IngestOutcome.Processed, second.Outcome);
+        Assert.Contains("resumed", second.Message, StringComparison.Ordinal);
+        Assert.Equal(await BaselinesAsync(clean), await BaselinesAsync(store));
+        Assert.Equal(await CountAsync(clean, StoreLayout.FlagsTable), await CountAsync(store, StoreLayout.FlagsTable));
+        Assert.Equal(
+            (await clean.LoadExportersAsync()).Select(e => (e.Key, e.Shipments)).ToList(),
+            (await store.LoadExportersAsync()).Select(e => (e.Key, e.Shipments)).ToList());
+    }
+
+    [Fact]
     public async Task The_timer_catches_up_missed_weeks()
     {
         var store = await NewStoreAsync();
@@ -267,4 +296,36 @@ internal sealed class FailingReportsBlobStore(IBlobStore inner) : IBlobStore
     public Task RenewLeaseAsync(string container, string name, string leaseId, CancellationToken ct = default) => inner.RenewLeaseAsync(container, name, leaseId, ct);
 
     public Task ReleaseLeaseAsync(string container, string name, string leaseId, CancellationToken ct = default) => inner.ReleaseLeaseAsync(container, name, leaseId, ct);
+}
+
+/// <summary>A table store whose batches to the Baselines table fail after the first few, until healed.</summary>
+internal sealed class FailingBaselineBatches(ITableStore inner, int succeedFirst) : ITableStore
+{
+    private int _batches;
+    private volatile bool _healed;
+
+    public void Heal() => _healed = true;
+
+    public Task SubmitBatchAsync(string table, IReadOnlyList<TableOperation> operations, CancellationToken ct = default) =>
+        table == StoreLayout.BaselinesTable && !_healed && Interlocked.Increment(ref _batches) > succeedFirst
+            ? throw new StorageException(503, "ServerBusy", "injected failure")
+            : inner.SubmitBatchAsync(table, operations, ct);
+
+    public Task CreateTableIfNotExistsAsync(string table, CancellationToken ct = default) => inner.CreateTableIfNotExistsAsync(table, ct);
+
+    public Task<TableEntity?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken ct = default) => inner.GetAsync(table, partitionKey, rowKey, ct);
+
+    public Task<string> InsertAsync(string table, TableEntity entity, CancellationToken ct = default) => inner.InsertAsync(table, entity, ct);
+
+    public Task<string> UpsertAsync(string table, TableEntity entity, CancellationToken ct = default) => inner.UpsertAsync(table, entity, ct);
+
+    public Task<string> UpdateAsync(string table, TableEntity entity, string ifMatch, TableUpdateMode mode = TableUpdateMode.Replace, CancellationToken ct = default) => inner.UpdateAsync(table, entity, ifMatch, mode, ct);
+
+    public Task<bool> DeleteAsync(string table, string partitionKey, string rowKey, string ifMatch = "*", CancellationToken ct = default) => inner.DeleteAsync(table, partitionKey, rowKey, ifMatch, ct);
+
+    public Task<TablePage> QueryPageAsync(string table, string partitionKey, string? rowKeyFrom, string? rowKeyTo, string? continuation, int pageSize = 1000, CancellationToken ct = default) => inner.QueryPageAsync(table, partitionKey, rowKeyFrom, rowKeyTo, continuation, pageSize, ct);
+
+    public IAsyncEnumerable<TableEntity> QueryAsync(string table, string partitionKey, string? rowKeyFrom = null, string? rowKeyTo = null, CancellationToken ct = default) => inner.QueryAsync(table, partitionKey, rowKeyFrom, rowKeyTo, ct);
+
+    public IAsyncEnumerable<TableEntity> QueryAllAsync(string table, CancellationToken ct = default) => inner.QueryAllAsync(table, ct);
 }

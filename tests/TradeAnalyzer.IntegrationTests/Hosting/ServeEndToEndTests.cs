@@ -28,6 +28,9 @@ public sealed class ServeEndToEndTests
         await WaitUntilAsync(async () => (await HostingSamples.NamesAsync(blobs, StoreLayout.Reports, prefix)).Contains(prefix + "summary.json"), TimeSpan.FromSeconds(60), serve);
         var names = await HostingSamples.NamesAsync(blobs, StoreLayout.Reports, prefix);
         Assert.Contains(prefix + "report.xlsx", names);
+
+        // The report is written before the baselines merge (the last step): wait for the upload itself to finish.
+        await WaitUntilAsync(() => Task.FromResult(serve.Output.Contains("Processed", StringComparison.Ordinal)), TimeSpan.FromSeconds(60), serve);
         await using (var report = await blobs.GetAsync(StoreLayout.Reports, prefix + "report.xlsx"))
         {
             var head = new byte[2];
