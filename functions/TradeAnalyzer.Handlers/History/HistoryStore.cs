@@ -133,10 +133,9 @@ public sealed class HistoryStore
     /// <summary>Records flags in their ISO-week partitions; the row key is a hash of the finding, so re-recording is a no-op.</summary>
     public async Task RecordFlagsAsync(string uploadId, IReadOnlyList<Flag> flags, DateOnly fallbackDate, CancellationToken cancellationToken = default)
     {
-        var byWeek = flags.GroupBy(f => StoreLayout.WeekKey(f.Date ?? fallbackDate), StringComparer.Ordinal);
-        foreach (var week in byWeek)
-        {
-            var entities = week
+        var batches = flags
+            .GroupBy(f => StoreLayout.WeekKey(f.Date ?? fallbackDate), StringComparer.Ordinal)
+            .SelectMany(week => week
                 .Select(f => new TableEntity(week.Key, Hash(f.Key))
                 {
                     ["Code"] = f.Code.ToCode(),
@@ -146,15 +145,17 @@ public sealed class HistoryStore
                     ["Flag"] = JsonRecords.Serialize(f),
                 })
                 .DistinctBy(e => e.RowKey, StringComparer.Ordinal)
-                .ToList();
-            foreach (var chunk in entities.Chunk(100))
-            {
-                await Tables.SubmitBatchAsync(
-                    StoreLayout.FlagsTable,
-                    [.. chunk.Select(e => new TableOperation(TableOperationKind.Upsert, e, null))],
-                    cancellationToken).ConfigureAwait(false);
-            }
-        }
+                .Chunk(100))
+            .ToList();
+
+        // Upserts keyed by the finding: batches can go in any order and in parallel, and a retry rewrites the same rows.
+        await Parallel.ForEachAsync(
+            batches,
+            new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken },
+            async (chunk, ct) => await Tables.SubmitBatchAsync(
+                StoreLayout.FlagsTable,
+                [.. chunk.Select(e => new TableOperation(TableOperationKind.Upsert, e, null))],
+                ct).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     /// <summary>The flags of the given ISO weeks ("2026-W47"), read from their partitions.</summary>
