@@ -211,7 +211,7 @@ public sealed class IngestUploadHandler
         var run = _pipeline.Analyze(inputs, history, firstSeen, counterparts, null, cancellationToken);
         Lap("analyze");
 
-        var dates = run.Declarations.Select(d => d.Date).Concat(run.Invoices.Select(i => i.InvoiceDate)).ToList();
+        var dates = DatesOf(run.Declarations, run.Invoices);
         var fallbackDate = dates.Count > 0 ? dates.Max() : DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
         await _store.ArchiveAsync(uploadId, run.Declarations, run.Invoices, run.Result.Flags, cancellationToken).ConfigureAwait(false);
         Lap("archive");
@@ -231,17 +231,7 @@ public sealed class IngestUploadHandler
             : BaselineSet.Build(run.Declarations);
         await _store.MergeBaselinesAsync(uploadId, uploadStats, cancellationToken).ConfigureAwait(false);
         Lap("baselines");
-        await FinishAsync(claim with
-        {
-            Status = UploadStatus.Done,
-            FinishedAt = _time.GetUtcNow(),
-            RowsRead = run.RowsRead,
-            RowsAccepted = run.RowsAccepted,
-            RowsRejected = run.RowsRejected,
-            Flags = run.Result.Flags.Count,
-            MinDate = dates.Count > 0 ? dates.Min() : null,
-            MaxDate = dates.Count > 0 ? dates.Max() : null,
-        }, cancellationToken).ConfigureAwait(false);
+        await FinishAsync(Done(claim, file, run.Result.Flags.Count, dates), cancellationToken).ConfigureAwait(false);
         Lap("receipt");
         _log.LogInformation(
             "Upload {Blob} ({UploadId}): {Rows} rows, {Accepted} accepted, {Rejected} rejected, {Flags} flags in {Ms} ms ({Stages}).",
@@ -250,6 +240,22 @@ public sealed class IngestUploadHandler
         return new IngestResult(IngestOutcome.Processed, name, uploadId, $"{run.RowsAccepted:N0} rows accepted, {run.RowsRejected:N0} rejected, {run.Result.Flags.Count:N0} flags") { TimingsMs = stages };
     }
 
+    /// <summary>The receipt of a finished upload: the uploaded file's own counts (not the stored reference files').</summary>
+    private UploadReceipt Done(UploadReceipt claim, InputFileSummary file, int flags, List<DateOnly> dates) => claim with
+    {
+        Status = UploadStatus.Done,
+        FinishedAt = _time.GetUtcNow(),
+        RowsRead = file.RowsRead,
+        RowsAccepted = file.RowsAccepted,
+        RowsRejected = file.RowsRejected,
+        Flags = flags,
+        MinDate = dates.Count > 0 ? dates.Min() : null,
+        MaxDate = dates.Count > 0 ? dates.Max() : null,
+    };
+
+    private static List<DateOnly> DatesOf(IReadOnlyList<DeclarationLine> declarations, IReadOnlyList<InvoiceLine> invoices) =>
+        [.. declarations.Select(d => d.Date).Concat(invoices.Select(i => i.InvoiceDate))];
+
     /// <summary>Completes an upload whose report is already written: merges its baselines (skipping groups that have it) and marks it done.</summary>
     private async Task<IngestResult> ResumeAsync(string name, string uploadId, UploadReceipt claim, PipelineInputs inputs, Dictionary<string, double> stages, CancellationToken cancellationToken)
     {
@@ -257,19 +263,9 @@ public sealed class IngestUploadHandler
         await _store.MergeBaselinesAsync(uploadId, BaselineSet.Build(inputs.Declarations), cancellationToken).ConfigureAwait(false);
         stages["baselines"] = clock.Elapsed.TotalMilliseconds;
         var flags = await _store.LoadArchivedFlagsAsync(uploadId, cancellationToken).ConfigureAwait(false);
-        var dates = inputs.Declarations.Select(d => d.Date).Concat(inputs.Invoices.Select(i => i.InvoiceDate)).ToList();
+        var dates = DatesOf(inputs.Declarations, inputs.Invoices);
         var file = inputs.Files[^1];
-        await FinishAsync(claim with
-        {
-            Status = UploadStatus.Done,
-            FinishedAt = _time.GetUtcNow(),
-            RowsRead = file.RowsRead,
-            RowsAccepted = file.RowsAccepted,
-            RowsRejected = file.RowsRejected,
-            Flags = flags.Count,
-            MinDate = dates.Count > 0 ? dates.Min() : null,
-            MaxDate = dates.Count > 0 ? dates.Max() : null,
-        }, cancellationToken).ConfigureAwait(false);
+        await FinishAsync(Done(claim, file, flags.Count, dates), cancellationToken).ConfigureAwait(false);
         _log.LogInformation("Upload {Blob} ({UploadId}) resumed after an interrupted attempt: baselines merged, report kept.", name, uploadId);
         return new IngestResult(IngestOutcome.Processed, name, uploadId, $"{file.RowsAccepted:N0} rows accepted, {file.RowsRejected:N0} rejected, {flags.Count:N0} flags (resumed)") { TimingsMs = stages };
     }
@@ -277,7 +273,7 @@ public sealed class IngestUploadHandler
     /// <summary>Archived records of other uploads whose dates overlap this one's (widened by the counterpart window).</summary>
     private async Task<CounterpartRecords?> LoadCounterpartsAsync(PipelineInputs inputs, string uploadId, CancellationToken cancellationToken)
     {
-        var dates = inputs.Declarations.Select(d => d.Date).Concat(inputs.Invoices.Select(i => i.InvoiceDate)).ToList();
+        var dates = DatesOf(inputs.Declarations, inputs.Invoices);
         if (dates.Count == 0)
         {
             return null;
