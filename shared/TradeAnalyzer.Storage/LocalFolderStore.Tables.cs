@@ -6,6 +6,11 @@ namespace TradeAnalyzer.Storage;
 /// <summary>Table half of the local folder store.</summary>
 public sealed partial class LocalFolderStore
 {
+    /// <summary>How many partitions keep their parsed entities between calls.</summary>
+    private const int MaxCachedPartitions = 4096;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, PartitionLog> partitions = new(StringComparer.Ordinal);
+
     /// <inheritdoc />
     public Task CreateTableIfNotExistsAsync(string table, CancellationToken ct = default)
     {
@@ -18,14 +23,15 @@ public sealed partial class LocalFolderStore
     public async Task<TableEntity?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken ct = default)
     {
         StorageNames.ValidateTable(table);
-        if (!Directory.Exists(Path.Combine(tablesRoot, table)))
+        StorageNames.ValidateKey(partitionKey, nameof(partitionKey));
+        StorageNames.ValidateKey(rowKey, nameof(rowKey));
+        var tableDir = Path.Combine(tablesRoot, table);
+        if (!Directory.Exists(tableDir))
         {
             return null;
         }
 
-        var path = EntityPath(table, partitionKey, rowKey);
-        var bytes = await TryReadAllBytesAsync(path, ct).ConfigureAwait(false);
-        return bytes is null ? null : EntityFile.Read(bytes);
+        return await Partition(tableDir, partitionKey).GetAsync(rowKey, ct).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -80,53 +86,9 @@ public sealed partial class LocalFolderStore
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, 1000);
         var tableDir = TableDir(table);
-        var partitionDir = Path.Combine(tableDir, LocalPaths.EncodeSegment(partitionKey));
         var marker = continuation is null ? null : DecodeToken(continuation);
-        var candidates = new List<(string RowKey, string Path)>();
-        if (Directory.Exists(partitionDir))
-        {
-            foreach (var file in Directory.EnumerateFiles(partitionDir, "*.json", SearchOption.TopDirectoryOnly))
-            {
-                var rowKey = LocalPaths.DecodeSegment(Path.GetFileNameWithoutExtension(file));
-                if (rowKey is null)
-                {
-                    var bytes = await TryReadAllBytesAsync(file, ct).ConfigureAwait(false);
-                    if (bytes is null)
-                    {
-                        continue;
-                    }
-
-                    var stored = EntityFile.Read(bytes);
-                    if (stored.PartitionKey != partitionKey)
-                    {
-                        continue;
-                    }
-
-                    rowKey = stored.RowKey;
-                }
-
-                if ((rowKeyFrom is null || string.CompareOrdinal(rowKey, rowKeyFrom) >= 0)
-                    && (rowKeyTo is null || string.CompareOrdinal(rowKey, rowKeyTo) < 0)
-                    && (marker is null || string.CompareOrdinal(rowKey, marker) > 0))
-                {
-                    candidates.Add((rowKey, file));
-                }
-            }
-        }
-
-        candidates.Sort((a, b) => string.CompareOrdinal(a.RowKey, b.RowKey));
-        var items = new List<TableEntity>(Math.Min(pageSize, candidates.Count));
-        var index = 0;
-        for (; index < candidates.Count && items.Count < pageSize; index++)
-        {
-            var bytes = await TryReadAllBytesAsync(candidates[index].Path, ct).ConfigureAwait(false);
-            if (bytes is not null)
-            {
-                items.Add(EntityFile.Read(bytes));
-            }
-        }
-
-        var next = index < candidates.Count && items.Count > 0 ? EncodeToken(items[^1].RowKey) : null;
+        var (items, more) = await Partition(tableDir, partitionKey).PageAsync(rowKeyFrom, rowKeyTo, marker, pageSize, ct).ConfigureAwait(false);
+        var next = more && items.Count > 0 ? EncodeToken(items[^1].RowKey) : null;
         return new TablePage(items, next);
     }
 
@@ -158,14 +120,12 @@ public sealed partial class LocalFolderStore
             var pk = LocalPaths.DecodeSegment(encoded);
             if (pk is null)
             {
-                var first = Directory.EnumerateFiles(dir, "*.json").FirstOrDefault();
-                var bytes = first is null ? null : await TryReadAllBytesAsync(first, ct).ConfigureAwait(false);
-                if (bytes is null)
+                // A long key's folder is named by its hash: the key is in the entities.
+                pk = await PartitionAt(dir).AnyPartitionKeyAsync(ct).ConfigureAwait(false);
+                if (pk is null)
                 {
                     continue;
                 }
-
-                pk = EntityFile.Read(bytes).PartitionKey;
             }
 
             partitions.Add(pk);
@@ -182,8 +142,9 @@ public sealed partial class LocalFolderStore
     }
 
     /// <summary>
-    /// Applies operations on one partition under the partition's lock: every condition is checked first,
-    /// then the new files are written to temp files and renamed into place, so a failed condition applies nothing.
+    /// Applies operations on one partition under the partition's lock: every condition is checked first, then one
+    /// record holding all of them is appended to the partition's log, so a failed condition applies nothing and a
+    /// crash mid-write applies nothing either.
     /// </summary>
     private async Task<string[]> ApplyAsync(string table, IReadOnlyList<TableOperation> operations, CancellationToken ct)
     {
@@ -205,89 +166,29 @@ public sealed partial class LocalFolderStore
             }
         }
 
+        var partition = Partition(tableDir, partitionKey);
         using var gate = await LockAsync("partition", table + "\n" + partitionKey, ct).ConfigureAwait(false);
-        var now = Now;
-        var plans = new (string Path, byte[]? Bytes)[operations.Count];
-        var etags = new string[operations.Count];
-        for (var i = 0; i < operations.Count; i++)
+        return await partition.ApplyAsync(operations, Now, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The (cached) log of a partition.</summary>
+    private PartitionLog Partition(string tableDir, string partitionKey) =>
+        PartitionAt(LocalPaths.EnsureInside(tableDir, Path.Combine(tableDir, LocalPaths.EncodeSegment(partitionKey))));
+
+    private PartitionLog PartitionAt(string directory)
+    {
+        if (partitions.TryGetValue(directory, out var log))
         {
-            var op = operations[i];
-            var path = Path.Combine(tableDir, LocalPaths.EncodeSegment(op.Entity.PartitionKey), LocalPaths.EncodeSegment(op.Entity.RowKey) + ".json");
-            var existingBytes = await TryReadAllBytesAsync(path, ct).ConfigureAwait(false);
-            var existing = existingBytes is null ? null : EntityFile.Read(existingBytes);
-            var prefix = operations.Count > 1 ? $"{i}:" : string.Empty;
-            var ifMatch = op.IfMatch ?? "*";
-            switch (op.Kind)
-            {
-                case TableOperationKind.Insert when existing is not null:
-                    throw new StorageConflictException(409, "EntityAlreadyExists", $"{prefix}The entity already exists.");
-                case TableOperationKind.Update or TableOperationKind.Merge or TableOperationKind.Delete when existing is null:
-                    throw new StorageException(404, "ResourceNotFound", $"{prefix}The entity does not exist.");
-                case TableOperationKind.Update or TableOperationKind.Merge or TableOperationKind.Delete when ifMatch != "*" && ifMatch != existing!.ETag:
-                    throw new StorageConflictException(412, "UpdateConditionNotSatisfied", $"{prefix}The entity changed since it was read.");
-            }
-
-            if (op.Kind == TableOperationKind.Delete)
-            {
-                plans[i] = (path, null);
-                continue;
-            }
-
-            var target = op.Kind == TableOperationKind.Merge ? existing!.Clone() : new TableEntity(op.Entity.PartitionKey, op.Entity.RowKey);
-            foreach (var (name, value) in op.Entity.Properties)
-            {
-                if (value is null)
-                {
-                    target.Properties.Remove(name);
-                }
-                else
-                {
-                    target.Properties[name] = value is byte[] b ? (byte[])b.Clone() : value;
-                }
-            }
-
-            etags[i] = "W/\"datetime'" + Uri.EscapeDataString(now.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture)) + "'-" + Guid.NewGuid().ToString("N")[..8] + "\"";
-            plans[i] = (path, EntityFile.Write(target, etags[i], now));
+            return log;
         }
 
-        var temps = new string?[plans.Length];
-        try
+        if (partitions.Count >= MaxCachedPartitions)
         {
-            for (var i = 0; i < plans.Length; i++)
-            {
-                if (plans[i].Bytes is { } bytes)
-                {
-                    temps[i] = NewTempPath();
-                    await File.WriteAllBytesAsync(temps[i]!, bytes, ct).ConfigureAwait(false);
-                }
-            }
-
-            for (var i = 0; i < plans.Length; i++)
-            {
-                if (temps[i] is { } temp)
-                {
-                    Directory.CreateDirectory(Path.GetDirectoryName(plans[i].Path)!);
-                    File.Move(temp, plans[i].Path, overwrite: true);
-                    temps[i] = null;
-                }
-                else
-                {
-                    TryDelete(plans[i].Path);
-                }
-            }
-        }
-        finally
-        {
-            foreach (var temp in temps)
-            {
-                if (temp is not null)
-                {
-                    TryDelete(temp);
-                }
-            }
+            // Bounded memory on a long-lived host: forget the parsed partitions (they are read again when needed).
+            partitions.Clear();
         }
 
-        return etags;
+        return partitions.GetOrAdd(directory, d => new PartitionLog(d, tempRoot));
     }
 
     private string TableDir(string table)
@@ -300,13 +201,5 @@ public sealed partial class LocalFolderStore
         }
 
         return dir;
-    }
-
-    private string EntityPath(string table, string partitionKey, string rowKey)
-    {
-        StorageNames.ValidateKey(partitionKey, nameof(partitionKey));
-        StorageNames.ValidateKey(rowKey, nameof(rowKey));
-        var tableDir = TableDir(table);
-        return LocalPaths.EnsureInside(tableDir, Path.Combine(tableDir, LocalPaths.EncodeSegment(partitionKey), LocalPaths.EncodeSegment(rowKey) + ".json"));
     }
 }

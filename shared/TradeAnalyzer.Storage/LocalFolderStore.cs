@@ -6,10 +6,11 @@ namespace TradeAnalyzer.Storage;
 /// <summary>
 /// The embedded default store: a folder with the same shape as the storage account. Blobs live at
 /// root/blobs/{container}/{name} with sidecar JSON (properties, metadata, lease) under root/.meta/blobs;
-/// entities at root/tables/{table}/{partition}/{row}.json. Writes are atomic (temp file + rename), ETags and
-/// leases follow Azure's conditional semantics, and read-modify-write is serialised across threads and
-/// processes by lock files opened with <see cref="FileShare.None"/>. Names are validated and encoded so
-/// nothing can escape the root.
+/// entities in an append-only log per partition, root/tables/{table}/{partition}/partition.log (see
+/// <see cref="PartitionLog"/>; entity files {row}.json of older stores are still read). Writes are atomic (blobs:
+/// temp file + rename; entities: one checksummed log record per operation or batch), ETags and leases follow
+/// Azure's conditional semantics, and read-modify-write is serialised across threads and processes by lock files
+/// opened with <see cref="FileShare.None"/>. Names are validated and encoded so nothing can escape the root.
 /// </summary>
 public sealed partial class LocalFolderStore : IBlobStore, ITableStore
 {

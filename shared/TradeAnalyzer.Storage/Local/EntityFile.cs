@@ -7,10 +7,10 @@ namespace TradeAnalyzer.Storage.Local;
 internal static class EntityFile
 {
     /// <summary>Serializes an entity (with the given ETag and timestamp) to UTF-8 JSON.</summary>
-    public static byte[] Write(TableEntity entity, string etag, DateTimeOffset timestamp)
+    public static byte[] Write(TableEntity entity, string etag, DateTimeOffset timestamp, bool indented = true)
     {
         using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented }))
         {
             w.WriteStartObject();
             w.WriteString("PartitionKey", entity.PartitionKey);

@@ -1,12 +1,15 @@
 using TradeAnalyzer.Handlers.History;
 using TradeAnalyzer.Handlers.Ingest;
 using TradeAnalyzer.IntegrationTests.Hosting;
+using TradeAnalyzer.Storage;
 
 namespace TradeAnalyzer.IntegrationTests.Faults;
 
 /// <summary>
 /// A host stopped gracefully (Ctrl-C) in the middle of an ingest gives the claim back, so the next start processes the
 /// upload at once (not after the 10-minute claim timeout), exactly once, and the interruption is not counted as an attempt.
+/// The stop lands in the baselines merge (the last and shortest step) deterministically: the merge is held after its
+/// first batch until the stop, so the test does not depend on the machine being slow enough to poll it mid-way.
 /// </summary>
 public sealed class InterruptedIngestTests
 {
@@ -20,8 +23,13 @@ public sealed class InterruptedIngestTests
             var store = await HostingSamples.LocalStoreAsync(dir);
             await HostingSamples.PutIncomingAsync(store.Blobs, "declarations/large.csv", FaultScenarios.LargeDeclarations);
             using var stop = new CancellationTokenSource();
-            var run = Task.Run(() => new IngestUploadHandler(store).HandleAsync("declarations/large.csv", stop.Token));
-            await ServeEndToEndTests.WaitUntilAsync(async () => run.IsCompleted || await KilledHostTests.AnyAsync(store.Tables.QueryAllAsync(StoreLayout.BaselinesTable)), TimeSpan.FromSeconds(120));
+
+            // Stopped mid-merge, whatever the machine's speed: the first baselines batch goes in, the others wait for the stop.
+            var merging = new PausedAfterFirstBaselinesBatch(store.Tables);
+            var run = Task.Run(() => new IngestUploadHandler(new HistoryStore(store.Blobs, merging)).HandleAsync("declarations/large.csv", stop.Token));
+            await Task.WhenAny(merging.FirstBatchWritten, run).WaitAsync(TimeSpan.FromSeconds(120));
+            Assert.False(run.IsCompleted, "the ingest finished before its baselines merge");
+            Assert.True(await KilledHostTests.AnyAsync(store.Tables.QueryAllAsync(StoreLayout.BaselinesTable)));
             await stop.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
 
@@ -41,4 +49,49 @@ public sealed class InterruptedIngestTests
             HostingSamples.TryDelete(dir);
         }
     }
+}
+
+/// <summary>A table store that lets the first Baselines batch through, then holds every later one until cancelled.</summary>
+internal sealed class PausedAfterFirstBaselinesBatch(ITableStore inner) : ITableStore
+{
+    private readonly TaskCompletionSource first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int batches;
+
+    /// <summary>Completes once the first Baselines batch is stored.</summary>
+    public Task FirstBatchWritten => first.Task;
+
+    public async Task SubmitBatchAsync(string table, IReadOnlyList<TableOperation> operations, CancellationToken ct = default)
+    {
+        if (table != StoreLayout.BaselinesTable)
+        {
+            await inner.SubmitBatchAsync(table, operations, ct);
+            return;
+        }
+
+        if (Interlocked.Increment(ref batches) > 1)
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+
+        await inner.SubmitBatchAsync(table, operations, ct);
+        first.TrySetResult();
+    }
+
+    public Task CreateTableIfNotExistsAsync(string table, CancellationToken ct = default) => inner.CreateTableIfNotExistsAsync(table, ct);
+
+    public Task<TableEntity?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken ct = default) => inner.GetAsync(table, partitionKey, rowKey, ct);
+
+    public Task<string> InsertAsync(string table, TableEntity entity, CancellationToken ct = default) => inner.InsertAsync(table, entity, ct);
+
+    public Task<string> UpsertAsync(string table, TableEntity entity, CancellationToken ct = default) => inner.UpsertAsync(table, entity, ct);
+
+    public Task<string> UpdateAsync(string table, TableEntity entity, string ifMatch, TableUpdateMode mode = TableUpdateMode.Replace, CancellationToken ct = default) => inner.UpdateAsync(table, entity, ifMatch, mode, ct);
+
+    public Task<bool> DeleteAsync(string table, string partitionKey, string rowKey, string ifMatch = "*", CancellationToken ct = default) => inner.DeleteAsync(table, partitionKey, rowKey, ifMatch, ct);
+
+    public Task<TablePage> QueryPageAsync(string table, string partitionKey, string? rowKeyFrom, string? rowKeyTo, string? continuation, int pageSize = 1000, CancellationToken ct = default) => inner.QueryPageAsync(table, partitionKey, rowKeyFrom, rowKeyTo, continuation, pageSize, ct);
+
+    public IAsyncEnumerable<TableEntity> QueryAsync(string table, string partitionKey, string? rowKeyFrom = null, string? rowKeyTo = null, CancellationToken ct = default) => inner.QueryAsync(table, partitionKey, rowKeyFrom, rowKeyTo, ct);
+
+    public IAsyncEnumerable<TableEntity> QueryAllAsync(string table, CancellationToken ct = default) => inner.QueryAllAsync(table, ct);
 }
