@@ -22,6 +22,9 @@ public sealed partial class LocalFolderStore : IBlobStore, ITableStore
     private readonly string tempRoot;
     private readonly TimeProvider time;
 
+    /// <summary>In-process queues in front of the lock files, by lock file path.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> localLocks = new(StringComparer.Ordinal);
+
     /// <summary>Opens (creating when needed) a store rooted at <paramref name="rootDirectory"/>.</summary>
     public LocalFolderStore(string rootDirectory, TimeProvider? timeProvider = null)
     {
@@ -39,6 +42,9 @@ public sealed partial class LocalFolderStore : IBlobStore, ITableStore
         Directory.CreateDirectory(locksRoot);
         Directory.CreateDirectory(tempRoot);
     }
+
+    /// <summary>How many in-process lock queues are kept before the set is rebuilt.</summary>
+    private const int MaxLocalLocks = 65536;
 
     /// <summary>The absolute root folder.</summary>
     public string RootDirectory => root;
@@ -64,8 +70,50 @@ public sealed partial class LocalFolderStore : IBlobStore, ITableStore
         }
     }
 
-    private Task<FileLock> LockAsync(string kind, string key, CancellationToken ct) =>
-        FileLock.AcquireAsync(Path.Combine(locksRoot, LocalPaths.Hash(kind + "\n" + key)[..40] + ".lock"), LockTimeout, ct);
+    /// <summary>
+    /// Takes the lock of a partition or blob: threads of this process queue on an in-process semaphore (woken in
+    /// turn, no polling), and the holder then takes the lock file, which other processes poll for.
+    /// </summary>
+    private async Task<IDisposable> LockAsync(string kind, string key, CancellationToken ct)
+    {
+        var path = Path.Combine(locksRoot, LocalPaths.Hash(kind + "\n" + key)[..40] + ".lock");
+        if (localLocks.Count > MaxLocalLocks)
+        {
+            // Bounded on a long-lived host; the lock files still exclude everyone while this is rebuilt.
+            localLocks.Clear();
+        }
+
+        var local = localLocks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
+        if (!await local.WaitAsync(LockTimeout, ct).ConfigureAwait(false))
+        {
+            throw new StorageException(503, "LockTimeout", "Timed out waiting for a local store lock.");
+        }
+
+        try
+        {
+            return new HeldLock(await FileLock.AcquireAsync(path, LockTimeout, ct).ConfigureAwait(false), local);
+        }
+        catch
+        {
+            local.Release();
+            throw;
+        }
+    }
+
+    /// <summary>A lock file held together with its in-process semaphore.</summary>
+    private sealed class HeldLock(FileLock file, SemaphoreSlim local) : IDisposable
+    {
+        private int disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            {
+                file.Dispose();
+                local.Release();
+            }
+        }
+    }
 
     private string NewTempPath() => Path.Combine(tempRoot, Guid.NewGuid().ToString("N") + ".tmp");
 

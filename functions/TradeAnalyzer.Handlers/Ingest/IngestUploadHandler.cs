@@ -229,14 +229,19 @@ public sealed class IngestUploadHandler
         var flagsTask = Task.Run(() => Timed(() => _store.RecordFlagsAsync(uploadId, run.Result.Flags, fallbackDate, cancellationToken)), cancellationToken);
         var exportersTask = Task.Run(() => Timed(() => _store.RecordExportersAsync(uploadId, run.Result.Exporters, cancellationToken)), cancellationToken);
         var recorded = Task.WhenAll(flagsTask, exportersTask);
-        var reportTask = Task.Run(
+
+        // The workbook is seconds of synchronous CPU: on a thread of its own, not one of the pool's few (on 2 cores) that
+        // the flag and exporter writes continue on, which would otherwise wait for the pool to grow.
+        var reportTask = Task.Factory.StartNew(
             () => Timed(() => UploadOutputs.WriteToStoreAsync(
                 new SummaryLastBlobStore(_store.Blobs, StoreLayout.Reports, reportPrefix + "summary.json", recorded),
                 StoreLayout.Reports,
                 reportPrefix,
                 UploadOutputs.Model(run, uploadId, _time.GetUtcNow()),
-                cancellationToken)),
-            cancellationToken);
+                cancellationToken)).GetAwaiter().GetResult(),
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
 
         // WhenAll returns once every step has stopped, and rethrows the first failure itself.
         await Task.WhenAll(recorded, reportTask).ConfigureAwait(false);
