@@ -18,7 +18,7 @@ internal sealed class RecordParser
     private readonly FxTable _fx;
     private readonly IReadOnlyList<CanonicalColumn> _cols;
     private readonly StringPool _pool = new();
-    private readonly HashSet<(string, int)> _seen = [];
+    private readonly LineSet _seen = new();
     private readonly BoundedCache<string> _keysById = new();
     private readonly BoundedCache<string> _keysByName = new();
     private readonly BoundedCache<HsCode> _hsCodes = new();
@@ -31,6 +31,7 @@ internal sealed class RecordParser
         _file = file;
         _fx = fx;
         _cols = CanonicalColumns.For(row.Kind);
+        _lastText = new string?[_cols.Count];
     }
 
     /// <summary>Why the last row failed: column (canonical), reason, value.</summary>
@@ -47,6 +48,35 @@ internal sealed class RecordParser
     private string? _lastId;
     private string? _lastRef;
     private string? _lastShipment;
+
+    // Last pooled string per column: consecutive lines of one document repeat their parties, ports and descriptions,
+    // so comparing with the previous line's string skips the pool's hash and probe most of the time.
+    private readonly string?[] _lastText;
+
+    // Last unit, currency and HS code cells and what they parsed to (they repeat across consecutive lines).
+    private string? _lastUnitText;
+    private string _lastUnitDeclared = string.Empty;
+    private BaseUnit _lastUnit;
+    private double _lastUnitFactor;
+    private string? _lastCurrencyText;
+    private string _lastCurrency = string.Empty;
+    private DateOnly _lastCurrencyDate;
+    private double _lastRate;
+    private string? _lastHsText;
+    private HsCode _lastHs;
+
+    private string Pooled(int c, ReadOnlySpan<char> v)
+    {
+        var last = _lastText[c];
+        if (last is not null && v.SequenceEqual(last))
+        {
+            return last;
+        }
+
+        return _lastText[c] = _pool.Get(v);
+    }
+
+    private string? PooledOrNull(int c) => _row.Get(c) is { IsEmpty: false } v ? Pooled(c, v) : null;
 
     private static string? NewOrNull(ReadOnlySpan<char> v, ref string? last) => v.IsEmpty ? null : Repeated(v, ref last);
 
@@ -75,7 +105,7 @@ internal sealed class RecordParser
             return !required || Fail(c, $"missing required value for {_cols[c].Name}", v);
         }
 
-        text = _pool.Get(v);
+        text = Pooled(c, v);
         return true;
     }
 
@@ -182,6 +212,14 @@ internal sealed class RecordParser
             return false;
         }
 
+        if (_lastUnitText is not null && v.SequenceEqual(_lastUnitText))
+        {
+            declared = _lastUnitDeclared;
+            unit = _lastUnit;
+            factor = _lastUnitFactor;
+            return true;
+        }
+
         if (!Units.TryParse(v, out unit, out factor))
         {
             return Fail(c, $"unknown unit '{v}'", v);
@@ -190,6 +228,10 @@ internal sealed class RecordParser
         Span<char> lower = stackalloc char[Math.Min(v.Length, 64)];
         var n = v[..lower.Length].ToLowerInvariant(lower);
         declared = _pool.Get(lower[..n]);
+        _lastUnitText = _pool.Get(v);
+        _lastUnitDeclared = declared;
+        _lastUnit = unit;
+        _lastUnitFactor = factor;
         return true;
     }
 
@@ -202,6 +244,13 @@ internal sealed class RecordParser
             return false;
         }
 
+        if (date == _lastCurrencyDate && _lastCurrencyText is not null && v.SequenceEqual(_lastCurrencyText))
+        {
+            currency = _lastCurrency;
+            rate = _lastRate;
+            return true;
+        }
+
         if (!CodeLists.TryCurrency(v, out currency))
         {
             return Fail(c, $"unknown currency '{v}'", v);
@@ -212,6 +261,10 @@ internal sealed class RecordParser
             return Fail(c, $"no USD rate for {currency} on or before {date:yyyy-MM-dd}", v);
         }
 
+        _lastCurrencyText = _pool.Get(v);
+        _lastCurrency = currency;
+        _lastCurrencyDate = date;
+        _lastRate = rate;
         return true;
     }
 
@@ -243,9 +296,16 @@ internal sealed class RecordParser
             return !required || Fail(c, "missing required value for hs_code", v);
         }
 
+        if (_lastHsText is not null && v.SequenceEqual(_lastHsText))
+        {
+            hs = _lastHs;
+            return true;
+        }
+
         if (_hsCodes.TryGet(v, out var cached))
         {
             hs = cached;
+            RememberHs(v, cached);
             return true;
         }
 
@@ -253,10 +313,17 @@ internal sealed class RecordParser
         {
             hs = code;
             _hsCodes.Add(v, code);
+            RememberHs(v, code);
             return true;
         }
 
         return Fail(c, $"hs_code '{v}' is not an HS code of 6 to 10 digits", v);
+    }
+
+    private void RememberHs(ReadOnlySpan<char> text, HsCode code)
+    {
+        _lastHsText = _pool.Get(text);
+        _lastHs = code;
     }
 
     private IReadOnlyList<string> List(int c)
@@ -349,7 +416,7 @@ internal sealed class RecordParser
             return null;
         }
 
-        if (!_seen.Add((declId, lineNo)))
+        if (!_seen.Add(declId, lineNo))
         {
             Fail(0, $"duplicate line: declaration {declId} line {lineNo} appears earlier in the file", _row.Get(0));
             return null;
@@ -375,7 +442,7 @@ internal sealed class RecordParser
             OriginCountry = origin!,
             DestinationCountry = destination!,
             Hs = hs!.Value,
-            Description = description.IsEmpty ? null : _pool.Get(description),
+            Description = description.IsEmpty ? null : Pooled(14, description),
             CasNumbers = List(15),
             Quantity = quantity,
             QuantityUnit = declaredUnit,
@@ -389,8 +456,8 @@ internal sealed class RecordParser
             Incoterm = incoterm,
             InvoiceNumber = NewOrNull(_row.Get(22), ref _lastRef),
             Mode = mode,
-            PortOfLoading = _pool.GetOrNull(_row.Get(24)),
-            PortOfDischarge = _pool.GetOrNull(_row.Get(25)),
+            PortOfLoading = PooledOrNull(24),
+            PortOfDischarge = PooledOrNull(25),
             TransitCountries = transit,
             ShipmentId = NewOrNull(_row.Get(27), ref _lastShipment),
             ExporterKey = key,
@@ -467,7 +534,7 @@ internal sealed class RecordParser
             return null;
         }
 
-        if (!_seen.Add((number, lineNo)))
+        if (!_seen.Add(number, lineNo))
         {
             Fail(0, $"duplicate line: invoice {number} line {lineNo} appears earlier in the file", _row.Get(0));
             return null;
@@ -486,7 +553,7 @@ internal sealed class RecordParser
             BuyerId = buyerId,
             LineNo = lineNo,
             Hs = hs,
-            Description = description.IsEmpty ? null : _pool.Get(description),
+            Description = description.IsEmpty ? null : Pooled(10, description),
             CasNumbers = List(11),
             Quantity = quantity,
             QuantityUnit = declaredUnit,
@@ -497,10 +564,10 @@ internal sealed class RecordParser
             ValueUsd = valueUsd,
             FobUsd = FobFactors.ToFob(valueUsd, incoterm, mode),
             Incoterm = incoterm,
-            PaymentTerms = _pool.GetOrNull(_row.Get(18)),
-            PayerName = _pool.GetOrNull(_row.Get(19)),
+            PaymentTerms = PooledOrNull(18),
+            PayerName = PooledOrNull(19),
             PayerCountry = payerCountry,
-            BeneficiaryName = _pool.GetOrNull(_row.Get(21)),
+            BeneficiaryName = PooledOrNull(21),
             BeneficiaryCountry = beneficiaryCountry,
             ShipmentId = NewOrNull(_row.Get(23), ref _lastShipment),
         };
