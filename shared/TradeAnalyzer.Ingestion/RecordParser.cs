@@ -19,6 +19,11 @@ internal sealed class RecordParser
     private readonly IReadOnlyList<CanonicalColumn> _cols;
     private readonly StringPool _pool = new();
     private readonly LineSet _seen = new();
+    private readonly PartInterner<DeclarationParties> _declParties = new(PartComparer.Instance);
+    private readonly PartInterner<DeclarationRoute> _declRoutes = new(PartComparer.Instance);
+    private readonly PartInterner<GoodsPart> _goods = new(PartComparer.Instance);
+    private readonly PartInterner<InvoiceParties> _invParties = new(PartComparer.Instance);
+    private readonly PartInterner<InvoiceTerms> _invTerms = new(PartComparer.Instance);
     private readonly BoundedCache<string> _keysById = new();
     private readonly BoundedCache<string> _keysByName = new();
     private readonly BoundedCache<HsCode> _hsCodes = new();
@@ -425,42 +430,45 @@ internal sealed class RecordParser
         var key = ExporterKey(exporter!, exporterId);
 
         var description = _row.Get(14);
-        return new DeclarationLine
+        var parties = _declParties.Scratch;
+        parties.ExporterName = exporter!;
+        parties.ImporterName = importer!;
+        parties.ExporterId = exporterId;
+        parties.ImporterId = importerId;
+        parties.ExporterCountry = exporterCountry;
+        parties.ImporterCountry = importerCountry;
+        parties.ExporterKey = key;
+        var route = _declRoutes.Scratch;
+        route.File = _file;
+        route.Flow = flow;
+        route.Incoterm = incoterm;
+        route.Mode = mode;
+        route.ReporterCountry = reporter!;
+        route.OriginCountry = origin!;
+        route.DestinationCountry = destination!;
+        route.Currency = currency;
+        route.PortOfLoading = PooledOrNull(24);
+        route.PortOfDischarge = PooledOrNull(25);
+        route.TransitCountries = transit;
+        var goods = _goods.Scratch;
+        goods.Hs = hs;
+        goods.Description = description.IsEmpty ? null : Pooled(14, description);
+        goods.CasNumbers = List(15);
+        goods.QuantityUnit = declaredUnit;
+        goods.Unit = unit;
+        return new DeclarationLine(rowNumber, _declParties.Intern(), _declRoutes.Intern(), _goods.Intern())
         {
-            Source = new SourceRef(_file, rowNumber),
             DeclarationId = declId,
             LineNo = lineNo,
-            Flow = flow,
             Date = date,
-            ReporterCountry = reporter!,
-            ExporterName = exporter!,
-            ImporterName = importer!,
-            ExporterId = exporterId,
-            ImporterId = importerId,
-            ExporterCountry = exporterCountry,
-            ImporterCountry = importerCountry,
-            OriginCountry = origin!,
-            DestinationCountry = destination!,
-            Hs = hs!.Value,
-            Description = description.IsEmpty ? null : Pooled(14, description),
-            CasNumbers = List(15),
             Quantity = quantity,
-            QuantityUnit = declaredUnit,
             NormQuantity = normQuantity,
-            Unit = unit,
             NetWeightKg = _row.Get(18).IsEmpty ? null : netWeight,
             Value = value,
-            Currency = currency,
             ValueUsd = valueUsd,
             FobUsd = FobFactors.ToFob(valueUsd, incoterm, mode),
-            Incoterm = incoterm,
             InvoiceNumber = NewOrNull(_row.Get(22), ref _lastRef),
-            Mode = mode,
-            PortOfLoading = PooledOrNull(24),
-            PortOfDischarge = PooledOrNull(25),
-            TransitCountries = transit,
             ShipmentId = NewOrNull(_row.Get(27), ref _lastShipment),
-            ExporterKey = key,
         };
     }
 
@@ -540,35 +548,38 @@ internal sealed class RecordParser
             return null;
         }
 
-        return new InvoiceLine
+        var parties = _invParties.Scratch;
+        parties.SellerName = seller!;
+        parties.BuyerName = buyer!;
+        parties.SellerCountry = sellerCountry;
+        parties.BuyerCountry = buyerCountry;
+        parties.SellerId = sellerId;
+        parties.BuyerId = buyerId;
+        parties.PayerName = PooledOrNull(19);
+        parties.PayerCountry = payerCountry;
+        parties.BeneficiaryName = PooledOrNull(21);
+        parties.BeneficiaryCountry = beneficiaryCountry;
+        var terms = _invTerms.Scratch;
+        terms.File = _file;
+        terms.Currency = currency;
+        terms.Incoterm = incoterm;
+        terms.PaymentTerms = PooledOrNull(18);
+        var goods = _goods.Scratch;
+        goods.Hs = hs;
+        goods.Description = description.IsEmpty ? null : Pooled(10, description);
+        goods.CasNumbers = List(11);
+        goods.QuantityUnit = declaredUnit;
+        goods.Unit = unit;
+        return new InvoiceLine(rowNumber, _invParties.Intern(), _invTerms.Intern(), _goods.Intern())
         {
-            Source = new SourceRef(_file, rowNumber),
             InvoiceNumber = number,
             InvoiceDate = date,
-            SellerName = seller!,
-            BuyerName = buyer!,
-            SellerCountry = sellerCountry,
-            BuyerCountry = buyerCountry,
-            SellerId = sellerId,
-            BuyerId = buyerId,
             LineNo = lineNo,
-            Hs = hs,
-            Description = description.IsEmpty ? null : Pooled(10, description),
-            CasNumbers = List(11),
             Quantity = quantity,
-            QuantityUnit = declaredUnit,
             NormQuantity = normQuantity,
-            Unit = unit,
             LineTotal = lineTotal,
-            Currency = currency,
             ValueUsd = valueUsd,
             FobUsd = FobFactors.ToFob(valueUsd, incoterm, mode),
-            Incoterm = incoterm,
-            PaymentTerms = PooledOrNull(18),
-            PayerName = PooledOrNull(19),
-            PayerCountry = payerCountry,
-            BeneficiaryName = PooledOrNull(21),
-            BeneficiaryCountry = beneficiaryCountry,
             ShipmentId = NewOrNull(_row.Get(23), ref _lastShipment),
         };
     }
