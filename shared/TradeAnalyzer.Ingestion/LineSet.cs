@@ -10,11 +10,18 @@ namespace TradeAnalyzer.Ingestion;
 /// </summary>
 internal sealed class LineSet
 {
-    private readonly Dictionary<string, int> _groups = new(StringComparer.Ordinal);
-    private readonly List<ulong> _masks = [];
+    private readonly Dictionary<string, int> _groups;
+    private readonly List<ulong> _masks;
     private HashSet<long>? _high;
     private string? _currentId;
     private int _current;
+
+    /// <summary>A set sized for about <paramref name="expectedIds"/> distinct ids.</summary>
+    public LineSet(int expectedIds = 0)
+    {
+        _groups = new Dictionary<string, int>(Math.Max(0, expectedIds), StringComparer.Ordinal);
+        _masks = new List<ulong>(Math.Max(0, expectedIds));
+    }
 
     /// <summary>Adds the pair; false when it was already there.</summary>
     public bool Add(string id, int line)

@@ -18,7 +18,7 @@ internal sealed class RecordParser
     private readonly FxTable _fx;
     private readonly IReadOnlyList<CanonicalColumn> _cols;
     private readonly StringPool _pool = new();
-    private readonly LineSet _seen = new();
+    private readonly LineSet _seen;
     private readonly PartInterner<DeclarationParties> _declParties = new(PartComparer.Instance);
     private readonly PartInterner<DeclarationRoute> _declRoutes = new(PartComparer.Instance);
     private readonly PartInterner<GoodsPart> _goods = new(PartComparer.Instance);
@@ -30,8 +30,9 @@ internal sealed class RecordParser
     private readonly BoundedCache<IReadOnlyList<string>> _lists = new();
     private readonly BoundedCache<IReadOnlyList<string>> _transits = new();
 
-    public RecordParser(RowCursor row, string file, FxTable fx)
+    public RecordParser(RowCursor row, string file, FxTable fx, int expectedRows = 0)
     {
+        _seen = new LineSet(expectedRows - (expectedRows / 4)); // most documents have one or two lines
         _row = row;
         _file = file;
         _fx = fx;
