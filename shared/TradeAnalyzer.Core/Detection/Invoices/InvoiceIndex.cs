@@ -81,6 +81,9 @@ public sealed class InvoiceIndex
     public static InvoiceIndex For(AnalysisContext context) =>
         Cache.GetValue(context, c => new Lazy<InvoiceIndex>(() => new InvoiceIndex(c.Invoices))).Value;
 
+    /// <summary>Forgets the index of <paramref name="context"/> (a later <see cref="For"/> builds it again).</summary>
+    internal static void Release(AnalysisContext context) => Cache.Remove(context);
+
     /// <summary>Every invoice document in order of first line.</summary>
     public IReadOnlyList<InvoiceDocument> Documents { get; }
 

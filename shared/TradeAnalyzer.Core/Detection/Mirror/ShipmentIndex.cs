@@ -48,6 +48,9 @@ public sealed class ShipmentIndex
     public static ShipmentIndex For(AnalysisContext context) =>
         Cache.GetValue(context, c => new Lazy<ShipmentIndex>(() => Build(c.Declarations))).Value;
 
+    /// <summary>Forgets the index of <paramref name="context"/> (a later <see cref="For"/> builds it again).</summary>
+    internal static void Release(AnalysisContext context) => Cache.Remove(context);
+
     /// <summary>Groups <paramref name="declarations"/> into shipments; linear in the number of lines.</summary>
     public static ShipmentIndex Build(IReadOnlyList<DeclarationLine> declarations)
     {
