@@ -83,6 +83,32 @@ public sealed class SheetXmlTests
         Assert.Equal("'=evil.csv:5", At("Source", 3));
     }
 
+    [Theory]
+    [InlineData("plain text, acentos é ñ, 化学", "plain text, acentos é ñ, 化学")]
+    [InlineData("tab\tline\nreturn\r", "tab\tline\nreturn\r")]
+    [InlineData("bell\u0007 and nul\u0000", "bell\uFFFD and nul\uFFFD")]
+    [InlineData("pair 😀 kept, \uE000 private use kept", "pair 😀 kept, \uE000 private use kept")]
+    [InlineData("non-characters \uFFFE \uFFFF", "non-characters \uFFFD \uFFFD")]
+    public void Clean_xml_replaces_only_what_xml_cannot_hold(string input, string expected)
+    {
+        var clean = CellText.CleanXml(input);
+        Assert.Equal(expected, clean);
+        if (input == expected)
+        {
+            Assert.Same(input, clean);
+        }
+    }
+
+    [Fact]
+    public void Clean_xml_replaces_lone_surrogates()
+    {
+        // Lone surrogates cannot go through theory data (xunit re-encodes it), hence a fact.
+        Assert.Equal("lone \uFFFD high, lone \uFFFD low", CellText.CleanXml("lone \uD83D high, lone \uDE00 low"));
+        Assert.Equal("\uFFFD\uFFFD reversed", CellText.CleanXml("\uDE00\uD83D reversed"));
+        Assert.Equal("end \uFFFD", CellText.CleanXml("end \uD83D"));
+        Assert.Equal("😀\uFFFD", CellText.CleanXml("😀\uDE00"));
+    }
+
     private static (string Text, string Attribute) RoundTrip(Action<XmlByteWriter> text, Action<XmlByteWriter> attribute)
     {
         using var buffer = new MemoryStream();
