@@ -62,7 +62,7 @@ internal static class DeclarationSheet
         row.Text(d.ImporterCountry);
         row.Text(d.OriginCountry);
         row.Text(d.DestinationCountry);
-        row.Text(d.Hs.Digits is null ? null : d.Hs.Display);
+        row.Hs(d.Hs);
         row.Text(d.Description);
         row.Text(d.CasNumbers.Count == 0 ? null : string.Join(";", d.CasNumbers));
         row.Number(d.Quantity);
@@ -83,6 +83,6 @@ internal static class DeclarationSheet
         row.Text(d.TransitCountries.Count == 0 ? null : string.Join(";", d.TransitCountries));
         row.Text(d.ShipmentId);
         row.Text(d.ExporterKey);
-        row.Text(d.Source.ToString());
+        row.Source(d.Source);
     }
 }

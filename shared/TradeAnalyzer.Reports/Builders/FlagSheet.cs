@@ -53,6 +53,6 @@ internal static class FlagSheet
         row.Number(flag.ValueAtRiskUsd);
         row.Text(flag.Expected);
         row.Text(flag.Observed);
-        row.Text(flag.Source?.ToString());
+        row.Source(flag.Source);
     }
 }

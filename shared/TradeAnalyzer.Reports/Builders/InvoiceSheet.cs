@@ -42,7 +42,7 @@ internal static class InvoiceSheet
         row.Text(i.SellerCountry);
         row.Text(i.BuyerName);
         row.Text(i.BuyerCountry);
-        row.Text(i.Hs?.Display);
+        row.Hs(i.Hs);
         row.Text(i.Description);
         row.Number(i.Quantity);
         row.Text(i.QuantityUnit);
@@ -55,6 +55,6 @@ internal static class InvoiceSheet
         row.Text(i.BeneficiaryName);
         row.Text(i.BeneficiaryCountry);
         row.Text(i.ShipmentId);
-        row.Text(i.Source.ToString());
+        row.Source(i.Source);
     }
 }

@@ -24,10 +24,10 @@ public static class UploadReport
 
         var names = new SheetNames(l);
         var shipments = FlaggedDeclarations(model.Declarations, flags);
-        var shipmentRow = new Dictionary<string, int>(shipments.Count, StringComparer.Ordinal);
+        var shipmentRow = new Dictionary<(string Id, int Line), int>(shipments.Count);
         for (var i = 0; i < shipments.Count; i++)
         {
-            shipmentRow.TryAdd(shipments[i].RecordKey, i);
+            shipmentRow.TryAdd((shipments[i].DeclarationId, shipments[i].LineNo), i);
         }
 
         var invoices = FlaggedInvoices(model.Invoices, flags);
@@ -67,7 +67,7 @@ public static class UploadReport
         {
             string? location = null;
             // Past the sheet's hyperlink limit the location would be dropped anyway: skip the key and location strings.
-            if (f.DeclarationId is not null && row.AcceptsLinks && shipmentRow.TryGetValue($"{f.DeclarationId}#{f.LineNo ?? 1}", out var s))
+            if (f.DeclarationId is not null && row.AcceptsLinks && shipmentRow.TryGetValue((f.DeclarationId, f.LineNo ?? 1), out var s))
             {
                 location = Location(names.Shipments, s);
             }
@@ -104,29 +104,26 @@ public static class UploadReport
 
     private static List<DeclarationLine> FlaggedDeclarations(IReadOnlyList<DeclarationLine> declarations, IReadOnlyList<Flag> flags)
     {
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        var ids = new HashSet<string>(StringComparer.Ordinal);
+        // (declaration id, line) pairs rather than RecordKey strings: no string is built per flag or per line. A
+        // line is taken the first time its key is met (Remove succeeds once), in the declarations' order.
+        var keys = new HashSet<(string Id, int Line)>();
         foreach (var f in flags)
         {
             if (f.DeclarationId is not null)
             {
-                keys.Add($"{f.DeclarationId}#{f.LineNo ?? 1}");
-                ids.Add(f.DeclarationId);
+                keys.Add((f.DeclarationId, f.LineNo ?? 1));
             }
         }
 
-        var result = new List<DeclarationLine>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<DeclarationLine>(keys.Count);
         foreach (var d in declarations)
         {
-            // RecordKey builds a string on every call: only lines of a flagged declaration need it, and once.
-            if (!ids.Contains(d.DeclarationId))
+            if (keys.Count == 0)
             {
-                continue;
+                break;
             }
 
-            var key = d.RecordKey;
-            if (keys.Contains(key) && seen.Add(key))
+            if (keys.Remove((d.DeclarationId, d.LineNo)))
             {
                 result.Add(d);
             }
@@ -246,13 +243,43 @@ public static class UploadReport
 
     private static void PriceDistributions(FreeSheet sheet, UploadReportModel model, IReadOnlyList<Flag> flags, Labels l)
     {
-        var top = flags
-            .Where(f => f.Code is FlagCode.PriceAboveBaseline or FlagCode.PriceBelowBaseline && f.HsCode is not null)
-            .GroupBy(f => PriceHistogram.Digits(f.HsCode))
-            .OrderByDescending(g => g.Sum(f => f.ValueAtRiskUsd ?? 0))
-            .ThenByDescending(g => g.Count())
+        // Price flags grouped by HS digits (first-seen order, sums in flag order), each distinct HS text converted once.
+        var digitsOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        var groupOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        var groups = new List<string>();
+        var sums = new List<double>();
+        var counts = new List<int>();
+        foreach (var f in flags)
+        {
+            if (f.Code is not (FlagCode.PriceAboveBaseline or FlagCode.PriceBelowBaseline) || f.HsCode is not { } code)
+            {
+                continue;
+            }
+
+            if (!digitsOf.TryGetValue(code, out var digits))
+            {
+                digits = PriceHistogram.Digits(code);
+                digitsOf.Add(code, digits);
+            }
+
+            if (!groupOf.TryGetValue(digits, out var g))
+            {
+                g = groups.Count;
+                groupOf.Add(digits, g);
+                groups.Add(digits);
+                sums.Add(0);
+                counts.Add(0);
+            }
+
+            sums[g] += f.ValueAtRiskUsd ?? 0;
+            counts[g]++;
+        }
+
+        var top = Enumerable.Range(0, groups.Count)
+            .OrderByDescending(g => sums[g])
+            .ThenByDescending(g => counts[g])
             .Take(3)
-            .Select(g => g.Key)
+            .Select(g => groups[g])
             .ToList();
         foreach (var hs in top)
         {

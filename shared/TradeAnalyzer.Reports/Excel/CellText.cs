@@ -30,8 +30,15 @@ public static class CellText
     /// <summary>Replaces characters XML 1.0 cannot carry (control characters other than tab, CR, LF; lone surrogates) with U+FFFD.</summary>
     public static string CleanXml(string text)
     {
+        // Vectorised first pass: text made only of U+0020..U+D7FF (almost all of it) needs no per-character check.
+        var first = text.AsSpan().IndexOfAnyExceptInRange('\u0020', '\uD7FF');
+        if (first < 0)
+        {
+            return text;
+        }
+
         var bad = -1;
-        for (var i = 0; i < text.Length; i++)
+        for (var i = first; i < text.Length; i++)
         {
             if (!IsXmlChar(text, i))
             {

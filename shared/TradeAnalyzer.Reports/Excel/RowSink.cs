@@ -1,14 +1,13 @@
 using System.Globalization;
-using DocumentFormat.OpenXml;
-using DocumentFormat.OpenXml.Spreadsheet;
 using TradeAnalyzer.Core.Model;
 
 namespace TradeAnalyzer.Reports.Excel;
 
 /// <summary>
 /// Receives one data row's cells, left to right. The same row-writing code runs twice: first against a measuring
-/// sink (column widths from content, character counts only) and then against a writing sink that streams cells
-/// with <see cref="OpenXmlWriter"/>. Every text goes through <see cref="CellText.Safe"/>; no cell is ever a formula.
+/// sink (column widths from content, character counts only) and then against a writing sink that streams cells as
+/// UTF-8 bytes through <see cref="XmlByteWriter"/> (default SpreadsheetML namespace, inline strings). Every text goes
+/// through <see cref="CellText.Safe"/>; no cell is ever a formula.
 /// </summary>
 internal sealed class RowSink
 {
@@ -16,31 +15,31 @@ internal sealed class RowSink
     public const int MaxHyperlinksPerSheet = 65_530;
 
     private static readonly DateOnly OaEpoch = new(1899, 12, 30);
-    private static readonly string[] StyleText = Enum.GetValues<StyleId>().Select(s => ((uint)s).ToString(CultureInfo.InvariantCulture)).ToArray();
 
-    private readonly OpenXmlWriter? _writer;
+    /// <summary>` s="N"` for every style, as UTF-8.</summary>
+    private static readonly byte[][] StyleAttribute = Enum.GetValues<StyleId>()
+        .Select(s => System.Text.Encoding.ASCII.GetBytes($" s=\"{((uint)s).ToString(CultureInfo.InvariantCulture)}\""))
+        .ToArray();
+
+    private readonly XmlByteWriter? _writer;
     private readonly IReadOnlyList<ColumnSpec> _columns;
     private readonly double[] _widths;
     private readonly List<KeyValuePair<string, string>>? _links;
-    private readonly List<OpenXmlAttribute> _attributes = new(3);
-    private readonly Cell _cell = new();
-    private readonly CellValue _value = new();
-    private readonly InlineString _inline = new();
-    private readonly Text _text = new();
-    private readonly Row _rowElement = new();
-    private readonly List<OpenXmlAttribute> _rowAttributes = new(3);
-    private readonly OpenXmlAttribute[] _preserve = [new("xml", "space", "http://www.w3.org/XML/1998/namespace", "preserve")];
+    private readonly byte[][] _columnLetters;
+    private readonly byte[] _rowDigits = new byte[20];
     private readonly char[] _format = new char[64];
-    private string _rowText = "1";
+    private int _rowDigitsLength;
+    private long _row = 1;
     private bool _rowPending;
     private int _column;
 
-    private RowSink(OpenXmlWriter? writer, IReadOnlyList<ColumnSpec> columns, double[] widths, List<KeyValuePair<string, string>>? links)
+    private RowSink(XmlByteWriter? writer, IReadOnlyList<ColumnSpec> columns, double[] widths, List<KeyValuePair<string, string>>? links)
     {
         _writer = writer;
         _columns = columns;
         _widths = widths;
         _links = links;
+        _columnLetters = writer is null ? [] : Enumerable.Range(0, columns.Count).Select(c => System.Text.Encoding.ASCII.GetBytes(CellRef.Column(c))).ToArray();
     }
 
     /// <summary>A sink that only measures content widths into <paramref name="widths"/>.</summary>
@@ -51,7 +50,7 @@ internal sealed class RowSink
     /// are the final column widths: a row whose first cell is wrapped text gets a height for its lines (LibreOffice
     /// does not fit row heights on load).
     /// </summary>
-    public static RowSink Writing(OpenXmlWriter writer, IReadOnlyList<ColumnSpec> columns, double[] widths, List<KeyValuePair<string, string>> links) =>
+    public static RowSink Writing(XmlByteWriter writer, IReadOnlyList<ColumnSpec> columns, double[] widths, List<KeyValuePair<string, string>> links) =>
         new(writer, columns, widths, links);
 
     /// <summary>Starts row <paramref name="row"/> (one-based).</summary>
@@ -60,7 +59,8 @@ internal sealed class RowSink
         _column = 0;
         if (_writer is not null)
         {
-            _rowText = row.ToString(CultureInfo.InvariantCulture);
+            _row = row;
+            row.TryFormat(_rowDigits, out _rowDigitsLength, default, CultureInfo.InvariantCulture);
             _rowPending = true;
         }
     }
@@ -71,12 +71,12 @@ internal sealed class RowSink
         if (_writer is not null)
         {
             EnsureRow(1);
-            _writer.WriteEndElement();
+            _writer.Raw("</row>"u8);
         }
     }
 
     /// <summary>Lines a wrapped text needs in a column <paramref name="width"/> characters wide (prose is about 0.9 of a digit wide).</summary>
-    internal static int WrappedLines(string text, double width)
+    internal static int WrappedLines(ReadOnlySpan<char> text, double width)
     {
         var perLine = Math.Max(1, width - 1.5);
         var lines = 0;
@@ -107,25 +107,93 @@ internal sealed class RowSink
         }
 
         _rowPending = false;
-        _rowAttributes.Clear();
-        _rowAttributes.Add(new OpenXmlAttribute("r", string.Empty, _rowText));
+        var w = _writer!;
+        w.Raw("<row r=\""u8);
+        w.Raw(_rowDigits.AsSpan(0, _rowDigitsLength));
         if (lines > 1)
         {
-            _rowAttributes.Add(new OpenXmlAttribute("ht", string.Empty, (lines * 15).ToString(CultureInfo.InvariantCulture)));
-            _rowAttributes.Add(new OpenXmlAttribute("customHeight", string.Empty, "1"));
+            w.Raw("\" ht=\""u8);
+            w.Integer(lines * 15);
+            w.Raw("\" customHeight=\"1\">"u8);
         }
-
-        _writer!.WriteStartElement(_rowElement, _rowAttributes);
+        else
+        {
+            w.Raw("\">"u8);
+        }
     }
 
     /// <summary>Writes header cells (bold, filled).</summary>
     public void Header(string text) => WriteText(text, StyleId.Header, measure: false);
 
     /// <summary>A text cell (formula-safe); the column's style (wrapped for <see cref="ColumnKind.Wrap"/>).</summary>
-    public void Text(string? value)
+    public void Text(string? value) => WriteText(value, ColumnTextStyle(), measure: true);
+
+    /// <summary>An HS code cell in its display form (2933.39 or 2933.39.99); nothing when <paramref name="code"/> has no digits.</summary>
+    public void Hs(HsCode? code)
     {
-        var style = _column < _columns.Count && _columns[_column].Kind == ColumnKind.Wrap ? StyleId.Wrap : StyleId.Default;
-        WriteText(value, style, measure: true);
+        var digits = code?.Digits;
+        if (string.IsNullOrEmpty(digits))
+        {
+            _column++;
+            return;
+        }
+
+        if (digits.Length < 6)
+        {
+            Text(code!.Value.Display);
+            return;
+        }
+
+        var length = digits.Length + (digits.Length == 6 ? 1 : 2);
+        if (_writer is null)
+        {
+            Observe(length);
+            _column++;
+            return;
+        }
+
+        Span<char> display = stackalloc char[length];
+        digits.AsSpan(0, 4).CopyTo(display);
+        display[4] = '.';
+        digits.AsSpan(4, 2).CopyTo(display[5..]);
+        if (digits.Length > 6)
+        {
+            display[7] = '.';
+            digits.AsSpan(6).CopyTo(display[8..]);
+        }
+
+        WritePlainText(display, ColumnTextStyle());
+    }
+
+    /// <summary>A source cell ("file:row", as <see cref="SourceRef.ToString"/> writes it) without building the string.</summary>
+    public void Source(SourceRef? source)
+    {
+        if (source is not { } s)
+        {
+            _column++;
+            return;
+        }
+
+        var file = s.File;
+        if (string.IsNullOrEmpty(file) || CellText.NeedsQuotePrefix(file) || file.Length > 4_096 || !ReferenceEquals(CellText.CleanXml(file), file))
+        {
+            Text(s.ToString());
+            return;
+        }
+
+        Span<char> text = stackalloc char[file.Length + 21];
+        file.AsSpan().CopyTo(text);
+        text[file.Length] = ':';
+        s.Row.TryFormat(text[(file.Length + 1)..], out var digits, default, CultureInfo.InvariantCulture);
+        text = text[..(file.Length + 1 + digits)];
+        if (_writer is null)
+        {
+            Observe(text.Length);
+            _column++;
+            return;
+        }
+
+        WritePlainText(text, ColumnTextStyle());
     }
 
     /// <summary>
@@ -139,7 +207,7 @@ internal sealed class RowSink
     {
         if (location is not null && !string.IsNullOrEmpty(value) && AcceptsLinks)
         {
-            _links?.Add(new KeyValuePair<string, string>(CellRef.Of(_column, _rowText), location));
+            _links?.Add(new KeyValuePair<string, string>(CellRef.Of(_column, _row), location));
             WriteText(value, StyleId.Link, measure: true);
         }
         else
@@ -176,11 +244,10 @@ internal sealed class RowSink
             return;
         }
 
-        StartCell(style, null);
-        _writer.WriteStartElement(_value);
-        _writer.WriteString(v.ToString("R", CultureInfo.InvariantCulture));
-        _writer.WriteEndElement();
-        _writer.WriteEndElement();
+        StartCell(style);
+        _writer.Raw("><v>"u8);
+        _writer.Number(v);
+        _writer.Raw("</v></c>"u8);
         _column++;
     }
 
@@ -200,16 +267,18 @@ internal sealed class RowSink
             return;
         }
 
-        StartCell(StyleId.Date, null);
-        _writer.WriteStartElement(_value);
-        _writer.WriteString((d.DayNumber - OaEpoch.DayNumber).ToString(CultureInfo.InvariantCulture));
-        _writer.WriteEndElement();
-        _writer.WriteEndElement();
+        StartCell(StyleId.Date);
+        _writer.Raw("><v>"u8);
+        _writer.Integer(d.DayNumber - OaEpoch.DayNumber);
+        _writer.Raw("</v></c>"u8);
         _column++;
     }
 
     /// <summary>Leaves the current cell empty.</summary>
     public void Skip() => _column++;
+
+    private StyleId ColumnTextStyle() =>
+        _column < _columns.Count && _columns[_column].Kind == ColumnKind.Wrap ? StyleId.Wrap : StyleId.Default;
 
     private void WriteText(string? value, StyleId style, bool measure)
     {
@@ -231,45 +300,47 @@ internal sealed class RowSink
             return;
         }
 
+        WritePlainText(safe, style);
+    }
+
+    /// <summary>Writes an inline-string cell of text already made safe (<see cref="CellText.Safe"/>).</summary>
+    private void WritePlainText(ReadOnlySpan<char> safe, StyleId style)
+    {
         if (_rowPending)
         {
             EnsureRow(style == StyleId.Wrap && _column < _widths.Length ? WrappedLines(safe, _widths[_column]) : 1);
         }
 
-        StartCell(style, "inlineStr");
-        _writer.WriteStartElement(_inline);
+        StartCell(style);
+        var w = _writer!;
+        w.Raw(" t=\"inlineStr\"><is>"u8);
         if (safe.Length > 0 && (char.IsWhiteSpace(safe[0]) || char.IsWhiteSpace(safe[^1])))
         {
-            _writer.WriteStartElement(_text, _preserve);
+            w.Raw("<t xml:space=\"preserve\">"u8);
         }
         else
         {
-            _writer.WriteStartElement(_text);
+            w.Raw("<t>"u8);
         }
 
-        _writer.WriteString(safe);
-        _writer.WriteEndElement();
-        _writer.WriteEndElement();
-        _writer.WriteEndElement();
+        w.Text(safe);
+        w.Raw("</t></is></c>"u8);
         _column++;
     }
 
-    private void StartCell(StyleId style, string? type)
+    /// <summary>Writes `&lt;c r="B7" s="3"` (the element is left open for the type and content).</summary>
+    private void StartCell(StyleId style)
     {
         EnsureRow(1);
-        _attributes.Clear();
-        _attributes.Add(new OpenXmlAttribute("r", string.Empty, CellRef.Of(_column, _rowText)));
+        var w = _writer!;
+        w.Raw("<c r=\""u8);
+        w.Raw(_column < _columnLetters.Length ? _columnLetters[_column] : System.Text.Encoding.ASCII.GetBytes(CellRef.Column(_column)));
+        w.Raw(_rowDigits.AsSpan(0, _rowDigitsLength));
+        w.Raw((byte)'"');
         if (style != StyleId.Default)
         {
-            _attributes.Add(new OpenXmlAttribute("s", string.Empty, StyleText[(int)style]));
+            w.Raw(StyleAttribute[(int)style]);
         }
-
-        if (type is not null)
-        {
-            _attributes.Add(new OpenXmlAttribute("t", string.Empty, type));
-        }
-
-        _writer!.WriteStartElement(_cell, _attributes);
     }
 
     private void Observe(int characters)

@@ -5,7 +5,8 @@ namespace TradeAnalyzer.Reports.Excel;
 
 /// <summary>
 /// Streams one data sheet: frozen header row, widths from content, the rows, internal hyperlinks, and a reference to
-/// its Excel table (autofilter). Sheet data never becomes a DOM: cells go straight to the part's stream.
+/// its Excel table (autofilter). Sheet data never becomes a DOM: cells go straight to the part's stream as UTF-8
+/// bytes (<see cref="XmlByteWriter"/>), in the default SpreadsheetML namespace.
 /// </summary>
 internal static class TableSheetWriter
 {
@@ -35,31 +36,37 @@ internal static class TableSheetWriter
         var lastColumn = CellRef.Column(columns.Count - 1);
         var links = new List<KeyValuePair<string, string>>();
 
-        using var writer = OpenXmlWriter.Create(output);
-        writer.WriteStartDocument(true);
-        writer.WriteStartElement(new Worksheet(), [], [new KeyValuePair<string, string>("r", WorkbookWriter.RelationshipNamespace)]);
-        writer.WriteElement(new SheetDimension { Reference = $"A1:{lastColumn}{lastRow}" });
-        writer.WriteElement(FrozenHeader(selected));
-        writer.WriteElement(new SheetFormatProperties { DefaultRowHeight = 15 });
+        using var w = new XmlByteWriter(output);
+        w.Raw("<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>"u8);
+        w.Raw("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"u8);
+        w.Raw("<dimension ref=\"A1:"u8);
+        w.Attribute(lastColumn);
+        w.Integer(lastRow);
+        w.Raw("\"/><sheetViews><sheetView"u8);
+        if (selected)
+        {
+            w.Raw(" tabSelected=\"1\""u8);
+        }
 
-        var cols = new Columns();
+        w.Raw(" workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>"u8);
+        w.Raw("<selection pane=\"bottomLeft\" activeCell=\"A2\" sqref=\"A2\"/></sheetView></sheetViews>"u8);
+        w.Raw("<sheetFormatPr defaultRowHeight=\"15\"/><cols>"u8);
         var finalWidths = new double[columns.Count];
         for (var c = 0; c < columns.Count; c++)
         {
             var spec = columns[c];
             finalWidths[c] = ColumnWidths.Fit(spec.Header.Length, widths[c], spec.MaxWidth);
-            cols.Append(new Column
-            {
-                Min = (uint)(c + 1),
-                Max = (uint)(c + 1),
-                Width = finalWidths[c],
-                CustomWidth = true,
-            });
+            w.Raw("<col min=\""u8);
+            w.Integer(c + 1);
+            w.Raw("\" max=\""u8);
+            w.Integer(c + 1);
+            w.Raw("\" width=\""u8);
+            w.Number(finalWidths[c]);
+            w.Raw("\" customWidth=\"1\"/>"u8);
         }
 
-        writer.WriteElement(cols);
-        writer.WriteStartElement(new SheetData());
-        var sink = RowSink.Writing(writer, columns, finalWidths, links);
+        w.Raw("</cols><sheetData>"u8);
+        var sink = RowSink.Writing(w, columns, finalWidths, links);
         sink.BeginRow(1);
         foreach (var spec in columns)
         {
@@ -74,29 +81,27 @@ internal static class TableSheetWriter
             sink.EndRow();
         }
 
-        writer.WriteEndElement(); // sheetData
-
+        w.Raw("</sheetData>"u8);
         if (links.Count > 0)
         {
-            writer.WriteStartElement(new Hyperlinks());
-            var hyperlink = new Hyperlink();
-            var attributes = new OpenXmlAttribute[2];
+            w.Raw("<hyperlinks>"u8);
             foreach (var link in links)
             {
-                attributes[0] = new OpenXmlAttribute("ref", string.Empty, link.Key);
-                attributes[1] = new OpenXmlAttribute("location", string.Empty, link.Value);
-                writer.WriteStartElement(hyperlink, attributes);
-                writer.WriteEndElement();
+                w.Raw("<hyperlink ref=\""u8);
+                w.Attribute(link.Key);
+                w.Raw("\" location=\""u8);
+                w.Attribute(link.Value);
+                w.Raw("\"/>"u8);
             }
 
-            writer.WriteEndElement();
+            w.Raw("</hyperlinks>"u8);
         }
 
-        writer.WriteElement(new PageMargins { Left = 0.5, Right = 0.5, Top = 0.6, Bottom = 0.6, Header = 0.3, Footer = 0.3 });
-        writer.WriteElement(new PageSetup { Orientation = OrientationValues.Landscape });
-        writer.WriteElement(new TableParts(new TablePart { Id = TableRelationshipId }) { Count = 1 });
-        writer.WriteEndElement(); // worksheet
-        writer.Close();
+        w.Raw("<pageMargins left=\"0.5\" right=\"0.5\" top=\"0.6\" bottom=\"0.6\" header=\"0.3\" footer=\"0.3\"/>"u8);
+        w.Raw("<pageSetup orientation=\"landscape\"/>"u8);
+        w.Raw("<tableParts count=\"1\"><tablePart r:id=\""u8);
+        w.Attribute(TableRelationshipId);
+        w.Raw("\"/></tableParts></worksheet>"u8);
         return lastRow;
     }
 
@@ -122,13 +127,4 @@ internal static class TableSheetWriter
             TotalsRowShown = false,
         };
     }
-
-    private static SheetViews FrozenHeader(bool selected) =>
-        new(new SheetView(
-            new Pane { VerticalSplit = 1, TopLeftCell = "A2", ActivePane = PaneValues.BottomLeft, State = PaneStateValues.Frozen },
-            new Selection { Pane = PaneValues.BottomLeft, ActiveCell = "A2", SequenceOfReferences = new ListValue<StringValue> { InnerText = "A2" } })
-        {
-            WorkbookViewId = 0,
-            TabSelected = selected ? true : null,
-        });
 }

@@ -9,9 +9,9 @@ internal static class ReportSamples
 {
     public static readonly string[] Hostile = ["=HYPERLINK(\"http://evil\",\"x\")", "+1", "-2", "@SUM(A1)", "\tX", "\rY"];
 
-    public static DeclarationLine Declaration(string id, int line, string exporter, string hs, double quantity, double fobUsd, DateOnly date, string? description = null) => new()
+    public static DeclarationLine Declaration(string id, int line, string exporter, string hs, double quantity, double fobUsd, DateOnly date, string? description = null, SourceRef? source = null) => new()
     {
-        Source = new SourceRef("decl.csv", line + 1),
+        Source = source ?? new SourceRef("decl.csv", line + 1),
         DeclarationId = id,
         LineNo = line,
         Flow = TradeFlow.Export,

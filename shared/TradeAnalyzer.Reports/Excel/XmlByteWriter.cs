@@ -1,0 +1,168 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+
+namespace TradeAnalyzer.Reports.Excel;
+
+/// <summary>
+/// Writes XML as UTF-8 bytes into a buffer flushed to a stream: markup is given as UTF-8 literals, text and attribute
+/// values are escaped while transcoding, numbers are formatted straight into the buffer. Sheet data (millions of
+/// cells) goes through this instead of <c>OpenXmlWriter</c>, whose per-element namespace and prefix lookups and
+/// per-cell attribute strings were most of the workbook's CPU. The caller is responsible for well-formedness.
+/// </summary>
+internal sealed class XmlByteWriter : IDisposable
+{
+    private const int DefaultSize = 1 << 16;
+
+    private static readonly SearchValues<char> TextSpecial = SearchValues.Create("&<>");
+    private static readonly SearchValues<char> AttributeSpecial = SearchValues.Create("&<>\"\t\n\r");
+
+    private readonly Stream _output;
+    private byte[] _buffer;
+    private int _position;
+    private bool _disposed;
+
+    /// <summary>Starts writing to <paramref name="output"/> (left open).</summary>
+    public XmlByteWriter(Stream output)
+    {
+        _output = output;
+        _buffer = ArrayPool<byte>.Shared.Rent(DefaultSize);
+    }
+
+    /// <summary>Writes markup (or any text known not to need escaping) given as UTF-8.</summary>
+    public void Raw(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length > _buffer.Length - _position)
+        {
+            Reserve(utf8.Length);
+        }
+
+        utf8.CopyTo(_buffer.AsSpan(_position));
+        _position += utf8.Length;
+    }
+
+    /// <summary>Writes one ASCII character.</summary>
+    public void Raw(byte ascii)
+    {
+        if (_position == _buffer.Length)
+        {
+            Reserve(1);
+        }
+
+        _buffer[_position++] = ascii;
+    }
+
+    /// <summary>Writes element text: &amp;, &lt; and &gt; escaped (XML parsers normalise CR and CRLF to LF, as XmlWriter writes them).</summary>
+    public void Text(ReadOnlySpan<char> text) => Escaped(text, TextSpecial);
+
+    /// <summary>Writes an attribute value (without the quotes): &amp; &lt; &gt; &quot; and tab, LF, CR escaped.</summary>
+    public void Attribute(ReadOnlySpan<char> text) => Escaped(text, AttributeSpecial);
+
+    /// <summary>Writes an integer in invariant digits.</summary>
+    public void Integer(long value)
+    {
+        if (_buffer.Length - _position < 20)
+        {
+            Reserve(20);
+        }
+
+        value.TryFormat(_buffer.AsSpan(_position), out var written, default, CultureInfo.InvariantCulture);
+        _position += written;
+    }
+
+    /// <summary>Writes a finite double as the shortest round-trip text ("R", as the SDK's <c>CellValue</c> holds it).</summary>
+    public void Number(double value)
+    {
+        if (_buffer.Length - _position < 32)
+        {
+            Reserve(32);
+        }
+
+        value.TryFormat(_buffer.AsSpan(_position), out var written, "R", CultureInfo.InvariantCulture);
+        _position += written;
+    }
+
+    /// <summary>Writes buffered bytes to the stream.</summary>
+    public void Flush()
+    {
+        if (_position > 0)
+        {
+            _output.Write(_buffer, 0, _position);
+            _position = 0;
+        }
+    }
+
+    /// <summary>Flushes and returns the buffer.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        Flush();
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = [];
+    }
+
+    private void Escaped(ReadOnlySpan<char> text, SearchValues<char> special)
+    {
+        while (!text.IsEmpty)
+        {
+            var stop = text.IndexOfAny(special);
+            var plain = stop < 0 ? text : text[..stop];
+            if (!plain.IsEmpty)
+            {
+                Utf8(plain);
+            }
+
+            if (stop < 0)
+            {
+                return;
+            }
+
+            Raw(text[stop] switch
+            {
+                '&' => "&amp;"u8,
+                '<' => "&lt;"u8,
+                '>' => "&gt;"u8,
+                '"' => "&quot;"u8,
+                '\t' => "&#x9;"u8,
+                '\n' => "&#xA;"u8,
+                _ => "&#xD;"u8,
+            });
+            text = text[(stop + 1)..];
+        }
+    }
+
+    private void Utf8(ReadOnlySpan<char> text)
+    {
+        // Whole chunks only: a chunk never ends between the halves of a surrogate pair.
+        const int Chunk = 8_192;
+        while (text.Length > Chunk)
+        {
+            var take = char.IsHighSurrogate(text[Chunk - 1]) ? Chunk - 1 : Chunk;
+            Utf8(text[..take]);
+            text = text[take..];
+        }
+
+        var max = text.Length * 3;
+        if (max > _buffer.Length - _position)
+        {
+            Reserve(max);
+        }
+
+        _position += Encoding.UTF8.GetBytes(text, _buffer.AsSpan(_position));
+    }
+
+    private void Reserve(int bytes)
+    {
+        Flush();
+        if (bytes > _buffer.Length)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = ArrayPool<byte>.Shared.Rent(bytes);
+        }
+    }
+}
