@@ -92,8 +92,16 @@ public static class FieldParsers
         return rest.Length == 3 && char.IsAsciiDigit(rest[0]) && char.IsAsciiDigit(rest[1]) && char.IsAsciiDigit(rest[2]);
     }
 
+    private static ReadOnlySpan<double> PowersOfTen =>
+        [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
     private static bool Finish(ReadOnlySpan<char> s, out double value)
     {
+        if (TryParseShortDecimal(s, out value))
+        {
+            return true;
+        }
+
         foreach (var c in s)
         {
             if (!(char.IsAsciiDigit(c) || c is '.' or '-' or '+' or 'e' or 'E'))
@@ -104,6 +112,54 @@ public static class FieldParsers
         }
 
         return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
+    }
+
+    // "-123.45": an optional minus, at most 15 digits and one point. The digits as an integer and the power of ten are
+    // both exact doubles, so their quotient is the correctly rounded value: the same double as double.Parse gives.
+    private static bool TryParseShortDecimal(ReadOnlySpan<char> s, out double value)
+    {
+        value = 0;
+        var i = 0;
+        var negative = false;
+        if (s.Length > 0 && s[0] == '-')
+        {
+            negative = true;
+            i = 1;
+        }
+
+        ulong mantissa = 0;
+        var digits = 0;
+        var point = -1;
+        for (; i < s.Length; i++)
+        {
+            var d = (uint)(s[i] - '0');
+            if (d <= 9)
+            {
+                if (++digits > 15)
+                {
+                    return false;
+                }
+
+                mantissa = (mantissa * 10) + d;
+            }
+            else if (s[i] == '.' && point < 0)
+            {
+                point = digits;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        if (digits == 0)
+        {
+            return false;
+        }
+
+        var v = point < 0 ? mantissa : mantissa / PowersOfTen[digits - point];
+        value = negative ? -v : v;
+        return true;
     }
 
     /// <summary>

@@ -125,11 +125,15 @@ public sealed class FileIngestor
         }
 
         var cursor = new RowCursor(source, resolution);
-        var parser = new RecordParser(cursor, run.File, options.Fx);
+        // Rows expected from the file size (data rows of these kinds run 250-400 bytes): the record list and the duplicate
+        // check are sized once instead of doubling, since every doubling of a large array is a large-object allocation
+        // that brings the next full collection of the whole heap of records forward.
+        var expected = (int)Math.Clamp(total / 256, 16, Math.Min(options.MaxRows, 8_000_000));
+        var parser = new RecordParser(cursor, run.File, options.Fx, expected);
         switch (resolution.Kind)
         {
             case FileKind.Declarations:
-                var declarations = new List<DeclarationLine>();
+                var declarations = new List<DeclarationLine>(expected);
                 Loop(source, hashing, run, options, total, progress, ct, n =>
                 {
                     if (parser.Declaration(n) is { } d)
@@ -143,7 +147,7 @@ public sealed class FileIngestor
                 run.Declarations = declarations;
                 break;
             case FileKind.Invoices:
-                var invoices = new List<InvoiceLine>();
+                var invoices = new List<InvoiceLine>(expected);
                 Loop(source, hashing, run, options, total, progress, ct, n =>
                 {
                     if (parser.Invoice(n) is { } d)

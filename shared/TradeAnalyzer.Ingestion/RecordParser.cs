@@ -18,19 +18,26 @@ internal sealed class RecordParser
     private readonly FxTable _fx;
     private readonly IReadOnlyList<CanonicalColumn> _cols;
     private readonly StringPool _pool = new();
-    private readonly HashSet<(string, int)> _seen = [];
+    private readonly LineSet _seen;
+    private readonly PartInterner<DeclarationParties> _declParties = new(PartComparer.Instance);
+    private readonly PartInterner<DeclarationRoute> _declRoutes = new(PartComparer.Instance);
+    private readonly PartInterner<GoodsPart> _goods = new(PartComparer.Instance);
+    private readonly PartInterner<InvoiceParties> _invParties = new(PartComparer.Instance);
+    private readonly PartInterner<InvoiceTerms> _invTerms = new(PartComparer.Instance);
     private readonly BoundedCache<string> _keysById = new();
     private readonly BoundedCache<string> _keysByName = new();
     private readonly BoundedCache<HsCode> _hsCodes = new();
     private readonly BoundedCache<IReadOnlyList<string>> _lists = new();
     private readonly BoundedCache<IReadOnlyList<string>> _transits = new();
 
-    public RecordParser(RowCursor row, string file, FxTable fx)
+    public RecordParser(RowCursor row, string file, FxTable fx, int expectedRows = 0)
     {
+        _seen = new LineSet(expectedRows - (expectedRows / 4)); // most documents have one or two lines
         _row = row;
         _file = file;
         _fx = fx;
         _cols = CanonicalColumns.For(row.Kind);
+        _lastText = new string?[_cols.Count];
     }
 
     /// <summary>Why the last row failed: column (canonical), reason, value.</summary>
@@ -47,6 +54,35 @@ internal sealed class RecordParser
     private string? _lastId;
     private string? _lastRef;
     private string? _lastShipment;
+
+    // Last pooled string per column: consecutive lines of one document repeat their parties, ports and descriptions,
+    // so comparing with the previous line's string skips the pool's hash and probe most of the time.
+    private readonly string?[] _lastText;
+
+    // Last unit, currency and HS code cells and what they parsed to (they repeat across consecutive lines).
+    private string? _lastUnitText;
+    private string _lastUnitDeclared = string.Empty;
+    private BaseUnit _lastUnit;
+    private double _lastUnitFactor;
+    private string? _lastCurrencyText;
+    private string _lastCurrency = string.Empty;
+    private DateOnly _lastCurrencyDate;
+    private double _lastRate;
+    private string? _lastHsText;
+    private HsCode _lastHs;
+
+    private string Pooled(int c, ReadOnlySpan<char> v)
+    {
+        var last = _lastText[c];
+        if (last is not null && v.SequenceEqual(last))
+        {
+            return last;
+        }
+
+        return _lastText[c] = _pool.Get(v);
+    }
+
+    private string? PooledOrNull(int c) => _row.Get(c) is { IsEmpty: false } v ? Pooled(c, v) : null;
 
     private static string? NewOrNull(ReadOnlySpan<char> v, ref string? last) => v.IsEmpty ? null : Repeated(v, ref last);
 
@@ -75,7 +111,7 @@ internal sealed class RecordParser
             return !required || Fail(c, $"missing required value for {_cols[c].Name}", v);
         }
 
-        text = _pool.Get(v);
+        text = Pooled(c, v);
         return true;
     }
 
@@ -182,6 +218,14 @@ internal sealed class RecordParser
             return false;
         }
 
+        if (_lastUnitText is not null && v.SequenceEqual(_lastUnitText))
+        {
+            declared = _lastUnitDeclared;
+            unit = _lastUnit;
+            factor = _lastUnitFactor;
+            return true;
+        }
+
         if (!Units.TryParse(v, out unit, out factor))
         {
             return Fail(c, $"unknown unit '{v}'", v);
@@ -190,6 +234,10 @@ internal sealed class RecordParser
         Span<char> lower = stackalloc char[Math.Min(v.Length, 64)];
         var n = v[..lower.Length].ToLowerInvariant(lower);
         declared = _pool.Get(lower[..n]);
+        _lastUnitText = _pool.Get(v);
+        _lastUnitDeclared = declared;
+        _lastUnit = unit;
+        _lastUnitFactor = factor;
         return true;
     }
 
@@ -202,6 +250,13 @@ internal sealed class RecordParser
             return false;
         }
 
+        if (date == _lastCurrencyDate && _lastCurrencyText is not null && v.SequenceEqual(_lastCurrencyText))
+        {
+            currency = _lastCurrency;
+            rate = _lastRate;
+            return true;
+        }
+
         if (!CodeLists.TryCurrency(v, out currency))
         {
             return Fail(c, $"unknown currency '{v}'", v);
@@ -212,6 +267,10 @@ internal sealed class RecordParser
             return Fail(c, $"no USD rate for {currency} on or before {date:yyyy-MM-dd}", v);
         }
 
+        _lastCurrencyText = _pool.Get(v);
+        _lastCurrency = currency;
+        _lastCurrencyDate = date;
+        _lastRate = rate;
         return true;
     }
 
@@ -243,9 +302,16 @@ internal sealed class RecordParser
             return !required || Fail(c, "missing required value for hs_code", v);
         }
 
+        if (_lastHsText is not null && v.SequenceEqual(_lastHsText))
+        {
+            hs = _lastHs;
+            return true;
+        }
+
         if (_hsCodes.TryGet(v, out var cached))
         {
             hs = cached;
+            RememberHs(v, cached);
             return true;
         }
 
@@ -253,10 +319,17 @@ internal sealed class RecordParser
         {
             hs = code;
             _hsCodes.Add(v, code);
+            RememberHs(v, code);
             return true;
         }
 
         return Fail(c, $"hs_code '{v}' is not an HS code of 6 to 10 digits", v);
+    }
+
+    private void RememberHs(ReadOnlySpan<char> text, HsCode code)
+    {
+        _lastHsText = _pool.Get(text);
+        _lastHs = code;
     }
 
     private IReadOnlyList<string> List(int c)
@@ -349,7 +422,7 @@ internal sealed class RecordParser
             return null;
         }
 
-        if (!_seen.Add((declId, lineNo)))
+        if (!_seen.Add(declId, lineNo))
         {
             Fail(0, $"duplicate line: declaration {declId} line {lineNo} appears earlier in the file", _row.Get(0));
             return null;
@@ -358,42 +431,45 @@ internal sealed class RecordParser
         var key = ExporterKey(exporter!, exporterId);
 
         var description = _row.Get(14);
-        return new DeclarationLine
+        var parties = _declParties.Scratch;
+        parties.ExporterName = exporter!;
+        parties.ImporterName = importer!;
+        parties.ExporterId = exporterId;
+        parties.ImporterId = importerId;
+        parties.ExporterCountry = exporterCountry;
+        parties.ImporterCountry = importerCountry;
+        parties.ExporterKey = key;
+        var route = _declRoutes.Scratch;
+        route.File = _file;
+        route.Flow = flow;
+        route.Incoterm = incoterm;
+        route.Mode = mode;
+        route.ReporterCountry = reporter!;
+        route.OriginCountry = origin!;
+        route.DestinationCountry = destination!;
+        route.Currency = currency;
+        route.PortOfLoading = PooledOrNull(24);
+        route.PortOfDischarge = PooledOrNull(25);
+        route.TransitCountries = transit;
+        var goods = _goods.Scratch;
+        goods.Hs = hs;
+        goods.Description = description.IsEmpty ? null : Pooled(14, description);
+        goods.CasNumbers = List(15);
+        goods.QuantityUnit = declaredUnit;
+        goods.Unit = unit;
+        return new DeclarationLine(rowNumber, _declParties.Intern(), _declRoutes.Intern(), _goods.Intern())
         {
-            Source = new SourceRef(_file, rowNumber),
             DeclarationId = declId,
             LineNo = lineNo,
-            Flow = flow,
             Date = date,
-            ReporterCountry = reporter!,
-            ExporterName = exporter!,
-            ImporterName = importer!,
-            ExporterId = exporterId,
-            ImporterId = importerId,
-            ExporterCountry = exporterCountry,
-            ImporterCountry = importerCountry,
-            OriginCountry = origin!,
-            DestinationCountry = destination!,
-            Hs = hs!.Value,
-            Description = description.IsEmpty ? null : _pool.Get(description),
-            CasNumbers = List(15),
             Quantity = quantity,
-            QuantityUnit = declaredUnit,
             NormQuantity = normQuantity,
-            Unit = unit,
             NetWeightKg = _row.Get(18).IsEmpty ? null : netWeight,
             Value = value,
-            Currency = currency,
             ValueUsd = valueUsd,
             FobUsd = FobFactors.ToFob(valueUsd, incoterm, mode),
-            Incoterm = incoterm,
             InvoiceNumber = NewOrNull(_row.Get(22), ref _lastRef),
-            Mode = mode,
-            PortOfLoading = _pool.GetOrNull(_row.Get(24)),
-            PortOfDischarge = _pool.GetOrNull(_row.Get(25)),
-            TransitCountries = transit,
             ShipmentId = NewOrNull(_row.Get(27), ref _lastShipment),
-            ExporterKey = key,
         };
     }
 
@@ -467,41 +543,44 @@ internal sealed class RecordParser
             return null;
         }
 
-        if (!_seen.Add((number, lineNo)))
+        if (!_seen.Add(number, lineNo))
         {
             Fail(0, $"duplicate line: invoice {number} line {lineNo} appears earlier in the file", _row.Get(0));
             return null;
         }
 
-        return new InvoiceLine
+        var parties = _invParties.Scratch;
+        parties.SellerName = seller!;
+        parties.BuyerName = buyer!;
+        parties.SellerCountry = sellerCountry;
+        parties.BuyerCountry = buyerCountry;
+        parties.SellerId = sellerId;
+        parties.BuyerId = buyerId;
+        parties.PayerName = PooledOrNull(19);
+        parties.PayerCountry = payerCountry;
+        parties.BeneficiaryName = PooledOrNull(21);
+        parties.BeneficiaryCountry = beneficiaryCountry;
+        var terms = _invTerms.Scratch;
+        terms.File = _file;
+        terms.Currency = currency;
+        terms.Incoterm = incoterm;
+        terms.PaymentTerms = PooledOrNull(18);
+        var goods = _goods.Scratch;
+        goods.Hs = hs;
+        goods.Description = description.IsEmpty ? null : Pooled(10, description);
+        goods.CasNumbers = List(11);
+        goods.QuantityUnit = declaredUnit;
+        goods.Unit = unit;
+        return new InvoiceLine(rowNumber, _invParties.Intern(), _invTerms.Intern(), _goods.Intern())
         {
-            Source = new SourceRef(_file, rowNumber),
             InvoiceNumber = number,
             InvoiceDate = date,
-            SellerName = seller!,
-            BuyerName = buyer!,
-            SellerCountry = sellerCountry,
-            BuyerCountry = buyerCountry,
-            SellerId = sellerId,
-            BuyerId = buyerId,
             LineNo = lineNo,
-            Hs = hs,
-            Description = description.IsEmpty ? null : _pool.Get(description),
-            CasNumbers = List(11),
             Quantity = quantity,
-            QuantityUnit = declaredUnit,
             NormQuantity = normQuantity,
-            Unit = unit,
             LineTotal = lineTotal,
-            Currency = currency,
             ValueUsd = valueUsd,
             FobUsd = FobFactors.ToFob(valueUsd, incoterm, mode),
-            Incoterm = incoterm,
-            PaymentTerms = _pool.GetOrNull(_row.Get(18)),
-            PayerName = _pool.GetOrNull(_row.Get(19)),
-            PayerCountry = payerCountry,
-            BeneficiaryName = _pool.GetOrNull(_row.Get(21)),
-            BeneficiaryCountry = beneficiaryCountry,
             ShipmentId = NewOrNull(_row.Get(23), ref _lastShipment),
         };
     }

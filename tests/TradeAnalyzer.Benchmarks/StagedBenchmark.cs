@@ -3,6 +3,7 @@ using System.Diagnostics;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Detection;
 using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.Core.Scoring;
 using TradeAnalyzer.Handlers.Analysis;
 
 namespace TradeAnalyzer.Benchmarks;
@@ -48,6 +49,36 @@ internal static class StagedBenchmark
             stage.Print("detect." + detector.Name, rows);
         }
 
+        // STAGES_REPEAT=N [STAGES_ONLY=mirror,invoice]: run detectors N more times each on a fresh context (so shared
+        // indexes are rebuilt), to compare CPU on a loaded machine by the best of several runs.
+        if (int.TryParse(Environment.GetEnvironmentVariable("STAGES_REPEAT"), out var repeat) && repeat > 0)
+        {
+            var only = Environment.GetEnvironmentVariable("STAGES_ONLY")?.Split(',', StringSplitOptions.RemoveEmptyEntries);
+            foreach (var detector in DetectorCatalog.CreateDefault())
+            {
+                if (only is not null && !only.Contains(detector.Name, StringComparer.Ordinal))
+                {
+                    continue;
+                }
+
+                for (var r = 0; r < repeat; r++)
+                {
+                    var fresh = new AnalysisContext
+                    {
+                        Declarations = context.Declarations,
+                        Invoices = context.Invoices,
+                        Comtrade = context.Comtrade,
+                        Reference = context.Reference,
+                        Options = context.Options,
+                        ExporterFirstSeen = context.ExporterFirstSeen,
+                    };
+                    stage = Stage.Start();
+                    detector.Detect(fresh, new Sink());
+                    stage.Print($"detect.{detector.Name} (repeat {r + 1})", rows);
+                }
+            }
+        }
+
         var profiler = DetectorCatalog.CreateProfiler();
         if (profiler is not null)
         {
@@ -56,6 +87,15 @@ internal static class StagedBenchmark
             profiler.Profile(context, recordFlags, sink);
             stage.Print("profile", rows);
         }
+
+        // As the analyzer ends: every flag in output order, then one score per record and the value at risk.
+        stage = Stage.Start();
+        var flags = sink.ToList();
+        FlagOrder.Sort(flags);
+        var scores = RecordScorer.Score(flags);
+        var valueAtRisk = RecordScorer.ValueAtRisk(flags);
+        stage.Print("score", rows);
+        Console.WriteLine($"  {scores.Count:N0} records scored, {valueAtRisk:N0} USD at risk");
 
         Console.WriteLine($"flags: {sink.Count:N0}; process CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:N2} s, peak {Program.PeakMiB():N0} MiB");
     }

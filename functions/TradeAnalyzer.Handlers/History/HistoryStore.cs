@@ -179,41 +179,51 @@ public sealed class HistoryStore
     // ---- Exporters -------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// Records each exporter's profile from one upload (row "u:{upload}", idempotent), then recomputes the exporter's
-    /// roll-up (row "profile") from all its uploads under the roll-up's ETag, so concurrent uploads never drop one.
+    /// Records each exporter's profile from one upload (row "u:{upload}", idempotent) together with the exporter's
+    /// roll-up (row "profile") recomputed from all its uploads: both rows go in one atomic batch conditioned on the
+    /// roll-up's ETag, so concurrent uploads never drop one and a contribution never lands without its roll-up.
     /// </summary>
     public async Task RecordExportersAsync(string uploadId, IReadOnlyList<ExporterProfile> profiles, CancellationToken cancellationToken = default)
     {
         await Parallel.ForEachAsync(
             profiles,
             new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (p, ct) =>
-            {
-                var pk = TableKeys.Encode(p.Key);
-                await Tables.UpsertAsync(StoreLayout.ExportersTable, new TableEntity(pk, "u:" + uploadId)
-                {
-                    ["Profile"] = JsonRecords.Serialize(p),
-                }, ct).ConfigureAwait(false);
-                await RollUpAsync(pk, ct).ConfigureAwait(false);
-            }).ConfigureAwait(false);
+            async (p, ct) => await RecordExporterAsync(uploadId, p, ct).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
-    private async Task RollUpAsync(string pk, CancellationToken cancellationToken)
+    private async Task RecordExporterAsync(string uploadId, ExporterProfile profile, CancellationToken cancellationToken)
     {
+        var pk = TableKeys.Encode(profile.Key);
+        var ownRow = "u:" + uploadId;
+        var ownJson = JsonRecords.Serialize(profile);
+        var own = JsonRecords.Deserialize<ExporterProfile>(ownJson) ?? profile; // as it reads back from the store
         for (var attempt = 1; ; attempt++)
         {
-            // Read the roll-up's ETag before the contributions: a roll-up written after this read makes ours fail.
-            var current = await Tables.GetAsync(StoreLayout.ExportersTable, pk, "profile", cancellationToken).ConfigureAwait(false);
-            var parts = new List<ExporterProfile>();
-            await foreach (var e in Tables.QueryAsync(StoreLayout.ExportersTable, pk, "u:", "u;", cancellationToken).ConfigureAwait(false))
+            // One read of the partition's roll-up and contributions ("profile" sorts before "u:", dispositions "d:" before both).
+            TableEntity? current = null;
+            var parts = new List<(string Row, ExporterProfile Profile)>();
+            await foreach (var e in Tables.QueryAsync(StoreLayout.ExportersTable, pk, "profile", "u;", cancellationToken).ConfigureAwait(false))
             {
-                if (JsonRecords.Deserialize<ExporterProfile>(e.GetString("Profile")) is { } p)
+                if (e.RowKey == "profile")
                 {
-                    parts.Add(p);
+                    current = e;
+                }
+                else if (e.RowKey.StartsWith("u:", StringComparison.Ordinal) && e.RowKey != ownRow
+                    && JsonRecords.Deserialize<ExporterProfile>(e.GetString("Profile")) is { } p)
+                {
+                    parts.Add((e.RowKey, p));
                 }
             }
 
-            var rolled = ExporterRollup.Combine(parts);
+            // The contributions in row-key order, as the query returns them, with this upload's in its place.
+            var at = 0;
+            while (at < parts.Count && string.CompareOrdinal(parts[at].Row, ownRow) < 0)
+            {
+                at++;
+            }
+
+            parts.Insert(at, (ownRow, own));
+            var rolled = ExporterRollup.Combine([.. parts.Select(x => x.Profile)]);
             var entity = new TableEntity(pk, "profile")
             {
                 ["Profile"] = JsonRecords.Serialize(rolled),
@@ -221,21 +231,21 @@ public sealed class HistoryStore
                 ["FirstSeen"] = rolled.FirstSeen.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 ["Uploads"] = parts.Count,
             };
+            TableOperation[] batch =
+            [
+                new TableOperation(TableOperationKind.Upsert, new TableEntity(pk, ownRow) { ["Profile"] = ownJson }),
+                current is null
+                    ? new TableOperation(TableOperationKind.Insert, entity)
+                    : new TableOperation(TableOperationKind.Update, entity, current.ETag),
+            ];
             try
             {
-                if (current is null)
-                {
-                    await Tables.InsertAsync(StoreLayout.ExportersTable, entity, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await Tables.UpdateAsync(StoreLayout.ExportersTable, entity, current.ETag!, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                }
-
+                await Tables.SubmitBatchAsync(StoreLayout.ExportersTable, batch, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (StorageConflictException) when (attempt < 50)
             {
+                // Another upload rolled this exporter up since we read it: read again and combine with theirs.
                 await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), cancellationToken).ConfigureAwait(false);
             }
         }

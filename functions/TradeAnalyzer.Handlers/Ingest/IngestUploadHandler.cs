@@ -16,7 +16,8 @@ namespace TradeAnalyzer.Handlers.Ingest;
 /// The blob-triggered ingest (spec section 4): one new blob in `incoming/` becomes an analysed upload. Idempotent by
 /// content hash: the Uploads table holds one receipt per content, so a second copy of a file (or a retried trigger)
 /// changes nothing. Steps: claim the receipt, read and validate, reconcile with archived counterparts, detect, archive
-/// the normalised records, record flags and exporter profiles, write the report (summary.json last), merge baselines
+/// the normalised records, record flags and exporter profiles while the report is written beside them (its summary.json
+/// last, once flags and profiles are in), merge baselines
 /// (ETag-conditioned batches), mark done. An attempt that stopped after the report only finishes the baseline merge. A failure is retried; after <see cref="IngestOptions.MaxAttempts"/> the blob goes
 /// to `poison/` with an error file beside it. A file that cannot be used at all goes there at once.
 /// </summary>
@@ -216,13 +217,34 @@ public sealed class IngestUploadHandler
         await _store.ArchiveAsync(uploadId, run.Declarations, run.Invoices, run.Result.Flags, cancellationToken).ConfigureAwait(false);
         Lap("archive");
 
-        await _store.RecordFlagsAsync(uploadId, run.Result.Flags, fallbackDate, cancellationToken).ConfigureAwait(false);
-        Lap("flags");
-        await _store.RecordExportersAsync(uploadId, run.Result.Exporters, cancellationToken).ConfigureAwait(false);
-        Lap("exporters");
-        var report = UploadOutputs.Model(run, uploadId, _time.GetUtcNow());
-        await UploadOutputs.WriteToStoreAsync(_store.Blobs, StoreLayout.Reports, reportPrefix, report, cancellationToken).ConfigureAwait(false);
-        Lap("report");
+        // Flags, exporter profiles and the report's files are independent: written side by side. summary.json, which
+        // marks the report complete (and lets a later attempt skip to the merge), waits for the flags and exporters.
+        async Task<double> Timed(Func<Task> step)
+        {
+            var watch = Stopwatch.StartNew();
+            await step().ConfigureAwait(false);
+            return watch.Elapsed.TotalMilliseconds;
+        }
+
+        var flagsTask = Task.Run(() => Timed(() => _store.RecordFlagsAsync(uploadId, run.Result.Flags, fallbackDate, cancellationToken)), cancellationToken);
+        var exportersTask = Task.Run(() => Timed(() => _store.RecordExportersAsync(uploadId, run.Result.Exporters, cancellationToken)), cancellationToken);
+        var recorded = Task.WhenAll(flagsTask, exportersTask);
+        var reportTask = Task.Run(
+            () => Timed(() => UploadOutputs.WriteToStoreAsync(
+                new SummaryLastBlobStore(_store.Blobs, StoreLayout.Reports, reportPrefix + "summary.json", recorded),
+                StoreLayout.Reports,
+                reportPrefix,
+                UploadOutputs.Model(run, uploadId, _time.GetUtcNow()),
+                cancellationToken)),
+            cancellationToken);
+
+        // WhenAll returns once every step has stopped, and rethrows the first failure itself.
+        await Task.WhenAll(recorded, reportTask).ConfigureAwait(false);
+
+        stages["flags"] = flagsTask.Result;
+        stages["exporters"] = exportersTask.Result;
+        stages["report"] = reportTask.Result;
+        Lap("records+report");
 
         // Baselines last: everything before is idempotent and was computed against the history without this upload.
         // The price detector already summarised this upload's prices, unless archived counterparts were analysed with it.

@@ -31,14 +31,21 @@ public sealed class Analyzer
         var timings = new ConcurrentDictionary<string, double>(StringComparer.Ordinal);
         var sink = new FlagCollector();
         var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount };
-        Parallel.ForEach(_detectors, options, detector =>
+
+        // Longest detectors first, handed out one at a time, so the long poles do not end up last on one core; the
+        // shared indexes are dropped as soon as the last detector that reads them is done (they are large).
+        var ordered = SharedIndexes.LongestFirst(_detectors);
+        var indexes = new SharedIndexes(context, ordered);
+        Parallel.ForEach(Partitioner.Create(ordered, EnumerablePartitionerOptions.NoBuffering), options, detector =>
         {
             var sw = Stopwatch.StartNew();
             detector.Detect(context, sink);
             timings[detector.Name] = sw.Elapsed.TotalMilliseconds;
+            indexes.Done(detector);
             progress?.Report($"{detector.Name}: done in {sw.Elapsed.TotalMilliseconds:N0} ms");
         });
 
+        indexes.ReleaseAll();
         var recordFlags = sink.ToList();
         IReadOnlyList<ExporterProfile> exporters = [];
         if (_profiler is not null)
@@ -50,8 +57,9 @@ public sealed class Analyzer
 
         var scoreWatch = Stopwatch.StartNew();
         var flags = sink.ToList();
-        flags.Sort(FlagOrder.Instance);
+        FlagOrder.Sort(flags);
         var scores = RecordScorer.Score(flags);
+        var valueAtRisk = RecordScorer.ValueAtRisk(flags);
         timings["score"] = scoreWatch.Elapsed.TotalMilliseconds;
 
         return new AnalysisResult
@@ -63,7 +71,7 @@ public sealed class Analyzer
                 .OrderBy(b => b.Group, StringComparer.Ordinal).ToList(),
             TimingsMs = new Dictionary<string, double>(timings, StringComparer.Ordinal),
             Counters = new Dictionary<string, long>(context.Artifacts.Counters, StringComparer.Ordinal),
-            ValueAtRiskUsd = RecordScorer.ValueAtRisk(flags),
+            ValueAtRiskUsd = valueAtRisk,
         };
     }
 
@@ -107,5 +115,50 @@ public sealed class FlagOrder : IComparer<Flag>
 
         c = x.Code.CompareTo(y.Code);
         return c != 0 ? c : string.CompareOrdinal(x.Key, y.Key);
+    }
+
+    /// <summary>
+    /// Sorts <paramref name="flags"/> in this order, building each flag's <see cref="Flag.Key"/> once (the comparer
+    /// builds two key strings per comparison) and sorting with the same algorithm, so the result is the same.
+    /// </summary>
+    public static void Sort(List<Flag> flags)
+    {
+        ArgumentNullException.ThrowIfNull(flags);
+        var keyed = new Keyed[flags.Count];
+        for (var i = 0; i < keyed.Length; i++)
+        {
+            var f = flags[i];
+            keyed[i] = new Keyed(f, f.Score, f.Code, f.Key);
+        }
+
+        Array.Sort(keyed, KeyedOrder.Instance);
+        for (var i = 0; i < keyed.Length; i++)
+        {
+            flags[i] = keyed[i].Flag;
+        }
+    }
+
+    private readonly record struct Keyed(Flag Flag, double Score, FlagCode Code, string Key);
+
+    private sealed class KeyedOrder : IComparer<Keyed>
+    {
+        public static KeyedOrder Instance { get; } = new();
+
+        public int Compare(Keyed x, Keyed y)
+        {
+            if (ReferenceEquals(x.Flag, y.Flag))
+            {
+                return 0;
+            }
+
+            var c = y.Score.CompareTo(x.Score);
+            if (c != 0)
+            {
+                return c;
+            }
+
+            c = x.Code.CompareTo(y.Code);
+            return c != 0 ? c : string.CompareOrdinal(x.Key, y.Key);
+        }
     }
 }

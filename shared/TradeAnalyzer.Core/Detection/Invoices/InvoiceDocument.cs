@@ -5,10 +5,10 @@ namespace TradeAnalyzer.Core.Detection.Invoices;
 /// <summary>The lines of one invoice (one invoice number of one seller) with their totals.</summary>
 public sealed class InvoiceDocument
 {
-    internal InvoiceDocument(InvoiceLine first, string key, string sellerNorm, string buyerNorm)
+    internal InvoiceDocument(InvoiceLine first, string key, string sellerNorm, string buyerNorm, int capacity = 1)
     {
         Key = key;
-        Lines = [first];
+        Lines = new List<InvoiceLine>(capacity) { first };
         Main = first;
         SellerNorm = sellerNorm;
         BuyerNorm = buyerNorm;
@@ -25,6 +25,9 @@ public sealed class InvoiceDocument
     public string SellerNorm { get; }
 
     public string BuyerNorm { get; }
+
+    /// <summary>The next document (another seller) with the same normalised number, in order of first line; null when none.</summary>
+    internal InvoiceDocument? NextSameKey { get; set; }
 
     internal void Add(InvoiceLine line)
     {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Detection.Mirror;
 using TradeAnalyzer.Core.Model;
@@ -13,7 +14,9 @@ public sealed class InvoiceIndex
 {
     private static readonly ConditionalWeakTable<AnalysisContext, Lazy<InvoiceIndex>> Cache = [];
 
-    private readonly Dictionary<string, List<InvoiceDocument>> _byNumber = new(StringComparer.Ordinal);
+    /// <summary>Normalised invoice number -> its first document; the documents of other sellers with the same number
+    /// follow through <see cref="InvoiceDocument.NextSameKey"/> (one dictionary entry and no list per number).</summary>
+    private readonly Dictionary<string, InvoiceDocument> _byNumber = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InvoiceDocument> _byShipment = new(StringComparer.Ordinal);
     private readonly HashSet<string> _sellers = new(StringComparer.Ordinal);
 
@@ -22,41 +25,48 @@ public sealed class InvoiceIndex
     {
         var names = new NameCache();
         var documents = new List<InvoiceDocument>(invoices.Count);
-        var bySeller = new Dictionary<(string Number, string Seller), InvoiceDocument>(invoices.Count);
         _byNumber.EnsureCapacity(invoices.Count);
         _byShipment.EnsureCapacity(invoices.Count);
-        InvoiceLine? previousLine = null;
-        InvoiceDocument? previousDoc = null;
-        foreach (var line in invoices)
+        for (var i = 0; i < invoices.Count;)
         {
-            // Lines of one invoice are usually consecutive: same number and seller as written give the same document.
-            if (previousDoc is not null
-                && string.Equals(line.InvoiceNumber, previousLine!.InvoiceNumber, StringComparison.Ordinal)
-                && string.Equals(line.SellerName, previousLine.SellerName, StringComparison.Ordinal))
+            // Lines of one invoice are usually consecutive: the run with the same number and seller as written joins
+            // one document with one look-up.
+            var line = invoices[i];
+            var run = 1;
+            while (i + run < invoices.Count
+                && string.Equals(invoices[i + run].InvoiceNumber, line.InvoiceNumber, StringComparison.Ordinal)
+                && string.Equals(invoices[i + run].SellerName, line.SellerName, StringComparison.Ordinal))
             {
-                previousDoc.Add(line);
-                previousLine = line;
-                if (!string.IsNullOrWhiteSpace(line.ShipmentId))
-                {
-                    _byShipment.TryAdd(line.ShipmentId.Trim(), previousDoc);
-                }
-
-                continue;
+                run++;
             }
 
             var key = ShipmentIndex.InvoiceKey(line.InvoiceNumber);
             var seller = names.Normalize(line.SellerName);
-            if (!_byNumber.TryGetValue(key, out var docs))
+            ref var head = ref CollectionsMarshal.GetValueRefOrAddDefault(_byNumber, key, out _);
+            InvoiceDocument? doc = null;
+            InvoiceDocument? last = null;
+            for (var d = head; d is not null; d = d.NextSameKey)
             {
-                docs = new List<InvoiceDocument>(1);
-                _byNumber.Add(key, docs);
+                last = d;
+                if (string.Equals(d.SellerNorm, seller, StringComparison.Ordinal))
+                {
+                    doc = d;
+                    break;
+                }
             }
 
-            if (!bySeller.TryGetValue((key, seller), out var doc))
+            if (doc is null)
             {
-                doc = new InvoiceDocument(line, key, seller, names.Normalize(line.BuyerName));
-                bySeller.Add((key, seller), doc);
-                docs.Add(doc);
+                doc = new InvoiceDocument(line, key, seller, names.Normalize(line.BuyerName), run);
+                if (last is null)
+                {
+                    head = doc;
+                }
+                else
+                {
+                    last.NextSameKey = doc;
+                }
+
                 documents.Add(doc);
                 _sellers.Add(seller);
             }
@@ -65,13 +75,24 @@ public sealed class InvoiceIndex
                 doc.Add(line);
             }
 
-            if (!string.IsNullOrWhiteSpace(line.ShipmentId))
+            string? previousShipment = null;
+            for (var k = 0; k < run; k++)
             {
-                _byShipment.TryAdd(line.ShipmentId.Trim(), doc);
+                var l = invoices[i + k];
+                if (k > 0)
+                {
+                    doc.Add(l);
+                }
+
+                // A shipment id repeated on the next line is already indexed (TryAdd would keep the first document).
+                if (!string.IsNullOrWhiteSpace(l.ShipmentId) && !ReferenceEquals(l.ShipmentId, previousShipment))
+                {
+                    _byShipment.TryAdd(l.ShipmentId.Trim(), doc);
+                    previousShipment = l.ShipmentId;
+                }
             }
 
-            previousLine = line;
-            previousDoc = doc;
+            i += run;
         }
 
         Documents = documents;
@@ -80,6 +101,9 @@ public sealed class InvoiceIndex
     /// <summary>The index of <paramref name="context"/>'s invoices, built on first use.</summary>
     public static InvoiceIndex For(AnalysisContext context) =>
         Cache.GetValue(context, c => new Lazy<InvoiceIndex>(() => new InvoiceIndex(c.Invoices))).Value;
+
+    /// <summary>Forgets the index of <paramref name="context"/> (a later <see cref="For"/> builds it again).</summary>
+    internal static void Release(AnalysisContext context) => Cache.Remove(context);
 
     /// <summary>Every invoice document in order of first line.</summary>
     public IReadOnlyList<InvoiceDocument> Documents { get; }
@@ -90,9 +114,9 @@ public sealed class InvoiceIndex
     /// <summary>The invoice a declaration refers to: by number (preferring the declared exporter as seller), else by shipment id.</summary>
     public InvoiceDocument? Find(string? invoiceKey, string? shipmentId, string exporterNorm, string? exporterId)
     {
-        if (invoiceKey is { Length: > 0 } && _byNumber.TryGetValue(invoiceKey, out var docs))
+        if (invoiceKey is { Length: > 0 } && _byNumber.TryGetValue(invoiceKey, out var first))
         {
-            foreach (var d in docs)
+            for (var d = first; d is not null; d = d.NextSameKey)
             {
                 if (PartyMatch.Same(d.SellerNorm, d.Main.SellerId, exporterNorm, exporterId))
                 {
@@ -100,7 +124,7 @@ public sealed class InvoiceIndex
                 }
             }
 
-            return docs[0];
+            return first;
         }
 
         return shipmentId is not null && _byShipment.TryGetValue(shipmentId, out var doc) ? doc : null;

@@ -11,11 +11,11 @@ internal sealed class Buckets<TKey>
     private readonly int[] _start;
     private readonly int[] _items;
 
-    /// <summary>Groups items 0..count-1 by <paramref name="keyOf"/> (items whose key is null are left out); within a
+    /// <summary>Groups items 0..count-1 by <paramref name="keyOf"/> (compared with <paramref name="comparer"/> when given) (items whose key is null are left out); within a
     /// group, items are ordered by <paramref name="orderOf"/> when given, else by position.</summary>
-    public Buckets(int count, Func<int, TKey?> keyOf, Func<int, int>? orderOf = null)
+    public Buckets(int count, Func<int, TKey?> keyOf, Func<int, int>? orderOf = null, IEqualityComparer<TKey>? comparer = null)
     {
-        _groups = new Dictionary<TKey, int>(Math.Min(count, 1 << 20));
+        _groups = new Dictionary<TKey, int>(Math.Min(count, 1 << 20), comparer);
         var groupOf = new int[count];
         var sizes = new List<int>();
         for (var i = 0; i < count; i++)
@@ -75,4 +75,17 @@ internal sealed class Buckets<TKey>
     /// <summary>The items of <paramref name="key"/> (empty when none).</summary>
     public ReadOnlySpan<int> Get(TKey key) =>
         _groups.TryGetValue(key, out var g) ? _items.AsSpan(_start[g], _start[g + 1] - _start[g]) : [];
+}
+
+/// <summary>
+/// Equality of <see cref="long"/> keys with a mixed hash: <see cref="long.GetHashCode"/> XORs the two halves, so keys
+/// made of two small ids (<c>(a &lt;&lt; 32) | b</c>, e.g. exporter and importer name ids) collide massively.
+/// </summary>
+internal sealed class MixedLongComparer : IEqualityComparer<long>
+{
+    public static MixedLongComparer Instance { get; } = new();
+
+    public bool Equals(long x, long y) => x == y;
+
+    public int GetHashCode(long obj) => (int)(((ulong)obj * 0x9E3779B97F4A7C15UL) >> 32);
 }

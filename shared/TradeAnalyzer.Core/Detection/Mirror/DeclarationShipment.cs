@@ -9,11 +9,11 @@ namespace TradeAnalyzer.Core.Detection.Mirror;
 /// </summary>
 public sealed class DeclarationShipment
 {
-    internal DeclarationShipment(int index, DeclarationLine first)
+    internal DeclarationShipment(int index, DeclarationLine first, int capacity = 1)
     {
         Index = index;
         Main = first;
-        Lines = [first];
+        Lines = new List<DeclarationLine>(capacity) { first };
     }
 
     /// <summary>Position in <see cref="ShipmentIndex.All"/>.</summary>

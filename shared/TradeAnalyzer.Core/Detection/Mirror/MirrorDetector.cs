@@ -83,7 +83,7 @@ public sealed class MirrorDetector : IDetector
     {
         var byShipment = new Buckets<string>(imports.Count, i => imports[i].ShipmentId);
         var byInvoice = new Buckets<string>(imports.Count, i => imports[i].InvoiceKey is { Length: > 0 } key ? key : null);
-        var byParties = new Buckets<long>(imports.Count, i => imports[i].PartiesKey, i => imports[i].Date.DayNumber);
+        var byParties = new Buckets<long>(imports.Count, i => imports[i].PartiesKey, i => imports[i].Date.DayNumber, MixedLongComparer.Instance);
 
         // Compact per-import facts for the party-window scan, which visits many imports per export and rejects most:
         // dates and country ids in one array avoid chasing each import's shipment and main line.
@@ -432,17 +432,20 @@ public sealed class MirrorDetector : IDetector
         bool[] matchedExport, bool[] matchedImport, int window, int horizon, bool spanish, IFlagSink sink, AnalysisArtifacts artifacts)
     {
         // Coverage: how many declarations each (reporter, partner, month) has, and each reporter's first and last date.
-        var importCount = new Dictionary<(string Reporter, string Partner, int Month), int>();
-        var exportCount = new Dictionary<(string Reporter, string Partner, int Month), int>();
+        // Keyed by country ids and month in one long (no tuple of strings per shipment).
+        var countries = new Dictionary<string, int>(StringComparer.Ordinal);
+        var importCount = new Dictionary<long, int>(MixedLongComparer.Instance);
+        var exportCount = new Dictionary<long, int>(MixedLongComparer.Instance);
         var importRange = new Dictionary<string, (DateOnly First, DateOnly Last)>(StringComparer.Ordinal);
         var exportRange = new Dictionary<string, (DateOnly First, DateOnly Last)>(StringComparer.Ordinal);
         foreach (var im in imports)
         {
             var month = MonthOf(im.Date);
-            Increment(importCount, (im.Reporter, im.Main.OriginCountry, month));
+            var reporter = CountryId(countries, im.Reporter);
+            Increment(importCount, CoverageKey(reporter, CountryId(countries, im.Main.OriginCountry), month));
             if (im.Main.ExporterCountry is { } ec && !string.Equals(ec, im.Main.OriginCountry, StringComparison.Ordinal))
             {
-                Increment(importCount, (im.Reporter, ec, month));
+                Increment(importCount, CoverageKey(reporter, CountryId(countries, ec), month));
             }
 
             Extend(importRange, im.Reporter, im.Date);
@@ -450,7 +453,7 @@ public sealed class MirrorDetector : IDetector
 
         foreach (var ex in exports)
         {
-            Increment(exportCount, (ex.Reporter, ex.Main.DestinationCountry, MonthOf(ex.Date)));
+            Increment(exportCount, CoverageKey(CountryId(countries, ex.Reporter), CountryId(countries, ex.Main.DestinationCountry), MonthOf(ex.Date)));
             Extend(exportRange, ex.Reporter, ex.Date);
         }
 
@@ -465,7 +468,7 @@ public sealed class MirrorDetector : IDetector
                 continue;
             }
 
-            var present = CountMonths(importCount, partner, ex.Reporter, ex.Date, ex.Date.AddDays(window));
+            var present = CountMonths(importCount, countries, partner, ex.Reporter, ex.Date, ex.Date.AddDays(window));
             if (present == 0)
             {
                 continue;
@@ -497,7 +500,7 @@ public sealed class MirrorDetector : IDetector
                     continue;
                 }
 
-                present = CountMonths(exportCount, candidate, im.Reporter, im.Date.AddDays(-window), im.Date);
+                present = CountMonths(exportCount, countries, candidate, im.Reporter, im.Date.AddDays(-window), im.Date);
                 partner = candidate;
             }
 
@@ -547,12 +550,20 @@ public sealed class MirrorDetector : IDetector
 
     private static int MonthOf(DateOnly date) => (date.Year * 12) + date.Month - 1;
 
-    private static int CountMonths(Dictionary<(string, string, int), int> counts, string reporter, string partner, DateOnly from, DateOnly to)
+    /// <summary>One (reporter, partner, month) coverage cell: two country ids of 21 bits and the month.</summary>
+    private static long CoverageKey(int reporter, int partner, int month) => ((long)reporter << 42) | ((long)partner << 21) | (uint)month;
+
+    private static int CountMonths(Dictionary<long, int> counts, Dictionary<string, int> countries, string reporter, string partner, DateOnly from, DateOnly to)
     {
+        if (!countries.TryGetValue(reporter, out var r) || !countries.TryGetValue(partner, out var p))
+        {
+            return 0; // a country no declaration reports or names has no coverage
+        }
+
         var total = 0;
         for (var month = MonthOf(from); month <= MonthOf(to); month++)
         {
-            if (counts.TryGetValue((reporter, partner, month), out var n))
+            if (counts.TryGetValue(CoverageKey(r, p, month), out var n))
             {
                 total += n;
             }
@@ -561,11 +572,8 @@ public sealed class MirrorDetector : IDetector
         return total;
     }
 
-    private static void Increment(Dictionary<(string, string, int), int> counts, (string, string, int) key)
-    {
-        counts.TryGetValue(key, out var n);
-        counts[key] = n + 1;
-    }
+    private static void Increment(Dictionary<long, int> counts, long key) =>
+        CollectionsMarshal.GetValueRefOrAddDefault(counts, key, out _)++;
 
     private static void Extend(Dictionary<string, (DateOnly First, DateOnly Last)> ranges, string reporter, DateOnly date)
     {

@@ -48,6 +48,9 @@ public sealed class ShipmentIndex
     public static ShipmentIndex For(AnalysisContext context) =>
         Cache.GetValue(context, c => new Lazy<ShipmentIndex>(() => Build(c.Declarations))).Value;
 
+    /// <summary>Forgets the index of <paramref name="context"/> (a later <see cref="For"/> builds it again).</summary>
+    internal static void Release(AnalysisContext context) => Cache.Remove(context);
+
     /// <summary>Groups <paramref name="declarations"/> into shipments; linear in the number of lines.</summary>
     public static ShipmentIndex Build(IReadOnlyList<DeclarationLine> declarations)
     {
@@ -55,16 +58,16 @@ public sealed class ShipmentIndex
         // DeclarationShipment.NextSameId. A string-keyed dictionary hashes faster and stores less than a tuple key.
         var byId = new Dictionary<string, int>(declarations.Count);
         var all = new List<DeclarationShipment>(declarations.Count);
-        DeclarationShipment? previous = null;
-        for (var i = 0; i < declarations.Count; i++)
+        for (var i = 0; i < declarations.Count;)
         {
             var line = declarations[i];
 
-            // The lines of a declaration are usually consecutive: continuing the previous shipment needs no hashing.
-            if (previous is not null && Same(previous.Main, line))
+            // The lines of a declaration are usually consecutive: the whole run joins one shipment with one look-up,
+            // in a list sized for it.
+            var run = 1;
+            while (i + run < declarations.Count && Same(line, declarations[i + run]))
             {
-                previous.Add(line);
-                continue;
+                run++;
             }
 
             DeclarationShipment? shipment = null;
@@ -84,7 +87,7 @@ public sealed class ShipmentIndex
 
                 if (shipment is null)
                 {
-                    shipment = new DeclarationShipment(all.Count, line);
+                    shipment = new DeclarationShipment(all.Count, line, run);
                     last!.NextSameId = all.Count;
                     all.Add(shipment);
                 }
@@ -96,11 +99,16 @@ public sealed class ShipmentIndex
             else
             {
                 head = all.Count;
-                shipment = new DeclarationShipment(all.Count, line);
+                shipment = new DeclarationShipment(all.Count, line, run);
                 all.Add(shipment);
             }
 
-            previous = shipment;
+            for (var k = 1; k < run; k++)
+            {
+                shipment.Add(declarations[i + k]);
+            }
+
+            i += run;
         }
 
         var names = new NameCache();

@@ -1,0 +1,109 @@
+namespace TradeAnalyzer.Core.Model;
+
+/// <summary>
+/// A group of record fields that many records have in common (the parties, the route, the goods). Ingestion builds
+/// one shared instance per distinct combination in a file, so a million records keep a few thousand groups instead
+/// of a copy of every field each. A shared part is never changed: a record whose init accessor writes into a shared
+/// part first takes its own copy (<see cref="Owned"/>), so records built with object initializers behave as before.
+/// </summary>
+internal abstract class RecordPart
+{
+    /// <summary>True when other records may point at this instance (it must not be written).</summary>
+    internal bool Shared;
+
+    /// <summary>This part when the caller owns it, else an unshared copy to write into.</summary>
+    internal T Owned<T>()
+        where T : RecordPart
+    {
+        if (!Shared)
+        {
+            return (T)this;
+        }
+
+        var copy = (T)MemberwiseClone();
+        copy.Shared = false;
+        return copy;
+    }
+}
+
+/// <summary>The parties of a declaration line.</summary>
+internal sealed class DeclarationParties : RecordPart
+{
+    internal static readonly DeclarationParties Empty = new() { Shared = true };
+
+    internal string ExporterName = null!;
+    internal string ImporterName = null!;
+    internal string? ExporterId;
+    internal string? ImporterId;
+    internal string? ExporterCountry;
+    internal string? ImporterCountry;
+    internal string ExporterKey = string.Empty;
+}
+
+/// <summary>Where a declaration line came from and went, and on what terms.</summary>
+internal sealed class DeclarationRoute : RecordPart
+{
+    internal static readonly DeclarationRoute Empty = new() { Shared = true };
+
+    internal string File = null!;
+    internal TradeFlow Flow;
+    internal Incoterm Incoterm;
+    internal TransportMode Mode;
+    internal string ReporterCountry = null!;
+    internal string OriginCountry = null!;
+    internal string DestinationCountry = null!;
+    internal string Currency = null!;
+    internal string? PortOfLoading;
+    internal string? PortOfDischarge;
+    internal IReadOnlyList<string> TransitCountries = [];
+}
+
+/// <summary>What a line declares or invoices: the HS code, description, CAS numbers and unit.</summary>
+internal sealed class GoodsPart : RecordPart
+{
+    internal static readonly GoodsPart Empty = new() { Shared = true };
+
+    internal HsCode? Hs;
+    internal string? Description;
+    internal IReadOnlyList<string> CasNumbers = [];
+    internal string QuantityUnit = null!;
+    internal BaseUnit Unit;
+}
+
+/// <summary>The parties of an invoice line: seller, buyer, payer and beneficiary.</summary>
+internal sealed class InvoiceParties : RecordPart
+{
+    internal static readonly InvoiceParties Empty = new() { Shared = true };
+
+    internal string SellerName = null!;
+    internal string BuyerName = null!;
+    internal string? SellerCountry;
+    internal string? BuyerCountry;
+    internal string? SellerId;
+    internal string? BuyerId;
+    internal string? PayerName;
+    internal string? PayerCountry;
+    internal string? BeneficiaryName;
+    internal string? BeneficiaryCountry;
+}
+
+/// <summary>The file and commercial terms of an invoice line.</summary>
+internal sealed class InvoiceTerms : RecordPart
+{
+    internal static readonly InvoiceTerms Empty = new() { Shared = true };
+
+    internal string File = null!;
+    internal string Currency = null!;
+    internal Incoterm Incoterm;
+    internal string? PaymentTerms;
+}
+
+/// <summary>A nullable double stored in 8 bytes: null is one NaN bit pattern no arithmetic produces.</summary>
+internal static class NullableDouble
+{
+    private const long NullBits = 0x7FF4_0000_DEAD_BEEF;
+
+    internal static double Pack(double? value) => value ?? BitConverter.Int64BitsToDouble(NullBits);
+
+    internal static double? Unpack(double stored) => BitConverter.DoubleToInt64Bits(stored) == NullBits ? null : stored;
+}

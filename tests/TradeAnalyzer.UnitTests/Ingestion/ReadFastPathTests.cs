@@ -1,0 +1,71 @@
+using System.Globalization;
+using TradeAnalyzer.Ingestion;
+
+namespace TradeAnalyzer.UnitTests.Ingestion;
+
+/// <summary>The read stage's shortcuts give exactly what the general code gives.</summary>
+public sealed class ReadFastPathTests
+{
+    [Fact]
+    public void Short_decimals_parse_to_the_same_double_as_double_Parse()
+    {
+        var rng = new Random(6);
+        for (var i = 0; i < 200_000; i++)
+        {
+            var intDigits = rng.Next(0, 10);
+            var fracDigits = rng.Next(0, 8);
+            var text = (rng.Next(4) == 0 ? "-" : string.Empty) +
+                (intDigits == 0 ? "0" : rng.NextInt64(1, (long)Math.Pow(10, intDigits)).ToString(CultureInfo.InvariantCulture)) +
+                (fracDigits == 0 ? string.Empty : "." + rng.NextInt64(0, (long)Math.Pow(10, fracDigits)).ToString(CultureInfo.InvariantCulture).PadLeft(fracDigits, '0'));
+            Assert.True(FieldParsers.TryParseNumber(text, DecimalStyle.Point, out var fast), text);
+            var expected = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(fast));
+        }
+    }
+
+    [Theory]
+    [InlineData("0.1")]
+    [InlineData("-0")]
+    [InlineData("5.")]
+    [InlineData(".5")]
+    [InlineData("-.5")]
+    [InlineData("123456789012345")]
+    [InlineData("1234567890123456789")]
+    [InlineData("0.30000000000000004")]
+    [InlineData("9007199254740993")]
+    [InlineData("1e3")]
+    [InlineData("+7.25")]
+    public void Edge_numbers_match_double_Parse(string text)
+    {
+        Assert.True(FieldParsers.TryParseNumber(text, DecimalStyle.Point, out var v));
+        var expected = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+        Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(v));
+    }
+
+    [Theory]
+    [InlineData(".")]
+    [InlineData("-")]
+    [InlineData("1-2")]
+    [InlineData("--1")]
+    public void Non_numbers_still_fail(string text) => Assert.False(FieldParsers.TryParseNumber(text, DecimalStyle.Point, out _));
+
+    [Fact]
+    public void Line_set_finds_duplicates_of_consecutive_and_scattered_ids()
+    {
+        var set = new LineSet();
+        var a = "A-1";
+        Assert.True(set.Add(a, 1));
+        Assert.True(set.Add(a, 2));
+        Assert.False(set.Add(a, 1));
+        Assert.True(set.Add("B-2", 1));
+        Assert.False(set.Add(new string("A-1".AsSpan()), 2)); // equal text, another instance, after another id
+        Assert.True(set.Add(new string("A-1".AsSpan()), 3));
+        Assert.True(set.Add(a, 64));
+        Assert.True(set.Add(a, 65));
+        Assert.True(set.Add(a, 1_000_000));
+        Assert.False(set.Add(a, 65));
+        Assert.False(set.Add("A-1", 1_000_000));
+        Assert.True(set.Add("B-2", 65));
+        Assert.False(set.Add("B-2", 64 + 1));
+    }
+}
