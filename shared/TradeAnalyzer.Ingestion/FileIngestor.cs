@@ -128,7 +128,7 @@ public sealed class FileIngestor
         // Rows expected from the file size (data rows of these kinds run 250-400 bytes): the record list and the duplicate
         // check are sized once instead of doubling, since every doubling of a large array is a large-object allocation
         // that brings the next full collection of the whole heap of records forward.
-        var expected = (int)Math.Clamp(total / 256, 16, Math.Min(options.MaxRows, 8_000_000));
+        var expected = (int)Math.Max(16, Math.Min(total / 256, Math.Min(options.MaxRows, 8_000_000)));
         var parser = new RecordParser(cursor, run.File, options.Fx, expected);
         switch (resolution.Kind)
         {

@@ -82,14 +82,13 @@ public sealed class ExporterProfiler : IExporterProfiler
         var newcomers = acc.Values.Where(a => IsNew(FirstSeen(a, context), asOf, window)).ToList();
         if (newcomers.Count > 0)
         {
-            var typical = declarations.GroupBy(d => d.Hs.Hs6, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => Median(g.Select(d => d.ValueUsd)), StringComparer.Ordinal);
+            var typical = TypicalLineValues(declarations, newcomers);
             foreach (var a in newcomers)
             {
                 foreach (var i in a.Lines)
                 {
                     var d = declarations[i];
-                    if (typical.TryGetValue(d.Hs.Hs6, out var median) && median > 0)
+                    if (typical.TryGetValue(d.Hs.Digits, out var median) && median > 0)
                     {
                         a.MaxValueRatio = Math.Max(a.MaxValueRatio, d.ValueUsd / median);
                     }
@@ -120,7 +119,8 @@ public sealed class ExporterProfiler : IExporterProfiler
         var byCountry = new Dictionary<string, (long Shipments, long Anomalies)>(StringComparer.Ordinal);
         foreach (var a in acc.Values)
         {
-            var n = Math.Min(a.Shipments, AnomalyRecords(flagsBy.GetValueOrDefault(a.Key) ?? []).Count);
+            a.AnomalyRecords = AnomalyRecords(flagsBy.GetValueOrDefault(a.Key) ?? []).Count;
+            var n = Math.Min(a.Shipments, a.AnomalyRecords);
             var c = byCountry.GetValueOrDefault(a.Country ?? string.Empty);
             byCountry[a.Country ?? string.Empty] = (c.Shipments + a.Shipments, c.Anomalies + n);
         }
@@ -155,18 +155,104 @@ public sealed class ExporterProfiler : IExporterProfiler
     }
 
     /// <summary>The distinct records among <paramref name="flags"/> that carry a trade anomaly.</summary>
-    private static HashSet<string> AnomalyRecords(List<Flag> flags)
+    private static HashSet<RecordRef> AnomalyRecords(List<Flag> flags)
     {
-        var set = new HashSet<string>(StringComparer.Ordinal);
+        var set = new HashSet<RecordRef>(RecordRef.KeyComparer.Instance);
         foreach (var f in flags)
         {
-            if (IsTradeAnomaly(f.Code) && f.RecordType is RecordType.Declaration or RecordType.Shipment && RecordScorer.RecordOf(f) is { } r)
+            if (IsTradeAnomaly(f.Code) && f.RecordType is RecordType.Declaration or RecordType.Shipment && RecordRef.TryOf(f, out var r))
             {
-                set.Add(r.Key);
+                set.Add(r);
             }
         }
 
         return set;
+    }
+
+    /// <summary>
+    /// The median line value of each HS6 that <paramref name="newcomers"/> ship, over all declaration lines of that HS6,
+    /// keyed by full code (<see cref="HsCode.Digits"/>): codes are mapped to HS6 groups once per distinct code, and only
+    /// the groups the newcomers need are gathered (no grouping of every line, no HS6 substring per line).
+    /// </summary>
+    private static Dictionary<string, double> TypicalLineValues(IReadOnlyList<DeclarationLine> declarations, List<Acc> newcomers)
+    {
+        var groupOfCode = new Dictionary<string, int>(StringComparer.Ordinal);
+        var groupOfHs6 = new Dictionary<string, int>(StringComparer.Ordinal);
+        var needed = new List<bool>();
+        foreach (var a in newcomers)
+        {
+            foreach (var i in a.Lines)
+            {
+                needed[GroupOf(declarations[i].Hs.Digits)] = true;
+            }
+        }
+
+        var groupOfLine = new int[declarations.Count];
+        var sizes = new int[needed.Count + 1];
+        for (var i = 0; i < declarations.Count; i++)
+        {
+            var g = GroupOf(declarations[i].Hs.Digits);
+            groupOfLine[i] = g;
+            if (g < sizes.Length - 1 && needed[g])
+            {
+                sizes[g + 1]++;
+            }
+        }
+
+        var start = new int[sizes.Length];
+        for (var g = 1; g < sizes.Length; g++)
+        {
+            start[g] = start[g - 1] + sizes[g];
+        }
+
+        var values = new double[start[^1]];
+        var cursor = (int[])start.Clone();
+        for (var i = 0; i < declarations.Count; i++)
+        {
+            var g = groupOfLine[i];
+            if (g < sizes.Length - 1 && needed[g])
+            {
+                values[cursor[g]++] = declarations[i].ValueUsd;
+            }
+        }
+
+        var medianOfGroup = new double[needed.Count];
+        for (var g = 0; g < needed.Count; g++)
+        {
+            if (needed[g])
+            {
+                medianOfGroup[g] = Median(values.AsSpan(start[g], sizes[g + 1]));
+            }
+        }
+
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (code, g) in groupOfCode)
+        {
+            if (g < needed.Count && needed[g])
+            {
+                result[code] = medianOfGroup[g];
+            }
+        }
+
+        return result;
+
+        int GroupOf(string digits)
+        {
+            ref var g = ref CollectionsMarshal.GetValueRefOrAddDefault(groupOfCode, digits, out var known);
+            if (!known)
+            {
+                ref var h = ref CollectionsMarshal.GetValueRefOrAddDefault(groupOfHs6, digits[..6], out var seen);
+                if (!seen)
+                {
+                    h = groupOfHs6.Count - 1;
+                    needed.Add(false);
+                }
+
+                g = h;
+            }
+
+            return g;
+        }
     }
 
     private static DateOnly FirstSeen(Acc a, AnalysisContext context) =>
@@ -178,10 +264,9 @@ public sealed class ExporterProfiler : IExporterProfiler
         return days >= 0 && days <= window;
     }
 
-    private static double Median(IEnumerable<double> values)
+    private static double Median(Span<double> v)
     {
-        var v = values.ToArray();
-        Array.Sort(v);
+        v.Sort();
         return v.Length == 0 ? 0 : v.Length % 2 == 1 ? v[v.Length / 2] : (v[(v.Length / 2) - 1] + v[v.Length / 2]) / 2;
     }
 
@@ -212,21 +297,17 @@ public sealed class ExporterProfiler : IExporterProfiler
         var firstSeen = FirstSeen(a, context);
 
         var byCode = new Dictionary<FlagCode, int>();
-        var flaggedRecords = new HashSet<string>(StringComparer.Ordinal);
-        var precursorRecords = new HashSet<string>(StringComparer.Ordinal);
+        var flaggedRecords = new HashSet<RecordRef>(RecordRef.KeyComparer.Instance);
+        var precursorRecords = new HashSet<RecordRef>(RecordRef.KeyComparer.Instance);
         foreach (var f in flags)
         {
             byCode[f.Code] = byCode.GetValueOrDefault(f.Code) + 1;
-            if (f.RecordType is RecordType.Declaration or RecordType.Shipment)
+            if (f.RecordType is RecordType.Declaration or RecordType.Shipment && RecordRef.TryOf(f, out var r))
             {
-                var rec = RecordScorer.RecordOf(f);
-                if (rec is { } r)
+                flaggedRecords.Add(r);
+                if (f.Code is FlagCode.PrecursorChemical or FlagCode.PrecursorMisdeclared)
                 {
-                    flaggedRecords.Add(r.Key);
-                    if (f.Code is FlagCode.PrecursorChemical or FlagCode.PrecursorMisdeclared)
-                    {
-                        precursorRecords.Add(r.Key);
-                    }
+                    precursorRecords.Add(r);
                 }
             }
         }
@@ -342,7 +423,7 @@ public sealed class ExporterProfiler : IExporterProfiler
         // payment, weight, description) is far above the base rate of all exporters (binomial tail), or clearly above
         // it while its declared values look made up (mostly round numbers; or first digits far from Benford's law). What the goods are (precursors) or who the
         // parties are (sanctions, routes) is flagged on the records themselves.
-        var anomalies = Math.Min(AnomalyRecords(flags).Count, a.Shipments);
+        var anomalies = Math.Min(a.AnomalyRecords, a.Shipments);
         var chance = anomalies == 0 ? 1 : 1 - MathNet.Numerics.Distributions.Binomial.CDF(baseRate, a.Shipments, anomalies - 1);
         var evidence = anomalies >= 3
             && (chance < PatternPValue
@@ -441,6 +522,9 @@ public sealed class ExporterProfiler : IExporterProfiler
         public Dictionary<string, double> Commodities { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, double> Counterparties { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Distinct declaration and shipment records of the exporter with a trade anomaly.</summary>
+        public int AnomalyRecords { get; set; }
 
         /// <summary>Indexes of the exporter's declaration lines.</summary>
         public List<int> Lines { get; } = [];

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Model;
 
 namespace TradeAnalyzer.Core.Scoring;
@@ -44,21 +45,22 @@ public static class RecordScorer
     public static IReadOnlyList<RecordScore> Score(IReadOnlyList<Flag> flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
-        var index = new Dictionary<(RecordType, string), int>();
-        var groups = new List<Group>();
+        // Grouped by record reference (no key string per flag; one per record, built when the record is first seen).
+        var index = new Dictionary<RecordRef, int>(flags.Count, RecordRef.TypedComparer.Instance);
+        var groups = new List<Group>(flags.Count);
         for (var i = 0; i < flags.Count; i++)
         {
             var f = flags[i];
-            if (RecordOf(f) is not { } record)
+            if (!RecordRef.TryOf(f, out var record))
             {
                 continue;
             }
 
-            if (!index.TryGetValue(record, out var g))
+            ref var g = ref CollectionsMarshal.GetValueRefOrAddDefault(index, record, out var known);
+            if (!known)
             {
                 g = groups.Count;
-                index.Add(record, g);
-                groups.Add(new Group(record.Type, record.Key));
+                groups.Add(new Group(record.Type, record.ToKey()));
             }
 
             groups[g].Add(f);
@@ -102,22 +104,23 @@ public static class RecordScorer
     public static double ValueAtRisk(IEnumerable<Flag> flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
-        var index = new Dictionary<(RecordType, string), int>();
+        var index = new Dictionary<RecordRef, int>(RecordRef.TypedComparer.Instance);
         var largest = new List<double>();
         foreach (var f in flags)
         {
-            if (f.ValueAtRiskUsd is not (> 0 and var v) || RecordOf(f) is not { } record)
+            if (f.ValueAtRiskUsd is not (> 0 and var v) || !RecordRef.TryOf(f, out var record))
             {
                 continue;
             }
 
-            if (index.TryGetValue(record, out var g))
+            ref var g = ref CollectionsMarshal.GetValueRefOrAddDefault(index, record, out var known);
+            if (known)
             {
                 largest[g] = Math.Max(largest[g], v);
             }
             else
             {
-                index.Add(record, largest.Count);
+                g = largest.Count;
                 largest.Add(v);
             }
         }

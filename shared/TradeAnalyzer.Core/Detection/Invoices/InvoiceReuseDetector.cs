@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Detection.Mirror;
 using TradeAnalyzer.Core.Model;
@@ -28,32 +29,67 @@ public sealed class InvoiceReuseDetector : IDetector
         var shipments = ShipmentIndex.For(context).All;
         var window = context.Options.MirrorWindowDays;
         var spanish = context.Options.Spanish;
-        var groups = new Dictionary<(string Invoice, string Exporter), List<int>>();
-        foreach (var s in shipments)
+
+        // Group by (invoice key, exporter) as ids in one long, then lay the groups of two or more out in one array
+        // (no tuple of strings hashed per shipment, no list per group). Groups keep their order of first appearance and
+        // their members ascending positions, as a dictionary of lists would.
+        var invoiceIds = new Dictionary<string, int>(StringComparer.Ordinal);
+        var groupIds = new Dictionary<long, int>(MixedLongComparer.Instance);
+        var groupOf = new int[shipments.Count];
+        var sizes = new List<int>();
+        for (var k = 0; k < shipments.Count; k++)
         {
+            var s = shipments[k];
+            groupOf[k] = -1;
             if (s.InvoiceKey is not { Length: > 0 })
             {
                 continue;
             }
 
-            var key = (s.InvoiceKey, s.ExporterNorm);
-            if (!groups.TryGetValue(key, out var list))
+            ref var invoiceId = ref CollectionsMarshal.GetValueRefOrAddDefault(invoiceIds, s.InvoiceKey, out var knownInvoice);
+            if (!knownInvoice)
             {
-                list = new List<int>(1);
-                groups.Add(key, list);
+                invoiceId = invoiceIds.Count - 1;
             }
 
-            list.Add(s.Index);
+            var key = ((long)invoiceId << 32) | (uint)s.ExporterId;
+            ref var g = ref CollectionsMarshal.GetValueRefOrAddDefault(groupIds, key, out var knownGroup);
+            if (!knownGroup)
+            {
+                g = sizes.Count;
+                sizes.Add(0);
+            }
+
+            groupOf[k] = g;
+            sizes[g]++;
+        }
+
+        var start = new int[sizes.Count + 1];
+        for (var g = 0; g < sizes.Count; g++)
+        {
+            start[g + 1] = start[g] + (sizes[g] >= 2 ? sizes[g] : 0);
+        }
+
+        var items = new int[start[^1]];
+        var cursor = (int[])start.Clone();
+        for (var k = 0; k < shipments.Count; k++)
+        {
+            var g = groupOf[k];
+            if (g >= 0 && sizes[g] >= 2)
+            {
+                items[cursor[g]++] = shipments[k].Index;
+            }
         }
 
         long reused = 0;
-        foreach (var members in groups.Values)
+        for (var g = 0; g < sizes.Count; g++)
         {
-            if (members.Count < 2)
+            if (sizes[g] < 2)
             {
                 continue;
             }
 
+            var members = items.AsSpan(start[g], sizes[g]);
             var cluster = Cluster(members, shipments, window);
             var clusterCount = 0;
             for (var i = 0; i < cluster.Length; i++)
@@ -77,18 +113,18 @@ public sealed class InvoiceReuseDetector : IDetector
     }
 
     /// <summary>Union-find over the group's members; returns each member's root (position in <paramref name="members"/>).</summary>
-    private static int[] Cluster(List<int> members, IReadOnlyList<DeclarationShipment> shipments, int window)
+    private static int[] Cluster(ReadOnlySpan<int> members, IReadOnlyList<DeclarationShipment> shipments, int window)
     {
-        var parent = new int[members.Count];
+        var parent = new int[members.Length];
         for (var i = 0; i < parent.Length; i++)
         {
             parent[i] = i;
         }
 
-        if (members.Count > MaxPairwise)
+        if (members.Length > MaxPairwise)
         {
             var firstById = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (var i = 0; i < members.Count; i++)
+            for (var i = 0; i < members.Length; i++)
             {
                 var s = shipments[members[i]];
                 var id = s.ShipmentId ?? s.Reporter + "|" + s.DeclarationId;
@@ -107,10 +143,10 @@ public sealed class InvoiceReuseDetector : IDetector
 
         // 1. The same shipment id, or the same reporter and flow within a few days (amendment, split filing).
         List<(int Days, int Export, int Import)>? sides = null;
-        for (var i = 0; i < members.Count; i++)
+        for (var i = 0; i < members.Length; i++)
         {
             var a = shipments[members[i]];
-            for (var j = i + 1; j < members.Count; j++)
+            for (var j = i + 1; j < members.Length; j++)
             {
                 var b = shipments[members[j]];
                 if (a.ShipmentId is not null && b.ShipmentId is not null)
@@ -139,9 +175,9 @@ public sealed class InvoiceReuseDetector : IDetector
         // has an import never takes a second one, so two shipments on one invoice are never chained into one.
         if (sides is not null)
         {
-            var hasExport = new bool[members.Count];
-            var hasImport = new bool[members.Count];
-            for (var i = 0; i < members.Count; i++)
+            var hasExport = new bool[members.Length];
+            var hasImport = new bool[members.Length];
+            for (var i = 0; i < members.Length; i++)
             {
                 var root = Find(parent, i);
                 hasExport[root] |= shipments[members[i]].Flow == TradeFlow.Export;
@@ -207,7 +243,7 @@ public sealed class InvoiceReuseDetector : IDetector
         }
     }
 
-    private static void Flag(List<int> members, int[] cluster, int clusterCount, IReadOnlyList<DeclarationShipment> shipments, bool spanish, IFlagSink sink)
+    private static void Flag(ReadOnlySpan<int> members, int[] cluster, int clusterCount, IReadOnlyList<DeclarationShipment> shipments, bool spanish, IFlagSink sink)
     {
         var score = Math.Round(Math.Min(90, 55 + (10 * Math.Log2(clusterCount - 1))), 1);
         double total = 0;
@@ -216,11 +252,11 @@ public sealed class InvoiceReuseDetector : IDetector
             total += shipments[m].FobUsd;
         }
 
-        for (var i = 0; i < members.Count; i++)
+        for (var i = 0; i < members.Length; i++)
         {
             var s = shipments[members[i]];
             var others = new List<string>();
-            for (var j = 0; j < members.Count && others.Count < 5; j++)
+            for (var j = 0; j < members.Length && others.Count < 5; j++)
             {
                 if (cluster[j] != cluster[i])
                 {

@@ -52,6 +52,9 @@ public sealed class DeclarationShipment
     /// <summary>Exporter and importer normalised-name ids in one number: equal exactly when both normalised names are equal.</summary>
     internal long PartiesKey { get; set; }
 
+    /// <summary>The id of <see cref="ExporterNorm"/> (the high half of <see cref="PartiesKey"/>): equal exactly when the normalised exporter names are.</summary>
+    internal int ExporterId => (int)(PartiesKey >> 32);
+
     /// <summary>Position in <see cref="ShipmentIndex.All"/> of the next shipment with the same declaration id (another reporter or flow); -1 when none.</summary>
     internal int NextSameId { get; set; } = -1;
 

@@ -18,6 +18,9 @@ public sealed class MirrorDetector : IDetector
     /// <summary>Most party-window candidates looked at per export (a busy trader pair in a long window).</summary>
     private const int MaxWindowCandidates = 64;
 
+    /// <summary>Largest id-matched import lists searched for repeats (longer lists are weighed again, as before).</summary>
+    private const int MaxSeenScan = 16;
+
     /// <summary>Matched pairs needed before the observed delays replace the window as the arrival horizon.</summary>
     private const int MinPairsForHorizon = 50;
 
@@ -101,17 +104,21 @@ public sealed class MirrorDetector : IDetector
         for (var e = 0; e < exports.Count; e++)
         {
             var ex = exports[e];
-            if (ex.ShipmentId is not null)
+
+            // An import reached again (its invoice after its shipment id, its parties after either) is not weighed again:
+            // the id-matched candidate is the same or scores at least as high (a longer date allowance, no HS rule), and
+            // whether it was kept or refused, the repeat could never be paired (pairs are taken best first, one-to-one).
+            var byId = ex.ShipmentId is not null ? byShipment.Get(ex.ShipmentId) : [];
+            foreach (var i in byId)
             {
-                foreach (var i in byShipment.Get(ex.ShipmentId))
-                {
-                    AddIfPlausible(candidates, ex, e, imports[i], i, window, idMatch: true);
-                }
+                AddIfPlausible(candidates, ex, e, imports[i], i, window, idMatch: true);
             }
 
-            if (ex.InvoiceKey is { Length: > 0 })
+            var byNumber = ex.InvoiceKey is { Length: > 0 } ? byInvoice.Get(ex.InvoiceKey) : [];
+            var skipSeen = byId.Length <= MaxSeenScan && byNumber.Length <= MaxSeenScan;
+            foreach (var i in byNumber)
             {
-                foreach (var i in byInvoice.Get(ex.InvoiceKey))
+                if (!skipSeen || !byId.Contains(i))
                 {
                     AddIfPlausible(candidates, ex, e, imports[i], i, window, idMatch: true);
                 }
@@ -143,6 +150,11 @@ public sealed class MirrorDetector : IDetector
                     }
 
                     if (f.ExporterCountry != NoCountry && (f.ExporterCountry != reporter || reporter == NoCountry) && (f.Origin != reporter || reporter == NoCountry))
+                    {
+                        continue;
+                    }
+
+                    if (skipSeen && (byId.Contains(i) || byNumber.Contains(i)))
                     {
                         continue;
                     }

@@ -1,0 +1,115 @@
+using TradeAnalyzer.Core.Analysis;
+using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.Core.Scoring;
+
+namespace TradeAnalyzer.UnitTests.Core;
+
+public sealed class RecordScoringTests
+{
+    private static Flag F(RecordType type, string? declarationId = null, int? lineNo = null, string? invoice = null, string? shipment = null,
+        double score = 50, FlagCode code = FlagCode.PriceAboveBaseline, double? atRisk = null) => new()
+    {
+        Code = code,
+        Severity = EnumText.SeverityFromScore(score),
+        Score = score,
+        RecordType = type,
+        DeclarationId = declarationId,
+        LineNo = lineNo,
+        InvoiceNumber = invoice,
+        ShipmentId = shipment,
+        ValueAtRiskUsd = atRisk,
+        Explanation = "x",
+    };
+
+    /// <summary>Tricky pairs: a shipment id that reads like "declaration#line", leading zeros, '#' inside ids.</summary>
+    private static readonly Flag[] Tricky =
+    [
+        F(RecordType.Declaration, "D1", 2),
+        F(RecordType.Declaration, "D1"),
+        F(RecordType.Declaration, "D1", 1),
+        F(RecordType.Declaration, "D1#2", 1),
+        F(RecordType.Declaration, "D1#2"),
+        F(RecordType.Shipment, shipment: "D1#2"),
+        F(RecordType.Shipment, shipment: "D1#02"),
+        F(RecordType.Shipment, "D1", 2),
+        F(RecordType.Shipment, "D1"),
+        F(RecordType.Shipment, shipment: "D1#1"),
+        F(RecordType.Shipment, shipment: "D1#2#1"),
+        F(RecordType.Shipment, "D1#2", 1),
+        F(RecordType.Shipment, shipment: "D1"),
+        F(RecordType.Invoice, invoice: "D1#2"),
+        F(RecordType.Invoice, invoice: "INV-9"),
+        F(RecordType.Shipment, shipment: "#"),
+        F(RecordType.Shipment, shipment: string.Empty),
+        F(RecordType.Exporter),
+    ];
+
+    [Fact]
+    public void Record_references_are_equal_exactly_when_the_record_keys_are()
+    {
+        foreach (var a in Tricky)
+        {
+            foreach (var b in Tricky)
+            {
+                var ka = RecordScorer.RecordOf(a);
+                var kb = RecordScorer.RecordOf(b);
+                var hasA = RecordRef.TryOf(a, out var ra);
+                var hasB = RecordRef.TryOf(b, out var rb);
+                Assert.Equal(ka.HasValue, hasA);
+                Assert.Equal(kb.HasValue, hasB);
+                if (!hasA || !hasB)
+                {
+                    continue;
+                }
+
+                Assert.Equal(ka!.Value.Key, ra.ToKey());
+                Assert.Equal(ka.Value.Key == kb!.Value.Key, RecordRef.KeyComparer.Instance.Equals(ra, rb));
+                Assert.Equal(ka.Value == kb.Value, RecordRef.TypedComparer.Instance.Equals(ra, rb));
+                if (ka.Value.Key == kb.Value.Key)
+                {
+                    Assert.Equal(RecordRef.KeyComparer.Instance.GetHashCode(ra), RecordRef.KeyComparer.Instance.GetHashCode(rb));
+                }
+
+                if (ka.Value == kb.Value)
+                {
+                    Assert.Equal(RecordRef.TypedComparer.Instance.GetHashCode(ra), RecordRef.TypedComparer.Instance.GetHashCode(rb));
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void A_shipment_id_that_reads_like_a_declaration_line_is_one_record_with_it()
+    {
+        var scores = RecordScorer.Score([F(RecordType.Shipment, shipment: "D1#2", score: 50), F(RecordType.Shipment, "D1", 2, score: 50, code: FlagCode.MirrorMissing)]);
+        var only = Assert.Single(scores);
+        Assert.Equal("D1#2", only.RecordKey);
+        Assert.Equal(75, only.Score);
+        Assert.Equal(2, only.Codes.Count);
+        Assert.Equal(400, RecordScorer.ValueAtRisk([F(RecordType.Shipment, shipment: "D1#2", atRisk: 300), F(RecordType.Shipment, "D1", 2, atRisk: 200), F(RecordType.Declaration, "D1", 2, atRisk: 100)]));
+    }
+
+    [Fact]
+    public void Sorting_with_keys_built_once_gives_the_comparer_order()
+    {
+        var random = new Random(7);
+        var flags = new List<Flag>();
+        for (var i = 0; i < 2000; i++)
+        {
+            var code = (FlagCode)random.Next(0, 5);
+            var score = random.Next(0, 4) * 10;
+            flags.Add(random.Next(3) switch
+            {
+                0 => F(RecordType.Declaration, $"D{random.Next(50)}", random.Next(1, 4), score: score, code: code),
+                1 => F(RecordType.Shipment, shipment: $"S{random.Next(50)}", score: score, code: code),
+                _ => F(RecordType.Invoice, invoice: $"I{random.Next(50)}", score: score, code: code),
+            });
+        }
+
+        var expected = new List<Flag>(flags);
+        expected.Sort(FlagOrder.Instance);
+        FlagOrder.Sort(flags);
+        Assert.Equal(expected.Select(f => f.Key), flags.Select(f => f.Key));
+        Assert.Equal(expected.Select(f => f.Score), flags.Select(f => f.Score));
+    }
+}
