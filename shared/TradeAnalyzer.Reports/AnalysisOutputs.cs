@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Core.Text;
@@ -23,7 +22,6 @@ public static class AnalysisOutputs
 
     private const int FlushThreshold = 1 << 16;
 
-    private static readonly UTF8Encoding Utf8 = new(false);
     private static readonly System.Buffers.SearchValues<char> CsvSpecial = System.Buffers.SearchValues.Create("\"\r\n,");
 
     /// <summary>Writes every output file into <paramref name="directory"/> (created if missing).</summary>
@@ -90,55 +88,57 @@ public static class AnalysisOutputs
     public static void WriteFlagsCsv(Stream s, IEnumerable<Flag> flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
-        using var w = new StreamWriter(s, Utf8, 1 << 16, leaveOpen: true) { NewLine = "\r\n" };
-        w.WriteLine(string.Join(",", FlagColumns));
-        Span<char> digits = stackalloc char[16];
+        using var w = new XmlByteWriter(s);
+        w.Chars(string.Join(",", FlagColumns));
+        w.Raw("\r\n"u8);
         foreach (var f in flags)
         {
             // Same fields as the spec columns; the first four are never hostile text, the rest are formula-safe.
             WriteField(w, f.Code.ToCode(), safe: false);
-            w.Write(',');
+            w.Raw((byte)',');
             WriteField(w, f.Severity.ToText(), safe: false);
-            w.Write(',');
+            w.Raw((byte)',');
             WriteNum(w, f.Score);
-            w.Write(',');
+            w.Raw((byte)',');
             WriteField(w, f.RecordType.ToText(), safe: false);
-            w.Write(',');
+            w.Raw((byte)',');
             WriteField(w, f.DeclarationId, safe: true);
-            w.Write(',');
-            if (f.LineNo is { } lineNo && lineNo.TryFormat(digits, out var n, default, CultureInfo.InvariantCulture))
+            w.Raw((byte)',');
+            if (f.LineNo is { } lineNo)
             {
                 // An integer never needs quoting; a negative one gets the apostrophe as before.
                 if (lineNo < 0)
                 {
-                    w.Write('\'');
+                    w.Raw((byte)'\'');
                 }
 
-                w.Write(digits[..n]);
+                w.Integer(lineNo);
             }
 
-            w.Write(',');
+            w.Raw((byte)',');
             WriteField(w, f.InvoiceNumber, safe: true);
-            w.Write(',');
+            w.Raw((byte)',');
             WriteField(w, f.ShipmentId, safe: true);
-            w.Write(',');
+            w.Raw((byte)',');
             WriteField(w, f.ExporterName, safe: true);
-            w.Write(',');
+            w.Raw((byte)',');
             WriteField(w, f.ImporterName, safe: true);
-            w.Write(',');
+            w.Raw((byte)',');
             WriteField(w, f.HsCode, safe: true);
-            w.Write(',');
+            w.Raw((byte)',');
             WriteSafeNum(w, f.ValueUsd);
-            w.Write(',');
+            w.Raw((byte)',');
             WriteSafeNum(w, f.ValueAtRiskUsd);
-            w.Write(',');
+            w.Raw((byte)',');
             WriteField(w, f.Expected, safe: true);
-            w.Write(',');
+            w.Raw((byte)',');
             WriteField(w, f.Observed, safe: true);
-            w.Write(',');
+            w.Raw((byte)',');
             WriteField(w, f.Explanation, safe: true);
-            w.WriteLine();
+            w.Raw("\r\n"u8);
         }
+
+        w.FlushStream();
     }
 
     /// <summary>Writes flags.json: an array of objects with the flags.csv column names as keys (plus date and countries).</summary>
@@ -198,8 +198,8 @@ public static class AnalysisOutputs
     public static void WriteRejectedCsv(Stream s, IEnumerable<RejectedRow> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        using var w = new StreamWriter(s, Utf8, 1 << 16, leaveOpen: true) { NewLine = "\r\n" };
-        w.WriteLine("file,row,column,reason,value");
+        using var w = new XmlByteWriter(s);
+        w.Raw("file,row,column,reason,value\r\n"u8);
         var fields = new string?[5];
         foreach (var r in rows)
         {
@@ -210,6 +210,8 @@ public static class AnalysisOutputs
             fields[4] = r.Value;
             WriteRow(w, fields, safeFrom: 0);
         }
+
+        w.FlushStream();
     }
 
     /// <summary>
@@ -279,8 +281,8 @@ public static class AnalysisOutputs
     public static void WriteExportersCsv(Stream s, IEnumerable<ExporterProfile> exporters)
     {
         ArgumentNullException.ThrowIfNull(exporters);
-        using var w = new StreamWriter(s, Utf8, 1 << 16, leaveOpen: true) { NewLine = "\r\n" };
-        w.WriteLine("exporter_key,exporter_name,exporter_id,country,score,tier,shipments,flagged_shipments,flagged_share,value_usd,value_at_risk_usd,precursor_shipments,first_seen,last_seen,benford_mad,round_value_share,commodities,counterparties,reasons");
+        using var w = new XmlByteWriter(s);
+        w.Raw("exporter_key,exporter_name,exporter_id,country,score,tier,shipments,flagged_shipments,flagged_share,value_usd,value_at_risk_usd,precursor_shipments,first_seen,last_seen,benford_mad,round_value_share,commodities,counterparties,reasons\r\n"u8);
         var fields = new string?[19];
         foreach (var e in exporters)
         {
@@ -305,28 +307,30 @@ public static class AnalysisOutputs
             fields[18] = string.Join(" ", e.Reasons);
             WriteRow(w, fields, safeFrom: 0);
         }
+
+        w.FlushStream();
     }
 
-    private static void WriteRow(StreamWriter w, string?[] fields, int safeFrom)
+    private static void WriteRow(XmlByteWriter w, string?[] fields, int safeFrom)
     {
         for (var i = 0; i < fields.Length; i++)
         {
             if (i > 0)
             {
-                w.Write(',');
+                w.Raw((byte)',');
             }
 
             WriteField(w, fields[i], i >= safeFrom);
         }
 
-        w.WriteLine();
+        w.Raw("\r\n"u8);
     }
 
     /// <summary>
     /// Writes one field as <see cref="CsvRowReader.Escape"/> would return it (after the formula-safe apostrophe when
     /// <paramref name="safe"/>), without building the prefixed or escaped string.
     /// </summary>
-    private static void WriteField(StreamWriter w, string? value, bool safe)
+    private static void WriteField(XmlByteWriter w, string? value, bool safe)
     {
         if (string.IsNullOrEmpty(value))
         {
@@ -339,17 +343,17 @@ public static class AnalysisOutputs
         {
             if (prefix)
             {
-                w.Write('\'');
+                w.Raw((byte)'\'');
             }
 
-            w.Write(span);
+            w.Chars(span);
             return;
         }
 
-        w.Write('"');
+        w.Raw((byte)'"');
         if (prefix)
         {
-            w.Write('\'');
+            w.Raw((byte)'\'');
         }
 
         while (true)
@@ -357,25 +361,25 @@ public static class AnalysisOutputs
             var quote = span.IndexOf('"');
             if (quote < 0)
             {
-                w.Write(span);
+                w.Chars(span);
                 break;
             }
 
-            w.Write(span[..(quote + 1)]);
-            w.Write('"');
+            w.Chars(span[..(quote + 1)]);
+            w.Raw((byte)'"');
             span = span[(quote + 1)..];
         }
 
-        w.Write('"');
+        w.Raw((byte)'"');
     }
 
     /// <summary>Writes <see cref="Num"/>(<paramref name="value"/>) to <paramref name="w"/> without allocating.</summary>
-    private static void WriteNum(StreamWriter w, double? value) => WriteNum(w, value, safe: false);
+    private static void WriteNum(XmlByteWriter w, double? value) => WriteNum(w, value, safe: false);
 
-    /// <summary>As <see cref="WriteNum(StreamWriter, double?)"/> for a formula-safe column: a negative number gets the apostrophe.</summary>
-    private static void WriteSafeNum(StreamWriter w, double? value) => WriteNum(w, value, safe: true);
+    /// <summary>As <see cref="WriteNum(XmlByteWriter, double?)"/> for a formula-safe column: a negative number gets the apostrophe.</summary>
+    private static void WriteSafeNum(XmlByteWriter w, double? value) => WriteNum(w, value, safe: true);
 
-    private static void WriteNum(StreamWriter w, double? value, bool safe)
+    private static void WriteNum(XmlByteWriter w, double? value, bool safe)
     {
         if (value is not { } v || !double.IsFinite(v))
         {
@@ -391,10 +395,10 @@ public static class AnalysisOutputs
 
         if (safe && n > 0 && buffer[0] == '-')
         {
-            w.Write('\'');
+            w.Raw((byte)'\'');
         }
 
-        w.Write(buffer[..n]);
+        w.Chars(buffer[..n]);
     }
 
     private static string? Num(double? value) =>

@@ -52,6 +52,9 @@ internal sealed class XmlByteWriter : IDisposable
         _buffer[_position++] = ascii;
     }
 
+    /// <summary>Writes text as UTF-8 without any escaping (CSV fields, already quoted by the caller).</summary>
+    public void Chars(ReadOnlySpan<char> text) => Utf8(text);
+
     /// <summary>Writes element text: &amp;, &lt; and &gt; escaped (XML parsers normalise CR and CRLF to LF, as XmlWriter writes them).</summary>
     public void Text(ReadOnlySpan<char> text) => Escaped(text, TextSpecial);
 
@@ -90,6 +93,13 @@ internal sealed class XmlByteWriter : IDisposable
             _output.Write(_buffer, 0, _position);
             _position = 0;
         }
+    }
+
+    /// <summary>Writes buffered bytes and flushes the stream itself (as a StreamWriter does when disposed).</summary>
+    public void FlushStream()
+    {
+        Flush();
+        _output.Flush();
     }
 
     /// <summary>Flushes and returns the buffer.</summary>

@@ -1,7 +1,9 @@
 using System.Text;
 using System.Text.Json;
+using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Core.Text;
 using TradeAnalyzer.Reports;
+using TradeAnalyzer.Reports.Excel;
 
 namespace TradeAnalyzer.UnitTests.Reports;
 
@@ -38,6 +40,44 @@ public sealed class AnalysisOutputsTests
         Assert.Contains("'\tX", fields);
         Assert.DoesNotContain(fields, f => f.Length > 0 && f[0] is '=' or '+' or '@' or '\t' or '\r');
         Assert.DoesNotContain(fields, f => f.StartsWith('-') && !double.TryParse(f, System.Globalization.CultureInfo.InvariantCulture, out _));
+    }
+
+    [Fact]
+    public void Csv_bytes_are_the_escaped_formula_safe_fields_in_utf8_with_crlf()
+    {
+        // Reference: every field through CellText's apostrophe rule and CsvRowReader.Escape, joined with commas and
+        // CRLF, encoded once as UTF-8 (no BOM).
+        string Safe(string? v) => CellText.NeedsQuotePrefix(v) ? "'" + v : v ?? string.Empty;
+        string Num(double? v) => v is { } d ? Math.Round(d, 4).ToString("0.####", System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
+        var tricky = new[] { "a,b", "say \"hi\"", "line\r\nbreak", "-5 kg", "=cmd", "Farmacéutica 化学 😀", new string('x', 20_000) + "\"" };
+        var rejected = tricky.Select((t, i) => new RejectedRow("f" + t, i - 1, "col", "reason " + t, t)).ToList();
+        using var s = new MemoryStream();
+        AnalysisOutputs.WriteRejectedCsv(s, rejected);
+        var expected = new StringBuilder("file,row,column,reason,value\r\n");
+        foreach (var r in rejected)
+        {
+            expected.Append(string.Join(",", new[] { r.File, r.Row.ToString(System.Globalization.CultureInfo.InvariantCulture), r.Column, r.Reason, r.Value }.Select(f => CsvRowReader.Escape(Safe(f))))).Append("\r\n");
+        }
+
+        Assert.Equal(Encoding.UTF8.GetBytes(expected.ToString()), s.ToArray());
+
+        var model = ReportSamples.Upload();
+        var flags = model.Result.Flags.Select((f, i) => f with { Explanation = tricky[i % tricky.Length], ImporterName = tricky[(i + 3) % tricky.Length], ValueUsd = -1234.56789, LineNo = i == 0 ? -3 : f.LineNo }).ToList();
+        using var flagsCsv = new MemoryStream();
+        AnalysisOutputs.WriteFlagsCsv(flagsCsv, flags);
+        expected.Clear().Append(string.Join(",", AnalysisOutputs.FlagColumns)).Append("\r\n");
+        foreach (var f in flags)
+        {
+            string?[] fields =
+            [
+                f.Code.ToCode(), f.Severity.ToText(), Num(f.Score), f.RecordType.ToText(), Safe(f.DeclarationId), f.LineNo is { } n ? Safe(n.ToString(System.Globalization.CultureInfo.InvariantCulture)) : null,
+                Safe(f.InvoiceNumber), Safe(f.ShipmentId), Safe(f.ExporterName), Safe(f.ImporterName), Safe(f.HsCode), Safe(Num(f.ValueUsd)), Safe(Num(f.ValueAtRiskUsd)),
+                Safe(f.Expected), Safe(f.Observed), Safe(f.Explanation),
+            ];
+            expected.Append(string.Join(",", fields.Select(x => CsvRowReader.Escape(x)))).Append("\r\n");
+        }
+
+        Assert.Equal(Encoding.UTF8.GetBytes(expected.ToString()), flagsCsv.ToArray());
     }
 
     [Fact]
