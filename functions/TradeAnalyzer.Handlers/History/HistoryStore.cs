@@ -285,7 +285,7 @@ public sealed class HistoryStore
         return ids;
     }
 
-    /// <summary>First-seen dates of known exporters, for NEW_EXPORTER.</summary>
+    /// <summary>First-seen dates of every known exporter, for NEW_EXPORTER (reads the whole exporters table: for `analyze`).</summary>
     public async Task<Dictionary<string, DateOnly>> LoadExporterFirstSeenAsync(CancellationToken cancellationToken = default)
     {
         var map = new Dictionary<string, DateOnly>(StringComparer.Ordinal);
@@ -298,6 +298,27 @@ public sealed class HistoryStore
         }
 
         return map;
+    }
+
+    /// <summary>
+    /// First-seen dates of the given exporters only: one point read of each one's roll-up (16 at a time), so an upload's
+    /// cost follows its own exporters, not the number of exporters and uploads in the history.
+    /// </summary>
+    public async Task<Dictionary<string, DateOnly>> LoadExporterFirstSeenAsync(IEnumerable<string> exporterKeys, CancellationToken cancellationToken = default)
+    {
+        var keys = exporterKeys.Where(k => !string.IsNullOrEmpty(k)).Distinct(StringComparer.Ordinal).ToArray();
+        var found = new System.Collections.Concurrent.ConcurrentDictionary<string, DateOnly>(StringComparer.Ordinal);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(keys, options, async (key, ct) =>
+        {
+            var e = await Tables.GetAsync(StoreLayout.ExportersTable, TableKeys.Encode(key), "profile", ct).ConfigureAwait(false);
+            if (e is not null && DateOnly.TryParseExact(e.GetString("FirstSeen"), "yyyy-MM-dd", out var d))
+            {
+                found[key] = d;
+            }
+        }).ConfigureAwait(false);
+
+        return new Dictionary<string, DateOnly>(found, StringComparer.Ordinal);
     }
 
     /// <summary>Records an analyst's decision; decisions are kept newest first (row key counts down).</summary>

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TradeAnalyzer.Core.Baselines;
+using TradeAnalyzer.Core.Profiles;
 using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Handlers.Analysis;
 using TradeAnalyzer.Handlers.History;
@@ -205,10 +206,19 @@ public sealed class IngestUploadHandler
         }
 
         var history = await _store.LoadBaselinesAsync(cancellationToken).ConfigureAwait(false);
-        var firstSeen = await _store.LoadExporterFirstSeenAsync(cancellationToken).ConfigureAwait(false);
         Lap("history");
         var counterparts = await LoadCounterpartsAsync(inputs, uploadId, cancellationToken).ConfigureAwait(false);
         Lap("counterparts");
+
+        // First-seen dates of this upload's exporters (and its counterparts'), not of the whole history.
+        var exporterKeys = inputs.Declarations.Select(ExporterProfiler.ExporterKeyOf);
+        if (counterparts is not null)
+        {
+            exporterKeys = exporterKeys.Concat(counterparts.Declarations.Select(ExporterProfiler.ExporterKeyOf));
+        }
+
+        var firstSeen = await _store.LoadExporterFirstSeenAsync(exporterKeys, cancellationToken).ConfigureAwait(false);
+        Lap("first-seen");
         var run = _pipeline.Analyze(inputs, history, firstSeen, counterparts, null, cancellationToken);
         Lap("analyze");
 

@@ -39,6 +39,9 @@ public sealed class ExporterProfiler : IExporterProfiler
     /// <summary>The chance that suffices when first digits also depart from Benford's law (a weaker sign on one exporter's few commodities).</summary>
     public const double PatternPValueWithBenford = 1e-6;
 
+    /// <summary>The key a declaration's exporter is profiled under (its normalised name and id when no key was given).</summary>
+    public static string ExporterKeyOf(DeclarationLine line) => RiskFlags.ExporterKeyOf(line);
+
     /// <summary>Codes that describe how a shipment was traded or documented (as opposed to what or who it is).</summary>
     public static bool IsTradeAnomaly(FlagCode code) => code is FlagCode.PriceAboveBaseline or FlagCode.PriceBelowBaseline
         or FlagCode.MirrorMissing or FlagCode.MirrorValueGap or FlagCode.MirrorQuantityGap or FlagCode.MirrorHsMismatch

@@ -250,6 +250,36 @@ public abstract class HandlerTests
         Assert.Contains(flags, f => f.Code is Core.Model.FlagCode.InvoiceValueMismatch or Core.Model.FlagCode.InvoiceQuantityMismatch or Core.Model.FlagCode.ThirdPartyPayment);
     }
 
+    [Fact]
+    public async Task An_exporter_known_from_an_earlier_upload_keeps_its_first_seen_date()
+    {
+        // The handler looks up first-seen dates for the upload's own exporters only: the later upload must still see
+        // the date the earlier one recorded, and an exporter of the later upload that is not in the store is new.
+        var store = await NewStoreAsync();
+        var lines = Encoding.UTF8.GetString(SampleBytes("declarations.csv")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string Dated(string row, string idPrefix, string date)
+        {
+            var parts = row.TrimEnd('\r').Split(',', 5);
+            return $"{idPrefix}{parts[0]},{parts[1]},{parts[2]},{date},{parts[4]}";
+        }
+
+        var known = lines[1];
+        var other = lines.Skip(2).First(l => l.Split(',')[5] != known.Split(',')[5]);
+        await PutAsync(store, "declarations/june.csv", Encoding.UTF8.GetBytes(lines[0] + "\n" + Dated(known, "A-", "2026-06-01") + "\n"));
+        await PutAsync(store, "declarations/sept.csv", Encoding.UTF8.GetBytes(lines[0] + "\n" + Dated(known, "B-", "2026-09-01") + "\n" + Dated(other, "B-", "2026-09-02") + "\n"));
+        var handler = new IngestUploadHandler(store);
+        Assert.Equal(IngestOutcome.Processed, (await handler.HandleAsync("declarations/june.csv")).Outcome);
+
+        var result = await handler.HandleAsync("declarations/sept.csv");
+
+        Assert.Equal(IngestOutcome.Processed, result.Outcome);
+        await using var csv = await store.Blobs.GetAsync(StoreLayout.Reports, StoreLayout.UploadReportPrefix(result.UploadId!) + "exporters.csv");
+        using var reader = new StreamReader(csv!.Content);
+        var text = await reader.ReadToEndAsync();
+        Assert.Contains(",2026-06-01,2026-09-01,", text, StringComparison.Ordinal);
+        Assert.Contains(",2026-09-02,2026-09-02,", text, StringComparison.Ordinal);
+    }
+
     private static async Task<List<T>> ListAsync<T>(IAsyncEnumerable<T> items)
     {
         var list = new List<T>();
