@@ -190,7 +190,7 @@ public sealed class IngestUploadHandler
         {
             var reason = file.Error ?? (file.RowsRead == 0 ? "The file has no data rows." : "Every row of the file was rejected.");
             var model = UploadOutputs.Model(_pipeline.Analyze(inputs, cancellationToken: cancellationToken), uploadId, _time.GetUtcNow());
-            await UploadOutputs.WriteToStoreAsync(_store.Blobs, StoreLayout.Reports, StoreLayout.UploadReportPrefix(uploadId), model, cancellationToken).ConfigureAwait(false);
+            await UploadOutputs.WriteToStoreAsync(_store.Blobs, StoreLayout.Reports, StoreLayout.UploadReportPrefix(uploadId), model, null, cancellationToken).ConfigureAwait(false);
             await PoisonAsync(name, path, reason, cancellationToken).ConfigureAwait(false);
             await FinishAsync(claim with { Status = UploadStatus.Rejected, Error = reason, RowsRead = file.RowsRead, RowsRejected = file.RowsRejected, FinishedAt = _time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
             return new IngestResult(IngestOutcome.Rejected, name, uploadId, reason);
@@ -244,10 +244,11 @@ public sealed class IngestUploadHandler
         // the flag and exporter writes continue on, which would otherwise wait for the pool to grow.
         var reportTask = Task.Factory.StartNew(
             () => Timed(() => UploadOutputs.WriteToStoreAsync(
-                new SummaryLastBlobStore(_store.Blobs, StoreLayout.Reports, reportPrefix + "summary.json", recorded),
+                _store.Blobs,
                 StoreLayout.Reports,
                 reportPrefix,
                 UploadOutputs.Model(run, uploadId, _time.GetUtcNow()),
+                recorded,
                 cancellationToken)).GetAwaiter().GetResult(),
             cancellationToken,
             TaskCreationOptions.LongRunning,

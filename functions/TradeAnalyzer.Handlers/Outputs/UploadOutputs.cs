@@ -37,15 +37,22 @@ public static class UploadOutputs
 
     /// <summary>
     /// Writes the upload's outputs under <paramref name="prefix"/> in the reports container. summary.json goes last:
-    /// a report folder without it is incomplete (a crash mid-write), and readers wait for it.
+    /// a report folder without it is incomplete (a crash mid-write), and readers wait for it. When
+    /// <paramref name="beforeSummary"/> is given, summary.json also waits for it (and is not written if it fails), so
+    /// work running beside the report (the upload's flags and exporters) is complete whenever the report is.
     /// </summary>
-    public static async Task WriteToStoreAsync(IBlobStore blobs, string container, string prefix, UploadReportModel model, CancellationToken cancellationToken)
+    public static async Task WriteToStoreAsync(IBlobStore blobs, string container, string prefix, UploadReportModel model, Task? beforeSummary, CancellationToken cancellationToken)
     {
         await PutAsync(blobs, container, prefix + "report.xlsx", s => UploadReport.Write(s, model), ContentTypes.Xlsx, cancellationToken).ConfigureAwait(false);
         await PutAsync(blobs, container, prefix + "flags.csv", s => AnalysisOutputs.WriteFlagsCsv(s, model.Result.Flags), ContentTypes.Csv, cancellationToken).ConfigureAwait(false);
         await PutAsync(blobs, container, prefix + "flags.json", s => AnalysisOutputs.WriteFlagsJson(s, model.Result.Flags), ContentTypes.Json, cancellationToken).ConfigureAwait(false);
         await PutAsync(blobs, container, prefix + "exporters.csv", s => AnalysisOutputs.WriteExportersCsv(s, model.Result.Exporters), ContentTypes.Csv, cancellationToken).ConfigureAwait(false);
         await PutAsync(blobs, container, prefix + "rejected.csv", s => AnalysisOutputs.WriteRejectedCsv(s, model.Rejected), ContentTypes.Csv, cancellationToken).ConfigureAwait(false);
+        if (beforeSummary is not null)
+        {
+            await beforeSummary.ConfigureAwait(false);
+        }
+
         await PutAsync(blobs, container, prefix + "summary.json", s => AnalysisOutputs.WriteSummaryJson(s, model), ContentTypes.Json, cancellationToken).ConfigureAwait(false);
     }
 

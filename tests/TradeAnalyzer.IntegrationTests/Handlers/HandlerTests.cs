@@ -186,6 +186,32 @@ public abstract class HandlerTests
     }
 
     [Fact]
+    public async Task A_report_is_never_complete_while_its_flags_failed_to_record()
+    {
+        // The report is written while the flags are recorded; summary.json (which marks the report complete and lets a
+        // retry skip straight to the merge) must wait for the flags, or a retry would skip flags that never landed.
+        var inner = await NewStoreAsync();
+        var failing = new FailingTableBatches(inner.Tables, succeedFirst: 0, StoreLayout.FlagsTable);
+        var store = new HistoryStore(inner.Blobs, failing);
+        await PutAsync(store, "declarations/f.csv", SampleBytes("declarations.csv"));
+        var handler = new IngestUploadHandler(store);
+
+        var failed = await handler.HandleAsync("declarations/f.csv");
+
+        Assert.Equal(IngestOutcome.Failed, failed.Outcome);
+        var reports = await NamesAsync(store, StoreLayout.Reports);
+        Assert.DoesNotContain(reports, n => n.EndsWith("/summary.json", StringComparison.Ordinal));
+        Assert.Empty(await BaselinesAsync(store));
+
+        failing.Heal();
+        var retried = await handler.HandleAsync("declarations/f.csv");
+
+        Assert.Equal(IngestOutcome.Processed, retried.Outcome);
+        Assert.NotEmpty(await store.LoadArchivedFlagsAsync(retried.UploadId!));
+        Assert.Contains(StoreLayout.UploadReportPrefix(retried.UploadId!) + "summary.json", await NamesAsync(store, StoreLayout.Reports));
+    }
+
+    [Fact]
     public async Task An_attempt_stopped_after_its_report_finishes_only_the_merge_and_counts_once()
     {
         var bytes = SampleBytes("declarations.csv");
@@ -195,7 +221,7 @@ public abstract class HandlerTests
 
         // The second store loses its baseline writes on the first attempt, after half of the partitions went through.
         var inner = await NewStoreAsync();
-        var failing = new FailingBaselineBatches(inner.Tables, succeedFirst: 3);
+        var failing = new FailingTableBatches(inner.Tables, succeedFirst: 3);
         var store = new HistoryStore(inner.Blobs, failing);
         await PutAsync(store, "declarations/x.csv", bytes);
         var handler = new IngestUploadHandler(store);
@@ -328,8 +354,8 @@ internal sealed class FailingReportsBlobStore(IBlobStore inner) : IBlobStore
     public Task ReleaseLeaseAsync(string container, string name, string leaseId, CancellationToken ct = default) => inner.ReleaseLeaseAsync(container, name, leaseId, ct);
 }
 
-/// <summary>A table store whose batches to the Baselines table fail after the first few, until healed.</summary>
-internal sealed class FailingBaselineBatches(ITableStore inner, int succeedFirst) : ITableStore
+/// <summary>A table store whose batches to one table (Baselines unless told) fail after the first few, until healed.</summary>
+internal sealed class FailingTableBatches(ITableStore inner, int succeedFirst, string failingTable = StoreLayout.BaselinesTable) : ITableStore
 {
     private int _batches;
     private volatile bool _healed;
@@ -337,7 +363,7 @@ internal sealed class FailingBaselineBatches(ITableStore inner, int succeedFirst
     public void Heal() => _healed = true;
 
     public Task SubmitBatchAsync(string table, IReadOnlyList<TableOperation> operations, CancellationToken ct = default) =>
-        table == StoreLayout.BaselinesTable && !_healed && Interlocked.Increment(ref _batches) > succeedFirst
+        table == failingTable && !_healed && Interlocked.Increment(ref _batches) > succeedFirst
             ? throw new StorageException(503, "ServerBusy", "injected failure")
             : inner.SubmitBatchAsync(table, operations, ct);
 
