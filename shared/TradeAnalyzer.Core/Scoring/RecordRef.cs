@@ -3,7 +3,7 @@ using TradeAnalyzer.Core.Model;
 namespace TradeAnalyzer.Core.Scoring;
 
 /// <summary>
-/// The record a flag belongs to (<see cref="RecordScorer.RecordOf"/>) without building its key string: the text and,
+/// The record a flag belongs to without building its key string (<see cref="RecordScorer.RecordOf"/> is its key): the text and,
 /// for declaration lines, the line number that <see cref="ToKey"/> joins as "id#line". Two references are the same
 /// record exactly when their key strings are equal (a shipment id may itself read "id#line").
 /// </summary>
@@ -25,7 +25,7 @@ internal readonly struct RecordRef
 
     public bool HasLine { get; }
 
-    /// <summary>The record of <paramref name="f"/>, as <see cref="RecordScorer.RecordOf"/>; false for exporter- and corridor-level flags.</summary>
+    /// <summary>The record of <paramref name="f"/>; false for exporter- and corridor-level flags.</summary>
     public static bool TryOf(Flag f, out RecordRef record)
     {
         record = f.RecordType switch
@@ -39,7 +39,7 @@ internal readonly struct RecordRef
         return record.Text is not null;
     }
 
-    /// <summary>The record key string (the same as <see cref="RecordScorer.RecordOf"/>'s).</summary>
+    /// <summary>The record key string ("id#line" for a declaration line).</summary>
     public string ToKey() => HasLine ? $"{Text}#{Line}" : Text;
 
     /// <summary>True when both key strings are equal.</summary>

@@ -29,14 +29,8 @@ public static class RecordScorer
     }
 
     /// <summary>The record a flag belongs to, or null for exporter- and corridor-level flags.</summary>
-    public static (RecordType Type, string Key)? RecordOf(Flag f) => f.RecordType switch
-    {
-        RecordType.Declaration when f.DeclarationId is not null => (RecordType.Declaration, $"{f.DeclarationId}#{f.LineNo ?? 1}"),
-        RecordType.Invoice when f.InvoiceNumber is not null => (RecordType.Invoice, f.InvoiceNumber),
-        RecordType.Shipment when f.ShipmentId is not null => (RecordType.Shipment, f.ShipmentId),
-        RecordType.Shipment when f.DeclarationId is not null => (RecordType.Shipment, $"{f.DeclarationId}#{f.LineNo ?? 1}"),
-        _ => null,
-    };
+    public static (RecordType Type, string Key)? RecordOf(Flag f) =>
+        RecordRef.TryOf(f, out var record) ? (record.Type, record.ToKey()) : null;
 
     /// <summary>
     /// One score per record, highest first (ties by record key, then first appearance). Hand-written rather than LINQ
