@@ -1,5 +1,6 @@
 using TradeAnalyzer.Handlers.History;
 using TradeAnalyzer.Handlers.Ingest;
+using TradeAnalyzer.IntegrationTests.Handlers;
 using TradeAnalyzer.IntegrationTests.Hosting;
 using TradeAnalyzer.Storage;
 
@@ -52,7 +53,7 @@ public sealed class InterruptedIngestTests
 }
 
 /// <summary>A table store that lets the first Baselines batch through, then holds every later one until cancelled.</summary>
-internal sealed class PausedAfterFirstBaselinesBatch(ITableStore inner) : ITableStore
+internal sealed class PausedAfterFirstBaselinesBatch(ITableStore inner) : DelegatingTableStore(inner)
 {
     private readonly TaskCompletionSource first = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int batches;
@@ -60,11 +61,11 @@ internal sealed class PausedAfterFirstBaselinesBatch(ITableStore inner) : ITable
     /// <summary>Completes once the first Baselines batch is stored.</summary>
     public Task FirstBatchWritten => first.Task;
 
-    public async Task SubmitBatchAsync(string table, IReadOnlyList<TableOperation> operations, CancellationToken ct = default)
+    public override async Task SubmitBatchAsync(string table, IReadOnlyList<TableOperation> operations, CancellationToken ct = default)
     {
         if (table != StoreLayout.BaselinesTable)
         {
-            await inner.SubmitBatchAsync(table, operations, ct);
+            await Inner.SubmitBatchAsync(table, operations, ct);
             return;
         }
 
@@ -73,25 +74,7 @@ internal sealed class PausedAfterFirstBaselinesBatch(ITableStore inner) : ITable
             await Task.Delay(Timeout.Infinite, ct);
         }
 
-        await inner.SubmitBatchAsync(table, operations, ct);
+        await Inner.SubmitBatchAsync(table, operations, ct);
         first.TrySetResult();
     }
-
-    public Task CreateTableIfNotExistsAsync(string table, CancellationToken ct = default) => inner.CreateTableIfNotExistsAsync(table, ct);
-
-    public Task<TableEntity?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken ct = default) => inner.GetAsync(table, partitionKey, rowKey, ct);
-
-    public Task<string> InsertAsync(string table, TableEntity entity, CancellationToken ct = default) => inner.InsertAsync(table, entity, ct);
-
-    public Task<string> UpsertAsync(string table, TableEntity entity, CancellationToken ct = default) => inner.UpsertAsync(table, entity, ct);
-
-    public Task<string> UpdateAsync(string table, TableEntity entity, string ifMatch, TableUpdateMode mode = TableUpdateMode.Replace, CancellationToken ct = default) => inner.UpdateAsync(table, entity, ifMatch, mode, ct);
-
-    public Task<bool> DeleteAsync(string table, string partitionKey, string rowKey, string ifMatch = "*", CancellationToken ct = default) => inner.DeleteAsync(table, partitionKey, rowKey, ifMatch, ct);
-
-    public Task<TablePage> QueryPageAsync(string table, string partitionKey, string? rowKeyFrom, string? rowKeyTo, string? continuation, int pageSize = 1000, CancellationToken ct = default) => inner.QueryPageAsync(table, partitionKey, rowKeyFrom, rowKeyTo, continuation, pageSize, ct);
-
-    public IAsyncEnumerable<TableEntity> QueryAsync(string table, string partitionKey, string? rowKeyFrom = null, string? rowKeyTo = null, CancellationToken ct = default) => inner.QueryAsync(table, partitionKey, rowKeyFrom, rowKeyTo, ct);
-
-    public IAsyncEnumerable<TableEntity> QueryAllAsync(string table, CancellationToken ct = default) => inner.QueryAllAsync(table, ct);
 }

@@ -355,33 +355,15 @@ internal sealed class FailingReportsBlobStore(IBlobStore inner) : IBlobStore
 }
 
 /// <summary>A table store whose batches to one table (Baselines unless told) fail after the first few, until healed.</summary>
-internal sealed class FailingTableBatches(ITableStore inner, int succeedFirst, string failingTable = StoreLayout.BaselinesTable) : ITableStore
+internal sealed class FailingTableBatches(ITableStore inner, int succeedFirst, string failingTable = StoreLayout.BaselinesTable) : DelegatingTableStore(inner)
 {
     private int _batches;
     private volatile bool _healed;
 
     public void Heal() => _healed = true;
 
-    public Task SubmitBatchAsync(string table, IReadOnlyList<TableOperation> operations, CancellationToken ct = default) =>
+    public override Task SubmitBatchAsync(string table, IReadOnlyList<TableOperation> operations, CancellationToken ct = default) =>
         table == failingTable && !_healed && Interlocked.Increment(ref _batches) > succeedFirst
             ? throw new StorageException(503, "ServerBusy", "injected failure")
-            : inner.SubmitBatchAsync(table, operations, ct);
-
-    public Task CreateTableIfNotExistsAsync(string table, CancellationToken ct = default) => inner.CreateTableIfNotExistsAsync(table, ct);
-
-    public Task<TableEntity?> GetAsync(string table, string partitionKey, string rowKey, CancellationToken ct = default) => inner.GetAsync(table, partitionKey, rowKey, ct);
-
-    public Task<string> InsertAsync(string table, TableEntity entity, CancellationToken ct = default) => inner.InsertAsync(table, entity, ct);
-
-    public Task<string> UpsertAsync(string table, TableEntity entity, CancellationToken ct = default) => inner.UpsertAsync(table, entity, ct);
-
-    public Task<string> UpdateAsync(string table, TableEntity entity, string ifMatch, TableUpdateMode mode = TableUpdateMode.Replace, CancellationToken ct = default) => inner.UpdateAsync(table, entity, ifMatch, mode, ct);
-
-    public Task<bool> DeleteAsync(string table, string partitionKey, string rowKey, string ifMatch = "*", CancellationToken ct = default) => inner.DeleteAsync(table, partitionKey, rowKey, ifMatch, ct);
-
-    public Task<TablePage> QueryPageAsync(string table, string partitionKey, string? rowKeyFrom, string? rowKeyTo, string? continuation, int pageSize = 1000, CancellationToken ct = default) => inner.QueryPageAsync(table, partitionKey, rowKeyFrom, rowKeyTo, continuation, pageSize, ct);
-
-    public IAsyncEnumerable<TableEntity> QueryAsync(string table, string partitionKey, string? rowKeyFrom = null, string? rowKeyTo = null, CancellationToken ct = default) => inner.QueryAsync(table, partitionKey, rowKeyFrom, rowKeyTo, ct);
-
-    public IAsyncEnumerable<TableEntity> QueryAllAsync(string table, CancellationToken ct = default) => inner.QueryAllAsync(table, ct);
+            : Inner.SubmitBatchAsync(table, operations, ct);
 }
