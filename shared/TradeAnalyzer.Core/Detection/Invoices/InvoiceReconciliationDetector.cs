@@ -47,8 +47,7 @@ public sealed class InvoiceReconciliationDetector : IDetector
                 continue;
             }
 
-            var doc = invoices.Find(s.InvoiceKey, s.ShipmentId, s.ExporterNorm, s.Main.ExporterId);
-            if (doc is null)
+            if (invoices.Find(s.InvoiceKey, s.ShipmentId, s.ExporterNorm, s.Main.ExporterId) is not { } doc)
             {
                 if (s.InvoiceKey is { Length: > 0 })
                 {
