@@ -10,8 +10,8 @@ namespace TradeAnalyzer.Core.Detection;
 /// <summary>
 /// SANCTIONED_PARTY: screens the exporter and importer of every declaration, and the seller, buyer, payer and
 /// beneficiary of every invoice, against the sanctions list (<see cref="SanctionsScreener"/>, threshold
-/// <see cref="AnalysisOptions.SanctionsThreshold"/>). Each distinct name is screened once, in parallel; the records are
-/// then flagged from that table. One flag per record, naming every party that matched.
+/// <see cref="AnalysisOptions.SanctionsThreshold"/>). Each distinct name is screened once, when first met, in one pass
+/// over the records. One flag per record, naming every party that matched.
 /// </summary>
 /// <remarks>
 /// Ingestion pools the name strings of a file (one instance per distinct name), so the records are mapped to their
@@ -36,34 +36,10 @@ public sealed class SanctionsDetector : IDetector
         var threshold = context.Options.SanctionsThreshold;
         var spanish = context.Options.Spanish;
 
-        // 1. Distinct names (millions of mentions, a few hundred thousand pooled instances, fewer distinct names).
-        var table = new NameTable();
+        // One pass over the records: each distinct name is screened when first met (a few thousand names for
+        // millions of mentions), and a record is flagged as soon as one of its parties matched.
+        var table = new NameTable(screener, threshold);
         NameTable.Memo exporter = default, importer = default, seller = default, buyer = default, payer = default, beneficiary = default;
-        foreach (var d in context.Declarations)
-        {
-            table.Add(d.ExporterName, ref exporter);
-            table.Add(d.ImporterName, ref importer);
-        }
-
-        foreach (var inv in context.Invoices)
-        {
-            table.Add(inv.SellerName, ref seller);
-            table.Add(inv.BuyerName, ref buyer);
-            table.Add(inv.PayerName, ref payer);
-            table.Add(inv.BeneficiaryName, ref beneficiary);
-        }
-
-        // 2. Screen each distinct name once; keep only the hits.
-        var matched = table.Screen(screener, threshold);
-        context.Artifacts.Counters["sanctions.names_screened"] = table.Count;
-        context.Artifacts.Counters["sanctions.names_matched"] = matched;
-        if (matched == 0)
-        {
-            return;
-        }
-
-        // 3. Flag the records.
-        exporter = importer = seller = buyer = payer = beneficiary = default;
         foreach (var d in context.Declarations)
         {
             var ex = table.HitOf(d.ExporterName, ref exporter);
@@ -107,6 +83,9 @@ public sealed class SanctionsDetector : IDetector
             var (score, text, expected, observed) = Describe(parts, threshold, spanish);
             sink.Add(RiskFlags.ForInvoice(inv, FlagCode.SanctionedParty, score, text, expected, observed, inv.ValueUsd));
         }
+
+        context.Artifacts.Counters["sanctions.names_screened"] = table.Count;
+        context.Artifacts.Counters["sanctions.names_matched"] = table.Matched;
     }
 
     /// <summary>Adds the party unless a party of the same name matching the same entry is already listed (a seller who is also the beneficiary).</summary>
@@ -160,52 +139,21 @@ public sealed class SanctionsDetector : IDetector
     /// a reference hash instead of hashing its characters), then by value, so equal names in different instances share
     /// one entry and one screening.
     /// </summary>
-    private sealed class NameTable
+    private sealed class NameTable(SanctionsScreener screener, double threshold)
     {
-        /// <summary>String instance -> index of its value in <see cref="_names"/>.</summary>
-        private readonly Dictionary<string, int> _byInstance = new(SameInstance.Comparer);
+        /// <summary>String instance -> its best match, or null.</summary>
+        private readonly Dictionary<string, SanctionsMatch?> _byInstance = new(SameInstance.Comparer);
 
-        /// <summary>Name (ordinal) -> its index in <see cref="_names"/>.</summary>
-        private readonly Dictionary<string, int> _byValue = new(StringComparer.Ordinal);
+        /// <summary>Name (ordinal) -> its best match, or null: each distinct name screened once.</summary>
+        private readonly Dictionary<string, SanctionsMatch?> _byValue = new(StringComparer.Ordinal);
 
-        private readonly List<string> _names = [];
-        private SanctionsMatch?[] _hits = [];
+        /// <summary>Distinct names (ordinal) screened.</summary>
+        public int Count => _byValue.Count;
 
-        /// <summary>Distinct names (ordinal) added.</summary>
-        public int Count => _names.Count;
+        /// <summary>Distinct names that matched an entry.</summary>
+        public int Matched { get; private set; }
 
-        /// <summary>Adds <paramref name="name"/> (null is ignored); <paramref name="memo"/> remembers the last name of one role.</summary>
-        public void Add(string? name, ref Memo memo)
-        {
-            if (name is not null && !ReferenceEquals(name, memo.Name))
-            {
-                memo = new Memo(name, IndexOf(name), null);
-            }
-        }
-
-        /// <summary>Screens every distinct name once, in parallel; returns how many matched.</summary>
-        public int Screen(SanctionsScreener screener, double threshold)
-        {
-            var hits = new SanctionsMatch?[_names.Count];
-            Parallel.For(0, _names.Count, i =>
-            {
-                var m = screener.Screen(_names[i], threshold);
-                if (m.Count > 0)
-                {
-                    hits[i] = m[0];
-                }
-            });
-            _hits = hits;
-            var matched = 0;
-            foreach (var h in hits)
-            {
-                matched += h is null ? 0 : 1;
-            }
-
-            return matched;
-        }
-
-        /// <summary>The best match of <paramref name="name"/> (added before <see cref="Screen"/>), or null.</summary>
+        /// <summary>The best match of <paramref name="name"/>, or null; <paramref name="memo"/> remembers the last name of one role.</summary>
         public SanctionsMatch? HitOf(string? name, ref Memo memo)
         {
             if (name is null)
@@ -215,33 +163,28 @@ public sealed class SanctionsDetector : IDetector
 
             if (!ReferenceEquals(name, memo.Name))
             {
-                var index = IndexOf(name);
-                memo = new Memo(name, index, _hits[index]);
+                ref var hit = ref CollectionsMarshal.GetValueRefOrAddDefault(_byInstance, name, out var known);
+                if (!known)
+                {
+                    ref var byValue = ref CollectionsMarshal.GetValueRefOrAddDefault(_byValue, name, out var screened);
+                    if (!screened)
+                    {
+                        var m = screener.Screen(name, threshold);
+                        byValue = m.Count > 0 ? m[0] : null;
+                        Matched += m.Count > 0 ? 1 : 0;
+                    }
+
+                    hit = byValue;
+                }
+
+                memo = new Memo(name, hit);
             }
 
             return memo.Hit;
         }
 
-        private int IndexOf(string name)
-        {
-            ref var index = ref CollectionsMarshal.GetValueRefOrAddDefault(_byInstance, name, out var known);
-            if (!known)
-            {
-                ref var byValue = ref CollectionsMarshal.GetValueRefOrAddDefault(_byValue, name, out var seen);
-                if (!seen)
-                {
-                    byValue = _names.Count;
-                    _names.Add(name);
-                }
-
-                index = byValue;
-            }
-
-            return index;
-        }
-
-        /// <summary>The last name seen in one role (consecutive records usually repeat it) and its entry.</summary>
-        internal readonly record struct Memo(string? Name, int Index, SanctionsMatch? Hit);
+        /// <summary>The last name seen in one role (consecutive records usually repeat it) and its match.</summary>
+        internal readonly record struct Memo(string? Name, SanctionsMatch? Hit);
 
         /// <summary>Compares strings by instance.</summary>
         private sealed class SameInstance : IEqualityComparer<string>

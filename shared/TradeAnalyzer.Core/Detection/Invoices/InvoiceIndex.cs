@@ -57,6 +57,7 @@ public sealed class InvoiceIndex
         _sellerNorm = new string[n];
         _buyerNorm = new string[n];
         _next = new int[n];
+        _main = new InvoiceLine[n];
         _byPacked = new Dictionary<long, int>(n);
         _byShipment = new Dictionary<string, int>(n, StringComparer.Ordinal);
         var sellerSeen = new bool[64];
@@ -100,6 +101,7 @@ public sealed class InvoiceIndex
             if (doc < 0)
             {
                 doc = docs++;
+                _main[doc] = line;
                 _sellerNorm[doc] = seller;
                 _buyerNorm[doc] = names.Normalize(line.BuyerName);
                 _next[doc] = -1;
@@ -126,10 +128,17 @@ public sealed class InvoiceIndex
 
             count[doc] += run;
             string? previousShipment = null;
+            var main = _main[doc];
             for (var k = 0; k < run; k++)
             {
                 var l = invoices[i + k];
                 docOf[i + k] = doc;
+
+                // The main line: the largest FOB value, the first of equals (lines join their document in input order).
+                if (l.FobUsd > main.FobUsd)
+                {
+                    main = l;
+                }
 
                 // A shipment id repeated on the next line is already indexed (TryAdd would keep the first document).
                 if (!string.IsNullOrWhiteSpace(l.ShipmentId) && !ReferenceEquals(l.ShipmentId, previousShipment))
@@ -139,10 +148,11 @@ public sealed class InvoiceIndex
                 }
             }
 
+            _main[doc] = main;
             i += run;
         }
 
-        // Lay the lines out document after document (input order within each), then pick each document's main line.
+        // Lay the lines out document after document, in input order within each.
         _start = new int[docs + 1];
         for (var d = 0; d < docs; d++)
         {
@@ -154,21 +164,6 @@ public sealed class InvoiceIndex
         for (var i = 0; i < n; i++)
         {
             _lines[count[docOf[i]]++] = invoices[i];
-        }
-
-        _main = new InvoiceLine[docs];
-        for (var d = 0; d < docs; d++)
-        {
-            var main = _lines[_start[d]];
-            for (var k = _start[d] + 1; k < _start[d + 1]; k++)
-            {
-                if (_lines[k].FobUsd > main.FobUsd)
-                {
-                    main = _lines[k];
-                }
-            }
-
-            _main[d] = main;
         }
 
         DocumentCount = docs;
