@@ -186,7 +186,13 @@ public sealed class InvoiceIndex
     public bool HasSeller(string sellerNorm) => _sellers.Contains(sellerNorm);
 
     /// <summary>The invoice a declaration refers to: by number (preferring the declared exporter as seller), else by shipment id.</summary>
-    public InvoiceDocument? Find(string? invoiceKey, string? shipmentId, string exporterNorm, string? exporterId)
+    public InvoiceDocument? Find(string? invoiceKey, string? shipmentId, string exporterNorm, string? exporterId) =>
+        Find(invoiceKey, shipmentId, exporterNorm, exporterId, out _);
+
+    /// <summary>As <see cref="Find(string?, string?, string, string?)"/>; <paramref name="sellerMatches"/> tells whether
+    /// <see cref="PartyMatch.Same"/> holds between the document's seller (normalised name, main line's id) and the
+    /// exporter, when the search had to find out (found by number), else null.</summary>
+    internal InvoiceDocument? Find(string? invoiceKey, string? shipmentId, string exporterNorm, string? exporterId, out bool? sellerMatches)
     {
         if (invoiceKey is { Length: > 0 } && FirstWithKey(invoiceKey) is var first and >= 0)
         {
@@ -194,13 +200,16 @@ public sealed class InvoiceIndex
             {
                 if (PartyMatch.Same(_sellerNorm[d], _main[d].SellerId, exporterNorm, exporterId))
                 {
+                    sellerMatches = true;
                     return new InvoiceDocument(this, d);
                 }
             }
 
+            sellerMatches = false; // the first document was tried too
             return new InvoiceDocument(this, first);
         }
 
+        sellerMatches = null;
         return shipmentId is not null && _byShipment.TryGetValue(shipmentId, out var doc) ? new InvoiceDocument(this, doc) : null;
     }
 

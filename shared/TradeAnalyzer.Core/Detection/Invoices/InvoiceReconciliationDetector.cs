@@ -53,7 +53,7 @@ public sealed class InvoiceReconciliationDetector : IDetector
                 continue;
             }
 
-            if (invoices.Find(s.InvoiceKey, s.ShipmentId, s.ExporterNorm, s.Main.ExporterId) is not { } doc)
+            if (invoices.Find(s.InvoiceKey, s.ShipmentId, s.ExporterNorm, s.Main.ExporterId, out var sellerMatches) is not { } doc)
             {
                 if (s.InvoiceKey is { Length: > 0 })
                 {
@@ -71,7 +71,7 @@ public sealed class InvoiceReconciliationDetector : IDetector
 
             exportersCovered[s.ExporterId] = true;
             CollectionsMarshal.GetValueRefOrAddDefault(monthsCovered, MonthKey(s), out _)++;
-            Compare(s, doc, spanish, sink);
+            Compare(s, doc, sellerMatches, spanish, sink);
         }
 
         foreach (var s in missing)
@@ -116,7 +116,7 @@ public sealed class InvoiceReconciliationDetector : IDetector
         }
     }
 
-    private static void Compare(DeclarationShipment s, InvoiceDocument doc, bool spanish, IFlagSink sink)
+    private static void Compare(DeclarationShipment s, InvoiceDocument doc, bool? sellerMatches, bool spanish, IFlagSink sink)
     {
         var inv = doc.Main;
         var (fob, value, _) = doc.Totals(s.ShipmentId);
@@ -181,7 +181,7 @@ public sealed class InvoiceReconciliationDetector : IDetector
                 $"invoice {number}: {Fmt.Num(iq)} {unit}", $"{Fmt.Num(dq)} {unit}", text));
         }
 
-        var sellerOk = PartyMatch.Same(doc.SellerNorm, inv.SellerId, s.ExporterNorm, s.Main.ExporterId);
+        var sellerOk = sellerMatches ?? PartyMatch.Same(doc.SellerNorm, inv.SellerId, s.ExporterNorm, s.Main.ExporterId);
         var buyerOk = PartyMatch.Same(doc.BuyerNorm, inv.BuyerId, s.ImporterNorm, s.Main.ImporterId);
         if (!sellerOk || !buyerOk)
         {
