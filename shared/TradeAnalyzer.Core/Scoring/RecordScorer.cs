@@ -98,8 +98,9 @@ public static class RecordScorer
     public static double ValueAtRisk(IEnumerable<Flag> flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
-        var index = new Dictionary<RecordRef, int>(RecordRef.TypedComparer.Instance);
-        var largest = new List<double>();
+        var count = flags.TryGetNonEnumeratedCount(out var n) ? n : 0;
+        var index = new Dictionary<RecordRef, int>(count, RecordRef.TypedComparer.Instance);
+        var largest = new List<double>(count);
         foreach (var f in flags)
         {
             if (f.ValueAtRiskUsd is not (> 0 and var v) || !RecordRef.TryOf(f, out var record))
