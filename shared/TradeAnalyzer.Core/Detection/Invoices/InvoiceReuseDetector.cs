@@ -30,16 +30,15 @@ public sealed class InvoiceReuseDetector : IDetector
         var window = context.Options.MirrorWindowDays;
         var spanish = context.Options.Spanish;
 
-        // Group by (invoice key, exporter) as ids in one long, then lay the groups of two or more out in one array
-        // (no tuple of strings hashed per shipment, no list per group). Groups keep their order of first appearance and
-        // their members ascending positions, as a dictionary of lists would. Invoice keys of up to 12 letters and
-        // digits get their id through a number packed from their characters (InvoiceIndex.TryPack), not a string hash.
-        var packedIds = new Dictionary<long, int>(shipments.Count);
-        var invoiceIds = new Dictionary<string, int>(StringComparer.Ordinal);
-        var groupIds = new Dictionary<long, int>(shipments.Count, MixedLongComparer.Instance);
+        // Group by (invoice key, exporter), then lay the groups of two or more out in one array (no tuple of strings
+        // hashed per shipment, no list per group). Groups keep their order of first appearance and their members
+        // ascending positions, as a dictionary of lists would. Invoice keys of up to 12 letters and digits are the
+        // number packed from their characters (InvoiceIndex.TryPack, at least 0), others a negative id: one
+        // dictionary probe per shipment, no string hash.
+        var otherKeys = new Dictionary<string, long>(StringComparer.Ordinal);
+        var groupIds = new Dictionary<(long Invoice, int Exporter), int>(shipments.Count);
         var groupOf = new int[shipments.Count];
         var sizes = new List<int>(shipments.Count);
-        var invoiceCount = 0;
         for (var k = 0; k < shipments.Count; k++)
         {
             var s = shipments[k];
@@ -49,16 +48,18 @@ public sealed class InvoiceReuseDetector : IDetector
                 continue;
             }
 
-            ref var invoiceId = ref InvoiceIndex.TryPack(s.InvoiceKey, out var packed)
-                ? ref CollectionsMarshal.GetValueRefOrAddDefault(packedIds, packed, out var knownInvoice)
-                : ref CollectionsMarshal.GetValueRefOrAddDefault(invoiceIds, s.InvoiceKey, out knownInvoice);
-            if (!knownInvoice)
+            if (!InvoiceIndex.TryPack(s.InvoiceKey, out var invoice))
             {
-                invoiceId = invoiceCount++;
+                ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(otherKeys, s.InvoiceKey, out var knownKey);
+                if (!knownKey)
+                {
+                    id = -otherKeys.Count;
+                }
+
+                invoice = id;
             }
 
-            var key = ((long)invoiceId << 32) | (uint)s.ExporterId;
-            ref var g = ref CollectionsMarshal.GetValueRefOrAddDefault(groupIds, key, out var knownGroup);
+            ref var g = ref CollectionsMarshal.GetValueRefOrAddDefault(groupIds, (invoice, s.ExporterId), out var knownGroup);
             if (!knownGroup)
             {
                 g = sizes.Count;
