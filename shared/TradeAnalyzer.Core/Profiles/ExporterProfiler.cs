@@ -343,9 +343,9 @@ public sealed class ExporterProfiler : IExporterProfiler
         var flagged = Math.Min(flaggedRecords.Count, a.Shipments);
         var share = a.Shipments == 0 ? 0 : (double)flagged / a.Shipments;
         var valueAtRisk = RecordScorer.ValueAtRisk(flags);
-        var recordScores = flags.Count == 0 ? [] : RecordScorer.Score(flags);
-        var maxRecord = recordScores.Count == 0 ? 0 : recordScores[0].Score;
-        var thirdRecord = recordScores.Count < 3 ? 0 : recordScores[2].Score;
+        var topScores = flags.Count == 0 ? [] : RecordScorer.TopScores(flags, 3);
+        var maxRecord = topScores.Length == 0 ? 0 : topScores[0];
+        var thirdRecord = topScores.Length < 3 ? 0 : topScores[2];
         var mad = Benford.Mad(a.Digits);
         var benfordBad = mad > Benford.NonconformingMad;
         var roundShare = a.ValueCount == 0 ? 0 : (double)a.Round / a.ValueCount;
