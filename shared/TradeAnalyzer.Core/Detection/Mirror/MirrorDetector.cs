@@ -89,15 +89,20 @@ public sealed class MirrorDetector : IDetector
         var byParties = new Buckets<long>(imports.Count, i => imports[i].PartiesKey, i => imports[i].Date.DayNumber, MixedLongComparer.Instance);
 
         // Compact per-import facts for the party-window scan, which visits many imports per export and rejects most:
-        // dates and country ids in one array avoid chasing each import's shipment and main line.
+        // laid out in the party buckets' order (a window is a run of consecutive facts), with dates, country ids,
+        // shipment-id group and HS heading code, so that the scan reads one array sequentially instead of chasing
+        // each import's shipment and main line.
         var countries = new Dictionary<string, int>(StringComparer.Ordinal);
-        var facts = new ImportFacts[imports.Count];
-        for (var i = 0; i < imports.Count; i++)
+        var order = byParties.Items;
+        var facts = new ImportFacts[order.Length];
+        for (var k = 0; k < order.Length; k++)
         {
+            var i = order[k];
             var im = imports[i];
-            facts[i] = new ImportFacts(im.Date.DayNumber, CountryId(countries, im.Reporter),
-                im.Main.ExporterCountry is null ? NoCountry : CountryId(countries, im.Main.ExporterCountry),
-                CountryId(countries, im.Main.OriginCountry));
+            var main = im.Main;
+            facts[k] = new ImportFacts(i, im.Date.DayNumber, CountryId(countries, im.Reporter),
+                main.ExporterCountry is null ? NoCountry : CountryId(countries, main.ExporterCountry),
+                CountryId(countries, main.OriginCountry), byShipment.GroupOfItem(i), HeadingCode(main.Hs));
         }
 
         var candidates = new List<Candidate>(exports.Count * 2);
@@ -108,7 +113,9 @@ public sealed class MirrorDetector : IDetector
             // An import reached again (its invoice after its shipment id, its parties after either) is not weighed again:
             // the id-matched candidate is the same or scores at least as high (a longer date allowance, no HS rule), and
             // whether it was kept or refused, the repeat could never be paired (pairs are taken best first, one-to-one).
-            var byId = ex.ShipmentId is not null ? byShipment.Get(ex.ShipmentId) : [];
+            // The shipment id's group among the imports: NoId without one, Unknown when no import carries it.
+            var shipmentGroup = ex.ShipmentId is null ? NoId : (byShipment.GroupOfKey(ex.ShipmentId) is var g and >= 0 ? g : UnknownId);
+            var byId = byShipment.Group(shipmentGroup);
             foreach (var i in byId)
             {
                 AddIfPlausible(candidates, ex, e, imports[i], i, window, idMatch: true);
@@ -124,21 +131,27 @@ public sealed class MirrorDetector : IDetector
                 }
             }
 
-            var sameParties = byParties.Get(ex.PartiesKey);
-            if (sameParties.Length > 0)
+            var parties = byParties.GroupOfKey(ex.PartiesKey);
+            if (parties >= 0)
             {
+                var first = byParties.Start(parties);
+                var end = first + byParties.Group(parties).Length;
                 var from = ex.Date.AddDays(-EarlyImportDays).DayNumber;
                 var to = ex.Date.AddDays(window).DayNumber;
-                var start = LowerBound(sameParties, facts, from);
+                var start = LowerBound(facts, first, end, from);
 
-                // The country tests of AddIfPlausible, on ids: an id that is absent from the imports never matches.
+                // The cheap refusals of AddIfPlausible, on ids: an id that is absent from the imports never matches.
+                // Countries: the import must be reported by the destination or importer country and come from the
+                // reporter when it names an exporting country; shipment ids: two different bills of lading are two
+                // shipments; HS: a party-only candidate needs the same heading (same HS6, or same HS4 and quantities).
                 var destination = countries.GetValueOrDefault(ex.Main.DestinationCountry, NoCountry);
                 var importerCountry = ex.Main.ImporterCountry is null ? NoCountry : countries.GetValueOrDefault(ex.Main.ImporterCountry, NoCountry);
                 var reporter = countries.GetValueOrDefault(ex.Reporter, NoCountry);
-                for (var k = start; k < sameParties.Length && k < start + MaxWindowCandidates; k++)
+                var heading = HeadingCode(ex.Main.Hs);
+                var stop = Math.Min(end, start + MaxWindowCandidates);
+                for (var k = start; k < stop; k++)
                 {
-                    var i = sameParties[k];
-                    ref readonly var f = ref facts[i];
+                    ref readonly var f = ref facts[k];
                     if (f.Day > to)
                     {
                         break;
@@ -154,6 +167,12 @@ public sealed class MirrorDetector : IDetector
                         continue;
                     }
 
+                    if (f.Heading != heading || (shipmentGroup != NoId && f.ShipmentGroup != NoId && f.ShipmentGroup != shipmentGroup))
+                    {
+                        continue;
+                    }
+
+                    var i = f.Import;
                     if (skipSeen && (byId.Contains(i) || byNumber.Contains(i)))
                     {
                         continue;
@@ -164,17 +183,9 @@ public sealed class MirrorDetector : IDetector
             }
         }
 
-        candidates.Sort(static (a, b) =>
-        {
-            var c = b.Score.CompareTo(a.Score);
-            if (c != 0)
-            {
-                return c;
-            }
-
-            c = a.Export.CompareTo(b.Export);
-            return c != 0 ? c : a.Import.CompareTo(b.Import);
-        });
+        // Score first, then positions: a total order (equal keys are the same pair, weighed twice), so any sort gives
+        // the same pairs.
+        CollectionsMarshal.AsSpan(candidates).Sort(default(CandidateOrder));
 
         var usedExport = new bool[exports.Count];
         var usedImport = new bool[imports.Count];
@@ -245,13 +256,13 @@ public sealed class MirrorDetector : IDetector
         candidates.Add(new Candidate(e, i, score));
     }
 
-    private static int LowerBound(ReadOnlySpan<int> sorted, ImportFacts[] facts, int from)
+    /// <summary>The first position in [<paramref name="lo"/>, <paramref name="hi"/>) of facts sorted by day whose day is at least <paramref name="from"/>.</summary>
+    private static int LowerBound(ImportFacts[] facts, int lo, int hi, int from)
     {
-        int lo = 0, hi = sorted.Length;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (facts[sorted[mid]].Day < from)
+            if (facts[mid].Day < from)
             {
                 lo = mid + 1;
             }
@@ -262,6 +273,28 @@ public sealed class MirrorDetector : IDetector
         }
 
         return lo;
+    }
+
+    /// <summary>
+    /// A number for the HS heading (the first four digits) of <paramref name="hs"/>: equal headings give equal numbers
+    /// (the converse is not needed: it only spares the exact prefix test of most party candidates).
+    /// </summary>
+    internal static int HeadingCode(HsCode hs)
+    {
+        var digits = hs.Digits;
+        if (digits is null)
+        {
+            return -1;
+        }
+
+        var n = Math.Min(4, digits.Length);
+        var code = n;
+        for (var k = 0; k < n; k++)
+        {
+            code = unchecked((code * 31) + digits[k]);
+        }
+
+        return code;
     }
 
     private static int CountryId(Dictionary<string, int> ids, string country)
@@ -607,6 +640,29 @@ public sealed class MirrorDetector : IDetector
     /// <summary>Id standing for a null country, or one no import mentions.</summary>
     private const int NoCountry = -1;
 
-    /// <summary>An import's day number and country ids (<see cref="NoCountry"/> when the exporter country is not given).</summary>
-    private readonly record struct ImportFacts(int Day, int Reporter, int ExporterCountry, int Origin);
+    /// <summary>Shipment-id group of a declaration without a shipment id.</summary>
+    private const int NoId = -1;
+
+    /// <summary>Shipment-id group of an export whose shipment id no import carries.</summary>
+    private const int UnknownId = -2;
+
+    /// <summary>An import's position, day number, country ids (<see cref="NoCountry"/> when the exporter country is not
+    /// given), shipment-id group (<see cref="NoId"/> without one) and <see cref="HeadingCode"/>.</summary>
+    private readonly record struct ImportFacts(int Import, int Day, int Reporter, int ExporterCountry, int Origin, int ShipmentGroup, int Heading);
+
+    /// <summary>Best score first, then export and import position.</summary>
+    private readonly struct CandidateOrder : IComparer<Candidate>
+    {
+        public int Compare(Candidate a, Candidate b)
+        {
+            var c = b.Score.CompareTo(a.Score);
+            if (c != 0)
+            {
+                return c;
+            }
+
+            c = a.Export.CompareTo(b.Export);
+            return c != 0 ? c : a.Import.CompareTo(b.Import);
+        }
+    }
 }
