@@ -91,7 +91,8 @@ public sealed class MirrorDetector : IDetector
     {
         var byShipment = new Buckets<string>(imports.Count, i => imports[i].ShipmentId);
         var byInvoice = new Buckets<string>(imports.Count, i => imports[i].InvoiceKey is { Length: > 0 } key ? key : null);
-        var byParties = new Buckets<long>(imports.Count, i => imports[i].PartiesKey, i => imports[i].Date.DayNumber, MixedLongComparer.Instance);
+        var importDay = shipmentFacts.ImportDay;
+        var byParties = new Buckets<long>(imports.Count, i => imports[i].PartiesKey, i => importDay[i], MixedLongComparer.Instance);
 
         // Compact per-import facts for the party-window scan, which visits many imports per export and rejects most:
         // laid out in the party buckets' order (a window is a run of consecutive facts), with dates, country ids,
