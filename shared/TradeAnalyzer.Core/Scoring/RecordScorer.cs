@@ -151,7 +151,7 @@ public static class RecordScorer
         return top;
     }
 
-    /// <summary>Value at risk over record-level flags: each record counted once, at its largest figure.</summary>
+    /// <summary>Value at risk over record-level flags: each record counted once, at its largest figure (independent of the flags' order).</summary>
     public static double ValueAtRisk(IEnumerable<Flag> flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
@@ -177,6 +177,9 @@ public static class RecordScorer
             }
         }
 
+        // Summed smallest first: the same total whatever order the flags came in (detectors run in parallel, so an
+        // exporter's flags arrive in a different order each run, and a floating-point sum depends on its order).
+        largest.Sort();
         var sum = 0.0;
         foreach (var v in largest)
         {

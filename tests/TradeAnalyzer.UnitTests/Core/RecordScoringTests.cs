@@ -142,4 +142,24 @@ public sealed class RecordScoringTests
 
         Assert.Equal([90.0, 50.0], RecordScorer.TopScores([F(RecordType.Declaration, "A", 1, score: 50), F(RecordType.Declaration, "B", 1, score: 80), F(RecordType.Declaration, "B", 1, score: 50)], 3));
     }
+
+    [Fact]
+    public void Value_at_risk_does_not_depend_on_the_order_the_flags_arrive_in()
+    {
+        // Detectors run in parallel, so flags arrive in a different order each run; a floating-point sum in arrival order
+        // gave totals whose last digits changed between runs (1e16 + 1 + 1 is 1e16 one way and 1e16 + 2 the other).
+        Flag[] flags =
+        [
+            F(RecordType.Declaration, "D1", 1, atRisk: 1e16),
+            F(RecordType.Declaration, "D2", 1, atRisk: 1),
+            F(RecordType.Declaration, "D3", 1, atRisk: 1),
+            F(RecordType.Declaration, "D3", 1, atRisk: 0.5, code: FlagCode.VagueDescription),
+        ];
+        var expected = RecordScorer.ValueAtRisk(flags);
+        Assert.Equal(1e16 + 2, expected);
+        foreach (var order in (int[][])[[3, 2, 1, 0], [1, 0, 2, 3], [0, 3, 1, 2], [2, 0, 3, 1]])
+        {
+            Assert.Equal(expected, RecordScorer.ValueAtRisk(order.Select(i => flags[i]).ToList()));
+        }
+    }
 }
