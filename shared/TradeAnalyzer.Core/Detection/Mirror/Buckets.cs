@@ -10,13 +10,14 @@ internal sealed class Buckets<TKey>
     private readonly Dictionary<TKey, int> _groups;
     private readonly int[] _start;
     private readonly int[] _items;
+    private readonly int[] _groupOf;
 
     /// <summary>Groups items 0..count-1 by <paramref name="keyOf"/> (compared with <paramref name="comparer"/> when given) (items whose key is null are left out); within a
     /// group, items are ordered by <paramref name="orderOf"/> when given, else by position.</summary>
     public Buckets(int count, Func<int, TKey?> keyOf, Func<int, int>? orderOf = null, IEqualityComparer<TKey>? comparer = null)
     {
         _groups = new Dictionary<TKey, int>(Math.Min(count, 1 << 20), comparer);
-        var groupOf = new int[count];
+        var groupOf = _groupOf = new int[count];
         var sizes = new List<int>();
         for (var i = 0; i < count; i++)
         {
@@ -72,9 +73,26 @@ internal sealed class Buckets<TKey>
         }
     }
 
+    /// <summary>Every grouped item, group after group (each group in its order): <see cref="Start"/> and
+    /// <see cref="Get(TKey)"/> are ranges of it, so per-item facts laid out in this order are read sequentially.</summary>
+    public ReadOnlySpan<int> Items => _items;
+
     /// <summary>The items of <paramref name="key"/> (empty when none).</summary>
     public ReadOnlySpan<int> Get(TKey key) =>
-        _groups.TryGetValue(key, out var g) ? _items.AsSpan(_start[g], _start[g + 1] - _start[g]) : [];
+        _groups.TryGetValue(key, out var g) ? Group(g) : [];
+
+    /// <summary>The group number of <paramref name="key"/> (0 to the number of keys - 1), or -1 when no item has it.</summary>
+    public int GroupOfKey(TKey key) => _groups.TryGetValue(key, out var g) ? g : -1;
+
+    /// <summary>The group number of item <paramref name="item"/>, or -1 when its key was null.</summary>
+    public int GroupOfItem(int item) => _groupOf[item];
+
+    /// <summary>The items of group <paramref name="group"/> (empty when it is negative).</summary>
+    public ReadOnlySpan<int> Group(int group) =>
+        group < 0 ? [] : _items.AsSpan(_start[group], _start[group + 1] - _start[group]);
+
+    /// <summary>Where the items of group <paramref name="group"/> begin in <see cref="Items"/>.</summary>
+    public int Start(int group) => _start[group];
 }
 
 /// <summary>

@@ -9,18 +9,17 @@ namespace TradeAnalyzer.Core.Detection.Mirror;
 /// </summary>
 public sealed class DeclarationShipment
 {
-    internal DeclarationShipment(int index, DeclarationLine first, int capacity = 1)
+    internal DeclarationShipment(int index, DeclarationLine first)
     {
         Index = index;
         Main = first;
-        Lines = new List<DeclarationLine>(capacity) { first };
     }
 
     /// <summary>Position in <see cref="ShipmentIndex.All"/>.</summary>
     public int Index { get; }
 
-    /// <summary>The lines of the declaration, in input order.</summary>
-    public List<DeclarationLine> Lines { get; }
+    /// <summary>The lines of the declaration, in input order (a range of one array shared by every shipment of the index).</summary>
+    public ArraySegment<DeclarationLine> Lines { get; internal set; }
 
     /// <summary>The line with the largest FOB value: its HS code, unit and parties stand for the shipment.</summary>
     public DeclarationLine Main { get; private set; }
@@ -75,8 +74,6 @@ public sealed class DeclarationShipment
 
     /// <summary>The countries the partner customs could be: destination and importer country (exports), origin and exporter country (imports).</summary>
     public string PartnerCountry => Flow == TradeFlow.Export ? Main.DestinationCountry : Main.ExporterCountry ?? Main.OriginCountry;
-
-    internal void Add(DeclarationLine line) => Lines.Add(line);
 
     internal void Complete()
     {

@@ -41,7 +41,8 @@ public sealed class MirrorDetector : IDetector
 
         var window = context.Options.MirrorWindowDays;
         var spanish = context.Options.Spanish;
-        var pairs = Match(exports, imports, window);
+        var facts = new MirrorFacts(exports, imports);
+        var pairs = Match(exports, imports, facts, window);
         context.Artifacts.Counters["mirror.pairs"] = pairs.Count;
 
         var matchedExport = new bool[exports.Count];
@@ -55,7 +56,7 @@ public sealed class MirrorDetector : IDetector
 
         var horizon = ArrivalHorizon(pairs, exports, imports, window);
         context.Artifacts.Counters["mirror.horizon_days"] = horizon;
-        FlagMissing(exports, imports, matchedExport, matchedImport, window, horizon, spanish, sink, context.Artifacts);
+        FlagMissing(exports, imports, facts, matchedExport, matchedImport, window, horizon, spanish, sink, context.Artifacts);
     }
 
     /// <summary>
@@ -82,22 +83,28 @@ public sealed class MirrorDetector : IDetector
     }
 
     /// <summary>One-to-one pairs (export position, import position), best candidate first.</summary>
-    internal static List<(int Export, int Import)> Match(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports, int window)
+    internal static List<(int Export, int Import)> Match(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports, int window) =>
+        Match(exports, imports, new MirrorFacts(exports, imports), window);
+
+    /// <summary>One-to-one pairs (export position, import position), best candidate first, with the shipments' <paramref name="shipmentFacts"/>.</summary>
+    private static List<(int Export, int Import)> Match(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports, MirrorFacts shipmentFacts, int window)
     {
         var byShipment = new Buckets<string>(imports.Count, i => imports[i].ShipmentId);
         var byInvoice = new Buckets<string>(imports.Count, i => imports[i].InvoiceKey is { Length: > 0 } key ? key : null);
-        var byParties = new Buckets<long>(imports.Count, i => imports[i].PartiesKey, i => imports[i].Date.DayNumber, MixedLongComparer.Instance);
+        var importDay = shipmentFacts.ImportDay;
+        var byParties = new Buckets<long>(imports.Count, i => imports[i].PartiesKey, i => importDay[i], MixedLongComparer.Instance);
 
         // Compact per-import facts for the party-window scan, which visits many imports per export and rejects most:
-        // dates and country ids in one array avoid chasing each import's shipment and main line.
-        var countries = new Dictionary<string, int>(StringComparer.Ordinal);
-        var facts = new ImportFacts[imports.Count];
-        for (var i = 0; i < imports.Count; i++)
+        // laid out in the party buckets' order (a window is a run of consecutive facts), with dates, country ids,
+        // shipment-id group and HS heading code, so that the scan reads one array sequentially instead of chasing
+        // each import's shipment and main line.
+        var order = byParties.Items;
+        var facts = new ImportFacts[order.Length];
+        for (var k = 0; k < order.Length; k++)
         {
-            var im = imports[i];
-            facts[i] = new ImportFacts(im.Date.DayNumber, CountryId(countries, im.Reporter),
-                im.Main.ExporterCountry is null ? NoCountry : CountryId(countries, im.Main.ExporterCountry),
-                CountryId(countries, im.Main.OriginCountry));
+            var i = order[k];
+            facts[k] = new ImportFacts(i, shipmentFacts.ImportDay[i], shipmentFacts.ImportReporter[i], shipmentFacts.ImportExporterCountry[i],
+                shipmentFacts.ImportOrigin[i], byShipment.GroupOfItem(i), shipmentFacts.ImportHeading[i]);
         }
 
         var candidates = new List<Candidate>(exports.Count * 2);
@@ -108,7 +115,9 @@ public sealed class MirrorDetector : IDetector
             // An import reached again (its invoice after its shipment id, its parties after either) is not weighed again:
             // the id-matched candidate is the same or scores at least as high (a longer date allowance, no HS rule), and
             // whether it was kept or refused, the repeat could never be paired (pairs are taken best first, one-to-one).
-            var byId = ex.ShipmentId is not null ? byShipment.Get(ex.ShipmentId) : [];
+            // The shipment id's group among the imports: NoId without one, Unknown when no import carries it.
+            var shipmentGroup = ex.ShipmentId is null ? NoId : (byShipment.GroupOfKey(ex.ShipmentId) is var g and >= 0 ? g : UnknownId);
+            var byId = byShipment.Group(shipmentGroup);
             foreach (var i in byId)
             {
                 AddIfPlausible(candidates, ex, e, imports[i], i, window, idMatch: true);
@@ -124,21 +133,27 @@ public sealed class MirrorDetector : IDetector
                 }
             }
 
-            var sameParties = byParties.Get(ex.PartiesKey);
-            if (sameParties.Length > 0)
+            var parties = byParties.GroupOfKey(ex.PartiesKey);
+            if (parties >= 0)
             {
-                var from = ex.Date.AddDays(-EarlyImportDays).DayNumber;
-                var to = ex.Date.AddDays(window).DayNumber;
-                var start = LowerBound(sameParties, facts, from);
+                var first = byParties.Start(parties);
+                var end = first + byParties.Group(parties).Length;
+                var from = shipmentFacts.ExportDay[e] - EarlyImportDays;
+                var to = shipmentFacts.ExportDay[e] + window;
+                var start = LowerBound(facts, first, end, from);
 
-                // The country tests of AddIfPlausible, on ids: an id that is absent from the imports never matches.
-                var destination = countries.GetValueOrDefault(ex.Main.DestinationCountry, NoCountry);
-                var importerCountry = ex.Main.ImporterCountry is null ? NoCountry : countries.GetValueOrDefault(ex.Main.ImporterCountry, NoCountry);
-                var reporter = countries.GetValueOrDefault(ex.Reporter, NoCountry);
-                for (var k = start; k < sameParties.Length && k < start + MaxWindowCandidates; k++)
+                // The cheap refusals of AddIfPlausible, on ids: an id that is absent from the imports never matches.
+                // Countries: the import must be reported by the destination or importer country and come from the
+                // reporter when it names an exporting country; shipment ids: two different bills of lading are two
+                // shipments; HS: a party-only candidate needs the same heading (same HS6, or same HS4 and quantities).
+                var destination = shipmentFacts.ExportDestination[e];
+                var importerCountry = shipmentFacts.ExportImporterCountry[e];
+                var reporter = shipmentFacts.ExportReporter[e];
+                var heading = shipmentFacts.ExportHeading[e];
+                var stop = Math.Min(end, start + MaxWindowCandidates);
+                for (var k = start; k < stop; k++)
                 {
-                    var i = sameParties[k];
-                    ref readonly var f = ref facts[i];
+                    ref readonly var f = ref facts[k];
                     if (f.Day > to)
                     {
                         break;
@@ -154,6 +169,12 @@ public sealed class MirrorDetector : IDetector
                         continue;
                     }
 
+                    if (f.Heading != heading || (shipmentGroup != NoId && f.ShipmentGroup != NoId && f.ShipmentGroup != shipmentGroup))
+                    {
+                        continue;
+                    }
+
+                    var i = f.Import;
                     if (skipSeen && (byId.Contains(i) || byNumber.Contains(i)))
                     {
                         continue;
@@ -164,17 +185,9 @@ public sealed class MirrorDetector : IDetector
             }
         }
 
-        candidates.Sort(static (a, b) =>
-        {
-            var c = b.Score.CompareTo(a.Score);
-            if (c != 0)
-            {
-                return c;
-            }
-
-            c = a.Export.CompareTo(b.Export);
-            return c != 0 ? c : a.Import.CompareTo(b.Import);
-        });
+        // Score first, then positions: a total order (equal keys are the same pair, weighed twice), so any sort gives
+        // the same pairs.
+        CollectionsMarshal.AsSpan(candidates).Sort(default(CandidateOrder));
 
         var usedExport = new bool[exports.Count];
         var usedImport = new bool[imports.Count];
@@ -245,13 +258,13 @@ public sealed class MirrorDetector : IDetector
         candidates.Add(new Candidate(e, i, score));
     }
 
-    private static int LowerBound(ReadOnlySpan<int> sorted, ImportFacts[] facts, int from)
+    /// <summary>The first position in [<paramref name="lo"/>, <paramref name="hi"/>) of facts sorted by day whose day is at least <paramref name="from"/>.</summary>
+    private static int LowerBound(ImportFacts[] facts, int lo, int hi, int from)
     {
-        int lo = 0, hi = sorted.Length;
         while (lo < hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (facts[sorted[mid]].Day < from)
+            if (facts[mid].Day < from)
             {
                 lo = mid + 1;
             }
@@ -262,17 +275,6 @@ public sealed class MirrorDetector : IDetector
         }
 
         return lo;
-    }
-
-    private static int CountryId(Dictionary<string, int> ids, string country)
-    {
-        ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(ids, country, out var exists);
-        if (!exists)
-        {
-            id = ids.Count - 1;
-        }
-
-        return id;
     }
 
     private static void Compare(DeclarationShipment ex, DeclarationShipment im, bool spanish, IFlagSink sink)
@@ -440,53 +442,58 @@ public sealed class MirrorDetector : IDetector
         Source = im.Main.Source,
     };
 
-    private static void FlagMissing(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports,
+    private static void FlagMissing(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports, MirrorFacts facts,
         bool[] matchedExport, bool[] matchedImport, int window, int horizon, bool spanish, IFlagSink sink, AnalysisArtifacts artifacts)
     {
-        // Coverage: how many declarations each (reporter, partner, month) has, and each reporter's first and last date.
-        // Keyed by country ids and month in one long (no tuple of strings per shipment).
-        var countries = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Coverage: how many declarations each (reporter, partner, month) has, and each reporter's first and last day.
+        // Keyed by country ids and month in one long; ranges in arrays by country id (no string per shipment).
         var importCount = new Dictionary<long, int>(MixedLongComparer.Instance);
         var exportCount = new Dictionary<long, int>(MixedLongComparer.Instance);
-        var importRange = new Dictionary<string, (DateOnly First, DateOnly Last)>(StringComparer.Ordinal);
-        var exportRange = new Dictionary<string, (DateOnly First, DateOnly Last)>(StringComparer.Ordinal);
-        foreach (var im in imports)
+        var importRange = new DayRanges(facts.CountryCount);
+        var exportRange = new DayRanges(facts.CountryCount);
+        for (var i = 0; i < imports.Count; i++)
         {
-            var month = MonthOf(im.Date);
-            var reporter = CountryId(countries, im.Reporter);
-            Increment(importCount, CoverageKey(reporter, CountryId(countries, im.Main.OriginCountry), month));
-            if (im.Main.ExporterCountry is { } ec && !string.Equals(ec, im.Main.OriginCountry, StringComparison.Ordinal))
+            var day = facts.ImportDay[i];
+            var month = MonthOf(day);
+            var reporter = facts.ImportReporter[i];
+            var origin = facts.ImportOrigin[i];
+            Increment(importCount, CoverageKey(reporter, origin, month));
+            var ec = facts.ImportExporterCountry[i];
+            if (ec != MirrorFacts.NoCountry && ec != origin)
             {
-                Increment(importCount, CoverageKey(reporter, CountryId(countries, ec), month));
+                Increment(importCount, CoverageKey(reporter, ec, month));
             }
 
-            Extend(importRange, im.Reporter, im.Date);
+            importRange.Extend(reporter, day);
         }
 
-        foreach (var ex in exports)
+        for (var e = 0; e < exports.Count; e++)
         {
-            Increment(exportCount, CoverageKey(CountryId(countries, ex.Reporter), CountryId(countries, ex.Main.DestinationCountry), MonthOf(ex.Date)));
-            Extend(exportRange, ex.Reporter, ex.Date);
+            var day = facts.ExportDay[e];
+            Increment(exportCount, CoverageKey(facts.ExportReporter[e], facts.ExportDestination[e], MonthOf(day)));
+            exportRange.Extend(facts.ExportReporter[e], day);
         }
 
         long lost = 0, orphaned = 0;
         for (var e = 0; e < exports.Count; e++)
         {
-            var ex = exports[e];
-            var partner = ex.Main.DestinationCountry;
-            if (matchedExport[e] || string.Equals(partner, ex.Reporter, StringComparison.Ordinal)
-                || !importRange.TryGetValue(partner, out var range) || ex.Date.AddDays(horizon) > range.Last)
+            var partnerId = facts.ExportDestination[e];
+            var reporterId = facts.ExportReporter[e];
+            var day = facts.ExportDay[e];
+            if (matchedExport[e] || partnerId == reporterId || !importRange.Has(partnerId) || day + horizon > importRange.Last[partnerId])
             {
                 continue;
             }
 
-            var present = CountMonths(importCount, countries, partner, ex.Reporter, ex.Date, ex.Date.AddDays(window));
+            var present = CountMonths(importCount, partnerId, reporterId, day, day + window);
             if (present == 0)
             {
                 continue;
             }
 
             lost++;
+            var ex = exports[e];
+            var partner = ex.Main.DestinationCountry;
             var text = spanish
                 ? $"La exportación {ex.DeclarationId} de {ex.Reporter} del {Fmt.Date(ex.Date)} ({Fmt.Usd(ex.FobUsd)} USD FOB, HS {ex.Main.Hs.Display}, a {ex.Main.ImporterName}) no tiene importación correspondiente en {partner} dentro de {window} días, aunque los datos incluyen {Fmt.Int(present)} declaraciones de importación de {partner} desde {ex.Reporter} para ese periodo: posible embarque fantasma."
                 : $"The {ex.Reporter} export {ex.DeclarationId} of {Fmt.Date(ex.Date)} ({Fmt.Usd(ex.FobUsd)} USD FOB, HS {ex.Main.Hs.Display}, to {ex.Main.ImporterName}) has no matching import in {partner} within {window} days, although the data holds {Fmt.Int(present)} {partner} import declarations from {ex.Reporter} for that period: possible phantom shipment.";
@@ -495,33 +502,37 @@ public sealed class MirrorDetector : IDetector
 
         for (var i = 0; i < imports.Count; i++)
         {
-            var im = imports[i];
             if (matchedImport[i])
             {
                 continue;
             }
 
             var present = 0;
-            string? partner = null;
+            var partnerSide = -1;
+            var reporterId = facts.ImportReporter[i];
+            var day = facts.ImportDay[i];
             for (var k = 0; k < 2; k++)
             {
-                var candidate = k == 0 ? im.Main.ExporterCountry : im.Main.OriginCountry;
-                if (candidate is null || present > 0 || string.Equals(candidate, im.Reporter, StringComparison.Ordinal)
-                    || !exportRange.TryGetValue(candidate, out var range) || im.Date.AddDays(-horizon) < range.First)
+                // The exporter country first, then the origin.
+                var candidate = k == 0 ? facts.ImportExporterCountry[i] : facts.ImportOrigin[i];
+                if (candidate == MirrorFacts.NoCountry || present > 0 || candidate == reporterId
+                    || !exportRange.Has(candidate) || day - horizon < exportRange.First[candidate])
                 {
                     continue;
                 }
 
-                present = CountMonths(exportCount, countries, candidate, im.Reporter, im.Date.AddDays(-window), im.Date);
-                partner = candidate;
+                present = CountMonths(exportCount, candidate, reporterId, day - window, day);
+                partnerSide = k;
             }
 
-            if (present == 0 || partner is null)
+            if (present == 0 || partnerSide < 0)
             {
                 continue;
             }
 
             orphaned++;
+            var im = imports[i];
+            var partner = partnerSide == 0 ? im.Main.ExporterCountry! : im.Main.OriginCountry;
             var text = spanish
                 ? $"La importación {im.DeclarationId} de {im.Reporter} del {Fmt.Date(im.Date)} ({Fmt.Usd(im.ValueUsd)} USD {Fmt.Term(im.Main.Incoterm)}, HS {im.Main.Hs.Display}, de {im.Main.ExporterName}) no tiene exportación correspondiente en {partner} en los {window} días previos, aunque los datos incluyen {Fmt.Int(present)} declaraciones de exportación de {partner} hacia {im.Reporter} para ese periodo: embarque huérfano."
                 : $"The {im.Reporter} import {im.DeclarationId} of {Fmt.Date(im.Date)} ({Fmt.Usd(im.ValueUsd)} USD {Fmt.Term(im.Main.Incoterm)}, HS {im.Main.Hs.Display}, from {im.Main.ExporterName}) has no matching {partner} export in the {window} days before, although the data holds {Fmt.Int(present)} {partner} export declarations to {im.Reporter} for that period: orphaned shipment.";
@@ -560,22 +571,23 @@ public sealed class MirrorDetector : IDetector
         };
     }
 
-    private static int MonthOf(DateOnly date) => (date.Year * 12) + date.Month - 1;
+    private static int MonthOf(int dayNumber)
+    {
+        var date = DateOnly.FromDayNumber(dayNumber);
+        return (date.Year * 12) + date.Month - 1;
+    }
 
     /// <summary>One (reporter, partner, month) coverage cell: two country ids of 21 bits and the month.</summary>
     private static long CoverageKey(int reporter, int partner, int month) => ((long)reporter << 42) | ((long)partner << 21) | (uint)month;
 
-    private static int CountMonths(Dictionary<long, int> counts, Dictionary<string, int> countries, string reporter, string partner, DateOnly from, DateOnly to)
+    /// <summary>Declarations of <paramref name="reporter"/> naming <paramref name="partner"/> in the months from
+    /// <paramref name="fromDay"/> to <paramref name="toDay"/> (day numbers).</summary>
+    private static int CountMonths(Dictionary<long, int> counts, int reporter, int partner, int fromDay, int toDay)
     {
-        if (!countries.TryGetValue(reporter, out var r) || !countries.TryGetValue(partner, out var p))
-        {
-            return 0; // a country no declaration reports or names has no coverage
-        }
-
         var total = 0;
-        for (var month = MonthOf(from); month <= MonthOf(to); month++)
+        for (int month = MonthOf(fromDay), last = MonthOf(toDay); month <= last; month++)
         {
-            if (counts.TryGetValue(CoverageKey(r, p, month), out var n))
+            if (counts.TryGetValue(CoverageKey(reporter, partner, month), out var n))
             {
                 total += n;
             }
@@ -587,26 +599,58 @@ public sealed class MirrorDetector : IDetector
     private static void Increment(Dictionary<long, int> counts, long key) =>
         CollectionsMarshal.GetValueRefOrAddDefault(counts, key, out _)++;
 
-    private static void Extend(Dictionary<string, (DateOnly First, DateOnly Last)> ranges, string reporter, DateOnly date)
+    private readonly record struct Candidate(int Export, int Import, double Score);
+
+    /// <summary>The first and last day number each reporter (by country id) declared; <see cref="Has"/> false when none.</summary>
+    private sealed class DayRanges
     {
-        if (ranges.TryGetValue(reporter, out var r))
+        public DayRanges(int countries)
         {
-            if (date < r.First || date > r.Last)
-            {
-                ranges[reporter] = (date < r.First ? date : r.First, date > r.Last ? date : r.Last);
-            }
+            First = new int[countries];
+            Last = new int[countries];
+            First.AsSpan().Fill(int.MaxValue);
+            Last.AsSpan().Fill(int.MinValue);
         }
-        else
+
+        public int[] First { get; }
+
+        public int[] Last { get; }
+
+        public bool Has(int country) => First[country] <= Last[country];
+
+        public void Extend(int country, int day)
         {
-            ranges.Add(reporter, (date, date));
+            First[country] = Math.Min(First[country], day);
+            Last[country] = Math.Max(Last[country], day);
         }
     }
 
-    private readonly record struct Candidate(int Export, int Import, double Score);
+    /// <summary>Id standing for a null country.</summary>
+    private const int NoCountry = MirrorFacts.NoCountry;
 
-    /// <summary>Id standing for a null country, or one no import mentions.</summary>
-    private const int NoCountry = -1;
+    /// <summary>Shipment-id group of a declaration without a shipment id.</summary>
+    private const int NoId = -1;
 
-    /// <summary>An import's day number and country ids (<see cref="NoCountry"/> when the exporter country is not given).</summary>
-    private readonly record struct ImportFacts(int Day, int Reporter, int ExporterCountry, int Origin);
+    /// <summary>Shipment-id group of an export whose shipment id no import carries.</summary>
+    private const int UnknownId = -2;
+
+    /// <summary>An import's position, day number, country ids (<see cref="NoCountry"/> when the exporter country is not
+    /// given), shipment-id group (<see cref="NoId"/> without one) and <see cref="MirrorFacts.HeadingCode"/>.</summary>
+    private readonly record struct ImportFacts(int Import, int Day, int Reporter, int ExporterCountry, int Origin, int ShipmentGroup, int Heading);
+
+    /// <summary>Best score first, then export and import position.</summary>
+    private readonly struct CandidateOrder : IComparer<Candidate>
+    {
+        public int Compare(Candidate a, Candidate b)
+        {
+            var c = b.Score.CompareTo(a.Score);
+            if (c != 0)
+            {
+                return c;
+            }
+
+            c = a.Export.CompareTo(b.Export);
+            return c != 0 ? c : a.Import.CompareTo(b.Import);
+        }
+    }
 }

@@ -56,21 +56,24 @@ public sealed class ShipmentIndex
     {
         // Declaration id -> first shipment with that id; other reporters or flows with the same id are chained through
         // DeclarationShipment.NextSameId. A string-keyed dictionary hashes faster and stores less than a tuple key.
+        // Each line's shipment is noted, and the lines are then laid out shipment after shipment in one array that the
+        // shipments' Lines are ranges of (no list per shipment).
         var byId = new Dictionary<string, int>(declarations.Count);
         var all = new List<DeclarationShipment>(declarations.Count);
+        var shipmentOf = new int[declarations.Count];
+        var sizes = new List<int>(declarations.Count);
         for (var i = 0; i < declarations.Count;)
         {
             var line = declarations[i];
 
-            // The lines of a declaration are usually consecutive: the whole run joins one shipment with one look-up,
-            // in a list sized for it.
+            // The lines of a declaration are usually consecutive: the whole run joins one shipment with one look-up.
             var run = 1;
             while (i + run < declarations.Count && Same(line, declarations[i + run]))
             {
                 run++;
             }
 
-            DeclarationShipment? shipment = null;
+            var shipment = -1;
             ref var head = ref CollectionsMarshal.GetValueRefOrAddDefault(byId, line.DeclarationId, out var exists);
             if (exists)
             {
@@ -80,35 +83,44 @@ public sealed class ShipmentIndex
                     last = all[k];
                     if (Same(last.Main, line))
                     {
-                        shipment = last;
+                        shipment = k;
                         break;
                     }
                 }
 
-                if (shipment is null)
+                if (shipment < 0)
                 {
-                    shipment = new DeclarationShipment(all.Count, line, run);
-                    last!.NextSameId = all.Count;
-                    all.Add(shipment);
-                }
-                else
-                {
-                    shipment.Add(line);
+                    shipment = all.Count;
+                    last!.NextSameId = shipment;
+                    all.Add(new DeclarationShipment(shipment, line));
+                    sizes.Add(0);
                 }
             }
             else
             {
-                head = all.Count;
-                shipment = new DeclarationShipment(all.Count, line, run);
-                all.Add(shipment);
+                head = shipment = all.Count;
+                all.Add(new DeclarationShipment(shipment, line));
+                sizes.Add(0);
             }
 
-            for (var k = 1; k < run; k++)
-            {
-                shipment.Add(declarations[i + k]);
-            }
-
+            shipmentOf.AsSpan(i, run).Fill(shipment);
+            CollectionsMarshal.AsSpan(sizes)[shipment] += run;
             i += run;
+        }
+
+        var lines = new DeclarationLine[declarations.Count];
+        var cursor = new int[all.Count];
+        var offset = 0;
+        for (var s = 0; s < all.Count; s++)
+        {
+            cursor[s] = offset;
+            all[s].Lines = new ArraySegment<DeclarationLine>(lines, offset, sizes[s]);
+            offset += sizes[s];
+        }
+
+        for (var i = 0; i < declarations.Count; i++)
+        {
+            lines[cursor[shipmentOf[i]]++] = declarations[i];
         }
 
         var names = new NameCache();
