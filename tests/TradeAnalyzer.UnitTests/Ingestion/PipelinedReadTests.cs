@@ -156,3 +156,91 @@ public sealed class PipelinedReadTests
         public override long Length => throw new NotSupportedException();
     }
 }
+
+/// <summary>Rows whose party cells repeat an earlier row's reuse its parties part: each row reads as it does alone.</summary>
+public sealed class PartyCellCacheTests
+{
+    private const string DeclHeader =
+        "declaration_id,line_no,flow,declaration_date,reporter_country,exporter_name,importer_name,exporter_id,importer_id,exporter_country,importer_country,origin_country,destination_country,hs_code,quantity,quantity_unit,value,currency";
+
+    private const string InvHeader =
+        "invoice_number,invoice_date,seller_name,buyer_name,seller_country,buyer_country,seller_id,buyer_id,line_no,hs_code,quantity,quantity_unit,line_total,currency,payer_name,payer_country,beneficiary_name,beneficiary_country";
+
+    private static readonly string[] DeclRows =
+    [
+        "D1,1,import,2025-03-10,MX,Acme Chem,Imp SA,X1,,cn,MX,CN,MX,2933.39,10,kg,500,USD",
+        "D2,1,import,2025-03-10,MX,Acme Chem,Imp SA,X1,,cn,MX,CN,MX,2933.39,10,kg,500,USD",
+        "D3,1,import,2025-03-10,MX,Acme Chem,Imp SA,X1,,Z9,MX,CN,MX,2933.39,10,kg,500,USD",
+        "D4,1,import,2025-03-10,MX,Acme Chem,Imp SA,X1,,CN,MX,CN,MX,2933.39,10,kg,500,USD",
+        "D5,1,import,2025-99-10,MX,Acme Chem,Imp SA,X1,,cn,MX,CN,MX,2933.39,10,kg,500,USD",
+        "D6,1,import,2025-03-10,MX,Acme Chem,Imp SA,X2,,cn,MX,CN,MX,2933.39,10,kg,500,USD",
+        "D7,1,import,2025-03-10,MX,Acme Chem,Imp SA,,,cn,MX,CN,MX,2933.39,10,kg,500,USD",
+        "D8,1,import,2025-03-10,MX, Acme Chem ,Imp SA,X1,,cn,MX,CN,MX,2933.39,10,kg,500,USD",
+        "D9,1,import,2025-03-10,MX,Acme Che,m Imp SA,X1,,cn,MX,CN,MX,2933.39,10,kg,500,USD",
+        "D10,1,import,2025-03-10,MX,Acme Chem,Imp SA,X1,,cn,MX,CN,MX,2933.39,10,kg,500,USD",
+        "D11,1,import,2025-03-10,MX,,Imp SA,X1,,cn,MX,CN,MX,2933.39,10,kg,500,USD",
+    ];
+
+    private static readonly string[] InvRows =
+    [
+        "I1,2025-03-10,Acme,Buyer,CN,MX,S1,B1,1,2933.39,10,kg,500,USD,Payer Ltd,HK,Ben,PA",
+        "I2,2025-03-10,Acme,Buyer,CN,MX,S1,B1,1,2933.39,10,kg,500,USD,Payer Ltd,HK,Ben,PA",
+        "I3,2025-03-10,Acme,Buyer,CN,MX,S1,B1,1,2933.39,10,kg,500,USD,Payer Ltd,X9,Ben,PA",
+        "I4,2025-03-10,Acme,Buyer,CN,MX,S1,B1,1,2933.39,10,kg,500,USD,Payer Ltd,HK,Ben,pa",
+        "I5,2025-03-10,Acme,Buyer,CN,MX,S1,B1,1,2933.39,10,kg,500,USD,,,,",
+        "I6,2025-03-10,Acme,Buyer,CN,MX,S1,B1,1,2933.39,10,kg,500,USD,Payer Ltd,HK,Ben,PA",
+        "I7,2025-03-10,Acme,Buyer,CN,MX,S1,B1,1,2933.39,10,lbs?,500,USD,Payer Ltd,HK,Ben,PA",
+    ];
+
+    [Fact]
+    public void Declaration_rows_read_together_as_each_reads_alone()
+    {
+        var all = IngestTestData.Read(DeclHeader + "\n" + string.Join("\n", DeclRows) + "\n");
+        Assert.Equal(3, all.Rejected.Count);
+        for (var i = 0; i < DeclRows.Length; i++)
+        {
+            var alone = IngestTestData.Read(DeclHeader + "\n" + DeclRows[i] + "\n");
+            var id = DeclRows[i].Split(',')[0];
+            var rejected = all.Rejected.SingleOrDefault(r => r.Row == i + 2);
+            if (alone.Declarations.Count == 0)
+            {
+                Assert.NotNull(rejected);
+                Assert.Equal((alone.Rejected[0].Column, alone.Rejected[0].Reason, alone.Rejected[0].Value), (rejected.Column, rejected.Reason, rejected.Value));
+                continue;
+            }
+
+            Assert.Null(rejected);
+            var a = alone.Declarations[0];
+            var b = all.Declarations.Single(d => d.DeclarationId == id);
+            Assert.Equal(
+                (a.ExporterName, a.ImporterName, a.ExporterId, a.ImporterId, a.ExporterCountry, a.ImporterCountry, a.ExporterKey),
+                (b.ExporterName, b.ImporterName, b.ExporterId, b.ImporterId, b.ExporterCountry, b.ImporterCountry, b.ExporterKey));
+        }
+    }
+
+    [Fact]
+    public void Invoice_rows_read_together_as_each_reads_alone()
+    {
+        var all = IngestTestData.Read(InvHeader + "\n" + string.Join("\n", InvRows) + "\n");
+        Assert.Equal(2, all.Rejected.Count);
+        for (var i = 0; i < InvRows.Length; i++)
+        {
+            var alone = IngestTestData.Read(InvHeader + "\n" + InvRows[i] + "\n");
+            var id = InvRows[i].Split(',')[0];
+            var rejected = all.Rejected.SingleOrDefault(r => r.Row == i + 2);
+            if (alone.Invoices.Count == 0)
+            {
+                Assert.NotNull(rejected);
+                Assert.Equal((alone.Rejected[0].Column, alone.Rejected[0].Reason, alone.Rejected[0].Value), (rejected.Column, rejected.Reason, rejected.Value));
+                continue;
+            }
+
+            Assert.Null(rejected);
+            var a = alone.Invoices[0];
+            var b = all.Invoices.Single(d => d.InvoiceNumber == id);
+            Assert.Equal(
+                (a.SellerName, a.BuyerName, a.SellerCountry, a.BuyerCountry, a.SellerId, a.BuyerId, a.PayerName, a.PayerCountry, a.BeneficiaryName, a.BeneficiaryCountry),
+                (b.SellerName, b.BuyerName, b.SellerCountry, b.BuyerCountry, b.SellerId, b.BuyerId, b.PayerName, b.PayerCountry, b.BeneficiaryName, b.BeneficiaryCountry));
+        }
+    }
+}
