@@ -3,28 +3,27 @@ using System.Runtime.InteropServices;
 namespace TradeAnalyzer.Ingestion;
 
 /// <summary>
-/// Finds the shared record part already built from the same raw cells: the party columns of a row determine its
-/// parties part (names and ids pooled, countries validated, exporter key derived), so a row whose party cells equal an
-/// earlier accepted row's reuses that part without pooling, validating or interning them again. Keys are the cells'
-/// text (length-prefixed, so no two cell lists share one), found through an open-addressing table of hash tags; the
-/// hash is the runtime's randomised one, so crafted cells cannot force collisions. Bounded: past
-/// <paramref name="capacity"/> parts, rows take the ordinary path.
+/// Finds the shared record part already built from equal cells: the party columns of a row determine its parties part
+/// (names and ids pooled, countries validated, exporter key derived), so a row whose party cells match an earlier
+/// accepted row's part reuses it without pooling, validating or interning them again. Parts are found by a hash of the
+/// raw cells through an open-addressing table of hash tags, and a candidate is taken only when
+/// <paramref name="matches"/> says the row's cells give exactly that part. The hash is the runtime's randomised one,
+/// so crafted cells cannot force collisions. Bounded: past <paramref name="capacity"/> parts, rows take the ordinary path.
 /// </summary>
-internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacity = 262_144)
+internal sealed class CellPartCache<T>(RowCursor row, int[] columns, Func<RowCursor, T, bool> matches, int capacity = 262_144)
     where T : class
 {
-    private readonly List<string> _keys = [];
     private readonly List<T> _parts = [];
     private ulong[] _slots = new ulong[1024];
-    private int _last = -1;
+    private T? _last;
 
     /// <summary>The part built from the current row's cells, or null; <paramref name="hash"/> is for <see cref="Add"/>.</summary>
     public T? Find(out int hash)
     {
         hash = 0;
-        if (_last >= 0 && Matches(_keys[_last]))
+        if (_last is not null && matches(row, _last))
         {
-            return _parts[_last];
+            return _last;
         }
 
         var h = new HashCode();
@@ -43,11 +42,10 @@ internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacit
         {
             if ((int)(slot >> 32) == hash)
             {
-                var index = (int)(uint)slot - 1;
-                if (Matches(_keys[index]))
+                var part = _parts[(int)(uint)slot - 1];
+                if (matches(row, part))
                 {
-                    _last = index;
-                    return _parts[index];
+                    return _last = part;
                 }
             }
 
@@ -60,38 +58,14 @@ internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacit
     /// <summary>Remembers <paramref name="part"/> as the one built from the current row's cells (hashed by <see cref="Find"/>).</summary>
     public void Add(int hash, T part)
     {
+        _last = part;
         if (_parts.Count >= capacity)
         {
             return;
         }
 
-        var length = 0;
-        foreach (var c in columns)
-        {
-            var n = row.Get(c).Length;
-            if (n > char.MaxValue)
-            {
-                return;
-            }
-
-            length += 1 + n;
-        }
-
-        var key = string.Create(length, (columns, row), static (dest, state) =>
-        {
-            var at = 0;
-            foreach (var c in state.columns)
-            {
-                var cell = state.row.Get(c);
-                dest[at++] = (char)cell.Length;
-                cell.CopyTo(dest[at..]);
-                at += cell.Length;
-            }
-        });
         var index = _parts.Count;
-        _keys.Add(key);
         _parts.Add(part);
-        _last = index;
         var slots = _slots;
         var mask = slots.Length - 1;
         var i = hash & mask;
@@ -105,24 +79,6 @@ internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacit
         {
             Grow();
         }
-    }
-
-    // The current row's cells equal the key's.
-    private bool Matches(string key)
-    {
-        var k = key.AsSpan();
-        foreach (var c in columns)
-        {
-            var cell = row.Get(c);
-            if (k.IsEmpty || k[0] != cell.Length || !k.Slice(1, cell.Length).SequenceEqual(cell))
-            {
-                return false;
-            }
-
-            k = k[(1 + cell.Length)..];
-        }
-
-        return true;
     }
 
     private void Grow()

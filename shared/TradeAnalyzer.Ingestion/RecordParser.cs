@@ -40,8 +40,13 @@ internal sealed class RecordParser
         _fx = fx;
         _cols = CanonicalColumns.For(row.Kind);
         _lastText = new string?[_cols.Count];
-        _declPartyCells = new(row, [5, 6, 7, 8, 9, 10]);
-        _invPartyCells = new(row, [2, 3, 4, 5, 6, 7, 19, 20, 21, 22]);
+        _declPartyCells = new(row, [5, 6, 7, 8, 9, 10], static (r, p) =>
+            Same(r.Get(5), p.ExporterName) && Same(r.Get(6), p.ImporterName) && Same(r.Get(7), p.ExporterId) && Same(r.Get(8), p.ImporterId) &&
+            SameCountry(r.Get(9), p.ExporterCountry) && SameCountry(r.Get(10), p.ImporterCountry));
+        _invPartyCells = new(row, [2, 3, 4, 5, 6, 7, 19, 20, 21, 22], static (r, p) =>
+            Same(r.Get(2), p.SellerName) && Same(r.Get(3), p.BuyerName) && SameCountry(r.Get(4), p.SellerCountry) &&
+            SameCountry(r.Get(5), p.BuyerCountry) && Same(r.Get(6), p.SellerId) && Same(r.Get(7), p.BuyerId) && Same(r.Get(19), p.PayerName) &&
+            SameCountry(r.Get(20), p.PayerCountry) && Same(r.Get(21), p.BeneficiaryName) && SameCountry(r.Get(22), p.BeneficiaryCountry));
     }
 
     /// <summary>Why the last row failed: column (canonical), reason, value.</summary>
@@ -481,6 +486,13 @@ internal sealed class RecordParser
             ShipmentId = NewOrNull(_row.Get(27), ref _lastShipment),
         };
     }
+
+    // A text cell gives this (pooled) value: null when empty, else the cell's text.
+    private static bool Same(ReadOnlySpan<char> cell, string? value) => value is null ? cell.IsEmpty : cell.SequenceEqual(value);
+
+    // An optional country cell gives this code: null when empty, else a valid code equal to it.
+    private static bool SameCountry(ReadOnlySpan<char> cell, string? code) =>
+        cell.IsEmpty ? code is null : code is not null && CodeLists.TryCountry(cell, out var c) && c == code;
 
     // The party cells (columns 5-10) of a declaration: a part built from the same cells before, or each cell read and
     // validated in column order as usual.
