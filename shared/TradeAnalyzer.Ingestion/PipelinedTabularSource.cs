@@ -14,26 +14,28 @@ internal sealed class PipelinedTabularSource : TabularSource
     private const int Batches = 4;
 
     private readonly TabularSource _inner;
-    private readonly BlockingCollection<RowBatch> _full = new(new ConcurrentQueue<RowBatch>(), Batches);
-    private readonly BlockingCollection<RowBatch> _free = new(new ConcurrentQueue<RowBatch>(), Batches);
-    private readonly CancellationTokenSource _stop = new();
+
+    // Filled batches in order (single producer, single consumer). Waiting sides block on kernel events without
+    // spinning: a spinning wait burns the core the other thread needs on a machine with two.
+    private readonly RowBatch?[] _ring = new RowBatch?[Batches];
+    private readonly AutoResetEvent _filled = new(false);
+    private readonly AutoResetEvent _emptied = new(false);
+    private readonly ManualResetEvent _stopping = new(false);
+    private readonly ConcurrentQueue<RowBatch> _free = new();
     private readonly Thread _thread;
+    private long _head;
+    private long _tail;
     private RowBatch? _current;
     private int _index;
     private int _fieldOffset;
     private int _fieldCount;
-    private bool _stopped;
+    private volatile bool _stopped;
 
     public PipelinedTabularSource(TabularSource inner)
     {
         _inner = inner;
         Detected = inner.Detected;
         DecimalHint = inner.DecimalHint;
-        for (var i = 0; i < Batches; i++)
-        {
-            _free.Add(new RowBatch());
-        }
-
         _thread = new Thread(Produce) { IsBackground = true, Name = "csv reader" };
         _thread.Start();
     }
@@ -84,54 +86,81 @@ internal sealed class PipelinedTabularSource : TabularSource
                 }
 
                 b.Clear();
-                _free.Add(b);
+                _free.Enqueue(b);
                 _current = null;
             }
 
-            _current = _full.Take();
+            _current = Take();
             _index = -1;
         }
     }
 
+    // The next filled batch, waiting for the reading thread when there is none yet.
+    private RowBatch Take()
+    {
+        while (Volatile.Read(ref _tail) == _head)
+        {
+            _filled.WaitOne();
+        }
+
+        var slot = (int)(_head % Batches);
+        var b = _ring[slot]!;
+        _ring[slot] = null;
+        Volatile.Write(ref _head, _head + 1);
+        _emptied.Set();
+        return b;
+    }
+
+    // Hands a filled batch over; false when the caller stopped reading.
+    private bool Publish(RowBatch b)
+    {
+        WaitHandle[] waits = [_emptied, _stopping];
+        while (_tail - Volatile.Read(ref _head) == Batches)
+        {
+            if (WaitHandle.WaitAny(waits) == 1)
+            {
+                return false;
+            }
+        }
+
+        _ring[(int)(_tail % Batches)] = b;
+        Volatile.Write(ref _tail, _tail + 1);
+        _filled.Set();
+        return true;
+    }
+
+    private RowBatch NextBatch() => _free.TryDequeue(out var b) ? b : new RowBatch();
+
     private void Produce()
     {
-        var token = _stop.Token;
-        RowBatch? batch = null;
+        var batch = NextBatch();
         try
         {
-            batch = _free.Take(token);
-            while (true)
+            while (!_stopped)
             {
                 if (!_inner.Read())
                 {
                     batch.End = true;
-                    _full.Add(batch, token);
+                    Publish(batch);
                     return;
                 }
 
                 if (!batch.TryAdd(_inner))
                 {
-                    _full.Add(batch, token);
-                    batch = _free.Take(token);
+                    if (!Publish(batch))
+                    {
+                        return;
+                    }
+
+                    batch = NextBatch();
                     batch.Add(_inner);
                 }
             }
         }
-        catch (OperationCanceledException) when (token.IsCancellationRequested)
-        {
-            // the caller stopped reading
-        }
         catch (Exception ex)
         {
-            batch ??= new RowBatch();
             batch.Failure = ExceptionDispatchInfo.Capture(ex);
-            try
-            {
-                _full.Add(batch, token);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            Publish(batch);
         }
     }
 
@@ -144,7 +173,7 @@ internal sealed class PipelinedTabularSource : TabularSource
         }
 
         _stopped = true;
-        _stop.Cancel();
+        _stopping.Set();
         _thread.Join();
     }
 
@@ -154,9 +183,9 @@ internal sealed class PipelinedTabularSource : TabularSource
         {
             Stop();
             _inner.Dispose();
-            _full.Dispose();
-            _free.Dispose();
-            _stop.Dispose();
+            _filled.Dispose();
+            _emptied.Dispose();
+            _stopping.Dispose();
         }
 
         base.Dispose(disposing);
@@ -169,16 +198,16 @@ internal sealed class PipelinedTabularSource : TabularSource
 /// </summary>
 internal sealed class RowBatch
 {
-    private const int TargetChars = 128 * 1024;
-    private const int TargetRows = 2048;
+    private const int TargetChars = 64 * 1024;
+    private const int TargetRows = 1024;
 
-    public char[] Chars { get; private set; } = new char[TargetChars * 2];
+    public char[] Chars { get; private set; } = new char[TargetChars + (TargetChars / 2)];
 
     public int CharCount { get; set; }
 
-    public int[] Starts { get; private set; } = new int[TargetRows * 32];
+    public int[] Starts { get; private set; } = new int[TargetRows * 8];
 
-    public int[] Lengths { get; private set; } = new int[TargetRows * 32];
+    public int[] Lengths { get; private set; } = new int[TargetRows * 8];
 
     public int FieldTotal { get; private set; }
 
