@@ -58,8 +58,10 @@ public sealed class Analyzer
         var scoreWatch = Stopwatch.StartNew();
         var flags = sink.ToList();
         FlagOrder.Sort(flags);
+        // Both read the sorted flags and nothing else runs now: one on each core.
+        var valueAtRiskTask = Task.Run(() => RecordScorer.ValueAtRisk(flags), cancellationToken);
         var scores = RecordScorer.Score(flags);
-        var valueAtRisk = RecordScorer.ValueAtRisk(flags);
+        var valueAtRisk = valueAtRiskTask.GetAwaiter().GetResult();
         timings["score"] = scoreWatch.Elapsed.TotalMilliseconds;
 
         return new AnalysisResult
@@ -125,10 +127,25 @@ public sealed class FlagOrder : IComparer<Flag>
     {
         ArgumentNullException.ThrowIfNull(flags);
         var keyed = new Keyed[flags.Count];
-        for (var i = 0; i < keyed.Length; i++)
+        if (keyed.Length < 16_384)
         {
-            var f = flags[i];
-            keyed[i] = new Keyed(f, f.Score, f.Code, f.Key);
+            for (var i = 0; i < keyed.Length; i++)
+            {
+                var f = flags[i];
+                keyed[i] = new Keyed(f, f.Score, f.Code, f.Key);
+            }
+        }
+        else
+        {
+            // Building a key string per flag is most of the work, and each is independent: on every core.
+            Parallel.ForEach(Partitioner.Create(0, keyed.Length, 16_384), range =>
+            {
+                for (var i = range.Item1; i < range.Item2; i++)
+                {
+                    var f = flags[i];
+                    keyed[i] = new Keyed(f, f.Score, f.Code, f.Key);
+                }
+            });
         }
 
         Array.Sort(keyed, KeyedOrder.Instance);

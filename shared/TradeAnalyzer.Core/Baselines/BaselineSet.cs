@@ -62,14 +62,20 @@ public sealed class BaselineSet
     {
         ArgumentNullException.ThrowIfNull(lines);
         var list = lines as IReadOnlyList<DeclarationLine> ?? lines.ToList();
-        return Build(list, out _);
+        return Build(list, out _, out _);
     }
 
-    /// <summary>Builds the set and also returns the finest groups (full code, unit, origin, destination) with their line indices.</summary>
-    internal static BaselineSet Build(IReadOnlyList<DeclarationLine> lines, out IReadOnlyList<LineGroup> lineGroups)
+    /// <summary>
+    /// Builds the set and also returns the finest groups (full code, unit, origin, destination) with their line indices,
+    /// and every line's <see cref="LnPrice"/> by index (computed once, in line order, so later passes over a group read
+    /// one array instead of chasing a million line objects).
+    /// </summary>
+    internal static BaselineSet Build(IReadOnlyList<DeclarationLine> lines, out IReadOnlyList<LineGroup> lineGroups, out double[] lnPrices)
     {
-        var groups = GroupLines(lines);
+        var ln = new double[lines.Count];
+        var groups = GroupLines(lines, ln);
         lineGroups = groups;
+        lnPrices = ln;
 
         // Finest histograms, then every coarser key as a merge of the finest groups under it.
         var fine = new LogHistogram[groups.Count];
@@ -80,7 +86,7 @@ public sealed class BaselineSet
             var k = 0;
             foreach (var i in idx)
             {
-                var x = LnPrice(lines[i]);
+                var x = ln[i];
                 if (!double.IsNaN(x))
                 {
                     values[k++] = x;
@@ -260,7 +266,7 @@ public sealed class BaselineSet
         list.Add(h);
     }
 
-    private static List<LineGroup> GroupLines(IReadOnlyList<DeclarationLine> lines)
+    private static List<LineGroup> GroupLines(IReadOnlyList<DeclarationLine> lines, double[] ln)
     {
         var chunks = Math.Max(1, Math.Min(Environment.ProcessorCount, lines.Count / 50_000));
         var partial = new Dictionary<FineKey, List<int>>[chunks];
@@ -269,14 +275,29 @@ public sealed class BaselineSet
             var start = (int)((long)lines.Count * c / chunks);
             var end = (int)((long)lines.Count * (c + 1) / chunks);
             var d = new Dictionary<FineKey, List<int>>();
+
+            // The key's fields live on the line's goods and route parts, which lines of one file share: the pair of
+            // parts (hashed by reference) finds the group without hashing three strings per line. Bounded, for records
+            // that share no parts.
+            var byParts = new Dictionary<(GoodsPart, DeclarationRoute), List<int>>(PartPairComparer.Instance);
             for (var i = start; i < end; i++)
             {
                 var line = lines[i];
-                var key = new FineKey(line.Hs.Digits, line.Unit, line.OriginCountry, line.DestinationCountry);
-                if (!d.TryGetValue(key, out var list))
+                ln[i] = LnPrice(line);
+                var parts = (line.GoodsRef, line.RouteRef);
+                if (!byParts.TryGetValue(parts, out var list))
                 {
-                    list = [];
-                    d[key] = list;
+                    var key = new FineKey(line.Hs.Digits, line.Unit, line.OriginCountry, line.DestinationCountry);
+                    if (!d.TryGetValue(key, out list))
+                    {
+                        list = [];
+                        d[key] = list;
+                    }
+
+                    if (byParts.Count < MaxPartPairs)
+                    {
+                        byParts[parts] = list;
+                    }
                 }
 
                 list.Add(i);
@@ -310,7 +331,21 @@ public sealed class BaselineSet
         return result;
     }
 
+    private const int MaxPartPairs = 1 << 18;
+
     private readonly record struct FineKey(string Digits, BaseUnit Unit, string Origin, string Destination);
+
+    /// <summary>Equality of (goods, route) pairs by reference: parts are never changed once a line holds them.</summary>
+    private sealed class PartPairComparer : IEqualityComparer<(GoodsPart Goods, DeclarationRoute Route)>
+    {
+        public static readonly PartPairComparer Instance = new();
+
+        public bool Equals((GoodsPart Goods, DeclarationRoute Route) x, (GoodsPart Goods, DeclarationRoute Route) y) =>
+            ReferenceEquals(x.Goods, y.Goods) && ReferenceEquals(x.Route, y.Route);
+
+        public int GetHashCode((GoodsPart Goods, DeclarationRoute Route) obj) =>
+            HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Goods), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Route));
+    }
 }
 
 /// <summary>Lines sharing the full HS code, unit, origin and destination (the finest baseline group), by index.</summary>

@@ -13,6 +13,7 @@ public sealed class ResolvedBaseline
     private readonly ConcurrentDictionary<int, PriceStats>? _byBin;
     private readonly double _k;
     private int _usedBy;
+    private string? _keyDescription;
 
     internal ResolvedBaseline(BaselineKey key, LogHistogram histogram, bool includesRecords, string levelLabel, bool fallback, double k)
     {
@@ -99,6 +100,9 @@ public sealed class ResolvedBaseline
     /// <summary>Statistics of the whole group (nothing left out).</summary>
     public PriceStats Full { get; }
 
+    /// <summary><see cref="BaselineKey.Describe"/> of <see cref="Key"/>, built once (every flag against this baseline quotes it).</summary>
+    public string KeyDescription => _keyDescription ??= Key.Describe();
+
     /// <summary>How many records were compared with this baseline.</summary>
     public int UsedBy => Volatile.Read(ref _usedBy);
 
@@ -107,7 +111,7 @@ public sealed class ResolvedBaseline
     {
         get
         {
-            var text = Key.Describe();
+            var text = KeyDescription;
             if (External is not null)
             {
                 text += $" ({External.Source} reference)";

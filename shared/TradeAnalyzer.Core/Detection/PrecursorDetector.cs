@@ -34,13 +34,15 @@ public sealed class PrecursorDetector : IDetector
         var spanish = context.Options.Spanish;
         var declarations = context.Declarations;
         var hits = 0L;
-        Parallel.ForEach(Ranges.Of(declarations.Count), range =>
+        // Everything Evaluate reads (code, description, CAS numbers) is on the line's goods part, which lines with the
+        // same goods share: each thread evaluates a distinct part once (a few hundred per file) instead of every line.
+        Parallel.ForEach(Ranges.Of(declarations.Count), () => new GoodsMemo(declarations: true), (range, _, memo) =>
         {
             var local = 0L;
             for (var i = range.Item1; i < range.Item2; i++)
             {
                 var d = declarations[i];
-                var finding = Evaluate(watchlist, cache, d.Hs, d.Description, d.CasNumbers);
+                var finding = memo.Get(d.GoodsRef, watchlist, cache);
                 if (finding is null)
                 {
                     continue;
@@ -57,11 +59,13 @@ public sealed class PrecursorDetector : IDetector
             }
 
             Interlocked.Add(ref hits, local);
-        });
+            return memo;
+        }, _ => { });
 
+        var invoiceMemo = new GoodsMemo(declarations: false);
         foreach (var inv in context.Invoices)
         {
-            var finding = Evaluate(watchlist, cache, inv.Hs, inv.Description, inv.CasNumbers);
+            var finding = invoiceMemo.Get(inv.GoodsRef, watchlist, cache);
             if (finding is null)
             {
                 continue;
@@ -178,6 +182,34 @@ public sealed class PrecursorDetector : IDetector
         return parts.Count == 0 ? null : new Finding(hs, parts);
     }
 
+    /// <summary>
+    /// Findings by goods part (reference identity: a part never changes once a record holds it), for one thread. Bounded:
+    /// records built one by one (no shared parts) stop being remembered after <see cref="MaxCachedParts"/> and are
+    /// evaluated each time, as before.
+    /// </summary>
+    /// <param name="declarations">Parts of declaration lines, whose HS code is required (an unset one reads as the default code).</param>
+    internal sealed class GoodsMemo(bool declarations)
+    {
+        private const int MaxCachedParts = 100_000;
+        private readonly Dictionary<GoodsPart, Finding?> _findings = new(ReferenceEqualityComparer.Instance);
+
+        public Finding? Get(GoodsPart goods, Watchlist watchlist, TextCache cache)
+        {
+            if (_findings.TryGetValue(goods, out var known))
+            {
+                return known;
+            }
+
+            var finding = Evaluate(watchlist, cache, declarations ? goods.Hs.GetValueOrDefault() : goods.Hs, goods.Description, goods.CasNumbers);
+            if (_findings.Count < MaxCachedParts)
+            {
+                _findings[goods] = finding;
+            }
+
+            return finding;
+        }
+    }
+
     /// <summary>Watchlist hits by distinct description, bounded so that an upload of unique texts cannot exhaust memory.</summary>
     internal sealed class TextCache
     {
@@ -217,7 +249,22 @@ public sealed class PrecursorDetector : IDetector
     /// <summary>The matched entries of one record, turned into at most one flag per code.</summary>
     internal sealed record Finding(HsCode? Hs, IReadOnlyList<Part> Parts)
     {
+        private Texts? _english;
+        private Texts? _spanish;
+
         public IEnumerable<(FlagCode Code, double Score, string Explanation, string? Expected, string? Observed)> Flags(string what, bool spanish)
+        {
+            // Everything but the record's own words ("Line D1/2 (...)") depends on the finding alone, which many records
+            // share (one per distinct goods): built once per language, then each record only prefixes its words.
+            var t = spanish ? _spanish ??= BuildTexts(true) : _english ??= BuildTexts(false);
+            yield return (FlagCode.PrecursorChemical, t.Score, what + t.ChemicalTail, null, t.Observed);
+            if (t.MisdeclaredTail is not null)
+            {
+                yield return (FlagCode.PrecursorMisdeclared, t.MisdeclaredScore, what + t.MisdeclaredTail, t.MisdeclaredExpected, t.MisdeclaredObserved);
+            }
+        }
+
+        private Texts BuildTexts(bool spanish)
         {
             var hsText = Hs is { } h ? h.Display : (spanish ? "sin fracción" : "no HS code");
             var chemical = new List<string>();
@@ -230,8 +277,8 @@ public sealed class PrecursorDetector : IDetector
             }
 
             var observed = $"{string.Join("; ", Parts.Select(p => p.Entry.Name).Distinct())}; HS {hsText}";
-            var lead = spanish ? $"{what} corresponde a la lista de precursores: " : $"{what} matches the precursor watchlist: ";
-            yield return (FlagCode.PrecursorChemical, score, lead + string.Join("; ", chemical) + ".", null, observed);
+            var lead = spanish ? " corresponde a la lista de precursores: " : " matches the precursor watchlist: ";
+            var texts = new Texts(score, lead + string.Join("; ", chemical) + ".", observed);
 
             var mis = Parts.Where(p => p.Kind == PartKind.Misdeclared).ToList();
             if (mis.Count > 0)
@@ -249,10 +296,31 @@ public sealed class PrecursorDetector : IDetector
                         : $"the description names {p.Entry.Name} ({EvidenceText(p.Evidence, false)}) but it is declared under HS {hsText}, not {p.Entry.HsCodesText} where {p.Entry.Name} is classified");
                 }
 
-                var expected = "HS " + string.Join(" or ", mis.SelectMany(p => p.Entry.HsCodes).Distinct());
-                var misScore = mis.Any(p => p.Evidence.Any(e => e.Kind == WatchlistHitKind.Cas)) ? 88 : 85;
-                yield return (FlagCode.PrecursorMisdeclared, misScore, $"{what}: {sb}.", expected, $"HS {hsText}");
+                texts.MisdeclaredExpected = "HS " + string.Join(" or ", mis.SelectMany(p => p.Entry.HsCodes).Distinct());
+                texts.MisdeclaredScore = mis.Any(p => p.Evidence.Any(e => e.Kind == WatchlistHitKind.Cas)) ? 88 : 85;
+                texts.MisdeclaredTail = $": {sb}.";
+                texts.MisdeclaredObserved = $"HS {hsText}";
             }
+
+            return texts;
+        }
+
+        /// <summary>The record-independent parts of a finding's flags in one language.</summary>
+        private sealed class Texts(double score, string chemicalTail, string observed)
+        {
+            public double Score { get; } = score;
+
+            public string ChemicalTail { get; } = chemicalTail;
+
+            public string Observed { get; } = observed;
+
+            public string? MisdeclaredTail { get; set; }
+
+            public string? MisdeclaredExpected { get; set; }
+
+            public string? MisdeclaredObserved { get; set; }
+
+            public double MisdeclaredScore { get; set; }
         }
 
         private static (double Score, string Sentence) Describe(Part p, string hs, bool es)

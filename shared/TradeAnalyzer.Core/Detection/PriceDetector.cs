@@ -25,7 +25,7 @@ public sealed class PriceDetector : IDetector
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(sink);
         var lines = context.Declarations;
-        var upload = BaselineSet.Build(lines, out var groups);
+        var upload = BaselineSet.Build(lines, out var groups, out var lnPrices);
         context.Artifacts.UploadBaselines = upload;
         var resolver = new BaselineResolver(context.HistoryBaselines, upload, context.Reference.ExternalBaselines, context.Options);
         var spanish = context.Options.Spanish;
@@ -45,8 +45,7 @@ public sealed class PriceDetector : IDetector
             var used = 0;
             foreach (var i in g.Indices)
             {
-                var line = lines[i];
-                var x = BaselineSet.LnPrice(line);
+                var x = lnPrices[i];
                 if (double.IsNaN(x))
                 {
                     continue;
@@ -64,7 +63,7 @@ public sealed class PriceDetector : IDetector
                 var z = s.Z(x);
                 if ((x > s.UpperFence || x < s.LowerFence) && Math.Abs(z) >= ZFloor)
                 {
-                    sink.Add(CreateFlag(line, b, s, x, z, spanish));
+                    sink.Add(CreateFlag(lines[i], b, s, x, z, spanish));
                     local.Flagged++;
                 }
             }
@@ -119,8 +118,8 @@ public sealed class PriceDetector : IDetector
             var range = $"{DeclarationFlags.N2(p025)}-{DeclarationFlags.N2(p975)} USD/{unit}";
             var fence = $"{DeclarationFlags.N2(above ? upperPrice : lowerPrice)} USD/{unit}";
             explanation = spanish
-                ? $"Se declararon {observed} para HS {hs} de {line.OriginCountry} a {line.DestinationCountry}; el 95% de {DeclarationFlags.N0(s.Count)} líneas comparables ({b.Key.Describe()}) estuvo entre {range} y el límite {(above ? "superior" : "inferior")} es {fence}, por lo que unos {DeclarationFlags.N2(atRisk)} USD podrían haberse movido mediante {(above ? "sobrefacturación" : "subfacturación")}."
-                : $"Declared {observed} for HS {hs} from {line.OriginCountry} to {line.DestinationCountry}; 95% of {DeclarationFlags.N0(s.Count)} comparable lines ({b.Key.Describe()}) were {range} and the {(above ? "upper" : "lower")} fence is {fence}, so about {DeclarationFlags.N2(atRisk)} USD may have moved through {(above ? "over" : "under")}-invoicing.";
+                ? $"Se declararon {observed} para HS {hs} de {line.OriginCountry} a {line.DestinationCountry}; el 95% de {DeclarationFlags.N0(s.Count)} líneas comparables ({b.KeyDescription}) estuvo entre {range} y el límite {(above ? "superior" : "inferior")} es {fence}, por lo que unos {DeclarationFlags.N2(atRisk)} USD podrían haberse movido mediante {(above ? "sobrefacturación" : "subfacturación")}."
+                : $"Declared {observed} for HS {hs} from {line.OriginCountry} to {line.DestinationCountry}; 95% of {DeclarationFlags.N0(s.Count)} comparable lines ({b.KeyDescription}) were {range} and the {(above ? "upper" : "lower")} fence is {fence}, so about {DeclarationFlags.N2(atRisk)} USD may have moved through {(above ? "over" : "under")}-invoicing.";
         }
 
         return DeclarationFlags.Create(

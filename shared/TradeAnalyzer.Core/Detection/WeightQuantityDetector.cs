@@ -38,7 +38,7 @@ public sealed class WeightQuantityDetector : IDetector
         ArgumentNullException.ThrowIfNull(sink);
         var lines = context.Declarations;
         var spanish = context.Options.Spanish;
-        var unitMedians = UnitWeights(lines);
+        var unitMedians = UnitWeights(lines).GetAlternateLookup<ReadOnlySpan<char>>();
         var min = context.Options.MinBaselineCount;
 
         Parallel.For(0, lines.Count, i =>
@@ -61,15 +61,16 @@ public sealed class WeightQuantityDetector : IDetector
     private static Dictionary<string, double[]> UnitWeights(IReadOnlyList<DeclarationLine> lines)
     {
         var byHs6 = new Dictionary<string, List<double>>(StringComparer.Ordinal);
+        var lookup = byHs6.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var line in lines)
         {
             if (line.Unit == BaseUnit.U && line.NetWeightKg is > 0 and var w && double.IsFinite(w) && line.NormQuantity > 0)
             {
-                var key = line.Hs.Hs6;
-                if (!byHs6.TryGetValue(key, out var list))
+                var key = Hs6Of(line);
+                if (!lookup.TryGetValue(key, out var list))
                 {
                     list = [];
-                    byHs6[key] = list;
+                    lookup[key] = list;
                 }
 
                 list.Add(Math.Log(w / line.NormQuantity));
@@ -96,13 +97,18 @@ public sealed class WeightQuantityDetector : IDetector
         return n % 2 == 1 ? At(n / 2) : (At((n / 2) - 1) + At(n / 2)) / 2;
     }
 
-    private static Flag? Check(DeclarationLine line, double w, Dictionary<string, double[]> unitMedians, int min, bool spanish)
+    private static string QuantityText(DeclarationLine line) => $"{DeclarationFlags.N2(line.NormQuantity)} {line.Unit.ToText()}";
+
+    /// <summary>The line's HS6 as a span of its code (no substring per line).</summary>
+    private static ReadOnlySpan<char> Hs6Of(DeclarationLine line) => line.Hs.Digits.AsSpan(0, 6);
+
+    private static Flag? Check(DeclarationLine line, double w, Dictionary<string, double[]>.AlternateLookup<ReadOnlySpan<char>> unitMedians, int min, bool spanish)
     {
+        // The texts are built only for a line that is flagged (most are not).
         var q = line.NormQuantity;
-        var unit = line.Unit.ToText();
-        var qText = $"{DeclarationFlags.N2(q)} {unit}";
         if (!(w > 0) || !double.IsFinite(w))
         {
+            var qText = QuantityText(line);
             return DeclarationFlags.Create(
                 line, FlagCode.WeightQuantityMismatch, 50,
                 spanish
@@ -121,6 +127,7 @@ public sealed class WeightQuantityDetector : IDetector
                     return null;
                 }
 
+                var qText = QuantityText(line);
                 var ratio = Math.Max(w, q) / Math.Min(w, q);
                 var pct = 100 * diff / q;
                 return DeclarationFlags.Create(
@@ -139,6 +146,7 @@ public sealed class WeightQuantityDetector : IDetector
                     return null;
                 }
 
+                var qText = QuantityText(line);
                 var factor = density > MaxDensity ? density / MaxDensity : MinDensity / density;
                 return DeclarationFlags.Create(
                     line, FlagCode.WeightQuantityMismatch, ScoreFromFactor(factor, 1.0),
@@ -150,7 +158,7 @@ public sealed class WeightQuantityDetector : IDetector
 
             case BaseUnit.U:
             {
-                if (!(q > 0) || !unitMedians.TryGetValue(line.Hs.Hs6, out var sorted))
+                if (!(q > 0) || !unitMedians.TryGetValue(Hs6Of(line), out var sorted))
                 {
                     return null;
                 }
@@ -171,6 +179,7 @@ public sealed class WeightQuantityDetector : IDetector
                 }
 
                 var others = sorted.Length - (included ? 1 : 0);
+                var qText = QuantityText(line);
                 return DeclarationFlags.Create(
                     line, FlagCode.WeightQuantityMismatch, ScoreFromFactor(factor, UnitWeightFactor),
                     spanish

@@ -136,6 +136,19 @@ public sealed class DeclarationLine
     /// <summary>Stable identity of the record: declaration id and line.</summary>
     public string RecordKey => $"{DeclarationId}#{LineNo}";
 
+    /// <summary>
+    /// The goods part this line points at. Lines of one file with the same HS code, description, CAS numbers and unit
+    /// share one instance, and a record never changes after it is built, so detectors can evaluate the goods once per
+    /// distinct instance (keyed by reference) instead of once per line.
+    /// </summary>
+    internal GoodsPart GoodsRef => _goods;
+
+    /// <summary>The parties part this line points at (shared by lines with the same parties; see <see cref="GoodsRef"/>).</summary>
+    internal DeclarationParties PartiesRef => _parties;
+
+    /// <summary>The route part this line points at (shared by lines with the same route and terms; see <see cref="GoodsRef"/>).</summary>
+    internal DeclarationRoute RouteRef => _route;
+
     private DeclarationParties Parties() => _parties = _parties.Owned<DeclarationParties>();
 
     private DeclarationRoute Route() => _route = _route.Owned<DeclarationRoute>();

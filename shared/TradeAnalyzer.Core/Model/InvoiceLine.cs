@@ -108,6 +108,15 @@ public sealed class InvoiceLine
 
     public string RecordKey => $"{InvoiceNumber}#{LineNo}";
 
+    /// <summary>The goods part this line points at (shared by lines with the same goods; see <see cref="DeclarationLine.GoodsRef"/>).</summary>
+    internal GoodsPart GoodsRef => _goods;
+
+    /// <summary>The parties part this line points at (shared by lines with the same parties).</summary>
+    internal InvoiceParties PartiesRef => _parties;
+
+    /// <summary>The terms part this line points at (shared by lines with the same file and terms).</summary>
+    internal InvoiceTerms TermsRef => _terms;
+
     private InvoiceParties Parties() => _parties = _parties.Owned<InvoiceParties>();
 
     private InvoiceTerms Terms() => _terms = _terms.Owned<InvoiceTerms>();

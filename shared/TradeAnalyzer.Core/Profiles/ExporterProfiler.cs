@@ -39,6 +39,9 @@ public sealed class ExporterProfiler : IExporterProfiler
     /// <summary>The chance that suffices when first digits also depart from Benford's law (a weaker sign on one exporter's few commodities).</summary>
     public const double PatternPValueWithBenford = 1e-6;
 
+    /// <summary>Most shared record parts remembered by reference in one pass (records that share none stay correct, only slower).</summary>
+    private const int MaxRemembered = 1 << 18;
+
     /// <summary>The key a declaration's exporter is profiled under (its normalised name and id when no key was given).</summary>
     public static string ExporterKeyOf(DeclarationLine line) => RiskFlags.ExporterKeyOf(line);
 
@@ -58,15 +61,26 @@ public sealed class ExporterProfiler : IExporterProfiler
         var window = context.Options.NewExporterWindowDays;
 
         // 1. Group the declaration lines by exporter (one dictionary look-up per line), then roll each exporter up in parallel.
+        // The exporter key depends only on the parties, which lines of one file share: the parties part (by reference)
+        // finds the exporter without building and hashing the key string per line. Bounded, for unshared records.
         var acc = new Dictionary<string, Acc>(StringComparer.Ordinal);
+        var byParties = new Dictionary<DeclarationParties, Acc>(ReferenceEqualityComparer.Instance);
         var declarations = context.Declarations;
         for (var i = 0; i < declarations.Count; i++)
         {
             var d = declarations[i];
-            var key = RiskFlags.ExporterKeyOf(d);
-            if (!acc.TryGetValue(key, out var a))
+            if (!byParties.TryGetValue(d.PartiesRef, out var a))
             {
-                acc[key] = a = new Acc(key, d.ExporterName, d.ExporterId, d.ExporterCountry ?? d.OriginCountry, d.Date);
+                var key = RiskFlags.ExporterKeyOf(d);
+                if (!acc.TryGetValue(key, out a))
+                {
+                    acc[key] = a = new Acc(key, d.ExporterName, d.ExporterId, d.ExporterCountry ?? d.OriginCountry, d.Date);
+                }
+
+                if (byParties.Count < MaxRemembered)
+                {
+                    byParties[d.PartiesRef] = a;
+                }
             }
 
             a.Lines.Add(i);
@@ -160,7 +174,7 @@ public sealed class ExporterProfiler : IExporterProfiler
     /// <summary>The distinct records among <paramref name="flags"/> that carry a trade anomaly.</summary>
     private static HashSet<RecordRef> AnomalyRecords(List<Flag> flags)
     {
-        var set = new HashSet<RecordRef>(RecordRef.KeyComparer.Instance);
+        var set = new HashSet<RecordRef>(flags.Count, RecordRef.KeyComparer.Instance);
         foreach (var f in flags)
         {
             if (IsTradeAnomaly(f.Code) && f.RecordType is RecordType.Declaration or RecordType.Shipment && RecordRef.TryOf(f, out var r))
@@ -191,10 +205,21 @@ public sealed class ExporterProfiler : IExporterProfiler
         }
 
         var groupOfLine = new int[declarations.Count];
+        var groupOfGoods = new Dictionary<GoodsPart, int>(ReferenceEqualityComparer.Instance);
         var sizes = new int[needed.Count + 1];
         for (var i = 0; i < declarations.Count; i++)
         {
-            var g = GroupOf(declarations[i].Hs.Digits);
+            // The code is on the line's goods part, which lines share: one string look-up per distinct part.
+            var goods = declarations[i].GoodsRef;
+            if (!groupOfGoods.TryGetValue(goods, out var g))
+            {
+                g = GroupOf(declarations[i].Hs.Digits);
+                if (groupOfGoods.Count < MaxRemembered)
+                {
+                    groupOfGoods[goods] = g;
+                }
+            }
+
             groupOfLine[i] = g;
             if (g < sizes.Length - 1 && needed[g])
             {
@@ -300,7 +325,7 @@ public sealed class ExporterProfiler : IExporterProfiler
         var firstSeen = FirstSeen(a, context);
 
         var byCode = new Dictionary<FlagCode, int>();
-        var flaggedRecords = new HashSet<RecordRef>(RecordRef.KeyComparer.Instance);
+        var flaggedRecords = new HashSet<RecordRef>(flags.Count, RecordRef.KeyComparer.Instance);
         var precursorRecords = new HashSet<RecordRef>(RecordRef.KeyComparer.Instance);
         foreach (var f in flags)
         {
@@ -318,9 +343,9 @@ public sealed class ExporterProfiler : IExporterProfiler
         var flagged = Math.Min(flaggedRecords.Count, a.Shipments);
         var share = a.Shipments == 0 ? 0 : (double)flagged / a.Shipments;
         var valueAtRisk = RecordScorer.ValueAtRisk(flags);
-        var recordScores = flags.Count == 0 ? [] : RecordScorer.Score(flags);
-        var maxRecord = recordScores.Count == 0 ? 0 : recordScores[0].Score;
-        var thirdRecord = recordScores.Count < 3 ? 0 : recordScores[2].Score;
+        var topScores = flags.Count == 0 ? [] : RecordScorer.TopScores(flags, 3);
+        var maxRecord = topScores.Length == 0 ? 0 : topScores[0];
+        var thirdRecord = topScores.Length < 3 ? 0 : topScores[2];
         var mad = Benford.Mad(a.Digits);
         var benfordBad = mad > Benford.NonconformingMad;
         var roundShare = a.ValueCount == 0 ? 0 : (double)a.Round / a.ValueCount;

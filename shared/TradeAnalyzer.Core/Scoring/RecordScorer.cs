@@ -94,12 +94,70 @@ public static class RecordScorer
         return result;
     }
 
-    /// <summary>Value at risk over record-level flags: each record counted once, at its largest figure.</summary>
+    /// <summary>
+    /// The <paramref name="count"/> highest record scores among <paramref name="flags"/>, highest first (fewer when there
+    /// are fewer records): the scores <see cref="Score"/> would give, combined in the same order, without building the
+    /// records' keys, code lists and full order (the exporter profile needs only its riskiest records' figures).
+    /// </summary>
+    public static double[] TopScores(IReadOnlyList<Flag> flags, int count)
+    {
+        ArgumentNullException.ThrowIfNull(flags);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var index = new Dictionary<RecordRef, int>(flags.Count, RecordRef.TypedComparer.Instance);
+        var keep = new List<double>(flags.Count);
+        for (var i = 0; i < flags.Count; i++)
+        {
+            var f = flags[i];
+            if (!RecordRef.TryOf(f, out var record))
+            {
+                continue;
+            }
+
+            ref var g = ref CollectionsMarshal.GetValueRefOrAddDefault(index, record, out var known);
+            if (!known)
+            {
+                g = keep.Count;
+                keep.Add(1.0);
+            }
+
+            keep[g] *= 1 - (Math.Clamp(f.Score, 0, 100) / 100);
+        }
+
+        var top = new double[Math.Min(count, keep.Count)];
+        var filled = 0;
+        foreach (var k in keep)
+        {
+            var score = Math.Round(100 * (1 - k), 1);
+            if (filled < top.Length)
+            {
+                filled++;
+            }
+            else if (top.Length == 0 || score <= top[^1])
+            {
+                continue;
+            }
+
+            // Insert into the descending top list (count is small).
+            var j = filled - 1;
+            while (j > 0 && top[j - 1] < score)
+            {
+                top[j] = top[j - 1];
+                j--;
+            }
+
+            top[j] = score;
+        }
+
+        return top;
+    }
+
+    /// <summary>Value at risk over record-level flags: each record counted once, at its largest figure (independent of the flags' order).</summary>
     public static double ValueAtRisk(IEnumerable<Flag> flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
-        var index = new Dictionary<RecordRef, int>(RecordRef.TypedComparer.Instance);
-        var largest = new List<double>();
+        var count = flags.TryGetNonEnumeratedCount(out var n) ? n : 0;
+        var index = new Dictionary<RecordRef, int>(count, RecordRef.TypedComparer.Instance);
+        var largest = new List<double>(count);
         foreach (var f in flags)
         {
             if (f.ValueAtRiskUsd is not (> 0 and var v) || !RecordRef.TryOf(f, out var record))
@@ -119,6 +177,9 @@ public static class RecordScorer
             }
         }
 
+        // Summed smallest first: the same total whatever order the flags came in (detectors run in parallel, so an
+        // exporter's flags arrive in a different order each run, and a floating-point sum depends on its order).
+        largest.Sort();
         var sum = 0.0;
         foreach (var v in largest)
         {

@@ -112,4 +112,54 @@ public sealed class RecordScoringTests
         Assert.Equal(expected.Select(f => f.Key), flags.Select(f => f.Key));
         Assert.Equal(expected.Select(f => f.Score), flags.Select(f => f.Score));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(42)]
+    public void Top_scores_are_the_highest_record_scores_in_order(int seed)
+    {
+        // Records with one or several flags (combined), ties, exporter-level flags (no record), fewer records than asked.
+        var random = new Random(seed);
+        var flags = new List<Flag>();
+        for (var i = 0; i < 300; i++)
+        {
+            var score = random.Next(0, 4) == 0 ? 40 : Math.Round(random.NextDouble() * 100, 1);
+            flags.Add(random.Next(0, 10) switch
+            {
+                0 => F(RecordType.Exporter, score: score),
+                1 or 2 => F(RecordType.Invoice, invoice: $"INV-{random.Next(0, 40)}", score: score),
+                3 => F(RecordType.Shipment, shipment: $"S{random.Next(0, 40)}", score: score),
+                _ => F(RecordType.Declaration, $"D{random.Next(0, 60)}", random.Next(1, 3), score: score),
+            });
+        }
+
+        var all = RecordScorer.Score(flags).Select(r => r.Score).ToArray();
+        foreach (var n in (int[])[0, 1, 3, 10, all.Length, all.Length + 5])
+        {
+            Assert.Equal(all.Take(n), RecordScorer.TopScores(flags, n));
+        }
+
+        Assert.Equal([90.0, 50.0], RecordScorer.TopScores([F(RecordType.Declaration, "A", 1, score: 50), F(RecordType.Declaration, "B", 1, score: 80), F(RecordType.Declaration, "B", 1, score: 50)], 3));
+    }
+
+    [Fact]
+    public void Value_at_risk_does_not_depend_on_the_order_the_flags_arrive_in()
+    {
+        // Detectors run in parallel, so flags arrive in a different order each run; a floating-point sum in arrival order
+        // gave totals whose last digits changed between runs (1e16 + 1 + 1 is 1e16 one way and 1e16 + 2 the other).
+        Flag[] flags =
+        [
+            F(RecordType.Declaration, "D1", 1, atRisk: 1e16),
+            F(RecordType.Declaration, "D2", 1, atRisk: 1),
+            F(RecordType.Declaration, "D3", 1, atRisk: 1),
+            F(RecordType.Declaration, "D3", 1, atRisk: 0.5, code: FlagCode.VagueDescription),
+        ];
+        var expected = RecordScorer.ValueAtRisk(flags);
+        Assert.Equal(1e16 + 2, expected);
+        foreach (var order in (int[][])[[3, 2, 1, 0], [1, 0, 2, 3], [0, 3, 1, 2], [2, 0, 3, 1]])
+        {
+            Assert.Equal(expected, RecordScorer.ValueAtRisk(order.Select(i => flags[i]).ToList()));
+        }
+    }
 }

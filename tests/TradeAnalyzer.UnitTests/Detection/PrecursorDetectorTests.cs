@@ -140,4 +140,36 @@ public class PrecursorDetectorTests
         Assert.Equal(200, flags.Count(f => f.Code == FlagCode.PrecursorChemical));
         Assert.DoesNotContain(flags, f => f.Code == FlagCode.PrecursorMisdeclared);
     }
+
+    [Fact]
+    public void Lines_read_from_one_file_share_their_goods_but_each_flag_names_its_own_line_and_figures()
+    {
+        // Ingestion gives lines with the same code, description and unit one shared goods part; the detector evaluates
+        // a part once. Each line must still get its own flags, with its own id, quantity and value.
+        var csv = string.Join('\n',
+            TradeAnalyzer.UnitTests.Ingestion.IngestTestData.DeclHeader,
+            TradeAnalyzer.UnitTests.Ingestion.IngestTestData.DeclRow(id: "D1", qty: "100", value: "5000", hs: "2933.39.99"),
+            TradeAnalyzer.UnitTests.Ingestion.IngestTestData.DeclRow(id: "D2", qty: "250", value: "12500", hs: "2933.39.99"),
+            TradeAnalyzer.UnitTests.Ingestion.IngestTestData.DeclRow(id: "D3", qty: "40", value: "2000", hs: "3824.99.99"),
+            TradeAnalyzer.UnitTests.Ingestion.IngestTestData.DeclRow(id: "D4", qty: "60", value: "3000", hs: "3824.99.99"))
+            .Replace(",piperidone,", ",4-piperidone monohydrate,", StringComparison.Ordinal);
+        var read = TradeAnalyzer.UnitTests.Ingestion.IngestTestData.Read(csv);
+        var lines = read.Declarations;
+        Assert.Equal(4, lines.Count);
+        Assert.Same(lines[0].GoodsRef, lines[1].GoodsRef);
+        Assert.Same(lines[2].GoodsRef, lines[3].GoodsRef);
+
+        var flags = Run(new PrecursorDetector(), Context([.. lines]));
+        var chemical = flags.Where(f => f.Code == FlagCode.PrecursorChemical).OrderBy(f => f.DeclarationId, StringComparer.Ordinal).ToList();
+        Assert.Equal(["D1", "D2", "D3", "D4"], chemical.Select(f => f.DeclarationId));
+        Assert.StartsWith("Line D1/1 (100.00 kg, 5,000.00 USD) matches the precursor watchlist: ", chemical[0].Explanation, StringComparison.Ordinal);
+        Assert.StartsWith("Line D2/1 (250.00 kg, 12,500.00 USD) matches the precursor watchlist: ", chemical[1].Explanation, StringComparison.Ordinal);
+        Assert.Equal(12_500, chemical[1].ValueAtRiskUsd);
+
+        // 4-piperidone under 3824.99 is not its own code: both lines of that goods part are also misdeclared, each by name.
+        var misdeclared = flags.Where(f => f.Code == FlagCode.PrecursorMisdeclared).OrderBy(f => f.DeclarationId, StringComparer.Ordinal).ToList();
+        Assert.Equal(["D3", "D4"], misdeclared.Select(f => f.DeclarationId));
+        Assert.StartsWith("Line D4/1 (60.00 kg, 3,000.00 USD): the description names ", misdeclared[1].Explanation, StringComparison.Ordinal);
+        Assert.Equal(misdeclared[0].Expected, misdeclared[1].Expected);
+    }
 }

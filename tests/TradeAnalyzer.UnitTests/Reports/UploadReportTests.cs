@@ -142,4 +142,27 @@ public sealed class UploadReportTests
         var tableNames = book.SheetNames.Where(n => n.StartsWith("Flags", StringComparison.Ordinal)).Select(n => book.Sheet(n).TableDefinitionParts.Single().Table.Name!.Value).ToList();
         Assert.Equal(tableNames.Count, tableNames.Distinct().Count());
     }
+
+    [Fact]
+    public void The_shipments_sheet_rendered_ahead_is_split_validated_and_linked_like_the_others()
+    {
+        // The shipments sheet is rendered on another thread into temporary files and copied into the package: its parts,
+        // tables, rows and the flags' links into its second part must be as if written in place.
+        var model = ReportSamples.Upload(); // 6 flagged shipments
+        using var book = WorkbookReader.Write(s => UploadReport.Write(s, model, maxDataRows: 4));
+        Assert.Empty(book.ValidationErrors());
+        var shipmentSheets = book.SheetNames.Where(n => n.StartsWith("Shipments", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["Shipments", "Shipments (2)"], shipmentSheets);
+        Assert.Equal(5, book.Sheet("Shipments").Worksheet.Descendants<Row>().Count());
+        Assert.Equal(3, book.Sheet("Shipments (2)").Worksheet.Descendants<Row>().Count());
+        var range = book.Sheet("Shipments (2)").TableDefinitionParts.Single().Table.Reference!.Value!;
+        Assert.StartsWith("A1:", range, StringComparison.Ordinal);
+        Assert.EndsWith("3", range, StringComparison.Ordinal);
+        var ids = shipmentSheets.SelectMany(n => book.Cells(n)).Select(WorkbookReader.Text).Where(t => t.Length == 4 && t[0] == 'D' && t.Skip(1).All(char.IsAsciiDigit)).ToHashSet();
+        Assert.Equal(6, ids.Count);
+        var links = book.SheetNames.Where(n => n.StartsWith("Flags", StringComparison.Ordinal))
+            .SelectMany(n => book.Sheet(n).Worksheet.Descendants<Hyperlink>()).Select(h => h.Location!.Value!).ToList();
+        Assert.Contains(links, l => l.StartsWith("'Shipments (2)'!", StringComparison.Ordinal));
+        Assert.Equal(["Summary", "Flags", "Flags (2)", "Shipments", "Shipments (2)"], book.SheetNames.Take(5));
+    }
 }
