@@ -206,9 +206,9 @@ internal sealed class RowBatch
 
     public int CharCount { get; set; }
 
-    public int[] Starts { get; private set; } = new int[TargetRows * 4];
+    public int[] Starts { get; private set; } = new int[TargetRows * 8];
 
-    public int[] Lengths { get; private set; } = new int[TargetRows * 4];
+    public int[] Lengths { get; private set; } = new int[TargetRows * 8];
 
     public int FieldTotal { get; private set; }
 
