@@ -43,4 +43,7 @@ public sealed class AnalysisArtifacts
 
     /// <summary>Named counters for the summary (e.g. "mirror.pairs").</summary>
     public ConcurrentDictionary<string, long> Counters { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The exporter profiler's roll-up of the lines, made beside the detectors (see <see cref="IExporterProfiler.Prepare"/>).</summary>
+    internal object? ExporterRollUp { get; set; }
 }

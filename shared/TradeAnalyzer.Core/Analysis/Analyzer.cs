@@ -35,6 +35,13 @@ public sealed class Analyzer
         // Longest detectors first, handed out one at a time, so the long poles do not end up last on one core; the
         // shared indexes are dropped as soon as the last detector that reads them is done (they are large).
         var ordered = SharedIndexes.LongestFirst(_detectors);
+        if (_profiler is not null)
+        {
+            // The profiler's roll-up of the lines needs no flags: it runs last among the detectors, on the core the short
+            // detectors leave free while the long ones finish, instead of after all of them.
+            ordered.Add(new ProfilerPrepass(_profiler));
+        }
+
         var indexes = new SharedIndexes(context, ordered);
         Parallel.ForEach(Partitioner.Create(ordered, EnumerablePartitionerOptions.NoBuffering), options, detector =>
         {
@@ -75,6 +82,14 @@ public sealed class Analyzer
             Counters = new Dictionary<string, long>(context.Artifacts.Counters, StringComparer.Ordinal),
             ValueAtRiskUsd = valueAtRisk,
         };
+    }
+
+    /// <summary>Runs <see cref="IExporterProfiler.Prepare"/> as one of the detectors' work items (it adds no flags).</summary>
+    private sealed class ProfilerPrepass(IExporterProfiler profiler) : IDetector
+    {
+        public string Name => "profile.rollup";
+
+        public void Detect(AnalysisContext context, IFlagSink sink) => profiler.Prepare(context);
     }
 
     private sealed class FlagCollector : IFlagSink

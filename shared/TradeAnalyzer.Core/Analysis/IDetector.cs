@@ -23,5 +23,13 @@ public interface IDetector
 /// <summary>Builds exporter profiles after the record detectors ran, adding exporter-level flags.</summary>
 public interface IExporterProfiler
 {
+    /// <summary>
+    /// Optional work that needs only the records, not the flags; the analyzer runs it beside the detectors, before
+    /// <see cref="Profile"/> on the same context.
+    /// </summary>
+    void Prepare(AnalysisContext context)
+    {
+    }
+
     IReadOnlyList<ExporterProfile> Profile(AnalysisContext context, IReadOnlyList<Flag> recordFlags, IFlagSink sink);
 }

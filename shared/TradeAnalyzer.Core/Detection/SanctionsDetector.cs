@@ -1,5 +1,6 @@
-using System.Collections.Concurrent;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Core.Reference;
@@ -9,9 +10,14 @@ namespace TradeAnalyzer.Core.Detection;
 /// <summary>
 /// SANCTIONED_PARTY: screens the exporter and importer of every declaration, and the seller, buyer, payer and
 /// beneficiary of every invoice, against the sanctions list (<see cref="SanctionsScreener"/>, threshold
-/// <see cref="AnalysisOptions.SanctionsThreshold"/>). Each distinct name is screened once, in parallel; the records are
-/// then flagged from that table. One flag per record, naming every party that matched.
+/// <see cref="AnalysisOptions.SanctionsThreshold"/>). Each distinct name is screened once, when first met, in one pass
+/// over the records. One flag per record, naming every party that matched.
 /// </summary>
+/// <remarks>
+/// Ingestion pools the name strings of a file (one instance per distinct name), so the records are mapped to their
+/// names by string instance (<see cref="NameTable"/>): a reference hash, and no hash at all when a line repeats the
+/// previous line's name. Equal names held in different instances share one screening.
+/// </remarks>
 public sealed class SanctionsDetector : IDetector
 {
     public string Name => "sanctions";
@@ -30,51 +36,14 @@ public sealed class SanctionsDetector : IDetector
         var threshold = context.Options.SanctionsThreshold;
         var spanish = context.Options.Spanish;
 
-        // 1. Distinct raw names (millions of lines, a few thousand names).
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        // One pass over the records: each distinct name is screened when first met (a few thousand names for
+        // millions of mentions), and a record is flagged as soon as one of its parties matched.
+        var table = new NameTable(screener, threshold);
+        NameTable.Memo exporter = default, importer = default, seller = default, buyer = default, payer = default, beneficiary = default;
         foreach (var d in context.Declarations)
         {
-            names.Add(d.ExporterName);
-            names.Add(d.ImporterName);
-        }
-
-        foreach (var inv in context.Invoices)
-        {
-            names.Add(inv.SellerName);
-            names.Add(inv.BuyerName);
-            if (inv.PayerName is not null)
-            {
-                names.Add(inv.PayerName);
-            }
-
-            if (inv.BeneficiaryName is not null)
-            {
-                names.Add(inv.BeneficiaryName);
-            }
-        }
-
-        // 2. Screen each distinct name once; keep only the hits.
-        var hits = new ConcurrentDictionary<string, SanctionsMatch>(StringComparer.Ordinal);
-        Parallel.ForEach(names, name =>
-        {
-            var m = screener.Screen(name, threshold);
-            if (m.Count > 0)
-            {
-                hits[name] = m[0];
-            }
-        });
-        context.Artifacts.Counters["sanctions.names_screened"] = names.Count;
-        context.Artifacts.Counters["sanctions.names_matched"] = hits.Count;
-        if (hits.IsEmpty)
-        {
-            return;
-        }
-
-        // 3. Flag the records.
-        foreach (var d in context.Declarations)
-        {
-            var ex = hits.GetValueOrDefault(d.ExporterName);
-            var im = hits.GetValueOrDefault(d.ImporterName);
+            var ex = table.HitOf(d.ExporterName, ref exporter);
+            var im = table.HitOf(d.ImporterName, ref importer);
             if (ex is null && im is null)
             {
                 continue;
@@ -97,27 +66,45 @@ public sealed class SanctionsDetector : IDetector
 
         foreach (var inv in context.Invoices)
         {
-            var parts = new List<(string Role, string Name, SanctionsMatch Match)>();
-            AddPart(inv.SellerName, spanish ? "El vendedor" : "Seller");
-            AddPart(inv.BuyerName, spanish ? "El comprador" : "Buyer");
-            AddPart(inv.PayerName, spanish ? "El pagador" : "Payer");
-            AddPart(inv.BeneficiaryName, spanish ? "El beneficiario" : "Beneficiary");
-            if (parts.Count == 0)
+            var s = table.HitOf(inv.SellerName, ref seller);
+            var b = table.HitOf(inv.BuyerName, ref buyer);
+            var p = table.HitOf(inv.PayerName, ref payer);
+            var f = table.HitOf(inv.BeneficiaryName, ref beneficiary);
+            if (s is null && b is null && p is null && f is null)
             {
                 continue;
             }
 
+            var parts = new List<(string Role, string Name, SanctionsMatch Match)>(4);
+            AddPart(parts, inv.SellerName, s, spanish ? "El vendedor" : "Seller");
+            AddPart(parts, inv.BuyerName, b, spanish ? "El comprador" : "Buyer");
+            AddPart(parts, inv.PayerName, p, spanish ? "El pagador" : "Payer");
+            AddPart(parts, inv.BeneficiaryName, f, spanish ? "El beneficiario" : "Beneficiary");
             var (score, text, expected, observed) = Describe(parts, threshold, spanish);
             sink.Add(RiskFlags.ForInvoice(inv, FlagCode.SanctionedParty, score, text, expected, observed, inv.ValueUsd));
+        }
 
-            void AddPart(string? name, string role)
+        context.Artifacts.Counters["sanctions.names_screened"] = table.Count;
+        context.Artifacts.Counters["sanctions.names_matched"] = table.Matched;
+    }
+
+    /// <summary>Adds the party unless a party of the same name matching the same entry is already listed (a seller who is also the beneficiary).</summary>
+    private static void AddPart(List<(string Role, string Name, SanctionsMatch Match)> parts, string? name, SanctionsMatch? match, string role)
+    {
+        if (name is null || match is null)
+        {
+            return;
+        }
+
+        foreach (var p in parts)
+        {
+            if (p.Name == name && ReferenceEquals(p.Match.Entry, match.Entry))
             {
-                if (name is not null && hits.TryGetValue(name, out var m) && !parts.Exists(p => p.Name == name && ReferenceEquals(p.Match.Entry, m.Entry)))
-                {
-                    parts.Add((role, name, m));
-                }
+                return;
             }
         }
+
+        parts.Add((role, name, match));
     }
 
     /// <summary>
@@ -144,5 +131,69 @@ public sealed class SanctionsDetector : IDetector
         var expected = string.Join("; ", parts.Select(p => $"{p.Match.Entry.Source} {p.Match.Entry.Id}: {p.Match.Entry.Name}"));
         var observed = string.Join("; ", parts.Select(p => p.Name));
         return (score, text, expected, observed);
+    }
+
+    /// <summary>
+    /// The distinct party names of an analysis and their sanctions hits, for <see cref="SanctionsDetector"/>. Names are
+    /// looked up by string instance first (ingestion pools them, so a record's name is usually an instance seen before:
+    /// a reference hash instead of hashing its characters), then by value, so equal names in different instances share
+    /// one entry and one screening.
+    /// </summary>
+    private sealed class NameTable(SanctionsScreener screener, double threshold)
+    {
+        /// <summary>String instance -> its best match, or null.</summary>
+        private readonly Dictionary<string, SanctionsMatch?> _byInstance = new(SameInstance.Comparer);
+
+        /// <summary>Name (ordinal) -> its best match, or null: each distinct name screened once.</summary>
+        private readonly Dictionary<string, SanctionsMatch?> _byValue = new(StringComparer.Ordinal);
+
+        /// <summary>Distinct names (ordinal) screened.</summary>
+        public int Count => _byValue.Count;
+
+        /// <summary>Distinct names that matched an entry.</summary>
+        public int Matched { get; private set; }
+
+        /// <summary>The best match of <paramref name="name"/>, or null; <paramref name="memo"/> remembers the last name of one role.</summary>
+        public SanctionsMatch? HitOf(string? name, ref Memo memo)
+        {
+            if (name is null)
+            {
+                return null;
+            }
+
+            if (!ReferenceEquals(name, memo.Name))
+            {
+                ref var hit = ref CollectionsMarshal.GetValueRefOrAddDefault(_byInstance, name, out var known);
+                if (!known)
+                {
+                    ref var byValue = ref CollectionsMarshal.GetValueRefOrAddDefault(_byValue, name, out var screened);
+                    if (!screened)
+                    {
+                        var m = screener.Screen(name, threshold);
+                        byValue = m.Count > 0 ? m[0] : null;
+                        Matched += m.Count > 0 ? 1 : 0;
+                    }
+
+                    hit = byValue;
+                }
+
+                memo = new Memo(name, hit);
+            }
+
+            return memo.Hit;
+        }
+
+        /// <summary>The last name seen in one role (consecutive records usually repeat it) and its match.</summary>
+        internal readonly record struct Memo(string? Name, SanctionsMatch? Hit);
+
+        /// <summary>Compares strings by instance.</summary>
+        private sealed class SameInstance : IEqualityComparer<string>
+        {
+            public static readonly SameInstance Comparer = new();
+
+            public bool Equals(string? x, string? y) => ReferenceEquals(x, y);
+
+            public int GetHashCode(string obj) => RuntimeHelpers.GetHashCode(obj);
+        }
     }
 }

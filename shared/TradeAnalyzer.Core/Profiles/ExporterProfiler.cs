@@ -60,58 +60,9 @@ public sealed class ExporterProfiler : IExporterProfiler
         var asOf = context.AsOf;
         var window = context.Options.NewExporterWindowDays;
 
-        // 1. Group the declaration lines by exporter (one dictionary look-up per line), then roll each exporter up in parallel.
-        // The exporter key depends only on the parties, which lines of one file share: the parties part (by reference)
-        // finds the exporter without building and hashing the key string per line. Bounded, for unshared records.
-        var acc = new Dictionary<string, Acc>(StringComparer.Ordinal);
-        var byParties = new Dictionary<DeclarationParties, Acc>(ReferenceEqualityComparer.Instance);
-        var declarations = context.Declarations;
-        for (var i = 0; i < declarations.Count; i++)
-        {
-            var d = declarations[i];
-            if (!byParties.TryGetValue(d.PartiesRef, out var a))
-            {
-                var key = RiskFlags.ExporterKeyOf(d);
-                if (!acc.TryGetValue(key, out a))
-                {
-                    acc[key] = a = new Acc(key, d.ExporterName, d.ExporterId, d.ExporterCountry ?? d.OriginCountry, d.Date);
-                }
-
-                if (byParties.Count < MaxRemembered)
-                {
-                    byParties[d.PartiesRef] = a;
-                }
-            }
-
-            a.Lines.Add(i);
-        }
-
-        Parallel.ForEach(acc.Values, a =>
-        {
-            foreach (var i in a.Lines)
-            {
-                a.Add(declarations[i]);
-            }
-        });
-
-        // 1b. For exporters that are new: how large their largest line is against the typical (median) line value of the
-        // same HS6 goods among all lines, since "unusually high value" for a newcomer is about the goods, not the exporter.
-        var newcomers = acc.Values.Where(a => IsNew(FirstSeen(a, context), asOf, window)).ToList();
-        if (newcomers.Count > 0)
-        {
-            var typical = TypicalLineValues(declarations, newcomers);
-            foreach (var a in newcomers)
-            {
-                foreach (var i in a.Lines)
-                {
-                    var d = declarations[i];
-                    if (typical.TryGetValue(d.Hs.Digits, out var median) && median > 0)
-                    {
-                        a.MaxValueRatio = Math.Max(a.MaxValueRatio, d.ValueUsd / median);
-                    }
-                }
-            }
-        }
+        // 1. The roll-up of each exporter's lines, made beside the detectors when the analyzer called Prepare.
+        var acc = context.Artifacts.ExporterRollUp as Dictionary<string, Acc> ?? RollUp(context);
+        context.Artifacts.ExporterRollUp = null;
 
         // 2. Flags by exporter.
         var flagsBy = new Dictionary<string, List<Flag>>(StringComparer.Ordinal);
@@ -169,6 +120,78 @@ public sealed class ExporterProfiler : IExporterProfiler
 
         profiles.Sort((x, y) => y.Score != x.Score ? y.Score.CompareTo(x.Score) : string.CompareOrdinal(x.Key, y.Key));
         return profiles;
+    }
+
+    /// <summary>
+    /// Everything of the profiles that does not need the flags (the lines grouped and rolled up per exporter, the
+    /// newcomers' largest line against the typical line of the same goods), kept in the context's artifacts for
+    /// <see cref="Profile"/>. The analyzer runs it beside the detectors, where a core is free once the short detectors
+    /// are done; without it, <see cref="Profile"/> does the same work itself.
+    /// </summary>
+    public void Prepare(AnalysisContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Artifacts.ExporterRollUp = RollUp(context);
+    }
+
+    private static Dictionary<string, Acc> RollUp(AnalysisContext context)
+    {
+        var asOf = context.AsOf;
+        var window = context.Options.NewExporterWindowDays;
+        var declarations = context.Declarations;
+
+        // 1. Group the declaration lines by exporter, then roll each exporter up in parallel. The exporter key depends only on the parties, which lines of one file share: the parties part (by reference)
+        // finds the exporter without building and hashing the key string per line. Bounded, for unshared records.
+        var acc = new Dictionary<string, Acc>(StringComparer.Ordinal);
+        var byParties = new Dictionary<DeclarationParties, Acc>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < declarations.Count; i++)
+        {
+            var d = declarations[i];
+            if (!byParties.TryGetValue(d.PartiesRef, out var a))
+            {
+                var key = RiskFlags.ExporterKeyOf(d);
+                if (!acc.TryGetValue(key, out a))
+                {
+                    acc[key] = a = new Acc(key, d.ExporterName, d.ExporterId, d.ExporterCountry ?? d.OriginCountry, d.Date);
+                }
+
+                if (byParties.Count < MaxRemembered)
+                {
+                    byParties[d.PartiesRef] = a;
+                }
+            }
+
+            a.Lines.Add(i);
+        }
+
+        Parallel.ForEach(acc.Values, a =>
+        {
+            foreach (var i in a.Lines)
+            {
+                a.Add(declarations[i]);
+            }
+        });
+
+        // 1b. For exporters that are new: how large their largest line is against the typical (median) line value of the
+        // same HS6 goods among all lines, since "unusually high value" for a newcomer is about the goods, not the exporter.
+        var newcomers = acc.Values.Where(a => IsNew(FirstSeen(a, context), asOf, window)).ToList();
+        if (newcomers.Count > 0)
+        {
+            var typical = TypicalLineValues(declarations, newcomers);
+            foreach (var a in newcomers)
+            {
+                foreach (var i in a.Lines)
+                {
+                    var d = declarations[i];
+                    if (typical.TryGetValue(d.Hs.Digits, out var median) && median > 0)
+                    {
+                        a.MaxValueRatio = Math.Max(a.MaxValueRatio, d.ValueUsd / median);
+                    }
+                }
+            }
+        }
+
+        return acc;
     }
 
     /// <summary>The distinct records among <paramref name="flags"/> that carry a trade anomaly.</summary>

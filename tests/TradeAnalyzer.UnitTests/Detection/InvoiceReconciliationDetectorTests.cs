@@ -94,6 +94,33 @@ public class InvoiceReconciliationDetectorTests
     }
 
     [Fact]
+    public void Missing_invoice_coverage_is_by_normalised_exporter_or_by_reporter_and_month()
+    {
+        // Covered exporter: its other declaration's invoice was found (under another seller's name), in another reporter and month.
+        var byExporter = Run(Detector,
+            [Export("E1", 100_000, invoice: "INV-1"), Export("E2", 90_000, invoice: "INV-2", date: Day0.AddDays(60), reporter: "CA", exporter: "HUBEI CHEM CO LTD")],
+            [Invoice("INV-1", 100_000, seller: "Pacific Trading Ltd")]);
+        var missing = Assert.Single(byExporter, f => f.Code == FlagCode.InvoiceMissing);
+        Assert.Equal("E2", missing.DeclarationId);
+        Assert.Equal(55, missing.Score);
+
+        // Covered month: another exporter's declaration of the same reporter and month; a declaration of another
+        // reporter in that month, or of the same reporter a month later, is not covered.
+        var byMonth = Run(Detector,
+        [
+            Export("X1", 10_000, invoice: "X-1", exporter: "Other Exporter"),
+            Export("E2", 90_000, invoice: "INV-2", date: Day0.AddDays(3)),
+            Export("E3", 90_000, invoice: "INV-3", reporter: "CA", exporter: "Third Exporter"),
+            Export("E4", 90_000, invoice: "INV-4", date: Day0.AddDays(31), exporter: "Fourth Exporter"),
+        ],
+        [Invoice("X-1", 10_000, seller: "Other Exporter")]);
+        var inMonth = Assert.Single(byMonth);
+        Assert.Equal("E2", inMonth.DeclarationId);
+        Assert.Equal(45, inMonth.Score);
+        Assert.Contains("the invoices of 1 other US declarations of that month were supplied", inMonth.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Explanations_are_in_spanish_when_asked()
     {
         var flag = Assert.Single(Run(Detector, [Export("E1", 52_000, invoice: "INV-9")], [Invoice("INV-9", 80_000)], spanish: true));

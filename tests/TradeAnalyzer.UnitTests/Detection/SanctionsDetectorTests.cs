@@ -47,6 +47,43 @@ public class SanctionsDetectorTests
     }
 
     [Fact]
+    public void Equal_names_in_different_string_instances_are_screened_once_and_all_flagged()
+    {
+        // Ingestion pools names per file, so the same name can arrive as two instances (two files, or a full pool).
+        var name = "Acme Quimica SA de CV";
+        var copy = new string(name.AsSpan());
+        Assert.False(ReferenceEquals(name, copy));
+        var ctx = Context(
+            [Line(exporter: name, id: "D1"), Line(exporter: copy, id: "D2"), Line(exporter: "ACME QUIMICA SA DE CV", id: "D3"), Line(id: "D4")],
+            sanctions: List);
+        var flags = Run(new SanctionsDetector(), ctx);
+        Assert.Equal(["D1", "D2", "D3"], flags.Select(f => f.DeclarationId).Order(StringComparer.Ordinal));
+        Assert.Equal(flags[0].Explanation, flags.Single(f => f.DeclarationId == "D2").Explanation);
+
+        // Names that differ only in case are distinct names (each screened, each quoted as written); equal names count once.
+        Assert.Equal(4, ctx.Artifacts.Counters["sanctions.names_screened"]);
+        Assert.Equal(2, ctx.Artifacts.Counters["sanctions.names_matched"]);
+        Assert.Contains("'ACME QUIMICA SA DE CV'", flags.Single(f => f.DeclarationId == "D3").Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_name_repeated_by_the_next_record_in_another_role_gets_its_own_verdict()
+    {
+        // The per-role memo must not leak a verdict across roles: D2's importer is the name D1 had as exporter.
+        var ctx = Context(
+            [Line(exporter: "Acme Quimica SA de CV", importer: "Farmacias del Norte", id: "D1"), Line(exporter: "Farmacias del Norte", importer: "Acme Quimica SA de CV", id: "D2")],
+            [Invoice(seller: "Acme Quimica SA de CV", buyer: "Farmacias del Norte", payer: "Acme Quimica SA de CV", number: "F-1")],
+            sanctions: List);
+        var flags = Run(new SanctionsDetector(), ctx);
+        Assert.StartsWith("Exporter ", flags.Single(f => f.DeclarationId == "D1").Explanation, StringComparison.Ordinal);
+        Assert.StartsWith("Importer ", flags.Single(f => f.DeclarationId == "D2").Explanation, StringComparison.Ordinal);
+
+        // The seller who also pays is named once.
+        var invoice = flags.Single(f => f.RecordType == RecordType.Invoice);
+        Assert.Equal("Seller 'Acme Quimica SA de CV' matches OFAC SDN entry 'ACME QUIMICA, S.A. DE C.V.' (program SDNTK, similarity 1.00).", invoice.Explanation);
+    }
+
+    [Fact]
     public void No_list_means_no_work_and_no_flags() =>
         Assert.Empty(Run(new SanctionsDetector(), Context([Line(exporter: "Acme Quimica SA de CV")])));
 }

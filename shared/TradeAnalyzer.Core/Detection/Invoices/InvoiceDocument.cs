@@ -2,70 +2,54 @@ using TradeAnalyzer.Core.Model;
 
 namespace TradeAnalyzer.Core.Detection.Invoices;
 
-/// <summary>The lines of one invoice (one invoice number of one seller) with their totals.</summary>
-public sealed class InvoiceDocument
+/// <summary>The lines of one invoice (one invoice number of one seller) with their totals: a view of one document of an <see cref="InvoiceIndex"/>.</summary>
+public readonly struct InvoiceDocument : IEquatable<InvoiceDocument>
 {
-    internal InvoiceDocument(InvoiceLine first, string key, string sellerNorm, string buyerNorm, int capacity = 1)
+    private readonly InvoiceIndex _index;
+
+    internal InvoiceDocument(InvoiceIndex index, int id)
     {
-        Key = key;
-        Lines = new List<InvoiceLine>(capacity) { first };
-        Main = first;
-        SellerNorm = sellerNorm;
-        BuyerNorm = buyerNorm;
+        _index = index;
+        Id = id;
     }
 
-    /// <summary>The normalised invoice number.</summary>
-    public string Key { get; }
+    /// <summary>Position in the index (0 to <see cref="InvoiceIndex.DocumentCount"/> - 1, in order of first line).</summary>
+    public int Id { get; }
 
-    public List<InvoiceLine> Lines { get; }
+    /// <summary>The lines in input order.</summary>
+    public ReadOnlySpan<InvoiceLine> Lines => _index.LinesOf(Id);
 
-    /// <summary>The line with the largest FOB value.</summary>
-    public InvoiceLine Main { get; private set; }
+    /// <summary>The line with the largest FOB value (the first of equals).</summary>
+    public InvoiceLine Main => _index.MainOf(Id);
 
-    public string SellerNorm { get; }
+    /// <summary>The seller's normalised name (<see cref="Text.PartyNames.Normalize"/>).</summary>
+    public string SellerNorm => _index.SellerNormOf(Id);
 
-    public string BuyerNorm { get; }
+    /// <summary>The first line's buyer, normalised.</summary>
+    public string BuyerNorm => _index.BuyerNormOf(Id);
 
-    /// <summary>The next document (another seller) with the same normalised number, in order of first line; null when none.</summary>
-    internal InvoiceDocument? NextSameKey { get; set; }
+    public static bool operator ==(InvoiceDocument left, InvoiceDocument right) => left.Equals(right);
 
-    internal void Add(InvoiceLine line)
-    {
-        Lines.Add(line);
-        if (line.FobUsd > Main.FobUsd)
-        {
-            Main = line;
-        }
-    }
+    public static bool operator !=(InvoiceDocument left, InvoiceDocument right) => !left.Equals(right);
 
     /// <summary>FOB-equivalent USD, USD as invoiced, and quantity in the main line's unit, over the lines of
     /// <paramref name="shipmentId"/> when the invoice splits by shipment, else over all lines.</summary>
     public (double FobUsd, double ValueUsd, double Quantity) Totals(string? shipmentId)
     {
-        var useShipment = false;
-        if (shipmentId is not null && Lines.Count > 1)
-        {
-            foreach (var line in Lines)
-            {
-                if (string.Equals(line.ShipmentId?.Trim(), shipmentId, StringComparison.Ordinal))
-                {
-                    useShipment = true;
-                    break;
-                }
-            }
-        }
-
+        var lines = Lines;
+        var useShipment = UsesShipment(lines, shipmentId);
+        var unit = Main.Unit;
         double fob = 0, value = 0, quantity = 0;
-        foreach (var line in Lines)
+        foreach (var line in lines)
         {
-            if (useShipment && !string.Equals(line.ShipmentId?.Trim(), shipmentId, StringComparison.Ordinal))
+            if (useShipment && !OfShipment(line, shipmentId!))
             {
                 continue;
             }
 
             fob += line.FobUsd;
             value += line.ValueUsd;
-            if (line.Unit == Main.Unit)
+            if (line.Unit == unit)
             {
                 quantity += line.NormQuantity;
             }
@@ -78,22 +62,44 @@ public sealed class InvoiceDocument
     /// of <paramref name="shipmentId"/> when the invoice splits by shipment, else over all lines.</summary>
     public void AddByUnit(string? shipmentId, Span<double> quantity, Span<double> fob)
     {
-        var useShipment = false;
-        if (shipmentId is not null && Lines.Count > 1)
+        var lines = Lines;
+        var useShipment = UsesShipment(lines, shipmentId);
+        foreach (var line in lines)
         {
-            foreach (var line in Lines)
-            {
-                useShipment |= string.Equals(line.ShipmentId?.Trim(), shipmentId, StringComparison.Ordinal);
-            }
-        }
-
-        foreach (var line in Lines)
-        {
-            if (!useShipment || string.Equals(line.ShipmentId?.Trim(), shipmentId, StringComparison.Ordinal))
+            if (!useShipment || OfShipment(line, shipmentId!))
             {
                 quantity[(int)line.Unit] += line.NormQuantity;
                 fob[(int)line.Unit] += line.FobUsd;
             }
         }
     }
+
+    public bool Equals(InvoiceDocument other) => ReferenceEquals(_index, other._index) && Id == other.Id;
+
+    public override bool Equals(object? obj) => obj is InvoiceDocument other && Equals(other);
+
+    public override int GetHashCode() => Id;
+
+    /// <summary>True when the invoice has several lines and one of them is of <paramref name="shipmentId"/>.</summary>
+    private static bool UsesShipment(ReadOnlySpan<InvoiceLine> lines, string? shipmentId)
+    {
+        if (shipmentId is null || lines.Length <= 1)
+        {
+            return false;
+        }
+
+        foreach (var line in lines)
+        {
+            if (OfShipment(line, shipmentId))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The line's shipment id, trimmed, equals <paramref name="shipmentId"/> (no trimmed copy allocated).</summary>
+    private static bool OfShipment(InvoiceLine line, string shipmentId) =>
+        line.ShipmentId is { } id && id.AsSpan().Trim().SequenceEqual(shipmentId);
 }

@@ -10,78 +10,134 @@ namespace TradeAnalyzer.Core.Detection.Invoices;
 /// Invoice lines grouped into documents, looked up by normalised invoice number and by shipment id. Built once per
 /// <see cref="AnalysisContext"/> and shared by the invoice detectors.
 /// </summary>
+/// <remarks>
+/// Stored as a few arrays indexed by document number (lines grouped by document, main line, normalised parties, next
+/// document with the same number) instead of an object and a list per document: building it allocates a handful of
+/// large arrays that the collector never copies. Invoice numbers of up to 12 letters and digits (nearly all) are keyed
+/// by a number packed from their characters (<see cref="TryPack"/>), not by a string: no key string per document.
+/// </remarks>
 public sealed class InvoiceIndex
 {
+    /// <summary>Longest normalised invoice number packed into a long (37^12 &lt; 2^63).</summary>
+    internal const int MaxPackedLength = 12;
+
     private static readonly ConditionalWeakTable<AnalysisContext, Lazy<InvoiceIndex>> Cache = [];
 
-    /// <summary>Normalised invoice number -> its first document; the documents of other sellers with the same number
-    /// follow through <see cref="InvoiceDocument.NextSameKey"/> (one dictionary entry and no list per number).</summary>
-    private readonly Dictionary<string, InvoiceDocument> _byNumber = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, InvoiceDocument> _byShipment = new(StringComparer.Ordinal);
+    /// <summary>Packed normalised invoice number -> its first document; the documents of other sellers with the same
+    /// number follow through <see cref="_next"/>.</summary>
+    private readonly Dictionary<long, int> _byPacked;
+
+    /// <summary>The same for numbers that do not pack (longer than 12 characters, or letters outside A-Z).</summary>
+    private readonly Dictionary<string, int> _byNumber = new(StringComparer.Ordinal);
+
+    private readonly Dictionary<string, int> _byShipment;
     private readonly HashSet<string> _sellers = new(StringComparer.Ordinal);
+
+    /// <summary>The lines of every document, document after document, each document's lines in input order.</summary>
+    private readonly InvoiceLine[] _lines;
+
+    /// <summary>Document d's lines are <c>_lines[_start[d].._start[d + 1]]</c>.</summary>
+    private readonly int[] _start;
+
+    private readonly InvoiceLine[] _main;
+    private readonly string[] _sellerNorm;
+    private readonly string[] _buyerNorm;
+
+    /// <summary>The next document (another seller) with the same normalised number, in order of first line; -1 when none.</summary>
+    private readonly int[] _next;
 
     /// <summary>Groups <paramref name="invoices"/> by (invoice number, seller); linear.</summary>
     public InvoiceIndex(IReadOnlyList<InvoiceLine> invoices)
     {
-        var names = new NameCache();
-        var documents = new List<InvoiceDocument>(invoices.Count);
-        _byNumber.EnsureCapacity(invoices.Count);
-        _byShipment.EnsureCapacity(invoices.Count);
-        for (var i = 0; i < invoices.Count;)
+        ArgumentNullException.ThrowIfNull(invoices);
+        var n = invoices.Count;
+        var names = new InstanceNames();
+        var docOf = new int[n];
+        var count = new int[n + 1];
+        _sellerNorm = new string[n];
+        _buyerNorm = new string[n];
+        _next = new int[n];
+        _main = new InvoiceLine[n];
+        _byPacked = new Dictionary<long, int>(n);
+        _byShipment = new Dictionary<string, int>(n, StringComparer.Ordinal);
+        var sellerSeen = new bool[64];
+        var scratch = new char[64];
+        var docs = 0;
+        for (var i = 0; i < n;)
         {
             // Lines of one invoice are usually consecutive: the run with the same number and seller as written joins
             // one document with one look-up.
             var line = invoices[i];
             var run = 1;
-            while (i + run < invoices.Count
+            while (i + run < n
                 && string.Equals(invoices[i + run].InvoiceNumber, line.InvoiceNumber, StringComparison.Ordinal)
                 && string.Equals(invoices[i + run].SellerName, line.SellerName, StringComparison.Ordinal))
             {
                 run++;
             }
 
-            var key = ShipmentIndex.InvoiceKey(line.InvoiceNumber);
-            var seller = names.Normalize(line.SellerName);
-            ref var head = ref CollectionsMarshal.GetValueRefOrAddDefault(_byNumber, key, out _);
-            InvoiceDocument? doc = null;
-            InvoiceDocument? last = null;
-            for (var d = head; d is not null; d = d.NextSameKey)
+            var seller = names.Normalize(line.SellerName, out var sellerId);
+            var key = KeyChars(line.InvoiceNumber, ref scratch);
+            ref var head = ref TryPack(key, out var packed)
+                ? ref CollectionsMarshal.GetValueRefOrAddDefault(_byPacked, packed, out var known)
+                : ref CollectionsMarshal.GetValueRefOrAddDefault(_byNumber, KeyString(line.InvoiceNumber, key), out known);
+            if (!known)
+            {
+                head = -1;
+            }
+
+            var doc = -1;
+            var last = -1;
+            for (var d = head; d >= 0; d = _next[d])
             {
                 last = d;
-                if (string.Equals(d.SellerNorm, seller, StringComparison.Ordinal))
+                if (string.Equals(_sellerNorm[d], seller, StringComparison.Ordinal))
                 {
                     doc = d;
                     break;
                 }
             }
 
-            if (doc is null)
+            if (doc < 0)
             {
-                doc = new InvoiceDocument(line, key, seller, names.Normalize(line.BuyerName), run);
-                if (last is null)
+                doc = docs++;
+                _main[doc] = line;
+                _sellerNorm[doc] = seller;
+                _buyerNorm[doc] = names.Normalize(line.BuyerName);
+                _next[doc] = -1;
+                if (last < 0)
                 {
                     head = doc;
                 }
                 else
                 {
-                    last.NextSameKey = doc;
+                    _next[last] = doc;
                 }
 
-                documents.Add(doc);
-                _sellers.Add(seller);
-            }
-            else
-            {
-                doc.Add(line);
+                if (sellerId >= sellerSeen.Length)
+                {
+                    Array.Resize(ref sellerSeen, Math.Max(sellerId + 1, sellerSeen.Length * 2));
+                }
+
+                if (!sellerSeen[sellerId])
+                {
+                    sellerSeen[sellerId] = true;
+                    _sellers.Add(seller);
+                }
             }
 
+            count[doc] += run;
             string? previousShipment = null;
+            var main = _main[doc];
             for (var k = 0; k < run; k++)
             {
                 var l = invoices[i + k];
-                if (k > 0)
+                docOf[i + k] = doc;
+
+                // The main line: the largest FOB value, the first of equals (lines join their document in input order).
+                if (l.FobUsd > main.FobUsd)
                 {
-                    doc.Add(l);
+                    main = l;
                 }
 
                 // A shipment id repeated on the next line is already indexed (TryAdd would keep the first document).
@@ -92,10 +148,25 @@ public sealed class InvoiceIndex
                 }
             }
 
+            _main[doc] = main;
             i += run;
         }
 
-        Documents = documents;
+        // Lay the lines out document after document, in input order within each.
+        _start = new int[docs + 1];
+        for (var d = 0; d < docs; d++)
+        {
+            _start[d + 1] = _start[d] + count[d];
+            count[d] = _start[d];
+        }
+
+        _lines = new InvoiceLine[n];
+        for (var i = 0; i < n; i++)
+        {
+            _lines[count[docOf[i]]++] = invoices[i];
+        }
+
+        DocumentCount = docs;
     }
 
     /// <summary>The index of <paramref name="context"/>'s invoices, built on first use.</summary>
@@ -105,28 +176,135 @@ public sealed class InvoiceIndex
     /// <summary>Forgets the index of <paramref name="context"/> (a later <see cref="For"/> builds it again).</summary>
     internal static void Release(AnalysisContext context) => Cache.Remove(context);
 
-    /// <summary>Every invoice document in order of first line.</summary>
-    public IReadOnlyList<InvoiceDocument> Documents { get; }
+    /// <summary>Number of invoice documents.</summary>
+    public int DocumentCount { get; }
+
+    /// <summary>Document <paramref name="id"/> (0 to <see cref="DocumentCount"/> - 1, in order of first line).</summary>
+    public InvoiceDocument Document(int id) => new(this, id);
 
     /// <summary>True when some invoice was issued by the seller of this normalised name.</summary>
     public bool HasSeller(string sellerNorm) => _sellers.Contains(sellerNorm);
 
     /// <summary>The invoice a declaration refers to: by number (preferring the declared exporter as seller), else by shipment id.</summary>
-    public InvoiceDocument? Find(string? invoiceKey, string? shipmentId, string exporterNorm, string? exporterId)
+    public InvoiceDocument? Find(string? invoiceKey, string? shipmentId, string exporterNorm, string? exporterId) =>
+        Find(invoiceKey, shipmentId, exporterNorm, exporterId, out _);
+
+    /// <summary>As <see cref="Find(string?, string?, string, string?)"/>; <paramref name="sellerMatches"/> tells whether
+    /// <see cref="PartyMatch.Same"/> holds between the document's seller (normalised name, main line's id) and the
+    /// exporter, when the search had to find out (found by number), else null.</summary>
+    internal InvoiceDocument? Find(string? invoiceKey, string? shipmentId, string exporterNorm, string? exporterId, out bool? sellerMatches)
     {
-        if (invoiceKey is { Length: > 0 } && _byNumber.TryGetValue(invoiceKey, out var first))
+        if (invoiceKey is { Length: > 0 } && FirstWithKey(invoiceKey) is var first and >= 0)
         {
-            for (var d = first; d is not null; d = d.NextSameKey)
+            for (var d = first; d >= 0; d = _next[d])
             {
-                if (PartyMatch.Same(d.SellerNorm, d.Main.SellerId, exporterNorm, exporterId))
+                if (PartyMatch.Same(_sellerNorm[d], _main[d].SellerId, exporterNorm, exporterId))
                 {
-                    return d;
+                    sellerMatches = true;
+                    return new InvoiceDocument(this, d);
                 }
             }
 
-            return first;
+            sellerMatches = false; // the first document was tried too
+            return new InvoiceDocument(this, first);
         }
 
-        return shipmentId is not null && _byShipment.TryGetValue(shipmentId, out var doc) ? doc : null;
+        sellerMatches = null;
+        return shipmentId is not null && _byShipment.TryGetValue(shipmentId, out var doc) ? new InvoiceDocument(this, doc) : null;
+    }
+
+    internal ReadOnlySpan<InvoiceLine> LinesOf(int doc) => _lines.AsSpan(_start[doc], _start[doc + 1] - _start[doc]);
+
+    internal InvoiceLine MainOf(int doc) => _main[doc];
+
+    internal string SellerNormOf(int doc) => _sellerNorm[doc];
+
+    internal string BuyerNormOf(int doc) => _buyerNorm[doc];
+
+    /// <summary>
+    /// Packs a normalised invoice number of up to <see cref="MaxPackedLength"/> characters 0-9 and A-Z into a long,
+    /// one base-37 digit per character (1-36, so no two such numbers share a value); false for any other number.
+    /// </summary>
+    internal static bool TryPack(ReadOnlySpan<char> key, out long packed)
+    {
+        packed = 0;
+        if (key.Length > MaxPackedLength)
+        {
+            return false;
+        }
+
+        foreach (var c in key)
+        {
+            int digit;
+            if (c is >= '0' and <= '9')
+            {
+                digit = c - '0' + 1;
+            }
+            else if (c is >= 'A' and <= 'Z')
+            {
+                digit = c - 'A' + 11;
+            }
+            else
+            {
+                return false;
+            }
+
+            packed = (packed * 37) + digit;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The characters of <see cref="ShipmentIndex.InvoiceKey"/>(<paramref name="invoiceNumber"/>) without allocating a
+    /// string: the number itself when it is only 0-9 and A-Z, else its letters and digits upper-cased, in
+    /// <paramref name="scratch"/> (grown when too small).
+    /// </summary>
+    internal static ReadOnlySpan<char> KeyChars(string invoiceNumber, ref char[] scratch)
+    {
+        var clean = true;
+        foreach (var c in invoiceNumber)
+        {
+            if (!(c is >= '0' and <= '9' or >= 'A' and <= 'Z'))
+            {
+                clean = false;
+                break;
+            }
+        }
+
+        if (clean)
+        {
+            return invoiceNumber;
+        }
+
+        if (scratch.Length < invoiceNumber.Length)
+        {
+            scratch = new char[Math.Max(invoiceNumber.Length, scratch.Length * 2)];
+        }
+
+        var n = 0;
+        foreach (var c in invoiceNumber)
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                scratch[n++] = char.ToUpperInvariant(c);
+            }
+        }
+
+        return scratch.AsSpan(0, n);
+    }
+
+    /// <summary>The key as a string: <paramref name="invoiceNumber"/> itself when it is its own key.</summary>
+    private static string KeyString(string invoiceNumber, ReadOnlySpan<char> key) =>
+        key.SequenceEqual(invoiceNumber) ? invoiceNumber : new string(key);
+
+    private int FirstWithKey(string invoiceKey)
+    {
+        if (TryPack(invoiceKey, out var packed))
+        {
+            return _byPacked.TryGetValue(packed, out var d) ? d : -1;
+        }
+
+        return _byNumber.TryGetValue(invoiceKey, out var doc) ? doc : -1;
     }
 }

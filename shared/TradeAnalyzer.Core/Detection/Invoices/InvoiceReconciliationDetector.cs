@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Detection.Mirror;
 using TradeAnalyzer.Core.Model;
@@ -35,8 +36,13 @@ public sealed class InvoiceReconciliationDetector : IDetector
         var shipments = ShipmentIndex.For(context);
         var invoices = InvoiceIndex.For(context);
         var spanish = context.Options.Spanish;
-        var exportersCovered = new HashSet<string>(StringComparer.Ordinal);
-        var monthsCovered = new Dictionary<(string Reporter, int Month), int>();
+        // Exporters by the shipment index's normalised-name id, reporter months as (reporter id, month) in one long:
+        // no string hashed per shipment.
+        var exportersCovered = new bool[64];
+        var monthsCovered = new Dictionary<long, int>();
+        var reporters = new Dictionary<string, int>(StringComparer.Ordinal);
+        string? lastReporter = null;
+        var lastReporterId = 0;
         var missing = new List<DeclarationShipment>();
         long compared = 0;
 
@@ -47,8 +53,7 @@ public sealed class InvoiceReconciliationDetector : IDetector
                 continue;
             }
 
-            var doc = invoices.Find(s.InvoiceKey, s.ShipmentId, s.ExporterNorm, s.Main.ExporterId);
-            if (doc is null)
+            if (invoices.Find(s.InvoiceKey, s.ShipmentId, s.ExporterNorm, s.Main.ExporterId, out var sellerMatches) is not { } doc)
             {
                 if (s.InvoiceKey is { Length: > 0 })
                 {
@@ -59,17 +64,20 @@ public sealed class InvoiceReconciliationDetector : IDetector
             }
 
             compared++;
-            exportersCovered.Add(s.ExporterNorm);
-            var month = (s.Reporter, (s.Date.Year * 12) + s.Date.Month - 1);
-            monthsCovered.TryGetValue(month, out var n);
-            monthsCovered[month] = n + 1;
-            Compare(s, doc, spanish, sink);
+            if (s.ExporterId >= exportersCovered.Length)
+            {
+                Array.Resize(ref exportersCovered, Math.Max(s.ExporterId + 1, exportersCovered.Length * 2));
+            }
+
+            exportersCovered[s.ExporterId] = true;
+            CollectionsMarshal.GetValueRefOrAddDefault(monthsCovered, MonthKey(s), out _)++;
+            Compare(s, doc, sellerMatches, spanish, sink);
         }
 
         foreach (var s in missing)
         {
-            var exporterCovered = exportersCovered.Contains(s.ExporterNorm) || invoices.HasSeller(s.ExporterNorm);
-            monthsCovered.TryGetValue((s.Reporter, (s.Date.Year * 12) + s.Date.Month - 1), out var inMonth);
+            var exporterCovered = (s.ExporterId < exportersCovered.Length && exportersCovered[s.ExporterId]) || invoices.HasSeller(s.ExporterNorm);
+            monthsCovered.TryGetValue(MonthKey(s), out var inMonth);
             if (!exporterCovered && inMonth == 0)
             {
                 continue;
@@ -86,9 +94,29 @@ public sealed class InvoiceReconciliationDetector : IDetector
         }
 
         context.Artifacts.Counters["invoice.compared"] = compared;
+
+        // The reporter's id (reporters are pooled country codes: the previous shipment's is usually the same instance)
+        // and the month since year 0.
+        long MonthKey(DeclarationShipment s)
+        {
+            var reporter = s.Reporter;
+            if (!ReferenceEquals(reporter, lastReporter))
+            {
+                ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(reporters, reporter, out var known);
+                if (!known)
+                {
+                    id = reporters.Count - 1;
+                }
+
+                lastReporter = reporter;
+                lastReporterId = id;
+            }
+
+            return ((long)lastReporterId << 32) | (uint)((s.Date.Year * 12) + s.Date.Month - 1);
+        }
     }
 
-    private static void Compare(DeclarationShipment s, InvoiceDocument doc, bool spanish, IFlagSink sink)
+    private static void Compare(DeclarationShipment s, InvoiceDocument doc, bool? sellerMatches, bool spanish, IFlagSink sink)
     {
         var inv = doc.Main;
         var (fob, value, _) = doc.Totals(s.ShipmentId);
@@ -153,7 +181,7 @@ public sealed class InvoiceReconciliationDetector : IDetector
                 $"invoice {number}: {Fmt.Num(iq)} {unit}", $"{Fmt.Num(dq)} {unit}", text));
         }
 
-        var sellerOk = PartyMatch.Same(doc.SellerNorm, inv.SellerId, s.ExporterNorm, s.Main.ExporterId);
+        var sellerOk = sellerMatches ?? PartyMatch.Same(doc.SellerNorm, inv.SellerId, s.ExporterNorm, s.Main.ExporterId);
         var buyerOk = PartyMatch.Same(doc.BuyerNorm, inv.BuyerId, s.ImporterNorm, s.Main.ImporterId);
         if (!sellerOk || !buyerOk)
         {

@@ -30,13 +30,15 @@ public sealed class InvoiceReuseDetector : IDetector
         var window = context.Options.MirrorWindowDays;
         var spanish = context.Options.Spanish;
 
-        // Group by (invoice key, exporter) as ids in one long, then lay the groups of two or more out in one array
-        // (no tuple of strings hashed per shipment, no list per group). Groups keep their order of first appearance and
-        // their members ascending positions, as a dictionary of lists would.
-        var invoiceIds = new Dictionary<string, int>(StringComparer.Ordinal);
-        var groupIds = new Dictionary<long, int>(MixedLongComparer.Instance);
+        // Group by (invoice key, exporter), then lay the groups of two or more out in one array (no tuple of strings
+        // hashed per shipment, no list per group). Groups keep their order of first appearance and their members
+        // ascending positions, as a dictionary of lists would. Invoice keys of up to 12 letters and digits are the
+        // number packed from their characters (InvoiceIndex.TryPack, at least 0), others a negative id: one
+        // dictionary probe per shipment, no string hash.
+        var otherKeys = new Dictionary<string, long>(StringComparer.Ordinal);
+        var groupIds = new Dictionary<(long Invoice, int Exporter), int>(shipments.Count);
         var groupOf = new int[shipments.Count];
-        var sizes = new List<int>();
+        var sizes = new List<int>(shipments.Count);
         for (var k = 0; k < shipments.Count; k++)
         {
             var s = shipments[k];
@@ -46,14 +48,18 @@ public sealed class InvoiceReuseDetector : IDetector
                 continue;
             }
 
-            ref var invoiceId = ref CollectionsMarshal.GetValueRefOrAddDefault(invoiceIds, s.InvoiceKey, out var knownInvoice);
-            if (!knownInvoice)
+            if (!InvoiceIndex.TryPack(s.InvoiceKey, out var invoice))
             {
-                invoiceId = invoiceIds.Count - 1;
+                ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(otherKeys, s.InvoiceKey, out var knownKey);
+                if (!knownKey)
+                {
+                    id = -otherKeys.Count;
+                }
+
+                invoice = id;
             }
 
-            var key = ((long)invoiceId << 32) | (uint)s.ExporterId;
-            ref var g = ref CollectionsMarshal.GetValueRefOrAddDefault(groupIds, key, out var knownGroup);
+            ref var g = ref CollectionsMarshal.GetValueRefOrAddDefault(groupIds, (invoice, s.ExporterId), out var knownGroup);
             if (!knownGroup)
             {
                 g = sizes.Count;
@@ -61,7 +67,7 @@ public sealed class InvoiceReuseDetector : IDetector
             }
 
             groupOf[k] = g;
-            sizes[g]++;
+            CollectionsMarshal.AsSpan(sizes)[g]++;
         }
 
         var start = new int[sizes.Count + 1];
@@ -82,6 +88,7 @@ public sealed class InvoiceReuseDetector : IDetector
         }
 
         long reused = 0;
+        var scratch = new ClusterScratch();
         for (var g = 0; g < sizes.Count; g++)
         {
             if (sizes[g] < 2)
@@ -90,7 +97,7 @@ public sealed class InvoiceReuseDetector : IDetector
             }
 
             var members = items.AsSpan(start[g], sizes[g]);
-            var cluster = Cluster(members, shipments, window);
+            var cluster = Cluster(members, shipments, window, scratch);
             var clusterCount = 0;
             for (var i = 0; i < cluster.Length; i++)
             {
@@ -112,10 +119,11 @@ public sealed class InvoiceReuseDetector : IDetector
         context.Artifacts.Counters["invoice.reused"] = reused;
     }
 
-    /// <summary>Union-find over the group's members; returns each member's root (position in <paramref name="members"/>).</summary>
-    private static int[] Cluster(ReadOnlySpan<int> members, IReadOnlyList<DeclarationShipment> shipments, int window)
+    /// <summary>Union-find over the group's members; returns each member's root (position in <paramref name="members"/>),
+    /// in <paramref name="scratch"/>'s buffer (valid until the next call).</summary>
+    private static Span<int> Cluster(ReadOnlySpan<int> members, IReadOnlyList<DeclarationShipment> shipments, int window, ClusterScratch scratch)
     {
-        var parent = new int[members.Length];
+        var parent = scratch.Parent(members.Length);
         for (var i = 0; i < parent.Length; i++)
         {
             parent[i] = i;
@@ -142,7 +150,8 @@ public sealed class InvoiceReuseDetector : IDetector
         }
 
         // 1. The same shipment id, or the same reporter and flow within a few days (amendment, split filing).
-        List<(int Days, int Export, int Import)>? sides = null;
+        var sides = scratch.Sides;
+        sides.Clear();
         for (var i = 0; i < members.Length; i++)
         {
             var a = shipments[members[i]];
@@ -166,17 +175,16 @@ public sealed class InvoiceReuseDetector : IDetector
                 }
                 else if (MirrorSides(a, b, window, out var days))
                 {
-                    (sides ??= []).Add(a.Flow == TradeFlow.Export ? (days, i, j) : (days, j, i));
+                    sides.Add(a.Flow == TradeFlow.Export ? (days, i, j) : (days, j, i));
                 }
             }
         }
 
         // 2. Export and import sides of one mirrored shipment, one-to-one, closest dates first: a cluster that already
         // has an import never takes a second one, so two shipments on one invoice are never chained into one.
-        if (sides is not null)
+        if (sides.Count > 0)
         {
-            var hasExport = new bool[members.Length];
-            var hasImport = new bool[members.Length];
+            scratch.Flags(members.Length, out var hasExport, out var hasImport);
             for (var i = 0; i < members.Length; i++)
             {
                 var root = Find(parent, i);
@@ -222,7 +230,7 @@ public sealed class InvoiceReuseDetector : IDetector
             && signed >= -SameShipmentDays && signed <= window;
     }
 
-    private static int Find(int[] parent, int i)
+    private static int Find(Span<int> parent, int i)
     {
         while (parent[i] != i)
         {
@@ -233,7 +241,7 @@ public sealed class InvoiceReuseDetector : IDetector
         return i;
     }
 
-    private static void Union(int[] parent, int a, int b)
+    private static void Union(Span<int> parent, int a, int b)
     {
         var ra = Find(parent, a);
         var rb = Find(parent, b);
@@ -243,7 +251,7 @@ public sealed class InvoiceReuseDetector : IDetector
         }
     }
 
-    private static void Flag(ReadOnlySpan<int> members, int[] cluster, int clusterCount, IReadOnlyList<DeclarationShipment> shipments, bool spanish, IFlagSink sink)
+    private static void Flag(ReadOnlySpan<int> members, ReadOnlySpan<int> cluster, int clusterCount, IReadOnlyList<DeclarationShipment> shipments, bool spanish, IFlagSink sink)
     {
         var score = Math.Round(Math.Min(90, 55 + (10 * Math.Log2(clusterCount - 1))), 1);
         double total = 0;
@@ -293,6 +301,42 @@ public sealed class InvoiceReuseDetector : IDetector
                 DestinationCountry = s.Main.DestinationCountry,
                 Source = s.Main.Source,
             });
+        }
+    }
+
+    /// <summary>Buffers <see cref="Cluster"/> reuses from group to group (most groups are an export and its import).</summary>
+    private sealed class ClusterScratch
+    {
+        private int[] _parent = new int[16];
+        private bool[] _hasExport = new bool[16];
+        private bool[] _hasImport = new bool[16];
+
+        public List<(int Days, int Export, int Import)> Sides { get; } = [];
+
+        /// <summary>A buffer of <paramref name="length"/> ints (contents undefined).</summary>
+        public Span<int> Parent(int length)
+        {
+            if (_parent.Length < length)
+            {
+                _parent = new int[Math.Max(length, _parent.Length * 2)];
+            }
+
+            return _parent.AsSpan(0, length);
+        }
+
+        /// <summary>Cleared has-export and has-import flags per root.</summary>
+        public void Flags(int length, out Span<bool> hasExport, out Span<bool> hasImport)
+        {
+            if (_hasExport.Length < length)
+            {
+                _hasExport = new bool[Math.Max(length, _hasExport.Length * 2)];
+                _hasImport = new bool[_hasExport.Length];
+            }
+
+            hasExport = _hasExport.AsSpan(0, length);
+            hasImport = _hasImport.AsSpan(0, length);
+            hasExport.Clear();
+            hasImport.Clear();
         }
     }
 }

@@ -76,6 +76,11 @@ public static class PartyMatch
 
     private static bool SameId(string a, string b)
     {
+        if (string.Equals(a, b, StringComparison.Ordinal))
+        {
+            return true; // the walk below would pair every character with itself
+        }
+
         int i = 0, j = 0;
         while (true)
         {

@@ -23,47 +23,58 @@ public sealed class ThirdPartyPaymentDetector : IDetector
 
         var spanish = context.Options.Spanish;
         var index = InvoiceIndex.For(context);
-        var names = new NameCache();
+        var names = new InstanceNames();
         long flagged = 0;
-        foreach (var doc in index.Documents)
+        for (var id = 0; id < index.DocumentCount; id++)
         {
-            var inv = doc.Main;
-            var payer = FirstPresent(doc, static l => l.PayerName);
-            var beneficiary = FirstPresent(doc, static l => l.BeneficiaryName);
-            var payerCountry = FirstPresent(doc, static l => l.PayerCountry);
-            var beneficiaryCountry = FirstPresent(doc, static l => l.BeneficiaryCountry);
+            var doc = index.Document(id);
+            var lines = doc.Lines;
+            var payer = FirstPresent(lines, Field.PayerName);
+            var beneficiary = FirstPresent(lines, Field.BeneficiaryName);
+            var payerCountry = FirstPresent(lines, Field.PayerCountry);
+            var beneficiaryCountry = FirstPresent(lines, Field.BeneficiaryCountry);
             if (payer is null && beneficiary is null && payerCountry is null && beneficiaryCountry is null)
+            {
+                continue;
+            }
+
+            // Judge first, write the reasons only for the few invoices flagged.
+            var inv = doc.Main;
+            var payerIsThird = payer is not null && !PartyMatch.Same(names.Normalize(payer), null, doc.BuyerNorm, null);
+            var beneficiaryIsThird = beneficiary is not null && !PartyMatch.Same(names.Normalize(beneficiary), null, doc.SellerNorm, null);
+            var knownCountries = inv.BuyerCountry is not null || inv.SellerCountry is not null;
+            var payerAbroad = knownCountries && IsThirdCountry(payerCountry, inv);
+            var beneficiaryAbroad = knownCountries && IsThirdCountry(beneficiaryCountry, inv);
+            if (!payerIsThird && !beneficiaryIsThird && !payerAbroad && !beneficiaryAbroad)
             {
                 continue;
             }
 
             var reasons = new List<string>(3);
             var third = 0;
-            if (payer is not null && !PartyMatch.Same(names.Normalize(payer), null, doc.BuyerNorm, null))
+            if (payerIsThird)
             {
                 third++;
                 reasons.Add(spanish ? $"paga {payer} y no el comprador {inv.BuyerName}" : $"{payer} pays instead of the buyer {inv.BuyerName}");
             }
 
-            if (beneficiary is not null && !PartyMatch.Same(names.Normalize(beneficiary), null, doc.SellerNorm, null))
+            if (beneficiaryIsThird)
             {
                 third++;
                 reasons.Add(spanish ? $"cobra {beneficiary} y no el vendedor {inv.SellerName}" : $"{beneficiary} is paid instead of the seller {inv.SellerName}");
             }
 
-            var knownCountries = inv.BuyerCountry is not null || inv.SellerCountry is not null;
-            var thirdCountry = false;
-            if (knownCountries)
+            if (payerAbroad)
             {
-                thirdCountry |= CheckCountry(spanish ? "el pagador" : "the payer", payerCountry, inv, spanish, reasons);
-                thirdCountry |= CheckCountry(spanish ? "el beneficiario" : "the beneficiary", beneficiaryCountry, inv, spanish, reasons);
+                AddCountryReason(spanish ? "el pagador" : "the payer", payerCountry!, inv, spanish, reasons);
             }
 
-            if (reasons.Count == 0)
+            if (beneficiaryAbroad)
             {
-                continue;
+                AddCountryReason(spanish ? "el beneficiario" : "the beneficiary", beneficiaryCountry!, inv, spanish, reasons);
             }
 
+            var thirdCountry = payerAbroad || beneficiaryAbroad;
             flagged++;
             var (fob, value, _) = doc.Totals(null);
             var score = Math.Min(90, 50 + (10 * third) + (thirdCountry ? 15 : 0));
@@ -98,26 +109,29 @@ public sealed class ThirdPartyPaymentDetector : IDetector
         context.Artifacts.Counters["invoice.third_party"] = flagged;
     }
 
-    private static bool CheckCountry(string who, string? country, InvoiceLine inv, bool spanish, List<string> reasons)
-    {
-        if (country is null || Same(country, inv.BuyerCountry) || Same(country, inv.SellerCountry))
-        {
-            return false;
-        }
+    /// <summary>True when <paramref name="country"/> is given and is neither the buyer's nor the seller's.</summary>
+    private static bool IsThirdCountry(string? country, InvoiceLine inv) =>
+        country is not null && !Same(country, inv.BuyerCountry) && !Same(country, inv.SellerCountry);
 
+    private static void AddCountryReason(string who, string country, InvoiceLine inv, bool spanish, List<string> reasons) =>
         reasons.Add(spanish
             ? $"{who} está en {country}, ni el país del comprador ({inv.BuyerCountry ?? "?"}) ni el del vendedor ({inv.SellerCountry ?? "?"})"
             : $"{who} is in {country}, neither the buyer's ({inv.BuyerCountry ?? "?"}) nor the seller's ({inv.SellerCountry ?? "?"}) country");
-        return true;
-    }
 
     private static bool Same(string a, string? b) => string.Equals(a.Trim(), b?.Trim(), StringComparison.OrdinalIgnoreCase);
 
-    private static string? FirstPresent(InvoiceDocument doc, Func<InvoiceLine, string?> field)
+    /// <summary>The first line's non-blank value of <paramref name="field"/>, trimmed; null when every line leaves it blank.</summary>
+    private static string? FirstPresent(ReadOnlySpan<InvoiceLine> lines, Field field)
     {
-        foreach (var line in doc.Lines)
+        foreach (var line in lines)
         {
-            var v = field(line);
+            var v = field switch
+            {
+                Field.PayerName => line.PayerName,
+                Field.BeneficiaryName => line.BeneficiaryName,
+                Field.PayerCountry => line.PayerCountry,
+                _ => line.BeneficiaryCountry,
+            };
             if (!string.IsNullOrWhiteSpace(v))
             {
                 return v.Trim();
@@ -125,5 +139,13 @@ public sealed class ThirdPartyPaymentDetector : IDetector
         }
 
         return null;
+    }
+
+    private enum Field
+    {
+        PayerName,
+        BeneficiaryName,
+        PayerCountry,
+        BeneficiaryCountry,
     }
 }

@@ -1,0 +1,57 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using TradeAnalyzer.Core.Detection.Mirror;
+
+namespace TradeAnalyzer.Core.Detection.Invoices;
+
+/// <summary>
+/// <see cref="NameCache"/> looked up by string instance first: ingestion pools the names of a file (one instance per
+/// distinct name), so a name seen before is found by a reference hash instead of hashing its characters, and the
+/// previous name is found without any hash. A new instance falls back to the by-value cache, so equal names in
+/// different instances get the same normalised name and id.
+/// </summary>
+internal sealed class InstanceNames
+{
+    private readonly NameCache _byValue = new();
+    private readonly Dictionary<string, (string Norm, int Id)> _byInstance = new(SameInstance.Comparer);
+    private string? _last;
+    private (string Norm, int Id) _lastEntry = (string.Empty, 0);
+
+    /// <summary><see cref="Text.PartyNames.Normalize"/> of <paramref name="name"/> (empty for null or empty).</summary>
+    public string Normalize(string? name) => Normalize(name, out _);
+
+    /// <summary>As <see cref="Normalize(string?)"/>, with the normalised name's id (0 for the empty name; equal ids exactly for equal normalised names).</summary>
+    public string Normalize(string? name, out int id)
+    {
+        if (name is null)
+        {
+            id = 0;
+            return string.Empty;
+        }
+
+        if (!ReferenceEquals(name, _last))
+        {
+            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_byInstance, name, out var known);
+            if (!known)
+            {
+                entry.Norm = _byValue.Normalize(name, out entry.Id);
+            }
+
+            _last = name;
+            _lastEntry = entry;
+        }
+
+        id = _lastEntry.Id;
+        return _lastEntry.Norm;
+    }
+
+    /// <summary>Compares strings by instance.</summary>
+    internal sealed class SameInstance : IEqualityComparer<string>
+    {
+        public static readonly SameInstance Comparer = new();
+
+        public bool Equals(string? x, string? y) => ReferenceEquals(x, y);
+
+        public int GetHashCode(string obj) => RuntimeHelpers.GetHashCode(obj);
+    }
+}

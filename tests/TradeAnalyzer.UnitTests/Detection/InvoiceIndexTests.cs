@@ -1,0 +1,104 @@
+using FsCheck.Xunit;
+using TradeAnalyzer.Core.Detection.Invoices;
+using TradeAnalyzer.Core.Detection.Mirror;
+using TradeAnalyzer.Core.Model;
+using static TradeAnalyzer.UnitTests.Detection.ReconciliationFixtures;
+
+namespace TradeAnalyzer.UnitTests.Detection;
+
+public class InvoiceIndexTests
+{
+    [Fact]
+    public void Lines_of_one_number_and_seller_form_one_document_in_input_order_even_when_not_consecutive()
+    {
+        var a1 = Invoice("INV-1", 100, quantity: 1);
+        var b = Invoice("INV-2", 50);
+        var a2 = Invoice("inv 1", 300, quantity: 2);
+        var a3 = Invoice("INV1", 300, quantity: 3);
+        var other = Invoice("INV-1", 70, seller: "Pacific Trading Ltd");
+        var index = new InvoiceIndex([a1, b, a2, other, a3]);
+
+        Assert.Equal(3, index.DocumentCount);
+        var doc = index.Document(0);
+        Assert.Equal([a1, a2, a3], doc.Lines.ToArray());
+        Assert.Same(a2, doc.Main); // the largest FOB, the first of equals
+        Assert.Equal((700.0, 700.0, 6.0), doc.Totals(null));
+        Assert.Equal([b], index.Document(1).Lines.ToArray());
+        Assert.Equal([other], index.Document(2).Lines.ToArray());
+
+        // By number, the declared exporter's invoice is preferred, else the first seller's.
+        Assert.Equal(2, index.Find("INV1", null, "PACIFIC TRADING", null)!.Value.Id);
+        Assert.Equal(0, index.Find("INV1", null, "SOMEONE ELSE", null)!.Value.Id);
+        Assert.True(index.HasSeller("PACIFIC TRADING"));
+        Assert.False(index.HasSeller("SOMEONE ELSE"));
+    }
+
+    [Theory]
+    [InlineData("INV-2026-000000000001")] // longer than a packed key
+    [InlineData("FAC-Ñ-77")] // a letter outside A-Z
+    [InlineData("123456789012")] // exactly the longest packed key
+    [InlineData("-/-")] // no letter or digit at all: an empty key, never looked up by number
+    public void Numbers_that_do_or_do_not_pack_are_found_by_their_normalised_key(string number)
+    {
+        var line = Invoice(number, 100, shipmentId: " BL-9 ");
+        var index = new InvoiceIndex([Invoice("X-1", 5), line]);
+        var key = ShipmentIndex.InvoiceKey(number);
+        if (key.Length > 0)
+        {
+            Assert.Same(line, index.Find(key, null, "HUBEI CHEM", null)!.Value.Main);
+        }
+
+        Assert.Null(index.Find(key + "9", null, "HUBEI CHEM", null));
+        Assert.Same(line, index.Find(null, "BL-9", "HUBEI CHEM", null)!.Value.Main);
+    }
+
+    [Fact]
+    public void Packed_keys_differ_for_keys_that_differ_only_by_leading_zeros_or_length()
+    {
+        string[] keys = ["", "0", "00", "A", "0A", "00A", "Z", "10", "ZZZZZZZZZZZZ", "999999999999", "0000000000000"];
+        var packed = new HashSet<long>();
+        foreach (var key in keys)
+        {
+            if (InvoiceIndex.TryPack(key, out var p))
+            {
+                Assert.True(packed.Add(p), key);
+            }
+            else
+            {
+                Assert.True(key.Length > InvoiceIndex.MaxPackedLength, key);
+            }
+        }
+
+        Assert.False(InvoiceIndex.TryPack("AB-1", out _));
+        Assert.False(InvoiceIndex.TryPack("ab1", out _));
+    }
+
+    /// <summary>The index keys invoices by characters computed without a string; they must be those of <see cref="ShipmentIndex.InvoiceKey"/>, which the declarations use.</summary>
+    [Property(MaxTest = 300)]
+    public bool Key_characters_are_those_of_the_declarations_invoice_key(string? number, bool decorate)
+    {
+        var text = (number ?? string.Empty) + (decorate ? "-inv/ñ 7" : string.Empty);
+        var scratch = new char[2];
+        return InvoiceIndex.KeyChars(text, ref scratch).SequenceEqual(ShipmentIndex.InvoiceKey(text));
+    }
+
+    [Fact]
+    public void Instance_cache_gives_equal_names_in_other_instances_the_same_normalised_name_and_id()
+    {
+        var names = new InstanceNames();
+        var name = "Química Delta, S.A. de C.V.";
+        var norm = names.Normalize(name, out var id);
+        var again = names.Normalize(new string(name.AsSpan()), out var id2);
+        var upper = names.Normalize("QUIMICA DELTA SA DE CV", out var id3);
+        var other = names.Normalize("Pacific Trading Ltd", out var id4);
+        Assert.Equal("QUIMICA DELTA", norm);
+        Assert.Same(norm, again);
+        Assert.Equal((id, id), (id2, id3));
+        Assert.Equal("QUIMICA DELTA", upper);
+        Assert.NotEqual(id, id4);
+        Assert.Equal("PACIFIC TRADING", other);
+        Assert.Equal(string.Empty, names.Normalize(null, out var none));
+        Assert.Equal(0, none);
+        Assert.Same(norm, names.Normalize(name)); // the memo of the previous name is not stale
+    }
+}
