@@ -30,6 +30,8 @@ internal sealed class CsvTabularSource : TabularSource
     private long _line = 1;
     private long _rowNumber;
     private string? _error;
+    private int _rowStart;
+    private int _rowEnd;
 
     private CsvTabularSource(TextReader reader, char delimiter, string detected, TabularSourceOptions options)
     {
@@ -101,6 +103,8 @@ internal sealed class CsvTabularSource : TabularSource
             _line += 1 + newlines;
             var start = _pos;
             _pos = end;
+            _rowStart = start;
+            _rowEnd = end;
             if (_count == 1 && _lengths[0] == 0 && _error is null && !_scratchField[0] && (start >= end || _buf[start] != '"'))
             {
                 continue; // blank line
@@ -113,6 +117,31 @@ internal sealed class CsvTabularSource : TabularSource
 
             return true;
         }
+    }
+
+    /// <summary>
+    /// Copies the current row into <paramref name="batch"/> with one block copy (the row's text, then its unescaped
+    /// cells) and writes the cells' places from field slot <paramref name="field"/> on; returns the next free slot.
+    /// </summary>
+    internal int CopyRow(RowBatch batch, int field)
+    {
+        var rowLength = _rowEnd - _rowStart;
+        var at = batch.Reserve(rowLength + _scratchLen);
+        var chars = batch.Chars;
+        _buf.AsSpan(_rowStart, rowLength).CopyTo(chars.AsSpan(at));
+        _scratch.AsSpan(0, _scratchLen).CopyTo(chars.AsSpan(at + rowLength));
+        var starts = batch.Starts;
+        var lengths = batch.Lengths;
+        var inRow = at - _rowStart;
+        var inScratch = at + rowLength;
+        for (var i = 0; i < _count; i++)
+        {
+            starts[field] = _starts[i] + (_scratchField[i] ? inScratch : inRow);
+            lengths[field] = _lengths[i];
+            field++;
+        }
+
+        return field;
     }
 
     private enum Parse
@@ -428,6 +457,8 @@ internal sealed class CsvTabularSource : TabularSource
 
     done:
         _count = 0;
+        _scratchLen = 0;
+        _rowStart = _rowEnd = 0;
         _error = string.Create(CultureInfo.InvariantCulture, $"the row is longer than {MaxRecordChars:N0} characters");
     }
 

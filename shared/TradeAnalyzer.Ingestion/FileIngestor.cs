@@ -54,31 +54,42 @@ public sealed class FileIngestor
             return run.Fail(hashing, $"the file could not be read: {ex.Message}");
         }
 
+        if (source is CsvTabularSource && total >= options.PipelineMinBytes)
+        {
+            // A big text file is split into rows on a second thread while this one parses them (same rows, same order).
+            source = new PipelinedTabularSource(source);
+        }
+
+        string? detected;
         using (source)
         {
             try
             {
-                return ReadRows(source, hashing, run, options, profile, total, progress, cancellationToken);
+                detected = ReadRows(source, run, options, profile, total, hashing, progress, cancellationToken);
             }
             catch (InvalidDataException ex)
             {
                 run.Error ??= ex.Message;
-                return run.Finish(hashing, source.Detected);
+                detected = source.Detected;
             }
             catch (IOException ex)
             {
                 run.Error ??= $"the file could not be read to the end: {ex.Message}";
-                return run.Finish(hashing, source.Detected);
+                detected = source.Detected;
             }
         }
+
+        // After the source is closed: a pipelined source's reading thread has stopped, so the rest of the file is hashed here.
+        return run.Finish(hashing, detected);
     }
 
-    private static FileReadResult ReadRows(TabularSource source, HashingReadStream hashing, Run run, IngestionOptions options, MappingProfile? profile, long total, IProgress<IngestProgress>? progress, CancellationToken ct)
+    // Reads the rows into the run; returns what was detected.
+    private static string? ReadRows(TabularSource source, Run run, IngestionOptions options, MappingProfile? profile, long total, HashingReadStream hashing, IProgress<IngestProgress>? progress, CancellationToken ct)
     {
         if (!source.Read())
         {
             run.Error = "the file is empty (no header row)";
-            return run.Finish(hashing, source.Detected);
+            return source.Detected;
         }
 
         var header = source.GetStrings();
@@ -90,7 +101,7 @@ public sealed class FileIngestor
             run.Accepted++;
             ReadTable(source, hashing, run, options, table, total, progress, ct);
             run.Table = table;
-            return run.Finish(hashing, source.Detected + ", OFAC SDN (no header)");
+            return source.Detected + ", OFAC SDN (no header)";
         }
 
         if (forced is FileKind.Sanctions or FileKind.Watchlist or FileKind.Jurisdictions)
@@ -100,7 +111,7 @@ public sealed class FileIngestor
             var table = new List<IReadOnlyList<string>> { header };
             ReadTable(source, hashing, run, options, table, total, progress, ct);
             run.Table = table;
-            return run.Finish(hashing, source.Detected);
+            return source.Detected;
         }
 
         var resolution = source.RowError is null ? HeaderResolver.Resolve(header, forced, profile) : null;
@@ -110,7 +121,7 @@ public sealed class FileIngestor
                 ? $"the header row is malformed: {source.RowError}"
                 : "the kind of file could not be recognised from its header row; name the kind with --kind or give a mapping profile";
             RejectAll(source, hashing, run, options, null, run.Error, total, progress, ct);
-            return run.Finish(hashing, source.Detected);
+            return source.Detected;
         }
 
         run.Kind = resolution.Kind;
@@ -121,7 +132,7 @@ public sealed class FileIngestor
                 ? $"the file has no {resolution.Missing[0]} column (required for {resolution.Kind.ToText()})"
                 : $"the file has no {string.Join(", ", resolution.Missing)} columns (required for {resolution.Kind.ToText()})";
             RejectAll(source, hashing, run, options, resolution.Missing[0], run.Error, total, progress, ct);
-            return run.Finish(hashing, detected);
+            return detected;
         }
 
         var cursor = new RowCursor(source, resolution);
@@ -200,7 +211,7 @@ public sealed class FileIngestor
                 break;
         }
 
-        return run.Finish(hashing, detected);
+        return detected;
     }
 
     private static void Loop(TabularSource source, HashingReadStream hashing, Run run, IngestionOptions options, long total, IProgress<IngestProgress>? progress, CancellationToken ct, Func<long, bool> accept, RecordParser parser)

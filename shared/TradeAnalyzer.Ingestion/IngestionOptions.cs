@@ -20,6 +20,9 @@ public sealed record IngestionOptions
 
     /// <summary>Most data rows read from one file.</summary>
     public long MaxRows { get; init; } = 50_000_000;
+
+    /// <summary>CSV files of at least this many bytes are split into rows on a second thread (tests set 0 to cover it).</summary>
+    internal long PipelineMinBytes { get; init; } = 8L << 20;
 }
 
 /// <summary>Progress of a file being read: data rows so far, bytes read and the file's size (0 when unknown).</summary>

@@ -13,6 +13,7 @@ internal sealed class RowCursor
     private readonly string?[] _fixed;
     private readonly string?[] _defaults;
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>>?[] _values;
+    private readonly bool[] _plain;
 
     public RowCursor(TabularSource source, HeaderResolution resolution)
     {
@@ -33,6 +34,13 @@ internal sealed class RowCursor
             }
         }
 
+        // Columns read straight from the file: no fixed value, value map or default to consult on every row.
+        _plain = new bool[cols.Count];
+        for (var i = 0; i < cols.Count; i++)
+        {
+            _plain[i] = _fixed[i] is null && _defaults[i] is null && (_values[i] is null || p.Values[cols[i].Name].Count == 0);
+        }
+
         Kind = resolution.Kind;
         DateOrder = p.DateOrder;
         Decimal = p.Decimal != DecimalStyle.Auto ? p.Decimal : source.DecimalHint;
@@ -50,6 +58,12 @@ internal sealed class RowCursor
     /// <summary>The value of canonical column <paramref name="column"/> for the current row (empty when none).</summary>
     public ReadOnlySpan<char> Get(int column)
     {
+        if (_plain[column])
+        {
+            var at = _map[column];
+            return at >= 0 ? _source.GetSpan(at).Trim() : [];
+        }
+
         if (_fixed[column] is { } f)
         {
             return f;

@@ -25,6 +25,23 @@ internal static class StagedBenchmark
             SanctionsFiles = [InputFile.FromPath(P("sanctions.csv"))],
         };
         var pipeline = new AnalysisPipeline();
+
+        // STAGES_ONLY=read [STAGES_REPEAT=N]: only the read, N times (best-of-N CPU of the reader), then stop.
+        if (Environment.GetEnvironmentVariable("STAGES_ONLY") == "read")
+        {
+            var times = int.TryParse(Environment.GetEnvironmentVariable("STAGES_REPEAT"), out var n) && n > 0 ? n : 1;
+            for (var r = 0; r < times; r++)
+            {
+                GC.Collect();
+                var s = Stage.Start();
+                var read = pipeline.Read(request);
+                s.Print("read (files in parallel)", read.Files.Sum(f => f.RowsRead));
+                GC.KeepAlive(read);
+            }
+
+            return;
+        }
+
         var stage = Stage.Start();
         var inputs = pipeline.Read(request);
         var rows = inputs.Files.Sum(f => f.RowsRead);

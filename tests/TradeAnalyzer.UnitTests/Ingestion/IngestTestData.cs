@@ -21,8 +21,21 @@ internal static class IngestTestData
 
     public static FileReadResult ReadBytes(byte[] bytes, IngestionOptions? options = null, string name = "test.csv")
     {
-        using var ms = new MemoryStream(bytes);
-        return new FileIngestor().Read(ms, name, options ?? new IngestionOptions());
+        options ??= new IngestionOptions();
+        FileReadResult ReadWith(IngestionOptions o)
+        {
+            using var ms = new MemoryStream(bytes);
+            return new FileIngestor().Read(ms, name, o);
+        }
+
+        // Every test file is also read with the rows split on a second thread: the outcome must not change.
+        var result = ReadWith(options);
+        var piped = ReadWith(options with { PipelineMinBytes = 0 });
+        Assert.Equal(result.Summary, piped.Summary);
+        Assert.Equal(result.Rejected, piped.Rejected);
+        Assert.Equal(result.Declarations.Count, piped.Declarations.Count);
+        Assert.Equal(result.Invoices.Count, piped.Invoices.Count);
+        return result;
     }
 
     public static void AssertReconciled(FileReadResult r)

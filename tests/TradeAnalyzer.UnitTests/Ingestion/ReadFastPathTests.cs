@@ -68,4 +68,21 @@ public sealed class ReadFastPathTests
         Assert.True(set.Add("B-2", 65));
         Assert.False(set.Add("B-2", 64 + 1));
     }
+
+    [Fact]
+    public void Line_set_agrees_with_a_hash_set_through_growth()
+    {
+        var rng = new Random(17);
+        var set = new LineSet();
+        var reference = new HashSet<(string, int)>();
+        string? last = null;
+        for (var i = 0; i < 300_000; i++)
+        {
+            // runs of lines of one id, ids revisited at random, now and then a high line number
+            var id = last is not null && rng.Next(3) > 0 ? last : "D" + rng.Next(120_000).ToString(CultureInfo.InvariantCulture);
+            var line = rng.Next(50) == 0 ? rng.Next(65, 200) : rng.Next(1, 65);
+            Assert.Equal(reference.Add((id, line)), set.Add(id, line));
+            last = id;
+        }
+    }
 }
