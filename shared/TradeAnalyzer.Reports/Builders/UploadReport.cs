@@ -59,75 +59,34 @@ public static class UploadReport
             model.GeneratedAt,
             model.Version);
 
-        // The flagged shipments and invoices sheets are rendered on another thread while this one writes and compresses
-        // the summary and the flags sheet (rendering is most of a sheet's cost; compression stays on this thread).
-        var ahead = Task.Run(() =>
+        using var book = new WorkbookWriter(output, info);
+        book.AddFree(Summary(model, flags, shipments.Count, l, names, maxDataRows, FlagLocation));
+
+        var flagColumns = FlagSheet.Columns(l);
+        book.AddTable(names.Flags, flagColumns, flags, (row, f) =>
         {
-            var renderedShipments = WorkbookWriter.Render(DeclarationSheet.Columns(l), shipments, DeclarationSheet.Write, maxDataRows);
-            try
+            string? location = null;
+            // Past the sheet's hyperlink limit the location would be dropped anyway: skip the key and location strings.
+            if (f.DeclarationId is not null && row.AcceptsLinks && shipmentRow.TryGetValue((f.DeclarationId, f.LineNo ?? 1), out var s))
             {
-                return (Shipments: renderedShipments, Invoices: invoices.Count > 0 ? WorkbookWriter.Render(InvoiceSheet.Columns(l), invoices, InvoiceSheet.Write, maxDataRows) : null);
+                location = Location(names.Shipments, s);
             }
-            catch
-            {
-                renderedShipments.Dispose();
-                throw;
-            }
-        });
-        RenderedTable? shipmentsSheet = null;
-        RenderedTable? invoicesSheet = null;
-        try
+
+            FlagSheet.Write(row, f, l, location);
+        }, maxDataRows);
+
+        book.AddTable(names.Shipments, DeclarationSheet.Columns(l), shipments, DeclarationSheet.Write, maxDataRows);
+        if (invoices.Count > 0)
         {
-            using var book = new WorkbookWriter(output, info);
-            book.AddFree(Summary(model, flags, shipments.Count, l, names, maxDataRows, FlagLocation));
-
-            var flagColumns = FlagSheet.Columns(l);
-            book.AddTable(names.Flags, flagColumns, flags, (row, f) =>
-            {
-                string? location = null;
-                // Past the sheet's hyperlink limit the location would be dropped anyway: skip the key and location strings.
-                if (f.DeclarationId is not null && row.AcceptsLinks && shipmentRow.TryGetValue((f.DeclarationId, f.LineNo ?? 1), out var s))
-                {
-                    location = Location(names.Shipments, s);
-                }
-
-                FlagSheet.Write(row, f, l, location);
-            }, maxDataRows);
-
-            (shipmentsSheet, invoicesSheet) = ahead.GetAwaiter().GetResult();
-            book.AddTable(names.Shipments, shipmentsSheet);
-            if (invoicesSheet is not null)
-            {
-                book.AddTable(names.Invoices, invoicesSheet);
-            }
-
-            var exporters = model.Result.Exporters.OrderByDescending(e => e.Score).ThenByDescending(e => e.ValueAtRiskUsd).ToList();
-            book.AddTable(names.Exporters, ExporterSheet.Columns(l), exporters, (row, e) => ExporterSheet.Write(row, e, l, FlagLocation(e)), maxDataRows);
-            book.AddTable(names.Baselines, BaselineColumns(l), model.Result.BaselinesUsed, WriteBaseline, maxDataRows);
-            book.AddTable(names.Rejected, RejectedColumns(l), model.Rejected, WriteRejected, maxDataRows);
-            book.AddFree(About(model, l, names.About));
-            book.Finish();
+            book.AddTable(names.Invoices, InvoiceSheet.Columns(l), invoices, InvoiceSheet.Write, maxDataRows);
         }
-        finally
-        {
-            if (shipmentsSheet is null && invoicesSheet is null)
-            {
-                // Failed before taking the rendered sheets: wait for them and delete their files.
-                try
-                {
-                    var (sh, inv) = ahead.GetAwaiter().GetResult();
-                    sh.Dispose();
-                    inv?.Dispose();
-                }
-                catch (Exception ex) when (ex is not OutOfMemoryException)
-                {
-                    // The workbook's own failure is the one reported.
-                }
-            }
 
-            shipmentsSheet?.Dispose();
-            invoicesSheet?.Dispose();
-        }
+        var exporters = model.Result.Exporters.OrderByDescending(e => e.Score).ThenByDescending(e => e.ValueAtRiskUsd).ToList();
+        book.AddTable(names.Exporters, ExporterSheet.Columns(l), exporters, (row, e) => ExporterSheet.Write(row, e, l, FlagLocation(e)), maxDataRows);
+        book.AddTable(names.Baselines, BaselineColumns(l), model.Result.BaselinesUsed, WriteBaseline, maxDataRows);
+        book.AddTable(names.Rejected, RejectedColumns(l), model.Rejected, WriteRejected, maxDataRows);
+        book.AddFree(About(model, l, names.About));
+        book.Finish();
     }
 
     private static IReadOnlyList<Flag> SortedFlags(IReadOnlyList<Flag> flags)

@@ -59,93 +59,29 @@ internal sealed class WorkbookWriter : IDisposable
         for (var p = 0; p < parts; p++)
         {
             var index = BeginSheet(RowSplitter.SheetName(name, p));
+            var sheetName = _sheetNames[^1];
             var start = p * maxDataRows;
-            var count = Math.Max(0, Math.Min(maxDataRows, rows.Count - start));
+            var count = Math.Min(maxDataRows, rows.Count - start);
+            if (count < 0)
+            {
+                count = 0;
+            }
+
             long lastRow;
             using (var stream = Open($"xl/worksheets/sheet{index}.xml"))
             {
                 lastRow = TableSheetWriter.Write(stream, columns, rows, start, count, writeRow, index == 1);
             }
 
-            names.Add(EndTableSheet(index, columns, lastRow));
+            var tableId = ++_tables;
+            var tableName = UniqueTableName(sheetName);
+            WriteElement($"xl/tables/table{tableId}.xml", TableSheetWriter.Table((uint)tableId, tableName, columns, lastRow));
+            _overrides.Add(new($"/xl/tables/table{tableId}.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"));
+            WriteRelationships($"xl/worksheets/_rels/sheet{index}.xml.rels", [(TableSheetWriter.TableRelationshipId, RelType + "table", $"../tables/table{tableId}.xml")]);
+            names.Add(_sheetNames[^1]);
         }
 
         return names;
-    }
-
-    /// <summary>
-    /// Renders a data sheet's XML (as <see cref="AddTable{T}(string, IReadOnlyList{ColumnSpec}, IReadOnlyList{T}, Action{RowSink, T}, int)"/>
-    /// would write it) into temporary files, one per sheet part, on any thread and without the workbook: a big sheet is
-    /// rendered beside the sheets being compressed, and <see cref="AddTable(string, RenderedTable)"/> then only copies
-    /// it into the package. The table must not become the workbook's first sheet (that one is selected).
-    /// </summary>
-    public static RenderedTable Render<T>(
-        IReadOnlyList<ColumnSpec> columns,
-        IReadOnlyList<T> rows,
-        Action<RowSink, T> writeRow,
-        int maxDataRows = RowSplitter.ExcelMaxDataRows)
-    {
-        var parts = RowSplitter.SheetCount(rows.Count, maxDataRows);
-        var table = new RenderedTable(columns);
-        try
-        {
-            for (var p = 0; p < parts; p++)
-            {
-                var start = p * maxDataRows;
-                var count = Math.Max(0, Math.Min(maxDataRows, rows.Count - start));
-                var file = new FileStream(
-                    Path.Combine(Path.GetTempPath(), "tradeanalyzer-sheet-" + Path.GetRandomFileName()),
-                    FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
-                table.Parts.Add((file, 0));
-                var lastRow = TableSheetWriter.Write(file, columns, rows, start, count, writeRow, selected: false);
-                table.Parts[^1] = (file, lastRow);
-            }
-        }
-        catch
-        {
-            table.Dispose();
-            throw;
-        }
-
-        return table;
-    }
-
-    /// <summary>Adds a table rendered by <see cref="Render{T}"/> under <paramref name="name"/> (its parts as "Name", "Name (2)", ...).</summary>
-    public IReadOnlyList<string> AddTable(string name, RenderedTable table)
-    {
-        ArgumentNullException.ThrowIfNull(table);
-        var names = new List<string>(table.Parts.Count);
-        for (var p = 0; p < table.Parts.Count; p++)
-        {
-            var index = BeginSheet(RowSplitter.SheetName(name, p));
-            if (index == 1)
-            {
-                throw new InvalidOperationException("A rendered table cannot be the first (selected) sheet.");
-            }
-
-            var (file, lastRow) = table.Parts[p];
-            using (var stream = Open($"xl/worksheets/sheet{index}.xml"))
-            {
-                file.Position = 0;
-                file.CopyTo(stream, 1 << 16);
-            }
-
-            names.Add(EndTableSheet(index, table.Columns, lastRow));
-        }
-
-        return names;
-    }
-
-    /// <summary>The table part and relationships of the data sheet just written; returns the sheet's name.</summary>
-    private string EndTableSheet(int index, IReadOnlyList<ColumnSpec> columns, long lastRow)
-    {
-        var sheetName = _sheetNames[index - 1];
-        var tableId = ++_tables;
-        var tableName = UniqueTableName(sheetName);
-        WriteElement($"xl/tables/table{tableId}.xml", TableSheetWriter.Table((uint)tableId, tableName, columns, lastRow));
-        _overrides.Add(new($"/xl/tables/table{tableId}.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"));
-        WriteRelationships($"xl/worksheets/_rels/sheet{index}.xml.rels", [(TableSheetWriter.TableRelationshipId, RelType + "table", $"../tables/table{tableId}.xml")]);
-        return sheetName;
     }
 
     /// <summary>Writes a laid-out sheet and its charts.</summary>

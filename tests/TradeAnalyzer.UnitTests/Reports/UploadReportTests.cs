@@ -144,10 +144,9 @@ public sealed class UploadReportTests
     }
 
     [Fact]
-    public void The_shipments_sheet_rendered_ahead_is_split_validated_and_linked_like_the_others()
+    public void Long_shipment_lists_are_split_validated_and_linked_from_the_flags()
     {
-        // The shipments sheet is rendered on another thread into temporary files and copied into the package: its parts,
-        // tables, rows and the flags' links into its second part must be as if written in place.
+        // The shipments sheet's parts, tables and rows, and the flags' links into its second part.
         var model = ReportSamples.Upload(); // 6 flagged shipments
         using var book = WorkbookReader.Write(s => UploadReport.Write(s, model, maxDataRows: 4));
         Assert.Empty(book.ValidationErrors());
