@@ -55,21 +55,42 @@ public sealed class Analyzer
         indexes.ReleaseAll();
         var recordFlags = sink.ToList();
         IReadOnlyList<ExporterProfile> exporters = [];
+        List<Flag> flags;
+        IReadOnlyList<RecordScore> scores;
+        double valueAtRisk;
         if (_profiler is not null)
         {
+            // Record scores and the value at risk come from the record flags alone (exporter flags belong to no record):
+            // they are sorted and scored on one core while the profiler runs on the other, and the profiler's few
+            // exporter flags are merged into the sorted list afterwards (the order is total, so this is the full sort).
+            var scoring = Task.Run(() => SortAndScore(recordFlags), cancellationToken);
+            var profileSink = new FlagCollector();
             var sw = Stopwatch.StartNew();
-            exporters = _profiler.Profile(context, recordFlags, sink);
+            exporters = _profiler.Profile(context, recordFlags, profileSink);
             timings["profile"] = sw.Elapsed.TotalMilliseconds;
-        }
 
-        var scoreWatch = Stopwatch.StartNew();
-        var flags = sink.ToList();
-        FlagOrder.Sort(flags);
-        // Both read the sorted flags and nothing else runs now: one on each core.
-        var valueAtRiskTask = Task.Run(() => RecordScorer.ValueAtRisk(flags), cancellationToken);
-        var scores = RecordScorer.Score(flags);
-        var valueAtRisk = valueAtRiskTask.GetAwaiter().GetResult();
-        timings["score"] = scoreWatch.Elapsed.TotalMilliseconds;
+            var scoreWatch = Stopwatch.StartNew();
+            var profileFlags = profileSink.ToList();
+            var sorted = scoring.GetAwaiter().GetResult();
+            if (profileFlags.TrueForAll(f => !RecordRef.TryOf(f, out _)))
+            {
+                FlagOrder.Sort(profileFlags);
+                (flags, scores, valueAtRisk) = (FlagOrder.MergeSorted(sorted.Flags, profileFlags), sorted.Scores, sorted.ValueAtRisk);
+            }
+            else
+            {
+                // A profiler that flags records: score everything together.
+                (flags, scores, valueAtRisk) = SortAndScore([.. recordFlags, .. profileFlags]);
+            }
+
+            timings["score"] = scoreWatch.Elapsed.TotalMilliseconds;
+        }
+        else
+        {
+            var scoreWatch = Stopwatch.StartNew();
+            (flags, scores, valueAtRisk) = SortAndScore(recordFlags);
+            timings["score"] = scoreWatch.Elapsed.TotalMilliseconds;
+        }
 
         return new AnalysisResult
         {
@@ -82,6 +103,17 @@ public sealed class Analyzer
             Counters = new Dictionary<string, long>(context.Artifacts.Counters, StringComparer.Ordinal),
             ValueAtRiskUsd = valueAtRisk,
         };
+    }
+
+    /// <summary>The flags in output order, one score per record and the value at risk.</summary>
+    private static (List<Flag> Flags, IReadOnlyList<RecordScore> Scores, double ValueAtRisk) SortAndScore(List<Flag> flags)
+    {
+        var sorted = new List<Flag>(flags);
+        FlagOrder.Sort(sorted);
+        // Both read the sorted flags: one on each core.
+        var valueAtRisk = Task.Run(() => RecordScorer.ValueAtRisk(sorted));
+        var scores = RecordScorer.Score(sorted);
+        return (sorted, scores, valueAtRisk.GetAwaiter().GetResult());
     }
 
     /// <summary>Runs <see cref="IExporterProfiler.Prepare"/> as one of the detectors' work items (it adds no flags).</summary>
@@ -168,6 +200,42 @@ public sealed class FlagOrder : IComparer<Flag>
         {
             flags[i] = keyed[i].Flag;
         }
+    }
+
+    /// <summary>
+    /// Merges two lists each already in this order into one list in this order (the order is total: two different flags
+    /// never compare equal, so the result is what sorting both together gives). Made for many flags and a few.
+    /// </summary>
+    public static List<Flag> MergeSorted(List<Flag> many, List<Flag> few)
+    {
+        ArgumentNullException.ThrowIfNull(many);
+        ArgumentNullException.ThrowIfNull(few);
+        var result = new List<Flag>(many.Count + few.Count);
+        var taken = 0;
+        foreach (var f in few)
+        {
+            // The first of the remaining flags that goes after f (binary search: a few comparisons per flag of the few).
+            int lo = taken, hi = many.Count;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (Instance.Compare(many[mid], f) <= 0)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            result.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(many)[taken..lo]);
+            taken = lo;
+            result.Add(f);
+        }
+
+        result.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(many)[taken..]);
+        return result;
     }
 
     private readonly record struct Keyed(Flag Flag, double Score, FlagCode Code, string Key);

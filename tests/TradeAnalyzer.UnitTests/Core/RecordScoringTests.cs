@@ -162,4 +162,34 @@ public sealed class RecordScoringTests
             Assert.Equal(expected, RecordScorer.ValueAtRisk(order.Select(i => flags[i]).ToList()));
         }
     }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(11)]
+    public void Merging_sorted_record_flags_with_sorted_exporter_flags_is_the_full_sort(int seed)
+    {
+        // The analyzer sorts the record flags while the profiler runs, then merges in the profiler's exporter flags.
+        var random = new Random(seed);
+        var records = new List<Flag>();
+        for (var i = 0; i < 400; i++)
+        {
+            var score = random.Next(0, 3) == 0 ? 60 : Math.Round(random.NextDouble() * 100, 1);
+            records.Add(F(RecordType.Declaration, $"D{i % 150}", 1 + (i / 150), score: score, code: (FlagCode)random.Next(0, 5)));
+        }
+
+        var exporters = new List<Flag>();
+        for (var i = 0; i < 25; i++)
+        {
+            // Scores on both sides of, and equal to, the record flags' scores.
+            exporters.Add(F(RecordType.Exporter, score: i % 5 == 0 ? 60 : random.Next(0, 101), code: i % 2 == 0 ? FlagCode.NewExporter : FlagCode.ExporterProfile) with { ExporterKey = $"E{i}" });
+        }
+
+        var all = new List<Flag>([.. records, .. exporters]);
+        FlagOrder.Sort(all);
+        FlagOrder.Sort(records);
+        FlagOrder.Sort(exporters);
+        Assert.Equal(all, FlagOrder.MergeSorted(records, exporters));
+        Assert.Equal(records, FlagOrder.MergeSorted(records, []));
+        Assert.Equal(exporters, FlagOrder.MergeSorted([], exporters));
+    }
 }
