@@ -262,17 +262,7 @@ public sealed class InvoiceIndex
     /// </summary>
     internal static ReadOnlySpan<char> KeyChars(string invoiceNumber, ref char[] scratch)
     {
-        var clean = true;
-        foreach (var c in invoiceNumber)
-        {
-            if (!(c is >= '0' and <= '9' or >= 'A' and <= 'Z'))
-            {
-                clean = false;
-                break;
-            }
-        }
-
-        if (clean)
+        if (ShipmentIndex.IsOwnInvoiceKey(invoiceNumber))
         {
             return invoiceNumber;
         }
@@ -282,16 +272,7 @@ public sealed class InvoiceIndex
             scratch = new char[Math.Max(invoiceNumber.Length, scratch.Length * 2)];
         }
 
-        var n = 0;
-        foreach (var c in invoiceNumber)
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                scratch[n++] = char.ToUpperInvariant(c);
-            }
-        }
-
-        return scratch.AsSpan(0, n);
+        return scratch.AsSpan(0, ShipmentIndex.WriteInvoiceKey(invoiceNumber, scratch));
     }
 
     /// <summary>The key as a string: <paramref name="invoiceNumber"/> itself when it is its own key.</summary>

@@ -144,32 +144,42 @@ public sealed class ShipmentIndex
     /// <summary>An invoice number reduced to upper-case letters and digits ("inv-2026/001" and "INV 2026 001" compare equal).</summary>
     public static string InvoiceKey(string invoiceNumber)
     {
-        var clean = true;
-        foreach (var c in invoiceNumber)
-        {
-            if (!(c is >= '0' and <= '9' or >= 'A' and <= 'Z'))
-            {
-                clean = false;
-                break;
-            }
-        }
-
-        if (clean)
+        if (IsOwnInvoiceKey(invoiceNumber))
         {
             return invoiceNumber;
         }
 
         Span<char> buffer = invoiceNumber.Length <= 256 ? stackalloc char[invoiceNumber.Length] : new char[invoiceNumber.Length];
+        return new string(buffer[..WriteInvoiceKey(invoiceNumber, buffer)]);
+    }
+
+    /// <summary>True when the number is only 0-9 and A-Z, so that it is its own <see cref="InvoiceKey"/>.</summary>
+    internal static bool IsOwnInvoiceKey(string invoiceNumber)
+    {
+        foreach (var c in invoiceNumber)
+        {
+            if (!(c is >= '0' and <= '9' or >= 'A' and <= 'Z'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Writes the letters and digits of the number upper-cased into <paramref name="key"/> (at least as long); returns how many.</summary>
+    internal static int WriteInvoiceKey(string invoiceNumber, Span<char> key)
+    {
         var n = 0;
         foreach (var c in invoiceNumber)
         {
             if (char.IsLetterOrDigit(c))
             {
-                buffer[n++] = char.ToUpperInvariant(c);
+                key[n++] = char.ToUpperInvariant(c);
             }
         }
 
-        return new string(buffer[..n]);
+        return n;
     }
 }
 
