@@ -22,10 +22,46 @@ public static class RecordScorer
         var keep = 1.0;
         foreach (var s in scores)
         {
-            keep *= 1 - (Math.Clamp(s, 0, 100) / 100);
+            keep *= Keep(s);
         }
 
-        return Math.Round(100 * (1 - keep), 1);
+        return FromKeep(keep);
+    }
+
+    /// <summary>The chance a finding of this score leaves the record clean (1 - s/100, s clamped to 0-100).</summary>
+    private static double Keep(double score) => 1 - (Math.Clamp(score, 0, 100) / 100);
+
+    /// <summary>The combined score, rounded to one decimal, of findings that leave the record clean with this chance.</summary>
+    private static double FromKeep(double keep) => Math.Round(100 * (1 - keep), 1);
+
+    /// <summary>
+    /// Each flag's record, numbered in order of first appearance (-1 for flags of no record), and the record of each
+    /// number: grouped by record reference, with no key string per flag.
+    /// </summary>
+    private static (int[] GroupOf, List<RecordRef> Records) GroupByRecord(IReadOnlyList<Flag> flags)
+    {
+        var index = new Dictionary<RecordRef, int>(flags.Count, RecordRef.TypedComparer.Instance);
+        var groupOf = new int[flags.Count];
+        var records = new List<RecordRef>();
+        for (var i = 0; i < flags.Count; i++)
+        {
+            if (!RecordRef.TryOf(flags[i], out var record))
+            {
+                groupOf[i] = -1;
+                continue;
+            }
+
+            ref var g = ref CollectionsMarshal.GetValueRefOrAddDefault(index, record, out var known);
+            if (!known)
+            {
+                g = records.Count;
+                records.Add(record);
+            }
+
+            groupOf[i] = g;
+        }
+
+        return (groupOf, records);
     }
 
     /// <summary>The record a flag belongs to, or null for exporter- and corridor-level flags.</summary>
@@ -39,28 +75,23 @@ public static class RecordScorer
     public static IReadOnlyList<RecordScore> Score(IReadOnlyList<Flag> flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
-        // Grouped by record reference (no key string per flag; one per record, built when the record is first seen).
-        var index = new Dictionary<RecordRef, int>(flags.Count, RecordRef.TypedComparer.Instance);
-        var groups = new List<Group>(flags.Count);
-        for (var i = 0; i < flags.Count; i++)
+        // One key string per record, built for the record's first flag.
+        var (groupOf, records) = GroupByRecord(flags);
+        var groups = new Group[records.Count];
+        for (var g = 0; g < groups.Length; g++)
         {
-            var f = flags[i];
-            if (!RecordRef.TryOf(f, out var record))
-            {
-                continue;
-            }
-
-            ref var g = ref CollectionsMarshal.GetValueRefOrAddDefault(index, record, out var known);
-            if (!known)
-            {
-                g = groups.Count;
-                groups.Add(new Group(record.Type, record.ToKey()));
-            }
-
-            groups[g].Add(f);
+            groups[g] = new Group(records[g].Type, records[g].ToKey());
         }
 
-        var scores = new RecordScore[groups.Count];
+        for (var i = 0; i < flags.Count; i++)
+        {
+            if (groupOf[i] >= 0)
+            {
+                groups[groupOf[i]].Add(flags[i]);
+            }
+        }
+
+        var scores = new RecordScore[groups.Length];
         for (var i = 0; i < scores.Length; i++)
         {
             scores[i] = groups[i].ToScore();
@@ -103,31 +134,22 @@ public static class RecordScorer
     {
         ArgumentNullException.ThrowIfNull(flags);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        var index = new Dictionary<RecordRef, int>(flags.Count, RecordRef.TypedComparer.Instance);
-        var keep = new List<double>(flags.Count);
+        var (groupOf, records) = GroupByRecord(flags);
+        var keep = new double[records.Count];
+        Array.Fill(keep, 1.0);
         for (var i = 0; i < flags.Count; i++)
         {
-            var f = flags[i];
-            if (!RecordRef.TryOf(f, out var record))
+            if (groupOf[i] >= 0)
             {
-                continue;
+                keep[groupOf[i]] *= Keep(flags[i].Score);
             }
-
-            ref var g = ref CollectionsMarshal.GetValueRefOrAddDefault(index, record, out var known);
-            if (!known)
-            {
-                g = keep.Count;
-                keep.Add(1.0);
-            }
-
-            keep[g] *= 1 - (Math.Clamp(f.Score, 0, 100) / 100);
         }
 
-        var top = new double[Math.Min(count, keep.Count)];
+        var top = new double[Math.Min(count, keep.Length)];
         var filled = 0;
         foreach (var k in keep)
         {
-            var score = Math.Round(100 * (1 - k), 1);
+            var score = FromKeep(k);
             if (filled < top.Length)
             {
                 filled++;
@@ -198,7 +220,7 @@ public static class RecordScorer
 
         public void Add(Flag f)
         {
-            _keep *= 1 - (Math.Clamp(f.Score, 0, 100) / 100);
+            _keep *= Keep(f.Score);
             _exporterKey ??= f.ExporterKey;
             if (!_codes.Contains(f.Code))
             {
@@ -208,7 +230,7 @@ public static class RecordScorer
 
         public RecordScore ToScore()
         {
-            var score = Math.Round(100 * (1 - _keep), 1);
+            var score = FromKeep(_keep);
             _codes.Sort();
             return new RecordScore(type, key, _exporterKey, score, TierOf(score), _codes);
         }
