@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Model;
@@ -142,7 +141,7 @@ public sealed class SanctionsDetector : IDetector
     private sealed class NameTable(SanctionsScreener screener, double threshold)
     {
         /// <summary>String instance -> its best match, or null.</summary>
-        private readonly Dictionary<string, SanctionsMatch?> _byInstance = new(SameInstance.Comparer);
+        private readonly Dictionary<string, SanctionsMatch?> _byInstance = new(ReferenceEqualityComparer.Instance);
 
         /// <summary>Name (ordinal) -> its best match, or null: each distinct name screened once.</summary>
         private readonly Dictionary<string, SanctionsMatch?> _byValue = new(StringComparer.Ordinal);
@@ -185,15 +184,5 @@ public sealed class SanctionsDetector : IDetector
 
         /// <summary>The last name seen in one role (consecutive records usually repeat it) and its match.</summary>
         internal readonly record struct Memo(string? Name, SanctionsMatch? Hit);
-
-        /// <summary>Compares strings by instance.</summary>
-        private sealed class SameInstance : IEqualityComparer<string>
-        {
-            public static readonly SameInstance Comparer = new();
-
-            public bool Equals(string? x, string? y) => ReferenceEquals(x, y);
-
-            public int GetHashCode(string obj) => RuntimeHelpers.GetHashCode(obj);
-        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Detection.Mirror;
 
@@ -13,7 +12,7 @@ namespace TradeAnalyzer.Core.Detection.Invoices;
 internal sealed class InstanceNames
 {
     private readonly NameCache _byValue = new();
-    private readonly Dictionary<string, (string Norm, int Id)> _byInstance = new(SameInstance.Comparer);
+    private readonly Dictionary<string, (string Norm, int Id)> _byInstance = new(ReferenceEqualityComparer.Instance);
     private string? _last;
     private (string Norm, int Id) _lastEntry = (string.Empty, 0);
 
@@ -43,15 +42,5 @@ internal sealed class InstanceNames
 
         id = _lastEntry.Id;
         return _lastEntry.Norm;
-    }
-
-    /// <summary>Compares strings by instance.</summary>
-    internal sealed class SameInstance : IEqualityComparer<string>
-    {
-        public static readonly SameInstance Comparer = new();
-
-        public bool Equals(string? x, string? y) => ReferenceEquals(x, y);
-
-        public int GetHashCode(string obj) => RuntimeHelpers.GetHashCode(obj);
     }
 }
