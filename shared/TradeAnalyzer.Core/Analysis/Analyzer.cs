@@ -174,26 +174,16 @@ public sealed class FlagOrder : IComparer<Flag>
     {
         ArgumentNullException.ThrowIfNull(flags);
         var keyed = new Keyed[flags.Count];
-        if (keyed.Length < 16_384)
+        // Building a key string per flag is most of the work, and each is independent: on every core (a list shorter
+        // than one range stays on this thread).
+        Parallel.ForEach(Ranges.Of(keyed.Length), range =>
         {
-            for (var i = 0; i < keyed.Length; i++)
+            for (var i = range.Item1; i < range.Item2; i++)
             {
                 var f = flags[i];
                 keyed[i] = new Keyed(f, f.Score, f.Code, f.Key);
             }
-        }
-        else
-        {
-            // Building a key string per flag is most of the work, and each is independent: on every core.
-            Parallel.ForEach(Partitioner.Create(0, keyed.Length, 16_384), range =>
-            {
-                for (var i = range.Item1; i < range.Item2; i++)
-                {
-                    var f = flags[i];
-                    keyed[i] = new Keyed(f, f.Score, f.Code, f.Key);
-                }
-            });
-        }
+        });
 
         Array.Sort(keyed, KeyedOrder.Instance);
         for (var i = 0; i < keyed.Length; i++)
