@@ -72,8 +72,8 @@ public sealed class SheetXmlTests
         Assert.All(cells, c => Assert.False(string.IsNullOrEmpty(c.CellReference?.Value)));
         string At(string column, int row)
         {
-            var letters = cells.Single(c => c.CellReference!.Value!.EndsWith('1') && c.CellReference.Value.Length <= 3 && WorkbookReader.Text(c) == column).CellReference!.Value![..^1];
-            return WorkbookReader.Text(cells.Single(c => c.CellReference!.Value == letters + row));
+            var letters = cells.Single(c => c.CellReference!.Value!.EndsWith('1') && c.CellReference.Value.Length <= 3 && book.Text(c) == column).CellReference!.Value![..^1];
+            return book.Text(cells.Single(c => c.CellReference!.Value == letters + row));
         }
 
         Assert.Equal(special, At("Description", 2));
