@@ -16,7 +16,7 @@ internal sealed class SharedStrings
     /// <summary>The table stops growing at this many entries (memory stays bounded); known texts are still shared.</summary>
     public const int MaxEntries = 400_000;
 
-    private const int CacheSize = 1 << 13;
+    private const int CacheSize = 1 << 16;
 
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _spanIndex;
