@@ -40,13 +40,8 @@ internal sealed class RecordParser
         _fx = fx;
         _cols = CanonicalColumns.For(row.Kind);
         _lastText = new string?[_cols.Count];
-        _declPartyCells = new(row, [5, 6, 7, 8, 9, 10], static (r, p) =>
-            Same(r.Get(5), p.ExporterName) && Same(r.Get(6), p.ImporterName) && Same(r.Get(7), p.ExporterId) && Same(r.Get(8), p.ImporterId) &&
-            SameCountry(r.Get(9), p.ExporterCountry) && SameCountry(r.Get(10), p.ImporterCountry));
-        _invPartyCells = new(row, [2, 3, 4, 5, 6, 7, 19, 20, 21, 22], static (r, p) =>
-            Same(r.Get(2), p.SellerName) && Same(r.Get(3), p.BuyerName) && SameCountry(r.Get(4), p.SellerCountry) &&
-            SameCountry(r.Get(5), p.BuyerCountry) && Same(r.Get(6), p.SellerId) && Same(r.Get(7), p.BuyerId) && Same(r.Get(19), p.PayerName) &&
-            SameCountry(r.Get(20), p.PayerCountry) && Same(r.Get(21), p.BeneficiaryName) && SameCountry(r.Get(22), p.BeneficiaryCountry));
+        _declPartyCells = new(row, [5, 6, 7, 8, 9, 10]);
+        _invPartyCells = new(row, [2, 3, 4, 5, 6, 7, 19, 20, 21, 22]);
     }
 
     /// <summary>Why the last row failed: column (canonical), reason, value.</summary>
@@ -487,13 +482,6 @@ internal sealed class RecordParser
         };
     }
 
-    // A text cell gives this (pooled) value: null when empty, else the cell's text.
-    private static bool Same(ReadOnlySpan<char> cell, string? value) => value is null ? cell.IsEmpty : cell.SequenceEqual(value);
-
-    // An optional country cell gives this code: null when empty, else a valid code equal to it.
-    private static bool SameCountry(ReadOnlySpan<char> cell, string? code) =>
-        cell.IsEmpty ? code is null : code is not null && CodeLists.TryCountry(cell, out var c) && c == code;
-
     // The party cells (columns 5-10) of a declaration: a part built from the same cells before, or each cell read and
     // validated in column order as usual.
     private bool DeclarationPartyCells(
@@ -501,19 +489,8 @@ internal sealed class RecordParser
         out string? exporterCountry, out string? importerCountry)
     {
         known = _declPartyCells.Find(out hash);
-        if (known is not null)
-        {
-            exporter = known.ExporterName;
-            importer = known.ImporterName;
-            exporterId = known.ExporterId;
-            importerId = known.ImporterId;
-            exporterCountry = known.ExporterCountry;
-            importerCountry = known.ImporterCountry;
-            return true;
-        }
-
         exporter = importer = exporterId = importerId = exporterCountry = importerCountry = null;
-        return Text(5, true, out exporter) && Text(6, true, out importer) && Text(7, false, out exporterId) && Text(8, false, out importerId) &&
+        return known is not null || Text(5, true, out exporter) && Text(6, true, out importer) && Text(7, false, out exporterId) && Text(8, false, out importerId) &&
             Country(9, false, out exporterCountry) && Country(10, false, out importerCountry);
     }
 
@@ -523,34 +500,16 @@ internal sealed class RecordParser
         out string? sellerId, out string? buyerId)
     {
         known = _invPartyCells.Find(out hash);
-        if (known is not null)
-        {
-            seller = known.SellerName;
-            buyer = known.BuyerName;
-            sellerCountry = known.SellerCountry;
-            buyerCountry = known.BuyerCountry;
-            sellerId = known.SellerId;
-            buyerId = known.BuyerId;
-            return true;
-        }
-
         seller = buyer = sellerCountry = buyerCountry = sellerId = buyerId = null;
-        return Text(2, true, out seller) && Text(3, true, out buyer) && Country(4, false, out sellerCountry) && Country(5, false, out buyerCountry) &&
+        return known is not null || Text(2, true, out seller) && Text(3, true, out buyer) && Country(4, false, out sellerCountry) && Country(5, false, out buyerCountry) &&
             Text(6, false, out sellerId) && Text(7, false, out buyerId);
     }
 
-    // The payer and beneficiary countries (columns 20 and 22), known when the invoice's party cells were.
+    // The payer and beneficiary countries (columns 20 and 22), not read (nor needed) when the invoice's party cells were known.
     private bool PaymentCountries(InvoiceParties? known, out string? payerCountry, out string? beneficiaryCountry)
     {
-        if (known is not null)
-        {
-            payerCountry = known.PayerCountry;
-            beneficiaryCountry = known.BeneficiaryCountry;
-            return true;
-        }
-
-        beneficiaryCountry = null;
-        return Country(20, false, out payerCountry) && Country(22, false, out beneficiaryCountry);
+        payerCountry = beneficiaryCountry = null;
+        return known is not null || Country(20, false, out payerCountry) && Country(22, false, out beneficiaryCountry);
     }
 
     private string ExporterKey(string name, string? id)
