@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+
 namespace TradeAnalyzer.Ingestion;
 
 /// <summary>
@@ -34,26 +37,63 @@ internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacit
     private int _used = BlockChars;
     private T? _last;
     private int _lastPlace = -1;
+    private long _preparedRow = -1;
+    private bool _preparedLast;
+    private int _preparedHash;
 
     /// <summary>
-    /// The part built from the current row's cells, or null; <paramref name="hash"/> is for <see cref="Add"/> (and the
-    /// current row's key is kept for it).
+    /// Builds row <paramref name="rowNumber"/>'s key and hashes it, and asks the processor to fetch the key's slot of
+    /// the table while the row's other cells are parsed; <see cref="Find"/> for the same row then starts from there.
     /// </summary>
-    public T? Find(out int hash)
+    public unsafe void Prepare(long rowNumber)
     {
-        hash = 0;
+        _preparedRow = rowNumber;
+        _preparedLast = false;
+        _preparedHash = 0;
         if (!BuildKey())
         {
-            return null;
+            return;
         }
 
         var key = _key.AsSpan(0, _keyLength);
         if (_lastPlace >= 0 && KeyAt(_lastPlace).SequenceEqual(key))
         {
+            _preparedLast = true;
+            return;
+        }
+
+        _preparedHash = string.GetHashCode(key);
+        if (Sse.IsSupported)
+        {
+            // A prefetch never faults, so the array need not be pinned for it.
+            Sse.Prefetch0(Unsafe.AsPointer(ref _slots[_preparedHash & (_slots.Length - 1)]));
+        }
+    }
+
+    /// <summary>
+    /// The part built from row <paramref name="rowNumber"/>'s cells, or null; <paramref name="hash"/> is for
+    /// <see cref="Add"/> (and the row's key is kept for it).
+    /// </summary>
+    public T? Find(long rowNumber, out int hash)
+    {
+        if (_preparedRow != rowNumber)
+        {
+            Prepare(rowNumber);
+        }
+
+        _preparedRow = -1;
+        hash = _preparedHash;
+        if (_keyLength < 0)
+        {
+            return null;
+        }
+
+        if (_preparedLast)
+        {
             return _last;
         }
 
-        hash = string.GetHashCode(key);
+        var key = _key.AsSpan(0, _keyLength);
         var slots = _slots;
         var mask = slots.Length - 1;
         var i = hash & mask;

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace TradeAnalyzer.Ingestion;
 
@@ -20,6 +22,8 @@ internal sealed class LineSet
     private HashSet<long>? _high;
     private string? _currentId;
     private int _current;
+    private string? _hashedId;
+    private int _hashed;
 
     /// <summary>A set sized for about <paramref name="expectedIds"/> distinct ids.</summary>
     public LineSet(int expectedIds = 0)
@@ -28,6 +32,26 @@ internal sealed class LineSet
         _slots = new long[(int)BitOperations.RoundUpToPowerOf2((uint)Math.Min(expected + (expected / 2), 1 << 30))];
         _ids = new string[expected];
         _masks = new ulong[expected];
+    }
+
+    /// <summary>
+    /// Says that <paramref name="id"/> will be added soon: hashes it and asks the processor to fetch its slot of the
+    /// table meanwhile (the row's other cells are parsed while the cache line arrives). Changes nothing else.
+    /// </summary>
+    public unsafe void Prefetch(string id)
+    {
+        if (ReferenceEquals(id, _currentId) || ReferenceEquals(id, _hashedId))
+        {
+            return;
+        }
+
+        _hashedId = id;
+        _hashed = id.GetHashCode();
+        if (Sse.IsSupported)
+        {
+            // A prefetch never faults, so the array need not be pinned for it.
+            Sse.Prefetch0(Unsafe.AsPointer(ref _slots[_hashed & (_slots.Length - 1)]));
+        }
     }
 
     /// <summary>Adds the pair; false when it was already there.</summary>
@@ -64,7 +88,7 @@ internal sealed class LineSet
     // The group of the id, a new one when the id was not seen before.
     private int Group(string id)
     {
-        var hash = id.GetHashCode();
+        var hash = ReferenceEquals(id, _hashedId) ? _hashed : id.GetHashCode();
         var slots = _slots;
         var mask = slots.Length - 1;
         var i = hash & mask;

@@ -128,6 +128,7 @@ internal sealed class RecordParser
         }
 
         text = Repeated(v, ref _lastId);
+        _seen.Prefetch(text);
         return true;
     }
 
@@ -407,9 +408,10 @@ internal sealed class RecordParser
     /// <summary>Parses the current row as a declaration line (spec 1.1).</summary>
     public DeclarationLine? Declaration(long rowNumber)
     {
+        _declPartyCells.Prepare(rowNumber);
         if (!UniqueText(0, out var declId) || !LineNo(1, out var lineNo) || !Flow(2, out var flow) || !Date(3, out var date) ||
             !Country(4, true, out var reporter) ||
-            !DeclarationPartyCells(out var known, out var partyHash, out var exporter, out var importer, out var exporterId, out var importerId, out var exporterCountry, out var importerCountry) ||
+            !DeclarationPartyCells(rowNumber, out var known, out var partyHash, out var exporter, out var importer, out var exporterId, out var importerId, out var exporterCountry, out var importerCountry) ||
             !Country(11, true, out var origin) || !Country(12, true, out var destination) ||
             !Hs(13, true, out var hs) || !Number(16, true, true, out var quantity) || !Unit(17, out var declaredUnit, out var unit, out var factor) ||
             !Number(18, false, false, out var netWeight) || !Number(19, true, true, out var value) ||
@@ -485,10 +487,10 @@ internal sealed class RecordParser
     // The party cells (columns 5-10) of a declaration: a part built from the same cells before, or each cell read and
     // validated in column order as usual.
     private bool DeclarationPartyCells(
-        out DeclarationParties? known, out int hash, out string? exporter, out string? importer, out string? exporterId, out string? importerId,
+        long rowNumber, out DeclarationParties? known, out int hash, out string? exporter, out string? importer, out string? exporterId, out string? importerId,
         out string? exporterCountry, out string? importerCountry)
     {
-        known = _declPartyCells.Find(out hash);
+        known = _declPartyCells.Find(rowNumber, out hash);
         exporter = importer = exporterId = importerId = exporterCountry = importerCountry = null;
         return known is not null || Text(5, true, out exporter) && Text(6, true, out importer) && Text(7, false, out exporterId) && Text(8, false, out importerId) &&
             Country(9, false, out exporterCountry) && Country(10, false, out importerCountry);
@@ -496,10 +498,10 @@ internal sealed class RecordParser
 
     // The seller and buyer cells (columns 2-7) of an invoice: as above, with the payer and beneficiary (19-22) in the key.
     private bool InvoicePartyCells(
-        out InvoiceParties? known, out int hash, out string? seller, out string? buyer, out string? sellerCountry, out string? buyerCountry,
+        long rowNumber, out InvoiceParties? known, out int hash, out string? seller, out string? buyer, out string? sellerCountry, out string? buyerCountry,
         out string? sellerId, out string? buyerId)
     {
-        known = _invPartyCells.Find(out hash);
+        known = _invPartyCells.Find(rowNumber, out hash);
         seller = buyer = sellerCountry = buyerCountry = sellerId = buyerId = null;
         return known is not null || Text(2, true, out seller) && Text(3, true, out buyer) && Country(4, false, out sellerCountry) && Country(5, false, out buyerCountry) &&
             Text(6, false, out sellerId) && Text(7, false, out buyerId);
@@ -533,8 +535,9 @@ internal sealed class RecordParser
     /// <summary>Parses the current row as an invoice line (spec 1.2).</summary>
     public InvoiceLine? Invoice(long rowNumber)
     {
+        _invPartyCells.Prepare(rowNumber);
         if (!UniqueText(0, out var number) || !Date(1, out var date) ||
-            !InvoicePartyCells(out var known, out var partyHash, out var seller, out var buyer, out var sellerCountry, out var buyerCountry, out var sellerId, out var buyerId) ||
+            !InvoicePartyCells(rowNumber, out var known, out var partyHash, out var seller, out var buyer, out var sellerCountry, out var buyerCountry, out var sellerId, out var buyerId) ||
             !LineNo(8, out var lineNo) || !Hs(9, false, out var hs) ||
             !Number(12, true, true, out var quantity) || !Unit(13, out var declaredUnit, out var unit, out var factor) ||
             !Number(14, false, true, out var unitPrice) || !Number(15, false, true, out var lineTotal) ||
