@@ -130,7 +130,7 @@ internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacit
                 return;
             }
 
-            _blocks.Add(new char[BlockChars]);
+            _blocks.Add(GC.AllocateUninitializedArray<char>(BlockChars)); // every character is written before it is read
             _used = 0;
         }
 
