@@ -120,7 +120,7 @@ public sealed class MirrorDetector : IDetector
             var byId = byShipment.Group(shipmentGroup);
             foreach (var i in byId)
             {
-                AddIfPlausible(candidates, ex, e, imports[i], i, window, idMatch: true);
+                AddIfPlausible(candidates, shipmentFacts, ex, e, imports[i], i, window, idMatch: true);
             }
 
             var byNumber = ex.InvoiceKey is { Length: > 0 } ? byInvoice.Get(ex.InvoiceKey) : [];
@@ -129,7 +129,7 @@ public sealed class MirrorDetector : IDetector
             {
                 if (!skipSeen || !byId.Contains(i))
                 {
-                    AddIfPlausible(candidates, ex, e, imports[i], i, window, idMatch: true);
+                    AddIfPlausible(candidates, shipmentFacts, ex, e, imports[i], i, window, idMatch: true);
                 }
             }
 
@@ -180,7 +180,7 @@ public sealed class MirrorDetector : IDetector
                         continue;
                     }
 
-                    AddIfPlausible(candidates, ex, e, imports[i], i, window, idMatch: false);
+                    AddIfPlausible(candidates, shipmentFacts, ex, e, imports[i], i, window, idMatch: false);
                 }
             }
         }
@@ -207,31 +207,32 @@ public sealed class MirrorDetector : IDetector
         return pairs;
     }
 
-    private static void AddIfPlausible(List<Candidate> candidates, DeclarationShipment ex, int e, DeclarationShipment im, int i, int window, bool idMatch)
+    private static void AddIfPlausible(List<Candidate> candidates, MirrorFacts facts, DeclarationShipment ex, int e, DeclarationShipment im, int i, int window, bool idMatch)
     {
-        // The import must be reported by the export's destination, and come from the exporting country when it says.
-        var main = ex.Main;
-        if (!string.Equals(im.Reporter, main.DestinationCountry, StringComparison.Ordinal)
-            && !string.Equals(im.Reporter, main.ImporterCountry, StringComparison.Ordinal))
+        // The import must be reported by the export's destination, and come from the exporting country when it says
+        // (on country ids: equal exactly when the codes are; an importer country not given never matches).
+        var reporter = facts.ImportReporter[i];
+        if (reporter != facts.ExportDestination[e] && reporter != facts.ExportImporterCountry[e])
         {
             return;
         }
 
-        var imMain = im.Main;
-        if (imMain.ExporterCountry is not null
-            && !string.Equals(imMain.ExporterCountry, ex.Reporter, StringComparison.Ordinal)
-            && !string.Equals(imMain.OriginCountry, ex.Reporter, StringComparison.Ordinal))
+        var exporterCountry = facts.ImportExporterCountry[i];
+        if (exporterCountry != NoCountry
+            && exporterCountry != facts.ExportReporter[e]
+            && facts.ImportOrigin[i] != facts.ExportReporter[e])
         {
             return;
         }
 
-        var days = im.Date.DayNumber - ex.Date.DayNumber;
+        var days = facts.ImportDay[i] - facts.ExportDay[e];
         var maxDays = idMatch ? 2 * window : window;
         if (days < -EarlyImportDays || days > maxDays)
         {
             return;
         }
 
+        var imMain = im.Main;
         var sameShipment = ex.ShipmentId is not null && string.Equals(ex.ShipmentId, im.ShipmentId, StringComparison.Ordinal);
         if (ex.ShipmentId is not null && im.ShipmentId is not null && !sameShipment)
         {
@@ -239,8 +240,11 @@ public sealed class MirrorDetector : IDetector
         }
 
         var sameInvoice = ex.InvoiceKey is { Length: > 0 } && string.Equals(ex.InvoiceKey, im.InvoiceKey, StringComparison.Ordinal);
-        var sameExporter = ex.ExporterNorm.Length > 0 && string.Equals(ex.ExporterNorm, im.ExporterNorm, StringComparison.Ordinal);
-        var sameImporter = ex.ImporterNorm.Length > 0 && string.Equals(ex.ImporterNorm, im.ImporterNorm, StringComparison.Ordinal);
+        // Name ids: 0 exactly for the empty normalised name, equal exactly when the normalised names are.
+        var exParties = ex.PartiesKey;
+        var imParties = im.PartiesKey;
+        var sameExporter = (int)(exParties >> 32) != 0 && (int)(exParties >> 32) == (int)(imParties >> 32);
+        var sameImporter = (int)exParties != 0 && (int)exParties == (int)imParties;
         var a = ex.Unit == im.Unit ? MirrorAllowances.QuantityAgreement(ex.Quantity, im.Quantity) : 0.5;
         var hsScore = SamePrefix(ex.Main.Hs, imMain.Hs, 6) ? 15
             : SamePrefix(ex.Main.Hs, imMain.Hs, 4) ? 8
