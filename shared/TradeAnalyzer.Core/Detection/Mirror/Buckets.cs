@@ -12,15 +12,21 @@ internal sealed class Buckets<TKey>
     private readonly int[] _items;
     private readonly int[] _groupOf;
 
-    /// <summary>Groups items 0..count-1 by <paramref name="keyOf"/> (compared with <paramref name="comparer"/> when given) (items whose key is null are left out); within a
-    /// group, items are ordered by <paramref name="orderOf"/> when given, else by position.</summary>
-    public Buckets(int count, Func<int, TKey?> keyOf, Func<int, int>? orderOf = null, IEqualityComparer<TKey>? comparer = null)
+    /// <summary>Groups items 0..count-1 by <paramref name="keyOf"/> (compared with <paramref name="comparer"/> when given) (items whose key is null,
+    /// or that <paramref name="include"/> refuses, are left out); within a group, items are ordered by <paramref name="orderOf"/> when given, else by position.</summary>
+    public Buckets(int count, Func<int, TKey?> keyOf, Func<int, int>? orderOf = null, IEqualityComparer<TKey>? comparer = null, Func<int, bool>? include = null)
     {
         _groups = new Dictionary<TKey, int>(Math.Min(count, 1 << 20), comparer);
         var groupOf = _groupOf = new int[count];
         var sizes = new List<int>();
         for (var i = 0; i < count; i++)
         {
+            if (include is not null && !include(i))
+            {
+                groupOf[i] = -1;
+                continue;
+            }
+
             var key = keyOf(i);
             if (key is null)
             {

@@ -46,7 +46,16 @@ public readonly struct DeclarationShipment : IEquatable<DeclarationShipment>
     public string? ShipmentId => _index.ShipmentIds[Index];
 
     /// <summary>The first declared invoice number, normalised (<see cref="ShipmentIndex.InvoiceKey"/>); null when none.</summary>
-    public string? InvoiceKey => _index.InvoiceKeys[Index];
+    public string? InvoiceKey => _index.InvoiceKeyOf(Index);
+
+    /// <summary>The invoice key as a number, equal exactly when the keys are (<see cref="ShipmentIndex.InvoiceIds"/>).</summary>
+    internal long InvoiceId => _index.InvoiceIds[Index];
+
+    /// <summary>True when the shipment declares an invoice number with letters or digits (a non-empty <see cref="InvoiceKey"/>).</summary>
+    internal bool HasInvoiceKey => ShipmentIndex.HasKey(InvoiceId);
+
+    /// <summary>The index this shipment belongs to.</summary>
+    internal ShipmentIndex Owner => _index;
 
     /// <summary>The first declared invoice number as written.</summary>
     public string? InvoiceNumber => _index.InvoiceNumbers[Index];

@@ -90,7 +90,14 @@ public sealed class MirrorDetector : IDetector
     private static List<(int Export, int Import)> Match(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports, MirrorFacts shipmentFacts, int window)
     {
         var byShipment = new Buckets<string>(imports.Count, i => imports[i].ShipmentId);
-        var byInvoice = new Buckets<string>(imports.Count, i => imports[i].InvoiceKey is { Length: > 0 } key ? key : null);
+        // Invoice keys as numbers (equal exactly when the keys are), imports without a key left out.
+        var importInvoice = new long[imports.Count];
+        for (var i = 0; i < importInvoice.Length; i++)
+        {
+            importInvoice[i] = imports[i].InvoiceId;
+        }
+
+        var byInvoice = new Buckets<long>(imports.Count, i => importInvoice[i], comparer: MixedLongComparer.Instance, include: i => ShipmentIndex.HasKey(importInvoice[i]));
         var importDay = shipmentFacts.ImportDay;
         var byParties = new Buckets<long>(imports.Count, i => imports[i].PartiesKey, i => importDay[i], MixedLongComparer.Instance);
 
@@ -123,7 +130,7 @@ public sealed class MirrorDetector : IDetector
                 AddIfPlausible(candidates, shipmentFacts, ex, e, imports[i], i, window, idMatch: true);
             }
 
-            var byNumber = ex.InvoiceKey is { Length: > 0 } ? byInvoice.Get(ex.InvoiceKey) : [];
+            var byNumber = ex.HasInvoiceKey ? byInvoice.Get(ex.InvoiceId) : [];
             var skipSeen = byId.Length <= MaxSeenScan && byNumber.Length <= MaxSeenScan;
             foreach (var i in byNumber)
             {
@@ -239,7 +246,7 @@ public sealed class MirrorDetector : IDetector
             return; // two different bills of lading are two different shipments
         }
 
-        var sameInvoice = ex.InvoiceKey is { Length: > 0 } && string.Equals(ex.InvoiceKey, im.InvoiceKey, StringComparison.Ordinal);
+        var sameInvoice = ex.HasInvoiceKey && ex.InvoiceId == im.InvoiceId;
         // Name ids: 0 exactly for the empty normalised name, equal exactly when the normalised names are.
         var exParties = ex.PartiesKey;
         var imParties = im.PartiesKey;

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Analysis;
+using TradeAnalyzer.Core.Detection.Invoices;
 using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Core.Text;
 
@@ -21,6 +22,15 @@ public sealed class ShipmentIndex
     /// <summary>Shipment s's lines are <c>_lines[_start[s].._start[s + 1]]</c>.</summary>
     private readonly int[] _start;
 
+    /// <summary>Invoice id of a shipment that declares no invoice number.</summary>
+    internal const long NoInvoice = 0;
+
+    /// <summary>Invoice id of an invoice number without letters or digits (its key is empty).</summary>
+    internal const long EmptyKey = -1;
+
+    /// <summary>The keys that do not pack into a long, by <see cref="OtherKeyId"/>.</summary>
+    private readonly List<string> _otherKeys = [];
+
     /// <summary>Normalised names by id (<see cref="NameCache"/>).</summary>
     private readonly List<string> _norms;
 
@@ -32,7 +42,7 @@ public sealed class ShipmentIndex
         MainLines = new DeclarationLine[count];
         Days = new int[count];
         ShipmentIds = new string?[count];
-        InvoiceKeys = new string?[count];
+        InvoiceIds = new long[count];
         InvoiceNumbers = new string?[count];
         PartiesKeys = new long[count];
         Fob = new double[count];
@@ -58,7 +68,10 @@ public sealed class ShipmentIndex
 
     internal string?[] ShipmentIds { get; }
 
-    internal string?[] InvoiceKeys { get; }
+    /// <summary>Per shipment: the first declared invoice number's key as a number (<see cref="NoInvoice"/>,
+    /// <see cref="EmptyKey"/>, the key packed by <see cref="InvoiceIndex.TryPack"/> (positive), or
+    /// <see cref="OtherKeyId"/> of a key that does not pack): equal exactly when the keys are.</summary>
+    internal long[] InvoiceIds { get; }
 
     internal string?[] InvoiceNumbers { get; }
 
@@ -183,6 +196,54 @@ public sealed class ShipmentIndex
         return index;
     }
 
+    /// <summary>True when the invoice id stands for a non-empty key.</summary>
+    internal static bool HasKey(long invoiceId) => invoiceId is > NoInvoice or < EmptyKey;
+
+    /// <summary>The id of a key that does not pack: -2, -3, ... in order of first appearance.</summary>
+    private static long OtherKeyId(int position) => -2L - position;
+
+    /// <summary>The key that does not pack of id <paramref name="invoiceId"/> (less than <see cref="EmptyKey"/>).</summary>
+    internal string OtherKey(long invoiceId) => _otherKeys[(int)(-2L - invoiceId)];
+
+    /// <summary>The invoice key of shipment <paramref name="shipment"/> as a string (<see cref="InvoiceKey(string)"/>); null when it declares no invoice number.</summary>
+    internal string? InvoiceKeyOf(int shipment)
+    {
+        var id = InvoiceIds[shipment];
+        return id switch
+        {
+            NoInvoice => null,
+            EmptyKey => string.Empty,
+            < EmptyKey => OtherKey(id),
+            _ => InvoiceKey(InvoiceNumbers[shipment]!),
+        };
+    }
+
+    /// <summary>The invoice id of <paramref name="invoiceNumber"/> (see <see cref="InvoiceIds"/>), without a key string
+    /// unless the key does not pack and was not seen before.</summary>
+    private long InvoiceId(string invoiceNumber, Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> otherKeys, ref char[] scratch)
+    {
+        var key = InvoiceIndex.KeyChars(invoiceNumber, ref scratch);
+        if (key.IsEmpty)
+        {
+            return EmptyKey;
+        }
+
+        if (InvoiceIndex.TryPack(key, out var packed))
+        {
+            return packed;
+        }
+
+        if (!otherKeys.TryGetValue(key, out var id))
+        {
+            id = OtherKeyId(_otherKeys.Count);
+            var text = key.SequenceEqual(invoiceNumber) ? invoiceNumber : new string(key);
+            _otherKeys.Add(text);
+            otherKeys[text] = id;
+        }
+
+        return id;
+    }
+
     /// <summary>The lines of shipment <paramref name="shipment"/>.</summary>
     internal ArraySegment<DeclarationLine> LinesOf(int shipment) =>
         new(_lines, _start[shipment], _start[shipment + 1] - _start[shipment]);
@@ -196,6 +257,8 @@ public sealed class ShipmentIndex
         // Parties are shared by many lines (one part per distinct combination): their names are normalised once per
         // part, found by reference, instead of hashing two name strings per shipment.
         var byParties = new Dictionary<DeclarationParties, long>(ReferenceEqualityComparer.Instance);
+        var otherKeys = new Dictionary<string, long>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
+        var scratch = new char[64];
         DeclarationParties? lastParties = null;
         long lastKey = 0;
         var exports = 0;
@@ -265,7 +328,7 @@ public sealed class ShipmentIndex
             ShipmentIds[s] = shipmentId;
             if (invoiceNumber is not null)
             {
-                InvoiceKeys[s] = InvoiceKey(invoiceNumber);
+                InvoiceIds[s] = InvoiceId(invoiceNumber, otherKeys, ref scratch);
                 InvoiceNumbers[s] = invoiceNumber.Trim();
             }
 
