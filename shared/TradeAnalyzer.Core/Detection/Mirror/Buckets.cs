@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace TradeAnalyzer.Core.Detection.Mirror;
 
 /// <summary>
@@ -18,7 +20,9 @@ internal sealed class Buckets<TKey>
     {
         _groups = new Dictionary<TKey, int>(Math.Min(count, 1 << 20), comparer);
         var groupOf = _groupOf = new int[count];
-        var sizes = new List<int>();
+
+        // Group sizes indexed by group number (at most one group per item): one hash look-up per item.
+        var sizes = new int[count];
         for (var i = 0; i < count; i++)
         {
             if (include is not null && !include(i))
@@ -34,19 +38,19 @@ internal sealed class Buckets<TKey>
                 continue;
             }
 
-            if (!_groups.TryGetValue(key, out var g))
+            ref var g = ref CollectionsMarshal.GetValueRefOrAddDefault(_groups, key, out var known);
+            if (!known)
             {
-                g = _groups.Count;
-                _groups.Add(key, g);
-                sizes.Add(0);
+                g = _groups.Count - 1;
             }
 
             groupOf[i] = g;
             sizes[g]++;
         }
 
-        _start = new int[sizes.Count + 1];
-        for (var g = 0; g < sizes.Count; g++)
+        var groups = _groups.Count;
+        _start = new int[groups + 1];
+        for (var g = 0; g < groups; g++)
         {
             _start[g + 1] = _start[g] + sizes[g];
         }
@@ -69,7 +73,7 @@ internal sealed class Buckets<TKey>
                 keys[k] = orderOf(_items[k]);
             }
 
-            for (var g = 0; g < sizes.Count; g++)
+            for (var g = 0; g < groups; g++)
             {
                 if (sizes[g] > 1)
                 {

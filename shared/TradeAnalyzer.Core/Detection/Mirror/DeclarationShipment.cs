@@ -45,6 +45,9 @@ public readonly struct DeclarationShipment : IEquatable<DeclarationShipment>
     /// <summary>The first non-empty shipment id (bill of lading, air waybill) of the lines.</summary>
     public string? ShipmentId => _index.ShipmentIds[Index];
 
+    /// <summary><see cref="ShipmentId"/> as a number, equal exactly when the ids are; -1 without one.</summary>
+    internal int ShipmentNumber => _index.ShipmentNumbers[Index];
+
     /// <summary>The first declared invoice number, normalised (<see cref="ShipmentIndex.InvoiceKey"/>); null when none.</summary>
     public string? InvoiceKey => _index.InvoiceKeyOf(Index);
 

@@ -89,8 +89,14 @@ public sealed class MirrorDetector : IDetector
     /// <summary>One-to-one pairs (export position, import position), best candidate first, with the shipments' <paramref name="shipmentFacts"/>.</summary>
     private static List<(int Export, int Import)> Match(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports, MirrorFacts shipmentFacts, int window)
     {
-        var byShipment = new Buckets<string>(imports.Count, i => imports[i].ShipmentId);
-        // Invoice keys as numbers (equal exactly when the keys are), imports without a key left out.
+        // Shipment ids and invoice keys as the index's numbers for them (equal exactly when the texts are).
+        var importShipment = new int[imports.Count];
+        for (var i = 0; i < importShipment.Length; i++)
+        {
+            importShipment[i] = imports[i].ShipmentNumber;
+        }
+
+        var byShipment = new Buckets<int>(imports.Count, i => importShipment[i], include: i => importShipment[i] >= 0);
         var importInvoice = new long[imports.Count];
         for (var i = 0; i < importInvoice.Length; i++)
         {
@@ -123,7 +129,8 @@ public sealed class MirrorDetector : IDetector
             // the id-matched candidate is the same or scores at least as high (a longer date allowance, no HS rule), and
             // whether it was kept or refused, the repeat could never be paired (pairs are taken best first, one-to-one).
             // The shipment id's group among the imports: NoId without one, Unknown when no import carries it.
-            var shipmentGroup = ex.ShipmentId is null ? NoId : (byShipment.GroupOfKey(ex.ShipmentId) is var g and >= 0 ? g : UnknownId);
+            var exShipment = ex.ShipmentNumber;
+            var shipmentGroup = exShipment < 0 ? NoId : (byShipment.GroupOfKey(exShipment) is var g and >= 0 ? g : UnknownId);
             var byId = byShipment.Group(shipmentGroup);
             foreach (var i in byId)
             {
@@ -240,8 +247,10 @@ public sealed class MirrorDetector : IDetector
         }
 
         var imMain = im.Main;
-        var sameShipment = ex.ShipmentId is not null && string.Equals(ex.ShipmentId, im.ShipmentId, StringComparison.Ordinal);
-        if (ex.ShipmentId is not null && im.ShipmentId is not null && !sameShipment)
+        var exShipment = ex.ShipmentNumber;
+        var imShipment = im.ShipmentNumber;
+        var sameShipment = exShipment >= 0 && exShipment == imShipment;
+        if (exShipment >= 0 && imShipment >= 0 && !sameShipment)
         {
             return; // two different bills of lading are two different shipments
         }

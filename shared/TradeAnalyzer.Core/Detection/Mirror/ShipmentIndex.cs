@@ -43,6 +43,7 @@ public sealed class ShipmentIndex
         Days = new int[count];
         ShipmentIds = new string?[count];
         InvoiceIds = new long[count];
+        ShipmentNumbers = new int[count];
         InvoiceNumbers = new string?[count];
         PartiesKeys = new long[count];
         Fob = new double[count];
@@ -67,6 +68,10 @@ public sealed class ShipmentIndex
     internal int[] Days { get; }
 
     internal string?[] ShipmentIds { get; }
+
+    /// <summary>Per shipment: its shipment id as a number (0, 1, ... in order of first appearance; equal exactly when
+    /// the ids are), -1 without one.</summary>
+    internal int[] ShipmentNumbers { get; }
 
     /// <summary>Per shipment: the first declared invoice number's key as a number (<see cref="NoInvoice"/>,
     /// <see cref="EmptyKey"/>, the key packed by <see cref="InvoiceIndex.TryPack"/> (positive), or
@@ -259,6 +264,9 @@ public sealed class ShipmentIndex
         var byParties = new Dictionary<DeclarationParties, long>(ReferenceEqualityComparer.Instance);
         var otherKeys = new Dictionary<string, long>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         var scratch = new char[64];
+
+        // Shipment ids numbered while the id text is at hand, so that the detectors compare and group numbers.
+        var shipmentNumbers = new Dictionary<string, int>(MainLines.Length, StringComparer.Ordinal);
         DeclarationParties? lastParties = null;
         long lastKey = 0;
         var exports = 0;
@@ -326,6 +334,21 @@ public sealed class ShipmentIndex
             MainLines[s] = main;
             Days[s] = date.DayNumber;
             ShipmentIds[s] = shipmentId;
+            if (shipmentId is null)
+            {
+                ShipmentNumbers[s] = -1;
+            }
+            else
+            {
+                ref var number = ref CollectionsMarshal.GetValueRefOrAddDefault(shipmentNumbers, shipmentId, out var seen);
+                if (!seen)
+                {
+                    number = shipmentNumbers.Count - 1;
+                }
+
+                ShipmentNumbers[s] = number;
+            }
+
             if (invoiceNumber is not null)
             {
                 InvoiceIds[s] = InvoiceId(invoiceNumber, otherKeys, ref scratch);
