@@ -84,10 +84,15 @@ public sealed class ExporterProfiler : IExporterProfiler
         // The base rate of trade anomalies per shipment among exporters of the same country (flows differ: a US exporter's
         // shipments are seen by two customs and their invoices, a Chinese one's only at import): an exporter's own share
         // is judged against it.
+        // Each exporter's flags are digested once (records, scores, value at risk), on both cores.
+        var accs = acc.Values.ToArray();
+        var digests = new ExporterFlagDigest[accs.Length];
+        Parallel.For(0, accs.Length, i => digests[i] = ExporterFlagDigest.Of(flagsBy.GetValueOrDefault(accs[i].Key) ?? []));
         var byCountry = new Dictionary<string, (long Shipments, long Anomalies)>(StringComparer.Ordinal);
-        foreach (var a in acc.Values)
+        for (var i = 0; i < accs.Length; i++)
         {
-            a.AnomalyRecords = AnomalyRecords(flagsBy.GetValueOrDefault(a.Key) ?? []).Count;
+            var a = accs[i];
+            a.AnomalyRecords = digests[i].AnomalyRecords;
             var n = Math.Min(a.Shipments, a.AnomalyRecords);
             var c = byCountry.GetValueOrDefault(a.Country ?? string.Empty);
             byCountry[a.Country ?? string.Empty] = (c.Shipments + a.Shipments, c.Anomalies + n);
@@ -103,13 +108,11 @@ public sealed class ExporterProfiler : IExporterProfiler
         var highTotal = HighValueThreshold(totals);
         var highShipment = HighValueThreshold(maxes);
 
-        var accs = acc.Values.ToArray();
         var built = new ExporterProfile[accs.Length];
         Parallel.For(0, accs.Length, i =>
         {
             var a = accs[i];
-            var flags = flagsBy.GetValueOrDefault(a.Key) ?? [];
-            built[i] = Build(a, flags, context, asOf, window, highTotal, highShipment, BaseRateOf(a), spanish, out var exporterFlags);
+            built[i] = Build(a, digests[i], context, asOf, window, highTotal, highShipment, BaseRateOf(a), spanish, out var exporterFlags);
             foreach (var f in exporterFlags)
             {
                 sink.Add(f);
@@ -192,21 +195,6 @@ public sealed class ExporterProfiler : IExporterProfiler
         }
 
         return acc;
-    }
-
-    /// <summary>The distinct records among <paramref name="flags"/> that carry a trade anomaly.</summary>
-    private static HashSet<RecordRef> AnomalyRecords(List<Flag> flags)
-    {
-        var set = new HashSet<RecordRef>(flags.Count, RecordRef.KeyComparer.Instance);
-        foreach (var f in flags)
-        {
-            if (IsTradeAnomaly(f.Code) && f.RecordType is RecordType.Declaration or RecordType.Shipment && RecordRef.TryOf(f, out var r))
-            {
-                set.Add(r);
-            }
-        }
-
-        return set;
     }
 
     /// <summary>
@@ -342,31 +330,16 @@ public sealed class ExporterProfiler : IExporterProfiler
         return 3 * sorted[sorted.Length / 2];
     }
 
-    private static ExporterProfile Build(Acc a, List<Flag> flags, AnalysisContext context, DateOnly asOf, int window, double highTotal, double highShipment, double baseRate, bool es, out List<Flag> exporterFlags)
+    private static ExporterProfile Build(Acc a, ExporterFlagDigest digest, AnalysisContext context, DateOnly asOf, int window, double highTotal, double highShipment, double baseRate, bool es, out List<Flag> exporterFlags)
     {
         exporterFlags = [];
         var firstSeen = FirstSeen(a, context);
 
-        var byCode = new Dictionary<FlagCode, int>();
-        var flaggedRecords = new HashSet<RecordRef>(flags.Count, RecordRef.KeyComparer.Instance);
-        var precursorRecords = new HashSet<RecordRef>(RecordRef.KeyComparer.Instance);
-        foreach (var f in flags)
-        {
-            byCode[f.Code] = byCode.GetValueOrDefault(f.Code) + 1;
-            if (f.RecordType is RecordType.Declaration or RecordType.Shipment && RecordRef.TryOf(f, out var r))
-            {
-                flaggedRecords.Add(r);
-                if (f.Code is FlagCode.PrecursorChemical or FlagCode.PrecursorMisdeclared)
-                {
-                    precursorRecords.Add(r);
-                }
-            }
-        }
-
-        var flagged = Math.Min(flaggedRecords.Count, a.Shipments);
+        var flagged = Math.Min(digest.FlaggedRecords, a.Shipments);
+        var precursorRecords = digest.PrecursorRecords;
         var share = a.Shipments == 0 ? 0 : (double)flagged / a.Shipments;
-        var valueAtRisk = RecordScorer.ValueAtRisk(flags);
-        var topScores = flags.Count == 0 ? [] : RecordScorer.TopScores(flags, 3);
+        var valueAtRisk = digest.ValueAtRisk;
+        var topScores = digest.TopScores;
         var maxRecord = topScores.Length == 0 ? 0 : topScores[0];
         var thirdRecord = topScores.Length < 3 ? 0 : topScores[2];
         var mad = Benford.Mad(a.Digits);
@@ -393,9 +366,9 @@ public sealed class ExporterProfiler : IExporterProfiler
                 es ? $"{flagged:N0} de {a.Shipments:N0} envíos marcados ({RiskFlags.Percent(share)})" : $"{flagged:N0} of {a.Shipments:N0} shipments flagged ({RiskFlags.Percent(share)})"));
         }
 
-        if (precursorRecords.Count > 0)
+        if (precursorRecords > 0)
         {
-            parts.Add((precursorRecords.Count >= 3 ? 15 : 10, es ? $"{precursorRecords.Count:N0} envíos de precursores" : $"{precursorRecords.Count:N0} precursor shipments"));
+            parts.Add((precursorRecords >= 3 ? 15 : 10, es ? $"{precursorRecords:N0} envíos de precursores" : $"{precursorRecords:N0} precursor shipments"));
         }
 
         if (valueAtRisk > 10_000)
@@ -421,7 +394,7 @@ public sealed class ExporterProfiler : IExporterProfiler
         parts.Sort((x, y) => y.Points.CompareTo(x.Points));
         var score = Math.Round(Math.Min(100, parts.Sum(p => p.Points)), 1);
         var tier = RecordScorer.TierOf(score);
-        var byCodeAll = new Dictionary<FlagCode, int>(byCode);
+        var byCodeAll = digest.ByCode;
 
         var name = a.Name;
         Flag ExporterFlag(FlagCode code, double s, string text, string? expected, string? observed) => new()
@@ -441,12 +414,12 @@ public sealed class ExporterProfiler : IExporterProfiler
             OriginCountry = a.Country,
         };
 
-        if (isNew && (precursorRecords.Count > 0 || highValue))
+        if (isNew && (precursorRecords > 0 || highValue))
         {
             var what = new List<string>();
-            if (precursorRecords.Count > 0)
+            if (precursorRecords > 0)
             {
-                what.Add(es ? $"ya envió {precursorRecords.Count:N0} cargamentos de precursores" : $"has already shipped {precursorRecords.Count:N0} precursor consignments");
+                what.Add(es ? $"ya envió {precursorRecords:N0} cargamentos de precursores" : $"has already shipped {precursorRecords:N0} precursor consignments");
             }
 
             if (a.MaxValueRatio >= NewcomerValueRatio)
@@ -463,7 +436,7 @@ public sealed class ExporterProfiler : IExporterProfiler
                     : $"declared {N2(a.Value)} USD over {a.Shipments:N0} shipments (largest {N2(a.MaxShipment)} USD), above the high-value mark among exporters ({N2(a.Value >= highTotal ? highTotal : highShipment)} USD)");
             }
 
-            var s = 60 + (precursorRecords.Count > 0 ? 15 : 0) + (highValue ? 5 : 0);
+            var s = 60 + (precursorRecords > 0 ? 15 : 0) + (highValue ? 5 : 0);
             var text = es
                 ? $"El exportador '{name}' apareció por primera vez el {firstSeen:yyyy-MM-dd} ({days:N0} días antes del {asOf:yyyy-MM-dd}) y {string.Join(" y ", what)}."
                 : $"Exporter '{name}' was first seen on {firstSeen:yyyy-MM-dd} ({days:N0} days before {asOf:yyyy-MM-dd}) and {string.Join(" and ", what)}.";
@@ -516,7 +489,7 @@ public sealed class ExporterProfiler : IExporterProfiler
             FlagsByCode = byCodeAll,
             FlaggedShipments = flagged,
             ValueAtRiskUsd = valueAtRisk,
-            PrecursorShipments = precursorRecords.Count,
+            PrecursorShipments = precursorRecords,
             BenfordMad = mad,
             RoundValueShare = roundShare,
             Score = score,

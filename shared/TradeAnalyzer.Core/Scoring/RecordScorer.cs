@@ -29,7 +29,7 @@ public static class RecordScorer
     }
 
     /// <summary>The chance a finding of this score leaves the record clean (1 - s/100, s clamped to 0-100).</summary>
-    private static double Keep(double score) => 1 - (Math.Clamp(score, 0, 100) / 100);
+    internal static double Keep(double score) => 1 - (Math.Clamp(score, 0, 100) / 100);
 
     /// <summary>The combined score, rounded to one decimal, of findings that leave the record clean with this chance.</summary>
     private static double FromKeep(double keep) => Math.Round(100 * (1 - keep), 1);
@@ -145,6 +145,12 @@ public static class RecordScorer
             }
         }
 
+        return TopOfKeeps(keep, count);
+    }
+
+    /// <summary>The <paramref name="count"/> highest scores of records that stay clean with the chances <paramref name="keep"/>, highest first.</summary>
+    internal static double[] TopOfKeeps(ReadOnlySpan<double> keep, int count)
+    {
         var top = new double[Math.Min(count, keep.Length)];
         var filled = 0;
         foreach (var k in keep)
@@ -199,11 +205,19 @@ public static class RecordScorer
             }
         }
 
-        // Summed smallest first: the same total whatever order the flags came in (detectors run in parallel, so an
-        // exporter's flags arrive in a different order each run, and a floating-point sum depends on its order).
-        largest.Sort();
+        return SumSmallestFirst(largest);
+    }
+
+    /// <summary>
+    /// The sum of <paramref name="values"/> (sorted in place) smallest first: the same total whatever order they came in
+    /// (detectors run in parallel, so an exporter's flags arrive in a different order each run, and a floating-point sum
+    /// depends on its order).
+    /// </summary>
+    internal static double SumSmallestFirst(List<double> values)
+    {
+        values.Sort();
         var sum = 0.0;
-        foreach (var v in largest)
+        foreach (var v in values)
         {
             sum += v;
         }
