@@ -40,13 +40,8 @@ internal sealed class RecordParser
         _fx = fx;
         _cols = CanonicalColumns.For(row.Kind);
         _lastText = new string?[_cols.Count];
-        _declPartyCells = new(row, [5, 6, 7, 8, 9, 10], static (r, p) =>
-            Same(r.Get(5), p.ExporterName) && Same(r.Get(6), p.ImporterName) && Same(r.Get(7), p.ExporterId) && Same(r.Get(8), p.ImporterId) &&
-            SameCountry(r.Get(9), p.ExporterCountry) && SameCountry(r.Get(10), p.ImporterCountry));
-        _invPartyCells = new(row, [2, 3, 4, 5, 6, 7, 19, 20, 21, 22], static (r, p) =>
-            Same(r.Get(2), p.SellerName) && Same(r.Get(3), p.BuyerName) && SameCountry(r.Get(4), p.SellerCountry) &&
-            SameCountry(r.Get(5), p.BuyerCountry) && Same(r.Get(6), p.SellerId) && Same(r.Get(7), p.BuyerId) && Same(r.Get(19), p.PayerName) &&
-            SameCountry(r.Get(20), p.PayerCountry) && Same(r.Get(21), p.BeneficiaryName) && SameCountry(r.Get(22), p.BeneficiaryCountry));
+        _declPartyCells = new(row, [5, 6, 7, 8, 9, 10]);
+        _invPartyCells = new(row, [2, 3, 4, 5, 6, 7, 19, 20, 21, 22]);
     }
 
     /// <summary>Why the last row failed: column (canonical), reason, value.</summary>
@@ -133,6 +128,7 @@ internal sealed class RecordParser
         }
 
         text = Repeated(v, ref _lastId);
+        _seen.Prefetch(text);
         return true;
     }
 
@@ -412,9 +408,10 @@ internal sealed class RecordParser
     /// <summary>Parses the current row as a declaration line (spec 1.1).</summary>
     public DeclarationLine? Declaration(long rowNumber)
     {
+        _declPartyCells.Prepare(rowNumber);
         if (!UniqueText(0, out var declId) || !LineNo(1, out var lineNo) || !Flow(2, out var flow) || !Date(3, out var date) ||
             !Country(4, true, out var reporter) ||
-            !DeclarationPartyCells(out var known, out var partyHash, out var exporter, out var importer, out var exporterId, out var importerId, out var exporterCountry, out var importerCountry) ||
+            !DeclarationPartyCells(rowNumber, out var known, out var partyHash, out var exporter, out var importer, out var exporterId, out var importerId, out var exporterCountry, out var importerCountry) ||
             !Country(11, true, out var origin) || !Country(12, true, out var destination) ||
             !Hs(13, true, out var hs) || !Number(16, true, true, out var quantity) || !Unit(17, out var declaredUnit, out var unit, out var factor) ||
             !Number(18, false, false, out var netWeight) || !Number(19, true, true, out var value) ||
@@ -487,70 +484,34 @@ internal sealed class RecordParser
         };
     }
 
-    // A text cell gives this (pooled) value: null when empty, else the cell's text.
-    private static bool Same(ReadOnlySpan<char> cell, string? value) => value is null ? cell.IsEmpty : cell.SequenceEqual(value);
-
-    // An optional country cell gives this code: null when empty, else a valid code equal to it.
-    private static bool SameCountry(ReadOnlySpan<char> cell, string? code) =>
-        cell.IsEmpty ? code is null : code is not null && CodeLists.TryCountry(cell, out var c) && c == code;
-
     // The party cells (columns 5-10) of a declaration: a part built from the same cells before, or each cell read and
     // validated in column order as usual.
     private bool DeclarationPartyCells(
-        out DeclarationParties? known, out int hash, out string? exporter, out string? importer, out string? exporterId, out string? importerId,
+        long rowNumber, out DeclarationParties? known, out int hash, out string? exporter, out string? importer, out string? exporterId, out string? importerId,
         out string? exporterCountry, out string? importerCountry)
     {
-        known = _declPartyCells.Find(out hash);
-        if (known is not null)
-        {
-            exporter = known.ExporterName;
-            importer = known.ImporterName;
-            exporterId = known.ExporterId;
-            importerId = known.ImporterId;
-            exporterCountry = known.ExporterCountry;
-            importerCountry = known.ImporterCountry;
-            return true;
-        }
-
+        known = _declPartyCells.Find(rowNumber, out hash);
         exporter = importer = exporterId = importerId = exporterCountry = importerCountry = null;
-        return Text(5, true, out exporter) && Text(6, true, out importer) && Text(7, false, out exporterId) && Text(8, false, out importerId) &&
+        return known is not null || Text(5, true, out exporter) && Text(6, true, out importer) && Text(7, false, out exporterId) && Text(8, false, out importerId) &&
             Country(9, false, out exporterCountry) && Country(10, false, out importerCountry);
     }
 
     // The seller and buyer cells (columns 2-7) of an invoice: as above, with the payer and beneficiary (19-22) in the key.
     private bool InvoicePartyCells(
-        out InvoiceParties? known, out int hash, out string? seller, out string? buyer, out string? sellerCountry, out string? buyerCountry,
+        long rowNumber, out InvoiceParties? known, out int hash, out string? seller, out string? buyer, out string? sellerCountry, out string? buyerCountry,
         out string? sellerId, out string? buyerId)
     {
-        known = _invPartyCells.Find(out hash);
-        if (known is not null)
-        {
-            seller = known.SellerName;
-            buyer = known.BuyerName;
-            sellerCountry = known.SellerCountry;
-            buyerCountry = known.BuyerCountry;
-            sellerId = known.SellerId;
-            buyerId = known.BuyerId;
-            return true;
-        }
-
+        known = _invPartyCells.Find(rowNumber, out hash);
         seller = buyer = sellerCountry = buyerCountry = sellerId = buyerId = null;
-        return Text(2, true, out seller) && Text(3, true, out buyer) && Country(4, false, out sellerCountry) && Country(5, false, out buyerCountry) &&
+        return known is not null || Text(2, true, out seller) && Text(3, true, out buyer) && Country(4, false, out sellerCountry) && Country(5, false, out buyerCountry) &&
             Text(6, false, out sellerId) && Text(7, false, out buyerId);
     }
 
-    // The payer and beneficiary countries (columns 20 and 22), known when the invoice's party cells were.
+    // The payer and beneficiary countries (columns 20 and 22), not read (nor needed) when the invoice's party cells were known.
     private bool PaymentCountries(InvoiceParties? known, out string? payerCountry, out string? beneficiaryCountry)
     {
-        if (known is not null)
-        {
-            payerCountry = known.PayerCountry;
-            beneficiaryCountry = known.BeneficiaryCountry;
-            return true;
-        }
-
-        beneficiaryCountry = null;
-        return Country(20, false, out payerCountry) && Country(22, false, out beneficiaryCountry);
+        payerCountry = beneficiaryCountry = null;
+        return known is not null || Country(20, false, out payerCountry) && Country(22, false, out beneficiaryCountry);
     }
 
     private string ExporterKey(string name, string? id)
@@ -574,8 +535,9 @@ internal sealed class RecordParser
     /// <summary>Parses the current row as an invoice line (spec 1.2).</summary>
     public InvoiceLine? Invoice(long rowNumber)
     {
+        _invPartyCells.Prepare(rowNumber);
         if (!UniqueText(0, out var number) || !Date(1, out var date) ||
-            !InvoicePartyCells(out var known, out var partyHash, out var seller, out var buyer, out var sellerCountry, out var buyerCountry, out var sellerId, out var buyerId) ||
+            !InvoicePartyCells(rowNumber, out var known, out var partyHash, out var seller, out var buyer, out var sellerCountry, out var buyerCountry, out var sellerId, out var buyerId) ||
             !LineNo(8, out var lineNo) || !Hs(9, false, out var hs) ||
             !Number(12, true, true, out var quantity) || !Unit(13, out var declaredUnit, out var unit, out var factor) ||
             !Number(14, false, true, out var unitPrice) || !Number(15, false, true, out var lineTotal) ||

@@ -6,7 +6,8 @@ namespace TradeAnalyzer.Reports.Excel;
 /// <summary>
 /// Receives one data row's cells, left to right. The same row-writing code runs twice: first against a measuring
 /// sink (column widths from content, character counts only) and then against a writing sink that streams cells as
-/// UTF-8 bytes through <see cref="XmlByteWriter"/> (default SpreadsheetML namespace, inline strings). Every text goes
+/// UTF-8 bytes through <see cref="XmlByteWriter"/> (default SpreadsheetML namespace). Texts that repeat become
+/// references into the workbook's <see cref="SharedStrings"/> (t="s"), the others inline strings. Every text goes
 /// through <see cref="CellText.Safe"/>; no cell is ever a formula.
 /// </summary>
 internal sealed class RowSink
@@ -26,6 +27,8 @@ internal sealed class RowSink
     private readonly double[] _widths;
     private readonly List<KeyValuePair<string, string>>? _links;
     private readonly byte[][] _columnLetters;
+    private readonly SharedStrings? _shared;
+    private readonly SharedStrings.ColumnState[] _sharing;
     private readonly byte[] _rowDigits = new byte[20];
     private readonly char[] _format = new char[64];
     private int _rowDigitsLength;
@@ -33,9 +36,11 @@ internal sealed class RowSink
     private bool _rowPending;
     private int _column;
 
-    private RowSink(XmlByteWriter? writer, IReadOnlyList<ColumnSpec> columns, double[] widths, List<KeyValuePair<string, string>>? links)
+    private RowSink(XmlByteWriter? writer, IReadOnlyList<ColumnSpec> columns, double[] widths, List<KeyValuePair<string, string>>? links, SharedStrings? shared)
     {
         _writer = writer;
+        _shared = shared;
+        _sharing = shared is null ? [] : new SharedStrings.ColumnState[columns.Count];
         _columns = columns;
         _widths = widths;
         _links = links;
@@ -43,15 +48,15 @@ internal sealed class RowSink
     }
 
     /// <summary>A sink that only measures content widths into <paramref name="widths"/>.</summary>
-    public static RowSink Measuring(IReadOnlyList<ColumnSpec> columns, double[] widths) => new(null, columns, widths, null);
+    public static RowSink Measuring(IReadOnlyList<ColumnSpec> columns, double[] widths) => new(null, columns, widths, null, null);
 
     /// <summary>
     /// A sink that writes cells and collects internal hyperlinks (cell reference, location). <paramref name="widths"/>
     /// are the final column widths: a row whose first cell is wrapped text gets a height for its lines (LibreOffice
-    /// does not fit row heights on load).
+    /// does not fit row heights on load). Repeating texts go into <paramref name="shared"/> when given.
     /// </summary>
-    public static RowSink Writing(XmlByteWriter writer, IReadOnlyList<ColumnSpec> columns, double[] widths, List<KeyValuePair<string, string>> links) =>
-        new(writer, columns, widths, links);
+    public static RowSink Writing(XmlByteWriter writer, IReadOnlyList<ColumnSpec> columns, double[] widths, List<KeyValuePair<string, string>> links, SharedStrings? shared = null) =>
+        new(writer, columns, widths, links, shared);
 
     /// <summary>Starts row <paramref name="row"/> (one-based).</summary>
     public void BeginRow(long row)
@@ -300,21 +305,38 @@ internal sealed class RowSink
             return;
         }
 
-        WritePlainText(safe, style);
+        WritePlainText(safe, style, safe);
     }
 
-    /// <summary>Writes an inline-string cell of text already made safe (<see cref="CellText.Safe"/>).</summary>
-    private void WritePlainText(ReadOnlySpan<char> safe, StyleId style)
+    /// <summary>
+    /// Writes a text cell of text already made safe (<see cref="CellText.Safe"/>): a shared-string reference when the
+    /// column shares (<paramref name="instance"/> is the same text as a string, if there is one), else an inline string.
+    /// </summary>
+    private void WritePlainText(ReadOnlySpan<char> safe, StyleId style, string? instance = null)
     {
         if (_rowPending)
         {
             EnsureRow(style == StyleId.Wrap && _column < _widths.Length ? WrappedLines(safe, _widths[_column]) : 1);
         }
 
-        StartCell(style);
         var w = _writer!;
+        if (_shared is not null && _column < _sharing.Length)
+        {
+            var index = instance is not null ? _shared.Index(instance, ref _sharing[_column]) : _shared.Index(safe, ref _sharing[_column]);
+            if (index >= 0)
+            {
+                StartCell(style);
+                w.Raw(" t=\"s\"><v>"u8);
+                w.Integer(index);
+                w.Raw("</v></c>"u8);
+                _column++;
+                return;
+            }
+        }
+
+        StartCell(style);
         w.Raw(" t=\"inlineStr\"><is>"u8);
-        if (safe.Length > 0 && (char.IsWhiteSpace(safe[0]) || char.IsWhiteSpace(safe[^1])))
+        if (SharedStrings.NeedsPreserve(safe))
         {
             w.Raw("<t xml:space=\"preserve\">"u8);
         }

@@ -13,7 +13,10 @@ internal static class TableSheetWriter
     /// <summary>Relationship id of the sheet's table part.</summary>
     public const string TableRelationshipId = "rIdT1";
 
-    /// <summary>Writes rows <paramref name="start"/> .. start+count-1 of <paramref name="rows"/> as a sheet; returns the last row number written.</summary>
+    /// <summary>
+    /// Writes rows <paramref name="start"/> .. start+count-1 of <paramref name="rows"/> as a sheet (repeating texts as
+    /// references into <paramref name="shared"/> when given); returns the last row number written.
+    /// </summary>
     public static long Write<T>(
         Stream output,
         IReadOnlyList<ColumnSpec> columns,
@@ -21,7 +24,8 @@ internal static class TableSheetWriter
         int start,
         int count,
         Action<RowSink, T> writeRow,
-        bool selected)
+        bool selected,
+        SharedStrings? shared = null)
     {
         var widths = new double[columns.Count];
         var measure = RowSink.Measuring(columns, widths);
@@ -66,7 +70,7 @@ internal static class TableSheetWriter
         }
 
         w.Raw("</cols><sheetData>"u8);
-        var sink = RowSink.Writing(w, columns, finalWidths, links);
+        var sink = RowSink.Writing(w, columns, finalWidths, links, shared);
         sink.BeginRow(1);
         foreach (var spec in columns)
         {

@@ -11,8 +11,9 @@ namespace TradeAnalyzer.Reports.Excel;
 /// Writes an .xlsx package straight into a zip stream, part after part, so that memory stays flat however many rows
 /// there are and the output may be non-seekable (a blob upload). The SDK's SpreadsheetDocument is not used for
 /// writing: on .NET it needs a readable, seekable package and buffers every part in memory until it closes (650 MB
-/// for 200,000 rows). Sheet data goes through <see cref="OpenXmlWriter"/>; small parts (workbook, styles, tables,
-/// drawings, charts) are SDK elements serialised once. Sheets appear in the order they are added.
+/// for 200,000 rows). Sheet data goes out as UTF-8 bytes (<see cref="XmlByteWriter"/>), repeating texts of data sheets
+/// through one shared-strings table written after the sheets; small parts (workbook, styles, tables, drawings,
+/// charts) are SDK elements serialised once. Sheets appear in the order they are added.
 /// </summary>
 internal sealed class WorkbookWriter : IDisposable
 {
@@ -28,6 +29,7 @@ internal sealed class WorkbookWriter : IDisposable
     private readonly List<string> _sheetNames = [];
     private readonly List<KeyValuePair<string, string>> _overrides = [];
     private readonly HashSet<string> _tableNames = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SharedStrings _sharedStrings = new();
     private int _tables;
     private int _charts;
     private int _drawings;
@@ -70,7 +72,7 @@ internal sealed class WorkbookWriter : IDisposable
             long lastRow;
             using (var stream = Open($"xl/worksheets/sheet{index}.xml"))
             {
-                lastRow = TableSheetWriter.Write(stream, columns, rows, start, count, writeRow, index == 1);
+                lastRow = TableSheetWriter.Write(stream, columns, rows, start, count, writeRow, index == 1, _sharedStrings);
             }
 
             var tableId = ++_tables;
@@ -140,6 +142,18 @@ internal sealed class WorkbookWriter : IDisposable
         }
 
         workbookRels.Add(("rIdStyles", RelType + "styles", "styles.xml"));
+        if (_sharedStrings.Strings.Count > 0)
+        {
+            // Written after the sheets that reference it: the zip's entry order does not matter to readers.
+            using (var stream = Open("xl/sharedStrings.xml"))
+            {
+                _sharedStrings.Write(stream);
+            }
+
+            workbookRels.Add(("rIdStrings", RelType + "sharedStrings", "sharedStrings.xml"));
+            _overrides.Add(new("/xl/sharedStrings.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"));
+        }
+
         var workbook = new Workbook(new BookViews(new WorkbookView { ActiveTab = 0 }), sheets);
         workbook.AddNamespaceDeclaration("r", RelationshipNamespace);
         WriteElement("xl/workbook.xml", workbook);

@@ -81,7 +81,18 @@ internal sealed class XmlByteWriter : IDisposable
             Reserve(32);
         }
 
-        value.TryFormat(_buffer.AsSpan(_position), out var written, "R", CultureInfo.InvariantCulture);
+        // Whole numbers below 1e15 ("R" switches to exponents there) are written as integers: the same digits as "R",
+        // without the shortest-round-trip search. Negative zero keeps "R" ("-0").
+        int written;
+        if (value is > -1e15 and < 1e15 && value == Math.Truncate(value) && (value != 0 || !double.IsNegative(value)))
+        {
+            ((long)value).TryFormat(_buffer.AsSpan(_position), out written, default, CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            value.TryFormat(_buffer.AsSpan(_position), out written, "R", CultureInfo.InvariantCulture);
+        }
+
         _position += written;
     }
 

@@ -98,4 +98,65 @@ public class MirrorIndexTests
         Assert.Equal(2, facts.CountryCount);
         Assert.Equal(Day0.DayNumber, facts.ExportDay[0]);
     }
+
+    [Fact]
+    public void Invoice_keys_and_shipment_ids_get_numbers_equal_exactly_when_the_texts_are()
+    {
+        var index = ShipmentIndex.Build(
+        [
+            Export("E1", 1_000, invoice: "inv-2026/001", shipmentId: "BL-1"),
+            Export("E2", 1_000, invoice: "INV 2026 001", shipmentId: "BL-2"),
+            Export("E3", 1_000, invoice: "EXP/26-27/0000000"),
+            Export("E4", 1_000, invoice: "exp 26 27 0000000", shipmentId: new string("BL-1".AsSpan())),
+            Export("E5", 1_000, invoice: "CI2026040000001"),
+            Export("E6", 1_000, invoice: "--"),
+            Export("E7", 1_000),
+            Export("E8", 1_000, invoice: "INV2026002", shipmentId: "BL-3"),
+        ]);
+        var s = index.All;
+
+        // Same key, packed (up to 12 letters and digits) or not (longer), whatever the punctuation and case.
+        Assert.Equal(s[0].InvoiceId, s[1].InvoiceId);
+        Assert.Equal(s[2].InvoiceId, s[3].InvoiceId);
+        Assert.NotEqual(s[2].InvoiceId, s[4].InvoiceId);
+        Assert.NotEqual(s[0].InvoiceId, s[7].InvoiceId);
+        Assert.NotEqual(s[0].InvoiceId, s[2].InvoiceId);
+        Assert.Equal("INV2026001", s[0].InvoiceKey);
+        Assert.Equal("EXP26270000000", s[3].InvoiceKey);
+        Assert.Equal("CI2026040000001", s[4].InvoiceKey);
+        Assert.True(s[0].HasInvoiceKey && s[2].HasInvoiceKey && s[4].HasInvoiceKey);
+
+        // A number without letters or digits has an empty key; no number, no key at all.
+        Assert.Equal(string.Empty, s[5].InvoiceKey);
+        Assert.False(s[5].HasInvoiceKey);
+        Assert.Null(s[6].InvoiceKey);
+        Assert.False(s[6].HasInvoiceKey);
+        Assert.Equal("--", s[5].InvoiceNumber);
+
+        // Shipment ids: equal texts (different instances) share a number; none is -1.
+        Assert.Equal(s[0].ShipmentNumber, s[3].ShipmentNumber);
+        Assert.NotEqual(s[0].ShipmentNumber, s[1].ShipmentNumber);
+        Assert.NotEqual(s[1].ShipmentNumber, s[7].ShipmentNumber);
+        Assert.Equal(-1, s[2].ShipmentNumber);
+        Assert.True(s[0].ShipmentNumber >= 0);
+    }
+
+    [Fact]
+    public void Normalised_names_and_their_ids_agree_for_lines_with_shared_or_separate_parties()
+    {
+        var index = ShipmentIndex.Build(
+        [
+            Export("E1", 1_000, exporter: "Hubei Chem Co., Ltd."),
+            Export("E2", 1_000, exporter: "HUBEI CHEM CO LTD"),
+            Export("E3", 1_000, exporter: "Other Trading"),
+        ]);
+        var s = index.All;
+
+        Assert.Equal(s[0].ExporterNorm, s[1].ExporterNorm);
+        Assert.Equal(s[0].ExporterId, s[1].ExporterId);
+        Assert.NotEqual(s[0].ExporterId, s[2].ExporterId);
+        Assert.Equal(s[0].PartiesKey, s[1].PartiesKey);
+        Assert.Equal(s[0].ImporterNorm, s[2].ImporterNorm);
+        Assert.NotEqual(string.Empty, s[2].ExporterNorm);
+    }
 }

@@ -72,7 +72,7 @@ public sealed class UploadReportTests
         using var book = WorkbookReader.Write(s => UploadReport.Write(s, ReportSamples.Upload()));
         var all = book.SheetNames.SelectMany(book.Cells).ToList();
         Assert.DoesNotContain(all, c => c.CellFormula is not null);
-        var texts = all.Select(WorkbookReader.Text).ToList();
+        var texts = all.Select(book.Text).ToList();
         foreach (var hostile in ReportSamples.Hostile)
         {
             Assert.DoesNotContain(texts, t => t.StartsWith(hostile[..1], StringComparison.Ordinal) && t.Length > 1 && !double.TryParse(t, System.Globalization.CultureInfo.InvariantCulture, out _));
@@ -157,7 +157,7 @@ public sealed class UploadReportTests
         var range = book.Sheet("Shipments (2)").TableDefinitionParts.Single().Table.Reference!.Value!;
         Assert.StartsWith("A1:", range, StringComparison.Ordinal);
         Assert.EndsWith("3", range, StringComparison.Ordinal);
-        var ids = shipmentSheets.SelectMany(n => book.Cells(n)).Select(WorkbookReader.Text).Where(t => t.Length == 4 && t[0] == 'D' && t.Skip(1).All(char.IsAsciiDigit)).ToHashSet();
+        var ids = shipmentSheets.SelectMany(n => book.Cells(n)).Select(book.Text).Where(t => t.Length == 4 && t[0] == 'D' && t.Skip(1).All(char.IsAsciiDigit)).ToHashSet();
         Assert.Equal(6, ids.Count);
         var links = book.SheetNames.Where(n => n.StartsWith("Flags", StringComparison.Ordinal))
             .SelectMany(n => book.Sheet(n).Worksheet.Descendants<Hyperlink>()).Select(h => h.Location!.Value!).ToList();

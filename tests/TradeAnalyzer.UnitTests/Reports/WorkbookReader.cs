@@ -9,6 +9,7 @@ namespace TradeAnalyzer.UnitTests.Reports;
 internal sealed class WorkbookReader : IDisposable
 {
     private readonly MemoryStream _bytes;
+    private List<string>? _shared;
 
     public WorkbookReader(byte[] bytes)
     {
@@ -50,7 +51,24 @@ internal sealed class WorkbookReader : IDisposable
 
     public List<Cell> Cells(string name) => Sheet(name).Worksheet.Descendants<Cell>().ToList();
 
-    public static string Text(Cell cell) => cell.DataType?.Value == CellValues.InlineString ? cell.InlineString!.InnerText : cell.CellValue?.Text ?? string.Empty;
+    /// <summary>The workbook's shared-strings table (empty when it has none), in index order.</summary>
+    public IReadOnlyList<string> SharedStrings => _shared ??= Book.SharedStringTablePart?.SharedStringTable.Elements<SharedStringItem>().Select(i => i.InnerText).ToList() ?? [];
+
+    /// <summary>A cell's text: inline string, shared string (resolved through the table) or the value as written.</summary>
+    public string Text(Cell cell)
+    {
+        if (cell.DataType?.Value == CellValues.InlineString)
+        {
+            return cell.InlineString!.InnerText;
+        }
+
+        if (cell.DataType?.Value == CellValues.SharedString)
+        {
+            return SharedStrings[int.Parse(cell.CellValue!.Text, System.Globalization.CultureInfo.InvariantCulture)];
+        }
+
+        return cell.CellValue?.Text ?? string.Empty;
+    }
 
     public List<string> Texts(string name) => Cells(name).Select(Text).ToList();
 

@@ -192,9 +192,25 @@ public sealed class InvoiceIndex
     /// <summary>As <see cref="Find(string?, string?, string, string?)"/>; <paramref name="sellerMatches"/> tells whether
     /// <see cref="PartyMatch.Same"/> holds between the document's seller (normalised name, main line's id) and the
     /// exporter, when the search had to find out (found by number), else null.</summary>
-    internal InvoiceDocument? Find(string? invoiceKey, string? shipmentId, string exporterNorm, string? exporterId, out bool? sellerMatches)
+    internal InvoiceDocument? Find(string? invoiceKey, string? shipmentId, string exporterNorm, string? exporterId, out bool? sellerMatches) =>
+        Find(invoiceKey is { Length: > 0 } ? FirstWithKey(invoiceKey) : -1, shipmentId, exporterNorm, exporterId, out sellerMatches);
+
+    /// <summary>As <see cref="Find(string?, string?, string, string?, out bool?)"/> for the invoice key of a shipment of
+    /// <paramref name="shipments"/> given as its number (<see cref="ShipmentIndex.InvoiceIds"/>): no key string hashed
+    /// when it packs.</summary>
+    internal InvoiceDocument? Find(ShipmentIndex shipments, long invoiceId, string? shipmentId, string exporterNorm, string? exporterId, out bool? sellerMatches)
     {
-        if (invoiceKey is { Length: > 0 } && FirstWithKey(invoiceKey) is var first and >= 0)
+        var first = invoiceId > ShipmentIndex.NoInvoice ? (_byPacked.TryGetValue(invoiceId, out var d) ? d : -1)
+            : invoiceId < ShipmentIndex.EmptyKey ? FirstWithKey(shipments.OtherKey(invoiceId))
+            : -1;
+        return Find(first, shipmentId, exporterNorm, exporterId, out sellerMatches);
+    }
+
+    /// <summary>The search of <see cref="Find(string?, string?, string, string?, out bool?)"/> from the first document
+    /// with the invoice key (negative when none or no key).</summary>
+    private InvoiceDocument? Find(int first, string? shipmentId, string exporterNorm, string? exporterId, out bool? sellerMatches)
+    {
+        if (first >= 0)
         {
             for (var d = first; d >= 0; d = _next[d])
             {

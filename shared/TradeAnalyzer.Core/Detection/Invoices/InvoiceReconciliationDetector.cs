@@ -48,14 +48,15 @@ public sealed class InvoiceReconciliationDetector : IDetector
 
         foreach (var s in shipments.All)
         {
-            if (s.InvoiceKey is null && s.ShipmentId is null)
+            var invoiceId = s.InvoiceId;
+            if (invoiceId == ShipmentIndex.NoInvoice && s.ShipmentId is null)
             {
                 continue;
             }
 
-            if (invoices.Find(s.InvoiceKey, s.ShipmentId, s.ExporterNorm, s.Main.ExporterId, out var sellerMatches) is not { } doc)
+            if (invoices.Find(shipments, invoiceId, s.ShipmentId, s.ExporterNorm, s.Main.ExporterId, out var sellerMatches) is not { } doc)
             {
-                if (s.InvoiceKey is { Length: > 0 })
+                if (ShipmentIndex.HasKey(invoiceId))
                 {
                     missing.Add(s);
                 }

@@ -32,10 +32,8 @@ public sealed class InvoiceReuseDetector : IDetector
 
         // Group by (invoice key, exporter), then lay the groups of two or more out in one array (no tuple of strings
         // hashed per shipment, no list per group). Groups keep their order of first appearance and their members
-        // ascending positions, as a dictionary of lists would. Invoice keys of up to 12 letters and digits are the
-        // number packed from their characters (InvoiceIndex.TryPack, at least 0), others a negative id: one
-        // dictionary probe per shipment, no string hash.
-        var otherKeys = new Dictionary<string, long>(StringComparer.Ordinal);
+        // ascending positions, as a dictionary of lists would. Invoice keys are the index's numbers for them (equal
+        // exactly when the keys are): one dictionary probe per shipment, no string hash.
         var groupIds = new Dictionary<(long Invoice, int Exporter), int>(shipments.Count);
         var groupOf = new int[shipments.Count];
         var sizes = new List<int>(shipments.Count);
@@ -43,20 +41,10 @@ public sealed class InvoiceReuseDetector : IDetector
         {
             var s = shipments[k];
             groupOf[k] = -1;
-            if (s.InvoiceKey is not { Length: > 0 })
+            var invoice = s.InvoiceId;
+            if (!ShipmentIndex.HasKey(invoice))
             {
                 continue;
-            }
-
-            if (!InvoiceIndex.TryPack(s.InvoiceKey, out var invoice))
-            {
-                ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(otherKeys, s.InvoiceKey, out var knownKey);
-                if (!knownKey)
-                {
-                    id = -otherKeys.Count;
-                }
-
-                invoice = id;
             }
 
             ref var g = ref CollectionsMarshal.GetValueRefOrAddDefault(groupIds, (invoice, s.ExporterId), out var knownGroup);

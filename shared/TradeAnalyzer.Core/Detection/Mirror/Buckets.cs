@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace TradeAnalyzer.Core.Detection.Mirror;
 
 /// <summary>
@@ -12,15 +14,23 @@ internal sealed class Buckets<TKey>
     private readonly int[] _items;
     private readonly int[] _groupOf;
 
-    /// <summary>Groups items 0..count-1 by <paramref name="keyOf"/> (compared with <paramref name="comparer"/> when given) (items whose key is null are left out); within a
-    /// group, items are ordered by <paramref name="orderOf"/> when given, else by position.</summary>
-    public Buckets(int count, Func<int, TKey?> keyOf, Func<int, int>? orderOf = null, IEqualityComparer<TKey>? comparer = null)
+    /// <summary>Groups items 0..count-1 by <paramref name="keyOf"/> (compared with <paramref name="comparer"/> when given) (items whose key is null,
+    /// or that <paramref name="include"/> refuses, are left out); within a group, items are ordered by <paramref name="orderOf"/> when given, else by position.</summary>
+    public Buckets(int count, Func<int, TKey?> keyOf, Func<int, int>? orderOf = null, IEqualityComparer<TKey>? comparer = null, Func<int, bool>? include = null)
     {
         _groups = new Dictionary<TKey, int>(Math.Min(count, 1 << 20), comparer);
         var groupOf = _groupOf = new int[count];
-        var sizes = new List<int>();
+
+        // Group sizes indexed by group number (at most one group per item): one hash look-up per item.
+        var sizes = new int[count];
         for (var i = 0; i < count; i++)
         {
+            if (include is not null && !include(i))
+            {
+                groupOf[i] = -1;
+                continue;
+            }
+
             var key = keyOf(i);
             if (key is null)
             {
@@ -28,19 +38,19 @@ internal sealed class Buckets<TKey>
                 continue;
             }
 
-            if (!_groups.TryGetValue(key, out var g))
+            ref var g = ref CollectionsMarshal.GetValueRefOrAddDefault(_groups, key, out var known);
+            if (!known)
             {
-                g = _groups.Count;
-                _groups.Add(key, g);
-                sizes.Add(0);
+                g = _groups.Count - 1;
             }
 
             groupOf[i] = g;
             sizes[g]++;
         }
 
-        _start = new int[sizes.Count + 1];
-        for (var g = 0; g < sizes.Count; g++)
+        var groups = _groups.Count;
+        _start = new int[groups + 1];
+        for (var g = 0; g < groups; g++)
         {
             _start[g + 1] = _start[g] + sizes[g];
         }
@@ -63,7 +73,7 @@ internal sealed class Buckets<TKey>
                 keys[k] = orderOf(_items[k]);
             }
 
-            for (var g = 0; g < sizes.Count; g++)
+            for (var g = 0; g < groups; g++)
             {
                 if (sizes[g] > 1)
                 {

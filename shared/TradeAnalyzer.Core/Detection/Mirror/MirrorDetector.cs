@@ -89,8 +89,21 @@ public sealed class MirrorDetector : IDetector
     /// <summary>One-to-one pairs (export position, import position), best candidate first, with the shipments' <paramref name="shipmentFacts"/>.</summary>
     private static List<(int Export, int Import)> Match(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports, MirrorFacts shipmentFacts, int window)
     {
-        var byShipment = new Buckets<string>(imports.Count, i => imports[i].ShipmentId);
-        var byInvoice = new Buckets<string>(imports.Count, i => imports[i].InvoiceKey is { Length: > 0 } key ? key : null);
+        // Shipment ids and invoice keys as the index's numbers for them (equal exactly when the texts are).
+        var importShipment = new int[imports.Count];
+        for (var i = 0; i < importShipment.Length; i++)
+        {
+            importShipment[i] = imports[i].ShipmentNumber;
+        }
+
+        var byShipment = new Buckets<int>(imports.Count, i => importShipment[i], include: i => importShipment[i] >= 0);
+        var importInvoice = new long[imports.Count];
+        for (var i = 0; i < importInvoice.Length; i++)
+        {
+            importInvoice[i] = imports[i].InvoiceId;
+        }
+
+        var byInvoice = new Buckets<long>(imports.Count, i => importInvoice[i], comparer: MixedLongComparer.Instance, include: i => ShipmentIndex.HasKey(importInvoice[i]));
         var importDay = shipmentFacts.ImportDay;
         var byParties = new Buckets<long>(imports.Count, i => imports[i].PartiesKey, i => importDay[i], MixedLongComparer.Instance);
 
@@ -116,20 +129,21 @@ public sealed class MirrorDetector : IDetector
             // the id-matched candidate is the same or scores at least as high (a longer date allowance, no HS rule), and
             // whether it was kept or refused, the repeat could never be paired (pairs are taken best first, one-to-one).
             // The shipment id's group among the imports: NoId without one, Unknown when no import carries it.
-            var shipmentGroup = ex.ShipmentId is null ? NoId : (byShipment.GroupOfKey(ex.ShipmentId) is var g and >= 0 ? g : UnknownId);
+            var exShipment = ex.ShipmentNumber;
+            var shipmentGroup = exShipment < 0 ? NoId : (byShipment.GroupOfKey(exShipment) is var g and >= 0 ? g : UnknownId);
             var byId = byShipment.Group(shipmentGroup);
             foreach (var i in byId)
             {
-                AddIfPlausible(candidates, ex, e, imports[i], i, window, idMatch: true);
+                AddIfPlausible(candidates, shipmentFacts, ex, e, imports[i], i, window, idMatch: true);
             }
 
-            var byNumber = ex.InvoiceKey is { Length: > 0 } ? byInvoice.Get(ex.InvoiceKey) : [];
+            var byNumber = ex.HasInvoiceKey ? byInvoice.Get(ex.InvoiceId) : [];
             var skipSeen = byId.Length <= MaxSeenScan && byNumber.Length <= MaxSeenScan;
             foreach (var i in byNumber)
             {
                 if (!skipSeen || !byId.Contains(i))
                 {
-                    AddIfPlausible(candidates, ex, e, imports[i], i, window, idMatch: true);
+                    AddIfPlausible(candidates, shipmentFacts, ex, e, imports[i], i, window, idMatch: true);
                 }
             }
 
@@ -180,7 +194,7 @@ public sealed class MirrorDetector : IDetector
                         continue;
                     }
 
-                    AddIfPlausible(candidates, ex, e, imports[i], i, window, idMatch: false);
+                    AddIfPlausible(candidates, shipmentFacts, ex, e, imports[i], i, window, idMatch: false);
                 }
             }
         }
@@ -207,40 +221,46 @@ public sealed class MirrorDetector : IDetector
         return pairs;
     }
 
-    private static void AddIfPlausible(List<Candidate> candidates, DeclarationShipment ex, int e, DeclarationShipment im, int i, int window, bool idMatch)
+    private static void AddIfPlausible(List<Candidate> candidates, MirrorFacts facts, DeclarationShipment ex, int e, DeclarationShipment im, int i, int window, bool idMatch)
     {
-        // The import must be reported by the export's destination, and come from the exporting country when it says.
-        var main = ex.Main;
-        if (!string.Equals(im.Reporter, main.DestinationCountry, StringComparison.Ordinal)
-            && !string.Equals(im.Reporter, main.ImporterCountry, StringComparison.Ordinal))
+        // The import must be reported by the export's destination, and come from the exporting country when it says
+        // (on country ids: equal exactly when the codes are; an importer country not given never matches).
+        var reporter = facts.ImportReporter[i];
+        if (reporter != facts.ExportDestination[e] && reporter != facts.ExportImporterCountry[e])
         {
             return;
         }
 
-        var imMain = im.Main;
-        if (imMain.ExporterCountry is not null
-            && !string.Equals(imMain.ExporterCountry, ex.Reporter, StringComparison.Ordinal)
-            && !string.Equals(imMain.OriginCountry, ex.Reporter, StringComparison.Ordinal))
+        var exporterCountry = facts.ImportExporterCountry[i];
+        if (exporterCountry != NoCountry
+            && exporterCountry != facts.ExportReporter[e]
+            && facts.ImportOrigin[i] != facts.ExportReporter[e])
         {
             return;
         }
 
-        var days = im.Date.DayNumber - ex.Date.DayNumber;
+        var days = facts.ImportDay[i] - facts.ExportDay[e];
         var maxDays = idMatch ? 2 * window : window;
         if (days < -EarlyImportDays || days > maxDays)
         {
             return;
         }
 
-        var sameShipment = ex.ShipmentId is not null && string.Equals(ex.ShipmentId, im.ShipmentId, StringComparison.Ordinal);
-        if (ex.ShipmentId is not null && im.ShipmentId is not null && !sameShipment)
+        var imMain = im.Main;
+        var exShipment = ex.ShipmentNumber;
+        var imShipment = im.ShipmentNumber;
+        var sameShipment = exShipment >= 0 && exShipment == imShipment;
+        if (exShipment >= 0 && imShipment >= 0 && !sameShipment)
         {
             return; // two different bills of lading are two different shipments
         }
 
-        var sameInvoice = ex.InvoiceKey is { Length: > 0 } && string.Equals(ex.InvoiceKey, im.InvoiceKey, StringComparison.Ordinal);
-        var sameExporter = ex.ExporterNorm.Length > 0 && string.Equals(ex.ExporterNorm, im.ExporterNorm, StringComparison.Ordinal);
-        var sameImporter = ex.ImporterNorm.Length > 0 && string.Equals(ex.ImporterNorm, im.ImporterNorm, StringComparison.Ordinal);
+        var sameInvoice = ex.HasInvoiceKey && ex.InvoiceId == im.InvoiceId;
+        // Name ids: 0 exactly for the empty normalised name, equal exactly when the normalised names are.
+        var exParties = ex.PartiesKey;
+        var imParties = im.PartiesKey;
+        var sameExporter = (int)(exParties >> 32) != 0 && (int)(exParties >> 32) == (int)(imParties >> 32);
+        var sameImporter = (int)exParties != 0 && (int)exParties == (int)imParties;
         var a = ex.Unit == im.Unit ? MirrorAllowances.QuantityAgreement(ex.Quantity, im.Quantity) : 0.5;
         var hsScore = SamePrefix(ex.Main.Hs, imMain.Hs, 6) ? 15
             : SamePrefix(ex.Main.Hs, imMain.Hs, 4) ? 8

@@ -17,8 +17,16 @@ internal sealed class MirrorFacts
     private string? _lastCountry;
     private int _lastId;
 
+    // Record parts are shared by many lines (a few thousand routes, parties and goods for a million lines): their
+    // country ids and heading are worked out once per part, found by reference, not once per shipment.
+    private readonly Dictionary<DeclarationRoute, RouteIds> _routes = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<DeclarationParties, PartyIds> _parties = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<GoodsPart, int> _goods = new(ReferenceEqualityComparer.Instance);
+
     public MirrorFacts(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports)
     {
+        ArgumentNullException.ThrowIfNull(exports);
+        ArgumentNullException.ThrowIfNull(imports);
         ImportDay = new int[imports.Count];
         ImportReporter = new int[imports.Count];
         ImportExporterCountry = new int[imports.Count];
@@ -28,11 +36,12 @@ internal sealed class MirrorFacts
         {
             var im = imports[i];
             var main = im.Main;
-            ImportDay[i] = im.Date.DayNumber;
-            ImportReporter[i] = Id(main.ReporterCountry);
-            ImportExporterCountry[i] = main.ExporterCountry is { } ec ? Id(ec) : NoCountry;
-            ImportOrigin[i] = Id(main.OriginCountry);
-            ImportHeading[i] = HeadingCode(main.Hs);
+            var route = RouteOf(main);
+            ImportDay[i] = im.Day;
+            ImportReporter[i] = route.Reporter;
+            ImportExporterCountry[i] = PartiesOf(main).ExporterCountry;
+            ImportOrigin[i] = route.Origin;
+            ImportHeading[i] = HeadingOf(main);
         }
 
         ExportDay = new int[exports.Count];
@@ -44,12 +53,18 @@ internal sealed class MirrorFacts
         {
             var ex = exports[e];
             var main = ex.Main;
-            ExportDay[e] = ex.Date.DayNumber;
-            ExportReporter[e] = Id(main.ReporterCountry);
-            ExportDestination[e] = Id(main.DestinationCountry);
-            ExportImporterCountry[e] = main.ImporterCountry is { } ic ? Id(ic) : NoCountry;
-            ExportHeading[e] = HeadingCode(main.Hs);
+            var route = RouteOf(main);
+            ExportDay[e] = ex.Day;
+            ExportReporter[e] = route.Reporter;
+            ExportDestination[e] = route.Destination;
+            ExportImporterCountry[e] = PartiesOf(main).ImporterCountry;
+            ExportHeading[e] = HeadingOf(main);
         }
+
+        // The caches are only needed while the arrays are filled.
+        _routes.Clear();
+        _parties.Clear();
+        _goods.Clear();
     }
 
     /// <summary>Number of distinct countries named (ids are 0 to this - 1).</summary>
@@ -104,6 +119,41 @@ internal sealed class MirrorFacts
         return code;
     }
 
+    private RouteIds RouteOf(DeclarationLine main)
+    {
+        ref var ids = ref CollectionsMarshal.GetValueRefOrAddDefault(_routes, main.RouteRef, out var known);
+        if (!known)
+        {
+            ids = new RouteIds(Id(main.ReporterCountry), Id(main.OriginCountry), Id(main.DestinationCountry));
+        }
+
+        return ids;
+    }
+
+    private PartyIds PartiesOf(DeclarationLine main)
+    {
+        ref var ids = ref CollectionsMarshal.GetValueRefOrAddDefault(_parties, main.PartiesRef, out var known);
+        if (!known)
+        {
+            ids = new PartyIds(
+                main.ExporterCountry is { } ec ? Id(ec) : NoCountry,
+                main.ImporterCountry is { } ic ? Id(ic) : NoCountry);
+        }
+
+        return ids;
+    }
+
+    private int HeadingOf(DeclarationLine main)
+    {
+        ref var heading = ref CollectionsMarshal.GetValueRefOrAddDefault(_goods, main.GoodsRef, out var known);
+        if (!known)
+        {
+            heading = HeadingCode(main.Hs);
+        }
+
+        return heading;
+    }
+
     private int Id(string country)
     {
         // Country codes are pooled by the reader and repeat from one shipment to the next: the last one is often it.
@@ -122,4 +172,8 @@ internal sealed class MirrorFacts
         _lastId = id;
         return id;
     }
+
+    private readonly record struct RouteIds(int Reporter, int Origin, int Destination);
+
+    private readonly record struct PartyIds(int ExporterCountry, int ImporterCountry);
 }

@@ -1,0 +1,77 @@
+using System.Text;
+using static TradeAnalyzer.UnitTests.Ingestion.IngestTestData;
+
+namespace TradeAnalyzer.UnitTests.Ingestion;
+
+/// <summary>The party cell cache keys rows by their exact cells: cell boundaries, long cells and rejected rows.</summary>
+public sealed class PartyCellKeyTests
+{
+    private const string Header =
+        "declaration_id,line_no,flow,declaration_date,reporter_country,exporter_name,importer_name,exporter_id,importer_id,exporter_country,importer_country,origin_country,destination_country,hs_code,quantity,quantity_unit,value,currency,incoterm,transport_mode";
+
+    private static string Row(string id, string exporter, string importer, string exporterId = "", string importerId = "", string exporterCountry = "CN", string importerCountry = "MX") =>
+        $"{id},1,import,2025-03-10,MX,{exporter},{importer},{exporterId},{importerId},{exporterCountry},{importerCountry},CN,MX,2933.39.99,100,kg,5000,USD,FOB,sea";
+
+    [Fact]
+    public void Cells_that_differ_only_in_where_one_ends_and_the_next_begins_give_different_parties()
+    {
+        var r = Read($"{Header}\n{Row("D1", "AB", "C")}\n{Row("D2", "A", "BC")}\n{Row("D3", "AB", "C")}\n{Row("D4", "A", "BC")}\n{Row("D5", "AB", "C", "", "X")}\n{Row("D6", "AB", "C", "X", "")}\n");
+        Assert.Equal(6, r.Declarations.Count);
+        var got = r.Declarations.Select(d => (d.ExporterName, d.ImporterName, d.ExporterId, d.ImporterId)).ToList();
+        Assert.Equal(("AB", "C", (string?)null, (string?)null), got[0]);
+        Assert.Equal(("A", "BC", (string?)null, (string?)null), got[1]);
+        Assert.Equal(got[0], got[2]);
+        Assert.Equal(got[1], got[3]);
+        Assert.Equal(("AB", "C", (string?)null, "X"), got[4]);
+        Assert.Equal(("AB", "C", "X", (string?)null), got[5]);
+        Assert.NotEqual(r.Declarations[4].ExporterKey, r.Declarations[5].ExporterKey);
+    }
+
+    [Fact]
+    public void Repeated_parties_after_other_rows_read_the_same_values_as_their_first_row()
+    {
+        var rng = new Random(42);
+        var names = Enumerable.Range(0, 40).Select(i => $"Exporter {i} Ltd").ToArray();
+        var countries = new[] { "CN", "cn", " CN ", "IN", "" };
+        var text = new StringBuilder(Header).Append('\n');
+        var expected = new List<(string, string, string?, string?)>();
+        for (var i = 0; i < 2_000; i++)
+        {
+            var e = names[rng.Next(names.Length)];
+            var m = names[rng.Next(names.Length)];
+            var c = countries[rng.Next(countries.Length)];
+            var id = rng.Next(3) == 0 ? $"ID{rng.Next(5)}" : string.Empty;
+            text.Append(Row($"D{i}", e, m, id, string.Empty, c)).Append('\n');
+            expected.Add((e, m, id.Length == 0 ? null : id, c.Trim().Length == 0 ? null : c.Trim().ToUpperInvariant()));
+        }
+
+        var r = Read(text.ToString());
+        Assert.Equal(expected.Count, r.Declarations.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var d = r.Declarations[i];
+            Assert.Equal(expected[i], (d.ExporterName, d.ImporterName, d.ExporterId, d.ExporterCountry));
+        }
+    }
+
+    [Fact]
+    public void Party_cells_longer_than_the_cache_keeps_are_still_read_and_rejected_the_same_way()
+    {
+        var longName = new string('N', 5_000);
+        var r = Read($"{Header}\n{Row("D1", longName, "B")}\n{Row("D2", longName, "B")}\n{Row("D3", longName, "B", exporterCountry: "1X")}\n{Row("D4", longName, "B")}\n");
+        Assert.Equal(3, r.Declarations.Count);
+        Assert.All(r.Declarations, d => Assert.Equal(longName, d.ExporterName));
+        var rejected = Assert.Single(r.Rejected);
+        Assert.Equal((4L, "exporter_country"), (rejected.Row, rejected.Column));
+    }
+
+    [Fact]
+    public void A_row_with_known_parties_is_still_rejected_for_its_other_cells_and_an_invalid_party_cell_is_not_cached()
+    {
+        var r = Read($"{Header}\n{Row("D1", "A", "B")}\n{Row("D2", "A", "B", exporterCountry: "1X")}\n{Row("D3", "A", "B", exporterCountry: "1X")}\n{Row("D1", "A", "B")}\n");
+        Assert.Single(r.Declarations);
+        Assert.Equal(
+            [(3L, "exporter_country"), (4L, "exporter_country"), (5L, "declaration_id")],
+            r.Rejected.Select(x => (x.Row, x.Column)).ToArray());
+    }
+}
