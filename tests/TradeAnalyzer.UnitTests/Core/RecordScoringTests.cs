@@ -1,26 +1,12 @@
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Core.Scoring;
+using static TradeAnalyzer.UnitTests.Core.TestFlags;
 
 namespace TradeAnalyzer.UnitTests.Core;
 
 public sealed class RecordScoringTests
 {
-    private static Flag F(RecordType type, string? declarationId = null, int? lineNo = null, string? invoice = null, string? shipment = null,
-        double score = 50, FlagCode code = FlagCode.PriceAboveBaseline, double? atRisk = null) => new()
-    {
-        Code = code,
-        Severity = EnumText.SeverityFromScore(score),
-        Score = score,
-        RecordType = type,
-        DeclarationId = declarationId,
-        LineNo = lineNo,
-        InvoiceNumber = invoice,
-        ShipmentId = shipment,
-        ValueAtRiskUsd = atRisk,
-        Explanation = "x",
-    };
-
     /// <summary>Tricky pairs: a shipment id that reads like "declaration#line", leading zeros, '#' inside ids.</summary>
     private static readonly Flag[] Tricky =
     [

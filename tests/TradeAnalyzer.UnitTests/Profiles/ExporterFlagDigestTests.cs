@@ -2,27 +2,13 @@ using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Core.Profiles;
 using TradeAnalyzer.Core.Scoring;
+using static TradeAnalyzer.UnitTests.Core.TestFlags;
 
 namespace TradeAnalyzer.UnitTests.Profiles;
 
 public sealed class ExporterFlagDigestTests
 {
     private static readonly FlagCode[] Codes = Enum.GetValues<FlagCode>();
-
-    private static Flag F(RecordType type, string? declarationId = null, int? lineNo = null, string? invoice = null, string? shipment = null,
-        double score = 50, FlagCode code = FlagCode.PriceAboveBaseline, double? atRisk = null) => new()
-    {
-        Code = code,
-        Severity = EnumText.SeverityFromScore(score),
-        Score = score,
-        RecordType = type,
-        DeclarationId = declarationId,
-        LineNo = lineNo,
-        InvoiceNumber = invoice,
-        ShipmentId = shipment,
-        ValueAtRiskUsd = atRisk,
-        Explanation = "x",
-    };
 
     /// <summary>Records by key whatever their type, as the profile counts them (a set per figure, the definition).</summary>
     private static int DistinctRecords(List<Flag> flags, Func<Flag, bool> which)
