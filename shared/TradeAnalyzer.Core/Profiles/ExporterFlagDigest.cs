@@ -8,7 +8,7 @@ namespace TradeAnalyzer.Core.Profiles;
 /// Everything an exporter profile needs from the exporter's record flags, from one grouping of the flags by record
 /// (instead of one hash set or dictionary of records per figure): flags by code in order of first appearance, distinct
 /// flagged, precursor and trade-anomaly records (declarations and shipments, by record key whatever the type), the value
-/// at risk (<see cref="RecordScorer.ValueAtRisk"/>) and the highest record scores (<see cref="RecordScorer.TopScores"/>),
+/// at risk (<see cref="RecordScorer.ValueAtRisk"/>) and the highest record scores (<see cref="RecordScorer.Score"/>),
 /// with the same groups and the same order of arithmetic as those, so the same figures.
 /// </summary>
 internal sealed class ExporterFlagDigest

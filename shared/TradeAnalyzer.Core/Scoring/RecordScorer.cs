@@ -126,29 +126,10 @@ public static class RecordScorer
     }
 
     /// <summary>
-    /// The <paramref name="count"/> highest record scores among <paramref name="flags"/>, highest first (fewer when there
-    /// are fewer records): the scores <see cref="Score"/> would give, combined in the same order, without building the
-    /// records' keys, code lists and full order (the exporter profile needs only its riskiest records' figures).
+    /// The <paramref name="count"/> highest scores of records that stay clean with the chances <paramref name="keep"/>
+    /// (each the product of <see cref="Keep"/> over the record's flags), highest first: the scores <see cref="Score"/>
+    /// gives those records, without their keys, code lists and full order (a profile needs its riskiest records only).
     /// </summary>
-    public static double[] TopScores(IReadOnlyList<Flag> flags, int count)
-    {
-        ArgumentNullException.ThrowIfNull(flags);
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
-        var (groupOf, records) = GroupByRecord(flags);
-        var keep = new double[records.Count];
-        Array.Fill(keep, 1.0);
-        for (var i = 0; i < flags.Count; i++)
-        {
-            if (groupOf[i] >= 0)
-            {
-                keep[groupOf[i]] *= Keep(flags[i].Score);
-            }
-        }
-
-        return TopOfKeeps(keep, count);
-    }
-
-    /// <summary>The <paramref name="count"/> highest scores of records that stay clean with the chances <paramref name="keep"/>, highest first.</summary>
     internal static double[] TopOfKeeps(ReadOnlySpan<double> keep, int count)
     {
         var top = new double[Math.Min(count, keep.Length)];

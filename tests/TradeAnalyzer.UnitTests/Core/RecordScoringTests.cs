@@ -105,28 +105,17 @@ public sealed class RecordScoringTests
     [InlineData(42)]
     public void Top_scores_are_the_highest_record_scores_in_order(int seed)
     {
-        // Records with one or several flags (combined), ties, exporter-level flags (no record), fewer records than asked.
+        // Records of one flag each (so each chance is one Keep), with ties and fewer records than asked.
         var random = new Random(seed);
-        var flags = new List<Flag>();
-        for (var i = 0; i < 300; i++)
-        {
-            var score = random.Next(0, 4) == 0 ? 40 : Math.Round(random.NextDouble() * 100, 1);
-            flags.Add(random.Next(0, 10) switch
-            {
-                0 => F(RecordType.Exporter, score: score),
-                1 or 2 => F(RecordType.Invoice, invoice: $"INV-{random.Next(0, 40)}", score: score),
-                3 => F(RecordType.Shipment, shipment: $"S{random.Next(0, 40)}", score: score),
-                _ => F(RecordType.Declaration, $"D{random.Next(0, 60)}", random.Next(1, 3), score: score),
-            });
-        }
-
-        var all = RecordScorer.Score(flags).Select(r => r.Score).ToArray();
+        var scores = Enumerable.Range(0, 300).Select(_ => random.Next(0, 4) == 0 ? 40 : Math.Round(random.NextDouble() * 100, 1)).ToArray();
+        var keep = scores.Select(RecordScorer.Keep).ToArray();
+        var all = scores.Select(s => RecordScorer.Combine([s])).OrderDescending().ToArray();
         foreach (var n in (int[])[0, 1, 3, 10, all.Length, all.Length + 5])
         {
-            Assert.Equal(all.Take(n), RecordScorer.TopScores(flags, n));
+            Assert.Equal(all.Take(n), RecordScorer.TopOfKeeps(keep, n));
         }
 
-        Assert.Equal([90.0, 50.0], RecordScorer.TopScores([F(RecordType.Declaration, "A", 1, score: 50), F(RecordType.Declaration, "B", 1, score: 80), F(RecordType.Declaration, "B", 1, score: 50)], 3));
+        Assert.Equal([90.0, 50.0], RecordScorer.TopOfKeeps([RecordScorer.Keep(50), RecordScorer.Keep(80) * RecordScorer.Keep(50)], 3));
     }
 
     [Fact]

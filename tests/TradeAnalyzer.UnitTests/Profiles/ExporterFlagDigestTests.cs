@@ -59,7 +59,7 @@ public sealed class ExporterFlagDigestTests
             Assert.Equal(DistinctRecords(some, f => f.Code is FlagCode.PrecursorChemical or FlagCode.PrecursorMisdeclared), digest.PrecursorRecords);
             Assert.Equal(DistinctRecords(some, f => ExporterProfiler.IsTradeAnomaly(f.Code)), digest.AnomalyRecords);
             Assert.Equal(RecordScorer.ValueAtRisk(some), digest.ValueAtRisk);
-            Assert.Equal(RecordScorer.TopScores(some, 3), digest.TopScores);
+            Assert.Equal(RecordScorer.Score(some).Select(r => r.Score).Take(3), digest.TopScores);
             Assert.Equal(some.Select(f => f.Code).Distinct(), digest.ByCode.Keys);
             foreach (var (code, count) in digest.ByCode)
             {
