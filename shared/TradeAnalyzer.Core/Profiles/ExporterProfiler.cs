@@ -81,19 +81,19 @@ public sealed class ExporterProfiler : IExporterProfiler
             list.Add(f);
         }
 
-        // The base rate of trade anomalies per shipment among exporters of the same country (flows differ: a US exporter's
-        // shipments are seen by two customs and their invoices, a Chinese one's only at import): an exporter's own share
-        // is judged against it.
         // Each exporter's flags are digested once (records, scores, value at risk), on both cores.
         var accs = acc.Values.ToArray();
         var digests = new ExporterFlagDigest[accs.Length];
         Parallel.For(0, accs.Length, i => digests[i] = ExporterFlagDigest.Of(flagsBy.GetValueOrDefault(accs[i].Key) ?? []));
+
+        // The base rate of trade anomalies per shipment among exporters of the same country (flows differ: a US exporter's
+        // shipments are seen by two customs and their invoices, a Chinese one's only at import): an exporter's own share
+        // is judged against it.
         var byCountry = new Dictionary<string, (long Shipments, long Anomalies)>(StringComparer.Ordinal);
         for (var i = 0; i < accs.Length; i++)
         {
             var a = accs[i];
-            a.AnomalyRecords = digests[i].AnomalyRecords;
-            var n = Math.Min(a.Shipments, a.AnomalyRecords);
+            var n = Math.Min(a.Shipments, digests[i].AnomalyRecords);
             var c = byCountry.GetValueOrDefault(a.Country ?? string.Empty);
             byCountry[a.Country ?? string.Empty] = (c.Shipments + a.Shipments, c.Anomalies + n);
         }
@@ -447,7 +447,7 @@ public sealed class ExporterProfiler : IExporterProfiler
         // payment, weight, description) is far above the base rate of all exporters (binomial tail), or clearly above
         // it while its declared values look made up (mostly round numbers; or first digits far from Benford's law). What the goods are (precursors) or who the
         // parties are (sanctions, routes) is flagged on the records themselves.
-        var anomalies = Math.Min(a.AnomalyRecords, a.Shipments);
+        var anomalies = Math.Min(digest.AnomalyRecords, a.Shipments);
         var chance = anomalies == 0 ? 1 : 1 - MathNet.Numerics.Distributions.Binomial.CDF(baseRate, a.Shipments, anomalies - 1);
         var evidence = anomalies >= 3
             && (chance < PatternPValue
@@ -546,9 +546,6 @@ public sealed class ExporterProfiler : IExporterProfiler
         public Dictionary<string, double> Commodities { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, double> Counterparties { get; } = new(StringComparer.Ordinal);
-
-        /// <summary>Distinct declaration and shipment records of the exporter with a trade anomaly.</summary>
-        public int AnomalyRecords { get; set; }
 
         /// <summary>Indexes of the exporter's declaration lines.</summary>
         public List<int> Lines { get; } = [];
