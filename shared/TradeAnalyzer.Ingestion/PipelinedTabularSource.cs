@@ -26,6 +26,9 @@ internal sealed class PipelinedTabularSource : TabularSource
     private long _head;
     private long _tail;
     private RowBatch? _current;
+    private char[] _chars = [];
+    private int[] _starts = [];
+    private int[] _lengths = [];
     private int _index;
     private int _fieldOffset;
     private int _fieldCount;
@@ -57,9 +60,8 @@ internal sealed class PipelinedTabularSource : TabularSource
             return [];
         }
 
-        var b = _current!;
         var f = _fieldOffset + index;
-        return b.Chars.AsSpan(b.Starts[f], b.Lengths[f]);
+        return _chars.AsSpan(_starts[f], _lengths[f]);
     }
 
     public override bool Read()
@@ -90,7 +92,10 @@ internal sealed class PipelinedTabularSource : TabularSource
                 _current = null;
             }
 
-            _current = Take();
+            _current = b = Take();
+            _chars = b.Chars;
+            _starts = b.Starts;
+            _lengths = b.Lengths;
             _index = -1;
         }
     }
