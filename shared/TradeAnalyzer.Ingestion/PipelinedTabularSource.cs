@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace TradeAnalyzer.Ingestion;
@@ -53,6 +54,7 @@ internal sealed class PipelinedTabularSource : TabularSource
 
     public override DecimalStyle DecimalHint { get; }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public override ReadOnlySpan<char> GetSpan(int index)
     {
         if ((uint)index >= (uint)_fieldCount)

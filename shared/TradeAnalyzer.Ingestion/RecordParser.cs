@@ -72,7 +72,8 @@ internal sealed class RecordParser
     private string _lastCurrency = string.Empty;
     private DateOnly _lastCurrencyDate;
     private double _lastRate;
-    private string? _lastHsText;
+    private readonly char[] _lastHsText = new char[32];
+    private int _lastHsLength = -1;
     private HsCode _lastHs;
 
     private string Pooled(int c, ReadOnlySpan<char> v)
@@ -307,7 +308,7 @@ internal sealed class RecordParser
             return !required || Fail(c, "missing required value for hs_code", v);
         }
 
-        if (_lastHsText is not null && v.SequenceEqual(_lastHsText))
+        if (v.Length == _lastHsLength && v.SequenceEqual(_lastHsText.AsSpan(0, _lastHsLength)))
         {
             hs = _lastHs;
             return true;
@@ -331,10 +332,18 @@ internal sealed class RecordParser
         return Fail(c, $"hs_code '{v}' is not an HS code of 6 to 10 digits", v);
     }
 
+    // The HS cell is copied rather than pooled: the next line compares with it, nothing keeps it.
     private void RememberHs(ReadOnlySpan<char> text, HsCode code)
     {
-        _lastHsText = _pool.Get(text);
-        _lastHs = code;
+        if (text.TryCopyTo(_lastHsText))
+        {
+            _lastHsLength = text.Length;
+            _lastHs = code;
+        }
+        else
+        {
+            _lastHsLength = -1;
+        }
     }
 
     private IReadOnlyList<string> List(int c)

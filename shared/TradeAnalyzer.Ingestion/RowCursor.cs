@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TradeAnalyzer.Core.Model;
 
 namespace TradeAnalyzer.Ingestion;
@@ -58,6 +59,7 @@ internal sealed class RowCursor
     public bool Has(int column) => _map[column] >= 0 || _fixed[column] is not null || _defaults[column] is not null;
 
     /// <summary>The value of canonical column <paramref name="column"/> for the current row (empty when none).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<char> Get(int column)
     {
         if (_plain[column])
@@ -66,6 +68,12 @@ internal sealed class RowCursor
             return at >= 0 ? Trimmed(_piped is { } piped ? piped.GetSpan(at) : _source.GetSpan(at)) : [];
         }
 
+        return Mapped(column);
+    }
+
+    // A column with a fixed value, a value map or a default.
+    private ReadOnlySpan<char> Mapped(int column)
+    {
         if (_fixed[column] is { } f)
         {
             return f;
