@@ -40,6 +40,7 @@ internal sealed class RecordParser
         _fx = fx;
         _cols = CanonicalColumns.For(row.Kind);
         _lastText = new string?[_cols.Count];
+        _recentText = new string?[]?[_cols.Count];
         _declPartyCells = new(row, [5, 6, 7, 8, 9, 10]);
         _invPartyCells = new(row, [2, 3, 4, 5, 6, 7, 19, 20, 21, 22]);
     }
@@ -63,6 +64,11 @@ internal sealed class RecordParser
     // so comparing with the previous line's string skips the pool's hash and probe most of the time.
     private readonly string?[] _lastText;
 
+    // Per column, recent pooled strings by RecentSlot (created for the columns that are pooled).
+    private const int RecentBits = 10;
+    private const int RecentSlots = 1 << RecentBits;
+    private readonly string?[]?[] _recentText;
+
     // Last unit, currency and HS code cells and what they parsed to (they repeat across consecutive lines).
     private string? _lastUnitText;
     private string _lastUnitDeclared = string.Empty;
@@ -84,8 +90,21 @@ internal sealed class RecordParser
             return last;
         }
 
-        return _lastText[c] = _pool.Get(v);
+        // Then the column's recent values (descriptions, ports: a few hundred distinct per file), in a small table by a
+        // cheap hash of the cell that stays in the processor's cache, before the pool's dictionary of every value.
+        var recent = _recentText[c] ??= new string?[RecentSlots];
+        ref var slot = ref recent[RecentSlot(v)];
+        if (slot is { } known && v.SequenceEqual(known))
+        {
+            return _lastText[c] = known;
+        }
+
+        return _lastText[c] = slot = _pool.Get(v);
     }
+
+    // A slot of a column's recent-values table: length and three characters of the cell (collisions only cost a look-up).
+    private static int RecentSlot(ReadOnlySpan<char> v) =>
+        (int)(((uint)v.Length * 0x9E3779B1u) ^ ((uint)v[0] * 0x85EBCA77u) ^ ((uint)v[v.Length >> 1] * 0xC2B2AE3Du) ^ ((uint)v[^1] * 0x27D4EB2Fu)) >>> (32 - RecentBits);
 
     private string? PooledOrNull(int c) => _row.Get(c) is { IsEmpty: false } v ? Pooled(c, v) : null;
 
