@@ -19,11 +19,11 @@ internal sealed class RecordParser
     private readonly IReadOnlyList<CanonicalColumn> _cols;
     private readonly StringPool _pool = new();
     private readonly LineSet _seen;
-    private readonly PartInterner<DeclarationParties> _declParties = new(PartComparer.Instance);
-    private readonly PartInterner<DeclarationRoute> _declRoutes = new(PartComparer.Instance);
-    private readonly PartInterner<GoodsPart> _goods = new(PartComparer.Instance);
-    private readonly PartInterner<InvoiceParties> _invParties = new(PartComparer.Instance);
-    private readonly PartInterner<InvoiceTerms> _invTerms = new(PartComparer.Instance);
+    private readonly PartInterner<DeclarationParties, PartShape> _declParties = new();
+    private readonly PartInterner<DeclarationRoute, PartShape> _declRoutes = new();
+    private readonly PartInterner<GoodsPart, PartShape> _goods = new();
+    private readonly PartInterner<InvoiceParties, PartShape> _invParties = new();
+    private readonly PartInterner<InvoiceTerms, PartShape> _invTerms = new();
     private readonly CellPartCache<DeclarationParties> _declPartyCells;
     private readonly CellPartCache<InvoiceParties> _invPartyCells;
     private readonly BoundedCache<string> _keysById = new();
