@@ -57,6 +57,29 @@ internal sealed class ReferenceIds<T>
         }
     }
 
+    /// <summary>The id of <paramref name="item"/> when it has one.</summary>
+    public bool TryGetId(T item, out int id)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var slots = _slots;
+        var mask = slots.Length - 1;
+        for (var i = SlotOf(RuntimeHelpers.GetHashCode(item)); ; i = (i + 1) & mask)
+        {
+            ref var slot = ref slots[i];
+            if (slot.Item is null)
+            {
+                id = -1;
+                return false;
+            }
+
+            if (ReferenceEquals(slot.Item, item))
+            {
+                id = slot.Id;
+                return true;
+            }
+        }
+    }
+
     /// <summary>The first slot to probe: the top bits of the hash times the golden ratio (identity hashes are not uniform in their low bits).</summary>
     private int SlotOf(int hash) => (int)(((ulong)(uint)hash * 0x9E3779B97F4A7C15UL) >> _shift);
 
