@@ -6,8 +6,8 @@ namespace TradeAnalyzer.Core.Detection;
 /// Dense ids (0, 1, ... in order of first appearance) for objects by reference, such as the record parts the reader
 /// shares between lines. An open-addressing table of (object, id) slots probed from the object's identity hash: a
 /// look-up reads one slot array and never calls a comparer, where a <see cref="Dictionary{TKey, TValue}"/> with
-/// <see cref="ReferenceEqualityComparer"/> makes two interface calls and reads a bucket and an entry array (about 3x
-/// the CPU per look-up on a million lines).
+/// <see cref="ReferenceEqualityComparer"/> makes two interface calls and reads a bucket and an entry array (about
+/// half the CPU: 965,000 look-ups of 85,000 objects took 92-174 ms instead of 183-273 ms on the build machine).
 /// </summary>
 internal sealed class ReferenceIds<T>
     where T : class
