@@ -9,6 +9,7 @@ namespace TradeAnalyzer.Benchmarks;
 ///   e2e DIR            full analyze of a sample folder: rows/s per stage, peak memory (run `tradeanalyzer sample` first)
 ///   upload [LINES]     one upload of 10,000 lines against stored baselines of LINES (default 10,000,000) history lines
 ///   report [FLAGS]     the upload workbook with FLAGS flag rows (default 200,000)
+///   deflate FILE       the workbook's zip compression of one part at each level: size, CPU
 ///   ingest FILE        parse, validate and normalise one file: rows/s and peak memory
 ///   risk [LINES]       precursor, route and sanctions detectors and the exporter profiler on synthetic lines
 ///   micro [FILTER]     BenchmarkDotNet micro-benchmarks of hot paths
@@ -36,6 +37,9 @@ internal static class Program
                 return 0;
             case "report":
                 ReportBenchmark.Run(args.Length >= 2 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200_000, Path.GetTempPath());
+                return 0;
+            case "deflate" when args.Length >= 2:
+                DeflateBenchmark.Run(args[1]);
                 return 0;
             case "ingest" when args.Length >= 2:
                 IngestionBenchmark.Run(args[1]);

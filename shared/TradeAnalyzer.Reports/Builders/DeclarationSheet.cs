@@ -75,9 +75,9 @@ internal static class DeclarationSheet
         row.Number(d.ValueUsd);
         row.Number(d.FobUsd);
         row.Number(d.NormQuantity > 0 ? d.UnitPriceUsd : null);
-        row.Text(d.Incoterm == Incoterm.Unknown ? null : d.Incoterm.ToString().ToUpperInvariant());
+        row.Text(EnumCells.Of(d.Incoterm));
         row.Text(d.InvoiceNumber);
-        row.Text(d.Mode == TransportMode.Unknown ? null : d.Mode.ToString().ToLowerInvariant());
+        row.Text(EnumCells.Of(d.Mode));
         row.Text(d.PortOfLoading);
         row.Text(d.PortOfDischarge);
         row.Text(d.TransitCountries.Count == 0 ? null : string.Join(";", d.TransitCountries));

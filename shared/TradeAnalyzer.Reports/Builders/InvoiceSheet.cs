@@ -49,7 +49,7 @@ internal static class InvoiceSheet
         row.Number(i.LineTotal);
         row.Text(i.Currency);
         row.Number(i.ValueUsd);
-        row.Text(i.Incoterm == Incoterm.Unknown ? null : i.Incoterm.ToString().ToUpperInvariant());
+        row.Text(EnumCells.Of(i.Incoterm));
         row.Text(i.PayerName);
         row.Text(i.PayerCountry);
         row.Text(i.BeneficiaryName);

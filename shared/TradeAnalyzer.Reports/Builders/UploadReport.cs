@@ -23,14 +23,9 @@ public static class UploadReport
         var flags = SortedFlags(model.Result.Flags);
 
         var names = new SheetNames(l);
-        var shipments = FlaggedDeclarations(model.Declarations, flags);
-        var shipmentRow = new Dictionary<(string Id, int Line), int>(shipments.Count);
-        for (var i = 0; i < shipments.Count; i++)
-        {
-            shipmentRow.TryAdd((shipments[i].DeclarationId, shipments[i].LineNo), i);
-        }
-
-        var invoices = FlaggedInvoices(model.Invoices, flags);
+        var flagged = FlaggedRecords.Find(model.Declarations, model.Invoices, flags);
+        var shipments = flagged.Declarations;
+        var invoices = flagged.Invoices;
         var firstFlag = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < flags.Count; i++)
         {
@@ -67,7 +62,7 @@ public static class UploadReport
         {
             string? location = null;
             // Past the sheet's hyperlink limit the location would be dropped anyway: skip the key and location strings.
-            if (f.DeclarationId is not null && row.AcceptsLinks && shipmentRow.TryGetValue((f.DeclarationId, f.LineNo ?? 1), out var s))
+            if (f.DeclarationId is not null && row.AcceptsLinks && flagged.TryGetRow(f.DeclarationId, f.LineNo ?? 1, out var s))
             {
                 location = Location(names.Shipments, s);
             }
@@ -100,50 +95,6 @@ public static class UploadReport
         }
 
         return flags;
-    }
-
-    private static List<DeclarationLine> FlaggedDeclarations(IReadOnlyList<DeclarationLine> declarations, IReadOnlyList<Flag> flags)
-    {
-        // (declaration id, line) pairs rather than RecordKey strings: no string is built per flag or per line. A
-        // line is taken the first time its key is met (Remove succeeds once), in the declarations' order.
-        var keys = new HashSet<(string Id, int Line)>();
-        foreach (var f in flags)
-        {
-            if (f.DeclarationId is not null)
-            {
-                keys.Add((f.DeclarationId, f.LineNo ?? 1));
-            }
-        }
-
-        var result = new List<DeclarationLine>(keys.Count);
-        foreach (var d in declarations)
-        {
-            if (keys.Count == 0)
-            {
-                break;
-            }
-
-            if (keys.Remove((d.DeclarationId, d.LineNo)))
-            {
-                result.Add(d);
-            }
-        }
-
-        return result;
-    }
-
-    private static List<InvoiceLine> FlaggedInvoices(IReadOnlyList<InvoiceLine> invoices, IReadOnlyList<Flag> flags)
-    {
-        var numbers = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var f in flags)
-        {
-            if (f.RecordType == RecordType.Invoice && f.InvoiceNumber is not null)
-            {
-                numbers.Add(f.InvoiceNumber);
-            }
-        }
-
-        return invoices.Where(i => numbers.Contains(i.InvoiceNumber)).ToList();
     }
 
     private static FreeSheet Summary(
@@ -281,9 +232,37 @@ public static class UploadReport
             .Take(3)
             .Select(g => groups[g])
             .ToList();
-        foreach (var hs in top)
+
+        // The top groups' priced lines, in the declarations' order, from one pass over the declarations.
+        var linesOf = new List<DeclarationLine>[top.Count];
+        for (var k = 0; k < top.Count; k++)
         {
-            var lines = model.Declarations.Where(d => d.Hs.Digits == hs && d.NormQuantity > 0).ToList();
+            linesOf[k] = [];
+        }
+
+        if (top.Count > 0)
+        {
+            foreach (var d in model.Declarations)
+            {
+                if (d.NormQuantity > 0)
+                {
+                    var digits = d.Hs.Digits;
+                    for (var k = 0; k < top.Count; k++)
+                    {
+                        if (string.Equals(digits, top[k], StringComparison.Ordinal))
+                        {
+                            linesOf[k].Add(d);
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+
+        for (var k = 0; k < top.Count; k++)
+        {
+            var hs = top[k];
+            var lines = linesOf[k];
             if (lines.Count == 0)
             {
                 continue;

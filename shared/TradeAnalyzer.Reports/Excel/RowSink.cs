@@ -17,16 +17,23 @@ internal sealed class RowSink
 
     private static readonly DateOnly OaEpoch = new(1899, 12, 30);
 
-    /// <summary>` s="N"` for every style, as UTF-8.</summary>
-    private static readonly byte[][] StyleAttribute = Enum.GetValues<StyleId>()
-        .Select(s => System.Text.Encoding.ASCII.GetBytes($" s=\"{((uint)s).ToString(CultureInfo.InvariantCulture)}\""))
-        .ToArray();
+    /// <summary>
+    /// What follows a cell's row number, per cell kind and style, as UTF-8: the closing quote of r, the style (none
+    /// for the default) and the type and start of the content, e.g. `" s="3" t="s"&gt;&lt;v&gt;`: one copy per cell.
+    /// </summary>
+    private static readonly byte[][][] CellTails =
+    [
+        Tails("><v>"),
+        Tails(" t=\"s\"><v>"),
+        Tails(" t=\"inlineStr\"><is><t>"),
+        Tails(" t=\"inlineStr\"><is><t xml:space=\"preserve\">"),
+    ];
 
     private readonly XmlByteWriter? _writer;
     private readonly IReadOnlyList<ColumnSpec> _columns;
     private readonly double[] _widths;
     private readonly List<KeyValuePair<string, string>>? _links;
-    private readonly byte[][] _columnLetters;
+    private readonly byte[][] _cellOpen;
     private readonly SharedStrings? _shared;
     private readonly SharedStrings.ColumnState[] _sharing;
     private readonly byte[] _rowDigits = new byte[20];
@@ -44,7 +51,16 @@ internal sealed class RowSink
         _columns = columns;
         _widths = widths;
         _links = links;
-        _columnLetters = writer is null ? [] : Enumerable.Range(0, columns.Count).Select(c => System.Text.Encoding.ASCII.GetBytes(CellRef.Column(c))).ToArray();
+        _cellOpen = writer is null ? [] : Enumerable.Range(0, columns.Count).Select(c => System.Text.Encoding.ASCII.GetBytes("<c r=\"" + CellRef.Column(c))).ToArray();
+    }
+
+    /// <summary>The kinds of cell content, indexing <see cref="CellTails"/>.</summary>
+    private enum CellKind
+    {
+        Value,
+        Shared,
+        Inline,
+        InlinePreserve,
     }
 
     /// <summary>A sink that only measures content widths into <paramref name="widths"/>.</summary>
@@ -84,6 +100,12 @@ internal sealed class RowSink
     internal static int WrappedLines(ReadOnlySpan<char> text, double width)
     {
         var perLine = Math.Max(1, width - 1.5);
+        if (!text.ContainsAny('\r', '\n'))
+        {
+            // One paragraph (explanations, almost always): the loop below would count every character.
+            return Math.Min(Math.Max(1, (int)Math.Ceiling(text.Length * 0.9 / perLine)), 15);
+        }
+
         var lines = 0;
         var current = 0;
         for (var i = 0; i < text.Length; i++)
@@ -249,8 +271,7 @@ internal sealed class RowSink
             return;
         }
 
-        StartCell(style);
-        _writer.Raw("><v>"u8);
+        StartCell(style, CellKind.Value);
         _writer.Number(v);
         _writer.Raw("</v></c>"u8);
         _column++;
@@ -272,8 +293,7 @@ internal sealed class RowSink
             return;
         }
 
-        StartCell(StyleId.Date);
-        _writer.Raw("><v>"u8);
+        StartCell(StyleId.Date, CellKind.Value);
         _writer.Integer(d.DayNumber - OaEpoch.DayNumber);
         _writer.Raw("</v></c>"u8);
         _column++;
@@ -325,8 +345,7 @@ internal sealed class RowSink
             var index = instance is not null ? _shared.Index(instance, ref _sharing[_column]) : _shared.Index(safe, ref _sharing[_column]);
             if (index >= 0)
             {
-                StartCell(style);
-                w.Raw(" t=\"s\"><v>"u8);
+                StartCell(style, CellKind.Shared);
                 w.Integer(index);
                 w.Raw("</v></c>"u8);
                 _column++;
@@ -334,36 +353,26 @@ internal sealed class RowSink
             }
         }
 
-        StartCell(style);
-        w.Raw(" t=\"inlineStr\"><is>"u8);
-        if (SharedStrings.NeedsPreserve(safe))
-        {
-            w.Raw("<t xml:space=\"preserve\">"u8);
-        }
-        else
-        {
-            w.Raw("<t>"u8);
-        }
-
+        StartCell(style, SharedStrings.NeedsPreserve(safe) ? CellKind.InlinePreserve : CellKind.Inline);
         w.Text(safe);
         w.Raw("</t></is></c>"u8);
         _column++;
     }
 
-    /// <summary>Writes `&lt;c r="B7" s="3"` (the element is left open for the type and content).</summary>
-    private void StartCell(StyleId style)
+    /// <summary>Writes `&lt;c r="B7" s="3" t="s"&gt;&lt;v&gt;` (or the start of another kind of content).</summary>
+    private void StartCell(StyleId style, CellKind kind)
     {
         EnsureRow(1);
         var w = _writer!;
-        w.Raw("<c r=\""u8);
-        w.Raw(_column < _columnLetters.Length ? _columnLetters[_column] : System.Text.Encoding.ASCII.GetBytes(CellRef.Column(_column)));
+        w.Raw(_column < _cellOpen.Length ? _cellOpen[_column] : System.Text.Encoding.ASCII.GetBytes("<c r=\"" + CellRef.Column(_column)));
         w.Raw(_rowDigits.AsSpan(0, _rowDigitsLength));
-        w.Raw((byte)'"');
-        if (style != StyleId.Default)
-        {
-            w.Raw(StyleAttribute[(int)style]);
-        }
+        w.Raw(CellTails[(int)kind][(int)style]);
     }
+
+    private static byte[][] Tails(string content) => Enum.GetValues<StyleId>()
+        .Select(s => System.Text.Encoding.ASCII.GetBytes(
+            "\"" + (s == StyleId.Default ? string.Empty : $" s=\"{((uint)s).ToString(CultureInfo.InvariantCulture)}\"") + content))
+        .ToArray();
 
     private void Observe(int characters)
     {

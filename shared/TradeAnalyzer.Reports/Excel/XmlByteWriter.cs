@@ -88,12 +88,66 @@ internal sealed class XmlByteWriter : IDisposable
         {
             ((long)value).TryFormat(_buffer.AsSpan(_position), out written, default, CultureInfo.InvariantCulture);
         }
-        else
+        else if (!TryCents(value, _buffer.AsSpan(_position), out written))
         {
             value.TryFormat(_buffer.AsSpan(_position), out written, "R", CultureInfo.InvariantCulture);
         }
 
         _position += written;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="value"/> as "R" would when it is the double nearest to a number of cents (most money
+    /// figures): below 1e13 doubles are closer together than 0.005, so no other decimal of at most two places maps to
+    /// the same double, and "R"'s shortest round-trip text is those digits without a trailing zero. False otherwise
+    /// (the caller formats with "R").
+    /// </summary>
+    internal static bool TryCents(double value, Span<byte> destination, out int written)
+    {
+        written = 0;
+        if (value is <= -1e13 or >= 1e13 || double.IsNaN(value))
+        {
+            return false;
+        }
+
+        var cents = Math.Round(value * 100);
+        if (cents / 100 != value)
+        {
+            return false;
+        }
+
+        var n = (long)cents;
+        var negative = n < 0;
+        if (negative)
+        {
+            n = -n;
+        }
+
+        var whole = n / 100;
+        var fraction = (int)(n % 100);
+        if (fraction == 0 || destination.Length < 24)
+        {
+            // A whole number (the caller's integer path) or no room: leave it to "R".
+            return false;
+        }
+
+        var at = 0;
+        if (negative)
+        {
+            destination[at++] = (byte)'-';
+        }
+
+        whole.TryFormat(destination[at..], out var digits, default, CultureInfo.InvariantCulture);
+        at += digits;
+        destination[at++] = (byte)'.';
+        destination[at++] = (byte)('0' + (fraction / 10));
+        if (fraction % 10 != 0)
+        {
+            destination[at++] = (byte)('0' + (fraction % 10));
+        }
+
+        written = at;
+        return true;
     }
 
     /// <summary>Writes buffered bytes to the stream.</summary>

@@ -119,6 +119,25 @@ public sealed class AnalysisOutputsTests
     }
 
     [Fact]
+    public void Flags_csv_and_json_written_in_one_pass_are_the_bytes_of_the_separate_writers()
+    {
+        // Many flags, so the JSON writer flushes along the way; hostile and non-ASCII texts in them.
+        var flags = ReportSamples.Upload(flagCopies: 2_000).Result.Flags;
+        using var csv = new MemoryStream();
+        using var json = new MemoryStream();
+        AnalysisOutputs.WriteFlags(csv, json, flags);
+        using var csvAlone = new MemoryStream();
+        using var jsonAlone = new MemoryStream();
+        AnalysisOutputs.WriteFlagsCsv(csvAlone, flags);
+        AnalysisOutputs.WriteFlagsJson(jsonAlone, flags);
+
+        Assert.True(json.Length > 1 << 17);
+        Assert.Equal(csvAlone.ToArray(), csv.ToArray());
+        Assert.Equal(jsonAlone.ToArray(), json.ToArray());
+        Assert.Equal(flags.Count, JsonDocument.Parse(json.ToArray()).RootElement.GetArrayLength());
+    }
+
+    [Fact]
     public void Write_creates_every_output_file()
     {
         var dir = Path.Combine(Path.GetTempPath(), "ta-reports-" + Guid.NewGuid().ToString("N"));

@@ -1,0 +1,156 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using TradeAnalyzer.Core.Model;
+
+namespace TradeAnalyzer.Reports.Builders;
+
+/// <summary>
+/// The records the workbook's Shipments and Invoices sheets show: the declaration lines and invoice lines flags point
+/// at, in the records' order, found with one pass over the flags and one over each record list. Looking every one of
+/// a million records up in a hash set of the flags' keys was memory-bound (a cache miss into a table of several MB
+/// per record); a one-bit-per-slot filter of the keys' hashes (1 MiB, stays in cache) answers "not flagged" for most
+/// records, and only the rest are looked up.
+/// </summary>
+internal sealed class FlaggedRecords
+{
+    private const int FilterBits = 23;
+
+    private FlaggedRecords(List<DeclarationLine> declarations, Dictionary<(string Id, int Line), int> rowOf, List<InvoiceLine> invoices)
+    {
+        Declarations = declarations;
+        RowOf = rowOf;
+        Invoices = invoices;
+    }
+
+    /// <summary>
+    /// The declaration lines flags point at (by declaration id and line, a flag without a line number meaning line 1):
+    /// each key's first line, in the declarations' order.
+    /// </summary>
+    public List<DeclarationLine> Declarations { get; }
+
+    /// <summary>The invoice lines whose invoice number an invoice flag carries, in the invoices' order.</summary>
+    public List<InvoiceLine> Invoices { get; }
+
+    /// <summary>Index of a key's line in <see cref="Declarations"/>; -1 or absent when no line has the key.</summary>
+    private Dictionary<(string Id, int Line), int> RowOf { get; }
+
+    /// <summary>The index in <see cref="Declarations"/> of the line with this declaration id and line number, if any.</summary>
+    public bool TryGetRow(string declarationId, int lineNo, out int row) =>
+        RowOf.TryGetValue((declarationId, lineNo), out row) && row >= 0;
+
+    /// <summary>Finds the flagged declaration and invoice lines.</summary>
+    public static FlaggedRecords Find(IReadOnlyList<DeclarationLine> declarations, IReadOnlyList<InvoiceLine> invoices, IReadOnlyList<Flag> flags)
+    {
+        // Value -1: wanted, not met yet.
+        var rowOf = new Dictionary<(string Id, int Line), int>(flags.Count, KeyComparer.Instance);
+        var declarationFilter = new ulong[(1 << FilterBits) / 64];
+        var numbers = new HashSet<string>(StringComparer.Ordinal);
+        ulong[]? invoiceFilter = null;
+        foreach (var f in flags)
+        {
+            if (f.DeclarationId is { } id)
+            {
+                var line = f.LineNo ?? 1;
+                if (rowOf.TryAdd((id, line), -1))
+                {
+                    Set(declarationFilter, Hash(id, line));
+                }
+            }
+
+            if (f.RecordType == RecordType.Invoice && f.InvoiceNumber is { } number && numbers.Add(number))
+            {
+                invoiceFilter ??= new ulong[(1 << FilterBits) / 64];
+                Set(invoiceFilter, Hash(number, 0));
+            }
+        }
+
+        return new FlaggedRecords(FlaggedLines(declarations, rowOf, declarationFilter), rowOf, FlaggedInvoices(invoices, numbers, invoiceFilter));
+    }
+
+    private static List<DeclarationLine> FlaggedLines(IReadOnlyList<DeclarationLine> declarations, Dictionary<(string Id, int Line), int> rowOf, ulong[] filter)
+    {
+        var wanted = rowOf.Count;
+        var lines = new List<DeclarationLine>(wanted);
+        for (var i = 0; i < declarations.Count && wanted > 0; i++)
+        {
+            var d = declarations[i];
+            var id = d.DeclarationId;
+            var line = d.LineNo;
+            if (!IsSet(filter, Hash(id, line)))
+            {
+                continue;
+            }
+
+            ref var row = ref CollectionsMarshal.GetValueRefOrNullRef(rowOf, (id, line));
+            if (!Unsafe.IsNullRef(ref row) && row < 0)
+            {
+                row = lines.Count;
+                lines.Add(d);
+                wanted--;
+            }
+        }
+
+        return lines;
+    }
+
+    private static List<InvoiceLine> FlaggedInvoices(IReadOnlyList<InvoiceLine> invoices, HashSet<string> numbers, ulong[]? filter)
+    {
+        var result = new List<InvoiceLine>();
+        if (filter is null)
+        {
+            return result;
+        }
+
+        // Lines of one invoice are consecutive and usually share the number's instance: the answer is reused.
+        string? previous = null;
+        var previousFlagged = false;
+        for (var i = 0; i < invoices.Count; i++)
+        {
+            var invoice = invoices[i];
+            var number = invoice.InvoiceNumber;
+            if (!ReferenceEquals(number, previous))
+            {
+                previous = number;
+                previousFlagged = number is not null && IsSet(filter, Hash(number, 0)) && numbers.Contains(number);
+            }
+
+            if (previousFlagged)
+            {
+                result.Add(invoice);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The hash of a record key (text and line), the same for the filter and the dictionary.</summary>
+    private static uint Hash(string text, int line)
+    {
+        var h = (uint)string.GetHashCode(text.AsSpan()) ^ ((uint)line * 0x9E3779B1u);
+        h ^= h >> 15;
+        h *= 0x2C1B3C6Du;
+        return h ^ (h >> 13);
+    }
+
+    private static void Set(ulong[] filter, uint hash)
+    {
+        var bit = hash >> (32 - FilterBits);
+        filter[bit >> 6] |= 1UL << (int)(bit & 63);
+    }
+
+    private static bool IsSet(ulong[] filter, uint hash)
+    {
+        var bit = hash >> (32 - FilterBits);
+        return (filter[bit >> 6] & (1UL << (int)(bit & 63))) != 0;
+    }
+
+    /// <summary>Ordinal (declaration id, line) keys hashed as the filter hashes them.</summary>
+    private sealed class KeyComparer : IEqualityComparer<(string Id, int Line)>
+    {
+        public static readonly KeyComparer Instance = new();
+
+        public bool Equals((string Id, int Line) x, (string Id, int Line) y) => x.Line == y.Line && string.Equals(x.Id, y.Id, StringComparison.Ordinal);
+
+        public int GetHashCode((string Id, int Line) obj) => (int)Hash(obj.Id, obj.Line);
+    }
+}

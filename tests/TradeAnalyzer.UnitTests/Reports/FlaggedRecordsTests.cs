@@ -1,0 +1,159 @@
+using System.Globalization;
+using FsCheck.Xunit;
+using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.Reports.Builders;
+using TradeAnalyzer.Reports.Excel;
+
+namespace TradeAnalyzer.UnitTests.Reports;
+
+/// <summary>The workbook's record look-ups (flagged declaration and invoice lines), enum cell texts and the cents fast path of numbers.</summary>
+public sealed class FlaggedRecordsTests
+{
+    private static readonly DateOnly Day = new(2026, 3, 2);
+
+    [Fact]
+    public void Each_flagged_key_takes_its_first_line_in_declaration_order_and_knows_its_row()
+    {
+        var declarations = new List<DeclarationLine>();
+        for (var i = 0; i < 5_000; i++)
+        {
+            // Ids of one declaration are separate instances (as a parser without pooling would make them).
+            declarations.Add(ReportSamples.Declaration(string.Concat("D", (i / 3).ToString("00000", CultureInfo.InvariantCulture)), 1 + (i % 3), "Exporter", "2933.39", 10, 100, Day));
+        }
+
+        // A repeated key (same id and line again later): only its first line is shown.
+        declarations.Add(ReportSamples.Declaration("D00002", 2, "Exporter", "2933.39", 99, 999, Day));
+        var wanted = new[] { 4_999, 7, 3_000, 8, 7 };
+        var flags = wanted.Select(i => ReportSamples.Flag(FlagCode.PriceAboveBaseline, 50, declarations[i], 1, "x")).ToList();
+        flags.Add(Flag(declarationId: "missing", lineNo: 1));
+        flags.Add(Flag(declarationId: "D00000", lineNo: null));
+
+        var found = FlaggedRecords.Find(declarations, [], flags);
+
+        int[] expected = [0, 7, 8, 3_000, 4_999];
+        Assert.Equal(expected.Select(i => declarations[i]), found.Declarations);
+        for (var row = 0; row < expected.Length; row++)
+        {
+            var d = declarations[expected[row]];
+            Assert.True(found.TryGetRow(new string(d.DeclarationId.AsSpan()), d.LineNo, out var r));
+            Assert.Equal(row, r);
+        }
+
+        Assert.False(found.TryGetRow("missing", 1, out _));
+        Assert.False(found.TryGetRow("D00001", 1, out _));
+        Assert.Empty(found.Invoices);
+    }
+
+    [Fact]
+    public void Invoice_lines_of_flagged_invoice_numbers_are_kept_in_order_whatever_the_string_instances()
+    {
+        var invoices = new List<InvoiceLine>();
+        for (var i = 0; i < 3_000; i++)
+        {
+            invoices.Add(Invoice(string.Concat("INV-", (i / 2).ToString(CultureInfo.InvariantCulture)), i));
+        }
+
+        var flags = new List<Flag>
+        {
+            Flag(invoiceNumber: "INV-700", recordType: RecordType.Invoice),
+            Flag(invoiceNumber: "INV-3", recordType: RecordType.Invoice),
+            Flag(invoiceNumber: "INV-5", recordType: RecordType.Declaration), // not an invoice flag
+            Flag(invoiceNumber: "INV-99999", recordType: RecordType.Invoice),
+        };
+
+        var found = FlaggedRecords.Find([], invoices, flags);
+
+        Assert.Equal([invoices[6], invoices[7], invoices[1_400], invoices[1_401]], found.Invoices);
+        Assert.Empty(found.Declarations);
+    }
+
+    [Fact]
+    public void Enum_cells_are_the_upper_case_incoterm_and_lower_case_mode_and_nothing_when_unknown()
+    {
+        foreach (var value in Enum.GetValues<Incoterm>())
+        {
+            Assert.Equal(value == Incoterm.Unknown ? null : value.ToString().ToUpperInvariant(), EnumCells.Of(value));
+        }
+
+        foreach (var value in Enum.GetValues<TransportMode>())
+        {
+            Assert.Equal(value == TransportMode.Unknown ? null : value.ToString().ToLowerInvariant(), EnumCells.Of(value));
+        }
+    }
+
+    [Property(MaxTest = 2_000)]
+    public void Cents_are_written_exactly_as_round_trip_text(long cents, int scale)
+    {
+        // Money-like values of every magnitude below 1e13, and whatever doubles the division gives.
+        var value = (cents % 1_000_000_000_000_000L) / Math.Pow(10, 2 + (Math.Abs(scale) % 4));
+        AssertSameAsRoundTrip(value);
+    }
+
+    [Fact]
+    public void Cents_of_every_magnitude_and_their_neighbours_are_written_exactly_as_round_trip_text()
+    {
+        var random = new Random(11);
+        for (var i = 0; i < 100_000; i++)
+        {
+            var cents = (long)(random.NextDouble() * Math.Pow(10, random.Next(1, 16)));
+            var value = (random.Next(2) == 0 ? -cents : cents) / 100.0;
+            AssertSameAsRoundTrip(value);
+            AssertSameAsRoundTrip(Math.BitIncrement(value));
+            AssertSameAsRoundTrip(Math.BitDecrement(value));
+            AssertSameAsRoundTrip(cents / 1000.0);
+        }
+    }
+
+    [Theory]
+    [InlineData(0.01)]
+    [InlineData(-0.5)]
+    [InlineData(0.1 + 0.2)]
+    [InlineData(204881.12)]
+    [InlineData(451200.04453392)]
+    [InlineData(9_999_999_999_999.99)]
+    [InlineData(99_999_999_999.99)]
+    [InlineData(1e-7)]
+    [InlineData(123.405)]
+    public void Numbers_near_cents_are_written_exactly_as_round_trip_text(double value) => AssertSameAsRoundTrip(value);
+
+    private static void AssertSameAsRoundTrip(double value)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new XmlByteWriter(stream))
+        {
+            w.Number(value);
+        }
+
+        Assert.Equal(value.ToString("R", CultureInfo.InvariantCulture), System.Text.Encoding.ASCII.GetString(stream.ToArray()));
+    }
+
+    private static Flag Flag(string? declarationId = null, int? lineNo = null, string? invoiceNumber = null, RecordType recordType = RecordType.Declaration) => new()
+    {
+        Code = FlagCode.PriceAboveBaseline,
+        Severity = Severity.Low,
+        Score = 10,
+        RecordType = recordType,
+        DeclarationId = declarationId,
+        LineNo = lineNo,
+        InvoiceNumber = invoiceNumber,
+        Explanation = "x",
+    };
+
+    private static InvoiceLine Invoice(string number, int line) => new()
+    {
+        Source = new SourceRef("inv.csv", line + 2),
+        InvoiceNumber = number,
+        LineNo = 1 + (line % 2),
+        InvoiceDate = Day,
+        SellerName = "Seller",
+        BuyerName = "Buyer",
+        Quantity = 1,
+        QuantityUnit = "kg",
+        NormQuantity = 1,
+        Unit = BaseUnit.Kg,
+        LineTotal = 10,
+        Currency = "USD",
+        ValueUsd = 10,
+        FobUsd = 10,
+    };
+}
