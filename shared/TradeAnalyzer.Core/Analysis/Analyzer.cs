@@ -111,7 +111,7 @@ public sealed class Analyzer
         var sorted = new List<Flag>(flags);
         FlagOrder.Sort(sorted);
         // Both read the sorted flags: one on each core.
-        var valueAtRisk = Task.Run(() => RecordScorer.ValueAtRisk(sorted));
+        var valueAtRisk = Task.Run(() => ShipmentRisk.ValueAtRisk(sorted));
         var scores = RecordScorer.Score(sorted);
         return (sorted, scores, valueAtRisk.GetAwaiter().GetResult());
     }
