@@ -78,22 +78,32 @@ internal sealed class ExporterFlagDigest
             }
         }
 
-        // What each shipment carries: the kinds of all its records together.
-        var shipments = new Dictionary<ShipmentRef, byte>(records.Count);
-        for (var g = 0; g < records.Count; g++)
+        // Scores first (per record, in any order); then the records sorted by shipment, which the shipment counts and
+        // the value at risk sweep.
+        var topScores = RecordScorer.TopOfKeeps(CollectionsMarshal.AsSpan(keep), 3);
+        var byShipment = new int[records.Count];
+        for (var g = 0; g < byShipment.Length; g++)
         {
-            if (kinds[g] != 0)
-            {
-                CollectionsMarshal.GetValueRefOrAddDefault(shipments, records[g].Shipment, out _) |= kinds[g];
-            }
+            byShipment[g] = g;
         }
 
+        byShipment.AsSpan().Sort((x, y) => ShipmentRisk.Compare(records[x].Shipment, records[y].Shipment));
         int flagged = 0, precursor = 0, anomaly = 0;
-        foreach (var k in shipments.Values)
+        for (var i = 0; i < byShipment.Length;)
         {
-            flagged++;
-            precursor += (k & Precursor) != 0 ? 1 : 0;
-            anomaly += (k & Anomaly) != 0 ? 1 : 0;
+            var shipment = records[byShipment[i]].Shipment;
+            byte k = 0;
+            for (; i < byShipment.Length && records[byShipment[i]].Shipment == shipment; i++)
+            {
+                k |= kinds[byShipment[i]];
+            }
+
+            if (k != 0)
+            {
+                flagged++;
+                precursor += (k & Precursor) != 0 ? 1 : 0;
+                anomaly += (k & Anomaly) != 0 ? 1 : 0;
+            }
         }
 
         return new ExporterFlagDigest
@@ -103,7 +113,7 @@ internal sealed class ExporterFlagDigest
             PrecursorShipments = precursor,
             AnomalyShipments = anomaly,
             ValueAtRisk = ShipmentRisk.Total(records),
-            TopScores = RecordScorer.TopOfKeeps(CollectionsMarshal.AsSpan(keep), 3),
+            TopScores = topScores,
         };
     }
 }

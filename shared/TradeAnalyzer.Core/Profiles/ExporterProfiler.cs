@@ -505,6 +505,14 @@ public sealed class ExporterProfiler : IExporterProfiler
     private static List<string> Top(Dictionary<string, double> values) =>
         values.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(MaxListed).Select(kv => kv.Key).ToList();
 
+    /// <summary>Shipment references in <see cref="ShipmentRisk.Compare"/> order.</summary>
+    private sealed class ShipmentOrder : IComparer<ShipmentRef>
+    {
+        public static ShipmentOrder Instance { get; } = new();
+
+        public int Compare(ShipmentRef x, ShipmentRef y) => ShipmentRisk.Compare(x, y);
+    }
+
     /// <summary>Running totals of one exporter.</summary>
     private sealed class Acc(string key, string name, string? id, string? country, DateOnly first)
     {
@@ -554,64 +562,92 @@ public sealed class ExporterProfiler : IExporterProfiler
         /// </summary>
         public void RollUp(IReadOnlyList<DeclarationLine> declarations)
         {
-            // 1. The exporter's shipments and whether each has export lines (lines of one declaration come together: the
-            // previous line's shipment is reused without a look-up).
-            var shipmentOf = new int[Lines.Count];
-            var index = new Dictionary<ShipmentRef, int>();
-            var hasExport = new List<bool>();
-            var previous = (Line: (DeclarationLine?)null, Shipment: -1);
-            for (var k = 0; k < Lines.Count; k++)
+            // 1. Runs of lines of one shipment: lines of one declaration come together, so a line of the same declaration
+            // and shipment id as the one before continues its run. Runs are counted, then keyed.
+            var runs = 0;
+            DeclarationLine? previous = null;
+            foreach (var i in Lines)
+            {
+                var d = declarations[i];
+                runs += SameRun(previous, d) ? 0 : 1;
+                previous = d;
+            }
+
+            var keys = new ShipmentRef[runs];
+            var runOf = new int[runs];
+            var starts = new int[runs + 1];
+            previous = null;
+            for (int k = 0, r = -1; k < Lines.Count; k++)
             {
                 var d = declarations[Lines[k]];
-                int s;
-                if (previous.Line is { } p && ReferenceEquals(p.DeclarationId, d.DeclarationId) && ReferenceEquals(p.ShipmentId, d.ShipmentId))
+                if (!SameRun(previous, d))
                 {
-                    s = previous.Shipment;
+                    r++;
+                    keys[r] = ShipmentRef.Of(d);
+                    runOf[r] = r;
+                    starts[r] = k;
                 }
-                else
+
+                previous = d;
+            }
+
+            starts[runs] = Lines.Count;
+
+            // 2. Runs of the same shipment (an export and an import declaration, a shipment split over declarations)
+            // found by sorting the keys: no hash table per exporter.
+            Array.Sort(keys, runOf, ShipmentOrder.Instance);
+            var shipmentOfRun = new int[runs];
+            var shipments = 0;
+            for (var r = 0; r < runs; r++)
+            {
+                shipments += r > 0 && keys[r] == keys[r - 1] ? 0 : 1;
+                shipmentOfRun[runOf[r]] = shipments - 1;
+            }
+
+            Shipments = shipments;
+            var hasExport = new bool[shipments];
+            for (var r = 0; r < runs; r++)
+            {
+                for (var k = starts[r]; k < starts[r + 1]; k++)
                 {
-                    ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(index, ShipmentRef.Of(d), out var known);
-                    if (!known)
+                    var d = declarations[Lines[k]];
+                    hasExport[shipmentOfRun[r]] |= d.Flow == TradeFlow.Export;
+                    if (d.Date < First)
                     {
-                        slot = hasExport.Count;
-                        hasExport.Add(false);
+                        First = d.Date;
                     }
 
-                    s = slot;
-                }
-
-                shipmentOf[k] = s;
-                previous = (d, s);
-                hasExport[s] |= d.Flow == TradeFlow.Export;
-                if (d.Date < First)
-                {
-                    First = d.Date;
-                }
-
-                if (d.Date > Last)
-                {
-                    Last = d.Date;
+                    if (d.Date > Last)
+                    {
+                        Last = d.Date;
+                    }
                 }
             }
 
-            // 2. The counted lines of each shipment.
-            Shipments = hasExport.Count;
-            var shipmentValue = new double[hasExport.Count];
-            for (var k = 0; k < Lines.Count; k++)
+            // 3. The counted lines of each shipment.
+            var shipmentValue = new double[shipments];
+            for (var r = 0; r < runs; r++)
             {
-                var d = declarations[Lines[k]];
-                var s = shipmentOf[k];
-                if (hasExport[s] && d.Flow != TradeFlow.Export)
+                var shipment = shipmentOfRun[r];
+                for (var k = starts[r]; k < starts[r + 1]; k++)
                 {
-                    continue;
-                }
+                    var d = declarations[Lines[k]];
+                    if (hasExport[shipment] && d.Flow != TradeFlow.Export)
+                    {
+                        continue;
+                    }
 
-                shipmentValue[s] += d.ValueUsd;
-                Add(d);
+                    shipmentValue[shipment] += d.ValueUsd;
+                    Add(d);
+                }
             }
 
-            MaxShipment = shipmentValue.Length == 0 ? 0 : shipmentValue.Max();
+            MaxShipment = shipments == 0 ? 0 : shipmentValue.Max();
         }
+
+        private static bool SameRun(DeclarationLine? previous, DeclarationLine d) => previous is not null
+            && string.Equals(previous.DeclarationId, d.DeclarationId, StringComparison.Ordinal)
+            && string.Equals(previous.ShipmentId, d.ShipmentId, StringComparison.Ordinal);
 
         private void Add(DeclarationLine d)
         {

@@ -44,28 +44,51 @@ public static class ShipmentRisk
 
     /// <summary>
     /// The total of the records' largest figures, summed per document and maximised per shipment; every sum is taken
-    /// smallest first (<see cref="RecordScorer.SumSmallestFirst"/>) so the total does not depend on the records' order.
+    /// smallest first (as <see cref="RecordScorer.SumSmallestFirst"/>) so the total does not depend on the records'
+    /// order. The records are sorted in place by (shipment, document, figure) and swept once: no collection per
+    /// document or shipment.
     /// </summary>
     internal static double Total(List<(ShipmentRef Shipment, ShipmentRef View, double Largest)> records)
     {
-        var views = new Dictionary<(ShipmentRef, ShipmentRef), List<double>>();
-        foreach (var (shipment, view, largest) in records)
+        var sorted = CollectionsMarshal.AsSpan(records);
+        sorted.Sort(static (a, b) =>
         {
-            if (largest > 0)
+            var c = Compare(a.Shipment, b.Shipment);
+            if (c == 0)
             {
-                ref var list = ref CollectionsMarshal.GetValueRefOrAddDefault(views, (shipment, view), out _);
-                (list ??= []).Add(largest);
+                c = Compare(a.View, b.View);
+            }
+
+            return c != 0 ? c : a.Largest.CompareTo(b.Largest);
+        });
+
+        var perShipment = new List<double>();
+        for (var i = 0; i < sorted.Length;)
+        {
+            var shipment = sorted[i].Shipment;
+            var most = 0.0;
+            while (i < sorted.Length && sorted[i].Shipment == shipment)
+            {
+                var view = sorted[i].View;
+                var sum = 0.0;
+                for (; i < sorted.Length && sorted[i].Shipment == shipment && sorted[i].View == view; i++)
+                {
+                    sum += Math.Max(0, sorted[i].Largest);
+                }
+
+                most = Math.Max(most, sum);
+            }
+
+            if (most > 0)
+            {
+                perShipment.Add(most);
             }
         }
 
-        var perShipment = new Dictionary<ShipmentRef, double>(views.Count);
-        foreach (var ((shipment, _), values) in views)
-        {
-            var sum = values.Count == 1 ? values[0] : RecordScorer.SumSmallestFirst(values);
-            ref var most = ref CollectionsMarshal.GetValueRefOrAddDefault(perShipment, shipment, out _);
-            most = Math.Max(most, sum);
-        }
-
-        return RecordScorer.SumSmallestFirst([.. perShipment.Values]);
+        return RecordScorer.SumSmallestFirst(perShipment);
     }
+
+    /// <summary>An order of shipment references (by kind, then text, ordinal).</summary>
+    internal static int Compare(ShipmentRef a, ShipmentRef b) =>
+        a.Kind != b.Kind ? a.Kind.CompareTo(b.Kind) : string.CompareOrdinal(a.Text, b.Text);
 }
