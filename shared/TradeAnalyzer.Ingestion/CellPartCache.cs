@@ -29,8 +29,14 @@ internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacit
     private const int BlockChars = 1 << BlockShift;
     private const int Header = 1;
 
+    // Cells this long or longer that repeat an earlier cell of the key are written as Mark + that cell's index.
+    private const int MinRepeat = 8;
+    private const char Mark = '\uF000';
+
     private readonly List<char[]> _blocks = [];
     private readonly char[] _key = new char[MaxKeyLength + 64];
+    private readonly int[] _cellStarts = new int[columns.Length];
+    private readonly int[] _cellLengths = new int[columns.Length];
     private Slot[] _slots = new Slot[1024];
     private int _count;
     private int _keyLength = -1;
@@ -161,27 +167,56 @@ internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacit
     /// <summary>The number of parts remembered.</summary>
     public int Count => _count;
 
-    // The current row's key into _key: each cell's length, then its characters; false (and no key) when too long.
+    // The current row's key into _key: per cell its length, then its characters; false (and no key) when too long.
+    // A cell of at least MinRepeat characters equal to an earlier cell of the key (an invoice's payer is usually its
+    // buyer, its beneficiary its seller) is written as one mark naming that cell instead: the key stays a function of the
+    // cells that can be read back into them (lengths are below MaxKeyLength, marks above), so equal keys still mean equal
+    // cells, and it is shorter to copy, hash, store and compare.
     private bool BuildKey()
     {
         _keyLength = -1;
         var key = _key;
         var n = 0;
-        foreach (var c in columns)
+        for (var k = 0; k < columns.Length; k++)
         {
-            var cell = row.Get(c);
-            if (n + 1 + cell.Length > MaxKeyLength)
+            var cell = row.Get(columns[k]);
+            var length = cell.Length;
+            _cellLengths[k] = length;
+            _cellStarts[k] = n + 1;
+            var same = length >= MinRepeat ? Earlier(k, cell) : -1;
+            if (same >= 0)
+            {
+                key[n++] = (char)(Mark + same);
+                _cellStarts[k] = _cellStarts[same];
+                continue;
+            }
+
+            if (n + 1 + length > MaxKeyLength)
             {
                 return false;
             }
 
-            key[n++] = (char)cell.Length;
+            key[n++] = (char)length;
             cell.CopyTo(key.AsSpan(n));
-            n += cell.Length;
+            n += length;
         }
 
         _keyLength = n;
         return true;
+    }
+
+    // The first of cells 0..k-1 equal to cell k (whose length is already recorded), or -1.
+    private int Earlier(int k, ReadOnlySpan<char> cell)
+    {
+        for (var j = 0; j < k; j++)
+        {
+            if (_cellLengths[j] == cell.Length && _key.AsSpan(_cellStarts[j], cell.Length).SequenceEqual(cell))
+            {
+                return j;
+            }
+        }
+
+        return -1;
     }
 
     private ReadOnlySpan<char> KeyAt(int place)

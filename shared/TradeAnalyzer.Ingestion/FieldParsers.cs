@@ -21,6 +21,13 @@ public static class FieldParsers
             return false;
         }
 
+        // Fastest path, most cells: "-123.45" (at most 15 digits, one point) where a point is a decimal point; the same
+        // value the general path below gives such text (it would end in the same parse), without its separator scans.
+        if (style != DecimalStyle.Comma && TryParseShortDecimal(t, out value))
+        {
+            return true;
+        }
+
         // Fast path: plain invariant digits with an optional '.' decimal.
         var lastDot = t.LastIndexOf('.');
         var lastComma = t.LastIndexOf(',');

@@ -8,39 +8,120 @@ namespace TradeAnalyzer.Ingestion;
 /// <see cref="Scratch"/> and calls <see cref="Intern"/>: equal to the previous line's part (the usual case for the lines
 /// of one document), to a known part, or a new part kept for the next lines. The fields are pooled strings, so parts
 /// are compared by reference (a different instance of an equal string only costs a second part, never a wrong value).
+/// Known parts are found in an open-addressing table whose comparison <typeparamref name="TShape"/> (a struct) the
+/// compiler inlines, instead of a dictionary calling its comparer through an interface for every hash and match.
 /// Bounded: past <paramref name="capacity"/> parts new ones are used unshared.
 /// </summary>
-internal sealed class PartInterner<T>(IEqualityComparer<T> comparer, int capacity = 262_144)
+internal sealed class PartInterner<T, TShape>(int capacity = 262_144)
     where T : RecordPart, new()
+    where TShape : struct, IPartShape<T>
 {
-    private readonly Dictionary<T, T> _parts = new(comparer);
+    private T?[] _parts = new T?[256];
+    private int[] _hashes = new int[256];
+    private int _count;
     private T? _last;
 
     /// <summary>The part to fill for the current line (all of its fields).</summary>
     public T Scratch { get; private set; } = new() { Shared = true };
 
+    /// <summary>The number of parts remembered.</summary>
+    public int Count => _count;
+
     /// <summary>The shared part equal to <see cref="Scratch"/>.</summary>
     public T Intern()
     {
         var s = Scratch;
-        if (_last is not null && comparer.Equals(_last, s))
+        if (_last is not null && TShape.Same(_last, s))
         {
             return _last;
         }
 
-        if (_parts.TryGetValue(s, out var found))
+        var hash = TShape.Hash(s);
+        var parts = _parts;
+        var mask = parts.Length - 1;
+        var i = hash & mask;
+        while (parts[i] is { } known)
         {
-            return _last = found;
+            if (_hashes[i] == hash && TShape.Same(known, s))
+            {
+                return _last = known;
+            }
+
+            i = (i + 1) & mask;
         }
 
-        if (_parts.Count < capacity)
+        if (_count < capacity)
         {
-            _parts.Add(s, s);
+            parts[i] = s;
+            _hashes[i] = hash;
+            if (++_count > parts.Length >> 1)
+            {
+                Grow();
+            }
         }
 
         Scratch = new() { Shared = true };
         return _last = s;
     }
+
+    private void Grow()
+    {
+        var parts = new T?[_parts.Length * 2];
+        var hashes = new int[parts.Length];
+        var mask = parts.Length - 1;
+        for (var k = 0; k < _parts.Length; k++)
+        {
+            if (_parts[k] is { } part)
+            {
+                var i = _hashes[k] & mask;
+                while (parts[i] is not null)
+                {
+                    i = (i + 1) & mask;
+                }
+
+                parts[i] = part;
+                hashes[i] = _hashes[k];
+            }
+        }
+
+        _parts = parts;
+        _hashes = hashes;
+    }
+}
+
+/// <summary>How parts of type <typeparamref name="T"/> are compared and hashed (static, so calls through a struct inline).</summary>
+internal interface IPartShape<T>
+{
+    /// <summary>True when the parts hold the same field values (the same pooled instances).</summary>
+    static abstract bool Same(T x, T y);
+
+    /// <summary>A hash consistent with <see cref="Same"/>.</summary>
+    static abstract int Hash(T part);
+}
+
+/// <summary>The shapes of the record parts: <see cref="PartComparer"/>'s comparisons, called directly.</summary>
+internal readonly struct PartShape :
+    IPartShape<DeclarationParties>, IPartShape<DeclarationRoute>, IPartShape<GoodsPart>, IPartShape<InvoiceParties>, IPartShape<InvoiceTerms>
+{
+    public static bool Same(DeclarationParties x, DeclarationParties y) => PartComparer.Instance.Equals(x, y);
+
+    public static int Hash(DeclarationParties part) => PartComparer.Instance.GetHashCode(part);
+
+    public static bool Same(DeclarationRoute x, DeclarationRoute y) => PartComparer.Instance.Equals(x, y);
+
+    public static int Hash(DeclarationRoute part) => PartComparer.Instance.GetHashCode(part);
+
+    public static bool Same(GoodsPart x, GoodsPart y) => PartComparer.Instance.Equals(x, y);
+
+    public static int Hash(GoodsPart part) => PartComparer.Instance.GetHashCode(part);
+
+    public static bool Same(InvoiceParties x, InvoiceParties y) => PartComparer.Instance.Equals(x, y);
+
+    public static int Hash(InvoiceParties part) => PartComparer.Instance.GetHashCode(part);
+
+    public static bool Same(InvoiceTerms x, InvoiceTerms y) => PartComparer.Instance.Equals(x, y);
+
+    public static int Hash(InvoiceTerms part) => PartComparer.Instance.GetHashCode(part);
 }
 
 /// <summary>Reference equality of the (pooled) fields of the record parts.</summary>

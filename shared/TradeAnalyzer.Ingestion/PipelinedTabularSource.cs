@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace TradeAnalyzer.Ingestion;
@@ -26,6 +27,9 @@ internal sealed class PipelinedTabularSource : TabularSource
     private long _head;
     private long _tail;
     private RowBatch? _current;
+    private char[] _chars = [];
+    private int[] _starts = [];
+    private int[] _lengths = [];
     private int _index;
     private int _fieldOffset;
     private int _fieldCount;
@@ -50,6 +54,7 @@ internal sealed class PipelinedTabularSource : TabularSource
 
     public override DecimalStyle DecimalHint { get; }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public override ReadOnlySpan<char> GetSpan(int index)
     {
         if ((uint)index >= (uint)_fieldCount)
@@ -57,9 +62,8 @@ internal sealed class PipelinedTabularSource : TabularSource
             return [];
         }
 
-        var b = _current!;
         var f = _fieldOffset + index;
-        return b.Chars.AsSpan(b.Starts[f], b.Lengths[f]);
+        return _chars.AsSpan(_starts[f], _lengths[f]);
     }
 
     public override bool Read()
@@ -90,7 +94,10 @@ internal sealed class PipelinedTabularSource : TabularSource
                 _current = null;
             }
 
-            _current = Take();
+            _current = b = Take();
+            _chars = b.Chars;
+            _starts = b.Starts;
+            _lengths = b.Lengths;
             _index = -1;
         }
     }

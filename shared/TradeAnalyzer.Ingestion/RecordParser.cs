@@ -19,11 +19,11 @@ internal sealed class RecordParser
     private readonly IReadOnlyList<CanonicalColumn> _cols;
     private readonly StringPool _pool = new();
     private readonly LineSet _seen;
-    private readonly PartInterner<DeclarationParties> _declParties = new(PartComparer.Instance);
-    private readonly PartInterner<DeclarationRoute> _declRoutes = new(PartComparer.Instance);
-    private readonly PartInterner<GoodsPart> _goods = new(PartComparer.Instance);
-    private readonly PartInterner<InvoiceParties> _invParties = new(PartComparer.Instance);
-    private readonly PartInterner<InvoiceTerms> _invTerms = new(PartComparer.Instance);
+    private readonly PartInterner<DeclarationParties, PartShape> _declParties = new();
+    private readonly PartInterner<DeclarationRoute, PartShape> _declRoutes = new();
+    private readonly PartInterner<GoodsPart, PartShape> _goods = new();
+    private readonly PartInterner<InvoiceParties, PartShape> _invParties = new();
+    private readonly PartInterner<InvoiceTerms, PartShape> _invTerms = new();
     private readonly CellPartCache<DeclarationParties> _declPartyCells;
     private readonly CellPartCache<InvoiceParties> _invPartyCells;
     private readonly BoundedCache<string> _keysById = new();
@@ -40,6 +40,7 @@ internal sealed class RecordParser
         _fx = fx;
         _cols = CanonicalColumns.For(row.Kind);
         _lastText = new string?[_cols.Count];
+        _recentText = new string?[]?[_cols.Count];
         _declPartyCells = new(row, [5, 6, 7, 8, 9, 10]);
         _invPartyCells = new(row, [2, 3, 4, 5, 6, 7, 19, 20, 21, 22]);
     }
@@ -63,6 +64,11 @@ internal sealed class RecordParser
     // so comparing with the previous line's string skips the pool's hash and probe most of the time.
     private readonly string?[] _lastText;
 
+    // Per column, recent pooled strings by RecentSlot (created for the columns that are pooled).
+    private const int RecentBits = 10;
+    private const int RecentSlots = 1 << RecentBits;
+    private readonly string?[]?[] _recentText;
+
     // Last unit, currency and HS code cells and what they parsed to (they repeat across consecutive lines).
     private string? _lastUnitText;
     private string _lastUnitDeclared = string.Empty;
@@ -72,7 +78,8 @@ internal sealed class RecordParser
     private string _lastCurrency = string.Empty;
     private DateOnly _lastCurrencyDate;
     private double _lastRate;
-    private string? _lastHsText;
+    private readonly char[] _lastHsText = new char[32];
+    private int _lastHsLength = -1;
     private HsCode _lastHs;
 
     private string Pooled(int c, ReadOnlySpan<char> v)
@@ -83,8 +90,21 @@ internal sealed class RecordParser
             return last;
         }
 
-        return _lastText[c] = _pool.Get(v);
+        // Then the column's recent values (descriptions, ports: a few hundred distinct per file), in a small table by a
+        // cheap hash of the cell that stays in the processor's cache, before the pool's dictionary of every value.
+        var recent = _recentText[c] ??= new string?[RecentSlots];
+        ref var slot = ref recent[RecentSlot(v)];
+        if (slot is { } known && v.SequenceEqual(known))
+        {
+            return _lastText[c] = known;
+        }
+
+        return _lastText[c] = slot = _pool.Get(v);
     }
+
+    // A slot of a column's recent-values table: length and three characters of the cell (collisions only cost a look-up).
+    private static int RecentSlot(ReadOnlySpan<char> v) =>
+        (int)(((uint)v.Length * 0x9E3779B1u) ^ ((uint)v[0] * 0x85EBCA77u) ^ ((uint)v[v.Length >> 1] * 0xC2B2AE3Du) ^ ((uint)v[^1] * 0x27D4EB2Fu)) >>> (32 - RecentBits);
 
     private string? PooledOrNull(int c) => _row.Get(c) is { IsEmpty: false } v ? Pooled(c, v) : null;
 
@@ -307,7 +327,7 @@ internal sealed class RecordParser
             return !required || Fail(c, "missing required value for hs_code", v);
         }
 
-        if (_lastHsText is not null && v.SequenceEqual(_lastHsText))
+        if (v.Length == _lastHsLength && v.SequenceEqual(_lastHsText.AsSpan(0, _lastHsLength)))
         {
             hs = _lastHs;
             return true;
@@ -331,10 +351,18 @@ internal sealed class RecordParser
         return Fail(c, $"hs_code '{v}' is not an HS code of 6 to 10 digits", v);
     }
 
+    // The HS cell is copied rather than pooled: the next line compares with it, nothing keeps it.
     private void RememberHs(ReadOnlySpan<char> text, HsCode code)
     {
-        _lastHsText = _pool.Get(text);
-        _lastHs = code;
+        if (text.TryCopyTo(_lastHsText))
+        {
+            _lastHsLength = text.Length;
+            _lastHs = code;
+        }
+        else
+        {
+            _lastHsLength = -1;
+        }
     }
 
     private IReadOnlyList<string> List(int c)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TradeAnalyzer.Core.Model;
 
 namespace TradeAnalyzer.Ingestion;
@@ -9,6 +10,7 @@ namespace TradeAnalyzer.Ingestion;
 internal sealed class RowCursor
 {
     private readonly TabularSource _source;
+    private readonly PipelinedTabularSource? _piped;
     private readonly int[] _map;
     private readonly string?[] _fixed;
     private readonly string?[] _defaults;
@@ -18,6 +20,7 @@ internal sealed class RowCursor
     public RowCursor(TabularSource source, HeaderResolution resolution)
     {
         _source = source;
+        _piped = source as PipelinedTabularSource;
         _map = resolution.Map;
         var cols = CanonicalColumns.For(resolution.Kind);
         _fixed = new string?[cols.Count];
@@ -56,21 +59,28 @@ internal sealed class RowCursor
     public bool Has(int column) => _map[column] >= 0 || _fixed[column] is not null || _defaults[column] is not null;
 
     /// <summary>The value of canonical column <paramref name="column"/> for the current row (empty when none).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<char> Get(int column)
     {
         if (_plain[column])
         {
             var at = _map[column];
-            return at >= 0 ? _source.GetSpan(at).Trim() : [];
+            return at >= 0 ? Trimmed(_piped is { } piped ? piped.GetSpan(at) : _source.GetSpan(at)) : [];
         }
 
+        return Mapped(column);
+    }
+
+    // A column with a fixed value, a value map or a default.
+    private ReadOnlySpan<char> Mapped(int column)
+    {
         if (_fixed[column] is { } f)
         {
             return f;
         }
 
         var idx = _map[column];
-        var v = idx >= 0 ? _source.GetSpan(idx).Trim() : [];
+        var v = idx >= 0 ? Trimmed(_source.GetSpan(idx)) : [];
         if (!v.IsEmpty && _values[column] is { } lookup && lookup.TryGetValue(v, out var mapped))
         {
             v = mapped;
@@ -78,4 +88,9 @@ internal sealed class RowCursor
 
         return v.IsEmpty && _defaults[column] is { } d ? d : v;
     }
+
+    // The cell without leading and trailing white space (what Trim() gives): a cell that starts and ends with a printable
+    // ASCII character, nearly every cell, is returned as it is without the two white-space scans.
+    private static ReadOnlySpan<char> Trimmed(ReadOnlySpan<char> cell) =>
+        cell.IsEmpty || ((uint)(cell[0] - 0x21) < 0x5E && (uint)(cell[^1] - 0x21) < 0x5E) ? cell : cell.Trim();
 }

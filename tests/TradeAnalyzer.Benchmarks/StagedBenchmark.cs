@@ -125,10 +125,7 @@ internal static class StagedBenchmark
 
         // As the analyzer ends: every flag in output order, then one score per record and the value at risk.
         stage = Stage.Start();
-        var flags = sink.ToList();
-        FlagOrder.Sort(flags);
-        var scores = RecordScorer.Score(flags);
-        var valueAtRisk = ShipmentRisk.ValueAtRisk(flags);
+        var (_, scores, valueAtRisk) = RecordScorer.SortAndScore(sink.ToList());
         stage.Print("score", rows);
         Console.WriteLine($"  {scores.Count:N0} records scored, {valueAtRisk:N0} USD at risk");
 

@@ -191,21 +191,35 @@ public sealed class PrecursorDetector : IDetector
     internal sealed class GoodsMemo(bool declarations)
     {
         private const int MaxCachedParts = 100_000;
-        private readonly Dictionary<GoodsPart, Finding?> _findings = new(ReferenceEqualityComparer.Instance);
+        private readonly ReferenceIds<GoodsPart> _parts = new();
+        private readonly List<Finding?> _findings = [];
+        private GoodsPart? _last;
+        private Finding? _lastFinding;
 
         public Finding? Get(GoodsPart goods, Watchlist watchlist, TextCache cache)
         {
-            if (_findings.TryGetValue(goods, out var known))
+            if (ReferenceEquals(goods, _last))
             {
-                return known;
+                return _lastFinding;
             }
 
-            var finding = Evaluate(watchlist, cache, declarations ? goods.Hs.GetValueOrDefault() : goods.Hs, goods.Description, goods.CasNumbers);
-            if (_findings.Count < MaxCachedParts)
+            Finding? finding;
+            if (_parts.TryGetId(goods, out var id))
             {
-                _findings[goods] = finding;
+                finding = _findings[id];
+            }
+            else
+            {
+                finding = Evaluate(watchlist, cache, declarations ? goods.Hs.GetValueOrDefault() : goods.Hs, goods.Description, goods.CasNumbers);
+                if (_parts.Count < MaxCachedParts)
+                {
+                    _parts.IdOf(goods, out _);
+                    _findings.Add(finding);
+                }
             }
 
+            _last = goods;
+            _lastFinding = finding;
             return finding;
         }
     }

@@ -140,8 +140,10 @@ public sealed class SanctionsDetector : IDetector
     /// </summary>
     private sealed class NameTable(SanctionsScreener screener, double threshold)
     {
-        /// <summary>String instance -> its best match, or null.</summary>
-        private readonly Dictionary<string, SanctionsMatch?> _byInstance = new(ReferenceEqualityComparer.Instance);
+        /// <summary>String instances numbered by reference; <see cref="_byInstance"/> holds each number's best match, or null.</summary>
+        private readonly ReferenceIds<string> _instances = new(16_384);
+
+        private readonly List<SanctionsMatch?> _byInstance = [];
 
         /// <summary>Name (ordinal) -> its best match, or null: each distinct name screened once.</summary>
         private readonly Dictionary<string, SanctionsMatch?> _byValue = new(StringComparer.Ordinal);
@@ -162,8 +164,8 @@ public sealed class SanctionsDetector : IDetector
 
             if (!ReferenceEquals(name, memo.Name))
             {
-                ref var hit = ref CollectionsMarshal.GetValueRefOrAddDefault(_byInstance, name, out var known);
-                if (!known)
+                var number = _instances.IdOf(name, out var added);
+                if (added)
                 {
                     ref var byValue = ref CollectionsMarshal.GetValueRefOrAddDefault(_byValue, name, out var screened);
                     if (!screened)
@@ -173,9 +175,10 @@ public sealed class SanctionsDetector : IDetector
                         Matched += m.Count > 0 ? 1 : 0;
                     }
 
-                    hit = byValue;
+                    _byInstance.Add(byValue);
                 }
 
+                var hit = _byInstance[number];
                 memo = new Memo(name, hit);
             }
 

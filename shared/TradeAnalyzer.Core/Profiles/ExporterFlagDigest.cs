@@ -65,6 +65,12 @@ internal sealed class ExporterFlagDigest
                 kinds.Add(f.RecordType is RecordType.Declaration or RecordType.Shipment ? DeclarationOrShipment : (byte)0);
             }
 
+            else if (records[g].Shipment != shipment || records[g].View != view)
+            {
+                var (s, w) = ShipmentRef.Earlier((records[g].Shipment, records[g].View), (shipment, view));
+                records[g] = (s, w, records[g].Largest);
+            }
+
             keep[g] *= RecordScorer.Keep(f.Score);
             if (f.ValueAtRiskUsd is > 0 and var v && v > records[g].Largest)
             {

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Model;
 
 namespace TradeAnalyzer.Core.Scoring;
@@ -97,7 +98,12 @@ public static class RecordScorer
             scores[i] = groups[i].ToScore();
         }
 
-        // A stable sort (as OrderByDescending/ThenBy were): the position breaks the remaining ties.
+        return InScoreOrder(scores);
+    }
+
+    /// <summary>The scores highest first, ties by record key, then by position (a stable sort, as OrderByDescending/ThenBy were).</summary>
+    private static List<RecordScore> InScoreOrder(RecordScore[] scores)
+    {
         var order = new int[scores.Length];
         for (var i = 0; i < order.Length; i++)
         {
@@ -124,6 +130,131 @@ public static class RecordScorer
 
         return result;
     }
+
+    /// <summary>
+    /// The flags in output order (<see cref="FlagOrder"/>), one score per record (<see cref="Score"/> of the sorted flags)
+    /// and the value at risk per shipment (<see cref="ShipmentRisk.ValueAtRisk"/>): the same results, from one grouping of the flags by record
+    /// made in the order they came in (a detector's flags follow its records, so their texts are read while at hand)
+    /// while they are being sorted, instead of two groupings of the sorted flags.
+    /// </summary>
+    public static (List<Flag> Sorted, IReadOnlyList<RecordScore> Scores, double ValueAtRisk) SortAndScore(IReadOnlyList<Flag> flags)
+    {
+        ArgumentNullException.ThrowIfNull(flags);
+        var grouping = Task.Run(() => GroupFacts(flags));
+        var order = FlagOrder.Order(flags);
+        var (facts, records, shipments) = grouping.GetAwaiter().GetResult();
+
+        // The records numbered by first appearance in the sorted flags (as Score numbers its groups), each record's
+        // flags combined in sorted order.
+        var rank = new int[records.Count];
+        Array.Fill(rank, -1);
+        var groupAt = new int[records.Count];
+        var keep = new double[records.Count];
+        var exporterKeys = new string?[records.Count];
+        var codes = new ulong[records.Count];
+        var largest = new double[records.Count];
+        var ranked = 0;
+        var sorted = new List<Flag>(order.Length);
+        foreach (var i in order)
+        {
+            sorted.Add(flags[i]);
+            ref readonly var fact = ref facts[i];
+            if (fact.Group < 0)
+            {
+                continue;
+            }
+
+            ref var r = ref rank[fact.Group];
+            if (r < 0)
+            {
+                r = ranked++;
+                groupAt[r] = fact.Group;
+                keep[r] = 1.0;
+            }
+
+            keep[r] *= Keep(fact.Score);
+            exporterKeys[r] ??= fact.ExporterKey;
+            codes[r] |= 1UL << fact.Code;
+            if (fact.AtRisk is > 0 and var v)
+            {
+                largest[r] = Math.Max(largest[r], v);
+            }
+        }
+
+        var scores = new RecordScore[ranked];
+        var atRisk = new List<(ShipmentRef Shipment, ShipmentRef View, double Largest)>(ranked);
+        for (var r = 0; r < ranked; r++)
+        {
+            var record = records[groupAt[r]];
+            var score = FromKeep(keep[r]);
+            scores[r] = new RecordScore(record.Type, record.ToKey(), exporterKeys[r], score, TierOf(score), CodesOf(codes[r]));
+            if (largest[r] > 0)
+            {
+                var (shipment, view) = shipments[groupAt[r]];
+                atRisk.Add((shipment, view, largest[r]));
+            }
+        }
+
+        // The value at risk counts each shipment once, at its largest view (ShipmentRisk).
+        return (sorted, InScoreOrder(scores), ShipmentRisk.Total(atRisk));
+    }
+
+    /// <summary>What <see cref="SortAndScore"/> needs of each flag, and its record (numbered in order of first appearance,
+    /// -1 for flags of no record), read in one pass over the flags in their order.</summary>
+    private static (FlagFacts[] Facts, List<RecordRef> Records, List<(ShipmentRef Shipment, ShipmentRef View)> Shipments) GroupFacts(IReadOnlyList<Flag> flags)
+    {
+        var index = new Dictionary<RecordRef, int>(flags.Count, RecordRef.TypedComparer.Instance);
+        var facts = new FlagFacts[flags.Count];
+        var records = new List<RecordRef>();
+        var shipments = new List<(ShipmentRef Shipment, ShipmentRef View)>();
+        for (var i = 0; i < flags.Count; i++)
+        {
+            var f = flags[i];
+            if ((uint)f.Code >= 64)
+            {
+                throw new InvalidOperationException($"Flag code {f.Code} does not fit the record's code set.");
+            }
+
+            var group = -1;
+            if (RecordRef.TryOf(f, out var record))
+            {
+                ref var g = ref CollectionsMarshal.GetValueRefOrAddDefault(index, record, out var known);
+                _ = ShipmentRef.TryOf(f, out var shipment, out var view); // a flag with a record has a shipment
+                if (!known)
+                {
+                    g = records.Count;
+                    records.Add(record);
+                    shipments.Add((shipment, view));
+                }
+                else if (shipments[g] != (shipment, view))
+                {
+                    shipments[g] = ShipmentRef.Earlier(shipments[g], (shipment, view));
+                }
+
+                group = g;
+            }
+
+            facts[i] = new FlagFacts(group, (int)f.Code, f.Score, f.ValueAtRiskUsd ?? 0, f.ExporterKey);
+        }
+
+        return (facts, records, shipments);
+    }
+
+    /// <summary>The codes of a set (bit c for code c), in code order.</summary>
+    private static FlagCode[] CodesOf(ulong set)
+    {
+        var result = new FlagCode[System.Numerics.BitOperations.PopCount(set)];
+        for (var k = 0; set != 0; k++)
+        {
+            result[k] = (FlagCode)System.Numerics.BitOperations.TrailingZeroCount(set);
+            set &= set - 1;
+        }
+
+        return result;
+    }
+
+    /// <summary>A flag's record (group), code, score, value at risk (0 when none) and exporter key.</summary>
+    private readonly record struct FlagFacts(int Group, int Code, double Score, double AtRisk, string? ExporterKey);
 
     /// <summary>
     /// The <paramref name="count"/> highest scores of records that stay clean with the chances <paramref name="keep"/>

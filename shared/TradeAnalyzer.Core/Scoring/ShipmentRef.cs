@@ -22,6 +22,7 @@ internal readonly record struct ShipmentRef(RecordType Kind, string Text)
     /// </summary>
     public static bool TryOf(Flag f, out ShipmentRef shipment, out ShipmentRef view)
     {
+        // True exactly for the flags RecordRef.TryOf places on a record.
         var id = IdOf(f.ShipmentId);
         switch (f.RecordType)
         {
@@ -29,9 +30,11 @@ internal readonly record struct ShipmentRef(RecordType Kind, string Text)
                 view = new(RecordType.Declaration, f.DeclarationId);
                 shipment = id is null ? view : new(RecordType.Shipment, id);
                 return true;
-            case RecordType.Shipment when id is not null || f.DeclarationId is not null:
-                shipment = id is null ? new(RecordType.Declaration, f.DeclarationId!) : new(RecordType.Shipment, id);
-                view = new(RecordType.Shipment, id ?? f.DeclarationId!);
+            case RecordType.Shipment when f.ShipmentId is not null || f.DeclarationId is not null:
+                // A blank shipment id falls back to the declaration; with neither, the blank id is the shipment.
+                var text = id ?? f.DeclarationId ?? f.ShipmentId!;
+                shipment = id is null && f.DeclarationId is not null ? new(RecordType.Declaration, f.DeclarationId) : new(RecordType.Shipment, text);
+                view = new(RecordType.Shipment, text);
                 return true;
             case RecordType.Invoice when f.InvoiceNumber is not null:
                 view = new(RecordType.Invoice, f.InvoiceNumber);
@@ -41,6 +44,27 @@ internal readonly record struct ShipmentRef(RecordType Kind, string Text)
                 shipment = view = default;
                 return false;
         }
+    }
+
+    /// <summary>
+    /// Of two (shipment, view) pairs named by flags of one record, the first in <see cref="ShipmentRisk.Compare"/> order:
+    /// a record's shipment does not depend on which of its flags came first (detectors' flags of one record name the
+    /// same shipment; this only settles records whose flags disagree).
+    /// </summary>
+    public static (ShipmentRef Shipment, ShipmentRef View) Earlier((ShipmentRef Shipment, ShipmentRef View) a, (ShipmentRef Shipment, ShipmentRef View) b)
+    {
+        if (a == b)
+        {
+            return a;
+        }
+
+        var c = ShipmentRisk.Compare(a.Shipment, b.Shipment);
+        if (c == 0)
+        {
+            c = ShipmentRisk.Compare(a.View, b.View);
+        }
+
+        return c <= 0 ? a : b;
     }
 
     private static string? IdOf(string? shipmentId) => string.IsNullOrWhiteSpace(shipmentId) ? null : shipmentId.Trim();

@@ -21,16 +21,20 @@ public static class ShipmentRisk
         var records = new List<(ShipmentRef Shipment, ShipmentRef View, double Largest)>(count);
         foreach (var f in flags)
         {
-            if (f.ValueAtRiskUsd is not (> 0 and var v) || !RecordRef.TryOf(f, out var record) || !ShipmentRef.TryOf(f, out var shipment, out var view))
+            // Every flag of a record takes part in choosing its shipment (ShipmentRef.Earlier), with or without a figure.
+            if (!RecordRef.TryOf(f, out var record) || !ShipmentRef.TryOf(f, out var shipment, out var view))
             {
                 continue;
             }
+
+            var v = f.ValueAtRiskUsd is > 0 and var figure ? figure : 0;
 
             ref var g = ref CollectionsMarshal.GetValueRefOrAddDefault(index, record, out var known);
             if (known)
             {
                 var r = records[g];
-                records[g] = r with { Largest = Math.Max(r.Largest, v) };
+                var (s, w) = ShipmentRef.Earlier((r.Shipment, r.View), (shipment, view));
+                records[g] = (s, w, Math.Max(r.Largest, v));
             }
             else
             {

@@ -167,4 +167,66 @@ public sealed class RecordScoringTests
         Assert.Equal(records, FlagOrder.MergeSorted(records, []));
         Assert.Equal(exporters, FlagOrder.MergeSorted([], exporters));
     }
+
+    [Fact]
+    public void The_sort_key_written_into_a_block_is_the_flag_key_after_its_code()
+    {
+        Flag[] flags =
+        [
+            .. Tricky,
+            F(RecordType.Declaration, "D 1/2", 123456, invoice: "INV|9", shipment: "S-1"),
+            F(RecordType.Declaration, "D1", -4),
+            F(RecordType.Exporter) with { ExporterKey = "TAX1", ExporterName = "Acme" },
+            F(RecordType.Exporter) with { ExporterName = "Acme Ltd" },
+            F(RecordType.Corridor, code: FlagCode.MirrorValueGap) with { ExporterKey = "K", OriginCountry = "CN", DestinationCountry = "MX", HsCode = "2933.39", Period = "202503" },
+            F(RecordType.Corridor) with { OriginCountry = "CN", Period = "2025" },
+            F(RecordType.Invoice, invoice: new string('9', 500), shipment: new string('x', 300)),
+        ];
+        foreach (var f in flags)
+        {
+            var key = f.Key;
+            var prefix = f.Code.ToCode() + "|";
+            Assert.StartsWith(prefix, key, StringComparison.Ordinal);
+            Assert.Equal(key[prefix.Length..], FlagOrder.KeyAfterCode(f));
+        }
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(19)]
+    public void Sorting_and_scoring_together_gives_what_the_sort_the_scores_and_the_value_at_risk_give_apart(int seed)
+    {
+        var random = new Random(seed);
+        var flags = new List<Flag>();
+        for (var i = 0; i < 3000; i++)
+        {
+            var code = (FlagCode)random.Next(0, 20);
+            var score = random.Next(0, 3) == 0 ? 60 : Math.Round(random.NextDouble() * 100, 1);
+            double? atRisk = random.Next(0, 3) switch { 0 => null, 1 => 0, _ => Math.Round(random.NextDouble() * 1e6, 2) };
+            var flag = random.Next(6) switch
+            {
+                0 => F(RecordType.Declaration, $"D{random.Next(80)}", random.Next(1, 4), score: score, code: code, atRisk: atRisk),
+                1 => F(RecordType.Shipment, shipment: $"D{random.Next(80)}#{random.Next(1, 4)}", score: score, code: code, atRisk: atRisk),
+                2 => F(RecordType.Shipment, $"D{random.Next(80)}", random.Next(1, 4), score: score, code: code, atRisk: atRisk),
+                3 => F(RecordType.Invoice, invoice: $"I{random.Next(80)}", score: score, code: code, atRisk: atRisk),
+                4 => Tricky[random.Next(Tricky.Length)] with { Score = score, Code = code, ValueAtRiskUsd = atRisk },
+                _ => F(RecordType.Exporter, score: score, code: code) with { ExporterKey = $"E{random.Next(10)}" },
+            };
+            flags.Add(random.Next(4) == 0 ? flag with { ExporterKey = $"X{random.Next(30)}" } : flag);
+        }
+
+        var expected = new List<Flag>(flags);
+        FlagOrder.Sort(expected);
+        var expectedScores = RecordScorer.Score(expected);
+        var (sorted, scores, valueAtRisk) = RecordScorer.SortAndScore(flags);
+        Assert.Equal(expected, sorted);
+        Assert.Equal(ShipmentRisk.ValueAtRisk(expected), valueAtRisk);
+        Assert.Equal(ShipmentRisk.ValueAtRisk(flags), valueAtRisk); // whatever order the flags came in
+        Assert.Equal(expectedScores.Count, scores.Count);
+        for (var i = 0; i < scores.Count; i++)
+        {
+            Assert.Equal(expectedScores[i] with { Codes = Array.Empty<FlagCode>() }, scores[i] with { Codes = Array.Empty<FlagCode>() });
+            Assert.Equal(expectedScores[i].Codes, scores[i].Codes);
+        }
+    }
 }

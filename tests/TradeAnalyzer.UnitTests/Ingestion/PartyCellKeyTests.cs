@@ -74,4 +74,40 @@ public sealed class PartyCellKeyTests
             [(3L, "exporter_country"), (4L, "exporter_country"), (5L, "declaration_id")],
             r.Rejected.Select(x => (x.Row, x.Column)).ToArray());
     }
+
+    private const string InvoiceHeader =
+        "invoice_number,invoice_date,seller_name,buyer_name,seller_country,buyer_country,seller_id,buyer_id,line_no,hs_code,description,cas_number,quantity,quantity_unit,unit_price,line_total,currency,incoterm,payment_terms,payer_name,payer_country,beneficiary_name,beneficiary_country,shipment_id";
+
+    private static string InvoiceRow(string number, string seller, string buyer, string payer, string beneficiary, string sellerId = "", string buyerId = "") =>
+        $"{number},2025-03-10,{seller},{buyer},CN,MX,{sellerId},{buyerId},1,2933.39.99,acid,,100,kg,2,200,USD,FOB,30 days,{payer},MX,{beneficiary},CN,S1";
+
+    [Fact]
+    public void Invoice_parties_whose_payer_or_beneficiary_repeat_another_party_cell_are_told_apart_from_those_that_do_not()
+    {
+        // Long cells equal to an earlier party cell are keyed by reference to it: rows that repeat a cell, rows that
+        // hold the same text in another place, and rows whose names differ by one character must all keep their own values.
+        string[] names = ["Seller Trading Co Ltd", "Buyer Importadora SA", "Seller Trading Co Ltc", "Third Payer Company", "Short"];
+        var rng = new Random(7);
+        var text = new StringBuilder(InvoiceHeader).Append('\n');
+        var expected = new List<(string, string, string?, string?, string?, string?)>();
+        for (var i = 0; i < 3_000; i++)
+        {
+            var seller = names[rng.Next(names.Length)];
+            var buyer = names[rng.Next(names.Length)];
+            var payer = rng.Next(3) == 0 ? string.Empty : names[rng.Next(names.Length)];
+            var beneficiary = names[rng.Next(names.Length)];
+            var sellerId = rng.Next(4) == 0 ? names[rng.Next(names.Length)] : string.Empty;
+            text.Append(InvoiceRow($"I{i}", seller, buyer, payer, beneficiary, sellerId)).Append('\n');
+            expected.Add((seller, buyer, payer.Length == 0 ? null : payer, beneficiary, sellerId.Length == 0 ? null : sellerId, null));
+        }
+
+        var r = Read(text.ToString());
+        Assert.Empty(r.Rejected);
+        Assert.Equal(expected.Count, r.Invoices.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var v = r.Invoices[i];
+            Assert.Equal(expected[i], (v.SellerName, v.BuyerName, v.PayerName, v.BeneficiaryName, v.SellerId, v.BuyerId));
+        }
+    }
 }

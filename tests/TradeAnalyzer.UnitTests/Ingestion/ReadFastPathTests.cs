@@ -20,6 +20,8 @@ public sealed class ReadFastPathTests
             Assert.True(FieldParsers.TryParseNumber(text, DecimalStyle.Point, out var fast), text);
             var expected = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
             Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(fast));
+            Assert.True(FieldParsers.TryParseNumber(text, DecimalStyle.Auto, out var auto), text);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(auto));
         }
     }
 
@@ -39,6 +41,19 @@ public sealed class ReadFastPathTests
     {
         Assert.True(FieldParsers.TryParseNumber(text, DecimalStyle.Point, out var v));
         var expected = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+        Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(v));
+    }
+
+    [Theory]
+    [InlineData("1.234", DecimalStyle.Comma, 1234)]
+    [InlineData("1.234", DecimalStyle.Auto, 1.234)]
+    [InlineData("1.234", DecimalStyle.Point, 1.234)]
+    [InlineData("12.5", DecimalStyle.Comma, 12.5)]
+    [InlineData("-7", DecimalStyle.Comma, -7)]
+    [InlineData(" 42.25 ", DecimalStyle.Auto, 42.25)]
+    public void A_point_is_a_decimal_point_unless_the_file_writes_decimal_commas(string text, DecimalStyle style, double expected)
+    {
+        Assert.True(FieldParsers.TryParseNumber(text, style, out var v));
         Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(v));
     }
 

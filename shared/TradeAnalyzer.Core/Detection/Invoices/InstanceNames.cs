@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Detection.Mirror;
 
 namespace TradeAnalyzer.Core.Detection.Invoices;
@@ -12,7 +11,8 @@ namespace TradeAnalyzer.Core.Detection.Invoices;
 internal sealed class InstanceNames
 {
     private readonly NameCache _byValue = new();
-    private readonly Dictionary<string, (string Norm, int Id)> _byInstance = new(ReferenceEqualityComparer.Instance);
+    private readonly ReferenceIds<string> _instances = new();
+    private readonly List<(string Norm, int Id)> _byInstance = [];
     private string? _last;
     private (string Norm, int Id) _lastEntry = (string.Empty, 0);
 
@@ -30,14 +30,15 @@ internal sealed class InstanceNames
 
         if (!ReferenceEquals(name, _last))
         {
-            ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_byInstance, name, out var known);
-            if (!known)
+            var number = _instances.IdOf(name, out var added);
+            if (added)
             {
-                entry.Norm = _byValue.Normalize(name, out entry.Id);
+                var norm = _byValue.Normalize(name, out var normId);
+                _byInstance.Add((norm, normId));
             }
 
             _last = name;
-            _lastEntry = entry;
+            _lastEntry = _byInstance[number];
         }
 
         id = _lastEntry.Id;

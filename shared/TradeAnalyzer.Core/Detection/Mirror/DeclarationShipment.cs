@@ -72,6 +72,9 @@ public readonly struct DeclarationShipment : IEquatable<DeclarationShipment>
     /// <summary>Exporter and importer normalised-name ids in one number: equal exactly when both normalised names are equal.</summary>
     internal long PartiesKey => _index.PartiesKeys[Index];
 
+    /// <summary>The number of the main line's parties part in the index (<see cref="ShipmentIndex.PartyNumbers"/>).</summary>
+    internal int PartyNumber => _index.PartyNumbers[Index];
+
     /// <summary>The id of <see cref="ExporterNorm"/> (the high half of <see cref="PartiesKey"/>): equal exactly when the normalised exporter names are.</summary>
     internal int ExporterId => (int)(PartiesKey >> 32);
 

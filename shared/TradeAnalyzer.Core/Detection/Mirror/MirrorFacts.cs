@@ -18,15 +18,20 @@ internal sealed class MirrorFacts
     private int _lastId;
 
     // Record parts are shared by many lines (a few thousand routes, parties and goods for a million lines): their
-    // country ids and heading are worked out once per part, found by reference, not once per shipment.
-    private readonly Dictionary<DeclarationRoute, RouteIds> _routes = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<DeclarationParties, PartyIds> _parties = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<GoodsPart, int> _goods = new(ReferenceEqualityComparer.Instance);
+    // country ids and heading are worked out once per part, not once per shipment. Parties are numbered by the
+    // shipment index already (an array look-up); routes and goods are numbered here, by reference.
+    private readonly ReferenceIds<DeclarationRoute> _routeNumbers = new();
+    private readonly List<RouteIds> _routes = [];
+    private readonly ReferenceIds<GoodsPart> _goodsNumbers = new();
+    private readonly List<int> _headings = [];
+    private PartyIds[] _parties = [];
 
     public MirrorFacts(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports)
     {
         ArgumentNullException.ThrowIfNull(exports);
         ArgumentNullException.ThrowIfNull(imports);
+        var owner = imports.Count > 0 ? imports[0].Owner : exports.Count > 0 ? exports[0].Owner : null;
+        _parties = new PartyIds[owner?.PartyCount ?? 0];
         ImportDay = new int[imports.Count];
         ImportReporter = new int[imports.Count];
         ImportExporterCountry = new int[imports.Count];
@@ -39,7 +44,7 @@ internal sealed class MirrorFacts
             var route = RouteOf(main);
             ImportDay[i] = im.Day;
             ImportReporter[i] = route.Reporter;
-            ImportExporterCountry[i] = PartiesOf(main).ExporterCountry;
+            ImportExporterCountry[i] = PartiesOf(im, main).ExporterCountry;
             ImportOrigin[i] = route.Origin;
             ImportHeading[i] = HeadingOf(main);
         }
@@ -57,14 +62,14 @@ internal sealed class MirrorFacts
             ExportDay[e] = ex.Day;
             ExportReporter[e] = route.Reporter;
             ExportDestination[e] = route.Destination;
-            ExportImporterCountry[e] = PartiesOf(main).ImporterCountry;
+            ExportImporterCountry[e] = PartiesOf(ex, main).ImporterCountry;
             ExportHeading[e] = HeadingOf(main);
         }
 
         // The caches are only needed while the arrays are filled.
         _routes.Clear();
-        _parties.Clear();
-        _goods.Clear();
+        _headings.Clear();
+        _parties = [];
     }
 
     /// <summary>Number of distinct countries named (ids are 0 to this - 1).</summary>
@@ -121,23 +126,24 @@ internal sealed class MirrorFacts
 
     private RouteIds RouteOf(DeclarationLine main)
     {
-        ref var ids = ref CollectionsMarshal.GetValueRefOrAddDefault(_routes, main.RouteRef, out var known);
-        if (!known)
+        var number = _routeNumbers.IdOf(main.RouteRef, out var added);
+        if (added)
         {
-            ids = new RouteIds(Id(main.ReporterCountry), Id(main.OriginCountry), Id(main.DestinationCountry));
+            _routes.Add(new RouteIds(Id(main.ReporterCountry), Id(main.OriginCountry), Id(main.DestinationCountry)));
         }
 
-        return ids;
+        return _routes[number];
     }
 
-    private PartyIds PartiesOf(DeclarationLine main)
+    private PartyIds PartiesOf(DeclarationShipment shipment, DeclarationLine main)
     {
-        ref var ids = ref CollectionsMarshal.GetValueRefOrAddDefault(_parties, main.PartiesRef, out var known);
-        if (!known)
+        ref var ids = ref _parties[shipment.PartyNumber];
+        if (!ids.Known)
         {
             ids = new PartyIds(
                 main.ExporterCountry is { } ec ? Id(ec) : NoCountry,
-                main.ImporterCountry is { } ic ? Id(ic) : NoCountry);
+                main.ImporterCountry is { } ic ? Id(ic) : NoCountry,
+                true);
         }
 
         return ids;
@@ -145,13 +151,13 @@ internal sealed class MirrorFacts
 
     private int HeadingOf(DeclarationLine main)
     {
-        ref var heading = ref CollectionsMarshal.GetValueRefOrAddDefault(_goods, main.GoodsRef, out var known);
-        if (!known)
+        var number = _goodsNumbers.IdOf(main.GoodsRef, out var added);
+        if (added)
         {
-            heading = HeadingCode(main.Hs);
+            _headings.Add(HeadingCode(main.Hs));
         }
 
-        return heading;
+        return _headings[number];
     }
 
     private int Id(string country)
@@ -175,5 +181,6 @@ internal sealed class MirrorFacts
 
     private readonly record struct RouteIds(int Reporter, int Origin, int Destination);
 
-    private readonly record struct PartyIds(int ExporterCountry, int ImporterCountry);
+    /// <summary>A parties part's country ids; <see cref="Known"/> is false until they are worked out.</summary>
+    private readonly record struct PartyIds(int ExporterCountry, int ImporterCountry, bool Known);
 }

@@ -46,6 +46,7 @@ public sealed class ShipmentIndex
         ShipmentNumbers = new int[count];
         InvoiceNumbers = new string?[count];
         PartiesKeys = new long[count];
+        PartyNumbers = new int[count];
         Fob = new double[count];
         Values = new double[count];
         Quantities = new double[count];
@@ -82,6 +83,13 @@ public sealed class ShipmentIndex
 
     /// <summary>Per shipment: exporter and importer normalised-name ids (<c>exporter &lt;&lt; 32 | importer</c>).</summary>
     internal long[] PartiesKeys { get; }
+
+    /// <summary>Per shipment: the number of its main line's parties part (0, 1, ... in order of first appearance; equal
+    /// exactly when the parts are the same instance), so that per-part facts can be kept in arrays.</summary>
+    internal int[] PartyNumbers { get; }
+
+    /// <summary>Number of distinct parties parts (<see cref="PartyNumbers"/> are 0 to this - 1).</summary>
+    internal int PartyCount { get; private set; }
 
     internal double[] Fob { get; }
 
@@ -261,7 +269,8 @@ public sealed class ShipmentIndex
     {
         // Parties are shared by many lines (one part per distinct combination): their names are normalised once per
         // part, found by reference, instead of hashing two name strings per shipment.
-        var byParties = new Dictionary<DeclarationParties, long>(ReferenceEqualityComparer.Instance);
+        var partyNumbers = new ReferenceIds<DeclarationParties>(4096);
+        var partyKeys = new List<long>();
         var otherKeys = new Dictionary<string, long>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
         var scratch = new char[64];
 
@@ -269,6 +278,7 @@ public sealed class ShipmentIndex
         var shipmentNumbers = new Dictionary<string, int>(MainLines.Length, StringComparer.Ordinal);
         DeclarationParties? lastParties = null;
         long lastKey = 0;
+        var lastNumber = 0;
         var exports = 0;
         var lines = _lines;
         for (var s = 0; s < MainLines.Length; s++)
@@ -319,16 +329,16 @@ public sealed class ShipmentIndex
             var parties = main.PartiesRef;
             if (!ReferenceEquals(parties, lastParties))
             {
-                ref var key = ref CollectionsMarshal.GetValueRefOrAddDefault(byParties, parties, out var known);
-                if (!known)
+                lastNumber = partyNumbers.IdOf(parties, out var added);
+                if (added)
                 {
                     names.Normalize(main.ExporterName, out var exporterId);
                     names.Normalize(main.ImporterName, out var importerId);
-                    key = ((long)exporterId << 32) | (uint)importerId;
+                    partyKeys.Add(((long)exporterId << 32) | (uint)importerId);
                 }
 
                 lastParties = parties;
-                lastKey = key;
+                lastKey = partyKeys[lastNumber];
             }
 
             MainLines[s] = main;
@@ -356,12 +366,14 @@ public sealed class ShipmentIndex
             }
 
             PartiesKeys[s] = lastKey;
+            PartyNumbers[s] = lastNumber;
             Fob[s] = fob;
             Values[s] = value;
             Quantities[s] = quantity;
             exports += main.Flow == TradeFlow.Export ? 1 : 0;
         }
 
+        PartyCount = partyNumbers.Count;
         return exports;
     }
 
