@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using TradeAnalyzer.Cli.Commands;
 
 namespace TradeAnalyzer.Cli;
@@ -17,12 +18,34 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         using var cancel = new CancellationTokenSource();
+        // The first Ctrl-C asks the command to stop (a host gives its uploads back, an analysis stops at its next check);
+        // a second one ends the process at once.
         System.Console.CancelKeyPress += (_, e) =>
         {
-            e.Cancel = true;
+            e.Cancel = !cancel.IsCancellationRequested;
             cancel.Cancel();
         };
+
+        // SIGTERM (docker stop, systemd, kill) stops a command the way Ctrl-C does, from the first instruction on: a host
+        // registers its own handler only once started, and a signal before that would end the process abruptly.
+        using var terminate = TryRegister(PosixSignal.SIGTERM, cancel);
         return await RunAsync(args, System.Console.Out, System.Console.Error, cancel.Token).ConfigureAwait(false);
+    }
+
+    private static PosixSignalRegistration? TryRegister(PosixSignal signal, CancellationTokenSource cancel)
+    {
+        try
+        {
+            return PosixSignalRegistration.Create(signal, context =>
+            {
+                context.Cancel = !cancel.IsCancellationRequested;
+                cancel.Cancel();
+            });
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Runs one command line; used by Main and by tests (which capture the writers).</summary>
@@ -54,7 +77,10 @@ public static class Program
 
         try
         {
-            var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+            // ProcessTerminationTimeout null: System.CommandLine's own Ctrl-C/SIGTERM handler would end the process with
+            // exit code 130/143 when a command takes more than two seconds to stop (a host finishing an upload, a loaded
+            // machine); Main cancels the token instead and every command stops at its own pace.
+            var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
             return await parse.InvokeAsync(config, cancellationToken).ConfigureAwait(false);
         }
         catch (UsageException ex)

@@ -103,6 +103,24 @@ internal static class StagedBenchmark
             var recordFlags = sink.ToList();
             profiler.Profile(context, recordFlags, sink);
             stage.Print("profile", rows);
+
+            // STAGES_REPEAT=N STAGES_ONLY=profile: the profile (roll-up included) N more times on fresh contexts.
+            var onlyProfile = Environment.GetEnvironmentVariable("STAGES_ONLY")?.Split(',').Contains("profile", StringComparer.Ordinal) == true;
+            for (var r = 0; onlyProfile && r < repeat; r++)
+            {
+                var fresh = new AnalysisContext
+                {
+                    Declarations = context.Declarations,
+                    Invoices = context.Invoices,
+                    Comtrade = context.Comtrade,
+                    Reference = context.Reference,
+                    Options = context.Options,
+                    ExporterFirstSeen = context.ExporterFirstSeen,
+                };
+                stage = Stage.Start();
+                profiler.Profile(fresh, recordFlags, new Sink());
+                stage.Print($"profile (repeat {r + 1})", rows);
+            }
         }
 
         // As the analyzer ends: every flag in output order, then one score per record and the value at risk.

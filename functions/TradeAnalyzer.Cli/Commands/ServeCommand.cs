@@ -48,9 +48,10 @@ internal static class ServeCommand
                 ClaimTimeout = claim ?? new LocalHostOptions().ClaimTimeout,
             };
             await using var app = LocalHost.Build(history, options);
+            await app.StartAsync(ct).ConfigureAwait(false);
+            // Said once the host listens and handles signals, so whoever waits for it can use the host at once.
             await stdout.WriteLineAsync($"Serving on http://127.0.0.1:{options.Port}; drop files into incoming/ of the store. Ctrl-C stops.").ConfigureAwait(false);
             await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-            await app.StartAsync(ct).ConfigureAwait(false);
 
             // Ctrl-C cancels ct (Program.Main) and the host's console lifetime stops the app: either ends the wait.
             // Stopping is graceful: in-flight uploads are cancelled and give their claim back for the next start.

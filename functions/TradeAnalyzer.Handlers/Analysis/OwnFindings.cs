@@ -38,7 +38,7 @@ public static class OwnFindings
             BaselinesUsed = result.BaselinesUsed,
             TimingsMs = result.TimingsMs,
             Counters = result.Counters,
-            ValueAtRiskUsd = RecordScorer.ValueAtRisk(flags),
+            ValueAtRiskUsd = ShipmentRisk.ValueAtRisk(flags),
         };
     }
 }

@@ -18,7 +18,7 @@ public sealed class AnalysisResult
 
     public IReadOnlyDictionary<string, long> Counters { get; init; } = new Dictionary<string, long>();
 
-    /// <summary>Value at risk summed over record-level flags, counting each record once at its largest figure.</summary>
+    /// <summary>Value at risk of the record-level flags, each record at its largest figure and each shipment once (<see cref="Scoring.ShipmentRisk"/>).</summary>
     public double ValueAtRiskUsd { get; init; }
 
     public IReadOnlyDictionary<FlagCode, int> FlagsByCode =>

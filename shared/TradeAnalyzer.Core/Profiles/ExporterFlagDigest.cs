@@ -7,9 +7,10 @@ namespace TradeAnalyzer.Core.Profiles;
 /// <summary>
 /// Everything an exporter profile needs from the exporter's record flags, from one grouping of the flags by record
 /// (instead of one hash set or dictionary of records per figure): flags by code in order of first appearance, distinct
-/// flagged, precursor and trade-anomaly records (declarations and shipments, by record key whatever the type), the value
-/// at risk (<see cref="RecordScorer.ValueAtRisk"/>) and the highest record scores (<see cref="RecordScorer.Score"/>),
-/// with the same groups and the same order of arithmetic as those, so the same figures.
+/// flagged, precursor and trade-anomaly shipments (of declaration and shipment records, each shipment counted once
+/// however many customs declared it: <see cref="ShipmentRef"/>), the value at risk
+/// (<see cref="ShipmentRisk.ValueAtRisk"/>) and the highest record scores (<see cref="RecordScorer.Score"/>), with the
+/// same groups and the same order of arithmetic as those, so the same figures.
 /// </summary>
 internal sealed class ExporterFlagDigest
 {
@@ -24,16 +25,16 @@ internal sealed class ExporterFlagDigest
     /// <summary>Flag count per code, in the order the codes first appear among the flags.</summary>
     public required Dictionary<FlagCode, int> ByCode { get; init; }
 
-    /// <summary>Distinct declaration and shipment records with any flag.</summary>
-    public int FlaggedRecords { get; private init; }
+    /// <summary>Distinct shipments with a flag on a declaration or shipment record.</summary>
+    public int FlaggedShipments { get; private init; }
 
-    /// <summary>Distinct declaration and shipment records with a precursor flag.</summary>
-    public int PrecursorRecords { get; private init; }
+    /// <summary>Distinct shipments with a precursor flag on a declaration or shipment record.</summary>
+    public int PrecursorShipments { get; private init; }
 
-    /// <summary>Distinct declaration and shipment records with a trade anomaly (<see cref="ExporterProfiler.IsTradeAnomaly"/>).</summary>
-    public int AnomalyRecords { get; private init; }
+    /// <summary>Distinct shipments with a trade anomaly (<see cref="ExporterProfiler.IsTradeAnomaly"/>) on a declaration or shipment record.</summary>
+    public int AnomalyShipments { get; private init; }
 
-    /// <summary>The value at risk over the flags: each record counted once, at its largest figure.</summary>
+    /// <summary>The value at risk over the flags: each record at its largest figure, each shipment once (<see cref="ShipmentRisk"/>).</summary>
     public double ValueAtRisk { get; private init; }
 
     /// <summary>The three highest record scores, highest first (fewer when fewer records are flagged).</summary>
@@ -44,14 +45,13 @@ internal sealed class ExporterFlagDigest
     {
         var byCode = new Dictionary<FlagCode, int>();
         var index = new Dictionary<RecordRef, int>(flags.Count, RecordRef.TypedComparer.Instance);
-        var records = new List<RecordRef>();
+        var records = new List<(ShipmentRef Shipment, ShipmentRef View, double Largest)>();
         var keep = new List<double>();
-        var atRisk = new List<double>();
         var kinds = new List<byte>();
         foreach (var f in flags)
         {
             CollectionsMarshal.GetValueRefOrAddDefault(byCode, f.Code, out _)++;
-            if (!RecordRef.TryOf(f, out var record))
+            if (!RecordRef.TryOf(f, out var record) || !ShipmentRef.TryOf(f, out var shipment, out var view))
             {
                 continue;
             }
@@ -60,16 +60,21 @@ internal sealed class ExporterFlagDigest
             if (!known)
             {
                 g = records.Count;
-                records.Add(record);
+                records.Add((shipment, view, 0));
                 keep.Add(1.0);
-                atRisk.Add(0);
                 kinds.Add(f.RecordType is RecordType.Declaration or RecordType.Shipment ? DeclarationOrShipment : (byte)0);
             }
 
-            keep[g] *= RecordScorer.Keep(f.Score);
-            if (f.ValueAtRiskUsd is > 0 and var v)
+            else if (records[g].Shipment != shipment || records[g].View != view)
             {
-                atRisk[g] = Math.Max(atRisk[g], v);
+                var (s, w) = ShipmentRef.Earlier((records[g].Shipment, records[g].View), (shipment, view));
+                records[g] = (s, w, records[g].Largest);
+            }
+
+            keep[g] *= RecordScorer.Keep(f.Score);
+            if (f.ValueAtRiskUsd is > 0 and var v && v > records[g].Largest)
+            {
+                records[g] = records[g] with { Largest = v };
             }
 
             if ((kinds[g] & DeclarationOrShipment) != 0)
@@ -79,61 +84,42 @@ internal sealed class ExporterFlagDigest
             }
         }
 
-        // Value at risk: the records' largest figures summed smallest first, as RecordScorer.ValueAtRisk does.
-        var largest = new List<double>(atRisk.Count);
-        foreach (var v in atRisk)
+        // Scores first (per record, in any order); then the records sorted by shipment, which the shipment counts and
+        // the value at risk sweep.
+        var topScores = RecordScorer.TopOfKeeps(CollectionsMarshal.AsSpan(keep), 3);
+        var byShipment = new int[records.Count];
+        for (var g = 0; g < byShipment.Length; g++)
         {
-            if (v > 0)
+            byShipment[g] = g;
+        }
+
+        byShipment.AsSpan().Sort((x, y) => ShipmentRisk.Compare(records[x].Shipment, records[y].Shipment));
+        int flagged = 0, precursor = 0, anomaly = 0;
+        for (var i = 0; i < byShipment.Length;)
+        {
+            var shipment = records[byShipment[i]].Shipment;
+            byte k = 0;
+            for (; i < byShipment.Length && records[byShipment[i]].Shipment == shipment; i++)
             {
-                largest.Add(v);
+                k |= kinds[byShipment[i]];
+            }
+
+            if (k != 0)
+            {
+                flagged++;
+                precursor += (k & Precursor) != 0 ? 1 : 0;
+                anomaly += (k & Anomaly) != 0 ? 1 : 0;
             }
         }
 
         return new ExporterFlagDigest
         {
             ByCode = byCode,
-            FlaggedRecords = DistinctKeys(records, kinds, DeclarationOrShipment),
-            PrecursorRecords = DistinctKeys(records, kinds, DeclarationOrShipment | Precursor),
-            AnomalyRecords = DistinctKeys(records, kinds, DeclarationOrShipment | Anomaly),
-            ValueAtRisk = RecordScorer.SumSmallestFirst(largest),
-            TopScores = RecordScorer.TopOfKeeps(CollectionsMarshal.AsSpan(keep), 3),
+            FlaggedShipments = flagged,
+            PrecursorShipments = precursor,
+            AnomalyShipments = anomaly,
+            ValueAtRisk = ShipmentRisk.Total(records),
+            TopScores = topScores,
         };
-    }
-
-    /// <summary>
-    /// The number of distinct record keys among the records whose kind has all of <paramref name="mask"/>. Records of
-    /// one type are distinct by key already; a declaration and a shipment record can share a key, so a set is built
-    /// only when both types are present.
-    /// </summary>
-    private static int DistinctKeys(List<RecordRef> records, List<byte> kinds, byte mask)
-    {
-        var count = 0;
-        var declarations = false;
-        var shipments = false;
-        for (var g = 0; g < records.Count; g++)
-        {
-            if ((kinds[g] & mask) == mask)
-            {
-                count++;
-                declarations |= records[g].Type == RecordType.Declaration;
-                shipments |= records[g].Type == RecordType.Shipment;
-            }
-        }
-
-        if (!(declarations && shipments))
-        {
-            return count;
-        }
-
-        var keys = new HashSet<RecordRef>(count, RecordRef.KeyComparer.Instance);
-        for (var g = 0; g < records.Count; g++)
-        {
-            if ((kinds[g] & mask) == mask)
-            {
-                keys.Add(records[g]);
-            }
-        }
-
-        return keys.Count;
     }
 }

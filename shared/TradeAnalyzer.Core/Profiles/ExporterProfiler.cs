@@ -93,7 +93,7 @@ public sealed class ExporterProfiler : IExporterProfiler
         for (var i = 0; i < accs.Length; i++)
         {
             var a = accs[i];
-            var n = Math.Min(a.Shipments, digests[i].AnomalyRecords);
+            var n = Math.Min(a.Shipments, digests[i].AnomalyShipments);
             var c = byCountry.GetValueOrDefault(a.Country ?? string.Empty);
             byCountry[a.Country ?? string.Empty] = (c.Shipments + a.Shipments, c.Anomalies + n);
         }
@@ -167,13 +167,7 @@ public sealed class ExporterProfiler : IExporterProfiler
             a.Lines.Add(i);
         }
 
-        Parallel.ForEach(acc.Values, a =>
-        {
-            foreach (var i in a.Lines)
-            {
-                a.Add(declarations[i]);
-            }
-        });
+        Parallel.ForEach(acc.Values, a => a.RollUp(declarations));
 
         // 1b. For exporters that are new: how large their largest line is against the typical (median) line value of the
         // same HS6 goods among all lines, since "unusually high value" for a newcomer is about the goods, not the exporter.
@@ -335,8 +329,8 @@ public sealed class ExporterProfiler : IExporterProfiler
         exporterFlags = [];
         var firstSeen = FirstSeen(a, context);
 
-        var flagged = Math.Min(digest.FlaggedRecords, a.Shipments);
-        var precursorRecords = digest.PrecursorRecords;
+        var flagged = Math.Min(digest.FlaggedShipments, a.Shipments);
+        var precursorShipments = digest.PrecursorShipments;
         var share = a.Shipments == 0 ? 0 : (double)flagged / a.Shipments;
         var valueAtRisk = digest.ValueAtRisk;
         var topScores = digest.TopScores;
@@ -366,9 +360,9 @@ public sealed class ExporterProfiler : IExporterProfiler
                 es ? $"{flagged:N0} de {a.Shipments:N0} envíos marcados ({RiskFlags.Percent(share)})" : $"{flagged:N0} of {a.Shipments:N0} shipments flagged ({RiskFlags.Percent(share)})"));
         }
 
-        if (precursorRecords > 0)
+        if (precursorShipments > 0)
         {
-            parts.Add((precursorRecords >= 3 ? 15 : 10, es ? $"{precursorRecords:N0} envíos de precursores" : $"{precursorRecords:N0} precursor shipments"));
+            parts.Add((precursorShipments >= 3 ? 15 : 10, es ? $"{precursorShipments:N0} envíos de precursores" : $"{precursorShipments:N0} precursor shipments"));
         }
 
         if (valueAtRisk > 10_000)
@@ -414,12 +408,12 @@ public sealed class ExporterProfiler : IExporterProfiler
             OriginCountry = a.Country,
         };
 
-        if (isNew && (precursorRecords > 0 || highValue))
+        if (isNew && (precursorShipments > 0 || highValue))
         {
             var what = new List<string>();
-            if (precursorRecords > 0)
+            if (precursorShipments > 0)
             {
-                what.Add(es ? $"ya envió {precursorRecords:N0} cargamentos de precursores" : $"has already shipped {precursorRecords:N0} precursor consignments");
+                what.Add(es ? $"ya envió {precursorShipments:N0} cargamentos de precursores" : $"has already shipped {precursorShipments:N0} precursor consignments");
             }
 
             if (a.MaxValueRatio >= NewcomerValueRatio)
@@ -436,7 +430,7 @@ public sealed class ExporterProfiler : IExporterProfiler
                     : $"declared {N2(a.Value)} USD over {a.Shipments:N0} shipments (largest {N2(a.MaxShipment)} USD), above the high-value mark among exporters ({N2(a.Value >= highTotal ? highTotal : highShipment)} USD)");
             }
 
-            var s = 60 + (precursorRecords > 0 ? 15 : 0) + (highValue ? 5 : 0);
+            var s = 60 + (precursorShipments > 0 ? 15 : 0) + (highValue ? 5 : 0);
             var text = es
                 ? $"El exportador '{name}' apareció por primera vez el {firstSeen:yyyy-MM-dd} ({days:N0} días antes del {asOf:yyyy-MM-dd}) y {string.Join(" y ", what)}."
                 : $"Exporter '{name}' was first seen on {firstSeen:yyyy-MM-dd} ({days:N0} days before {asOf:yyyy-MM-dd}) and {string.Join(" and ", what)}.";
@@ -447,7 +441,7 @@ public sealed class ExporterProfiler : IExporterProfiler
         // payment, weight, description) is far above the base rate of all exporters (binomial tail), or clearly above
         // it while its declared values look made up (mostly round numbers; or first digits far from Benford's law). What the goods are (precursors) or who the
         // parties are (sanctions, routes) is flagged on the records themselves.
-        var anomalies = Math.Min(digest.AnomalyRecords, a.Shipments);
+        var anomalies = Math.Min(digest.AnomalyShipments, a.Shipments);
         var chance = anomalies == 0 ? 1 : 1 - MathNet.Numerics.Distributions.Binomial.CDF(baseRate, a.Shipments, anomalies - 1);
         var evidence = anomalies >= 3
             && (chance < PatternPValue
@@ -489,7 +483,7 @@ public sealed class ExporterProfiler : IExporterProfiler
             FlagsByCode = byCodeAll,
             FlaggedShipments = flagged,
             ValueAtRiskUsd = valueAtRisk,
-            PrecursorShipments = precursorRecords,
+            PrecursorShipments = precursorShipments,
             BenfordMad = mad,
             RoundValueShare = roundShare,
             Score = score,
@@ -511,6 +505,14 @@ public sealed class ExporterProfiler : IExporterProfiler
     private static List<string> Top(Dictionary<string, double> values) =>
         values.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(MaxListed).Select(kv => kv.Key).ToList();
 
+    /// <summary>Shipment references in <see cref="ShipmentRisk.Compare"/> order.</summary>
+    private sealed class ShipmentOrder : IComparer<ShipmentRef>
+    {
+        public static ShipmentOrder Instance { get; } = new();
+
+        public int Compare(ShipmentRef x, ShipmentRef y) => ShipmentRisk.Compare(x, y);
+    }
+
     /// <summary>Running totals of one exporter.</summary>
     private sealed class Acc(string key, string name, string? id, string? country, DateOnly first)
     {
@@ -522,10 +524,12 @@ public sealed class ExporterProfiler : IExporterProfiler
 
         public string? Country { get; } = country;
 
+        /// <summary>Distinct shipments (<see cref="ShipmentRef"/>), not lines: a shipment declared by both customs counts once.</summary>
         public int Shipments { get; private set; }
 
         public double Value { get; private set; }
 
+        /// <summary>The largest shipment's value (its counted lines together).</summary>
         public double MaxShipment { get; private set; }
 
         /// <summary>Largest line value over the median line value of the same HS6 goods (computed for new exporters only).</summary>
@@ -550,21 +554,104 @@ public sealed class ExporterProfiler : IExporterProfiler
         /// <summary>Indexes of the exporter's declaration lines.</summary>
         public List<int> Lines { get; } = [];
 
-        public void Add(DeclarationLine d)
+        /// <summary>
+        /// Rolls up the exporter's lines by shipment (<see cref="ShipmentRef"/>): a shipment declared at export and at
+        /// import counts once, with the lines of the export declaration (the exporter's own); a shipment seen only at
+        /// import counts with the import lines. Values, digits, round values, commodities and counterparties come from
+        /// the counted lines; first and last seen from all of them.
+        /// </summary>
+        public void RollUp(IReadOnlyList<DeclarationLine> declarations)
         {
-            Shipments++;
+            // 1. Runs of lines of one shipment: lines of one declaration come together, so a line of the same declaration
+            // and shipment id as the one before continues its run. Runs are counted, then keyed.
+            var runs = 0;
+            DeclarationLine? previous = null;
+            foreach (var i in Lines)
+            {
+                var d = declarations[i];
+                runs += SameRun(previous, d) ? 0 : 1;
+                previous = d;
+            }
+
+            var keys = new ShipmentRef[runs];
+            var runOf = new int[runs];
+            var starts = new int[runs + 1];
+            previous = null;
+            for (int k = 0, r = -1; k < Lines.Count; k++)
+            {
+                var d = declarations[Lines[k]];
+                if (!SameRun(previous, d))
+                {
+                    r++;
+                    keys[r] = ShipmentRef.Of(d);
+                    runOf[r] = r;
+                    starts[r] = k;
+                }
+
+                previous = d;
+            }
+
+            starts[runs] = Lines.Count;
+
+            // 2. Runs of the same shipment (an export and an import declaration, a shipment split over declarations)
+            // found by sorting the keys: no hash table per exporter.
+            Array.Sort(keys, runOf, ShipmentOrder.Instance);
+            var shipmentOfRun = new int[runs];
+            var shipments = 0;
+            for (var r = 0; r < runs; r++)
+            {
+                shipments += r > 0 && keys[r] == keys[r - 1] ? 0 : 1;
+                shipmentOfRun[runOf[r]] = shipments - 1;
+            }
+
+            Shipments = shipments;
+            var hasExport = new bool[shipments];
+            for (var r = 0; r < runs; r++)
+            {
+                for (var k = starts[r]; k < starts[r + 1]; k++)
+                {
+                    var d = declarations[Lines[k]];
+                    hasExport[shipmentOfRun[r]] |= d.Flow == TradeFlow.Export;
+                    if (d.Date < First)
+                    {
+                        First = d.Date;
+                    }
+
+                    if (d.Date > Last)
+                    {
+                        Last = d.Date;
+                    }
+                }
+            }
+
+            // 3. The counted lines of each shipment.
+            var shipmentValue = new double[shipments];
+            for (var r = 0; r < runs; r++)
+            {
+                var shipment = shipmentOfRun[r];
+                for (var k = starts[r]; k < starts[r + 1]; k++)
+                {
+                    var d = declarations[Lines[k]];
+                    if (hasExport[shipment] && d.Flow != TradeFlow.Export)
+                    {
+                        continue;
+                    }
+
+                    shipmentValue[shipment] += d.ValueUsd;
+                    Add(d);
+                }
+            }
+
+            MaxShipment = shipments == 0 ? 0 : shipmentValue.Max();
+        }
+
+        private static bool SameRun(DeclarationLine? previous, DeclarationLine d) => previous is not null
+            && string.Equals(previous.DeclarationId, d.DeclarationId, StringComparison.Ordinal)
+            && string.Equals(previous.ShipmentId, d.ShipmentId, StringComparison.Ordinal);
+
+        private void Add(DeclarationLine d)
+        {
             Value += d.ValueUsd;
-            MaxShipment = Math.Max(MaxShipment, d.ValueUsd);
-            if (d.Date < First)
-            {
-                First = d.Date;
-            }
-
-            if (d.Date > Last)
-            {
-                Last = d.Date;
-            }
-
             Id ??= d.ExporterId;
             var digit = Benford.FirstDigit(d.Value);
             if (digit > 0)

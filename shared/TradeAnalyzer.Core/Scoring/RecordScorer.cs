@@ -133,7 +133,7 @@ public static class RecordScorer
 
     /// <summary>
     /// The flags in output order (<see cref="FlagOrder"/>), one score per record (<see cref="Score"/> of the sorted flags)
-    /// and the value at risk (<see cref="ValueAtRisk"/>): the same results, from one grouping of the flags by record
+    /// and the value at risk per shipment (<see cref="ShipmentRisk.ValueAtRisk"/>): the same results, from one grouping of the flags by record
     /// made in the order they came in (a detector's flags follow its records, so their texts are read while at hand)
     /// while they are being sorted, instead of two groupings of the sorted flags.
     /// </summary>
@@ -142,7 +142,7 @@ public static class RecordScorer
         ArgumentNullException.ThrowIfNull(flags);
         var grouping = Task.Run(() => GroupFacts(flags));
         var order = FlagOrder.Order(flags);
-        var (facts, records) = grouping.GetAwaiter().GetResult();
+        var (facts, records, shipments) = grouping.GetAwaiter().GetResult();
 
         // The records numbered by first appearance in the sorted flags (as Score numbers its groups), each record's
         // flags combined in sorted order.
@@ -182,7 +182,7 @@ public static class RecordScorer
         }
 
         var scores = new RecordScore[ranked];
-        var atRisk = new List<double>(ranked);
+        var atRisk = new List<(ShipmentRef Shipment, ShipmentRef View, double Largest)>(ranked);
         for (var r = 0; r < ranked; r++)
         {
             var record = records[groupAt[r]];
@@ -190,20 +190,23 @@ public static class RecordScorer
             scores[r] = new RecordScore(record.Type, record.ToKey(), exporterKeys[r], score, TierOf(score), CodesOf(codes[r]));
             if (largest[r] > 0)
             {
-                atRisk.Add(largest[r]);
+                var (shipment, view) = shipments[groupAt[r]];
+                atRisk.Add((shipment, view, largest[r]));
             }
         }
 
-        return (sorted, InScoreOrder(scores), SumSmallestFirst(atRisk));
+        // The value at risk counts each shipment once, at its largest view (ShipmentRisk).
+        return (sorted, InScoreOrder(scores), ShipmentRisk.Total(atRisk));
     }
 
     /// <summary>What <see cref="SortAndScore"/> needs of each flag, and its record (numbered in order of first appearance,
     /// -1 for flags of no record), read in one pass over the flags in their order.</summary>
-    private static (FlagFacts[] Facts, List<RecordRef> Records) GroupFacts(IReadOnlyList<Flag> flags)
+    private static (FlagFacts[] Facts, List<RecordRef> Records, List<(ShipmentRef Shipment, ShipmentRef View)> Shipments) GroupFacts(IReadOnlyList<Flag> flags)
     {
         var index = new Dictionary<RecordRef, int>(flags.Count, RecordRef.TypedComparer.Instance);
         var facts = new FlagFacts[flags.Count];
         var records = new List<RecordRef>();
+        var shipments = new List<(ShipmentRef Shipment, ShipmentRef View)>();
         for (var i = 0; i < flags.Count; i++)
         {
             var f = flags[i];
@@ -216,10 +219,16 @@ public static class RecordScorer
             if (RecordRef.TryOf(f, out var record))
             {
                 ref var g = ref CollectionsMarshal.GetValueRefOrAddDefault(index, record, out var known);
+                _ = ShipmentRef.TryOf(f, out var shipment, out var view); // a flag with a record has a shipment
                 if (!known)
                 {
                     g = records.Count;
                     records.Add(record);
+                    shipments.Add((shipment, view));
+                }
+                else if (shipments[g] != (shipment, view))
+                {
+                    shipments[g] = ShipmentRef.Earlier(shipments[g], (shipment, view));
                 }
 
                 group = g;
@@ -228,7 +237,7 @@ public static class RecordScorer
             facts[i] = new FlagFacts(group, (int)f.Code, f.Score, f.ValueAtRiskUsd ?? 0, f.ExporterKey);
         }
 
-        return (facts, records);
+        return (facts, records, shipments);
     }
 
     /// <summary>The codes of a set (bit c for code c), in code order.</summary>

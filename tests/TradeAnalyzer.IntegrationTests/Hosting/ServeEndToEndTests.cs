@@ -65,6 +65,7 @@ public sealed class ServeEndToEndTests
             serve.Signal("TERM");
             Assert.True(serve.WaitForExit(TimeSpan.FromSeconds(30)), "serve did not stop within 30 s of SIGTERM:\n" + serve.Output);
             Assert.True(serve.ExitCode == 0, $"exit code {serve.ExitCode}:\n{serve.Output}");
+            Assert.Contains("Stopped.", serve.Output, StringComparison.Ordinal); // stopped by the command, not cut short
         }
         finally
         {

@@ -45,6 +45,22 @@ public sealed class SampleRecallTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// Seeds whose planted exporter patterns were missed while profiles counted declaration lines (a shipment seen by
+    /// both customs twice, which diluted an exporter's share of anomalous shipments): each shipment now counts once.
+    /// </summary>
+    [Theory]
+    [InlineData(8)]
+    [InlineData(13)]
+    public void Planted_exporter_patterns_are_found_when_shipments_are_counted_once(int seed)
+    {
+        var (scores, _, _, _) = Evaluate(seed);
+        var s = scores.Single(x => x.Code == FlagCode.ExporterProfile);
+        Assert.True(s.Expected >= 3, $"only {s.Expected} planted");
+        Assert.True(s.Recall >= 1.0, $"recall {s.Recall:P0} ({s.Found}/{s.Expected})");
+        Assert.True(s.Precision >= 0.9, $"precision {s.Precision:P0} ({s.Correct}/{s.Flagged})");
+    }
+
     [Theory]
     [InlineData(42)]
     [InlineData(7)]

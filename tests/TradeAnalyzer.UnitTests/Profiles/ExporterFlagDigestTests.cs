@@ -10,19 +10,52 @@ public sealed class ExporterFlagDigestTests
 {
     private static readonly FlagCode[] Codes = Enum.GetValues<FlagCode>();
 
-    /// <summary>Records by key whatever their type, as the profile counts them (a set per figure, the definition).</summary>
-    private static int DistinctRecords(List<Flag> flags, Func<Flag, bool> which)
-    {
-        var set = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var f in flags)
-        {
-            if (which(f) && f.RecordType is RecordType.Declaration or RecordType.Shipment && RecordScorer.RecordOf(f) is { } r)
-            {
-                set.Add(r.Key);
-            }
-        }
+    /// <summary>The shipment a flag belongs to, by definition: its shipment id, else its invoice (invoice records) or declaration.</summary>
+    private static string ShipmentOf(Flag f) => !string.IsNullOrWhiteSpace(f.ShipmentId) ? "S:" + f.ShipmentId.Trim()
+        : f.RecordType == RecordType.Invoice ? "I:" + f.InvoiceNumber : "D:" + f.DeclarationId;
 
-        return set.Count;
+    /// <summary>The document a flag was seen on: its declaration, its invoice, or the reconciled shipment record.</summary>
+    private static string ViewOf(Flag f) => f.RecordType switch
+    {
+        RecordType.Declaration => "D:" + f.DeclarationId,
+        RecordType.Invoice => "I:" + f.InvoiceNumber,
+        _ => "M:" + (string.IsNullOrWhiteSpace(f.ShipmentId) ? f.DeclarationId : f.ShipmentId.Trim()),
+    };
+
+    /// <summary>Distinct shipments among declaration and shipment flags (a set per figure, the definition).</summary>
+    private static int DistinctShipments(List<Flag> flags, Func<Flag, bool> which) =>
+        flags.Where(f => which(f) && f.RecordType is RecordType.Declaration or RecordType.Shipment).Select(ShipmentOf).Distinct().Count();
+
+    /// <summary>Value at risk by definition: records at their largest figure, summed per document, the largest document per shipment, summed.</summary>
+    private static double ValueAtRiskByShipment(List<Flag> flags) => flags
+        .Where(f => f.ValueAtRiskUsd > 0 && RecordScorer.RecordOf(f) is not null)
+        .GroupBy(f => RecordScorer.RecordOf(f)!.Value)
+        .Select(record => (Shipment: ShipmentOf(record.First()), View: ViewOf(record.First()), Largest: record.Max(f => f.ValueAtRiskUsd!.Value)))
+        .GroupBy(r => (r.Shipment, r.View))
+        .Select(view => (view.Key.Shipment, Sum: view.Sum(r => r.Largest)))
+        .GroupBy(v => v.Shipment)
+        .Sum(shipment => shipment.Max(v => v.Sum));
+
+    /// <summary>
+    /// Random flags of every type over few documents: declarations D0-D7 (the even ones of shipments S0-S2, so several
+    /// declarations share a shipment, some ids padded), mirror records of those shipments or of the odd declarations,
+    /// invoices with and without a shipment; every flag of one record names the same shipment, as detectors do.
+    /// </summary>
+    private static Flag RandomFlag(Random random)
+    {
+        var code = Codes[random.Next(Codes.Length)];
+        var score = Math.Round(random.NextDouble() * 100, 1);
+        double? atRisk = random.Next(3) == 0 ? null : Math.Round(random.NextDouble() * 1e6, 2) - 1e5;
+        var k = random.Next(0, 8);
+        string? ShipmentOfDeclaration(int d) => d % 2 == 0 ? (d == 4 ? " S2 " : $"S{d / 2 % 3}") : null;
+        return random.Next(6) switch
+        {
+            0 => F(RecordType.Exporter, score: score, code: code, atRisk: atRisk),
+            1 => F(RecordType.Invoice, invoice: $"I{k}", shipment: k < 3 ? $"S{k}" : null, score: score, code: code, atRisk: atRisk),
+            2 => F(RecordType.Shipment, shipment: $"S{k % 3}", score: score, code: code, atRisk: atRisk),
+            3 => F(RecordType.Shipment, $"D{(2 * k) + 1}", random.Next(1, 3), score: score, code: code, atRisk: atRisk),
+            _ => F(RecordType.Declaration, $"D{k}", random.Next(1, 3), shipment: ShipmentOfDeclaration(k), score: score, code: code, atRisk: atRisk),
+        };
     }
 
     [Theory]
@@ -37,52 +70,55 @@ public sealed class ExporterFlagDigestTests
         var flags = new List<Flag>();
         for (var i = 0; i < 400; i++)
         {
-            var code = Codes[random.Next(Codes.Length)];
-            var score = Math.Round(random.NextDouble() * 100, 1);
-            double? atRisk = random.Next(3) == 0 ? null : Math.Round(random.NextDouble() * 1e6, 2) - 1e5;
-            // Few distinct ids, and shipment ids that read like "declaration#line", so records of different types share keys.
-            flags.Add(random.Next(6) switch
-            {
-                0 => F(RecordType.Exporter, score: score, code: code, atRisk: atRisk),
-                1 => F(RecordType.Invoice, invoice: $"D{random.Next(0, 8)}#1", score: score, code: code, atRisk: atRisk),
-                2 => F(RecordType.Shipment, shipment: $"D{random.Next(0, 8)}#{random.Next(1, 3)}", score: score, code: code, atRisk: atRisk),
-                3 => F(RecordType.Shipment, $"D{random.Next(0, 8)}", random.Next(1, 3), score: score, code: code, atRisk: atRisk),
-                _ => F(RecordType.Declaration, $"D{random.Next(0, 8)}", random.Next(1, 3), score: score, code: code, atRisk: atRisk),
-            });
+            flags.Add(RandomFlag(random));
         }
 
         foreach (var n in (int[])[0, 1, 5, 60, flags.Count])
         {
             var some = flags.Take(n).ToList();
             var digest = ExporterFlagDigest.Of(some);
-            Assert.Equal(DistinctRecords(some, _ => true), digest.FlaggedRecords);
-            Assert.Equal(DistinctRecords(some, f => f.Code is FlagCode.PrecursorChemical or FlagCode.PrecursorMisdeclared), digest.PrecursorRecords);
-            Assert.Equal(DistinctRecords(some, f => ExporterProfiler.IsTradeAnomaly(f.Code)), digest.AnomalyRecords);
-            Assert.Equal(RecordScorer.ValueAtRisk(some), digest.ValueAtRisk);
+            Assert.Equal(DistinctShipments(some, _ => true), digest.FlaggedShipments);
+            Assert.Equal(DistinctShipments(some, f => f.Code is FlagCode.PrecursorChemical or FlagCode.PrecursorMisdeclared), digest.PrecursorShipments);
+            Assert.Equal(DistinctShipments(some, f => ExporterProfiler.IsTradeAnomaly(f.Code)), digest.AnomalyShipments);
+            Assert.Equal(ValueAtRiskByShipment(some), digest.ValueAtRisk, 1e-6);
+            Assert.Equal(ShipmentRisk.ValueAtRisk(some), digest.ValueAtRisk);
             Assert.Equal(RecordScorer.Score(some).Select(r => r.Score).Take(3), digest.TopScores);
             Assert.Equal(some.Select(f => f.Code).Distinct(), digest.ByCode.Keys);
             foreach (var (code, count) in digest.ByCode)
             {
                 Assert.Equal(some.Count(f => f.Code == code), count);
             }
+
+            // The figures do not depend on the order the flags arrive in (detectors run in parallel).
+            var shuffled = some.OrderBy(_ => random.Next()).ToList();
+            var again = ExporterFlagDigest.Of(shuffled);
+            Assert.Equal(digest.ValueAtRisk, again.ValueAtRisk);
+            Assert.Equal(digest.FlaggedShipments, again.FlaggedShipments);
         }
     }
 
     [Fact]
-    public void A_declaration_line_and_a_shipment_with_its_key_are_one_record()
+    public void A_shipment_declared_by_both_customs_counts_once_at_its_largest_view()
     {
         List<Flag> flags =
         [
-            F(RecordType.Declaration, "D1", 2, code: FlagCode.PrecursorChemical, score: 80),
-            F(RecordType.Shipment, shipment: "D1#2", code: FlagCode.MirrorValueGap, score: 50, atRisk: 100),
-            F(RecordType.Shipment, "D1", 2, code: FlagCode.PrecursorMisdeclared, score: 50, atRisk: 300),
+            // Export declaration E1 (two lines) and import declaration M1 of shipment BL-7, and their mirror comparison.
+            F(RecordType.Declaration, "E1", 1, shipment: "BL-7", code: FlagCode.PriceBelowBaseline, score: 70, atRisk: 100),
+            F(RecordType.Declaration, "E1", 2, shipment: "BL-7", code: FlagCode.PriceBelowBaseline, score: 60, atRisk: 50),
+            F(RecordType.Declaration, "M1", 1, shipment: "BL-7 ", code: FlagCode.PriceBelowBaseline, score: 65, atRisk: 120),
+            F(RecordType.Shipment, shipment: "BL-7", code: FlagCode.MirrorValueGap, score: 55, atRisk: 90),
+            // A declaration without a shipment id is its own shipment, and its precursor line counts.
+            F(RecordType.Declaration, "D9", 1, code: FlagCode.PrecursorChemical, score: 90, atRisk: 10),
+            F(RecordType.Declaration, "D9", 1, code: FlagCode.PriceAboveBaseline, score: 40, atRisk: 30),
         ];
         var digest = ExporterFlagDigest.Of(flags);
-        Assert.Equal(1, digest.FlaggedRecords);
-        Assert.Equal(1, digest.PrecursorRecords);
-        Assert.Equal(1, digest.AnomalyRecords);
-        // Value at risk and scores group by type too (the shipment flags are one record of type shipment).
-        Assert.Equal(300, digest.ValueAtRisk);
-        Assert.Equal([80.0, 75.0], digest.TopScores);
+        Assert.Equal(2, digest.FlaggedShipments);
+        Assert.Equal(1, digest.PrecursorShipments);
+        Assert.Equal(2, digest.AnomalyShipments);
+        // BL-7: export view 100 + 50, import view 120, mirror 90 -> 150; D9: its line at its largest figure, 30.
+        Assert.Equal(180, digest.ValueAtRisk);
+        Assert.Equal(180, ShipmentRisk.ValueAtRisk(flags));
+        // Scores stay per record: D9#1 combines 90 and 40.
+        Assert.Equal([94.0, 70.0, 65.0], digest.TopScores);
     }
 }

@@ -84,6 +84,38 @@ public class ExporterProfilerTests
     }
 
     [Fact]
+    public void A_shipment_declared_by_both_customs_counts_once_with_its_export_lines()
+    {
+        const string name = "Shanghai Fine Chemical Co., Ltd.";
+        DeclarationLine At(DeclarationLine l, TradeFlow flow, string? shipment) => new()
+        {
+            Source = l.Source, DeclarationId = l.DeclarationId, LineNo = l.LineNo, Flow = flow, Date = l.Date, ReporterCountry = flow == TradeFlow.Export ? "CN" : "MX",
+            ExporterName = l.ExporterName, ImporterName = l.ImporterName, OriginCountry = l.OriginCountry, DestinationCountry = l.DestinationCountry,
+            Hs = l.Hs, Description = l.Description, CasNumbers = l.CasNumbers, Quantity = l.Quantity, QuantityUnit = l.QuantityUnit, NormQuantity = l.NormQuantity,
+            Unit = l.Unit, Value = l.Value, Currency = l.Currency, ValueUsd = l.ValueUsd, FobUsd = l.FobUsd, TransitCountries = l.TransitCountries,
+            ExporterKey = l.ExporterKey, ShipmentId = shipment,
+        };
+        List<DeclarationLine> lines =
+        [
+            // BL-1: two export lines (CN customs) and one import line (MX customs, CIF, so a larger value).
+            At(Line(exporter: name, value: 1_000, id: "E1", lineNo: 1), TradeFlow.Export, "BL-1"),
+            At(Line(exporter: name, value: 2_000, id: "E1", lineNo: 2), TradeFlow.Export, "BL-1"),
+            At(Line(exporter: name, value: 3_100, id: "M1", date: new DateOnly(2026, 11, 25)), TradeFlow.Import, " BL-1"),
+            // BL-2: seen only at import.
+            At(Line(exporter: name, value: 500, id: "M2"), TradeFlow.Import, "BL-2"),
+            // No shipment id: the declaration's two lines are one shipment.
+            At(Line(exporter: name, value: 700, id: "M3", lineNo: 1), TradeFlow.Import, null),
+            At(Line(exporter: name, value: 800, id: "M3", lineNo: 2), TradeFlow.Import, null),
+        ];
+        var (profiles, _) = Profile(Ctx(lines), []);
+        var p = Assert.Single(profiles);
+        Assert.Equal(3, p.Shipments);
+        Assert.Equal(1_000 + 2_000 + 500 + 700 + 800, p.ValueUsd);
+        Assert.Equal(new DateOnly(2026, 11, 25), p.LastSeen); // from the import line, though its value is not counted
+        Assert.Equal(1.0, p.RoundValueShare); // of the counted values only: the import line's 3,100 (not round) is left out
+    }
+
+    [Fact]
     public void New_exporter_shipping_precursors_is_flagged_but_an_old_one_is_not()
     {
         var lines = new List<DeclarationLine>
