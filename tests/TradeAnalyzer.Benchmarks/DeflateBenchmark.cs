@@ -21,7 +21,7 @@ internal static class DeflateBenchmark
             long size = 0;
             for (var run = 0; run < 3; run++)
             {
-                using var sink = new CountingSink();
+                using var sink = new CountingStream();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var watch = Stopwatch.StartNew();
                 using (var zip = new ZipArchive(sink, ZipArchiveMode.Create, leaveOpen: true))
@@ -40,35 +40,5 @@ internal static class DeflateBenchmark
 
             Console.WriteLine($"  {level,-14} {size / 1e6,8:N1} MB  best cpu {bestCpu,7:N0} ms  best wall {bestWall,7:N0} ms  ({data.Length / 1e6 / (bestCpu / 1000):N0} MB/s of input per CPU second)");
         }
-    }
-
-    /// <summary>A write-only, non-seekable sink that counts bytes.</summary>
-    private sealed class CountingSink : Stream
-    {
-        public long Count { get; private set; }
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => Count;
-
-        public override long Position { get => Count; set => throw new NotSupportedException(); }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => Count += count;
-
-        public override void Write(ReadOnlySpan<byte> buffer) => Count += buffer.Length;
     }
 }

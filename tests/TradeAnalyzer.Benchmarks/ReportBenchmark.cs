@@ -140,36 +140,4 @@ internal static class ReportBenchmark
             Version = "bench",
         };
     }
-
-    /// <summary>A write-only, non-seekable sink that only counts bytes (like an upload stream).</summary>
-    private sealed class CountingStream(Stream? inner = null) : Stream
-    {
-        public long Count { get; private set; }
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => Count;
-
-        public override long Position { get => Count; set => throw new NotSupportedException(); }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            inner?.Write(buffer, offset, count);
-            Count += count;
-        }
-    }
 }

@@ -80,15 +80,7 @@ internal static class StagedBenchmark
 
                 for (var r = 0; r < repeat; r++)
                 {
-                    var fresh = new AnalysisContext
-                    {
-                        Declarations = context.Declarations,
-                        Invoices = context.Invoices,
-                        Comtrade = context.Comtrade,
-                        Reference = context.Reference,
-                        Options = context.Options,
-                        ExporterFirstSeen = context.ExporterFirstSeen,
-                    };
+                    var fresh = Fresh(context);
                     stage = Stage.Start();
                     detector.Detect(fresh, new Sink());
                     stage.Print($"detect.{detector.Name} (repeat {r + 1})", rows);
@@ -108,15 +100,7 @@ internal static class StagedBenchmark
             var onlyProfile = Environment.GetEnvironmentVariable("STAGES_ONLY")?.Split(',').Contains("profile", StringComparer.Ordinal) == true;
             for (var r = 0; onlyProfile && r < repeat; r++)
             {
-                var fresh = new AnalysisContext
-                {
-                    Declarations = context.Declarations,
-                    Invoices = context.Invoices,
-                    Comtrade = context.Comtrade,
-                    Reference = context.Reference,
-                    Options = context.Options,
-                    ExporterFirstSeen = context.ExporterFirstSeen,
-                };
+                var fresh = Fresh(context);
                 stage = Stage.Start();
                 profiler.Profile(fresh, recordFlags, new Sink());
                 stage.Print($"profile (repeat {r + 1})", rows);
@@ -131,6 +115,17 @@ internal static class StagedBenchmark
 
         Console.WriteLine($"flags: {sink.Count:N0}; process CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:N2} s, peak {Program.PeakMiB():N0} MiB");
     }
+
+    /// <summary>A context over the same records and options without the shared indexes and artifacts built so far.</summary>
+    private static AnalysisContext Fresh(AnalysisContext context) => new()
+    {
+        Declarations = context.Declarations,
+        Invoices = context.Invoices,
+        Comtrade = context.Comtrade,
+        Reference = context.Reference,
+        Options = context.Options,
+        ExporterFirstSeen = context.ExporterFirstSeen,
+    };
 
     private sealed class Sink : IFlagSink
     {
