@@ -56,26 +56,21 @@ internal sealed class ExporterFlagDigest
                 continue;
             }
 
+            var figure = f.ValueAtRiskUsd is > 0 and var v ? v : 0;
             ref var g = ref CollectionsMarshal.GetValueRefOrAddDefault(index, record, out var known);
             if (!known)
             {
                 g = records.Count;
-                records.Add((shipment, view, 0));
+                records.Add((shipment, view, figure));
                 keep.Add(1.0);
                 kinds.Add(f.RecordType is RecordType.Declaration or RecordType.Shipment ? DeclarationOrShipment : (byte)0);
             }
-
-            else if (records[g].Shipment != shipment || records[g].View != view)
+            else
             {
-                var (s, w) = ShipmentRef.Earlier((records[g].Shipment, records[g].View), (shipment, view));
-                records[g] = (s, w, records[g].Largest);
+                records[g] = ShipmentRef.Fold(records[g], shipment, view, figure);
             }
 
             keep[g] *= RecordScorer.Keep(f.Score);
-            if (f.ValueAtRiskUsd is > 0 and var v && v > records[g].Largest)
-            {
-                records[g] = records[g] with { Largest = v };
-            }
 
             if ((kinds[g] & DeclarationOrShipment) != 0)
             {
@@ -93,7 +88,7 @@ internal sealed class ExporterFlagDigest
             byShipment[g] = g;
         }
 
-        byShipment.AsSpan().Sort((x, y) => ShipmentRisk.Compare(records[x].Shipment, records[y].Shipment));
+        byShipment.AsSpan().Sort((x, y) => records[x].Shipment.CompareTo(records[y].Shipment));
         int flagged = 0, precursor = 0, anomaly = 0;
         for (var i = 0; i < byShipment.Length;)
         {

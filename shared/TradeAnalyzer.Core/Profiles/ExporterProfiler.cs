@@ -505,14 +505,6 @@ public sealed class ExporterProfiler : IExporterProfiler
     private static List<string> Top(Dictionary<string, double> values) =>
         values.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(MaxListed).Select(kv => kv.Key).ToList();
 
-    /// <summary>Shipment references in <see cref="ShipmentRisk.Compare"/> order.</summary>
-    private sealed class ShipmentOrder : IComparer<ShipmentRef>
-    {
-        public static ShipmentOrder Instance { get; } = new();
-
-        public int Compare(ShipmentRef x, ShipmentRef y) => ShipmentRisk.Compare(x, y);
-    }
-
     /// <summary>Running totals of one exporter.</summary>
     private sealed class Acc(string key, string name, string? id, string? country, DateOnly first)
     {
@@ -595,7 +587,7 @@ public sealed class ExporterProfiler : IExporterProfiler
 
             // 2. Runs of the same shipment (an export and an import declaration, a shipment split over declarations)
             // found by sorting the keys: no hash table per exporter.
-            Array.Sort(keys, runOf, ShipmentOrder.Instance);
+            Array.Sort(keys, runOf);
             var shipmentOfRun = new int[runs];
             var shipments = 0;
             for (var r = 0; r < runs; r++)

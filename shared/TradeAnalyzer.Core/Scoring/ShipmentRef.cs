@@ -9,7 +9,7 @@ namespace TradeAnalyzer.Core.Scoring;
 /// shipment), else, for an invoice with neither, the invoice. Kind tells which of the three <see cref="Text"/> is, so
 /// an invoice number and a declaration id that read the same stay apart.
 /// </summary>
-internal readonly record struct ShipmentRef(RecordType Kind, string Text)
+internal readonly record struct ShipmentRef(RecordType Kind, string Text) : IComparable<ShipmentRef>
 {
     /// <summary>The shipment of a declaration line.</summary>
     public static ShipmentRef Of(DeclarationLine line) =>
@@ -47,7 +47,7 @@ internal readonly record struct ShipmentRef(RecordType Kind, string Text)
     }
 
     /// <summary>
-    /// Of two (shipment, view) pairs named by flags of one record, the first in <see cref="ShipmentRisk.Compare"/> order:
+    /// Of two (shipment, view) pairs named by flags of one record, the first in <see cref="CompareTo"/> order:
     /// a record's shipment does not depend on which of its flags came first (detectors' flags of one record name the
     /// same shipment; this only settles records whose flags disagree).
     /// </summary>
@@ -58,14 +58,29 @@ internal readonly record struct ShipmentRef(RecordType Kind, string Text)
             return a;
         }
 
-        var c = ShipmentRisk.Compare(a.Shipment, b.Shipment);
+        var c = a.Shipment.CompareTo(b.Shipment);
         if (c == 0)
         {
-            c = ShipmentRisk.Compare(a.View, b.View);
+            c = a.View.CompareTo(b.View);
         }
 
         return c <= 0 ? a : b;
     }
+
+    /// <summary>
+    /// Of a record's figures so far (<paramref name="record"/>) and one more flag's, the record's shipment and view
+    /// (<see cref="Earlier"/>) and its largest figure.
+    /// </summary>
+    public static (ShipmentRef Shipment, ShipmentRef View, double Largest) Fold(
+        (ShipmentRef Shipment, ShipmentRef View, double Largest) record, ShipmentRef shipment, ShipmentRef view, double figure)
+    {
+        var (s, w) = Earlier((record.Shipment, record.View), (shipment, view));
+        return (s, w, Math.Max(record.Largest, figure));
+    }
+
+    /// <summary>An order of shipment references: by kind, then text (ordinal).</summary>
+    public int CompareTo(ShipmentRef other) =>
+        Kind != other.Kind ? Kind.CompareTo(other.Kind) : string.CompareOrdinal(Text, other.Text);
 
     private static string? IdOf(string? shipmentId) => string.IsNullOrWhiteSpace(shipmentId) ? null : shipmentId.Trim();
 }

@@ -28,13 +28,10 @@ public static class ShipmentRisk
             }
 
             var v = f.ValueAtRiskUsd is > 0 and var figure ? figure : 0;
-
             ref var g = ref CollectionsMarshal.GetValueRefOrAddDefault(index, record, out var known);
             if (known)
             {
-                var r = records[g];
-                var (s, w) = ShipmentRef.Earlier((r.Shipment, r.View), (shipment, view));
-                records[g] = (s, w, Math.Max(r.Largest, v));
+                records[g] = ShipmentRef.Fold(records[g], shipment, view, v);
             }
             else
             {
@@ -57,10 +54,10 @@ public static class ShipmentRisk
         var sorted = CollectionsMarshal.AsSpan(records);
         sorted.Sort(static (a, b) =>
         {
-            var c = Compare(a.Shipment, b.Shipment);
+            var c = a.Shipment.CompareTo(b.Shipment);
             if (c == 0)
             {
-                c = Compare(a.View, b.View);
+                c = a.View.CompareTo(b.View);
             }
 
             return c != 0 ? c : a.Largest.CompareTo(b.Largest);
@@ -91,8 +88,4 @@ public static class ShipmentRisk
 
         return RecordScorer.SumSmallestFirst(perShipment);
     }
-
-    /// <summary>An order of shipment references (by kind, then text, ordinal).</summary>
-    internal static int Compare(ShipmentRef a, ShipmentRef b) =>
-        a.Kind != b.Kind ? a.Kind.CompareTo(b.Kind) : string.CompareOrdinal(a.Text, b.Text);
 }
