@@ -18,16 +18,11 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         using var cancel = new CancellationTokenSource();
-        // The first Ctrl-C asks the command to stop (a host gives its uploads back, an analysis stops at its next check);
-        // a second one ends the process at once.
-        System.Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = !cancel.IsCancellationRequested;
-            cancel.Cancel();
-        };
-
-        // SIGTERM (docker stop, systemd, kill) stops a command the way Ctrl-C does, from the first instruction on: a host
-        // registers its own handler only once started, and a signal before that would end the process abruptly.
+        // Ctrl-C (SIGINT) and SIGTERM (docker stop, systemd, kill), from the first instruction on: the first asks the
+        // command to stop (a host gives its uploads back, an analysis stops at its next check), a second one ends the
+        // process at once. A host registers its own handlers only once started; a signal before that would end the
+        // process abruptly.
+        using var interrupt = TryRegister(PosixSignal.SIGINT, cancel);
         using var terminate = TryRegister(PosixSignal.SIGTERM, cancel);
         return await RunAsync(args, System.Console.Out, System.Console.Error, cancel.Token).ConfigureAwait(false);
     }
