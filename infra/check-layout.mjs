@@ -19,8 +19,9 @@ const same = (what, expected, actual) => {
 same('containers', constants('Container'), template.variables?.layoutContainers ?? []);
 same('tables', constants('Table'), template.variables?.layoutTables ?? []);
 
-const site = Object.values(template.resources ?? {}).concat(template.resources ?? [])
-  .find(r => r && r.type === 'Microsoft.Web/sites');
+// Resources are an array, or an object keyed by symbolic name (language version 2.0).
+const resources = Array.isArray(template.resources) ? template.resources : Object.values(template.resources ?? {});
+const site = resources.find(r => r.type === 'Microsoft.Web/sites');
 const settings = JSON.stringify(site?.properties?.siteConfig?.appSettings ?? []);
 for (const name of ['AzureWebJobsStorage__accountName', 'Storage__blobServiceUri', 'Storage__tableServiceUri']) {
   if (!settings.includes(`"${name}"`)) {
