@@ -173,6 +173,20 @@ public sealed class InvoiceIndex
     public static InvoiceIndex For(AnalysisContext context) =>
         Cache.GetValue(context, c => new Lazy<InvoiceIndex>(() => new InvoiceIndex(c.Invoices))).Value;
 
+    /// <summary>
+    /// Gives <paramref name="context"/> an index that is being built ahead (e.g. from the invoices file while the
+    /// declarations file is still being read) instead of building one on first use. Taken only when it was built over
+    /// the very list the context analyses (<paramref name="invoices"/> is <see cref="AnalysisContext.Invoices"/>) and
+    /// the context has no index yet; <see cref="For"/> then waits for it.
+    /// </summary>
+    public static bool UseAhead(AnalysisContext context, IReadOnlyList<InvoiceLine> invoices, Task<InvoiceIndex> index)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(index);
+        return ReferenceEquals(invoices, context.Invoices)
+            && Cache.TryAdd(context, new Lazy<InvoiceIndex>(() => index.GetAwaiter().GetResult()));
+    }
+
     /// <summary>Forgets the index of <paramref name="context"/> (a later <see cref="For"/> builds it again).</summary>
     internal static void Release(AnalysisContext context) => Cache.Remove(context);
 
