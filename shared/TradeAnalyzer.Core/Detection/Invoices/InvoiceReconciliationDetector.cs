@@ -46,15 +46,36 @@ public sealed class InvoiceReconciliationDetector : IDetector
         var missing = new List<DeclarationShipment>();
         long compared = 0;
 
-        foreach (var s in shipments.All)
+        // First the document each shipment's invoice number leads to; the few shipments whose number is not among the
+        // invoices are then looked up by shipment id all at once (one pass over the invoice lines).
+        var all = shipments.All;
+        var firstDoc = new int[all.Count];
+        var byShipment = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var k = 0; k < firstDoc.Length; k++)
         {
+            var first = firstDoc[k] = invoices.FirstWithKey(shipments, shipments.InvoiceIds[k]);
+            if (first < 0 && shipments.ShipmentIds[k] is { } shipmentId)
+            {
+                byShipment.TryAdd(shipmentId, -1);
+            }
+        }
+
+        invoices.FindByShipment(byShipment);
+
+        for (var k = 0; k < firstDoc.Length; k++)
+        {
+            var s = all[k];
             var invoiceId = s.InvoiceId;
             if (invoiceId == ShipmentIndex.NoInvoice && s.ShipmentId is null)
             {
                 continue;
             }
 
-            if (invoices.Find(shipments, invoiceId, s.ShipmentId, s.ExporterNorm, s.Main.ExporterId, out var sellerMatches) is not { } doc)
+            bool? sellerMatches = null;
+            var d = firstDoc[k] >= 0 ? invoices.FromFirst(firstDoc[k], s.ExporterNorm, s.Main.ExporterId, out sellerMatches)
+                : s.ShipmentId is { } shipmentId ? byShipment[shipmentId]
+                : -1;
+            if (d < 0)
             {
                 if (ShipmentIndex.HasKey(invoiceId))
                 {
@@ -64,6 +85,7 @@ public sealed class InvoiceReconciliationDetector : IDetector
                 continue;
             }
 
+            var doc = invoices.Document(d);
             compared++;
             if (s.ExporterId >= exportersCovered.Length)
             {

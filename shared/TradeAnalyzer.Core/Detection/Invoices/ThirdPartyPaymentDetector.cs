@@ -40,8 +40,8 @@ public sealed class ThirdPartyPaymentDetector : IDetector
 
             // Judge first, write the reasons only for the few invoices flagged.
             var inv = doc.Main;
-            var payerIsThird = payer is not null && !PartyMatch.Same(names.Normalize(payer), null, doc.BuyerNorm, null);
-            var beneficiaryIsThird = beneficiary is not null && !PartyMatch.Same(names.Normalize(beneficiary), null, doc.SellerNorm, null);
+            var payerIsThird = payer is not null && !SameParty(payer, lines[0].BuyerName, doc.BuyerNorm, names);
+            var beneficiaryIsThird = beneficiary is not null && !SameParty(beneficiary, lines[0].SellerName, doc.SellerNorm, names);
             var knownCountries = inv.BuyerCountry is not null || inv.SellerCountry is not null;
             var payerAbroad = knownCountries && IsThirdCountry(payerCountry, inv);
             var beneficiaryAbroad = knownCountries && IsThirdCountry(beneficiaryCountry, inv);
@@ -108,6 +108,16 @@ public sealed class ThirdPartyPaymentDetector : IDetector
 
         context.Artifacts.Counters["invoice.third_party"] = flagged;
     }
+
+    /// <summary>
+    /// <see cref="PartyMatch.Same"/> of the payer's (or beneficiary's) name and the document's buyer (seller), whose
+    /// normalised name is that of its first line's <paramref name="partyAsWritten"/>: a name written as that party's
+    /// (nearly always) normalises to the same name, so it is not normalised again.
+    /// </summary>
+    private static bool SameParty(string name, string? partyAsWritten, string partyNorm, InstanceNames names) =>
+        string.Equals(name, partyAsWritten, StringComparison.Ordinal)
+            ? partyNorm.Length > 0
+            : PartyMatch.Same(names.Normalize(name), null, partyNorm, null);
 
     /// <summary>True when <paramref name="country"/> is given and is neither the buyer's nor the seller's.</summary>
     private static bool IsThirdCountry(string? country, InvoiceLine inv) =>

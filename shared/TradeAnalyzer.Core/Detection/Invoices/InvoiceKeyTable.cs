@@ -1,0 +1,126 @@
+namespace TradeAnalyzer.Core.Detection.Invoices;
+
+/// <summary>
+/// Normalised invoice numbers of up to <see cref="MaxLength"/> characters 0-9 and A-Z (nearly all), packed into two
+/// longs (<see cref="TryPack"/>), mapped to a document number: an open-addressing table whose slots hold the key and
+/// the value together, so a look-up costs one cache miss where a <see cref="Dictionary{TKey, TValue}"/> costs two (its
+/// bucket, then its entry) and a string key a third (the key's characters).
+/// </summary>
+internal sealed class InvoiceKeyTable
+{
+    /// <summary>Longest normalised invoice number packed: two <see cref="InvoiceIndex.MaxPackedLength"/> halves.</summary>
+    public const int MaxLength = 2 * InvoiceIndex.MaxPackedLength;
+
+    private Slot[] _slots;
+    private int _mask;
+    private int _shift;
+
+    /// <summary>A table for about <paramref name="expected"/> keys (grown when it gets fuller than 3/4).</summary>
+    public InvoiceKeyTable(int expected)
+    {
+        var capacity = 16;
+        while (capacity < expected + (expected / 4))
+        {
+            capacity *= 2;
+        }
+
+        (_slots, _mask, _shift) = Allocate(capacity);
+    }
+
+    /// <summary>Number of keys stored.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>
+    /// Packs a normalised invoice number of up to <see cref="MaxLength"/> characters 0-9 and A-Z: numbers of up to
+    /// <see cref="InvoiceIndex.MaxPackedLength"/> characters give (0, <see cref="InvoiceIndex.TryPack"/>), longer ones
+    /// (the leading characters packed, the last 12 packed): no two such numbers share a pair. False for any other number.
+    /// </summary>
+    public static bool TryPack(ReadOnlySpan<char> key, out long high, out long low)
+    {
+        high = 0;
+        low = 0;
+        if (key.Length > MaxLength)
+        {
+            return false;
+        }
+
+        var cut = Math.Max(0, key.Length - InvoiceIndex.MaxPackedLength);
+        return InvoiceIndex.TryPack(key[..cut], out high) && InvoiceIndex.TryPack(key[cut..], out low);
+    }
+
+    /// <summary>The value of the key, or -1 when absent.</summary>
+    public int Find(long high, long low)
+    {
+        var slots = _slots;
+        for (var i = Home(high, low); ; i = (i + 1) & _mask)
+        {
+            ref var slot = ref slots[i];
+            if (slot.ValuePlusOne == 0)
+            {
+                return -1;
+            }
+
+            if (slot.Low == low && slot.High == high)
+            {
+                return slot.ValuePlusOne - 1;
+            }
+        }
+    }
+
+    /// <summary>The value of the key if present (<paramref name="added"/> false), else adds it with
+    /// <paramref name="value"/> and returns that.</summary>
+    public int GetOrAdd(long high, long low, int value, out bool added)
+    {
+        var slots = _slots;
+        for (var i = Home(high, low); ; i = (i + 1) & _mask)
+        {
+            ref var slot = ref slots[i];
+            if (slot.ValuePlusOne == 0)
+            {
+                slot = new Slot(high, low, value + 1);
+                added = true;
+                if (++Count > (_slots.Length / 4) * 3)
+                {
+                    Grow();
+                }
+
+                return value;
+            }
+
+            if (slot.Low == low && slot.High == high)
+            {
+                added = false;
+                return slot.ValuePlusOne - 1;
+            }
+        }
+    }
+
+    private static (Slot[] Slots, int Mask, int Shift) Allocate(int capacity) =>
+        (new Slot[capacity], capacity - 1, 64 - System.Numerics.BitOperations.Log2((uint)capacity));
+
+    /// <summary>Fibonacci hashing of both halves: consecutive numbers land far apart.</summary>
+    private int Home(long high, long low) =>
+        (int)((((ulong)low * 0x9E3779B97F4A7C15UL) ^ ((ulong)high * 0xC2B2AE3D27D4EB4FUL)) >> _shift);
+
+    private void Grow()
+    {
+        var old = _slots;
+        (_slots, _mask, _shift) = Allocate(old.Length * 2);
+        foreach (var slot in old)
+        {
+            if (slot.ValuePlusOne != 0)
+            {
+                var i = Home(slot.High, slot.Low);
+                while (_slots[i].ValuePlusOne != 0)
+                {
+                    i = (i + 1) & _mask;
+                }
+
+                _slots[i] = slot;
+            }
+        }
+    }
+
+    /// <summary>One key and its value (stored plus one, so that a zeroed slot is empty).</summary>
+    private readonly record struct Slot(long High, long Low, int ValuePlusOne);
+}
