@@ -106,9 +106,9 @@ public class InvoiceIndexTests
     public void Wide_packed_keys_are_distinct_agree_with_the_short_packing_and_survive_growth()
     {
         string[] keys = ["", "0", "A", "123456789012", "0123456789012", "1234567890120", "EXP26270000000", "EXP2627000000", "EXP262700000000",
-            "ZZZZZZZZZZZZZZZZZZZZZZZZ", "0000000000000000000000000", "AB-1", "CI2026040000001"];
+            "ZZZZZZZZZZZZZZZZZ", "ZZZZZZZZZZZZZZZZZZ", "00000000000000000", "000000000000000000", "AB-1", "CI2026040000001"];
         var table = new InvoiceKeyTable(2); // grows several times
-        var pairs = new HashSet<(long, long)>();
+        var pairs = new HashSet<(int, long)>();
         for (var k = 0; k < keys.Length; k++)
         {
             var key = keys[k];
@@ -121,7 +121,7 @@ public class InvoiceIndexTests
             Assert.True(pairs.Add((high, low)), key);
             if (InvoiceIndex.TryPack(key, out var packed))
             {
-                Assert.Equal((0L, packed), (high, low)); // what the shipment index's invoice ids look up
+                Assert.Equal((0, packed), (high, low)); // what the shipment index's invoice ids look up
             }
 
             Assert.Equal(k, table.GetOrAdd(high, low, k, out var added));

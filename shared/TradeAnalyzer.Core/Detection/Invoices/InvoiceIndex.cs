@@ -27,7 +27,7 @@ public sealed class InvoiceIndex
     /// documents of other sellers with the same number follow through <see cref="_next"/>.</summary>
     private readonly InvoiceKeyTable _byPacked;
 
-    /// <summary>The same for numbers that do not pack (longer than 24 characters, or letters outside A-Z).</summary>
+    /// <summary>The same for numbers that do not pack (longer than 17 characters, or letters outside A-Z).</summary>
     private readonly Dictionary<string, int> _byNumber = new(StringComparer.Ordinal);
 
     /// <summary>The invoice lines in input order and each one's document: the shipment-id look-up scans them, since a

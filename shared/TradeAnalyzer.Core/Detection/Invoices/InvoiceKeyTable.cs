@@ -1,15 +1,17 @@
 namespace TradeAnalyzer.Core.Detection.Invoices;
 
 /// <summary>
-/// Normalised invoice numbers of up to <see cref="MaxLength"/> characters 0-9 and A-Z (nearly all), packed into two
-/// longs (<see cref="TryPack"/>), mapped to a document number: an open-addressing table whose slots hold the key and
-/// the value together, so a look-up costs one cache miss where a <see cref="Dictionary{TKey, TValue}"/> costs two (its
-/// bucket, then its entry) and a string key a third (the key's characters).
+/// Normalised invoice numbers of up to <see cref="MaxLength"/> characters 0-9 and A-Z (nearly all), packed into an int
+/// and a long (<see cref="TryPack"/>), mapped to a number (a document, a group): an open-addressing table whose 16-byte
+/// slots hold the key and the value together, so a look-up costs one cache miss where a
+/// <see cref="Dictionary{TKey, TValue}"/> costs two (its bucket, then its entry) and a string key a third (the key's
+/// characters). The int half can be anything else that qualifies the number, such as an exporter id.
 /// </summary>
 internal sealed class InvoiceKeyTable
 {
-    /// <summary>Longest normalised invoice number packed: two <see cref="InvoiceIndex.MaxPackedLength"/> halves.</summary>
-    public const int MaxLength = 2 * InvoiceIndex.MaxPackedLength;
+    /// <summary>Longest normalised invoice number packed: the last <see cref="InvoiceIndex.MaxPackedLength"/>
+    /// characters in the long, up to 5 before them in the int (37^5 &lt; 2^31).</summary>
+    public const int MaxLength = InvoiceIndex.MaxPackedLength + 5;
 
     /// <summary>Values of the last two packed characters (base 37).</summary>
     private const ulong Window = 37 * 37;
@@ -38,7 +40,7 @@ internal sealed class InvoiceKeyTable
     /// <see cref="InvoiceIndex.MaxPackedLength"/> characters give (0, <see cref="InvoiceIndex.TryPack"/>), longer ones
     /// (the leading characters packed, the last 12 packed): no two such numbers share a pair. False for any other number.
     /// </summary>
-    public static bool TryPack(ReadOnlySpan<char> key, out long high, out long low)
+    public static bool TryPack(ReadOnlySpan<char> key, out int high, out long low)
     {
         high = 0;
         low = 0;
@@ -48,11 +50,17 @@ internal sealed class InvoiceKeyTable
         }
 
         var cut = Math.Max(0, key.Length - InvoiceIndex.MaxPackedLength);
-        return InvoiceIndex.TryPack(key[..cut], out high) && InvoiceIndex.TryPack(key[cut..], out low);
+        if (!InvoiceIndex.TryPack(key[..cut], out var leading) || !InvoiceIndex.TryPack(key[cut..], out low))
+        {
+            return false;
+        }
+
+        high = (int)leading;
+        return true;
     }
 
     /// <summary>The value of the key, or -1 when absent.</summary>
-    public int Find(long high, long low)
+    public int Find(int high, long low)
     {
         var slots = _slots;
         for (var i = Home(high, low); ; i = (i + 1) & _mask)
@@ -72,7 +80,7 @@ internal sealed class InvoiceKeyTable
 
     /// <summary>The value of the key if present (<paramref name="added"/> false), else adds it with
     /// <paramref name="value"/> and returns that.</summary>
-    public int GetOrAdd(long high, long low, int value, out bool added)
+    public int GetOrAdd(int high, long low, int value, out bool added)
     {
         var slots = _slots;
         for (var i = Home(high, low); ; i = (i + 1) & _mask)
@@ -107,11 +115,11 @@ internal sealed class InvoiceKeyTable
     /// naming them come roughly in that order, so consecutive look-ups touch a few windows of the table instead of a
     /// random slot of it each (on this machine a random access to a large table costs a cache and a TLB miss).
     /// </summary>
-    private int Home(long high, long low)
+    private int Home(int high, long low)
     {
         var block = (ulong)low / Window;
         var within = (ulong)low - (block * Window);
-        var start = ((block * 0x9E3779B97F4A7C15UL) ^ ((ulong)high * 0xC2B2AE3D27D4EB4FUL)) >> _shift;
+        var start = ((block * 0x9E3779B97F4A7C15UL) ^ ((ulong)(uint)high * 0xC2B2AE3D27D4EB4FUL)) >> _shift;
         return (int)((start + within) & (ulong)_mask);
     }
 
@@ -134,6 +142,13 @@ internal sealed class InvoiceKeyTable
         }
     }
 
-    /// <summary>One key and its value (stored plus one, so that a zeroed slot is empty).</summary>
-    private readonly record struct Slot(long High, long Low, int ValuePlusOne);
+    /// <summary>One key and its value (stored plus one, so that a zeroed slot is empty): 16 bytes.</summary>
+    private readonly struct Slot(int high, long low, int valuePlusOne)
+    {
+        public long Low { get; } = low;
+
+        public int High { get; } = high;
+
+        public int ValuePlusOne { get; } = valuePlusOne;
+    }
 }

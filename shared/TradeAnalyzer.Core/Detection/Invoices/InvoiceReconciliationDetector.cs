@@ -142,7 +142,12 @@ public sealed class InvoiceReconciliationDetector : IDetector
     private static void Compare(DeclarationShipment s, InvoiceDocument doc, bool? sellerMatches, bool spanish, IFlagSink sink)
     {
         var inv = doc.Main;
-        var (fob, value, _) = doc.Totals(s.ShipmentId);
+
+        // Quantities per unit on both sides (a declaration may mix kg and pieces); the unit that differs most counts.
+        Span<double> declared = stackalloc double[UnitSlots];
+        Span<double> invoiced = stackalloc double[UnitSlots];
+        Span<double> invoicedFob = stackalloc double[UnitSlots];
+        var (fob, value) = doc.AddTotalsAndByUnit(s.ShipmentId, invoiced, invoicedFob);
         var number = inv.InvoiceNumber;
 
         if (fob > 0)
@@ -169,16 +174,11 @@ public sealed class InvoiceReconciliationDetector : IDetector
             }
         }
 
-        // Quantities per unit on both sides (a declaration may mix kg and pieces); the unit that differs most counts.
-        Span<double> declared = stackalloc double[UnitSlots];
-        Span<double> invoiced = stackalloc double[UnitSlots];
-        Span<double> invoicedFob = stackalloc double[UnitSlots];
         foreach (var line in s.Lines)
         {
             declared[(int)line.Unit] += line.NormQuantity;
         }
 
-        doc.AddByUnit(s.ShipmentId, invoiced, invoicedFob);
         var worst = -1;
         var worstRel = QuantityTolerance;
         for (var u = 0; u < UnitSlots; u++)
