@@ -79,22 +79,17 @@ internal sealed class ExporterFlagDigest
             }
         }
 
-        // Scores first (per record, in any order); then the records sorted by shipment, which the shipment counts and
-        // the value at risk sweep.
+        // Scores first (per record, in any order); then the records grouped by shipment (and document, for the value at
+        // risk), which the shipment counts and the value at risk sweep.
         var topScores = RecordScorer.TopOfKeeps(CollectionsMarshal.AsSpan(keep), 3);
-        var byShipment = new int[records.Count];
-        for (var g = 0; g < byShipment.Length; g++)
-        {
-            byShipment[g] = g;
-        }
-
-        byShipment.AsSpan().Sort((x, y) => records[x].Shipment.CompareTo(records[y].Shipment));
+        var span = CollectionsMarshal.AsSpan(records);
+        var byShipment = ShipmentRisk.GroupOrder(span);
         int flagged = 0, precursor = 0, anomaly = 0;
         for (var i = 0; i < byShipment.Length;)
         {
-            var shipment = records[byShipment[i]].Shipment;
+            var shipment = span[byShipment[i]].Shipment;
             byte k = 0;
-            for (; i < byShipment.Length && records[byShipment[i]].Shipment == shipment; i++)
+            for (; i < byShipment.Length && span[byShipment[i]].Shipment == shipment; i++)
             {
                 k |= kinds[byShipment[i]];
             }
@@ -113,7 +108,7 @@ internal sealed class ExporterFlagDigest
             FlaggedShipments = flagged,
             PrecursorShipments = precursor,
             AnomalyShipments = anomaly,
-            ValueAtRisk = ShipmentRisk.Total(records),
+            ValueAtRisk = ShipmentRisk.Total(span, byShipment),
             TopScores = topScores,
         };
     }

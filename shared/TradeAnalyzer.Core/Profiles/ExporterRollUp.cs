@@ -50,7 +50,7 @@ internal static class ExporterRollUp
         var runStartOf = new int[exporters.Count + 1];
         for (var r = 0; r < lines.RunCount; r++)
         {
-            runStartOf[lines.RunExporter[r] + 1]++;
+            runStartOf[lines.ExporterOfRun(r) + 1]++;
         }
 
         for (var e = 0; e < exporters.Count; e++)
@@ -62,7 +62,7 @@ internal static class ExporterRollUp
         var cursor = (int[])runStartOf.Clone();
         for (var r = 0; r < lines.RunCount; r++)
         {
-            runsByExporter[cursor[lines.RunExporter[r]]++] = r;
+            runsByExporter[cursor[lines.ExporterOfRun(r)]++] = r;
         }
 
         Parallel.For(
@@ -339,14 +339,8 @@ internal static class ExporterRollUp
         /// <summary>Run r's lines are <c>RunStart[r]..RunStart[r + 1]</c>.</summary>
         public int[] RunStart { get; } = new int[count + 1];
 
-        public int[] RunExporter { get; } = new int[count];
-
         /// <summary>Per run: the hash of its shipment reference (kind and text).</summary>
         public int[] RunHash { get; } = new int[count];
-
-        public string[] RunKey { get; } = new string[count];
-
-        public RecordType[] RunKind { get; } = new RecordType[count];
 
         public int RunCount { get; private set; }
 
@@ -372,8 +366,16 @@ internal static class ExporterRollUp
 
         public List<string> ImporterNames { get; } = [];
 
+        /// <summary>The lines read (the runs' shipment references are taken again from their first line when two
+        /// runs' hashes are equal: cheaper than keeping every run's reference).</summary>
+        private IReadOnlyList<DeclarationLine> _declarations = [];
+
+        private List<int> _partyExporter = [];
+
+        public int ExporterOfRun(int r) => _partyExporter[Party[RunStart[r]]];
+
         public bool SameShipment(int r, int other) =>
-            RunKind[r] == RunKind[other] && string.Equals(RunKey[r], RunKey[other], StringComparison.Ordinal);
+            ShipmentRef.Of(_declarations[RunStart[r]]) == ShipmentRef.Of(_declarations[RunStart[other]]);
 
         public void Read(IReadOnlyList<DeclarationLine> declarations)
         {
@@ -383,7 +385,8 @@ internal static class ExporterRollUp
             var hs6OfDigits = new Dictionary<string, int>(StringComparer.Ordinal);
             var codeHs6 = new List<int>();
             var partyIds = new ReferenceIds<DeclarationParties>(4096);
-            var partyExporter = new List<int>();
+            _declarations = declarations;
+            var partyExporter = _partyExporter;
             var partyOfId = new List<int>();
             string? lastDigits = null;
 
@@ -465,9 +468,6 @@ internal static class ExporterRollUp
                     var r = RunCount++;
                     var key = ShipmentRef.Of(d);
                     RunStart[r] = i;
-                    RunExporter[r] = e;
-                    RunKey[r] = key.Text;
-                    RunKind[r] = key.Kind;
                     RunHash[r] = string.GetHashCode(key.Text.AsSpan(), StringComparison.Ordinal) ^ ((int)key.Kind * -1640531535);
                 }
 
