@@ -41,13 +41,16 @@ internal sealed class ExporterFlagDigest
     public required double[] TopScores { get; init; }
 
     /// <summary>Digests one exporter's record flags.</summary>
-    public static ExporterFlagDigest Of(List<Flag> flags)
+    public static ExporterFlagDigest Of(List<Flag> flags) => Of(CollectionsMarshal.AsSpan(flags));
+
+    /// <summary>Digests one exporter's record flags.</summary>
+    public static ExporterFlagDigest Of(ReadOnlySpan<Flag> flags)
     {
         var byCode = new Dictionary<FlagCode, int>();
-        var index = new Dictionary<RecordRef, int>(flags.Count, RecordRef.TypedComparer.Instance);
-        var records = new List<(ShipmentRef Shipment, ShipmentRef View, double Largest)>();
-        var keep = new List<double>();
-        var kinds = new List<byte>();
+        var index = new Dictionary<RecordRef, int>(flags.Length, RecordRef.TypedComparer.Instance);
+        var records = new List<(ShipmentRef Shipment, ShipmentRef View, double Largest)>(flags.Length);
+        var keep = new List<double>(flags.Length);
+        var kinds = new List<byte>(flags.Length);
         foreach (var f in flags)
         {
             CollectionsMarshal.GetValueRefOrAddDefault(byCode, f.Code, out _)++;

@@ -60,26 +60,58 @@ public sealed class ExporterProfiler : IExporterProfiler
         var (accs, asOf) = context.Artifacts.ExporterRollUp as (List<ExporterTotals>, DateOnly)? ?? RollUp(context);
         context.Artifacts.ExporterRollUp = null;
 
-        // 2. Flags by exporter.
-        var flagsBy = new Dictionary<string, List<Flag>>(StringComparer.Ordinal);
-        foreach (var f in recordFlags)
+        // 2. Flags by exporter: each flag's exporter numbered (a detector's flags come record after record, so the key is
+        // mostly the previous flag's instance), then the flags laid out exporter after exporter in one array.
+        var exporterOfKey = new Dictionary<string, int>(accs.Count, StringComparer.Ordinal);
+        for (var i = 0; i < accs.Count; i++)
         {
-            if (f.ExporterKey is null || f.RecordType is RecordType.Exporter or RecordType.Corridor)
+            exporterOfKey[accs[i].Key] = i;
+        }
+
+        var exporterOf = new int[recordFlags.Count];
+        var flagStart = new int[accs.Count + 1];
+        string? lastKey = null;
+        var last = -1;
+        for (var k = 0; k < recordFlags.Count; k++)
+        {
+            var f = recordFlags[k];
+            var e = -1;
+            if (f.ExporterKey is { } key && f.RecordType is not (RecordType.Exporter or RecordType.Corridor))
             {
-                continue;
+                if (!ReferenceEquals(key, lastKey))
+                {
+                    last = exporterOfKey.GetValueOrDefault(key, -1);
+                    lastKey = key;
+                }
+
+                e = last;
             }
 
-            if (!flagsBy.TryGetValue(f.ExporterKey, out var list))
+            exporterOf[k] = e;
+            if (e >= 0)
             {
-                flagsBy[f.ExporterKey] = list = [];
+                flagStart[e + 1]++;
             }
+        }
 
-            list.Add(f);
+        for (var e = 0; e < accs.Count; e++)
+        {
+            flagStart[e + 1] += flagStart[e];
+        }
+
+        var byExporter = new Flag[flagStart[^1]];
+        var cursor = (int[])flagStart.Clone();
+        for (var k = 0; k < recordFlags.Count; k++)
+        {
+            if (exporterOf[k] >= 0)
+            {
+                byExporter[cursor[exporterOf[k]]++] = recordFlags[k];
+            }
         }
 
         // Each exporter's flags are digested once (records, scores, value at risk), on both cores.
         var digests = new ExporterFlagDigest[accs.Count];
-        Parallel.For(0, accs.Count, i => digests[i] = ExporterFlagDigest.Of(flagsBy.GetValueOrDefault(accs[i].Key) ?? []));
+        Parallel.For(0, accs.Count, i => digests[i] = ExporterFlagDigest.Of(byExporter.AsSpan(flagStart[i], flagStart[i + 1] - flagStart[i])));
 
         // The base rate of trade anomalies per shipment among exporters of the same country (flows differ: a US exporter's
         // shipments are seen by two customs and their invoices, a Chinese one's only at import): an exporter's own share

@@ -126,17 +126,28 @@ public static class ShipmentRisk
 
             if (b - a > 1 && !OneShipment(records, items, a, b))
             {
-                var copy = records.ToArray();
-                items.AsSpan(a, b - a).Sort((x, y) =>
+                // The run's records, sorted by their texts.
+                var run = new (ShipmentRef Shipment, ShipmentRef View, double Largest, int Index)[b - a];
+                for (var k = a; k < b; k++)
                 {
-                    var c = copy[x.Index].Shipment.CompareTo(copy[y.Index].Shipment);
+                    var r = records[items[k].Index];
+                    run[k - a] = (r.Shipment, r.View, r.Largest, items[k].Index);
+                }
+
+                Array.Sort(run, static (x, y) =>
+                {
+                    var c = x.Shipment.CompareTo(y.Shipment);
                     if (c == 0)
                     {
-                        c = copy[x.Index].View.CompareTo(copy[y.Index].View);
+                        c = x.View.CompareTo(y.View);
                     }
 
-                    return c != 0 ? c : copy[x.Index].Largest.CompareTo(copy[y.Index].Largest);
+                    return c != 0 ? c : x.Largest.CompareTo(y.Largest);
                 });
+                for (var k = a; k < b; k++)
+                {
+                    items[k] = items[k] with { Index = run[k - a].Index };
+                }
             }
 
             a = b;
