@@ -10,7 +10,8 @@ namespace TradeAnalyzer.Ingestion;
 /// record stays where it was allocated until the first collection after the read.
 /// The files of one analysis are read in parallel, so the scopes are counted: a scope that enters while another is
 /// open ends the region and starts one with both budgets (the heap is still small then); the last one out ends it.
-/// When the allocations exceed the budget, the runtime ends the region by itself and collects as usual.
+/// When the allocations exceed the budget, the runtime ends the region by itself and collects as usual; a budget over a
+/// third of the memory available to the process (a container's limit) is not started at all.
 /// Not used under server GC, nor when the environment variable TRADEANALYZER_READ_NOGC is 0 (to compare).
 /// </summary>
 internal sealed class ReadGcScope : IDisposable
@@ -51,7 +52,12 @@ internal sealed class ReadGcScope : IDisposable
             End();
             try
             {
-                GC.TryStartNoGCRegion(_budget);
+                // The region commits its budget up front: under a memory limit (a container), a budget that is a large part
+                // of what the process may use is not worth the risk, so such reads collect as usual.
+                if (_budget <= GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 3)
+                {
+                    GC.TryStartNoGCRegion(_budget);
+                }
             }
             catch (ArgumentOutOfRangeException)
             {
