@@ -89,14 +89,21 @@ public sealed class MirrorDetector : IDetector
     /// <summary>One-to-one pairs (export position, import position), best candidate first, with the shipments' <paramref name="shipmentFacts"/>.</summary>
     private static List<(int Export, int Import)> Match(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports, MirrorFacts shipmentFacts, int window)
     {
-        // Shipment ids and invoice keys as the index's numbers for them (equal exactly when the texts are).
+        // Shipment ids and invoice keys as the index's numbers for them (equal exactly when the texts are); shipment
+        // ids and parties are dense numbers, grouped through arrays without hashing.
+        if (imports.Count == 0 || exports.Count == 0)
+        {
+            return [];
+        }
+
+        var owner = imports[0].Owner;
         var importShipment = new int[imports.Count];
         for (var i = 0; i < importShipment.Length; i++)
         {
             importShipment[i] = imports[i].ShipmentNumber;
         }
 
-        var byShipment = new Buckets<int>(imports.Count, i => importShipment[i], include: i => importShipment[i] >= 0);
+        var byShipment = new DenseBuckets(importShipment, owner.ShipmentNumberCount);
         var importInvoice = new long[imports.Count];
         for (var i = 0; i < importInvoice.Length; i++)
         {
@@ -105,7 +112,16 @@ public sealed class MirrorDetector : IDetector
 
         var byInvoice = new Buckets<long>(imports.Count, i => importInvoice[i], comparer: MixedLongComparer.Instance, include: i => ShipmentIndex.HasKey(importInvoice[i]));
         var importDay = shipmentFacts.ImportDay;
-        var byParties = new Buckets<long>(imports.Count, i => imports[i].PartiesKey, i => importDay[i], MixedLongComparer.Instance);
+
+        // Parties: one number per distinct exporter/importer name pair, worked out once per parties part.
+        var partyPair = PartyPairs(owner, out var pairCount);
+        var importPair = new int[imports.Count];
+        for (var i = 0; i < importPair.Length; i++)
+        {
+            importPair[i] = partyPair[imports[i].PartyNumber];
+        }
+
+        var byParties = new DenseBuckets(importPair, pairCount, i => importDay[i]);
 
         // Compact per-import facts for the party-window scan, which visits many imports per export and rejects most:
         // laid out in the party buckets' order (a window is a run of consecutive facts), with dates, country ids,
@@ -147,7 +163,7 @@ public sealed class MirrorDetector : IDetector
                 }
             }
 
-            var parties = byParties.GroupOfKey(ex.PartiesKey);
+            var parties = byParties.GroupOfKey(partyPair[ex.PartyNumber]);
             if (parties >= 0)
             {
                 var first = byParties.Start(parties);
@@ -218,6 +234,28 @@ public sealed class MirrorDetector : IDetector
             pairs.Add((c.Export, c.Import));
         }
 
+        return pairs;
+    }
+
+    /// <summary>Per parties part of <paramref name="index"/>: a number for its exporter/importer name pair
+    /// (<see cref="DeclarationShipment.PartiesKey"/>), equal exactly when the pairs are; <paramref name="count"/> numbers.</summary>
+    private static int[] PartyPairs(ShipmentIndex index, out int count)
+    {
+        var keys = index.PartKeys;
+        var pairs = new int[keys.Length];
+        var numbers = new Dictionary<long, int>(keys.Length, MixedLongComparer.Instance);
+        for (var p = 0; p < keys.Length; p++)
+        {
+            ref var number = ref CollectionsMarshal.GetValueRefOrAddDefault(numbers, keys[p], out var seen);
+            if (!seen)
+            {
+                number = numbers.Count - 1;
+            }
+
+            pairs[p] = number;
+        }
+
+        count = numbers.Count;
         return pairs;
     }
 

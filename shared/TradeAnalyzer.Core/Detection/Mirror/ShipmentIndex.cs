@@ -47,6 +47,8 @@ public sealed class ShipmentIndex
         InvoiceNumbers = new string?[capacity];
         PartiesKeys = new long[capacity];
         PartyNumbers = new int[capacity];
+        RouteNumbers = new int[capacity];
+        GoodsNumbers = new int[capacity];
         Fob = new double[capacity];
         Values = new double[capacity];
         Quantities = new double[capacity];
@@ -87,8 +89,30 @@ public sealed class ShipmentIndex
     /// exactly when the parts are the same instance), so that per-part facts can be kept in arrays.</summary>
     internal int[] PartyNumbers { get; }
 
+    /// <summary>Per shipment: the number of its main line's route part (an index into <see cref="RouteParts"/>).</summary>
+    internal int[] RouteNumbers { get; }
+
+    /// <summary>Per shipment: the number of its main line's goods part (an index into <see cref="GoodsParts"/>).</summary>
+    internal int[] GoodsNumbers { get; }
+
+    /// <summary>The main lines' distinct route parts, by <see cref="RouteNumbers"/>.</summary>
+    internal DeclarationRoute[] RouteParts { get; private set; } = [];
+
+    /// <summary>The main lines' distinct goods parts, by <see cref="GoodsNumbers"/>.</summary>
+    internal GoodsPart[] GoodsParts { get; private set; } = [];
+
+    /// <summary>The main lines' distinct parties parts, by <see cref="PartyNumbers"/>.</summary>
+    internal DeclarationParties[] PartyParts { get; private set; } = [];
+
     /// <summary>Number of distinct parties parts (<see cref="PartyNumbers"/> are 0 to this - 1).</summary>
     internal int PartyCount { get; private set; }
+
+    /// <summary>Per parties part (by <see cref="PartyNumbers"/>): its exporter and importer normalised-name ids as in
+    /// <see cref="PartiesKeys"/>.</summary>
+    internal long[] PartKeys { get; private set; } = [];
+
+    /// <summary>Number of distinct shipment ids (<see cref="ShipmentNumbers"/> are -1 or 0 to this - 1).</summary>
+    internal int ShipmentNumberCount { get; private set; }
 
     internal double[] Fob { get; }
 
@@ -202,6 +226,9 @@ public sealed class ShipmentIndex
         }
 
         index.PartyCount = builder.PartyCount;
+        index.PartKeys = builder.PartKeys;
+        builder.CompleteParts();
+        index.ShipmentNumberCount = builder.ShipmentNumberCount;
         index.All = new ShipmentList(index, null, count);
         var exportCount = 0;
         for (var s = 0; s < count; s++)
@@ -326,6 +353,18 @@ public sealed class ShipmentIndex
         // part, found by reference, instead of hashing two name strings per shipment.
         private readonly ReferenceIds<DeclarationParties> _partyNumbers = new(4096);
         private readonly List<long> _partyKeys = [];
+        private readonly List<DeclarationParties> _parties = [];
+
+        // Route and goods parts of the main lines, numbered by reference, so that per-part facts (country ids, HS
+        // heading) are worked out once per part by the detectors that need them, without reading the main lines again.
+        private readonly ReferenceIds<DeclarationRoute> _routeNumbers = new(1024);
+        private readonly List<DeclarationRoute> _routes = [];
+        private readonly ReferenceIds<GoodsPart> _goodsNumbers = new(4096);
+        private readonly List<GoodsPart> _goods = [];
+        private DeclarationRoute? _lastRoute;
+        private int _lastRouteNumber;
+        private GoodsPart? _lastGoods;
+        private int _lastGoodsNumber;
 
         // Shipment ids numbered while the id text is at hand, so that the detectors compare and group numbers: the
         // slots hold the first shipment with each id (at most one id per line).
@@ -340,6 +379,18 @@ public sealed class ShipmentIndex
         private int _lastNumber;
 
         public int PartyCount => _partyNumbers.Count;
+
+        public long[] PartKeys => [.. _partyKeys];
+
+        public int ShipmentNumberCount => _shipmentNumbers;
+
+        /// <summary>Hands the numbered parts to the index.</summary>
+        public void CompleteParts()
+        {
+            index.RouteParts = [.. _routes];
+            index.GoodsParts = [.. _goods];
+            index.PartyParts = [.. _parties];
+        }
 
         /// <summary>Fills in the facts of shipment <paramref name="s"/> from its lines (in input order).</summary>
         public void Describe(int s, ReadOnlySpan<DeclarationLine> lines)
@@ -400,6 +451,7 @@ public sealed class ShipmentIndex
                     names.Normalize(main.ExporterName, out var exporterId);
                     names.Normalize(main.ImporterName, out var importerId);
                     _partyKeys.Add(((long)exporterId << 32) | (uint)importerId);
+                    _parties.Add(parties);
                 }
 
                 _lastParties = parties;
@@ -416,8 +468,34 @@ public sealed class ShipmentIndex
                 index.InvoiceNumbers[s] = invoiceNumber.Trim();
             }
 
+            var route = main.RouteRef;
+            if (!ReferenceEquals(route, _lastRoute))
+            {
+                _lastRouteNumber = _routeNumbers.IdOf(route, out var added);
+                if (added)
+                {
+                    _routes.Add(route);
+                }
+
+                _lastRoute = route;
+            }
+
+            var goods = main.GoodsRef;
+            if (!ReferenceEquals(goods, _lastGoods))
+            {
+                _lastGoodsNumber = _goodsNumbers.IdOf(goods, out var added);
+                if (added)
+                {
+                    _goods.Add(goods);
+                }
+
+                _lastGoods = goods;
+            }
+
             index.PartiesKeys[s] = _lastKey;
             index.PartyNumbers[s] = _lastNumber;
+            index.RouteNumbers[s] = _lastRouteNumber;
+            index.GoodsNumbers[s] = _lastGoodsNumber;
             index.Fob[s] = fob;
             index.Values[s] = value;
             index.Quantities[s] = quantity;
