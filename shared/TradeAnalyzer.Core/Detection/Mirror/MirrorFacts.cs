@@ -57,10 +57,18 @@ internal sealed class MirrorFacts
         }
 
         var headings = new int[owner.GoodsParts.Length];
+        _hs = new HsPrefixes[owner.GoodsParts.Length];
+        _units = new BaseUnit[owner.GoodsParts.Length];
+        var prefixes = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var g = 0; g < headings.Length; g++)
         {
-            headings[g] = HeadingCode(owner.GoodsParts[g].Hs.GetValueOrDefault());
+            var hs = owner.GoodsParts[g].Hs.GetValueOrDefault();
+            headings[g] = HeadingCode(hs);
+            _units[g] = owner.GoodsParts[g].Unit;
+            _hs[g] = new HsPrefixes(PrefixId(prefixes, hs.Digits, 2), PrefixId(prefixes, hs.Digits, 4), PrefixId(prefixes, hs.Digits, 6));
         }
+
+        _owner = owner;
 
         var days = owner.Days;
         var routeNumbers = owner.RouteNumbers;
@@ -87,6 +95,39 @@ internal sealed class MirrorFacts
             ExportImporterCountry[e] = importerCountries[partyNumbers[s]];
             ExportHeading[e] = headings[goodsNumbers[s]];
         }
+    }
+
+    private readonly ShipmentIndex? _owner;
+    private readonly HsPrefixes[] _hs = [];
+    private readonly BaseUnit[] _units = [];
+
+    /// <summary>The unit of shipment <paramref name="shipment"/> (its main line's, <see cref="DeclarationShipment.Unit"/>).</summary>
+    public BaseUnit UnitOf(int shipment) => _units[_owner!.GoodsNumbers[shipment]];
+
+    /// <summary>Numbers for the first 2, 4 and 6 digits of shipment <paramref name="shipment"/>'s HS code (its main
+    /// line's): equal exactly when <see cref="string.CompareOrdinal(string, int, string, int, int)"/> of that many
+    /// digits is 0 (shorter codes compare whole, a missing code equals only a missing code).</summary>
+    public HsPrefixes HsOf(int shipment) => _hs[_owner!.GoodsNumbers[shipment]];
+
+    /// <summary>A number for the first <paramref name="length"/> characters of <paramref name="digits"/> (all of them
+    /// when shorter; -1 when null), equal exactly when the prefixes are.</summary>
+    private static int PrefixId(Dictionary<string, int> ids, string? digits, int length)
+    {
+        if (digits is null)
+        {
+            return -1;
+        }
+
+        // CompareOrdinal compares the substrings clamped to each code's length: equal exactly when these texts are
+        // (one table for every length: ids are only compared between prefixes of the same length).
+        var prefix = digits.Length <= length ? digits : digits[..length];
+        ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(ids, prefix, out var seen);
+        if (!seen)
+        {
+            id = ids.Count - 1;
+        }
+
+        return id;
     }
 
     /// <summary>Number of distinct countries named (ids are 0 to this - 1).</summary>
@@ -161,4 +202,7 @@ internal sealed class MirrorFacts
     }
 
     private readonly record struct RouteIds(int Reporter, int Origin, int Destination);
+
+    /// <summary>Numbers of an HS code's first 2, 4 and 6 digits (<see cref="HsOf"/>).</summary>
+    internal readonly record struct HsPrefixes(int Hs2, int Hs4, int Hs6);
 }
