@@ -101,14 +101,14 @@ public sealed class MirrorDetector : IDetector
         }
 
         var owner = imports[0].Owner;
-        var importShipment = new int[imports.Count];
+        var importShipment = GC.AllocateUninitializedArray<int>(imports.Count);
         for (var i = 0; i < importShipment.Length; i++)
         {
             importShipment[i] = imports[i].ShipmentNumber;
         }
 
         var byShipment = new DenseBuckets(importShipment, owner.ShipmentNumberCount);
-        var importInvoice = new long[imports.Count];
+        var importInvoice = GC.AllocateUninitializedArray<long>(imports.Count);
         for (var i = 0; i < importInvoice.Length; i++)
         {
             importInvoice[i] = imports[i].InvoiceId;
@@ -119,7 +119,7 @@ public sealed class MirrorDetector : IDetector
 
         // Everything a candidate check reads of an import, in one struct per import (an id-matched import is visited
         // at random: one or two cache lines instead of a dozen arrays, its main line and its goods part).
-        var sides = new ImportSide[imports.Count];
+        var sides = GC.AllocateUninitializedArray<ImportSide>(imports.Count);
         for (var i = 0; i < sides.Length; i++)
         {
             var s = imports[i].Index;
@@ -129,7 +129,7 @@ public sealed class MirrorDetector : IDetector
 
         // Parties: one number per distinct exporter/importer name pair, worked out once per parties part.
         var partyPair = PartyPairs(owner, out var pairCount);
-        var importPair = new int[imports.Count];
+        var importPair = GC.AllocateUninitializedArray<int>(imports.Count);
         for (var i = 0; i < importPair.Length; i++)
         {
             importPair[i] = partyPair[imports[i].PartyNumber];
@@ -142,7 +142,7 @@ public sealed class MirrorDetector : IDetector
         // shipment-id group and HS heading code, so that the scan reads one array sequentially instead of chasing
         // each import's shipment and main line.
         var order = byParties.Items;
-        var facts = new ImportFacts[order.Length];
+        var facts = GC.AllocateUninitializedArray<ImportFacts>(order.Length);
         for (var k = 0; k < order.Length; k++)
         {
             var i = order[k];

@@ -21,16 +21,16 @@ internal sealed class MirrorFacts
     {
         ArgumentNullException.ThrowIfNull(exports);
         ArgumentNullException.ThrowIfNull(imports);
-        ImportDay = new int[imports.Count];
-        ImportReporter = new int[imports.Count];
-        ImportExporterCountry = new int[imports.Count];
-        ImportOrigin = new int[imports.Count];
-        ImportHeading = new int[imports.Count];
-        ExportDay = new int[exports.Count];
-        ExportReporter = new int[exports.Count];
-        ExportDestination = new int[exports.Count];
-        ExportImporterCountry = new int[exports.Count];
-        ExportHeading = new int[exports.Count];
+        ImportDay = GC.AllocateUninitializedArray<int>(imports.Count);
+        ImportReporter = GC.AllocateUninitializedArray<int>(imports.Count);
+        ImportExporterCountry = GC.AllocateUninitializedArray<int>(imports.Count);
+        ImportOrigin = GC.AllocateUninitializedArray<int>(imports.Count);
+        ImportHeading = GC.AllocateUninitializedArray<int>(imports.Count);
+        ExportDay = GC.AllocateUninitializedArray<int>(exports.Count);
+        ExportReporter = GC.AllocateUninitializedArray<int>(exports.Count);
+        ExportDestination = GC.AllocateUninitializedArray<int>(exports.Count);
+        ExportImporterCountry = GC.AllocateUninitializedArray<int>(exports.Count);
+        ExportHeading = GC.AllocateUninitializedArray<int>(exports.Count);
         var owner = imports.Count > 0 ? imports[0].Owner : exports.Count > 0 ? exports[0].Owner : null;
         if (owner is null)
         {

@@ -39,19 +39,20 @@ public sealed class ShipmentIndex
     private ShipmentIndex(int capacity, List<string> norms)
     {
         _norms = norms;
+        // Arrays of numbers that every shipment writes are not zeroed first (nothing reads past the shipments found).
         MainLines = new DeclarationLine[capacity];
-        Days = new int[capacity];
+        Days = GC.AllocateUninitializedArray<int>(capacity);
         ShipmentIds = new string?[capacity];
         InvoiceIds = new long[capacity];
-        ShipmentNumbers = new int[capacity];
+        ShipmentNumbers = GC.AllocateUninitializedArray<int>(capacity);
         InvoiceNumbers = new string?[capacity];
-        PartiesKeys = new long[capacity];
-        PartyNumbers = new int[capacity];
-        RouteNumbers = new int[capacity];
-        GoodsNumbers = new int[capacity];
-        Fob = new double[capacity];
-        Values = new double[capacity];
-        Quantities = new double[capacity];
+        PartiesKeys = GC.AllocateUninitializedArray<long>(capacity);
+        PartyNumbers = GC.AllocateUninitializedArray<int>(capacity);
+        RouteNumbers = GC.AllocateUninitializedArray<int>(capacity);
+        GoodsNumbers = GC.AllocateUninitializedArray<int>(capacity);
+        Fob = GC.AllocateUninitializedArray<double>(capacity);
+        Values = GC.AllocateUninitializedArray<double>(capacity);
+        Quantities = GC.AllocateUninitializedArray<double>(capacity);
     }
 
     /// <summary>Every shipment, in order of first appearance.</summary>
@@ -147,8 +148,8 @@ public sealed class ShipmentIndex
         // lines are at hand. Declaration id -> first shipment with that id (other reporters or flows with the same id
         // are chained through nextSameId). A run of a declaration seen before (a declaration split across the file)
         // is set aside: its shipment is laid out and described again once every line is placed.
-        var start = new int[n + 1];
-        var nextSameId = new int[n];
+        var start = GC.AllocateUninitializedArray<int>(n + 1);
+        var nextSameId = GC.AllocateUninitializedArray<int>(n);
         var isExport = new bool[n];
         var byId = new HashSlots(n);
         List<(int From, int Length, int Shipment)>? rejoins = null;
