@@ -61,6 +61,8 @@ public sealed class FileIngestor
         }
 
         string? detected;
+        // A big file is read without collections (see ReadGcScope): they would find almost nothing to free.
+        using (ReadGcScope.Enter(source is PipelinedTabularSource && total >= ReadGcScope.MinBytes, total))
         using (source)
         {
             try

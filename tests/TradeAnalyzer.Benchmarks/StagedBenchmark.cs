@@ -113,6 +113,16 @@ internal static class StagedBenchmark
         stage.Print("score", rows);
         Console.WriteLine($"  {scores.Count:N0} records scored, {valueAtRisk:N0} USD at risk");
 
+        // STAGES_REPEAT=N STAGES_ONLY=score: the score stage N more times on the same flags.
+        var onlyScore = Environment.GetEnvironmentVariable("STAGES_ONLY")?.Split(',').Contains("score", StringComparer.Ordinal) == true;
+        for (var r = 0; onlyScore && r < repeat; r++)
+        {
+            var all = sink.ToList();
+            stage = Stage.Start();
+            _ = RecordScorer.SortAndScore(all);
+            stage.Print($"score (repeat {r + 1})", rows);
+        }
+
         Console.WriteLine($"flags: {sink.Count:N0}; process CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:N2} s, peak {Program.PeakMiB():N0} MiB");
     }
 

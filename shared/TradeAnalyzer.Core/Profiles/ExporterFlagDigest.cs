@@ -41,13 +41,16 @@ internal sealed class ExporterFlagDigest
     public required double[] TopScores { get; init; }
 
     /// <summary>Digests one exporter's record flags.</summary>
-    public static ExporterFlagDigest Of(List<Flag> flags)
+    public static ExporterFlagDigest Of(List<Flag> flags) => Of(CollectionsMarshal.AsSpan(flags));
+
+    /// <summary>Digests one exporter's record flags.</summary>
+    public static ExporterFlagDigest Of(ReadOnlySpan<Flag> flags)
     {
         var byCode = new Dictionary<FlagCode, int>();
-        var index = new Dictionary<RecordRef, int>(flags.Count, RecordRef.TypedComparer.Instance);
-        var records = new List<(ShipmentRef Shipment, ShipmentRef View, double Largest)>();
-        var keep = new List<double>();
-        var kinds = new List<byte>();
+        var index = new Dictionary<RecordRef, int>(flags.Length, RecordRef.TypedComparer.Instance);
+        var records = new List<(ShipmentRef Shipment, ShipmentRef View, double Largest)>(flags.Length);
+        var keep = new List<double>(flags.Length);
+        var kinds = new List<byte>(flags.Length);
         foreach (var f in flags)
         {
             CollectionsMarshal.GetValueRefOrAddDefault(byCode, f.Code, out _)++;
@@ -79,22 +82,17 @@ internal sealed class ExporterFlagDigest
             }
         }
 
-        // Scores first (per record, in any order); then the records sorted by shipment, which the shipment counts and
-        // the value at risk sweep.
+        // Scores first (per record, in any order); then the records grouped by shipment (and document, for the value at
+        // risk), which the shipment counts and the value at risk sweep.
         var topScores = RecordScorer.TopOfKeeps(CollectionsMarshal.AsSpan(keep), 3);
-        var byShipment = new int[records.Count];
-        for (var g = 0; g < byShipment.Length; g++)
-        {
-            byShipment[g] = g;
-        }
-
-        byShipment.AsSpan().Sort((x, y) => records[x].Shipment.CompareTo(records[y].Shipment));
+        var span = CollectionsMarshal.AsSpan(records);
+        var byShipment = ShipmentRisk.GroupOrder(span);
         int flagged = 0, precursor = 0, anomaly = 0;
         for (var i = 0; i < byShipment.Length;)
         {
-            var shipment = records[byShipment[i]].Shipment;
+            var shipment = span[byShipment[i]].Shipment;
             byte k = 0;
-            for (; i < byShipment.Length && records[byShipment[i]].Shipment == shipment; i++)
+            for (; i < byShipment.Length && span[byShipment[i]].Shipment == shipment; i++)
             {
                 k |= kinds[byShipment[i]];
             }
@@ -113,7 +111,7 @@ internal sealed class ExporterFlagDigest
             FlaggedShipments = flagged,
             PrecursorShipments = precursor,
             AnomalyShipments = anomaly,
-            ValueAtRisk = ShipmentRisk.Total(records),
+            ValueAtRisk = ShipmentRisk.Total(span, byShipment),
             TopScores = topScores,
         };
     }

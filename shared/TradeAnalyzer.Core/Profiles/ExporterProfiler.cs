@@ -39,9 +39,6 @@ public sealed class ExporterProfiler : IExporterProfiler
     /// <summary>The chance that suffices when first digits also depart from Benford's law (a weaker sign on one exporter's few commodities).</summary>
     public const double PatternPValueWithBenford = 1e-6;
 
-    /// <summary>Most shared record parts remembered by reference in one pass (records that share none stay correct, only slower).</summary>
-    private const int MaxRemembered = 1 << 18;
-
     /// <summary>The key a declaration's exporter is profiled under (its normalised name and id when no key was given).</summary>
     public static string ExporterKeyOf(DeclarationLine line) => RiskFlags.ExporterKeyOf(line);
 
@@ -57,40 +54,70 @@ public sealed class ExporterProfiler : IExporterProfiler
         ArgumentNullException.ThrowIfNull(recordFlags);
         ArgumentNullException.ThrowIfNull(sink);
         var spanish = context.Options.Spanish;
-        var asOf = context.AsOf;
         var window = context.Options.NewExporterWindowDays;
 
         // 1. The roll-up of each exporter's lines, made beside the detectors when the analyzer called Prepare.
-        var acc = context.Artifacts.ExporterRollUp as Dictionary<string, Acc> ?? RollUp(context);
+        var (accs, asOf) = context.Artifacts.ExporterRollUp as (List<ExporterTotals>, DateOnly)? ?? RollUp(context);
         context.Artifacts.ExporterRollUp = null;
 
-        // 2. Flags by exporter.
-        var flagsBy = new Dictionary<string, List<Flag>>(StringComparer.Ordinal);
-        foreach (var f in recordFlags)
+        // 2. Flags by exporter: each flag's exporter numbered (a detector's flags come record after record, so the key is
+        // mostly the previous flag's instance), then the flags laid out exporter after exporter in one array.
+        var exporterOfKey = new Dictionary<string, int>(accs.Count, StringComparer.Ordinal);
+        for (var i = 0; i < accs.Count; i++)
         {
-            if (f.ExporterKey is null || f.RecordType is RecordType.Exporter or RecordType.Corridor)
+            exporterOfKey[accs[i].Key] = i;
+        }
+
+        var exporterOf = new int[recordFlags.Count];
+        var flagStart = new int[accs.Count + 1];
+        string? lastKey = null;
+        var last = -1;
+        for (var k = 0; k < recordFlags.Count; k++)
+        {
+            var f = recordFlags[k];
+            var e = -1;
+            if (f.ExporterKey is { } key && f.RecordType is not (RecordType.Exporter or RecordType.Corridor))
             {
-                continue;
+                if (!ReferenceEquals(key, lastKey))
+                {
+                    last = exporterOfKey.GetValueOrDefault(key, -1);
+                    lastKey = key;
+                }
+
+                e = last;
             }
 
-            if (!flagsBy.TryGetValue(f.ExporterKey, out var list))
+            exporterOf[k] = e;
+            if (e >= 0)
             {
-                flagsBy[f.ExporterKey] = list = [];
+                flagStart[e + 1]++;
             }
+        }
 
-            list.Add(f);
+        for (var e = 0; e < accs.Count; e++)
+        {
+            flagStart[e + 1] += flagStart[e];
+        }
+
+        var byExporter = new Flag[flagStart[^1]];
+        var cursor = (int[])flagStart.Clone();
+        for (var k = 0; k < recordFlags.Count; k++)
+        {
+            if (exporterOf[k] >= 0)
+            {
+                byExporter[cursor[exporterOf[k]]++] = recordFlags[k];
+            }
         }
 
         // Each exporter's flags are digested once (records, scores, value at risk), on both cores.
-        var accs = acc.Values.ToArray();
-        var digests = new ExporterFlagDigest[accs.Length];
-        Parallel.For(0, accs.Length, i => digests[i] = ExporterFlagDigest.Of(flagsBy.GetValueOrDefault(accs[i].Key) ?? []));
+        var digests = new ExporterFlagDigest[accs.Count];
+        Parallel.For(0, accs.Count, i => digests[i] = ExporterFlagDigest.Of(byExporter.AsSpan(flagStart[i], flagStart[i + 1] - flagStart[i])));
 
         // The base rate of trade anomalies per shipment among exporters of the same country (flows differ: a US exporter's
         // shipments are seen by two customs and their invoices, a Chinese one's only at import): an exporter's own share
         // is judged against it.
         var byCountry = new Dictionary<string, (long Shipments, long Anomalies)>(StringComparer.Ordinal);
-        for (var i = 0; i < accs.Length; i++)
+        for (var i = 0; i < accs.Count; i++)
         {
             var a = accs[i];
             var n = Math.Min(a.Shipments, digests[i].AnomalyShipments);
@@ -98,18 +125,18 @@ public sealed class ExporterProfiler : IExporterProfiler
             byCountry[a.Country ?? string.Empty] = (c.Shipments + a.Shipments, c.Anomalies + n);
         }
 
-        double BaseRateOf(Acc a) => byCountry.TryGetValue(a.Country ?? string.Empty, out var c) && c.Shipments > 0
+        double BaseRateOf(ExporterTotals a) => byCountry.TryGetValue(a.Country ?? string.Empty, out var c) && c.Shipments > 0
             ? Math.Clamp((double)c.Anomalies / c.Shipments, 0.01, 0.5)
             : 0.01;
 
         // 3. Thresholds for "unusually high value" among exporters.
-        var totals = acc.Values.Select(a => a.Value).Order().ToArray();
-        var maxes = acc.Values.Select(a => a.MaxShipment).Order().ToArray();
+        var totals = accs.Select(a => a.Value).Order().ToArray();
+        var maxes = accs.Select(a => a.MaxShipment).Order().ToArray();
         var highTotal = HighValueThreshold(totals);
         var highShipment = HighValueThreshold(maxes);
 
-        var built = new ExporterProfile[accs.Length];
-        Parallel.For(0, accs.Length, i =>
+        var built = new ExporterProfile[accs.Count];
+        Parallel.For(0, accs.Count, i =>
         {
             var a = accs[i];
             built[i] = Build(a, digests[i], context, asOf, window, highTotal, highShipment, BaseRateOf(a), spanish, out var exporterFlags);
@@ -137,170 +164,24 @@ public sealed class ExporterProfiler : IExporterProfiler
         context.Artifacts.ExporterRollUp = RollUp(context);
     }
 
-    private static Dictionary<string, Acc> RollUp(AnalysisContext context)
+    /// <summary>The roll-up and the analysis date (<see cref="AnalysisContext.AsOf"/>, whose latest line date the
+    /// roll-up reads in its own pass over the lines instead of another pass over every line).</summary>
+    private static (List<ExporterTotals> Exporters, DateOnly AsOf) RollUp(AnalysisContext context)
     {
-        var asOf = context.AsOf;
         var window = context.Options.NewExporterWindowDays;
-        var declarations = context.Declarations;
-
-        // 1. Group the declaration lines by exporter, then roll each exporter up in parallel. The exporter key depends only on the parties, which lines of one file share: the parties part (by reference)
-        // finds the exporter without building and hashing the key string per line. Bounded, for unshared records.
-        var acc = new Dictionary<string, Acc>(StringComparer.Ordinal);
-        var byParties = new Dictionary<DeclarationParties, Acc>(ReferenceEqualityComparer.Instance);
-        for (var i = 0; i < declarations.Count; i++)
-        {
-            var d = declarations[i];
-            if (!byParties.TryGetValue(d.PartiesRef, out var a))
-            {
-                var key = RiskFlags.ExporterKeyOf(d);
-                if (!acc.TryGetValue(key, out a))
-                {
-                    acc[key] = a = new Acc(key, d.ExporterName, d.ExporterId, d.ExporterCountry ?? d.OriginCountry, d.Date);
-                }
-
-                if (byParties.Count < MaxRemembered)
-                {
-                    byParties[d.PartiesRef] = a;
-                }
-            }
-
-            a.Lines.Add(i);
-        }
-
-        Parallel.ForEach(acc.Values, a => a.RollUp(declarations));
-
-        // 1b. For exporters that are new: how large their largest line is against the typical (median) line value of the
-        // same HS6 goods among all lines, since "unusually high value" for a newcomer is about the goods, not the exporter.
-        var newcomers = acc.Values.Where(a => IsNew(FirstSeen(a, context), asOf, window)).ToList();
-        if (newcomers.Count > 0)
-        {
-            var typical = TypicalLineValues(declarations, newcomers);
-            foreach (var a in newcomers)
-            {
-                foreach (var i in a.Lines)
-                {
-                    var d = declarations[i];
-                    if (typical.TryGetValue(d.Hs.Digits, out var median) && median > 0)
-                    {
-                        a.MaxValueRatio = Math.Max(a.MaxValueRatio, d.ValueUsd / median);
-                    }
-                }
-            }
-        }
-
-        return acc;
+        return ExporterRollUp.Of(
+            context.Declarations,
+            latest => context.Options.AsOf ?? latest ?? DateOnly.FromDateTime(DateTime.UtcNow),
+            (a, asOf) => IsNew(FirstSeen(a, context), asOf, window));
     }
 
-    /// <summary>
-    /// The median line value of each HS6 that <paramref name="newcomers"/> ship, over all declaration lines of that HS6,
-    /// keyed by full code (<see cref="HsCode.Digits"/>): codes are mapped to HS6 groups once per distinct code, and only
-    /// the groups the newcomers need are gathered (no grouping of every line, no HS6 substring per line).
-    /// </summary>
-    private static Dictionary<string, double> TypicalLineValues(IReadOnlyList<DeclarationLine> declarations, List<Acc> newcomers)
-    {
-        var groupOfCode = new Dictionary<string, int>(StringComparer.Ordinal);
-        var groupOfHs6 = new Dictionary<string, int>(StringComparer.Ordinal);
-        var needed = new List<bool>();
-        foreach (var a in newcomers)
-        {
-            foreach (var i in a.Lines)
-            {
-                needed[GroupOf(declarations[i].Hs.Digits)] = true;
-            }
-        }
-
-        var groupOfLine = new int[declarations.Count];
-        var groupOfGoods = new Dictionary<GoodsPart, int>(ReferenceEqualityComparer.Instance);
-        var sizes = new int[needed.Count + 1];
-        for (var i = 0; i < declarations.Count; i++)
-        {
-            // The code is on the line's goods part, which lines share: one string look-up per distinct part.
-            var goods = declarations[i].GoodsRef;
-            if (!groupOfGoods.TryGetValue(goods, out var g))
-            {
-                g = GroupOf(declarations[i].Hs.Digits);
-                if (groupOfGoods.Count < MaxRemembered)
-                {
-                    groupOfGoods[goods] = g;
-                }
-            }
-
-            groupOfLine[i] = g;
-            if (g < sizes.Length - 1 && needed[g])
-            {
-                sizes[g + 1]++;
-            }
-        }
-
-        var start = new int[sizes.Length];
-        for (var g = 1; g < sizes.Length; g++)
-        {
-            start[g] = start[g - 1] + sizes[g];
-        }
-
-        var values = new double[start[^1]];
-        var cursor = (int[])start.Clone();
-        for (var i = 0; i < declarations.Count; i++)
-        {
-            var g = groupOfLine[i];
-            if (g < sizes.Length - 1 && needed[g])
-            {
-                values[cursor[g]++] = declarations[i].ValueUsd;
-            }
-        }
-
-        var medianOfGroup = new double[needed.Count];
-        for (var g = 0; g < needed.Count; g++)
-        {
-            if (needed[g])
-            {
-                medianOfGroup[g] = Median(values.AsSpan(start[g], sizes[g + 1]));
-            }
-        }
-
-        var result = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var (code, g) in groupOfCode)
-        {
-            if (g < needed.Count && needed[g])
-            {
-                result[code] = medianOfGroup[g];
-            }
-        }
-
-        return result;
-
-        int GroupOf(string digits)
-        {
-            ref var g = ref CollectionsMarshal.GetValueRefOrAddDefault(groupOfCode, digits, out var known);
-            if (!known)
-            {
-                ref var h = ref CollectionsMarshal.GetValueRefOrAddDefault(groupOfHs6, digits[..6], out var seen);
-                if (!seen)
-                {
-                    h = groupOfHs6.Count - 1;
-                    needed.Add(false);
-                }
-
-                g = h;
-            }
-
-            return g;
-        }
-    }
-
-    private static DateOnly FirstSeen(Acc a, AnalysisContext context) =>
+    private static DateOnly FirstSeen(ExporterTotals a, AnalysisContext context) =>
         context.ExporterFirstSeen.TryGetValue(a.Key, out var known) && known < a.First ? known : a.First;
 
     private static bool IsNew(DateOnly firstSeen, DateOnly asOf, int window)
     {
         var days = asOf.DayNumber - firstSeen.DayNumber;
         return days >= 0 && days <= window;
-    }
-
-    private static double Median(Span<double> v)
-    {
-        v.Sort();
-        return v.Length == 0 ? 0 : v.Length % 2 == 1 ? v[v.Length / 2] : (v[(v.Length / 2) - 1] + v[v.Length / 2]) / 2;
     }
 
     private static string FormatChance(double p) => p < 0.0001 ? "< 0.0001" : p.ToString("0.0000", CultureInfo.InvariantCulture);
@@ -324,7 +205,7 @@ public sealed class ExporterProfiler : IExporterProfiler
         return 3 * sorted[sorted.Length / 2];
     }
 
-    private static ExporterProfile Build(Acc a, ExporterFlagDigest digest, AnalysisContext context, DateOnly asOf, int window, double highTotal, double highShipment, double baseRate, bool es, out List<Flag> exporterFlags)
+    private static ExporterProfile Build(ExporterTotals a, ExporterFlagDigest digest, AnalysisContext context, DateOnly asOf, int window, double highTotal, double highShipment, double baseRate, bool es, out List<Flag> exporterFlags)
     {
         exporterFlags = [];
         var firstSeen = FirstSeen(a, context);
@@ -478,8 +359,8 @@ public sealed class ExporterProfiler : IExporterProfiler
             ValueUsd = a.Value,
             FirstSeen = firstSeen,
             LastSeen = a.Last,
-            Commodities = Top(a.Commodities.GroupBy(kv => kv.Key[..6], StringComparer.Ordinal).ToDictionary(g => $"{g.Key[..4]}.{g.Key[4..]}", g => g.Sum(kv => kv.Value), StringComparer.Ordinal)),
-            Counterparties = Top(a.Counterparties),
+            Commodities = a.Commodities,
+            Counterparties = a.Counterparties,
             FlagsByCode = byCodeAll,
             FlaggedShipments = flagged,
             ValueAtRiskUsd = valueAtRisk,
@@ -501,169 +382,4 @@ public sealed class ExporterProfiler : IExporterProfiler
     };
 
     private static string N2(double v) => RiskFlags.N2(v);
-
-    private static List<string> Top(Dictionary<string, double> values) =>
-        values.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(MaxListed).Select(kv => kv.Key).ToList();
-
-    /// <summary>Running totals of one exporter.</summary>
-    private sealed class Acc(string key, string name, string? id, string? country, DateOnly first)
-    {
-        public string Key { get; } = key;
-
-        public string Name { get; } = name;
-
-        public string? Id { get; private set; } = id;
-
-        public string? Country { get; } = country;
-
-        /// <summary>Distinct shipments (<see cref="ShipmentRef"/>), not lines: a shipment declared by both customs counts once.</summary>
-        public int Shipments { get; private set; }
-
-        public double Value { get; private set; }
-
-        /// <summary>The largest shipment's value (its counted lines together).</summary>
-        public double MaxShipment { get; private set; }
-
-        /// <summary>Largest line value over the median line value of the same HS6 goods (computed for new exporters only).</summary>
-        public double MaxValueRatio { get; set; }
-
-        public DateOnly First { get; private set; } = first;
-
-        public DateOnly Last { get; private set; } = first;
-
-        public int[] Digits { get; } = new int[10];
-
-        public int DigitCount { get; private set; }
-
-        public int Round { get; private set; }
-
-        public int ValueCount { get; private set; }
-
-        public Dictionary<string, double> Commodities { get; } = new(StringComparer.Ordinal);
-
-        public Dictionary<string, double> Counterparties { get; } = new(StringComparer.Ordinal);
-
-        /// <summary>Indexes of the exporter's declaration lines.</summary>
-        public List<int> Lines { get; } = [];
-
-        /// <summary>
-        /// Rolls up the exporter's lines by shipment (<see cref="ShipmentRef"/>): a shipment declared at export and at
-        /// import counts once, with the lines of the export declaration (the exporter's own); a shipment seen only at
-        /// import counts with the import lines. Values, digits, round values, commodities and counterparties come from
-        /// the counted lines; first and last seen from all of them.
-        /// </summary>
-        public void RollUp(IReadOnlyList<DeclarationLine> declarations)
-        {
-            // 1. Runs of lines of one shipment: lines of one declaration come together, so a line of the same declaration
-            // and shipment id as the one before continues its run. Runs are counted, then keyed.
-            var runs = 0;
-            DeclarationLine? previous = null;
-            foreach (var i in Lines)
-            {
-                var d = declarations[i];
-                runs += SameRun(previous, d) ? 0 : 1;
-                previous = d;
-            }
-
-            var keys = new ShipmentRef[runs];
-            var runOf = new int[runs];
-            var starts = new int[runs + 1];
-            previous = null;
-            for (int k = 0, r = -1; k < Lines.Count; k++)
-            {
-                var d = declarations[Lines[k]];
-                if (!SameRun(previous, d))
-                {
-                    r++;
-                    keys[r] = ShipmentRef.Of(d);
-                    runOf[r] = r;
-                    starts[r] = k;
-                }
-
-                previous = d;
-            }
-
-            starts[runs] = Lines.Count;
-
-            // 2. Runs of the same shipment (an export and an import declaration, a shipment split over declarations)
-            // found by sorting the keys: no hash table per exporter.
-            Array.Sort(keys, runOf);
-            var shipmentOfRun = new int[runs];
-            var shipments = 0;
-            for (var r = 0; r < runs; r++)
-            {
-                shipments += r > 0 && keys[r] == keys[r - 1] ? 0 : 1;
-                shipmentOfRun[runOf[r]] = shipments - 1;
-            }
-
-            Shipments = shipments;
-            var hasExport = new bool[shipments];
-            for (var r = 0; r < runs; r++)
-            {
-                for (var k = starts[r]; k < starts[r + 1]; k++)
-                {
-                    var d = declarations[Lines[k]];
-                    hasExport[shipmentOfRun[r]] |= d.Flow == TradeFlow.Export;
-                    if (d.Date < First)
-                    {
-                        First = d.Date;
-                    }
-
-                    if (d.Date > Last)
-                    {
-                        Last = d.Date;
-                    }
-                }
-            }
-
-            // 3. The counted lines of each shipment.
-            var shipmentValue = new double[shipments];
-            for (var r = 0; r < runs; r++)
-            {
-                var shipment = shipmentOfRun[r];
-                for (var k = starts[r]; k < starts[r + 1]; k++)
-                {
-                    var d = declarations[Lines[k]];
-                    if (hasExport[shipment] && d.Flow != TradeFlow.Export)
-                    {
-                        continue;
-                    }
-
-                    shipmentValue[shipment] += d.ValueUsd;
-                    Add(d);
-                }
-            }
-
-            MaxShipment = shipments == 0 ? 0 : shipmentValue.Max();
-        }
-
-        private static bool SameRun(DeclarationLine? previous, DeclarationLine d) => previous is not null
-            && string.Equals(previous.DeclarationId, d.DeclarationId, StringComparison.Ordinal)
-            && string.Equals(previous.ShipmentId, d.ShipmentId, StringComparison.Ordinal);
-
-        private void Add(DeclarationLine d)
-        {
-            Value += d.ValueUsd;
-            Id ??= d.ExporterId;
-            var digit = Benford.FirstDigit(d.Value);
-            if (digit > 0)
-            {
-                Digits[digit]++;
-                DigitCount++;
-            }
-
-            if (d.Value > 0)
-            {
-                ValueCount++;
-                if (Benford.IsRound(d.Value))
-                {
-                    Round++;
-                }
-            }
-
-            // Keyed by the full code (no substring per line); folded to HS6 when the profile is built.
-            CollectionsMarshal.GetValueRefOrAddDefault(Commodities, d.Hs.Digits, out _) += d.ValueUsd;
-            CollectionsMarshal.GetValueRefOrAddDefault(Counterparties, d.ImporterName, out _) += d.ValueUsd;
-        }
-    }
 }

@@ -46,35 +46,30 @@ public static class ShipmentRisk
     /// <summary>
     /// The total of the records' largest figures, summed per document and maximised per shipment; every sum is taken
     /// smallest first (as <see cref="RecordScorer.SumSmallestFirst"/>) so the total does not depend on the records'
-    /// order. The records are sorted in place by (shipment, document, figure) and swept once: no collection per
-    /// document or shipment.
+    /// order. The records are put in groups by shipment and document, ascending by figure within a document
+    /// (<see cref="GroupOrder"/>), and swept once: no collection per document or shipment.
     /// </summary>
     internal static double Total(List<(ShipmentRef Shipment, ShipmentRef View, double Largest)> records)
     {
-        var sorted = CollectionsMarshal.AsSpan(records);
-        sorted.Sort(static (a, b) =>
-        {
-            var c = a.Shipment.CompareTo(b.Shipment);
-            if (c == 0)
-            {
-                c = a.View.CompareTo(b.View);
-            }
+        var span = CollectionsMarshal.AsSpan(records);
+        return Total(span, GroupOrder(span));
+    }
 
-            return c != 0 ? c : a.Largest.CompareTo(b.Largest);
-        });
-
+    /// <summary><see cref="Total(List{ValueTuple{ShipmentRef, ShipmentRef, double}})"/> of records already in <see cref="GroupOrder"/>.</summary>
+    internal static double Total(ReadOnlySpan<(ShipmentRef Shipment, ShipmentRef View, double Largest)> records, int[] order)
+    {
         var perShipment = new List<double>();
-        for (var i = 0; i < sorted.Length;)
+        for (var i = 0; i < order.Length;)
         {
-            var shipment = sorted[i].Shipment;
+            var shipment = records[order[i]].Shipment;
             var most = 0.0;
-            while (i < sorted.Length && sorted[i].Shipment == shipment)
+            while (i < order.Length && records[order[i]].Shipment == shipment)
             {
-                var view = sorted[i].View;
+                var view = records[order[i]].View;
                 var sum = 0.0;
-                for (; i < sorted.Length && sorted[i].Shipment == shipment && sorted[i].View == view; i++)
+                for (; i < order.Length && records[order[i]].Shipment == shipment && records[order[i]].View == view; i++)
                 {
-                    sum += Math.Max(0, sorted[i].Largest);
+                    sum += Math.Max(0, records[order[i]].Largest);
                 }
 
                 most = Math.Max(most, sum);
@@ -88,4 +83,101 @@ public static class ShipmentRisk
 
         return RecordScorer.SumSmallestFirst(perShipment);
     }
+
+    /// <summary>
+    /// The positions of <paramref name="records"/> with the records of one shipment together, within them the records of
+    /// one document (view) together, and within a document ascending by figure: the order a sort by (shipment, view,
+    /// figure) gives, up to the order of the groups, which no sum here depends on. Sorted by the hashes of shipment and
+    /// view and the figure (no text compared per comparison); a run of equal shipment hashes whose texts differ (a hash
+    /// collision) is sorted again by the texts.
+    /// </summary>
+    internal static int[] GroupOrder(ReadOnlySpan<(ShipmentRef Shipment, ShipmentRef View, double Largest)> records) =>
+        GroupOrder(records, static r => r.GetHashCode());
+
+    /// <summary><see cref="GroupOrder(ReadOnlySpan{ValueTuple{ShipmentRef, ShipmentRef, double}})"/> with the given hash
+    /// (tests pass a poor one to exercise collisions).</summary>
+    internal static int[] GroupOrder(ReadOnlySpan<(ShipmentRef Shipment, ShipmentRef View, double Largest)> records, Func<ShipmentRef, int> hash)
+    {
+        var items = new Item[records.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            ref readonly var r = ref records[i];
+            items[i] = new Item(((ulong)(uint)hash(r.Shipment) << 32) | (uint)hash(r.View), r.Largest, i);
+        }
+
+        items.AsSpan().Sort(static (x, y) =>
+        {
+            var c = x.Hash.CompareTo(y.Hash);
+            if (c == 0)
+            {
+                c = x.Largest.CompareTo(y.Largest);
+            }
+
+            return c != 0 ? c : x.Index.CompareTo(y.Index);
+        });
+
+        for (var a = 0; a < items.Length;)
+        {
+            var b = a + 1;
+            while (b < items.Length && items[b].Hash >> 32 == items[a].Hash >> 32)
+            {
+                b++;
+            }
+
+            if (b - a > 1 && !OneShipment(records, items, a, b))
+            {
+                // The run's records, sorted by their texts.
+                var run = new (ShipmentRef Shipment, ShipmentRef View, double Largest, int Index)[b - a];
+                for (var k = a; k < b; k++)
+                {
+                    var r = records[items[k].Index];
+                    run[k - a] = (r.Shipment, r.View, r.Largest, items[k].Index);
+                }
+
+                Array.Sort(run, static (x, y) =>
+                {
+                    var c = x.Shipment.CompareTo(y.Shipment);
+                    if (c == 0)
+                    {
+                        c = x.View.CompareTo(y.View);
+                    }
+
+                    return c != 0 ? c : x.Largest.CompareTo(y.Largest);
+                });
+                for (var k = a; k < b; k++)
+                {
+                    items[k] = items[k] with { Index = run[k - a].Index };
+                }
+            }
+
+            a = b;
+        }
+
+        var order = new int[items.Length];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = items[i].Index;
+        }
+
+        return order;
+    }
+
+    /// <summary>True when the items a..b (equal shipment hashes) are of one shipment and equal view hashes mean equal views.</summary>
+    private static bool OneShipment(ReadOnlySpan<(ShipmentRef Shipment, ShipmentRef View, double Largest)> records, Item[] items, int a, int b)
+    {
+        var shipment = records[items[a].Index].Shipment;
+        for (var k = a + 1; k < b; k++)
+        {
+            ref readonly var r = ref records[items[k].Index];
+            if (r.Shipment != shipment || (items[k].Hash == items[k - 1].Hash && r.View != records[items[k - 1].Index].View))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>A record's shipment and view hashes (high and low half), figure and position.</summary>
+    private readonly record struct Item(ulong Hash, double Largest, int Index);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.Core.Scoring;
 using TradeAnalyzer.Reports.Builders;
 using TradeAnalyzer.Reports.Excel;
 
@@ -139,15 +140,19 @@ public static class UploadReport
 
         sheet.Blank();
 
-        // Flags by code, with value at risk.
+        // Flags by code, with value at risk: within a code each shipment counts once, as in the total above.
         var byCode = new int[FlagCodes.All.Count];
         var varByCode = new double[FlagCodes.All.Count];
         var bySeverity = new int[4];
         foreach (var f in flags)
         {
-            byCode[(int)f.Code]++;
-            varByCode[(int)f.Code] += f.ValueAtRiskUsd ?? 0;
             bySeverity[(int)f.Severity]++;
+        }
+
+        foreach (var g in RiskBreakdown.ValueAtRiskBy(flags, f => f.Code))
+        {
+            byCode[(int)g.Key] = g.Flags;
+            varByCode[(int)g.Key] = g.ValueAtRiskUsd;
         }
 
         var codes = FlagCodes.All.Where(c => byCode[(int)c] > 0).OrderByDescending(c => varByCode[(int)c]).ThenByDescending(c => byCode[(int)c]).ToList();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.Core.Scoring;
 using TradeAnalyzer.Reports.Builders;
 using TradeAnalyzer.Reports.Excel;
 
@@ -26,24 +27,24 @@ public static class WeeklyDigest
         var windowStart = weekStart.AddDays(-7 * TrendWeeks);
         var label = $"{model.Year}-W{model.Week:00}";
 
-        var perWeek = new int[TrendWeeks + 1];
-        var varPerWeek = new double[TrendWeeks + 1];
-        var week = new List<Flag>();
+        // Each week's flags; its value at risk counts each shipment once, as the upload report's does.
+        var flagsPerWeek = new List<Flag>[TrendWeeks + 1];
+        for (var i = 0; i < flagsPerWeek.Length; i++)
+        {
+            flagsPerWeek[i] = [];
+        }
+
         foreach (var f in model.Flags)
         {
-            if (f.Date is not { } d || d < windowStart || d > weekEnd)
+            if (f.Date is { } d && d >= windowStart && d <= weekEnd)
             {
-                continue;
-            }
-
-            var i = (d.DayNumber - windowStart.DayNumber) / 7;
-            perWeek[i]++;
-            varPerWeek[i] += f.ValueAtRiskUsd ?? 0;
-            if (i == TrendWeeks)
-            {
-                week.Add(f);
+                flagsPerWeek[(d.DayNumber - windowStart.DayNumber) / 7].Add(f);
             }
         }
+
+        var perWeek = flagsPerWeek.Select(w => w.Count).ToArray();
+        var varPerWeek = flagsPerWeek.Select(ShipmentRisk.ValueAtRisk).ToArray();
+        var week = flagsPerWeek[TrendWeeks];
 
         week.Sort((a, b) => b.Score.CompareTo(a.Score));
         var flagsName = l.T("Flags", "Alertas");
@@ -102,7 +103,9 @@ public static class WeeklyDigest
             [StyleId.Integer, StyleId.Money],
             [0],
             [SummaryBlocks.Blue]);
-        var codes = week.GroupBy(f => f.Code).Select(g => (Code: g.Key.ToCode(), Count: (double)g.Count(), Var: g.Sum(f => f.ValueAtRiskUsd ?? 0))).OrderByDescending(x => x.Var).ThenByDescending(x => x.Count).ToList();
+        var codes = RiskBreakdown.ValueAtRiskBy(week, f => f.Code.ToCode(), StringComparer.Ordinal)
+            .Select(g => (Code: g.Key, Count: (double)g.Flags, Var: g.ValueAtRiskUsd))
+            .OrderByDescending(x => x.Var).ThenByDescending(x => x.Count).ToList();
         SummaryBlocks.WithChart(
             summary,
             ChartKind.Bar,
@@ -117,17 +120,12 @@ public static class WeeklyDigest
 
         book.AddTable(flagsName, FlagSheet.Columns(l), week, (row, f) => FlagSheet.Write(row, f, l, null));
 
-        var corridors = week
-            .GroupBy(f => (f.OriginCountry ?? "?", f.DestinationCountry ?? "?"))
-            .Select(g => new Group($"{g.Key.Item1}-{g.Key.Item2}", g.Count(), g.Sum(f => f.ValueAtRiskUsd ?? 0), g.Sum(f => f.ValueUsd ?? 0)))
-            .OrderByDescending(g => g.ValueAtRisk).ThenByDescending(g => g.Flags)
+        var corridors = RiskBreakdown.By(week, f => $"{f.OriginCountry ?? "?"}-{f.DestinationCountry ?? "?"}", StringComparer.Ordinal)
+            .OrderByDescending(g => g.ValueAtRiskUsd).ThenByDescending(g => g.Flags)
             .ToList();
         book.AddTable(l.T("By corridor", "Por corredor"), GroupColumns(l, l.T("Corridor", "Corredor")), corridors, WriteGroup);
-        var commodities = week
-            .Where(f => f.HsCode is not null)
-            .GroupBy(f => f.HsCode!, StringComparer.Ordinal)
-            .Select(g => new Group(g.Key, g.Count(), g.Sum(f => f.ValueAtRiskUsd ?? 0), g.Sum(f => f.ValueUsd ?? 0)))
-            .OrderByDescending(g => g.ValueAtRisk).ThenByDescending(g => g.Flags)
+        var commodities = RiskBreakdown.By(week, f => f.HsCode, StringComparer.Ordinal)
+            .OrderByDescending(g => g.ValueAtRiskUsd).ThenByDescending(g => g.Flags)
             .ToList();
         book.AddTable(l.T("By commodity", "Por mercancía"), GroupColumns(l, l.T("HS code", "Código SA")), commodities, WriteGroup);
 
@@ -162,21 +160,19 @@ public static class WeeklyDigest
             && week >= 1 && week <= ISOWeek.GetWeeksInYear(year);
     }
 
-    private sealed record Group(string Name, int Flags, double ValueAtRisk, double Value);
-
     private static IReadOnlyList<ColumnSpec> GroupColumns(Labels l, string name) =>
     [
         new(name, ColumnKind.Text, 30),
         new(l.T("Flags", "Alertas"), ColumnKind.Integer),
         new(l.T("Value at risk USD", "Valor en riesgo USD"), ColumnKind.Money),
-        new(l.T("Value USD", "Valor USD"), ColumnKind.Money),
+        new(l.T("Value of flagged records USD", "Valor de los registros con alertas USD"), ColumnKind.Money),
     ];
 
-    private static void WriteGroup(RowSink row, Group g)
+    private static void WriteGroup(RowSink row, RiskGroup<string> g)
     {
-        row.Text(g.Name);
+        row.Text(g.Key);
         row.Number(g.Flags);
-        row.Number(g.ValueAtRisk);
-        row.Number(g.Value);
+        row.Number(g.ValueAtRiskUsd);
+        row.Number(g.ValueUsd);
     }
 }

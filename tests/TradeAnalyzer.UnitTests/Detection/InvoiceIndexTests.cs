@@ -101,4 +101,66 @@ public class InvoiceIndexTests
         Assert.Equal(0, none);
         Assert.Same(norm, names.Normalize(name)); // the memo of the previous name is not stale
     }
+
+    [Fact]
+    public void Wide_packed_keys_are_distinct_agree_with_the_short_packing_and_survive_growth()
+    {
+        string[] keys = ["", "0", "A", "123456789012", "0123456789012", "1234567890120", "EXP26270000000", "EXP2627000000", "EXP262700000000",
+            "ZZZZZZZZZZZZZZZZZ", "ZZZZZZZZZZZZZZZZZZ", "00000000000000000", "000000000000000000", "AB-1", "CI2026040000001"];
+        var table = new InvoiceKeyTable(2); // grows several times
+        var pairs = new HashSet<(int, long)>();
+        for (var k = 0; k < keys.Length; k++)
+        {
+            var key = keys[k];
+            if (!InvoiceKeyTable.TryPack(key, out var high, out var low))
+            {
+                Assert.True(key.Length > InvoiceKeyTable.MaxLength || key.Contains('-', StringComparison.Ordinal), key);
+                continue;
+            }
+
+            Assert.True(pairs.Add((high, low)), key);
+            if (InvoiceIndex.TryPack(key, out var packed))
+            {
+                Assert.Equal((0, packed), (high, low)); // what the shipment index's invoice ids look up
+            }
+
+            Assert.Equal(k, table.GetOrAdd(high, low, k, out var added));
+            Assert.True(added);
+        }
+
+        for (var k = 0; k < keys.Length; k++)
+        {
+            if (InvoiceKeyTable.TryPack(keys[k], out var high, out var low))
+            {
+                Assert.Equal(k, table.Find(high, low));
+                Assert.Equal(k, table.GetOrAdd(high, low, 99, out var added));
+                Assert.False(added);
+            }
+        }
+
+        Assert.Equal(pairs.Count, table.Count);
+        Assert.Equal(-1, table.Find(0, 12345));
+    }
+
+    [Fact]
+    public void Shipment_ids_lead_to_the_document_of_their_first_line_in_input_order()
+    {
+        // Document 0 (INV-1) starts first but its line of BL-2 comes after INV-2's line of BL-2.
+        var index = new InvoiceIndex([
+            Invoice("INV-1", 10, shipmentId: "BL-1"),
+            Invoice("INV-2", 20, shipmentId: " BL-2"),
+            Invoice("INV-1", 30, shipmentId: "BL-2"),
+            Invoice("INV-3", 40, shipmentId: "BL-3 "),
+        ]);
+        var wanted = new Dictionary<string, int>(StringComparer.Ordinal) { ["BL-2"] = 0, ["BL-3"] = 0, ["BL-9"] = 0, ["BL-1"] = 7 };
+        index.FindByShipment(wanted);
+        Assert.Equal(1, wanted["BL-2"]);
+        Assert.Equal(2, wanted["BL-3"]);
+        Assert.Equal(-1, wanted["BL-9"]);
+        Assert.Equal(0, wanted["BL-1"]);
+        foreach (var (id, doc) in wanted)
+        {
+            Assert.Equal(doc < 0 ? null : doc, index.Find(null, id, "HUBEI CHEM", null)?.Id); // the single look-up agrees
+        }
+    }
 }

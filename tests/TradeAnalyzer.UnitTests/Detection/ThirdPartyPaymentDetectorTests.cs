@@ -62,4 +62,28 @@ public class ThirdPartyPaymentDetectorTests
         Assert.Contains("invoice-reuse", names);
         Assert.Contains("third-party-payment", names);
     }
+
+    [Fact]
+    public void Invoices_sharing_a_parties_part_get_the_same_verdict_each()
+    {
+        // As ingestion builds them: lines with the same parties share one parties part; a part found clean is not
+        // judged again, a flagged one is flagged on every invoice.
+        var clean = Invoice("INV-1", 100_000, payer: "Química Delta, S.A. de C.V.", payerCountry: "MX");
+        var third = Invoice("INV-2", 50_000, payer: "Casa de Cambio Sur SA", payerCountry: "MX");
+        InvoiceLine Like(InvoiceLine line, string number) => new(7, line.PartiesRef, line.TermsRef, line.GoodsRef)
+        {
+            InvoiceNumber = number,
+            InvoiceDate = line.InvoiceDate,
+            Quantity = 1,
+            NormQuantity = 1,
+            LineTotal = 10,
+            ValueUsd = 10,
+            FobUsd = 10,
+        };
+
+        var flags = Run(Detector, [], [clean, third, Like(clean, "INV-3"), Like(third, "INV-4"), Like(clean, "INV-5"), Like(third, "INV-6")]);
+
+        Assert.Equal(["INV-2", "INV-4", "INV-6"], flags.Select(f => f.InvoiceNumber).Order(StringComparer.Ordinal));
+        Assert.All(flags, f => Assert.Contains("Casa de Cambio Sur SA pays instead of the buyer", f.Explanation, StringComparison.Ordinal));
+    }
 }

@@ -113,6 +113,31 @@ public sealed class ExporterReviewAndDigestTests
     }
 
     [Fact]
+    public void Weekly_digest_counts_a_shipment_once_in_its_value_at_risk_and_a_record_value_once()
+    {
+        // One consignment declared at export (E1, two flags) and at import (I1), in week 47.
+        var day = new DateOnly(2026, 11, 18);
+        var export = ReportSamples.Declaration("E1", 1, "Shanghai Chem Co", "2933.39", 100, 5_000, day);
+        var import = ReportSamples.Declaration("I1", 1, "Shanghai Chem Co", "2933.39", 100, 5_200, day);
+        Flag[] flags =
+        [
+            ReportSamples.Flag(FlagCode.PriceAboveBaseline, 80, export, 1_000, "price") with { ShipmentId = "BL1" },
+            ReportSamples.Flag(FlagCode.WeightQuantityMismatch, 60, export, 600, "weight") with { ShipmentId = "BL1" },
+            ReportSamples.Flag(FlagCode.PriceAboveBaseline, 75, import, 800, "price") with { ShipmentId = "BL1" },
+        ];
+        var model = Digest() with { Flags = flags };
+
+        using var book = WorkbookReader.Write(s => WeeklyDigest.Write(s, model));
+
+        Assert.Empty(book.ValidationErrors());
+        var summary = book.Sheet("Summary").Worksheet.Descendants<Row>().Select(r => r.Elements<Cell>().Select(book.Text).ToList()).ToList();
+        Assert.Equal("1000", summary.Single(r => r.Count > 1 && r[0] == "Value at risk this week")[1]); // not 2,400
+        var corridor = book.Row("By corridor", 2);
+        Assert.Equal([$"{export.OriginCountry}-{export.DestinationCountry}", "3", "1000", "10200"], corridor); // values of two records, not of three flags
+        Assert.Equal("Value of flagged records USD", book.Row("By corridor", 1)[3]);
+    }
+
+    [Fact]
     public void Weekly_digest_in_spanish_and_week_parsing()
     {
         using var book = WorkbookReader.Write(s => WeeklyDigest.Write(s, Digest("es")));

@@ -74,6 +74,27 @@ public readonly struct InvoiceDocument : IEquatable<InvoiceDocument>
         }
     }
 
+    /// <summary><see cref="Totals"/>' FOB-equivalent and invoiced USD and <see cref="AddByUnit"/> in one pass over the
+    /// lines (same sums, same order).</summary>
+    internal (double FobUsd, double ValueUsd) AddTotalsAndByUnit(string? shipmentId, Span<double> quantity, Span<double> fob)
+    {
+        var lines = Lines;
+        var useShipment = UsesShipment(lines, shipmentId);
+        double totalFob = 0, totalValue = 0;
+        foreach (var line in lines)
+        {
+            if (!useShipment || OfShipment(line, shipmentId!))
+            {
+                totalFob += line.FobUsd;
+                totalValue += line.ValueUsd;
+                quantity[(int)line.Unit] += line.NormQuantity;
+                fob[(int)line.Unit] += line.FobUsd;
+            }
+        }
+
+        return (totalFob, totalValue);
+    }
+
     public bool Equals(InvoiceDocument other) => ReferenceEquals(_index, other._index) && Id == other.Id;
 
     public override bool Equals(object? obj) => obj is InvoiceDocument other && Equals(other);

@@ -23,14 +23,22 @@ public sealed class InvoiceIndex
 
     private static readonly ConditionalWeakTable<AnalysisContext, Lazy<InvoiceIndex>> Cache = [];
 
-    /// <summary>Packed normalised invoice number -> its first document; the documents of other sellers with the same
-    /// number follow through <see cref="_next"/>.</summary>
-    private readonly Dictionary<long, int> _byPacked;
+    /// <summary>Normalised invoice number packed (<see cref="InvoiceKeyTable.TryPack"/>) -> its first document; the
+    /// documents of other sellers with the same number follow through <see cref="_next"/>.</summary>
+    private readonly InvoiceKeyTable _byPacked;
 
-    /// <summary>The same for numbers that do not pack (longer than 12 characters, or letters outside A-Z).</summary>
+    /// <summary>The same for numbers that do not pack (longer than 17 characters, or letters outside A-Z).</summary>
     private readonly Dictionary<string, int> _byNumber = new(StringComparer.Ordinal);
 
-    private readonly Dictionary<string, int> _byShipment;
+    /// <summary>The invoice lines in input order and each one's document: the shipment-id look-up scans them, since a
+    /// declaration is looked up by shipment id only when the invoice it names is not found by number (about 1% here).</summary>
+    private readonly IReadOnlyList<InvoiceLine> _input;
+    private readonly int[] _docOf;
+
+    /// <summary>Trimmed shipment id -> the document of its first line, for single look-ups by
+    /// <see cref="Find(string?, string?, string, string?)"/>; built on first use.</summary>
+    private Dictionary<string, int>? _byShipment;
+
     private readonly HashSet<string> _sellers = new(StringComparer.Ordinal);
 
     /// <summary>The lines of every document, document after document, each document's lines in input order.</summary>
@@ -53,13 +61,14 @@ public sealed class InvoiceIndex
         var n = invoices.Count;
         var names = new InstanceNames();
         var docOf = new int[n];
+        _input = invoices;
+        _docOf = docOf;
         var count = new int[n + 1];
         _sellerNorm = new string[n];
         _buyerNorm = new string[n];
         _next = new int[n];
         _main = new InvoiceLine[n];
-        _byPacked = new Dictionary<long, int>(n);
-        _byShipment = new Dictionary<string, int>(n, StringComparer.Ordinal);
+        _byPacked = new InvoiceKeyTable(n);
         var sellerSeen = new bool[64];
         var scratch = new char[64];
         var docs = 0;
@@ -78,17 +87,26 @@ public sealed class InvoiceIndex
 
             var seller = names.Normalize(line.SellerName, out var sellerId);
             var key = KeyChars(line.InvoiceNumber, ref scratch);
-            ref var head = ref TryPack(key, out var packed)
-                ? ref CollectionsMarshal.GetValueRefOrAddDefault(_byPacked, packed, out var known)
-                : ref CollectionsMarshal.GetValueRefOrAddDefault(_byNumber, KeyString(line.InvoiceNumber, key), out known);
-            if (!known)
+            // The first document with this number, or this run's new document when none.
+            int head;
+            if (InvoiceKeyTable.TryPack(key, out var high, out var low))
             {
-                head = -1;
+                head = _byPacked.GetOrAdd(high, low, docs, out _);
+            }
+            else
+            {
+                ref var first = ref CollectionsMarshal.GetValueRefOrAddDefault(_byNumber, KeyString(line.InvoiceNumber, key), out var known);
+                if (!known)
+                {
+                    first = docs;
+                }
+
+                head = first;
             }
 
             var doc = -1;
             var last = -1;
-            for (var d = head; d >= 0; d = _next[d])
+            for (var d = head; d >= 0 && d < docs; d = _next[d])
             {
                 last = d;
                 if (string.Equals(_sellerNorm[d], seller, StringComparison.Ordinal))
@@ -105,11 +123,7 @@ public sealed class InvoiceIndex
                 _sellerNorm[doc] = seller;
                 _buyerNorm[doc] = names.Normalize(line.BuyerName);
                 _next[doc] = -1;
-                if (last < 0)
-                {
-                    head = doc;
-                }
-                else
+                if (last >= 0)
                 {
                     _next[last] = doc;
                 }
@@ -127,7 +141,6 @@ public sealed class InvoiceIndex
             }
 
             count[doc] += run;
-            string? previousShipment = null;
             var main = _main[doc];
             for (var k = 0; k < run; k++)
             {
@@ -138,13 +151,6 @@ public sealed class InvoiceIndex
                 if (l.FobUsd > main.FobUsd)
                 {
                     main = l;
-                }
-
-                // A shipment id repeated on the next line is already indexed (TryAdd would keep the first document).
-                if (!string.IsNullOrWhiteSpace(l.ShipmentId) && !ReferenceEquals(l.ShipmentId, previousShipment))
-                {
-                    _byShipment.TryAdd(l.ShipmentId.Trim(), doc);
-                    previousShipment = l.ShipmentId;
                 }
             }
 
@@ -173,6 +179,20 @@ public sealed class InvoiceIndex
     public static InvoiceIndex For(AnalysisContext context) =>
         Cache.GetValue(context, c => new Lazy<InvoiceIndex>(() => new InvoiceIndex(c.Invoices))).Value;
 
+    /// <summary>
+    /// Gives <paramref name="context"/> an index that is being built ahead (e.g. from the invoices file while the
+    /// declarations file is still being read) instead of building one on first use. Taken only when it was built over
+    /// the very list the context analyses (<paramref name="invoices"/> is <see cref="AnalysisContext.Invoices"/>) and
+    /// the context has no index yet; <see cref="For"/> then waits for it.
+    /// </summary>
+    public static bool UseAhead(AnalysisContext context, IReadOnlyList<InvoiceLine> invoices, Task<InvoiceIndex> index)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(index);
+        return ReferenceEquals(invoices, context.Invoices)
+            && Cache.TryAdd(context, new Lazy<InvoiceIndex>(() => index.GetAwaiter().GetResult()));
+    }
+
     /// <summary>Forgets the index of <paramref name="context"/> (a later <see cref="For"/> builds it again).</summary>
     internal static void Release(AnalysisContext context) => Cache.Remove(context);
 
@@ -200,10 +220,78 @@ public sealed class InvoiceIndex
     /// when it packs.</summary>
     internal InvoiceDocument? Find(ShipmentIndex shipments, long invoiceId, string? shipmentId, string exporterNorm, string? exporterId, out bool? sellerMatches)
     {
-        var first = invoiceId > ShipmentIndex.NoInvoice ? (_byPacked.TryGetValue(invoiceId, out var d) ? d : -1)
-            : invoiceId < ShipmentIndex.EmptyKey ? FirstWithKey(shipments.OtherKey(invoiceId))
-            : -1;
+        var first = FirstWithKey(shipments, invoiceId);
         return Find(first, shipmentId, exporterNorm, exporterId, out sellerMatches);
+    }
+
+    /// <summary>The first document with the invoice key of a shipment of <paramref name="shipments"/> given as its number
+    /// (<see cref="ShipmentIndex.InvoiceIds"/>); -1 when none or no key.</summary>
+    internal int FirstWithKey(ShipmentIndex shipments, long invoiceId) =>
+        invoiceId > ShipmentIndex.NoInvoice ? _byPacked.Find(0, invoiceId)
+        : invoiceId < ShipmentIndex.EmptyKey ? FirstWithKey(shipments.OtherKey(invoiceId))
+        : -1;
+
+    /// <summary>The document found from the first document with a declaration's invoice key (negative when none), as
+    /// <see cref="Find(string?, string?, string, string?, out bool?)"/> does, without the look-up by shipment id:
+    /// <paramref name="sellerMatches"/> as there; -1 when <paramref name="first"/> is.</summary>
+    internal int FromFirst(int first, string exporterNorm, string? exporterId, out bool? sellerMatches)
+    {
+        if (first < 0)
+        {
+            sellerMatches = null;
+            return -1;
+        }
+
+        for (var d = first; d >= 0; d = _next[d])
+        {
+            if (PartyMatch.Same(_sellerNorm[d], _main[d].SellerId, exporterNorm, exporterId))
+            {
+                sellerMatches = true;
+                return d;
+            }
+        }
+
+        sellerMatches = false; // the first document was tried too
+        return first;
+    }
+
+    /// <summary>
+    /// Sets each value of <paramref name="wanted"/> (keyed by trimmed shipment id) to the document of the first invoice
+    /// line, in input order, of that shipment id, or -1 when no line has it: one pass over the lines probing a table of
+    /// the few ids asked for, instead of a table of every line's id.
+    /// </summary>
+    internal void FindByShipment(Dictionary<string, int> wanted)
+    {
+        ArgumentNullException.ThrowIfNull(wanted);
+        if (wanted.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var id in wanted.Keys)
+        {
+            wanted[id] = -1;
+        }
+
+        var lookup = wanted.GetAlternateLookup<ReadOnlySpan<char>>();
+        var left = wanted.Count;
+        string? previous = null;
+        for (var i = 0; i < _docOf.Length && left > 0; i++)
+        {
+            var id = _input[i].ShipmentId;
+            if (id is null || ReferenceEquals(id, previous))
+            {
+                continue;
+            }
+
+            previous = id;
+            var trimmed = id.AsSpan().Trim();
+            if (trimmed.Length > 0 && lookup.TryGetValue(trimmed, out var doc) && doc < 0)
+            {
+                lookup[trimmed] = _docOf[i];
+                left--;
+            }
+        }
     }
 
     /// <summary>The search of <see cref="Find(string?, string?, string, string?, out bool?)"/> from the first document
@@ -226,7 +314,28 @@ public sealed class InvoiceIndex
         }
 
         sellerMatches = null;
-        return shipmentId is not null && _byShipment.TryGetValue(shipmentId, out var doc) ? new InvoiceDocument(this, doc) : null;
+        return shipmentId is not null && ByShipment().TryGetValue(shipmentId, out var doc) ? new InvoiceDocument(this, doc) : null;
+    }
+
+    /// <summary>Every trimmed shipment id -> the document of its first line (built once, on the first single look-up).</summary>
+    private Dictionary<string, int> ByShipment()
+    {
+        return LazyInitializer.EnsureInitialized(ref _byShipment, Build);
+
+        Dictionary<string, int> Build()
+        {
+            var byShipment = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < _docOf.Length; i++)
+            {
+                var id = _input[i].ShipmentId;
+                if (!string.IsNullOrWhiteSpace(id))
+                {
+                    byShipment.TryAdd(id.Trim(), _docOf[i]);
+                }
+            }
+
+            return byShipment;
+        }
     }
 
     internal ReadOnlySpan<InvoiceLine> LinesOf(int doc) => _lines.AsSpan(_start[doc], _start[doc + 1] - _start[doc]);
@@ -297,9 +406,9 @@ public sealed class InvoiceIndex
 
     private int FirstWithKey(string invoiceKey)
     {
-        if (TryPack(invoiceKey, out var packed))
+        if (InvoiceKeyTable.TryPack(invoiceKey, out var high, out var low))
         {
-            return _byPacked.TryGetValue(packed, out var d) ? d : -1;
+            return _byPacked.Find(high, low);
         }
 
         return _byNumber.TryGetValue(invoiceKey, out var doc) ? doc : -1;

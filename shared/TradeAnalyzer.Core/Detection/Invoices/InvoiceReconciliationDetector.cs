@@ -46,15 +46,36 @@ public sealed class InvoiceReconciliationDetector : IDetector
         var missing = new List<DeclarationShipment>();
         long compared = 0;
 
-        foreach (var s in shipments.All)
+        // First the document each shipment's invoice number leads to; the few shipments whose number is not among the
+        // invoices are then looked up by shipment id all at once (one pass over the invoice lines).
+        var all = shipments.All;
+        var firstDoc = new int[all.Count];
+        var byShipment = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var k = 0; k < firstDoc.Length; k++)
         {
+            var first = firstDoc[k] = invoices.FirstWithKey(shipments, shipments.InvoiceIds[k]);
+            if (first < 0 && shipments.ShipmentIds[k] is { } shipmentId)
+            {
+                byShipment.TryAdd(shipmentId, -1);
+            }
+        }
+
+        invoices.FindByShipment(byShipment);
+
+        for (var k = 0; k < firstDoc.Length; k++)
+        {
+            var s = all[k];
             var invoiceId = s.InvoiceId;
             if (invoiceId == ShipmentIndex.NoInvoice && s.ShipmentId is null)
             {
                 continue;
             }
 
-            if (invoices.Find(shipments, invoiceId, s.ShipmentId, s.ExporterNorm, s.Main.ExporterId, out var sellerMatches) is not { } doc)
+            bool? sellerMatches = null;
+            var d = firstDoc[k] >= 0 ? invoices.FromFirst(firstDoc[k], s.ExporterNorm, s.Main.ExporterId, out sellerMatches)
+                : s.ShipmentId is { } shipmentId ? byShipment[shipmentId]
+                : -1;
+            if (d < 0)
             {
                 if (ShipmentIndex.HasKey(invoiceId))
                 {
@@ -64,6 +85,7 @@ public sealed class InvoiceReconciliationDetector : IDetector
                 continue;
             }
 
+            var doc = invoices.Document(d);
             compared++;
             if (s.ExporterId >= exportersCovered.Length)
             {
@@ -88,8 +110,8 @@ public sealed class InvoiceReconciliationDetector : IDetector
                 ? spanish ? $"aunque se aportaron facturas de {s.Main.ExporterName}" : $"although invoices of {s.Main.ExporterName} were supplied"
                 : spanish ? $"aunque se aportaron las facturas de {Fmt.Int(inMonth)} otras declaraciones de {s.Reporter} de ese mes" : $"although the invoices of {Fmt.Int(inMonth)} other {s.Reporter} declarations of that month were supplied";
             var text = spanish
-                ? $"La declaración {s.DeclarationId} de {s.Reporter} del {Fmt.Date(s.Date)} ({Fmt.Usd(s.FobUsd)} USD FOB) cita la factura {s.InvoiceNumber}, que no figura entre las facturas aportadas, {why}."
-                : $"Declaration {s.DeclarationId} ({s.Reporter}, {Fmt.Date(s.Date)}, {Fmt.Usd(s.FobUsd)} USD FOB) names invoice {s.InvoiceNumber}, which is not among the invoices supplied, {why}.";
+                ? string.Create(Inv, $"La declaración {s.DeclarationId} de {s.Reporter} del {s.Date:yyyy-MM-dd} ({s.FobUsd:N2} USD FOB) cita la factura {s.InvoiceNumber}, que no figura entre las facturas aportadas, {why}.")
+                : string.Create(Inv, $"Declaration {s.DeclarationId} ({s.Reporter}, {s.Date:yyyy-MM-dd}, {s.FobUsd:N2} USD FOB) names invoice {s.InvoiceNumber}, which is not among the invoices supplied, {why}.");
             var score = exporterCovered ? 55 : 45;
             sink.Add(NewFlag(FlagCode.InvoiceMissing, score, s, s.InvoiceNumber, s.FobUsd, $"invoice {s.InvoiceNumber}", "not supplied", text));
         }
@@ -120,7 +142,12 @@ public sealed class InvoiceReconciliationDetector : IDetector
     private static void Compare(DeclarationShipment s, InvoiceDocument doc, bool? sellerMatches, bool spanish, IFlagSink sink)
     {
         var inv = doc.Main;
-        var (fob, value, _) = doc.Totals(s.ShipmentId);
+
+        // Quantities per unit on both sides (a declaration may mix kg and pieces); the unit that differs most counts.
+        Span<double> declared = stackalloc double[UnitSlots];
+        Span<double> invoiced = stackalloc double[UnitSlots];
+        Span<double> invoicedFob = stackalloc double[UnitSlots];
+        var (fob, value) = doc.AddTotalsAndByUnit(s.ShipmentId, invoiced, invoicedFob);
         var number = inv.InvoiceNumber;
 
         if (fob > 0)
@@ -135,24 +162,23 @@ public sealed class InvoiceReconciliationDetector : IDetector
                 var direction = diff < 0
                     ? spanish ? "menos" : "less"
                     : spanish ? "más" : "more";
+
+                // Each figure formatted once (as Fmt does: invariant N2) and reused by the text and the expected/observed.
+                var declaredFob = Fmt.Usd(s.FobUsd);
+                var invoiceFob = Fmt.Usd(fob);
                 var text = spanish
-                    ? $"La declaración {s.DeclarationId} de {s.Reporter} ({Fmt.Date(s.Date)}) declara {Fmt.Usd(s.FobUsd)} USD equivalente FOB ({Fmt.Usd(s.ValueUsd)} USD {Fmt.Term(s.Main.Incoterm)}) mientras la factura {number} del {Fmt.Date(inv.InvoiceDate)} suma {Fmt.Usd(fob)} USD equivalente FOB ({Fmt.Usd(value)} USD {Fmt.Term(inv.Incoterm)}), {Fmt.Usd(Math.Abs(diff))} USD {direction} ({Fmt.Pct(rel)}%, tolerancia {Fmt.Pct(tolerance)}%)."
-                    : $"Declaration {s.DeclarationId} ({s.Reporter}, {Fmt.Date(s.Date)}) declares {Fmt.Usd(s.FobUsd)} USD FOB-equivalent ({Fmt.Usd(s.ValueUsd)} USD {Fmt.Term(s.Main.Incoterm)}) while invoice {number} of {Fmt.Date(inv.InvoiceDate)} totals {Fmt.Usd(fob)} USD FOB-equivalent ({Fmt.Usd(value)} USD {Fmt.Term(inv.Incoterm)}), {Fmt.Usd(Math.Abs(diff))} USD {direction} ({Fmt.Pct(rel)}%, tolerance {Fmt.Pct(tolerance)}%).";
+                    ? string.Create(Inv, $"La declaración {s.DeclarationId} de {s.Reporter} ({s.Date:yyyy-MM-dd}) declara {declaredFob} USD equivalente FOB ({s.ValueUsd:N2} USD {Term(s.Main.Incoterm)}) mientras la factura {number} del {inv.InvoiceDate:yyyy-MM-dd} suma {invoiceFob} USD equivalente FOB ({value:N2} USD {Term(inv.Incoterm)}), {Math.Abs(diff):N2} USD {direction} ({rel * 100:N0}%, tolerancia {tolerance * 100:N0}%).")
+                    : string.Create(Inv, $"Declaration {s.DeclarationId} ({s.Reporter}, {s.Date:yyyy-MM-dd}) declares {declaredFob} USD FOB-equivalent ({s.ValueUsd:N2} USD {Term(s.Main.Incoterm)}) while invoice {number} of {inv.InvoiceDate:yyyy-MM-dd} totals {invoiceFob} USD FOB-equivalent ({value:N2} USD {Term(inv.Incoterm)}), {Math.Abs(diff):N2} USD {direction} ({rel * 100:N0}%, tolerance {tolerance * 100:N0}%).");
                 sink.Add(NewFlag(FlagCode.InvoiceValueMismatch, score, s, number, Math.Abs(diff),
-                    $"invoice {number}: {Fmt.Usd(fob)} USD FOB-equivalent", $"{Fmt.Usd(s.FobUsd)} USD FOB-equivalent", text));
+                    $"invoice {number}: {invoiceFob} USD FOB-equivalent", $"{declaredFob} USD FOB-equivalent", text));
             }
         }
 
-        // Quantities per unit on both sides (a declaration may mix kg and pieces); the unit that differs most counts.
-        Span<double> declared = stackalloc double[UnitSlots];
-        Span<double> invoiced = stackalloc double[UnitSlots];
-        Span<double> invoicedFob = stackalloc double[UnitSlots];
         foreach (var line in s.Lines)
         {
             declared[(int)line.Unit] += line.NormQuantity;
         }
 
-        doc.AddByUnit(s.ShipmentId, invoiced, invoicedFob);
         var worst = -1;
         var worstRel = QuantityTolerance;
         for (var u = 0; u < UnitSlots; u++)
@@ -175,11 +201,13 @@ public sealed class InvoiceReconciliationDetector : IDetector
             var iq = invoiced[worst];
             var unit = Fmt.Unit((BaseUnit)worst);
             var atRisk = Math.Abs(dq - iq) * (invoicedFob[worst] / iq);
+            var declaredQuantity = Fmt.Num(dq);
+            var invoicedQuantity = Fmt.Num(iq);
             var text = spanish
-                ? $"La declaración {s.DeclarationId} de {s.Reporter} declara {Fmt.Num(dq)} {unit} pero la factura {number} factura {Fmt.Num(iq)} {unit}, una diferencia del {Fmt.Pct(rel)}% (tolerancia {Fmt.Pct(QuantityTolerance)}%) que vale {Fmt.Usd(atRisk)} USD al precio facturado."
-                : $"Declaration {s.DeclarationId} ({s.Reporter}) declares {Fmt.Num(dq)} {unit} but invoice {number} bills {Fmt.Num(iq)} {unit}, a {Fmt.Pct(rel)}% difference (tolerance {Fmt.Pct(QuantityTolerance)}%) worth {Fmt.Usd(atRisk)} USD at the invoiced price.";
+                ? string.Create(Inv, $"La declaración {s.DeclarationId} de {s.Reporter} declara {declaredQuantity} {unit} pero la factura {number} factura {invoicedQuantity} {unit}, una diferencia del {rel * 100:N0}% (tolerancia {QuantityTolerance * 100:N0}%) que vale {atRisk:N2} USD al precio facturado.")
+                : string.Create(Inv, $"Declaration {s.DeclarationId} ({s.Reporter}) declares {declaredQuantity} {unit} but invoice {number} bills {invoicedQuantity} {unit}, a {rel * 100:N0}% difference (tolerance {QuantityTolerance * 100:N0}%) worth {atRisk:N2} USD at the invoiced price.");
             sink.Add(NewFlag(FlagCode.InvoiceQuantityMismatch, MirrorAllowances.ScoreFromRatio(rel / QuantityTolerance), s, number, atRisk,
-                $"invoice {number}: {Fmt.Num(iq)} {unit}", $"{Fmt.Num(dq)} {unit}", text));
+                $"invoice {number}: {invoicedQuantity} {unit}", $"{declaredQuantity} {unit}", text));
         }
 
         var sellerOk = sellerMatches ?? PartyMatch.Same(doc.SellerNorm, inv.SellerId, s.ExporterNorm, s.Main.ExporterId);
@@ -203,12 +231,35 @@ public sealed class InvoiceReconciliationDetector : IDetector
 
             var joined = string.Join(spanish ? " y " : " and ", parts);
             var text = spanish
-                ? $"En la factura {number} citada por la declaración {s.DeclarationId} de {s.Reporter} ({Fmt.Usd(s.FobUsd)} USD FOB), {joined}."
-                : $"On invoice {number} named by {s.Reporter} declaration {s.DeclarationId} ({Fmt.Usd(s.FobUsd)} USD FOB), {joined}.";
+                ? string.Create(Inv, $"En la factura {number} citada por la declaración {s.DeclarationId} de {s.Reporter} ({s.FobUsd:N2} USD FOB), {joined}.")
+                : string.Create(Inv, $"On invoice {number} named by {s.Reporter} declaration {s.DeclarationId} ({s.FobUsd:N2} USD FOB), {joined}.");
             var score = sellerOk || buyerOk ? 60 : 75;
             sink.Add(NewFlag(FlagCode.InvoicePartyMismatch, score, s, number, s.FobUsd,
                 $"{s.Main.ExporterName} -> {s.Main.ImporterName}", $"{inv.SellerName} -> {inv.BuyerName}", text));
         }
+    }
+
+    /// <summary>Numbers in the texts are formatted as <see cref="Fmt"/> formats them: invariant culture.</summary>
+    private static readonly System.Globalization.CultureInfo Inv = System.Globalization.CultureInfo.InvariantCulture;
+
+    /// <summary><see cref="Fmt.Term"/> of each incoterm, computed once.</summary>
+    private static readonly string?[] Terms = TermTexts();
+
+    private static string Term(Incoterm term) => (uint)term < (uint)Terms.Length && Terms[(int)term] is { } text ? text : Fmt.Term(term);
+
+    private static string?[] TermTexts()
+    {
+        var terms = Enum.GetValues<Incoterm>();
+        var texts = new string?[terms.Max(t => (int)t) + 1];
+        foreach (var term in terms)
+        {
+            if (term >= 0)
+            {
+                texts[(int)term] = Fmt.Term(term);
+            }
+        }
+
+        return texts;
     }
 
     private static Flag NewFlag(FlagCode code, double score, DeclarationShipment s, string? invoiceNumber, double atRisk,

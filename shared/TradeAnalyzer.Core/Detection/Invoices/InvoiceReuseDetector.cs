@@ -34,7 +34,10 @@ public sealed class InvoiceReuseDetector : IDetector
         // hashed per shipment, no list per group). Groups keep their order of first appearance and their members
         // ascending positions, as a dictionary of lists would. Invoice keys are the index's numbers for them (equal
         // exactly when the keys are): one dictionary probe per shipment, no string hash.
-        var groupIds = new Dictionary<(long Invoice, int Exporter), int>(shipments.Count);
+        // The groups are numbered in an InvoiceKeyTable keyed by (exporter, invoice number): the invoice numbers come
+        // roughly in sequence, which that table's windows turn into nearby slots (a dictionary sized for every
+        // shipment probes a random bucket and entry of 35 MB per shipment). About two shipments share a group.
+        var groupIds = new InvoiceKeyTable(shipments.Count / 2);
         var groupOf = new int[shipments.Count];
         var sizes = new List<int>(shipments.Count);
         for (var k = 0; k < shipments.Count; k++)
@@ -47,10 +50,9 @@ public sealed class InvoiceReuseDetector : IDetector
                 continue;
             }
 
-            ref var g = ref CollectionsMarshal.GetValueRefOrAddDefault(groupIds, (invoice, s.ExporterId), out var knownGroup);
-            if (!knownGroup)
+            var g = groupIds.GetOrAdd(s.ExporterId, invoice, sizes.Count, out var newGroup);
+            if (newGroup)
             {
-                g = sizes.Count;
                 sizes.Add(0);
             }
 

@@ -24,29 +24,51 @@ public sealed class ThirdPartyPaymentDetector : IDetector
         var spanish = context.Options.Spanish;
         var index = InvoiceIndex.For(context);
         var names = new InstanceNames();
+
+        // The verdict depends only on the parties (names, ids, countries, payer, beneficiary): when every line of an
+        // invoice shares one parties part (nearly always), a part already found clean is not judged again.
+        var parts = new ReferenceIds<InvoiceParties>();
+        var clean = new bool[1024];
         long flagged = 0;
         for (var id = 0; id < index.DocumentCount; id++)
         {
             var doc = index.Document(id);
             var lines = doc.Lines;
+            var partId = -1;
+            if (SharedParties(lines) is { } part)
+            {
+                partId = parts.IdOf(part, out var added);
+                if (partId >= clean.Length)
+                {
+                    Array.Resize(ref clean, clean.Length * 2);
+                }
+
+                if (!added && clean[partId])
+                {
+                    continue;
+                }
+            }
+
             var payer = FirstPresent(lines, Field.PayerName);
             var beneficiary = FirstPresent(lines, Field.BeneficiaryName);
             var payerCountry = FirstPresent(lines, Field.PayerCountry);
             var beneficiaryCountry = FirstPresent(lines, Field.BeneficiaryCountry);
             if (payer is null && beneficiary is null && payerCountry is null && beneficiaryCountry is null)
             {
+                MarkClean(clean, partId);
                 continue;
             }
 
             // Judge first, write the reasons only for the few invoices flagged.
             var inv = doc.Main;
-            var payerIsThird = payer is not null && !PartyMatch.Same(names.Normalize(payer), null, doc.BuyerNorm, null);
-            var beneficiaryIsThird = beneficiary is not null && !PartyMatch.Same(names.Normalize(beneficiary), null, doc.SellerNorm, null);
+            var payerIsThird = payer is not null && !SameParty(payer, lines[0].BuyerName, doc.BuyerNorm, names);
+            var beneficiaryIsThird = beneficiary is not null && !SameParty(beneficiary, lines[0].SellerName, doc.SellerNorm, names);
             var knownCountries = inv.BuyerCountry is not null || inv.SellerCountry is not null;
             var payerAbroad = knownCountries && IsThirdCountry(payerCountry, inv);
             var beneficiaryAbroad = knownCountries && IsThirdCountry(beneficiaryCountry, inv);
             if (!payerIsThird && !beneficiaryIsThird && !payerAbroad && !beneficiaryAbroad)
             {
+                MarkClean(clean, partId);
                 continue;
             }
 
@@ -108,6 +130,44 @@ public sealed class ThirdPartyPaymentDetector : IDetector
 
         context.Artifacts.Counters["invoice.third_party"] = flagged;
     }
+
+    /// <summary>The parties part of every line when they all share one, else null.</summary>
+    private static InvoiceParties? SharedParties(ReadOnlySpan<InvoiceLine> lines)
+    {
+        if (lines.IsEmpty)
+        {
+            return null;
+        }
+
+        var part = lines[0].PartiesRef;
+        for (var k = 1; k < lines.Length; k++)
+        {
+            if (!ReferenceEquals(lines[k].PartiesRef, part))
+            {
+                return null;
+            }
+        }
+
+        return part;
+    }
+
+    private static void MarkClean(bool[] clean, int partId)
+    {
+        if (partId >= 0)
+        {
+            clean[partId] = true;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="PartyMatch.Same"/> of the payer's (or beneficiary's) name and the document's buyer (seller), whose
+    /// normalised name is that of its first line's <paramref name="partyAsWritten"/>: a name written as that party's
+    /// (nearly always) normalises to the same name, so it is not normalised again.
+    /// </summary>
+    private static bool SameParty(string name, string? partyAsWritten, string partyNorm, InstanceNames names) =>
+        string.Equals(name, partyAsWritten, StringComparison.Ordinal)
+            ? partyNorm.Length > 0
+            : PartyMatch.Same(names.Normalize(name), null, partyNorm, null);
 
     /// <summary>True when <paramref name="country"/> is given and is neither the buyer's nor the seller's.</summary>
     private static bool IsThirdCountry(string? country, InvoiceLine inv) =>

@@ -1,0 +1,640 @@
+using System.Runtime.InteropServices;
+using TradeAnalyzer.Core.Analysis;
+using TradeAnalyzer.Core.Detection;
+using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.Core.Scoring;
+
+namespace TradeAnalyzer.Core.Profiles;
+
+/// <summary>
+/// The declaration lines rolled up per exporter (<see cref="ExporterProfiler"/>, docs/methods-risk.md): shipments
+/// (<see cref="ShipmentRef"/>: a shipment declared at export and at import counts once, with the lines of the export
+/// declaration), value, largest shipment, first and last seen, first digits, round values, most valuable commodities and
+/// counterparties, and for new exporters their largest line against the median line of the same HS6 goods.
+/// <para>
+/// One pass over the lines in input order keeps what the roll-up needs of each line in flat arrays (value in USD, a
+/// byte of flow, first digit and round-value bits, a commodity number and a parties number) and cuts the lines into
+/// runs of one exporter, declaration and shipment id, keyed by the hash of their shipment reference. Each exporter is
+/// then rolled up from those arrays alone (its runs of one shipment found by sorting the hashes): the line objects are
+/// read once, in memory order, instead of four times per exporter in scattered order. Sums are taken in input order,
+/// as before, so the figures are the same to the last bit.
+/// </para>
+/// </summary>
+internal static class ExporterRollUp
+{
+    /// <summary>Most shared record parts remembered by reference (records that share none stay correct, only use more memory).</summary>
+    private const int MaxRemembered = 1 << 18;
+
+    private const byte ExportBit = 1;
+    private const int DigitShift = 1;
+    private const byte RoundBit = 1 << 5;
+    private const byte PositiveBit = 1 << 6;
+
+    /// <summary>
+    /// The exporters of <paramref name="declarations"/>, in order of first appearance, rolled up, and the analysis date:
+    /// <paramref name="asOf"/> of the latest line date (null without lines), read in the same pass.
+    /// <paramref name="isNew"/> tells, given that date, which exporters are new (their lines are weighed against the goods).
+    /// </summary>
+    public static (List<ExporterTotals> Exporters, DateOnly AsOf) Of(
+        IReadOnlyList<DeclarationLine> declarations, Func<DateOnly?, DateOnly> asOf, Func<ExporterTotals, DateOnly, bool> isNew)
+    {
+        ArgumentNullException.ThrowIfNull(declarations);
+        ArgumentNullException.ThrowIfNull(asOf);
+        ArgumentNullException.ThrowIfNull(isNew);
+        var lines = new Lines(declarations.Count);
+        lines.Read(declarations);
+        var date = asOf(lines.Count > 0 ? lines.Latest : null);
+
+        // The runs of each exporter, in input order (a counting sort of the runs by exporter).
+        var exporters = lines.Exporters;
+        var runStartOf = new int[exporters.Count + 1];
+        for (var r = 0; r < lines.RunCount; r++)
+        {
+            runStartOf[lines.ExporterOfRun(r) + 1]++;
+        }
+
+        for (var e = 0; e < exporters.Count; e++)
+        {
+            runStartOf[e + 1] += runStartOf[e];
+        }
+
+        var runsByExporter = new int[lines.RunCount];
+        var cursor = (int[])runStartOf.Clone();
+        for (var r = 0; r < lines.RunCount; r++)
+        {
+            runsByExporter[cursor[lines.ExporterOfRun(r)]++] = r;
+        }
+
+        Parallel.For(
+            0,
+            exporters.Count,
+            () => new Scratch(lines.CodeCount, lines.Hs6Count, lines.ImporterNames.Count),
+            (e, _, scratch) =>
+            {
+                RollUp(exporters[e], runsByExporter.AsSpan(runStartOf[e], runStartOf[e + 1] - runStartOf[e]), lines, scratch);
+                return scratch;
+            },
+            _ => { });
+
+        // New exporters: their largest line against the typical (median) line value of the same HS6 goods among all
+        // lines, since "unusually high value" for a newcomer is about the goods, not the exporter.
+        var newcomers = new List<int>();
+        for (var e = 0; e < exporters.Count; e++)
+        {
+            if (isNew(exporters[e], date))
+            {
+                newcomers.Add(e);
+            }
+        }
+
+        if (newcomers.Count > 0)
+        {
+            NewcomerRatios(lines, newcomers, runsByExporter, runStartOf);
+        }
+
+        return (exporters, date);
+    }
+
+    /// <summary>Rolls up one exporter from its runs (numbers into <paramref name="lines"/>' run arrays, in input order).</summary>
+    private static void RollUp(ExporterTotals a, ReadOnlySpan<int> runs, Lines lines, Scratch scratch)
+    {
+        // 1. Runs of the same shipment (an export and an import declaration, a shipment split over declarations): the
+        // runs sorted by the hash of their shipment reference; runs of equal hash compared by the reference itself.
+        var m = runs.Length;
+        var keys = scratch.Keys(m);
+        for (var j = 0; j < m; j++)
+        {
+            keys[j] = ((long)lines.RunHash[runs[j]] << 32) | (uint)j;
+        }
+
+        keys.Sort();
+        var shipmentOf = scratch.ShipmentOf(m);
+        var representative = scratch.Representative(m);
+        var shipments = 0;
+        for (var k = 0; k < m;)
+        {
+            var hash = (int)(keys[k] >> 32);
+            var first = shipments;
+            for (; k < m && (int)(keys[k] >> 32) == hash; k++)
+            {
+                var j = (int)(uint)keys[k];
+                var r = runs[j];
+                var s = first;
+                while (s < shipments && !lines.SameShipment(r, runs[representative[s]]))
+                {
+                    s++;
+                }
+
+                if (s == shipments)
+                {
+                    representative[shipments++] = j;
+                }
+
+                shipmentOf[j] = s;
+            }
+        }
+
+        a.Shipments = shipments;
+
+        // 2. Shipments with an export declaration.
+        var hasExport = scratch.HasExport(shipments);
+        var info = lines.Info;
+        for (var j = 0; j < m; j++)
+        {
+            var r = runs[j];
+            for (var i = lines.RunStart[r]; i < lines.RunStart[r + 1]; i++)
+            {
+                if ((info[i] & ExportBit) != 0)
+                {
+                    hasExport[shipmentOf[j]] = true;
+                    break;
+                }
+            }
+        }
+
+        // 3. The counted lines of each shipment, in input order: values, digits, round values, commodities and
+        // counterparties. Commodity and counterparty sums are kept by number with the order of first appearance.
+        var shipmentValue = scratch.ShipmentValue(shipments);
+        var stamp = scratch.NextStamp();
+        var usd = lines.Usd;
+        var codes = lines.Code;
+        var parties = lines.Party;
+        double value = 0;
+        for (var j = 0; j < m; j++)
+        {
+            var r = runs[j];
+            var s = shipmentOf[j];
+            var exportOnly = hasExport[s];
+            for (var i = lines.RunStart[r]; i < lines.RunStart[r + 1]; i++)
+            {
+                var bits = info[i];
+                if (exportOnly && (bits & ExportBit) == 0)
+                {
+                    continue;
+                }
+
+                var v = usd[i];
+                shipmentValue[s] += v;
+                value += v;
+                var party = parties[i];
+                a.Id ??= lines.PartyExporterIds[party];
+                var digit = (bits >> DigitShift) & 0xF;
+                if (digit > 0)
+                {
+                    a.Digits[digit]++;
+                    a.DigitCount++;
+                }
+
+                if ((bits & PositiveBit) != 0)
+                {
+                    a.ValueCount++;
+                    if ((bits & RoundBit) != 0)
+                    {
+                        a.Round++;
+                    }
+                }
+
+                scratch.AddCommodity(codes[i], v, stamp);
+                scratch.AddCounterparty(lines.PartyImporters[party], v, stamp);
+            }
+        }
+
+        a.Value = value;
+        // As Enumerable.Max: NaN only when every value is NaN, the first of equal values.
+        var max = 0.0;
+        var s0 = 0;
+        if (shipments > 0)
+        {
+            max = shipmentValue[0];
+            while (double.IsNaN(max) && ++s0 < shipments)
+            {
+                max = shipmentValue[s0];
+            }
+
+            for (var s = s0 + 1; s < shipments; s++)
+            {
+                if (shipmentValue[s] > max)
+                {
+                    max = shipmentValue[s];
+                }
+            }
+        }
+
+        a.MaxShipment = max;
+        a.Commodities = scratch.TopCommodities(lines, stamp);
+        a.Counterparties = scratch.TopCounterparties(lines);
+    }
+
+    /// <summary>Each newcomer's <see cref="ExporterTotals.MaxValueRatio"/>: its lines (all of them) against the median
+    /// line value of their HS6 over all lines, gathered for the HS6 groups newcomers ship only.</summary>
+    private static void NewcomerRatios(Lines lines, List<int> newcomers, int[] runsByExporter, int[] runStartOf)
+    {
+        var needed = new bool[lines.Hs6Count];
+        foreach (var e in newcomers)
+        {
+            foreach (var r in runsByExporter.AsSpan(runStartOf[e], runStartOf[e + 1] - runStartOf[e]))
+            {
+                for (var i = lines.RunStart[r]; i < lines.RunStart[r + 1]; i++)
+                {
+                    needed[lines.CodeHs6[lines.Code[i]]] = true;
+                }
+            }
+        }
+
+        var n = lines.Count;
+        var sizes = new int[lines.Hs6Count + 1];
+        for (var i = 0; i < n; i++)
+        {
+            var g = lines.CodeHs6[lines.Code[i]];
+            if (needed[g])
+            {
+                sizes[g + 1]++;
+            }
+        }
+
+        var start = new int[sizes.Length];
+        for (var g = 1; g < sizes.Length; g++)
+        {
+            start[g] = start[g - 1] + sizes[g];
+        }
+
+        var values = new double[start[^1]];
+        var cursor = (int[])start.Clone();
+        for (var i = 0; i < n; i++)
+        {
+            var g = lines.CodeHs6[lines.Code[i]];
+            if (needed[g])
+            {
+                values[cursor[g]++] = lines.Usd[i];
+            }
+        }
+
+        var median = new double[lines.Hs6Count];
+        for (var g = 0; g < median.Length; g++)
+        {
+            if (needed[g])
+            {
+                median[g] = Median(values.AsSpan(start[g], sizes[g + 1]));
+            }
+        }
+
+        foreach (var e in newcomers)
+        {
+            var a = lines.Exporters[e];
+            foreach (var r in runsByExporter.AsSpan(runStartOf[e], runStartOf[e + 1] - runStartOf[e]))
+            {
+                for (var i = lines.RunStart[r]; i < lines.RunStart[r + 1]; i++)
+                {
+                    var m = median[lines.CodeHs6[lines.Code[i]]];
+                    if (m > 0)
+                    {
+                        a.MaxValueRatio = Math.Max(a.MaxValueRatio, lines.Usd[i] / m);
+                    }
+                }
+            }
+        }
+    }
+
+    private static double Median(Span<double> v)
+    {
+        v.Sort();
+        return v.Length == 0 ? 0 : v.Length % 2 == 1 ? v[v.Length / 2] : (v[(v.Length / 2) - 1] + v[v.Length / 2]) / 2;
+    }
+
+    private static List<string> Top(List<int> touched, double[] sums, List<string> names)
+    {
+        touched.Sort((x, y) =>
+        {
+            var c = sums[y].CompareTo(sums[x]);
+            return c != 0 ? c : string.CompareOrdinal(names[x], names[y]);
+        });
+        var result = new List<string>(Math.Min(ExporterProfiler.MaxListed, touched.Count));
+        for (var k = 0; k < touched.Count && k < ExporterProfiler.MaxListed; k++)
+        {
+            result.Add(names[touched[k]]);
+        }
+
+        return result;
+    }
+
+    /// <summary>What the roll-up keeps of every line, and the runs the lines are cut into, from one pass in input order.</summary>
+    private sealed class Lines(int count)
+    {
+        public int Count { get; } = count;
+
+        public List<ExporterTotals> Exporters { get; } = [];
+
+        /// <summary>Per line: value in USD.</summary>
+        public double[] Usd { get; } = new double[count];
+
+        /// <summary>Per line: export flow (bit 0), first digit of the declared value (bits 1-4), round (bit 5), positive (bit 6).</summary>
+        public byte[] Info { get; } = new byte[count];
+
+        /// <summary>Per line: its HS code's number (<see cref="Codes"/>).</summary>
+        public int[] Code { get; } = new int[count];
+
+        /// <summary>Per line: its parties' number (<see cref="PartyImporters"/>, <see cref="PartyExporterIds"/>).</summary>
+        public int[] Party { get; } = new int[count];
+
+        /// <summary>Run r's lines are <c>RunStart[r]..RunStart[r + 1]</c>.</summary>
+        public int[] RunStart { get; } = new int[count + 1];
+
+        /// <summary>Per run: the hash of its shipment reference (kind and text).</summary>
+        public int[] RunHash { get; } = new int[count];
+
+        public int RunCount { get; private set; }
+
+        /// <summary>The latest line date (<see cref="DateOnly.MinValue"/> without lines).</summary>
+        public DateOnly Latest { get; private set; } = DateOnly.MinValue;
+
+        /// <summary>Full HS codes (digits) by number.</summary>
+        public List<string> Codes { get; } = [];
+
+        /// <summary>Per code number: its HS6 group's number.</summary>
+        public int[] CodeHs6 { get; private set; } = [];
+
+        /// <summary>HS6 groups by number, as profiles list them ("2933.39").</summary>
+        public List<string> Hs6Names { get; } = [];
+
+        public int CodeCount => Codes.Count;
+
+        public int Hs6Count => Hs6Names.Count;
+
+        public List<int> PartyImporters { get; } = [];
+
+        public List<string?> PartyExporterIds { get; } = [];
+
+        public List<string> ImporterNames { get; } = [];
+
+        /// <summary>The lines read (the runs' shipment references are taken again from their first line when two
+        /// runs' hashes are equal: cheaper than keeping every run's reference).</summary>
+        private IReadOnlyList<DeclarationLine> _declarations = [];
+
+        private List<int> _partyExporter = [];
+
+        public int ExporterOfRun(int r) => _partyExporter[Party[RunStart[r]]];
+
+        public bool SameShipment(int r, int other) =>
+            ShipmentRef.Of(_declarations[RunStart[r]]) == ShipmentRef.Of(_declarations[RunStart[other]]);
+
+        public void Read(IReadOnlyList<DeclarationLine> declarations)
+        {
+            var exporterOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
+            var importerOfName = new Dictionary<string, int>(StringComparer.Ordinal);
+            var codeOfDigits = new Dictionary<string, int>(StringComparer.Ordinal);
+            var hs6OfDigits = new Dictionary<string, int>(StringComparer.Ordinal);
+            var codeHs6 = new List<int>();
+            var partyIds = new ReferenceIds<DeclarationParties>(4096);
+            _declarations = declarations;
+            var partyExporter = _partyExporter;
+            var partyOfId = new List<int>();
+            string? lastDigits = null;
+
+            DeclarationLine? previous = null;
+            var party = -1;
+            var code = -1;
+            var exporter = -1;
+            for (var i = 0; i < Count; i++)
+            {
+                var d = declarations[i];
+
+                // Parties: by reference (lines of one declaration share the part), else by the exporter key string.
+                var parties = d.PartiesRef;
+                if (previous is null || !ReferenceEquals(parties, previous.PartiesRef))
+                {
+                    int id;
+                    bool added;
+                    if (partyIds.Count < MaxRemembered)
+                    {
+                        id = partyIds.IdOf(parties, out added);
+                    }
+                    else
+                    {
+                        added = !partyIds.TryGetId(parties, out id);
+                    }
+
+                    if (added)
+                    {
+                        party = NewParty(d, exporterOfKey, importerOfName, partyExporter);
+                        if (id >= 0)
+                        {
+                            partyOfId.Add(party);
+                        }
+                    }
+                    else
+                    {
+                        party = partyOfId[id];
+                    }
+                }
+
+                var e = partyExporter[party];
+                var a = Exporters[e];
+                var date = d.Date;
+                if (date < a.First)
+                {
+                    a.First = date;
+                }
+
+                if (date > a.Last)
+                {
+                    a.Last = date;
+                }
+
+                if (date > Latest)
+                {
+                    Latest = date;
+                }
+
+                // Goods: the HS code's number, looked up when the line's goods part and its code's string instance are
+                // not the previous line's (codes are few; goods parts are many and rarely shared by consecutive lines).
+                var goods = d.GoodsRef;
+                if (previous is null || !ReferenceEquals(goods, previous.GoodsRef))
+                {
+                    var digits = d.Hs.Digits;
+                    if (!ReferenceEquals(digits, lastDigits))
+                    {
+                        code = CodeOf(digits, codeOfDigits, hs6OfDigits, codeHs6);
+                        lastDigits = digits;
+                    }
+                }
+
+                // Runs: a line of the same exporter, declaration and shipment id as the line before continues its run
+                // (lines of one declaration come together). Cutting more runs than needed is harmless: runs of one
+                // shipment are joined again by their key.
+                if (previous is null || e != exporter
+                    || !string.Equals(previous.DeclarationId, d.DeclarationId, StringComparison.Ordinal)
+                    || !string.Equals(previous.ShipmentId, d.ShipmentId, StringComparison.Ordinal))
+                {
+                    var r = RunCount++;
+                    var key = ShipmentRef.Of(d);
+                    RunStart[r] = i;
+                    RunHash[r] = string.GetHashCode(key.Text.AsSpan(), StringComparison.Ordinal) ^ ((int)key.Kind * -1640531535);
+                }
+
+                exporter = e;
+                var declared = d.Value;
+                var digit = Benford.FirstDigit(declared);
+                Info[i] = (byte)((d.Flow == TradeFlow.Export ? ExportBit : 0)
+                    | (digit << DigitShift)
+                    | (declared > 0 ? PositiveBit : 0)
+                    | (declared > 0 && Benford.IsRound(declared) ? RoundBit : 0));
+                Usd[i] = d.ValueUsd;
+                Code[i] = code;
+                Party[i] = party;
+                previous = d;
+            }
+
+            RunStart[RunCount] = Count;
+            CodeHs6 = [.. codeHs6];
+        }
+
+        private int NewParty(DeclarationLine d, Dictionary<string, int> exporterOfKey, Dictionary<string, int> importerOfName, List<int> partyExporter)
+        {
+            var key = RiskFlags.ExporterKeyOf(d);
+            ref var e = ref CollectionsMarshal.GetValueRefOrAddDefault(exporterOfKey, key, out var known);
+            if (!known)
+            {
+                e = Exporters.Count;
+                Exporters.Add(new ExporterTotals(key, d.ExporterName, d.ExporterId, d.ExporterCountry ?? d.OriginCountry, d.Date));
+            }
+
+            var exporter = e;
+            ref var m = ref CollectionsMarshal.GetValueRefOrAddDefault(importerOfName, d.ImporterName, out var seen);
+            if (!seen)
+            {
+                m = ImporterNames.Count;
+                ImporterNames.Add(d.ImporterName);
+            }
+
+            partyExporter.Add(exporter);
+            PartyImporters.Add(m);
+            PartyExporterIds.Add(d.ExporterId);
+            return partyExporter.Count - 1;
+        }
+
+        private int CodeOf(string digits, Dictionary<string, int> codeOfDigits, Dictionary<string, int> hs6OfDigits, List<int> codeHs6)
+        {
+            ref var c = ref CollectionsMarshal.GetValueRefOrAddDefault(codeOfDigits, digits, out var known);
+            if (!known)
+            {
+                c = Codes.Count;
+                Codes.Add(digits);
+                var hs6 = digits[..6];
+                ref var h = ref CollectionsMarshal.GetValueRefOrAddDefault(hs6OfDigits, hs6, out var seen);
+                if (!seen)
+                {
+                    h = Hs6Names.Count;
+                    Hs6Names.Add($"{hs6[..4]}.{hs6[4..]}");
+                }
+
+                codeHs6.Add(h);
+            }
+
+            return c;
+        }
+    }
+
+    /// <summary>One thread's reusable buffers for rolling up exporters one after the other.</summary>
+    private sealed class Scratch(int codes, int hs6s, int importers)
+    {
+        private readonly double[] _codeSums = new double[codes];
+        private readonly int[] _codeStamps = new int[codes];
+        private readonly List<int> _codesTouched = [];
+        private readonly double[] _hs6Sums = new double[hs6s];
+        private readonly int[] _hs6Stamps = new int[hs6s];
+        private readonly List<int> _hs6Touched = [];
+        private readonly double[] _importerSums = new double[importers];
+        private readonly int[] _importerStamps = new int[importers];
+        private readonly List<int> _importersTouched = [];
+        private long[] _keys = [];
+        private int[] _shipmentOf = [];
+        private int[] _representative = [];
+        private bool[] _hasExport = [];
+        private double[] _shipmentValue = [];
+        private int _stamp;
+
+        public Span<long> Keys(int m) => Grow(ref _keys, m).AsSpan(0, m);
+
+        public int[] ShipmentOf(int m) => Grow(ref _shipmentOf, m);
+
+        public int[] Representative(int m) => Grow(ref _representative, m);
+
+        public bool[] HasExport(int shipments)
+        {
+            var a = Grow(ref _hasExport, shipments);
+            Array.Clear(a, 0, shipments);
+            return a;
+        }
+
+        public double[] ShipmentValue(int shipments)
+        {
+            var a = Grow(ref _shipmentValue, shipments);
+            Array.Clear(a, 0, shipments);
+            return a;
+        }
+
+        public int NextStamp()
+        {
+            _codesTouched.Clear();
+            _importersTouched.Clear();
+            return ++_stamp;
+        }
+
+        public void AddCommodity(int code, double value, int stamp)
+        {
+            if (_codeStamps[code] != stamp)
+            {
+                _codeStamps[code] = stamp;
+                _codeSums[code] = 0;
+                _codesTouched.Add(code);
+            }
+
+            _codeSums[code] += value;
+        }
+
+        public void AddCounterparty(int importer, double value, int stamp)
+        {
+            if (_importerStamps[importer] != stamp)
+            {
+                _importerStamps[importer] = stamp;
+                _importerSums[importer] = 0;
+                _importersTouched.Add(importer);
+            }
+
+            _importerSums[importer] += value;
+        }
+
+        /// <summary>The HS6 groups of the codes added, most valuable first: each group's value is the sum of its codes'
+        /// values in the order the codes first appeared (as grouping a dictionary of the codes would add them).</summary>
+        public List<string> TopCommodities(Lines lines, int stamp)
+        {
+            _hs6Touched.Clear();
+            foreach (var code in _codesTouched)
+            {
+                var h = lines.CodeHs6[code];
+                if (_hs6Stamps[h] != stamp)
+                {
+                    _hs6Stamps[h] = stamp;
+                    _hs6Sums[h] = 0;
+                    _hs6Touched.Add(h);
+                }
+
+                _hs6Sums[h] += _codeSums[code];
+            }
+
+            return Top(_hs6Touched, _hs6Sums, lines.Hs6Names);
+        }
+
+        public List<string> TopCounterparties(Lines lines) => Top(_importersTouched, _importerSums, lines.ImporterNames);
+
+        private static T[] Grow<T>(ref T[] array, int length)
+        {
+            if (array.Length < length)
+            {
+                array = new T[Math.Max(length, array.Length * 2)];
+            }
+
+            return array;
+        }
+    }
+}

@@ -1,0 +1,249 @@
+using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.Core.Profiles;
+using TradeAnalyzer.Core.Text;
+
+namespace TradeAnalyzer.UnitTests.Profiles;
+
+/// <summary>
+/// The columnar roll-up (<see cref="ExporterRollUp"/>) against a plain reading of the rule in docs/methods-risk.md:
+/// shipments by shipment id, else declaration; a shipment declared at export counts with its export lines; sums in
+/// input order.
+/// </summary>
+public class ExporterRollUpTests
+{
+    private static readonly DateOnly AsOf = new(2026, 11, 30);
+
+    private static readonly string[] Exporters = ["Acme Quimica SA de CV", "Shanghai Fine Chemical Co., Ltd.", "Hoffmann Handel GmbH", "Delta Traders"];
+
+    private static readonly string[] Importers = ["Distribuidora Norte SA de CV", "Farma Sur", "Global Imports LLC"];
+
+    private static readonly string[] Codes = ["2915.39.99", "2915.39.10", "2933.39.99", "8479.89.99", "2106.90"];
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Columnar_roll_up_matches_the_rule_on_interleaved_lines(int seed)
+    {
+        var lines = RandomLines(seed, 3_000);
+        var (exporters, asOf) = ExporterRollUp.Of(lines, latest => latest ?? AsOf, (a, _) => a.First >= new DateOnly(2026, 10, 1));
+        var expected = Reference(lines);
+
+        Assert.Equal(lines.Max(l => l.Date), asOf);
+        Assert.Equal(expected.Select(e => e.Key), exporters.Select(e => e.Key)); // order of first appearance
+        foreach (var (a, e) in exporters.Zip(expected))
+        {
+            Assert.Equal(e.Shipments, a.Shipments);
+            Assert.Equal(e.Value, a.Value); // exactly: the same additions in the same order
+            Assert.Equal(e.MaxShipment, a.MaxShipment);
+            Assert.Equal(e.First, a.First);
+            Assert.Equal(e.Last, a.Last);
+            Assert.Equal(e.Digits, a.Digits);
+            Assert.Equal(e.Round, a.Round);
+            Assert.Equal(e.ValueCount, a.ValueCount);
+            Assert.Equal(e.Id, a.Id);
+            Assert.Equal(e.Commodities, a.Commodities);
+            Assert.Equal(e.Counterparties, a.Counterparties);
+            Assert.Equal(e.First >= new DateOnly(2026, 10, 1) ? e.MaxValueRatio : 0, a.MaxValueRatio);
+        }
+    }
+
+    [Fact]
+    public void A_declaration_split_by_other_exporters_lines_is_still_one_shipment()
+    {
+        List<DeclarationLine> lines =
+        [
+            Line("A", "D1", 1, TradeFlow.Export, "BL-1", 100),
+            Line("B", "D2", 1, TradeFlow.Export, null, 10),
+            Line("A", "D1", 2, TradeFlow.Export, "BL-1", 200),
+            Line("A", "M1", 1, TradeFlow.Import, "BL-1 ", 330), // the import view of BL-1: not counted
+            Line("A", "D3", 1, TradeFlow.Import, "  ", 50), // blank shipment id: its declaration
+            Line("B", "D2", 2, TradeFlow.Export, null, 20),
+        ];
+        var (exporters, _) = ExporterRollUp.Of(lines, latest => latest ?? AsOf, (_, _) => false);
+        var a = exporters[0];
+        var b = exporters[1];
+        Assert.Equal(2, a.Shipments);
+        Assert.Equal((100 * 1.1) + (200 * 1.1) + (50 * 1.1), a.Value); // USD, the import line of BL-1 left out
+        Assert.Equal((100 * 1.1) + (200 * 1.1), a.MaxShipment);
+        Assert.Equal(1, b.Shipments);
+        Assert.Equal((10 * 1.1) + (20 * 1.1), b.MaxShipment);
+    }
+
+    private static DeclarationLine Line(string exporter, string id, int lineNo, TradeFlow flow, string? shipment, double value,
+        string importer = "Farma Sur", string hs = "2915.39.99", DateOnly? date = null, string? exporterId = null) => new()
+    {
+        Source = new SourceRef("test.csv", lineNo + 1),
+        DeclarationId = id,
+        LineNo = lineNo,
+        Flow = flow,
+        Date = date ?? new DateOnly(2026, 11, 20),
+        ReporterCountry = flow == TradeFlow.Export ? "CN" : "MX",
+        ExporterName = exporter,
+        ImporterName = importer,
+        ExporterId = exporterId,
+        OriginCountry = "CN",
+        DestinationCountry = "MX",
+        Hs = HsCode.Parse(hs),
+        Description = "goods",
+        CasNumbers = [],
+        Quantity = 1,
+        QuantityUnit = "kg",
+        NormQuantity = 1,
+        Unit = BaseUnit.Kg,
+        Value = value,
+        Currency = "USD",
+        ValueUsd = value * 1.1,
+        FobUsd = value,
+        TransitCountries = [],
+        ExporterKey = PartyNames.Key(exporter, exporterId),
+        ShipmentId = shipment,
+    };
+
+    /// <summary>Declarations of 1-3 lines, shipments declared at export, at import or both (ids padded or blank),
+    /// declarations interrupted by other exporters' lines, round and odd values, zero values.</summary>
+    private static List<DeclarationLine> RandomLines(int seed, int count)
+    {
+        var rng = new Random(seed);
+        var lines = new List<DeclarationLine>();
+        var pending = new List<DeclarationLine>();
+        var n = 0;
+        while (lines.Count + pending.Count < count)
+        {
+            var exporter = Exporters[rng.Next(Exporters.Length)];
+            var exporterId = rng.Next(5) == 0 ? "RFC" + rng.Next(3) : null;
+            var shipment = rng.Next(4) switch
+            {
+                0 => null,
+                1 => "   ",
+                _ => "BL-" + rng.Next(400),
+            };
+            var flows = rng.Next(3) switch
+            {
+                0 => new[] { TradeFlow.Export },
+                1 => new[] { TradeFlow.Import },
+                _ => new[] { TradeFlow.Export, TradeFlow.Import },
+            };
+            foreach (var flow in flows)
+            {
+                var id = $"{(flow == TradeFlow.Export ? "E" : "M")}{n++ % 700}";
+                var lineCount = 1 + rng.Next(3);
+                for (var k = 1; k <= lineCount; k++)
+                {
+                    var value = rng.Next(5) switch
+                    {
+                        0 => 1000.0 * rng.Next(1, 50),
+                        1 => 0,
+                        _ => Math.Round(Math.Pow(10, 2 + (4 * rng.NextDouble())), 2),
+                    };
+                    var line = Line(exporter, id, k, flow, shipment is null ? null : flow == TradeFlow.Import && rng.Next(2) == 0 ? shipment + " " : shipment, value,
+                        Importers[rng.Next(Importers.Length)], Codes[rng.Next(Codes.Length)], new DateOnly(2026, 6, 1).AddDays(rng.Next(180)), exporterId);
+
+                    // Some lines wait and come later, between other declarations' lines.
+                    if (rng.Next(6) == 0)
+                    {
+                        pending.Add(line);
+                    }
+                    else
+                    {
+                        lines.Add(line);
+                    }
+                }
+
+                if (pending.Count > 0 && rng.Next(3) == 0)
+                {
+                    lines.AddRange(pending);
+                    pending.Clear();
+                }
+            }
+        }
+
+        lines.AddRange(pending);
+        return lines;
+    }
+
+    private sealed record Expected(string Key)
+    {
+        public int Shipments { get; set; }
+
+        public double Value { get; set; }
+
+        public double MaxShipment { get; set; }
+
+        public DateOnly First { get; set; }
+
+        public DateOnly Last { get; set; }
+
+        public int[] Digits { get; } = new int[10];
+
+        public int Round { get; set; }
+
+        public int ValueCount { get; set; }
+
+        public string? Id { get; set; }
+
+        public List<string> Commodities { get; set; } = [];
+
+        public List<string> Counterparties { get; set; } = [];
+
+        public double MaxValueRatio { get; set; }
+    }
+
+    /// <summary>The rule read plainly: dictionaries of shipments per exporter, the lines in input order.</summary>
+    private static List<Expected> Reference(List<DeclarationLine> lines)
+    {
+        static (bool Declared, string Text) ShipmentOf(DeclarationLine d) =>
+            string.IsNullOrWhiteSpace(d.ShipmentId) ? (false, d.DeclarationId) : (true, d.ShipmentId.Trim());
+
+        var result = new List<Expected>();
+        foreach (var group in lines.GroupBy(l => l.ExporterKey))
+        {
+            var mine = group.ToList();
+            var e = new Expected(group.Key)
+            {
+                First = mine.Min(l => l.Date),
+                Last = mine.Max(l => l.Date),
+                Id = mine[0].ExporterId,
+            };
+            var exported = mine.Where(l => l.Flow == TradeFlow.Export).Select(ShipmentOf).ToHashSet();
+            var shipmentValue = new Dictionary<(bool, string), double>();
+            var commodities = new Dictionary<string, double>(StringComparer.Ordinal);
+            var counterparties = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var l in mine)
+            {
+                var s = ShipmentOf(l);
+                shipmentValue.TryAdd(s, 0);
+                if (exported.Contains(s) && l.Flow != TradeFlow.Export)
+                {
+                    continue;
+                }
+
+                shipmentValue[s] += l.ValueUsd;
+                e.Value += l.ValueUsd;
+                e.Id ??= l.ExporterId;
+                var digit = Benford.FirstDigit(l.Value);
+                e.Digits[digit] += digit > 0 ? 1 : 0;
+                e.ValueCount += l.Value > 0 ? 1 : 0;
+                e.Round += l.Value > 0 && Benford.IsRound(l.Value) ? 1 : 0;
+                commodities[l.Hs.Digits] = commodities.GetValueOrDefault(l.Hs.Digits) + l.ValueUsd;
+                counterparties[l.ImporterName] = counterparties.GetValueOrDefault(l.ImporterName) + l.ValueUsd;
+            }
+
+            e.Digits[0] = 0;
+            e.Shipments = shipmentValue.Count;
+            e.MaxShipment = shipmentValue.Count == 0 ? 0 : shipmentValue.Values.Max();
+            e.Commodities = Top(commodities.GroupBy(kv => kv.Key[..6]).ToDictionary(g => $"{g.Key[..4]}.{g.Key[4..]}", g => g.Sum(kv => kv.Value)));
+            e.Counterparties = Top(counterparties);
+            e.MaxValueRatio = mine.Max(l => lines.Where(o => o.Hs.Digits[..6] == l.Hs.Digits[..6]).Select(o => o.ValueUsd).Order().ToList() is var v
+                && (v.Count % 2 == 1 ? v[v.Count / 2] : (v[(v.Count / 2) - 1] + v[v.Count / 2]) / 2) is var median && median > 0
+                ? l.ValueUsd / median : 0);
+            result.Add(e);
+        }
+
+        return result;
+
+        static List<string> Top(Dictionary<string, double> values) =>
+            [.. values.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(ExporterProfiler.MaxListed).Select(kv => kv.Key)];
+    }
+}
