@@ -159,4 +159,138 @@ public class MirrorIndexTests
         Assert.Equal(s[0].ImporterNorm, s[2].ImporterNorm);
         Assert.NotEqual(string.Empty, s[2].ExporterNorm);
     }
+
+    [Fact]
+    public void A_split_declaration_is_described_from_all_its_lines_and_numbered_by_the_id_of_a_later_run()
+    {
+        // E1's first run has no shipment id, its later run does: the shipment takes that id, shares its number with the
+        // import carrying it, and its quantity counts only lines in the main line's unit (the larger later line's).
+        var index = ShipmentIndex.Build(
+        [
+            Export("E1", 1_000, quantity: 5, unit: BaseUnit.U, lineNo: 1),
+            Import("I1", 900, shipmentId: "BL-7", invoice: "EXP/26-27/0000001"),
+            Export("E2", 2_000, shipmentId: "BL-8"),
+            Export("E1", 3_000, quantity: 40, lineNo: 2, shipmentId: "BL-7", invoice: "exp 26-27 0000001"),
+            Export("E1", 500, quantity: 2, lineNo: 3),
+        ]);
+
+        var e1 = index.Exports.Single(s => s.DeclarationId == "E1");
+        var i1 = Assert.Single(index.Imports);
+        Assert.Equal([1, 2, 3], e1.Lines.Select(l => l.LineNo));
+        Assert.Equal("BL-7", e1.ShipmentId);
+        Assert.Equal(i1.ShipmentNumber, e1.ShipmentNumber);
+        Assert.NotEqual(e1.ShipmentNumber, index.Exports.Single(s => s.DeclarationId == "E2").ShipmentNumber);
+        Assert.Equal(i1.InvoiceId, e1.InvoiceId);
+        Assert.Equal(BaseUnit.Kg, e1.Unit);
+        Assert.Equal(42, e1.Quantity);
+        Assert.Equal(4_500, e1.FobUsd);
+        Assert.Equal(3_000, e1.Main.FobUsd);
+    }
+
+    [Fact]
+    public void Many_long_invoice_keys_keep_distinct_numbers_as_the_table_grows()
+    {
+        var lines = new List<DeclarationLine>();
+        for (var k = 0; k < 3_000; k++)
+        {
+            lines.Add(Export($"E{k}", 1_000, invoice: $"EXP/26-27/{k:D7}"));
+            lines.Add(Import($"I{k}", 1_000, invoice: $"exp 26 27 {k:D7}"));
+        }
+
+        var index = ShipmentIndex.Build(lines);
+        var exports = index.Exports;
+        var imports = index.Imports;
+        Assert.Equal(3_000, exports.Select(s => s.InvoiceId).Distinct().Count());
+        for (var k = 0; k < 3_000; k++)
+        {
+            Assert.Equal(exports[k].InvoiceId, imports[k].InvoiceId);
+            Assert.Equal($"EXP2627{k:D7}", imports[k].InvoiceKey);
+        }
+    }
+
+    [Fact]
+    public void Dense_buckets_group_like_hashed_buckets()
+    {
+        var random = new Random(7);
+        var keys = new int[500];
+        var days = new int[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            keys[i] = random.Next(-1, 40);
+            days[i] = random.Next(0, 30);
+        }
+
+        var dense = new DenseBuckets(keys, 40, i => days[i]);
+        var hashed = new Buckets<int>(keys.Length, i => keys[i], i => days[i], include: i => keys[i] >= 0);
+
+        Assert.Equal(hashed.Items.ToArray(), dense.Items.ToArray());
+        for (var key = -1; key < 40; key++)
+        {
+            Assert.Equal(hashed.GroupOfKey(key), dense.GroupOfKey(key));
+            Assert.Equal(hashed.Get(key).ToArray(), dense.Group(dense.GroupOfKey(key)).ToArray());
+        }
+
+        for (var i = 0; i < keys.Length; i++)
+        {
+            Assert.Equal(hashed.GroupOfItem(i), dense.GroupOfItem(i));
+        }
+    }
+
+    [Theory]
+    [InlineData("29333999", "29333911")]
+    [InlineData("293339", "29333999")]
+    [InlineData("2933399900", "293339")]
+    [InlineData("293339", "293340")]
+    [InlineData("29333999", "29343999")]
+    [InlineData("293339", "293339")]
+    [InlineData("847130", "29333999")]
+    public void Hs_prefix_numbers_agree_with_comparing_that_many_digits(string a, string b)
+    {
+        var index = ShipmentIndex.Build([Export("E1", 1_000, hs: a), Import("I1", 1_000, hs: b)]);
+        var facts = new MirrorFacts(index.Exports, index.Imports);
+        var x = facts.HsOf(index.Exports[0].Index);
+        var y = facts.HsOf(index.Imports[0].Index);
+        var da = index.Exports[0].Main.Hs.Digits;
+        var db = index.Imports[0].Main.Hs.Digits;
+
+        Assert.Equal(string.CompareOrdinal(da, 0, db, 0, 2) == 0, x.Hs2 == y.Hs2);
+        Assert.Equal(string.CompareOrdinal(da, 0, db, 0, 4) == 0, x.Hs4 == y.Hs4);
+        Assert.Equal(string.CompareOrdinal(da, 0, db, 0, 6) == 0, x.Hs6 == y.Hs6);
+        Assert.Equal(BaseUnit.Kg, facts.UnitOf(index.Exports[0].Index));
+    }
+
+    [Fact]
+    public void Hash_slots_find_every_key_after_growing()
+    {
+        var slots = new HashSlots(4);
+        var keys = Enumerable.Range(0, 5_000).Select(k => $"KEY-{k * 7919}").ToArray();
+        foreach (var (key, value) in keys.Select((k, v) => (k, v)))
+        {
+            slots.MakeRoom();
+            var hash = HashSlots.Hash(key);
+            var slot = slots.Start(hash);
+            while (!slots.At(slot).IsEmpty)
+            {
+                slot = slots.Next(slot);
+            }
+
+            slots.Fill(ref slots.At(slot), hash, value);
+        }
+
+        Assert.Equal(keys.Length, slots.Count);
+        for (var v = 0; v < keys.Length; v++)
+        {
+            var hash = HashSlots.Hash(keys[v]);
+            var slot = slots.Start(hash);
+            while (!(slots.At(slot).Hash == hash && keys[slots.At(slot).Value] == keys[v]))
+            {
+                Assert.False(slots.At(slot).IsEmpty);
+                slot = slots.Next(slot);
+            }
+
+            Assert.Equal(v, slots.At(slot).Value);
+        }
+
+        Assert.NotEqual(HashSlots.Hash("AB"), HashSlots.Hash("BA"));
+    }
 }

@@ -48,39 +48,49 @@ internal sealed class Buckets<TKey>
             sizes[g]++;
         }
 
-        var groups = _groups.Count;
-        _start = new int[groups + 1];
+        (_start, _items) = Layout(groupOf, _groups.Count, sizes, orderOf);
+    }
+
+    /// <summary>The items laid out group after group (<paramref name="groupOf"/>: each item's group, -1 for none;
+    /// <paramref name="sizes"/>: each group's size), each group ordered by <paramref name="orderOf"/> when given, else
+    /// by position: the groups' starts (and the end) and the items.</summary>
+    internal static (int[] Start, int[] Items) Layout(int[] groupOf, int groups, int[] sizes, Func<int, int>? orderOf)
+    {
+        var start = new int[groups + 1];
         for (var g = 0; g < groups; g++)
         {
-            _start[g + 1] = _start[g] + sizes[g];
+            start[g + 1] = start[g] + sizes[g];
         }
 
-        _items = new int[_start[^1]];
-        var cursor = (int[])_start.Clone();
-        for (var i = 0; i < count; i++)
+        var items = new int[start[^1]];
+        var cursor = new int[groups];
+        Array.Copy(start, cursor, groups);
+        for (var i = 0; i < groupOf.Length; i++)
         {
             if (groupOf[i] >= 0)
             {
-                _items[cursor[groupOf[i]]++] = i;
+                items[cursor[groupOf[i]]++] = i;
             }
         }
 
         if (orderOf is not null)
         {
-            var keys = new int[_items.Length];
+            var keys = new int[items.Length];
             for (var k = 0; k < keys.Length; k++)
             {
-                keys[k] = orderOf(_items[k]);
+                keys[k] = orderOf(items[k]);
             }
 
             for (var g = 0; g < groups; g++)
             {
                 if (sizes[g] > 1)
                 {
-                    Array.Sort(keys, _items, _start[g], sizes[g]);
+                    Array.Sort(keys, items, start[g], sizes[g]);
                 }
             }
         }
+
+        return (start, items);
     }
 
     /// <summary>Every grouped item, group after group (each group in its order): <see cref="Start"/> and
@@ -95,6 +105,67 @@ internal sealed class Buckets<TKey>
     public int GroupOfKey(TKey key) => _groups.TryGetValue(key, out var g) ? g : -1;
 
     /// <summary>The group number of item <paramref name="item"/>, or -1 when its key was null.</summary>
+    public int GroupOfItem(int item) => _groupOf[item];
+
+    /// <summary>The items of group <paramref name="group"/> (empty when it is negative).</summary>
+    public ReadOnlySpan<int> Group(int group) =>
+        group < 0 ? [] : _items.AsSpan(_start[group], _start[group + 1] - _start[group]);
+
+    /// <summary>Where the items of group <paramref name="group"/> begin in <see cref="Items"/>.</summary>
+    public int Start(int group) => _start[group];
+}
+
+/// <summary>
+/// <see cref="Buckets{TKey}"/> for keys that are already small dense numbers (0 to a known bound, e.g. the shipment
+/// index's shipment-id numbers): key to group through an array, no hashing.
+/// </summary>
+internal sealed class DenseBuckets
+{
+    private readonly int[] _groupOfKey;
+    private readonly int[] _start;
+    private readonly int[] _items;
+    private readonly int[] _groupOf;
+
+    /// <summary>Groups items 0..keys.Length-1 by <paramref name="keys"/> (0 to <paramref name="keyCount"/> - 1;
+    /// negative: left out), groups numbered in order of first appearance; within a group, items are ordered by
+    /// <paramref name="orderOf"/> when given, else by position.</summary>
+    public DenseBuckets(int[] keys, int keyCount, Func<int, int>? orderOf = null)
+    {
+        var groupOfKey = _groupOfKey = new int[keyCount];
+        groupOfKey.AsSpan().Fill(-1);
+        var count = keys.Length;
+        var groupOf = _groupOf = new int[count];
+        var sizes = new int[Math.Min(count, keyCount)];
+        var groups = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var key = keys[i];
+            if (key < 0)
+            {
+                groupOf[i] = -1;
+                continue;
+            }
+
+            ref var g = ref groupOfKey[key];
+            if (g < 0)
+            {
+                g = groups++;
+            }
+
+            groupOf[i] = g;
+            sizes[g]++;
+        }
+
+        (_start, _items) = Buckets<int>.Layout(groupOf, groups, sizes, orderOf);
+    }
+
+    /// <summary>Every grouped item, group after group (see <see cref="Buckets{TKey}.Items"/>).</summary>
+    public ReadOnlySpan<int> Items => _items;
+
+    /// <summary>The group number of <paramref name="key"/>, or -1 when no item has it (or it is negative).</summary>
+    public int GroupOfKey(int key) => (uint)key < (uint)_groupOfKey.Length ? _groupOfKey[key] : -1;
+
+    /// <summary>The group number of item <paramref name="item"/>, or -1 when it was left out.</summary>
     public int GroupOfItem(int item) => _groupOf[item];
 
     /// <summary>The items of group <paramref name="group"/> (empty when it is negative).</summary>

@@ -18,7 +18,24 @@ internal static class Fmt
 
     public static string Date(DateOnly date) => date.ToString("yyyy-MM-dd", Inv);
 
-    public static string Term(Incoterm term) => term == Incoterm.Unknown ? "(incoterm not declared)" : term.ToString().ToUpperInvariant();
+    /// <summary>The incoterm as written in explanations ("CIF"), one cached string per value.</summary>
+    public static string Term(Incoterm term) =>
+        (uint)term < (uint)TermTexts.Length ? TermTexts[(int)term] : term.ToString().ToUpperInvariant();
+
+    private static readonly string[] TermTexts = BuildTermTexts();
+
+    private static string[] BuildTermTexts()
+    {
+        var values = Enum.GetValues<Incoterm>();
+        var texts = new string[values.Max(v => (int)v) + 1];
+        for (var k = 0; k < texts.Length; k++)
+        {
+            var term = (Incoterm)k;
+            texts[k] = term == Incoterm.Unknown ? "(incoterm not declared)" : term.ToString().ToUpperInvariant();
+        }
+
+        return texts;
+    }
 
     public static string Mode(TransportMode mode, bool spanish) => (mode, spanish) switch
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Model;
@@ -15,6 +16,9 @@ namespace TradeAnalyzer.Core.Detection.Mirror;
 /// </summary>
 public sealed class MirrorDetector : IDetector
 {
+    /// <summary>Explanations are written in the invariant culture, numbers formatted in place (no string per figure).</summary>
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
     /// <summary>Most party-window candidates looked at per export (a busy trader pair in a long window).</summary>
     private const int MaxWindowCandidates = 64;
 
@@ -89,15 +93,22 @@ public sealed class MirrorDetector : IDetector
     /// <summary>One-to-one pairs (export position, import position), best candidate first, with the shipments' <paramref name="shipmentFacts"/>.</summary>
     private static List<(int Export, int Import)> Match(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports, MirrorFacts shipmentFacts, int window)
     {
-        // Shipment ids and invoice keys as the index's numbers for them (equal exactly when the texts are).
-        var importShipment = new int[imports.Count];
+        // Shipment ids and invoice keys as the index's numbers for them (equal exactly when the texts are); shipment
+        // ids and parties are dense numbers, grouped through arrays without hashing.
+        if (imports.Count == 0 || exports.Count == 0)
+        {
+            return [];
+        }
+
+        var owner = imports[0].Owner;
+        var importShipment = GC.AllocateUninitializedArray<int>(imports.Count);
         for (var i = 0; i < importShipment.Length; i++)
         {
             importShipment[i] = imports[i].ShipmentNumber;
         }
 
-        var byShipment = new Buckets<int>(imports.Count, i => importShipment[i], include: i => importShipment[i] >= 0);
-        var importInvoice = new long[imports.Count];
+        var byShipment = new DenseBuckets(importShipment, owner.ShipmentNumberCount);
+        var importInvoice = GC.AllocateUninitializedArray<long>(imports.Count);
         for (var i = 0; i < importInvoice.Length; i++)
         {
             importInvoice[i] = imports[i].InvoiceId;
@@ -105,14 +116,33 @@ public sealed class MirrorDetector : IDetector
 
         var byInvoice = new Buckets<long>(imports.Count, i => importInvoice[i], comparer: MixedLongComparer.Instance, include: i => ShipmentIndex.HasKey(importInvoice[i]));
         var importDay = shipmentFacts.ImportDay;
-        var byParties = new Buckets<long>(imports.Count, i => imports[i].PartiesKey, i => importDay[i], MixedLongComparer.Instance);
+
+        // Everything a candidate check reads of an import, in one struct per import (an id-matched import is visited
+        // at random: one or two cache lines instead of a dozen arrays, its main line and its goods part).
+        var sides = GC.AllocateUninitializedArray<ImportSide>(imports.Count);
+        for (var i = 0; i < sides.Length; i++)
+        {
+            var s = imports[i].Index;
+            sides[i] = new ImportSide(shipmentFacts.ImportDay[i], shipmentFacts.ImportReporter[i], shipmentFacts.ImportExporterCountry[i],
+                shipmentFacts.ImportOrigin[i], importShipment[i], shipmentFacts.UnitOf(s), shipmentFacts.HsOf(s), importInvoice[i], owner.PartiesKeys[s], owner.Quantities[s]);
+        }
+
+        // Parties: one number per distinct exporter/importer name pair, worked out once per parties part.
+        var partyPair = PartyPairs(owner, out var pairCount);
+        var importPair = GC.AllocateUninitializedArray<int>(imports.Count);
+        for (var i = 0; i < importPair.Length; i++)
+        {
+            importPair[i] = partyPair[imports[i].PartyNumber];
+        }
+
+        var byParties = new DenseBuckets(importPair, pairCount, i => importDay[i]);
 
         // Compact per-import facts for the party-window scan, which visits many imports per export and rejects most:
         // laid out in the party buckets' order (a window is a run of consecutive facts), with dates, country ids,
         // shipment-id group and HS heading code, so that the scan reads one array sequentially instead of chasing
         // each import's shipment and main line.
         var order = byParties.Items;
-        var facts = new ImportFacts[order.Length];
+        var facts = GC.AllocateUninitializedArray<ImportFacts>(order.Length);
         for (var k = 0; k < order.Length; k++)
         {
             var i = order[k];
@@ -124,6 +154,8 @@ public sealed class MirrorDetector : IDetector
         for (var e = 0; e < exports.Count; e++)
         {
             var ex = exports[e];
+            var x = new ExportSide(shipmentFacts.ExportDay[e], shipmentFacts.ExportReporter[e], shipmentFacts.ExportDestination[e],
+                shipmentFacts.ExportImporterCountry[e], ex.ShipmentNumber, shipmentFacts.UnitOf(ex.Index), shipmentFacts.HsOf(ex.Index), ex.HasInvoiceKey, ex.InvoiceId, ex.PartiesKey, ex.Quantity);
 
             // An import reached again (its invoice after its shipment id, its parties after either) is not weighed again:
             // the id-matched candidate is the same or scores at least as high (a longer date allowance, no HS rule), and
@@ -134,7 +166,7 @@ public sealed class MirrorDetector : IDetector
             var byId = byShipment.Group(shipmentGroup);
             foreach (var i in byId)
             {
-                AddIfPlausible(candidates, shipmentFacts, ex, e, imports[i], i, window, idMatch: true);
+                AddIfPlausible(candidates, x, e, sides[i], i, window, idMatch: true);
             }
 
             var byNumber = ex.HasInvoiceKey ? byInvoice.Get(ex.InvoiceId) : [];
@@ -143,11 +175,11 @@ public sealed class MirrorDetector : IDetector
             {
                 if (!skipSeen || !byId.Contains(i))
                 {
-                    AddIfPlausible(candidates, shipmentFacts, ex, e, imports[i], i, window, idMatch: true);
+                    AddIfPlausible(candidates, x, e, sides[i], i, window, idMatch: true);
                 }
             }
 
-            var parties = byParties.GroupOfKey(ex.PartiesKey);
+            var parties = byParties.GroupOfKey(partyPair[ex.PartyNumber]);
             if (parties >= 0)
             {
                 var first = byParties.Start(parties);
@@ -194,7 +226,7 @@ public sealed class MirrorDetector : IDetector
                         continue;
                     }
 
-                    AddIfPlausible(candidates, shipmentFacts, ex, e, imports[i], i, window, idMatch: false);
+                    AddIfPlausible(candidates, x, e, sides[i], i, window, idMatch: false);
                 }
             }
         }
@@ -221,32 +253,53 @@ public sealed class MirrorDetector : IDetector
         return pairs;
     }
 
-    private static void AddIfPlausible(List<Candidate> candidates, MirrorFacts facts, DeclarationShipment ex, int e, DeclarationShipment im, int i, int window, bool idMatch)
+    /// <summary>Per parties part of <paramref name="index"/>: a number for its exporter/importer name pair
+    /// (<see cref="DeclarationShipment.PartiesKey"/>), equal exactly when the pairs are; <paramref name="count"/> numbers.</summary>
+    private static int[] PartyPairs(ShipmentIndex index, out int count)
+    {
+        var keys = index.PartKeys;
+        var pairs = new int[keys.Length];
+        var numbers = new Dictionary<long, int>(keys.Length, MixedLongComparer.Instance);
+        for (var p = 0; p < keys.Length; p++)
+        {
+            ref var number = ref CollectionsMarshal.GetValueRefOrAddDefault(numbers, keys[p], out var seen);
+            if (!seen)
+            {
+                number = numbers.Count - 1;
+            }
+
+            pairs[p] = number;
+        }
+
+        count = numbers.Count;
+        return pairs;
+    }
+
+    private static void AddIfPlausible(List<Candidate> candidates, in ExportSide ex, int e, in ImportSide im, int i, int window, bool idMatch)
     {
         // The import must be reported by the export's destination, and come from the exporting country when it says
         // (on country ids: equal exactly when the codes are; an importer country not given never matches).
-        var reporter = facts.ImportReporter[i];
-        if (reporter != facts.ExportDestination[e] && reporter != facts.ExportImporterCountry[e])
+        var reporter = im.Reporter;
+        if (reporter != ex.Destination && reporter != ex.ImporterCountry)
         {
             return;
         }
 
-        var exporterCountry = facts.ImportExporterCountry[i];
+        var exporterCountry = im.ExporterCountry;
         if (exporterCountry != NoCountry
-            && exporterCountry != facts.ExportReporter[e]
-            && facts.ImportOrigin[i] != facts.ExportReporter[e])
+            && exporterCountry != ex.Reporter
+            && im.Origin != ex.Reporter)
         {
             return;
         }
 
-        var days = facts.ImportDay[i] - facts.ExportDay[e];
+        var days = im.Day - ex.Day;
         var maxDays = idMatch ? 2 * window : window;
         if (days < -EarlyImportDays || days > maxDays)
         {
             return;
         }
 
-        var imMain = im.Main;
         var exShipment = ex.ShipmentNumber;
         var imShipment = im.ShipmentNumber;
         var sameShipment = exShipment >= 0 && exShipment == imShipment;
@@ -262,9 +315,9 @@ public sealed class MirrorDetector : IDetector
         var sameExporter = (int)(exParties >> 32) != 0 && (int)(exParties >> 32) == (int)(imParties >> 32);
         var sameImporter = (int)exParties != 0 && (int)exParties == (int)imParties;
         var a = ex.Unit == im.Unit ? MirrorAllowances.QuantityAgreement(ex.Quantity, im.Quantity) : 0.5;
-        var hsScore = SamePrefix(ex.Main.Hs, imMain.Hs, 6) ? 15
-            : SamePrefix(ex.Main.Hs, imMain.Hs, 4) ? 8
-            : SamePrefix(ex.Main.Hs, imMain.Hs, 2) ? 4 : 0;
+        var hsScore = ex.Hs.Hs6 == im.Hs.Hs6 ? 15
+            : ex.Hs.Hs4 == im.Hs.Hs4 ? 8
+            : ex.Hs.Hs2 == im.Hs.Hs2 ? 4 : 0;
 
         // Party-only candidates need the same HS6, or the same heading with agreeing quantities; a different
         // chapter is only believed when a shipment id or invoice number ties the two declarations together.
@@ -315,13 +368,13 @@ public sealed class MirrorDetector : IDetector
             if (weighted > tolerance)
             {
                 var agreement = a < 1
-                    ? spanish ? $", con cantidades coincidentes al {Fmt.Pct(a)}%" : $", with quantities agreeing to {Fmt.Pct(a)}%"
+                    ? spanish ? string.Create(Inv, $", con cantidades coincidentes al {a * 100:N0}%") : string.Create(Inv, $", with quantities agreeing to {a * 100:N0}%")
                     : string.Empty;
                 var text = spanish
-                    ? $"La declaración de exportación {ex.DeclarationId} de {ex.Reporter} ({Fmt.Date(ex.Date)}) valoró este embarque en {Fmt.Usd(x)} USD FOB; la declaración de importación {im.DeclarationId} de {im.Reporter} declaró {Fmt.Usd(im.ValueUsd)} USD {Fmt.Term(im.Main.Incoterm)} ({Fmt.Usd(m)} USD equivalente FOB tras el flete {Fmt.Mode(mode, true)}), una diferencia de {Fmt.Usd(Math.Abs(gap))} USD ({Fmt.Pct(rel)}%) por encima del {Fmt.Pct(tolerance)}% admitido{agreement}."
-                    : $"The {ex.Reporter} export declaration {ex.DeclarationId} ({Fmt.Date(ex.Date)}) valued this shipment at {Fmt.Usd(x)} USD FOB; {im.Reporter}'s import declaration {im.DeclarationId} declared {Fmt.Usd(im.ValueUsd)} USD {Fmt.Term(im.Main.Incoterm)} ({Fmt.Usd(m)} USD FOB-equivalent after {Fmt.Mode(mode, false)} freight), a gap of {Fmt.Usd(Math.Abs(gap))} USD ({Fmt.Pct(rel)}%) beyond the {Fmt.Pct(tolerance)}% allowed{agreement}.";
+                    ? string.Create(Inv, $"La declaración de exportación {ex.DeclarationId} de {ex.Reporter} ({ex.Date:yyyy-MM-dd}) valoró este embarque en {x:N2} USD FOB; la declaración de importación {im.DeclarationId} de {im.Reporter} declaró {im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)} ({m:N2} USD equivalente FOB tras el flete {Fmt.Mode(mode, true)}), una diferencia de {Math.Abs(gap):N2} USD ({rel * 100:N0}%) por encima del {tolerance * 100:N0}% admitido{agreement}.")
+                    : string.Create(Inv, $"The {ex.Reporter} export declaration {ex.DeclarationId} ({ex.Date:yyyy-MM-dd}) valued this shipment at {x:N2} USD FOB; {im.Reporter}'s import declaration {im.DeclarationId} declared {im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)} ({m:N2} USD FOB-equivalent after {Fmt.Mode(mode, false)} freight), a gap of {Math.Abs(gap):N2} USD ({rel * 100:N0}%) beyond the {tolerance * 100:N0}% allowed{agreement}.");
                 sink.Add(NewFlag(FlagCode.MirrorValueGap, MirrorAllowances.ScoreFromRatio(weighted / tolerance), ex, im, shipmentId, Math.Abs(gap),
-                    ExpectedOf(ex), $"{im.Reporter} import {im.DeclarationId}: {Fmt.Usd(m)} USD FOB-equivalent ({Fmt.Usd(im.ValueUsd)} USD {Fmt.Term(im.Main.Incoterm)})", text));
+                    ExpectedOf(ex), string.Create(Inv, $"{im.Reporter} import {im.DeclarationId}: {m:N2} USD FOB-equivalent ({im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)})"), text));
             }
         }
 
@@ -332,16 +385,16 @@ public sealed class MirrorDetector : IDetector
             var unitPrice = ex.Quantity > 0 ? x / ex.Quantity : 0;
             var atRisk = Math.Abs(im.Quantity - ex.Quantity) * unitPrice;
             var text = spanish
-                ? $"La exportación {ex.DeclarationId} de {ex.Reporter} declaró {Fmt.Num(ex.Quantity)} {unit} y la importación {im.DeclarationId} de {im.Reporter} del mismo embarque {Fmt.Num(im.Quantity)} {unit}, una diferencia del {Fmt.Pct(rel)}% (tolerancia {Fmt.Pct(MirrorAllowances.QuantityTolerance)}%) que vale {Fmt.Usd(atRisk)} USD al precio de la exportación."
-                : $"The {ex.Reporter} export {ex.DeclarationId} declared {Fmt.Num(ex.Quantity)} {unit} and {im.Reporter}'s import {im.DeclarationId} of the same shipment {Fmt.Num(im.Quantity)} {unit}, a {Fmt.Pct(rel)}% difference (tolerance {Fmt.Pct(MirrorAllowances.QuantityTolerance)}%) worth {Fmt.Usd(atRisk)} USD at the export's unit price.";
+                ? string.Create(Inv, $"La exportación {ex.DeclarationId} de {ex.Reporter} declaró {ex.Quantity:N2} {unit} y la importación {im.DeclarationId} de {im.Reporter} del mismo embarque {im.Quantity:N2} {unit}, una diferencia del {rel * 100:N0}% (tolerancia {MirrorAllowances.QuantityTolerance * 100:N0}%) que vale {atRisk:N2} USD al precio de la exportación.")
+                : string.Create(Inv, $"The {ex.Reporter} export {ex.DeclarationId} declared {ex.Quantity:N2} {unit} and {im.Reporter}'s import {im.DeclarationId} of the same shipment {im.Quantity:N2} {unit}, a {rel * 100:N0}% difference (tolerance {MirrorAllowances.QuantityTolerance * 100:N0}%) worth {atRisk:N2} USD at the export's unit price.");
             sink.Add(NewFlag(FlagCode.MirrorQuantityGap, MirrorAllowances.ScoreFromRatio(rel / MirrorAllowances.QuantityTolerance), ex, im, shipmentId, atRisk,
-                $"{Fmt.Num(ex.Quantity)} {unit} (export {ex.DeclarationId})", $"{Fmt.Num(im.Quantity)} {unit} (import {im.DeclarationId})", text));
+                string.Create(Inv, $"{ex.Quantity:N2} {unit} (export {ex.DeclarationId})"), string.Create(Inv, $"{im.Quantity:N2} {unit} (import {im.DeclarationId})"), text));
         }
 
         CompareHs(ex, im, shipmentId, spanish, sink);
     }
 
-    private static string ExpectedOf(DeclarationShipment ex) => $"{ex.Reporter} export {ex.DeclarationId}: {Fmt.Usd(ex.FobUsd)} USD FOB";
+    private static string ExpectedOf(DeclarationShipment ex) => string.Create(Inv, $"{ex.Reporter} export {ex.DeclarationId}: {ex.FobUsd:N2} USD FOB");
 
     private static void CompareHs(DeclarationShipment ex, DeclarationShipment im, string? shipmentId, bool spanish, IFlagSink sink)
     {
@@ -415,8 +468,8 @@ public sealed class MirrorDetector : IDetector
         var imCodes = string.Join(", ", importOnly.Select(Fmt.HsDigits));
         var score = otherChapter ? 75 : 50;
         var text = spanish
-            ? $"La exportación {ex.DeclarationId} de {ex.Reporter} clasificó las mercancías en HS {exCodes} pero la importación {im.DeclarationId} de {im.Reporter} del mismo embarque en HS {imCodes} ({Fmt.Usd(importOnlyFob)} USD FOB){(otherChapter ? ", un capítulo distinto" : ", mismo capítulo")}."
-            : $"The {ex.Reporter} export {ex.DeclarationId} classified the goods under HS {exCodes} but {im.Reporter}'s import {im.DeclarationId} of the same shipment under HS {imCodes} ({Fmt.Usd(importOnlyFob)} USD FOB){(otherChapter ? ", a different chapter" : ", same chapter")}.";
+            ? string.Create(Inv, $"La exportación {ex.DeclarationId} de {ex.Reporter} clasificó las mercancías en HS {exCodes} pero la importación {im.DeclarationId} de {im.Reporter} del mismo embarque en HS {imCodes} ({importOnlyFob:N2} USD FOB){(otherChapter ? ", un capítulo distinto" : ", mismo capítulo")}.")
+            : string.Create(Inv, $"The {ex.Reporter} export {ex.DeclarationId} classified the goods under HS {exCodes} but {im.Reporter}'s import {im.DeclarationId} of the same shipment under HS {imCodes} ({importOnlyFob:N2} USD FOB){(otherChapter ? ", a different chapter" : ", same chapter")}.");
         sink.Add(NewFlag(FlagCode.MirrorHsMismatch, score, ex, im, shipmentId, importOnlyFob,
             $"HS {exCodes} ({ExpectedOf(ex)})", $"HS {imCodes} ({im.Reporter} import {im.DeclarationId})", text));
     }
@@ -515,9 +568,9 @@ public sealed class MirrorDetector : IDetector
             var ex = exports[e];
             var partner = ex.Main.DestinationCountry;
             var text = spanish
-                ? $"La exportación {ex.DeclarationId} de {ex.Reporter} del {Fmt.Date(ex.Date)} ({Fmt.Usd(ex.FobUsd)} USD FOB, HS {ex.Main.Hs.Display}, a {ex.Main.ImporterName}) no tiene importación correspondiente en {partner} dentro de {window} días, aunque los datos incluyen {Fmt.Int(present)} declaraciones de importación de {partner} desde {ex.Reporter} para ese periodo: posible embarque fantasma."
-                : $"The {ex.Reporter} export {ex.DeclarationId} of {Fmt.Date(ex.Date)} ({Fmt.Usd(ex.FobUsd)} USD FOB, HS {ex.Main.Hs.Display}, to {ex.Main.ImporterName}) has no matching import in {partner} within {window} days, although the data holds {Fmt.Int(present)} {partner} import declarations from {ex.Reporter} for that period: possible phantom shipment.";
-            sink.Add(MissingFlag(ex, text, $"{partner} import within {window} days ({Fmt.Int(present)} {partner} import declarations from {ex.Reporter} present)", "none found"));
+                ? string.Create(Inv, $"La exportación {ex.DeclarationId} de {ex.Reporter} del {ex.Date:yyyy-MM-dd} ({ex.FobUsd:N2} USD FOB, HS {ex.Main.Hs.Display}, a {ex.Main.ImporterName}) no tiene importación correspondiente en {partner} dentro de {window} días, aunque los datos incluyen {present:N0} declaraciones de importación de {partner} desde {ex.Reporter} para ese periodo: posible embarque fantasma.")
+                : string.Create(Inv, $"The {ex.Reporter} export {ex.DeclarationId} of {ex.Date:yyyy-MM-dd} ({ex.FobUsd:N2} USD FOB, HS {ex.Main.Hs.Display}, to {ex.Main.ImporterName}) has no matching import in {partner} within {window} days, although the data holds {present:N0} {partner} import declarations from {ex.Reporter} for that period: possible phantom shipment.");
+            sink.Add(MissingFlag(ex, text, string.Create(Inv, $"{partner} import within {window} days ({present:N0} {partner} import declarations from {ex.Reporter} present)"), "none found"));
         }
 
         for (var i = 0; i < imports.Count; i++)
@@ -554,9 +607,9 @@ public sealed class MirrorDetector : IDetector
             var im = imports[i];
             var partner = partnerSide == 0 ? im.Main.ExporterCountry! : im.Main.OriginCountry;
             var text = spanish
-                ? $"La importación {im.DeclarationId} de {im.Reporter} del {Fmt.Date(im.Date)} ({Fmt.Usd(im.ValueUsd)} USD {Fmt.Term(im.Main.Incoterm)}, HS {im.Main.Hs.Display}, de {im.Main.ExporterName}) no tiene exportación correspondiente en {partner} en los {window} días previos, aunque los datos incluyen {Fmt.Int(present)} declaraciones de exportación de {partner} hacia {im.Reporter} para ese periodo: embarque huérfano."
-                : $"The {im.Reporter} import {im.DeclarationId} of {Fmt.Date(im.Date)} ({Fmt.Usd(im.ValueUsd)} USD {Fmt.Term(im.Main.Incoterm)}, HS {im.Main.Hs.Display}, from {im.Main.ExporterName}) has no matching {partner} export in the {window} days before, although the data holds {Fmt.Int(present)} {partner} export declarations to {im.Reporter} for that period: orphaned shipment.";
-            sink.Add(MissingFlag(im, text, $"{partner} export within {window} days before ({Fmt.Int(present)} {partner} export declarations to {im.Reporter} present)", "none found"));
+                ? string.Create(Inv, $"La importación {im.DeclarationId} de {im.Reporter} del {im.Date:yyyy-MM-dd} ({im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)}, HS {im.Main.Hs.Display}, de {im.Main.ExporterName}) no tiene exportación correspondiente en {partner} en los {window} días previos, aunque los datos incluyen {present:N0} declaraciones de exportación de {partner} hacia {im.Reporter} para ese periodo: embarque huérfano.")
+                : string.Create(Inv, $"The {im.Reporter} import {im.DeclarationId} of {im.Date:yyyy-MM-dd} ({im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)}, HS {im.Main.Hs.Display}, from {im.Main.ExporterName}) has no matching {partner} export in the {window} days before, although the data holds {present:N0} {partner} export declarations to {im.Reporter} for that period: orphaned shipment.");
+            sink.Add(MissingFlag(im, text, string.Create(Inv, $"{partner} export within {window} days before ({present:N0} {partner} export declarations to {im.Reporter} present)"), "none found"));
         }
 
         artifacts.Counters["mirror.lost"] = lost;
@@ -657,6 +710,15 @@ public sealed class MirrorDetector : IDetector
     /// <summary>An import's position, day number, country ids (<see cref="NoCountry"/> when the exporter country is not
     /// given), shipment-id group (<see cref="NoId"/> without one) and <see cref="MirrorFacts.HeadingCode"/>.</summary>
     private readonly record struct ImportFacts(int Import, int Day, int Reporter, int ExporterCountry, int Origin, int ShipmentGroup, int Heading);
+
+    /// <summary>What a candidate check reads of an import: day, country ids, shipment-id number, unit, HS prefix
+    /// numbers, invoice id, parties key and quantity.</summary>
+    private readonly record struct ImportSide(int Day, int Reporter, int ExporterCountry, int Origin, int ShipmentNumber, BaseUnit Unit,
+        MirrorFacts.HsPrefixes Hs, long InvoiceId, long PartiesKey, double Quantity);
+
+    /// <summary>What a candidate check reads of the export.</summary>
+    private readonly record struct ExportSide(int Day, int Reporter, int Destination, int ImporterCountry, int ShipmentNumber, BaseUnit Unit,
+        MirrorFacts.HsPrefixes Hs, bool HasInvoiceKey, long InvoiceId, long PartiesKey, double Quantity);
 
     /// <summary>Best score first, then export and import position.</summary>
     private readonly struct CandidateOrder : IComparer<Candidate>

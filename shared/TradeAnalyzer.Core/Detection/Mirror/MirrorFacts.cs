@@ -17,59 +17,117 @@ internal sealed class MirrorFacts
     private string? _lastCountry;
     private int _lastId;
 
-    // Record parts are shared by many lines (a few thousand routes, parties and goods for a million lines): their
-    // country ids and heading are worked out once per part, not once per shipment. Parties are numbered by the
-    // shipment index already (an array look-up); routes and goods are numbered here, by reference.
-    private readonly ReferenceIds<DeclarationRoute> _routeNumbers = new();
-    private readonly List<RouteIds> _routes = [];
-    private readonly ReferenceIds<GoodsPart> _goodsNumbers = new();
-    private readonly List<int> _headings = [];
-    private PartyIds[] _parties = [];
-
     public MirrorFacts(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports)
     {
         ArgumentNullException.ThrowIfNull(exports);
         ArgumentNullException.ThrowIfNull(imports);
+        ImportDay = GC.AllocateUninitializedArray<int>(imports.Count);
+        ImportReporter = GC.AllocateUninitializedArray<int>(imports.Count);
+        ImportExporterCountry = GC.AllocateUninitializedArray<int>(imports.Count);
+        ImportOrigin = GC.AllocateUninitializedArray<int>(imports.Count);
+        ImportHeading = GC.AllocateUninitializedArray<int>(imports.Count);
+        ExportDay = GC.AllocateUninitializedArray<int>(exports.Count);
+        ExportReporter = GC.AllocateUninitializedArray<int>(exports.Count);
+        ExportDestination = GC.AllocateUninitializedArray<int>(exports.Count);
+        ExportImporterCountry = GC.AllocateUninitializedArray<int>(exports.Count);
+        ExportHeading = GC.AllocateUninitializedArray<int>(exports.Count);
         var owner = imports.Count > 0 ? imports[0].Owner : exports.Count > 0 ? exports[0].Owner : null;
-        _parties = new PartyIds[owner?.PartyCount ?? 0];
-        ImportDay = new int[imports.Count];
-        ImportReporter = new int[imports.Count];
-        ImportExporterCountry = new int[imports.Count];
-        ImportOrigin = new int[imports.Count];
-        ImportHeading = new int[imports.Count];
+        if (owner is null)
+        {
+            return;
+        }
+
+        // Record parts are shared by many lines (a few thousand routes, parties and goods for a million lines): the
+        // index numbers each shipment's main-line parts, so their country ids and heading are worked out once per
+        // part here, and each shipment's facts are array look-ups (its main line is not read again).
+        var routes = new RouteIds[owner.RouteParts.Length];
+        for (var r = 0; r < routes.Length; r++)
+        {
+            var route = owner.RouteParts[r];
+            routes[r] = new RouteIds(Id(route.ReporterCountry), Id(route.OriginCountry), Id(route.DestinationCountry));
+        }
+
+        var exporterCountries = new int[owner.PartyParts.Length];
+        var importerCountries = new int[owner.PartyParts.Length];
+        for (var p = 0; p < exporterCountries.Length; p++)
+        {
+            var parties = owner.PartyParts[p];
+            exporterCountries[p] = parties.ExporterCountry is { } ec ? Id(ec) : NoCountry;
+            importerCountries[p] = parties.ImporterCountry is { } ic ? Id(ic) : NoCountry;
+        }
+
+        var headings = new int[owner.GoodsParts.Length];
+        _hs = new HsPrefixes[owner.GoodsParts.Length];
+        _units = new BaseUnit[owner.GoodsParts.Length];
+        var prefixes = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var g = 0; g < headings.Length; g++)
+        {
+            var hs = owner.GoodsParts[g].Hs.GetValueOrDefault();
+            headings[g] = HeadingCode(hs);
+            _units[g] = owner.GoodsParts[g].Unit;
+            _hs[g] = new HsPrefixes(PrefixId(prefixes, hs.Digits, 2), PrefixId(prefixes, hs.Digits, 4), PrefixId(prefixes, hs.Digits, 6));
+        }
+
+        _owner = owner;
+
+        var days = owner.Days;
+        var routeNumbers = owner.RouteNumbers;
+        var partyNumbers = owner.PartyNumbers;
+        var goodsNumbers = owner.GoodsNumbers;
         for (var i = 0; i < imports.Count; i++)
         {
-            var im = imports[i];
-            var main = im.Main;
-            var route = RouteOf(main);
-            ImportDay[i] = im.Day;
+            var s = imports[i].Index;
+            ref readonly var route = ref routes[routeNumbers[s]];
+            ImportDay[i] = days[s];
             ImportReporter[i] = route.Reporter;
-            ImportExporterCountry[i] = PartiesOf(im, main).ExporterCountry;
+            ImportExporterCountry[i] = exporterCountries[partyNumbers[s]];
             ImportOrigin[i] = route.Origin;
-            ImportHeading[i] = HeadingOf(main);
+            ImportHeading[i] = headings[goodsNumbers[s]];
         }
 
-        ExportDay = new int[exports.Count];
-        ExportReporter = new int[exports.Count];
-        ExportDestination = new int[exports.Count];
-        ExportImporterCountry = new int[exports.Count];
-        ExportHeading = new int[exports.Count];
         for (var e = 0; e < exports.Count; e++)
         {
-            var ex = exports[e];
-            var main = ex.Main;
-            var route = RouteOf(main);
-            ExportDay[e] = ex.Day;
+            var s = exports[e].Index;
+            ref readonly var route = ref routes[routeNumbers[s]];
+            ExportDay[e] = days[s];
             ExportReporter[e] = route.Reporter;
             ExportDestination[e] = route.Destination;
-            ExportImporterCountry[e] = PartiesOf(ex, main).ImporterCountry;
-            ExportHeading[e] = HeadingOf(main);
+            ExportImporterCountry[e] = importerCountries[partyNumbers[s]];
+            ExportHeading[e] = headings[goodsNumbers[s]];
+        }
+    }
+
+    private readonly ShipmentIndex? _owner;
+    private readonly HsPrefixes[] _hs = [];
+    private readonly BaseUnit[] _units = [];
+
+    /// <summary>The unit of shipment <paramref name="shipment"/> (its main line's, <see cref="DeclarationShipment.Unit"/>).</summary>
+    public BaseUnit UnitOf(int shipment) => _units[_owner!.GoodsNumbers[shipment]];
+
+    /// <summary>Numbers for the first 2, 4 and 6 digits of shipment <paramref name="shipment"/>'s HS code (its main
+    /// line's): equal exactly when <see cref="string.CompareOrdinal(string, int, string, int, int)"/> of that many
+    /// digits is 0 (shorter codes compare whole, a missing code equals only a missing code).</summary>
+    public HsPrefixes HsOf(int shipment) => _hs[_owner!.GoodsNumbers[shipment]];
+
+    /// <summary>A number for the first <paramref name="length"/> characters of <paramref name="digits"/> (all of them
+    /// when shorter; -1 when null), equal exactly when the prefixes are.</summary>
+    private static int PrefixId(Dictionary<string, int> ids, string? digits, int length)
+    {
+        if (digits is null)
+        {
+            return -1;
         }
 
-        // The caches are only needed while the arrays are filled.
-        _routes.Clear();
-        _headings.Clear();
-        _parties = [];
+        // CompareOrdinal compares the substrings clamped to each code's length: equal exactly when these texts are
+        // (one table for every length: ids are only compared between prefixes of the same length).
+        var prefix = digits.Length <= length ? digits : digits[..length];
+        ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(ids, prefix, out var seen);
+        if (!seen)
+        {
+            id = ids.Count - 1;
+        }
+
+        return id;
     }
 
     /// <summary>Number of distinct countries named (ids are 0 to this - 1).</summary>
@@ -124,42 +182,6 @@ internal sealed class MirrorFacts
         return code;
     }
 
-    private RouteIds RouteOf(DeclarationLine main)
-    {
-        var number = _routeNumbers.IdOf(main.RouteRef, out var added);
-        if (added)
-        {
-            _routes.Add(new RouteIds(Id(main.ReporterCountry), Id(main.OriginCountry), Id(main.DestinationCountry)));
-        }
-
-        return _routes[number];
-    }
-
-    private PartyIds PartiesOf(DeclarationShipment shipment, DeclarationLine main)
-    {
-        ref var ids = ref _parties[shipment.PartyNumber];
-        if (!ids.Known)
-        {
-            ids = new PartyIds(
-                main.ExporterCountry is { } ec ? Id(ec) : NoCountry,
-                main.ImporterCountry is { } ic ? Id(ic) : NoCountry,
-                true);
-        }
-
-        return ids;
-    }
-
-    private int HeadingOf(DeclarationLine main)
-    {
-        var number = _goodsNumbers.IdOf(main.GoodsRef, out var added);
-        if (added)
-        {
-            _headings.Add(HeadingCode(main.Hs));
-        }
-
-        return _headings[number];
-    }
-
     private int Id(string country)
     {
         // Country codes are pooled by the reader and repeat from one shipment to the next: the last one is often it.
@@ -181,6 +203,6 @@ internal sealed class MirrorFacts
 
     private readonly record struct RouteIds(int Reporter, int Origin, int Destination);
 
-    /// <summary>A parties part's country ids; <see cref="Known"/> is false until they are worked out.</summary>
-    private readonly record struct PartyIds(int ExporterCountry, int ImporterCountry, bool Known);
+    /// <summary>Numbers of an HS code's first 2, 4 and 6 digits (<see cref="HsOf"/>).</summary>
+    internal readonly record struct HsPrefixes(int Hs2, int Hs4, int Hs6);
 }

@@ -17,10 +17,10 @@ public sealed class ShipmentIndex
     private static readonly ConditionalWeakTable<AnalysisContext, Lazy<ShipmentIndex>> Cache = [];
 
     /// <summary>The lines of every shipment, shipment after shipment, each shipment's lines in input order.</summary>
-    private readonly DeclarationLine[] _lines;
+    private DeclarationLine[] _lines = [];
 
     /// <summary>Shipment s's lines are <c>_lines[_start[s].._start[s + 1]]</c>.</summary>
-    private readonly int[] _start;
+    private int[] _start = [];
 
     /// <summary>Invoice id of a shipment that declares no invoice number.</summary>
     internal const long NoInvoice = 0;
@@ -34,27 +34,29 @@ public sealed class ShipmentIndex
     /// <summary>Normalised names by id (<see cref="NameCache"/>).</summary>
     private readonly List<string> _norms;
 
-    private ShipmentIndex(int count, DeclarationLine[] lines, int[] start, List<string> norms)
+    /// <summary>Per-shipment arrays sized for <paramref name="capacity"/> shipments (one per line at most: the
+    /// shipments are counted while their facts are filled in, in one pass over the lines).</summary>
+    private ShipmentIndex(int capacity, List<string> norms)
     {
-        _lines = lines;
-        _start = start;
         _norms = norms;
-        MainLines = new DeclarationLine[count];
-        Days = new int[count];
-        ShipmentIds = new string?[count];
-        InvoiceIds = new long[count];
-        ShipmentNumbers = new int[count];
-        InvoiceNumbers = new string?[count];
-        PartiesKeys = new long[count];
-        PartyNumbers = new int[count];
-        Fob = new double[count];
-        Values = new double[count];
-        Quantities = new double[count];
-        All = new ShipmentList(this, null, count);
+        // Arrays of numbers that every shipment writes are not zeroed first (nothing reads past the shipments found).
+        MainLines = new DeclarationLine[capacity];
+        Days = GC.AllocateUninitializedArray<int>(capacity);
+        ShipmentIds = new string?[capacity];
+        InvoiceIds = new long[capacity];
+        ShipmentNumbers = GC.AllocateUninitializedArray<int>(capacity);
+        InvoiceNumbers = new string?[capacity];
+        PartiesKeys = GC.AllocateUninitializedArray<long>(capacity);
+        PartyNumbers = GC.AllocateUninitializedArray<int>(capacity);
+        RouteNumbers = GC.AllocateUninitializedArray<int>(capacity);
+        GoodsNumbers = GC.AllocateUninitializedArray<int>(capacity);
+        Fob = GC.AllocateUninitializedArray<double>(capacity);
+        Values = GC.AllocateUninitializedArray<double>(capacity);
+        Quantities = GC.AllocateUninitializedArray<double>(capacity);
     }
 
     /// <summary>Every shipment, in order of first appearance.</summary>
-    public IReadOnlyList<DeclarationShipment> All { get; }
+    public IReadOnlyList<DeclarationShipment> All { get; private set; } = [];
 
     /// <summary>Export declarations.</summary>
     public IReadOnlyList<DeclarationShipment> Exports { get; private set; } = [];
@@ -70,8 +72,8 @@ public sealed class ShipmentIndex
 
     internal string?[] ShipmentIds { get; }
 
-    /// <summary>Per shipment: its shipment id as a number (0, 1, ... in order of first appearance; equal exactly when
-    /// the ids are), -1 without one.</summary>
+    /// <summary>Per shipment: its shipment id as a number (0, 1, ... dense, in order of first appearance except for
+    /// declarations split across the file; equal exactly when the ids are), -1 without one.</summary>
     internal int[] ShipmentNumbers { get; }
 
     /// <summary>Per shipment: the first declared invoice number's key as a number (<see cref="NoInvoice"/>,
@@ -88,8 +90,30 @@ public sealed class ShipmentIndex
     /// exactly when the parts are the same instance), so that per-part facts can be kept in arrays.</summary>
     internal int[] PartyNumbers { get; }
 
+    /// <summary>Per shipment: the number of its main line's route part (an index into <see cref="RouteParts"/>).</summary>
+    internal int[] RouteNumbers { get; }
+
+    /// <summary>Per shipment: the number of its main line's goods part (an index into <see cref="GoodsParts"/>).</summary>
+    internal int[] GoodsNumbers { get; }
+
+    /// <summary>The main lines' distinct route parts, by <see cref="RouteNumbers"/>.</summary>
+    internal DeclarationRoute[] RouteParts { get; private set; } = [];
+
+    /// <summary>The main lines' distinct goods parts, by <see cref="GoodsNumbers"/>.</summary>
+    internal GoodsPart[] GoodsParts { get; private set; } = [];
+
+    /// <summary>The main lines' distinct parties parts, by <see cref="PartyNumbers"/>.</summary>
+    internal DeclarationParties[] PartyParts { get; private set; } = [];
+
     /// <summary>Number of distinct parties parts (<see cref="PartyNumbers"/> are 0 to this - 1).</summary>
     internal int PartyCount { get; private set; }
+
+    /// <summary>Per parties part (by <see cref="PartyNumbers"/>): its exporter and importer normalised-name ids as in
+    /// <see cref="PartiesKeys"/>.</summary>
+    internal long[] PartKeys { get; private set; } = [];
+
+    /// <summary>Number of distinct shipment ids (<see cref="ShipmentNumbers"/> are -1 or 0 to this - 1).</summary>
+    internal int ShipmentNumberCount { get; private set; }
 
     internal double[] Fob { get; }
 
@@ -115,86 +139,110 @@ public sealed class ShipmentIndex
             _ => [.. declarations],
         };
         var n = source.Length;
+        var names = new NameCache();
+        var index = new ShipmentIndex(n, names.Norms);
+        var builder = new Builder(index, names, n);
 
-        // Declaration id -> first shipment with that id; other reporters or flows with the same id are chained through
-        // nextSameId. Each line's shipment is noted, and the lines are then laid out shipment after shipment in one
-        // array that the shipments' lines are ranges of. Per-shipment scratch arrays are sized for one shipment per
-        // line (an upper bound), the kept facts for the shipments found.
-        var byId = new Dictionary<string, int>(n);
-        var firstLine = new int[n];
-        var nextSameId = new int[n];
-        var shipmentOf = new int[n];
-        var sizes = new int[n + 1];
+        // One pass over the lines: a run of consecutive lines of one declaration (the usual layout) is one shipment,
+        // found or added with one look-up of its declaration id, and its facts are worked out from the run while its
+        // lines are at hand. Declaration id -> first shipment with that id (other reporters or flows with the same id
+        // are chained through nextSameId). A run of a declaration seen before (a declaration split across the file)
+        // is set aside: its shipment is laid out and described again once every line is placed.
+        var start = GC.AllocateUninitializedArray<int>(n + 1);
+        var nextSameId = GC.AllocateUninitializedArray<int>(n);
+        var isExport = new bool[n];
+        var byId = new HashSlots(n);
+        List<(int From, int Length, int Shipment)>? rejoins = null;
         var count = 0;
         for (var i = 0; i < n;)
         {
             var line = source[i];
-
-            // The lines of a declaration are usually consecutive: the whole run joins one shipment with one look-up.
             var run = 1;
             while (i + run < n && Same(line, source[i + run]))
             {
                 run++;
             }
 
-            var shipment = -1;
-            ref var head = ref CollectionsMarshal.GetValueRefOrAddDefault(byId, line.DeclarationId, out var exists);
-            if (exists)
+            var id = line.DeclarationId;
+            var hash = HashSlots.Hash(id);
+            var shipment = count;
+            for (var slot = byId.Start(hash); ; slot = byId.Next(slot))
             {
-                var last = -1;
-                for (var k = head; k >= 0; k = nextSameId[k])
+                ref var entry = ref byId.At(slot);
+                if (entry.IsEmpty)
                 {
-                    last = k;
-                    if (Same(source[firstLine[k]], line))
-                    {
-                        shipment = k;
-                        break;
-                    }
+                    byId.Fill(ref entry, hash, shipment);
+                    nextSameId[shipment] = -1;
+                    break;
                 }
 
-                if (shipment < 0)
+                if (entry.Hash == hash && string.Equals(source[start[entry.Value]].DeclarationId, id, StringComparison.Ordinal))
                 {
-                    shipment = count++;
-                    nextSameId[last] = shipment;
-                    firstLine[shipment] = i;
-                    nextSameId[shipment] = -1;
+                    var last = -1;
+                    for (var k = entry.Value; k >= 0; k = nextSameId[k])
+                    {
+                        last = k;
+                        if (Same(source[start[k]], line))
+                        {
+                            shipment = k;
+                            break;
+                        }
+                    }
+
+                    if (shipment == count)
+                    {
+                        nextSameId[last] = shipment;
+                        nextSameId[shipment] = -1;
+                    }
+
+                    break;
                 }
+            }
+
+            if (shipment == count)
+            {
+                count++;
+                start[shipment] = i;
+                isExport[shipment] = line.Flow == TradeFlow.Export;
+                builder.Describe(shipment, source.Slice(i, run));
             }
             else
             {
-                head = shipment = count++;
-                firstLine[shipment] = i;
-                nextSameId[shipment] = -1;
+                (rejoins ??= []).Add((i, run, shipment));
             }
 
-            shipmentOf.AsSpan(i, run).Fill(shipment);
-            sizes[shipment] += run;
             i += run;
         }
 
-        // Prefix sums in place: sizes becomes the start of each shipment's range (and the end of the last).
-        var start = new int[count + 1];
+        start[count] = n;
+        if (rejoins is null)
+        {
+            // Every shipment is one run, in order: the lines are the input itself.
+            index._lines = source.ToArray();
+            index._start = start;
+        }
+        else
+        {
+            index.LayOut(source, start, count, rejoins, builder);
+        }
+
+        index.PartyCount = builder.PartyCount;
+        index.PartKeys = builder.PartKeys;
+        builder.CompleteParts();
+        index.ShipmentNumberCount = builder.ShipmentNumberCount;
+        index.All = new ShipmentList(index, null, count);
+        var exportCount = 0;
         for (var s = 0; s < count; s++)
         {
-            start[s + 1] = start[s] + sizes[s];
-            sizes[s] = start[s];
+            exportCount += isExport[s] ? 1 : 0;
         }
 
-        var lines = new DeclarationLine[n];
-        for (var i = 0; i < n; i++)
-        {
-            lines[sizes[shipmentOf[i]]++] = source[i];
-        }
-
-        var names = new NameCache();
-        var index = new ShipmentIndex(count, lines, start, names.Norms);
-        var exportCount = index.Complete(names);
         var exports = new int[exportCount];
         var imports = new int[count - exportCount];
         int e = 0, m = 0;
         for (var s = 0; s < count; s++)
         {
-            if (index.MainLines[s].Flow == TradeFlow.Export)
+            if (isExport[s])
             {
                 exports[e++] = s;
             }
@@ -207,6 +255,66 @@ public sealed class ShipmentIndex
         index.Exports = new ShipmentList(index, exports, exports.Length);
         index.Imports = new ShipmentList(index, imports, imports.Length);
         return index;
+    }
+
+    /// <summary>Lays the lines out shipment after shipment when some declarations are split across the input (runs in
+    /// <paramref name="rejoins"/> belong to shipments begun earlier), then describes those shipments again from all
+    /// their lines. <paramref name="firstRuns"/> holds each shipment's first line (its first run's start).</summary>
+    private void LayOut(ReadOnlySpan<DeclarationLine> source, int[] firstRuns, int count, List<(int From, int Length, int Shipment)> rejoins, Builder builder)
+    {
+        // The runs in input order: first runs (firstRuns[0..count)) merged with the rejoined runs, each run lasting to
+        // the next run's start.
+        var sizes = new int[count];
+        var r = 0;
+        for (var s = 0; s < count; s++)
+        {
+            var from = firstRuns[s];
+            while (r < rejoins.Count && rejoins[r].From < from)
+            {
+                r++;
+            }
+
+            var to = Math.Min(s + 1 < count ? firstRuns[s + 1] : source.Length, r < rejoins.Count ? rejoins[r].From : source.Length);
+            sizes[s] = to - from;
+        }
+
+        var firstLengths = (int[])sizes.Clone();
+        foreach (var (_, length, shipment) in rejoins)
+        {
+            sizes[shipment] += length;
+        }
+
+        var start = new int[count + 1];
+        for (var s = 0; s < count; s++)
+        {
+            start[s + 1] = start[s] + sizes[s];
+        }
+
+        var lines = new DeclarationLine[source.Length];
+        var cursor = new int[count];
+        for (var s = 0; s < count; s++)
+        {
+            source.Slice(firstRuns[s], firstLengths[s]).CopyTo(lines.AsSpan(start[s]));
+            cursor[s] = start[s] + firstLengths[s];
+        }
+
+        var again = new bool[count];
+        foreach (var (from, length, shipment) in rejoins)
+        {
+            source.Slice(from, length).CopyTo(lines.AsSpan(cursor[shipment]));
+            cursor[shipment] += length;
+            again[shipment] = true;
+        }
+
+        _lines = lines;
+        _start = start;
+        for (var s = 0; s < count; s++)
+        {
+            if (again[s])
+            {
+                builder.Describe(s, lines.AsSpan(start[s], sizes[s]));
+            }
+        }
     }
 
     /// <summary>True when the invoice id stands for a non-empty key.</summary>
@@ -231,32 +339,6 @@ public sealed class ShipmentIndex
         };
     }
 
-    /// <summary>The invoice id of <paramref name="invoiceNumber"/> (see <see cref="InvoiceIds"/>), without a key string
-    /// unless the key does not pack and was not seen before.</summary>
-    private long InvoiceId(string invoiceNumber, Dictionary<string, long>.AlternateLookup<ReadOnlySpan<char>> otherKeys, ref char[] scratch)
-    {
-        var key = InvoiceIndex.KeyChars(invoiceNumber, ref scratch);
-        if (key.IsEmpty)
-        {
-            return EmptyKey;
-        }
-
-        if (InvoiceIndex.TryPack(key, out var packed))
-        {
-            return packed;
-        }
-
-        if (!otherKeys.TryGetValue(key, out var id))
-        {
-            id = OtherKeyId(_otherKeys.Count);
-            var text = key.SequenceEqual(invoiceNumber) ? invoiceNumber : new string(key);
-            _otherKeys.Add(text);
-            otherKeys[text] = id;
-        }
-
-        return id;
-    }
-
     /// <summary>The lines of shipment <paramref name="shipment"/>.</summary>
     internal ArraySegment<DeclarationLine> LinesOf(int shipment) =>
         new(_lines, _start[shipment], _start[shipment + 1] - _start[shipment]);
@@ -264,34 +346,62 @@ public sealed class ShipmentIndex
     /// <summary>The normalised name of id <paramref name="id"/>.</summary>
     internal string NormOf(int id) => _norms[id];
 
-    /// <summary>Fills the per-shipment facts from each shipment's lines; returns the number of exports.</summary>
-    private int Complete(NameCache names)
+    /// <summary>Works out the per-shipment facts while the index is built: the state of the look-ups that number
+    /// parties parts, shipment ids and invoice keys that do not pack.</summary>
+    private sealed class Builder(ShipmentIndex index, NameCache names, int lines)
     {
         // Parties are shared by many lines (one part per distinct combination): their names are normalised once per
         // part, found by reference, instead of hashing two name strings per shipment.
-        var partyNumbers = new ReferenceIds<DeclarationParties>(4096);
-        var partyKeys = new List<long>();
-        var otherKeys = new Dictionary<string, long>(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
-        var scratch = new char[64];
+        private readonly ReferenceIds<DeclarationParties> _partyNumbers = new(4096);
+        private readonly List<long> _partyKeys = [];
+        private readonly List<DeclarationParties> _parties = [];
 
-        // Shipment ids numbered while the id text is at hand, so that the detectors compare and group numbers.
-        var shipmentNumbers = new Dictionary<string, int>(MainLines.Length, StringComparer.Ordinal);
-        DeclarationParties? lastParties = null;
-        long lastKey = 0;
-        var lastNumber = 0;
-        var exports = 0;
-        var lines = _lines;
-        for (var s = 0; s < MainLines.Length; s++)
+        // Route and goods parts of the main lines, numbered by reference, so that per-part facts (country ids, HS
+        // heading) are worked out once per part by the detectors that need them, without reading the main lines again.
+        private readonly ReferenceIds<DeclarationRoute> _routeNumbers = new(1024);
+        private readonly List<DeclarationRoute> _routes = [];
+        private readonly ReferenceIds<GoodsPart> _goodsNumbers = new(4096);
+        private readonly List<GoodsPart> _goods = [];
+        private DeclarationRoute? _lastRoute;
+        private int _lastRouteNumber;
+        private GoodsPart? _lastGoods;
+        private int _lastGoodsNumber;
+
+        // Shipment ids numbered while the id text is at hand, so that the detectors compare and group numbers: the
+        // slots hold the first shipment with each id (at most one id per line).
+        private readonly HashSlots _shipmentIds = new(lines);
+        private int _shipmentNumbers;
+
+        // Invoice keys that do not pack, by their position in the index's list of them.
+        private readonly HashSlots _otherKeys = new(1024);
+        private char[] _scratch = new char[64];
+        private DeclarationParties? _lastParties;
+        private long _lastKey;
+        private int _lastNumber;
+
+        public int PartyCount => _partyNumbers.Count;
+
+        public long[] PartKeys => [.. _partyKeys];
+
+        public int ShipmentNumberCount => _shipmentNumbers;
+
+        /// <summary>Hands the numbered parts to the index.</summary>
+        public void CompleteParts()
         {
-            var from = _start[s];
-            var to = _start[s + 1];
-            var main = lines[from];
+            index.RouteParts = [.. _routes];
+            index.GoodsParts = [.. _goods];
+            index.PartyParts = [.. _parties];
+        }
+
+        /// <summary>Fills in the facts of shipment <paramref name="s"/> from its lines (in input order).</summary>
+        public void Describe(int s, ReadOnlySpan<DeclarationLine> lines)
+        {
+            var main = lines[0];
             var date = main.Date;
             double fob = 0, value = 0;
             string? shipmentId = null, invoiceNumber = null;
-            for (var k = from; k < to; k++)
+            foreach (var line in lines)
             {
-                var line = lines[k];
                 fob += line.FobUsd;
                 value += line.ValueUsd;
                 if (line.FobUsd > main.FobUsd)
@@ -315,66 +425,140 @@ public sealed class ShipmentIndex
                 }
             }
 
+            // The quantity in the main line's unit (a single line is in its own unit: its goods part is not read).
             double quantity = 0;
-            var unit = main.Unit;
-            for (var k = from; k < to; k++)
+            if (lines.Length == 1)
             {
-                var line = lines[k];
-                if (line.Unit == unit)
+                quantity += main.NormQuantity;
+            }
+            else
+            {
+                var unit = main.Unit;
+                foreach (var line in lines)
                 {
-                    quantity += line.NormQuantity;
+                    if (line.Unit == unit)
+                    {
+                        quantity += line.NormQuantity;
+                    }
                 }
             }
 
             var parties = main.PartiesRef;
-            if (!ReferenceEquals(parties, lastParties))
+            if (!ReferenceEquals(parties, _lastParties))
             {
-                lastNumber = partyNumbers.IdOf(parties, out var added);
+                _lastNumber = _partyNumbers.IdOf(parties, out var added);
                 if (added)
                 {
                     names.Normalize(main.ExporterName, out var exporterId);
                     names.Normalize(main.ImporterName, out var importerId);
-                    partyKeys.Add(((long)exporterId << 32) | (uint)importerId);
+                    _partyKeys.Add(((long)exporterId << 32) | (uint)importerId);
+                    _parties.Add(parties);
                 }
 
-                lastParties = parties;
-                lastKey = partyKeys[lastNumber];
+                _lastParties = parties;
+                _lastKey = _partyKeys[_lastNumber];
             }
 
-            MainLines[s] = main;
-            Days[s] = date.DayNumber;
-            ShipmentIds[s] = shipmentId;
-            if (shipmentId is null)
-            {
-                ShipmentNumbers[s] = -1;
-            }
-            else
-            {
-                ref var number = ref CollectionsMarshal.GetValueRefOrAddDefault(shipmentNumbers, shipmentId, out var seen);
-                if (!seen)
-                {
-                    number = shipmentNumbers.Count - 1;
-                }
-
-                ShipmentNumbers[s] = number;
-            }
-
+            index.MainLines[s] = main;
+            index.Days[s] = date.DayNumber;
+            index.ShipmentIds[s] = shipmentId;
+            index.ShipmentNumbers[s] = shipmentId is null ? -1 : ShipmentNumber(s, shipmentId);
             if (invoiceNumber is not null)
             {
-                InvoiceIds[s] = InvoiceId(invoiceNumber, otherKeys, ref scratch);
-                InvoiceNumbers[s] = invoiceNumber.Trim();
+                index.InvoiceIds[s] = InvoiceId(invoiceNumber);
+                index.InvoiceNumbers[s] = invoiceNumber.Trim();
             }
 
-            PartiesKeys[s] = lastKey;
-            PartyNumbers[s] = lastNumber;
-            Fob[s] = fob;
-            Values[s] = value;
-            Quantities[s] = quantity;
-            exports += main.Flow == TradeFlow.Export ? 1 : 0;
+            var route = main.RouteRef;
+            if (!ReferenceEquals(route, _lastRoute))
+            {
+                _lastRouteNumber = _routeNumbers.IdOf(route, out var added);
+                if (added)
+                {
+                    _routes.Add(route);
+                }
+
+                _lastRoute = route;
+            }
+
+            var goods = main.GoodsRef;
+            if (!ReferenceEquals(goods, _lastGoods))
+            {
+                _lastGoodsNumber = _goodsNumbers.IdOf(goods, out var added);
+                if (added)
+                {
+                    _goods.Add(goods);
+                }
+
+                _lastGoods = goods;
+            }
+
+            index.PartiesKeys[s] = _lastKey;
+            index.PartyNumbers[s] = _lastNumber;
+            index.RouteNumbers[s] = _lastRouteNumber;
+            index.GoodsNumbers[s] = _lastGoodsNumber;
+            index.Fob[s] = fob;
+            index.Values[s] = value;
+            index.Quantities[s] = quantity;
         }
 
-        PartyCount = partyNumbers.Count;
-        return exports;
+        /// <summary>The number of <paramref name="shipmentId"/> (shipment <paramref name="s"/>'s, already stored in
+        /// <see cref="ShipmentIds"/>): that of the first shipment with the same id, or the next number.</summary>
+        private int ShipmentNumber(int s, string shipmentId)
+        {
+            var hash = HashSlots.Hash(shipmentId);
+            var ids = index.ShipmentIds;
+            for (var slot = _shipmentIds.Start(hash); ; slot = _shipmentIds.Next(slot))
+            {
+                ref var entry = ref _shipmentIds.At(slot);
+                if (entry.IsEmpty)
+                {
+                    _shipmentIds.Fill(ref entry, hash, s);
+                    return _shipmentNumbers++;
+                }
+
+                // A shipment described again (a split declaration) finds itself: its first id stays its first.
+                if (entry.Hash == hash && string.Equals(ids[entry.Value], shipmentId, StringComparison.Ordinal))
+                {
+                    return index.ShipmentNumbers[entry.Value];
+                }
+            }
+        }
+
+        /// <summary>The invoice id of <paramref name="invoiceNumber"/> (see <see cref="InvoiceIds"/>), without a key
+        /// string unless the key does not pack and was not seen before.</summary>
+        private long InvoiceId(string invoiceNumber)
+        {
+            var key = InvoiceIndex.KeyChars(invoiceNumber, ref _scratch);
+            if (key.IsEmpty)
+            {
+                return EmptyKey;
+            }
+
+            if (InvoiceIndex.TryPack(key, out var packed))
+            {
+                return packed;
+            }
+
+            var hash = HashSlots.Hash(key);
+            var keys = index._otherKeys;
+            _otherKeys.MakeRoom();
+            for (var slot = _otherKeys.Start(hash); ; slot = _otherKeys.Next(slot))
+            {
+                ref var entry = ref _otherKeys.At(slot);
+                if (entry.IsEmpty)
+                {
+                    _otherKeys.Fill(ref entry, hash, keys.Count);
+                    keys.Add(key.SequenceEqual(invoiceNumber) ? invoiceNumber : new string(key));
+                    return OtherKeyId(keys.Count - 1);
+                }
+
+                if (entry.Hash == hash && key.SequenceEqual(keys[entry.Value]))
+                {
+                    return OtherKeyId(entry.Value);
+                }
+            }
+        }
     }
 
     /// <summary>Shipments of an index as a list of views: all of them, or those at the given positions.</summary>
