@@ -109,7 +109,7 @@ internal static class StagedBenchmark
 
         // As the analyzer ends: every flag in output order, then one score per record and the value at risk.
         stage = Stage.Start();
-        var (_, scores, valueAtRisk) = RecordScorer.SortAndScore(sink.ToList());
+        var (_, scores, valueAtRisk, _) = RecordScorer.SortAndScore(sink.ToList());
         stage.Print("score", rows);
         Console.WriteLine($"  {scores.Count:N0} records scored, {valueAtRisk:N0} USD at risk");
 

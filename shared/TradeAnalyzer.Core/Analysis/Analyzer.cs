@@ -58,6 +58,7 @@ public sealed class Analyzer
         List<Flag> flags;
         IReadOnlyList<RecordScore> scores;
         double valueAtRisk;
+        IReadOnlyDictionary<FlagCode, double> valueAtRiskByCode;
         if (_profiler is not null)
         {
             // Record scores and the value at risk come from the record flags alone (exporter flags belong to no record):
@@ -75,12 +76,12 @@ public sealed class Analyzer
             if (profileFlags.TrueForAll(f => !RecordRef.TryOf(f, out _)))
             {
                 FlagOrder.Sort(profileFlags);
-                (flags, scores, valueAtRisk) = (FlagOrder.MergeSorted(sorted.Flags, profileFlags), sorted.Scores, sorted.ValueAtRisk);
+                (flags, scores, valueAtRisk, valueAtRiskByCode) = (FlagOrder.MergeSorted(sorted.Flags, profileFlags), sorted.Scores, sorted.ValueAtRisk, sorted.ValueAtRiskByCode);
             }
             else
             {
                 // A profiler that flags records: score everything together.
-                (flags, scores, valueAtRisk) = SortAndScore([.. recordFlags, .. profileFlags]);
+                (flags, scores, valueAtRisk, valueAtRiskByCode) = SortAndScore([.. recordFlags, .. profileFlags]);
             }
 
             timings["score"] = scoreWatch.Elapsed.TotalMilliseconds;
@@ -88,7 +89,7 @@ public sealed class Analyzer
         else
         {
             var scoreWatch = Stopwatch.StartNew();
-            (flags, scores, valueAtRisk) = SortAndScore(recordFlags);
+            (flags, scores, valueAtRisk, valueAtRiskByCode) = SortAndScore(recordFlags);
             timings["score"] = scoreWatch.Elapsed.TotalMilliseconds;
         }
 
@@ -102,11 +103,12 @@ public sealed class Analyzer
             TimingsMs = new Dictionary<string, double>(timings, StringComparer.Ordinal),
             Counters = new Dictionary<string, long>(context.Artifacts.Counters, StringComparer.Ordinal),
             ValueAtRiskUsd = valueAtRisk,
+            ValueAtRiskByCode = valueAtRiskByCode,
         };
     }
 
     /// <summary>The flags in output order, one score per record and the value at risk.</summary>
-    private static (List<Flag> Flags, IReadOnlyList<RecordScore> Scores, double ValueAtRisk) SortAndScore(List<Flag> flags) =>
+    private static (List<Flag> Flags, IReadOnlyList<RecordScore> Scores, double ValueAtRisk, IReadOnlyDictionary<FlagCode, double> ValueAtRiskByCode) SortAndScore(List<Flag> flags) =>
         RecordScorer.SortAndScore(flags);
 
     /// <summary>Runs <see cref="IExporterProfiler.Prepare"/> as one of the detectors' work items (it adds no flags).</summary>

@@ -135,14 +135,19 @@ public static class RecordScorer
     /// The flags in output order (<see cref="FlagOrder"/>), one score per record (<see cref="Score"/> of the sorted flags)
     /// and the value at risk per shipment (<see cref="ShipmentRisk.ValueAtRisk"/>): the same results, from one grouping of the flags by record
     /// made in the order they came in (a detector's flags follow its records, so their texts are read while at hand)
-    /// while they are being sorted, instead of two groupings of the sorted flags.
+    /// while they are being sorted, instead of two groupings of the sorted flags. <c>ValueAtRiskByCode</c> is the same
+    /// value at risk within each code's flags (a record at its largest figure of that code; codes without any left out).
     /// </summary>
-    public static (List<Flag> Sorted, IReadOnlyList<RecordScore> Scores, double ValueAtRisk) SortAndScore(IReadOnlyList<Flag> flags)
+    public static (List<Flag> Sorted, IReadOnlyList<RecordScore> Scores, double ValueAtRisk, IReadOnlyDictionary<FlagCode, double> ValueAtRiskByCode) SortAndScore(IReadOnlyList<Flag> flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
-        var grouping = Task.Run(() => GroupFacts(flags));
+        var grouping = Task.Run(() =>
+        {
+            var grouped = GroupFacts(flags);
+            return (Grouped: grouped, ByCode: ValueAtRiskByCode(grouped.Facts, grouped.Shipments));
+        });
         var order = FlagOrder.Order(flags);
-        var (facts, records, shipments) = grouping.GetAwaiter().GetResult();
+        var ((facts, records, shipments), byCode) = grouping.GetAwaiter().GetResult();
 
         // The records numbered by first appearance in the sorted flags (as Score numbers its groups), each record's
         // flags combined in sorted order.
@@ -196,7 +201,43 @@ public static class RecordScorer
         }
 
         // The value at risk counts each shipment once, at its largest view (ShipmentRisk).
-        return (sorted, InScoreOrder(scores), ShipmentRisk.Total(atRisk));
+        return (sorted, InScoreOrder(scores), ShipmentRisk.Total(atRisk), byCode);
+    }
+
+    /// <summary>
+    /// The value at risk of each code's flags, counted as the total is: each record at its largest figure of that code,
+    /// each shipment once at its largest view. From the grouped facts, so no flag is read again.
+    /// </summary>
+    private static Dictionary<FlagCode, double> ValueAtRiskByCode(FlagFacts[] facts, List<(ShipmentRef Shipment, ShipmentRef View)> shipments)
+    {
+        // (record << 6 | code) -> the record's largest figure of that code.
+        var largest = new Dictionary<long, double>();
+        foreach (ref readonly var fact in facts.AsSpan())
+        {
+            if (fact.Group >= 0 && fact.AtRisk > 0)
+            {
+                ref var m = ref CollectionsMarshal.GetValueRefOrAddDefault(largest, ((long)fact.Group << 6) | (uint)fact.Code, out _);
+                m = Math.Max(m, fact.AtRisk);
+            }
+        }
+
+        var perCode = new List<(ShipmentRef Shipment, ShipmentRef View, double Largest)>?[64];
+        foreach (var (key, figure) in largest)
+        {
+            var (shipment, view) = shipments[(int)(key >> 6)];
+            (perCode[key & 63] ??= []).Add((shipment, view, figure));
+        }
+
+        var byCode = new Dictionary<FlagCode, double>();
+        for (var code = 0; code < perCode.Length; code++)
+        {
+            if (perCode[code] is { } records)
+            {
+                byCode[(FlagCode)code] = ShipmentRisk.Total(records);
+            }
+        }
+
+        return byCode;
     }
 
     /// <summary>What <see cref="SortAndScore"/> needs of each flag, and its record (numbered in order of first appearance,

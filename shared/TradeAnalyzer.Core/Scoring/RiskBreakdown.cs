@@ -24,7 +24,7 @@ public static class RiskBreakdown
     /// </summary>
     public static List<RiskGroup<TKey>> By<TKey>(IEnumerable<Flag> flags, Func<Flag, TKey?> keyOf, IEqualityComparer<TKey>? comparer = null)
         where TKey : notnull =>
-        [.. Group(flags, keyOf, comparer).Select(g => new RiskGroup<TKey>(g.Key, g.Flags.Count, ShipmentRisk.ValueAtRisk(g.Flags), RecordValue(g.Flags)))];
+        Breakdown(flags, keyOf, comparer, withValue: true);
 
     /// <summary>
     /// As <see cref="By"/> without the records' value (<see cref="RiskGroup{TKey}.ValueUsd"/> is 0): for charts of the
@@ -32,17 +32,39 @@ public static class RiskBreakdown
     /// </summary>
     public static List<RiskGroup<TKey>> ValueAtRiskBy<TKey>(IEnumerable<Flag> flags, Func<Flag, TKey?> keyOf, IEqualityComparer<TKey>? comparer = null)
         where TKey : notnull =>
-        [.. Group(flags, keyOf, comparer).Select(g => new RiskGroup<TKey>(g.Key, g.Flags.Count, ShipmentRisk.ValueAtRisk(g.Flags), 0))];
+        Breakdown(flags, keyOf, comparer, withValue: false);
 
-    private static List<(TKey Key, List<Flag> Flags)> Group<TKey>(IEnumerable<Flag> flags, Func<Flag, TKey?> keyOf, IEqualityComparer<TKey>? comparer)
+    private static List<RiskGroup<TKey>> Breakdown<TKey>(IEnumerable<Flag> flags, Func<Flag, TKey?> keyOf, IEqualityComparer<TKey>? comparer, bool withValue)
         where TKey : notnull
     {
         ArgumentNullException.ThrowIfNull(flags);
         ArgumentNullException.ThrowIfNull(keyOf);
+
+        // A record's shipment and view are settled over all its flags (ShipmentRef.Earlier), as for the total: a record
+        // belongs to one shipment whichever of its flags a group holds.
+        var records = new Dictionary<RecordRef, int>(RecordRef.TypedComparer.Instance);
+        var shipments = new List<(ShipmentRef Shipment, ShipmentRef View)>();
         var index = new Dictionary<TKey, int>(comparer);
-        var groups = new List<(TKey Key, List<Flag> Flags)>();
+        var groups = new List<(TKey Key, List<(int Record, Flag Flag)> Flags)>();
         foreach (var f in flags)
         {
+            var record = -1;
+            if (RecordRef.TryOf(f, out var r) && ShipmentRef.TryOf(f, out var shipment, out var view))
+            {
+                ref var at = ref CollectionsMarshal.GetValueRefOrAddDefault(records, r, out var seen);
+                if (!seen)
+                {
+                    at = shipments.Count;
+                    shipments.Add((shipment, view));
+                }
+                else
+                {
+                    shipments[at] = ShipmentRef.Earlier(shipments[at], (shipment, view));
+                }
+
+                record = at;
+            }
+
             if (keyOf(f) is not { } key)
             {
                 continue;
@@ -55,10 +77,37 @@ public static class RiskBreakdown
                 groups.Add((key, []));
             }
 
-            groups[g].Flags.Add(f);
+            groups[g].Flags.Add((record, f));
         }
 
-        return groups;
+        var result = new List<RiskGroup<TKey>>(groups.Count);
+        foreach (var (key, members) in groups)
+        {
+            // Each record at its largest figure within the group, then each shipment once (ShipmentRisk.Total).
+            var largest = new Dictionary<int, double>();
+            foreach (var (record, f) in members)
+            {
+                if (record >= 0)
+                {
+                    ref var m = ref CollectionsMarshal.GetValueRefOrAddDefault(largest, record, out _);
+                    m = Math.Max(m, f.ValueAtRiskUsd is > 0 and var v ? v : 0);
+                }
+            }
+
+            var atRisk = new List<(ShipmentRef Shipment, ShipmentRef View, double Largest)>(largest.Count);
+            foreach (var (record, figure) in largest)
+            {
+                if (figure > 0)
+                {
+                    atRisk.Add((shipments[record].Shipment, shipments[record].View, figure));
+                }
+            }
+
+            var value = withValue ? RecordValue(members.Select(x => x.Flag)) : 0;
+            result.Add(new RiskGroup<TKey>(key, members.Count, ShipmentRisk.Total(atRisk), value));
+        }
+
+        return result;
     }
 
     /// <summary>

@@ -146,13 +146,16 @@ public static class UploadReport
         var bySeverity = new int[4];
         foreach (var f in flags)
         {
+            byCode[(int)f.Code]++;
             bySeverity[(int)f.Severity]++;
         }
 
-        foreach (var g in RiskBreakdown.ValueAtRiskBy(flags, f => f.Code))
+        // The analysis works it out beside the total; a result made otherwise (tests, a filtered result) is broken down here.
+        var codeRisk = model.Result.ValueAtRiskByCode
+            ?? RiskBreakdown.ValueAtRiskBy(flags, f => f.Code).ToDictionary(g => g.Key, g => g.ValueAtRiskUsd);
+        foreach (var (code, atRisk) in codeRisk)
         {
-            byCode[(int)g.Key] = g.Flags;
-            varByCode[(int)g.Key] = g.ValueAtRiskUsd;
+            varByCode[(int)code] = atRisk;
         }
 
         var codes = FlagCodes.All.Where(c => byCode[(int)c] > 0).OrderByDescending(c => varByCode[(int)c]).ThenByDescending(c => byCode[(int)c]).ToList();

@@ -218,8 +218,12 @@ public sealed class RecordScoringTests
         var expected = new List<Flag>(flags);
         FlagOrder.Sort(expected);
         var expectedScores = RecordScorer.Score(expected);
-        var (sorted, scores, valueAtRisk) = RecordScorer.SortAndScore(flags);
+        var (sorted, scores, valueAtRisk, byCode) = RecordScorer.SortAndScore(flags);
         Assert.Equal(expected, sorted);
+
+        // Per code, the same rule as the total within each code's flags (codes with no figure left out).
+        var expectedByCode = RiskBreakdown.ValueAtRiskBy(flags, f => f.Code).Where(g => g.ValueAtRiskUsd > 0).ToDictionary(g => g.Key, g => g.ValueAtRiskUsd);
+        Assert.Equal(expectedByCode.OrderBy(kv => kv.Key), byCode.Where(kv => kv.Value > 0).OrderBy(kv => kv.Key));
         Assert.Equal(ShipmentRisk.ValueAtRisk(expected), valueAtRisk);
         Assert.Equal(ShipmentRisk.ValueAtRisk(flags), valueAtRisk); // whatever order the flags came in
         Assert.Equal(expectedScores.Count, scores.Count);
