@@ -39,6 +39,7 @@ public static class OwnFindings
             TimingsMs = result.TimingsMs,
             Counters = result.Counters,
             ValueAtRiskUsd = ShipmentRisk.ValueAtRisk(flags),
+            ValueAtRiskByCode = RiskBreakdown.ValueAtRiskBy(flags, f => f.Code).ToDictionary(g => g.Key, g => g.ValueAtRiskUsd),
         };
     }
 }
