@@ -352,20 +352,13 @@ public sealed class ShipmentIndex
     {
         // Parties are shared by many lines (one part per distinct combination): their names are normalised once per
         // part, found by reference, instead of hashing two name strings per shipment.
-        private readonly ReferenceIds<DeclarationParties> _partyNumbers = new(4096);
+        private readonly PartNumbers<DeclarationParties> _parties = new(4096);
         private readonly List<long> _partyKeys = [];
-        private readonly List<DeclarationParties> _parties = [];
 
         // Route and goods parts of the main lines, numbered by reference, so that per-part facts (country ids, HS
         // heading) are worked out once per part by the detectors that need them, without reading the main lines again.
-        private readonly ReferenceIds<DeclarationRoute> _routeNumbers = new(1024);
-        private readonly List<DeclarationRoute> _routes = [];
-        private readonly ReferenceIds<GoodsPart> _goodsNumbers = new(4096);
-        private readonly List<GoodsPart> _goods = [];
-        private DeclarationRoute? _lastRoute;
-        private int _lastRouteNumber;
-        private GoodsPart? _lastGoods;
-        private int _lastGoodsNumber;
+        private readonly PartNumbers<DeclarationRoute> _routes = new(1024);
+        private readonly PartNumbers<GoodsPart> _goods = new(4096);
 
         // Shipment ids numbered while the id text is at hand, so that the detectors compare and group numbers: the
         // slots hold the first shipment with each id (at most one id per line).
@@ -375,11 +368,8 @@ public sealed class ShipmentIndex
         // Invoice keys that do not pack, by their position in the index's list of them.
         private readonly HashSlots _otherKeys = new(1024);
         private char[] _scratch = new char[64];
-        private DeclarationParties? _lastParties;
-        private long _lastKey;
-        private int _lastNumber;
 
-        public int PartyCount => _partyNumbers.Count;
+        public int PartyCount => _parties.Count;
 
         public long[] PartKeys => [.. _partyKeys];
 
@@ -388,9 +378,9 @@ public sealed class ShipmentIndex
         /// <summary>Hands the numbered parts to the index.</summary>
         public void CompleteParts()
         {
-            index.RouteParts = [.. _routes];
-            index.GoodsParts = [.. _goods];
-            index.PartyParts = [.. _parties];
+            index.RouteParts = [.. _routes.Parts];
+            index.GoodsParts = [.. _goods.Parts];
+            index.PartyParts = [.. _parties.Parts];
         }
 
         /// <summary>Fills in the facts of shipment <paramref name="s"/> from its lines (in input order).</summary>
@@ -443,20 +433,12 @@ public sealed class ShipmentIndex
                 }
             }
 
-            var parties = main.PartiesRef;
-            if (!ReferenceEquals(parties, _lastParties))
+            var partiesNumber = _parties.Number(main.PartiesRef, out var newParties);
+            if (newParties)
             {
-                _lastNumber = _partyNumbers.IdOf(parties, out var added);
-                if (added)
-                {
-                    names.Normalize(main.ExporterName, out var exporterId);
-                    names.Normalize(main.ImporterName, out var importerId);
-                    _partyKeys.Add(((long)exporterId << 32) | (uint)importerId);
-                    _parties.Add(parties);
-                }
-
-                _lastParties = parties;
-                _lastKey = _partyKeys[_lastNumber];
+                names.Normalize(main.ExporterName, out var exporterId);
+                names.Normalize(main.ImporterName, out var importerId);
+                _partyKeys.Add(((long)exporterId << 32) | (uint)importerId);
             }
 
             index.MainLines[s] = main;
@@ -469,34 +451,10 @@ public sealed class ShipmentIndex
                 index.InvoiceNumbers[s] = invoiceNumber.Trim();
             }
 
-            var route = main.RouteRef;
-            if (!ReferenceEquals(route, _lastRoute))
-            {
-                _lastRouteNumber = _routeNumbers.IdOf(route, out var added);
-                if (added)
-                {
-                    _routes.Add(route);
-                }
-
-                _lastRoute = route;
-            }
-
-            var goods = main.GoodsRef;
-            if (!ReferenceEquals(goods, _lastGoods))
-            {
-                _lastGoodsNumber = _goodsNumbers.IdOf(goods, out var added);
-                if (added)
-                {
-                    _goods.Add(goods);
-                }
-
-                _lastGoods = goods;
-            }
-
-            index.PartiesKeys[s] = _lastKey;
-            index.PartyNumbers[s] = _lastNumber;
-            index.RouteNumbers[s] = _lastRouteNumber;
-            index.GoodsNumbers[s] = _lastGoodsNumber;
+            index.PartiesKeys[s] = _partyKeys[partiesNumber];
+            index.PartyNumbers[s] = partiesNumber;
+            index.RouteNumbers[s] = _routes.Number(main.RouteRef, out _);
+            index.GoodsNumbers[s] = _goods.Number(main.GoodsRef, out _);
             index.Fob[s] = fob;
             index.Values[s] = value;
             index.Quantities[s] = quantity;
