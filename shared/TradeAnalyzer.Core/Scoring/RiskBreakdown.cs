@@ -83,53 +83,46 @@ public static class RiskBreakdown
         var result = new List<RiskGroup<TKey>>(groups.Count);
         foreach (var (key, members) in groups)
         {
-            // Each record at its largest figure within the group, then each shipment once (ShipmentRisk.Total).
-            var largest = new Dictionary<int, double>();
+            // Each record once, at its largest figure and its largest value within the group (a mirror record's flags
+            // may state the shipment's two sides); then each shipment once (ShipmentRisk.Total). Flags of no record
+            // (exporter, corridor) add nothing.
+            var largest = new Dictionary<int, (double AtRisk, double Value)>();
             foreach (var (record, f) in members)
             {
                 if (record >= 0)
                 {
                     ref var m = ref CollectionsMarshal.GetValueRefOrAddDefault(largest, record, out _);
-                    m = Math.Max(m, f.ValueAtRiskUsd is > 0 and var v ? v : 0);
+                    if (f.ValueAtRiskUsd is > 0 and var v)
+                    {
+                        m.AtRisk = Math.Max(m.AtRisk, v);
+                    }
+
+                    if (withValue && f.ValueUsd is > 0 and var u)
+                    {
+                        m.Value = Math.Max(m.Value, u);
+                    }
                 }
             }
 
             var atRisk = new List<(ShipmentRef Shipment, ShipmentRef View, double Largest)>(largest.Count);
-            foreach (var (record, figure) in largest)
+            var values = new List<double>(withValue ? largest.Count : 0);
+            foreach (var (record, figures) in largest)
             {
-                if (figure > 0)
+                if (figures.AtRisk > 0)
                 {
-                    atRisk.Add((shipments[record].Shipment, shipments[record].View, figure));
+                    atRisk.Add((shipments[record].Shipment, shipments[record].View, figures.AtRisk));
+                }
+
+                if (figures.Value > 0)
+                {
+                    values.Add(figures.Value);
                 }
             }
 
-            var value = withValue ? RecordValue(members.Select(x => x.Flag)) : 0;
-            result.Add(new RiskGroup<TKey>(key, members.Count, ShipmentRisk.Total(atRisk), value));
+            // Summed smallest first, so neither figure depends on the flags' order.
+            result.Add(new RiskGroup<TKey>(key, members.Count, ShipmentRisk.Total(atRisk), RecordScorer.SumSmallestFirst(values)));
         }
 
         return result;
-    }
-
-    /// <summary>
-    /// The declared value of the flagged records, each record once (at the largest value its flags give: a mirror
-    /// record's flags may state the shipment's two sides); exporter- and corridor-level flags name no record and add
-    /// nothing. Summed smallest first, so the total does not depend on the flags' order.
-    /// </summary>
-    public static double RecordValue(IEnumerable<Flag> flags)
-    {
-        ArgumentNullException.ThrowIfNull(flags);
-        var largest = new Dictionary<RecordRef, double>(RecordRef.TypedComparer.Instance);
-        foreach (var f in flags)
-        {
-            if (f.ValueUsd is not (> 0 and var v) || !RecordRef.TryOf(f, out var record))
-            {
-                continue;
-            }
-
-            ref var have = ref CollectionsMarshal.GetValueRefOrAddDefault(largest, record, out _);
-            have = Math.Max(have, v);
-        }
-
-        return RecordScorer.SumSmallestFirst([.. largest.Values]);
     }
 }
