@@ -40,7 +40,7 @@ public sealed class AnalysisPipeline
         timings["reference"] = sw.Elapsed.TotalMilliseconds;
 
         sw.Restart();
-        var (read, indexes) = ReadInputs(request, reference, progress, cancellationToken);
+        var (read, aheadFile, ahead) = ReadInputs(request, reference, progress, cancellationToken);
         timings["read"] = sw.Elapsed.TotalMilliseconds;
 
         var declarations = new List<DeclarationLine>(read.Sum(r => r.Declarations.Count));
@@ -82,7 +82,7 @@ public sealed class AnalysisPipeline
             ? new PipelineInputs(request, summaries, declarations, invoices, comtrade, rejected, reference, timings)
             : new PipelineInputs(request, summaries, declarations, read[single].Invoices, comtrade, rejected, reference, timings)
             {
-                InvoiceIndexAhead = indexes.GetValueOrDefault(single),
+                InvoiceIndexAhead = aheadFile == single ? ahead : null,
             };
     }
 
@@ -147,19 +147,21 @@ public sealed class AnalysisPipeline
     }
 
     /// <summary>
-    /// Reads every file (two at a time on two cores). A file that brought invoices gets its <see cref="InvoiceIndex"/>
-    /// built at once, in the background: the invoices file is usually read well before the larger declarations file,
-    /// and the index (about a second of CPU for 760,000 lines) then costs the analysis nothing. When several files
-    /// bring invoices the analysis builds its own index over all of them and these go unused.
+    /// Reads every file (two at a time on two cores). The first file read that brought invoices gets its
+    /// <see cref="InvoiceIndex"/> built at once, in the background (<c>AheadFile</c>, <c>Ahead</c>): the invoices file is
+    /// usually read well before the larger declarations file, and the index (about half a second of CPU for 760,000
+    /// lines) then costs the analysis nothing. When several files bring invoices the analysis builds its own index over
+    /// all of them and this one goes unused.
     /// </summary>
-    private static (List<FileReadResult> Results, ConcurrentDictionary<int, Task<InvoiceIndex>> Indexes) ReadInputs(
+    private static (List<FileReadResult> Results, int AheadFile, Task<InvoiceIndex>? Ahead) ReadInputs(
         AnalysisRequest request,
         ReferenceData reference,
         IProgress<PipelineProgress>? progress,
         CancellationToken cancellationToken)
     {
         var results = new ConcurrentDictionary<int, FileReadResult>();
-        var indexes = new ConcurrentDictionary<int, Task<InvoiceIndex>>();
+        var aheadFile = -1;
+        Task<InvoiceIndex>? ahead = null;
         var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) };
         Parallel.For(0, request.Files.Count, options, i =>
         {
@@ -177,15 +179,15 @@ public sealed class AnalysisPipeline
                 : new Progress<IngestProgress>(p => progress.Report(new PipelineProgress(file.DisplayName, p.Rows, p.Bytes, p.TotalBytes)));
             using var stream = file.Open();
             var result = Accountable(ReadSafely(stream, file, ingestion, fileProgress, cancellationToken));
-            if (result.Invoices.Count > 0 && indexes.IsEmpty)
+            if (result.Invoices.Count > 0 && Interlocked.CompareExchange(ref aheadFile, i, -1) == -1)
             {
                 var invoices = result.Invoices;
-                indexes[i] = Task.Run(() => new InvoiceIndex(invoices), CancellationToken.None);
+                ahead = Task.Run(() => new InvoiceIndex(invoices), CancellationToken.None);
             }
 
             results[i] = result;
         });
-        return ([.. Enumerable.Range(0, request.Files.Count).Select(i => results[i])], indexes);
+        return ([.. Enumerable.Range(0, request.Files.Count).Select(i => results[i])], aheadFile, ahead);
     }
 
     /// <summary>
