@@ -16,6 +16,8 @@ data=bench/data-$shipments
 [ -f "$data/declarations.csv" ] || $cli sample --out "$data" --shipments "$shipments" --quiet
 echo "== DuckDB yardstick (price filter only)"
 duck=$(node bench/duckdb-price.mjs "$data" | tee /dev/stderr | sed -n 's/^RESULT duckdb seconds=\([0-9.]*\).*/\1/p')
+echo "== DuckDB loading both files with every column (what our read stage does; a second yardstick)"
+node bench/duckdb-load.mjs "$data"
 echo "== Full analyze (both files, all detectors, all outputs)"
 full=$(/usr/bin/time -f "RESULT maxrss_kb=%M wall=%e user=%U sys=%S" $bench e2e "$data" 2>&1 | tee /dev/stderr | sed -n 's/^RESULT e2e seconds=\([0-9.]*\).*/\1/p')
 echo "ratio full/duckdb: $(echo "scale=2; $full / $duck" | bc)"

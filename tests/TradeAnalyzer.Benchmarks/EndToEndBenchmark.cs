@@ -43,7 +43,7 @@ internal static class EndToEndBenchmark
         Console.WriteLine($"  {"outputs",-28} {outputs,10:N0} ms {run.Result.Flags.Count,14:N0} flags (cpu {outputsCpu:N0} ms, allocated {outputsAllocated:N0} MiB)");
         Console.WriteLine($"analysis cpu: {analysisCpu.TotalSeconds:N2} s (reference, read, detectors, profile, score; process user+sys), peak memory before outputs {analysisPeak:N0} MiB");
         var cpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
-        Console.WriteLine($"cpu: {cpu:N2} s (process user+sys), allocated {GC.GetTotalAllocatedBytes() / 1048576.0:N0} MiB, GC pauses {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms, GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}");
+        Console.WriteLine($"cpu: {cpu:N2} s (process user+sys), allocated {GC.GetTotalAllocatedBytes() / 1048576.0:N0} MiB, GC pauses {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms, GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, JIT {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:N0} ms");
         Console.WriteLine($"total: {seconds:N2} s ({analyzed:N0} ms analysis), {rows / seconds:N0} rows/s, {run.Result.Flags.Count:N0} flags, peak memory {Program.PeakMiB():N0} MiB");
         Console.WriteLine($"RESULT e2e seconds={seconds:F2} rows={rows} peak_mib={Program.PeakMiB():F0} cpu_seconds={cpu:F2}");
         if (int.TryParse(Environment.GetEnvironmentVariable("OUTPUTS_REPEAT"), out var repeat) && repeat > 0)
