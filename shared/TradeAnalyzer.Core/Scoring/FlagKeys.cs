@@ -33,8 +33,9 @@ internal readonly struct FlagKeys : KeyedSort.IKeys
         var scores = new double[n];
         var codes = new byte[n];
         // Writing the keys is most of the reading of the flags: on every core (a list shorter than one range stays on
-        // this thread). Each thread writes into its own scratch block, copied into a block of the range's exact size.
-        Parallel.ForEach(Ranges.Of(n), () => new char[16_384 * 64], (range, _, scratch) =>
+        // this thread). Each thread writes into its own scratch block (sized for a range of keys of typical length, or for
+        // all of a few flags; grown when needed), copied into a block of the range's exact size.
+        Parallel.ForEach(Ranges.Of(n), () => new char[(Math.Min(n, 16_384) * 64) + 64], (range, _, scratch) =>
         {
             var used = 0;
             for (var i = range.Item1; i < range.Item2; i++)
