@@ -7,7 +7,14 @@ internal static class DeclarationFlags
 {
     public static Flag Create(
         DeclarationLine line, FlagCode code, double score, string explanation,
-        string? expected = null, string? observed = null, double? valueAtRiskUsd = null) => new()
+        string? expected = null, string? observed = null, double? valueAtRiskUsd = null) =>
+        Create(line, string.IsNullOrEmpty(line.ExporterKey) ? null : line.ExporterKey, code, score, explanation, expected, observed, valueAtRiskUsd);
+
+    /// <summary>The flag with the given exporter key (the risk detectors' key: <see cref="RiskFlags.ExporterKeyOf"/>), made
+    /// in one object rather than made and copied with another key.</summary>
+    public static Flag Create(
+        DeclarationLine line, string? exporterKey, FlagCode code, double score, string explanation,
+        string? expected, string? observed, double? valueAtRiskUsd) => new()
     {
         Code = code,
         Score = score,
@@ -19,18 +26,47 @@ internal static class DeclarationFlags
         ShipmentId = line.ShipmentId,
         ExporterName = line.ExporterName,
         ImporterName = line.ImporterName,
-        HsCode = line.Hs.Display,
+        HsCode = HsText(line.Hs),
         ValueUsd = line.ValueUsd,
         ValueAtRiskUsd = valueAtRiskUsd,
         Expected = expected,
         Observed = observed,
         Explanation = explanation,
-        ExporterKey = string.IsNullOrEmpty(line.ExporterKey) ? null : line.ExporterKey,
+        ExporterKey = exporterKey,
         Date = line.Date,
         OriginCountry = line.OriginCountry,
         DestinationCountry = line.DestinationCountry,
         Source = line.Source,
     };
+
+    /// <summary>
+    /// <see cref="HsCode.Display"/> (which builds four strings each time), kept per thread by code: flags quote the few
+    /// hundred codes of an upload over and over. Bounded (cleared when full) so that it holds no more than a few
+    /// thousand short strings whatever the input.
+    /// </summary>
+    public static string HsText(HsCode hs)
+    {
+        var digits = hs.Digits;
+        var known = t_displays ??= new Dictionary<string, string>(StringComparer.Ordinal);
+        if (known.TryGetValue(digits, out var display))
+        {
+            return display;
+        }
+
+        if (known.Count >= MaxDisplays)
+        {
+            known.Clear();
+        }
+
+        display = hs.Display;
+        known[digits] = display;
+        return display;
+    }
+
+    private const int MaxDisplays = 4096;
+
+    [ThreadStatic]
+    private static Dictionary<string, string>? t_displays;
 
     /// <summary>A number with thousands separators and 2 decimals (invariant), e.g. 24,000.00.</summary>
     public static string N2(double value) => value.ToString("N2", System.Globalization.CultureInfo.InvariantCulture);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Model;
@@ -36,9 +37,10 @@ public sealed class PrecursorDetector : IDetector
         var hits = 0L;
         // Everything Evaluate reads (code, description, CAS numbers) is on the line's goods part, which lines with the
         // same goods share: each thread evaluates a distinct part once (a few hundred per file) instead of every line.
-        Parallel.ForEach(Ranges.Of(declarations.Count), () => new GoodsMemo(declarations: true), (range, _, memo) =>
+        Parallel.ForEach(Ranges.Of(declarations.Count), () => (Memo: new GoodsMemo(declarations: true), Keys: new RiskFlags.ExporterKeys()), (range, _, local) =>
         {
-            var local = 0L;
+            var (memo, keys) = local;
+            var found = 0L;
             for (var i = range.Item1; i < range.Item2; i++)
             {
                 var d = declarations[i];
@@ -48,18 +50,19 @@ public sealed class PrecursorDetector : IDetector
                     continue;
                 }
 
-                local++;
-                var what = spanish
-                    ? $"La línea {d.DeclarationId}/{d.LineNo} ({RiskFlags.N2(d.Quantity)} {d.QuantityUnit}, {RiskFlags.N2(d.ValueUsd)} USD)"
-                    : $"Line {d.DeclarationId}/{d.LineNo} ({RiskFlags.N2(d.Quantity)} {d.QuantityUnit}, {RiskFlags.N2(d.ValueUsd)} USD)";
-                foreach (var (code, score, text, expected, observed) in finding.Flags(what, spanish))
+                found++;
+                // The record's own words and the finding's text in one string (no intermediate "what" and figure strings).
+                var t = finding.TextsFor(spanish);
+                var key = keys.Of(d);
+                sink.Add(RiskFlags.ForDeclaration(d, key, FlagCode.PrecursorChemical, t.Score, LineText(d, t.ChemicalTail, spanish), null, t.Observed, d.ValueUsd));
+                if (t.MisdeclaredTail is not null)
                 {
-                    sink.Add(RiskFlags.ForDeclaration(d, code, score, text, expected, observed, d.ValueUsd));
+                    sink.Add(RiskFlags.ForDeclaration(d, key, FlagCode.PrecursorMisdeclared, t.MisdeclaredScore, LineText(d, t.MisdeclaredTail, spanish), t.MisdeclaredExpected, t.MisdeclaredObserved, d.ValueUsd));
                 }
             }
 
-            Interlocked.Add(ref hits, local);
-            return memo;
+            Interlocked.Add(ref hits, found);
+            return local;
         }, _ => { });
 
         var invoiceMemo = new GoodsMemo(declarations: false);
@@ -84,7 +87,27 @@ public sealed class PrecursorDetector : IDetector
         context.Artifacts.Counters.AddOrUpdate("precursor.records", hits, (_, v) => v + hits);
     }
 
-    /// <summary>What the watchlist says about one record, or null when nothing matched. Exposed for tests.</summary>
+    /// <summary>
+    /// "Line D/n (quantity unit, value USD)" followed by <paramref name="tail"/>, as the flag's explanation: the same text
+    /// as formatting the line's words and appending the tail (figures invariant, the line number as an int with the
+    /// current culture: the same digits for every culture when not negative), written once.
+    /// </summary>
+    internal static string LineText(DeclarationLine d, string tail, bool spanish)
+    {
+        if (d.LineNo < 0)
+        {
+            var what = spanish
+                ? $"La línea {d.DeclarationId}/{d.LineNo} ({RiskFlags.N2(d.Quantity)} {d.QuantityUnit}, {RiskFlags.N2(d.ValueUsd)} USD)"
+                : $"Line {d.DeclarationId}/{d.LineNo} ({RiskFlags.N2(d.Quantity)} {d.QuantityUnit}, {RiskFlags.N2(d.ValueUsd)} USD)";
+            return what + tail;
+        }
+
+        var invariant = CultureInfo.InvariantCulture;
+        return spanish
+            ? string.Create(invariant, $"La línea {d.DeclarationId}/{d.LineNo} ({d.Quantity:N2} {d.QuantityUnit}, {d.ValueUsd:N2} USD){tail}")
+            : string.Create(invariant, $"Line {d.DeclarationId}/{d.LineNo} ({d.Quantity:N2} {d.QuantityUnit}, {d.ValueUsd:N2} USD){tail}");
+    }
+
     /// <summary>True when the declared code is in the same 4-digit heading as one of the machine's own codes (its parts).</summary>
     private static bool SameHeading(WatchlistEntry entry, HsCode hs)
     {
@@ -100,6 +123,7 @@ public sealed class PrecursorDetector : IDetector
         return false;
     }
 
+    /// <summary>What the watchlist says about one record, or null when nothing matched. Exposed for tests.</summary>
     internal static Finding? Evaluate(Watchlist watchlist, TextCache? cache, HsCode? hs, string? description, IReadOnlyList<string> declaredCas)
     {
         IReadOnlyList<WatchlistHit> textHits = [];
@@ -266,11 +290,15 @@ public sealed class PrecursorDetector : IDetector
         private Texts? _english;
         private Texts? _spanish;
 
+        /// <summary>
+        /// Everything of the flags but the record's own words ("Line D1/2 (...)"), which depends on the finding alone and
+        /// many records share (one per distinct goods): built once per language, then each record only prefixes its words.
+        /// </summary>
+        internal Texts TextsFor(bool spanish) => spanish ? _spanish ??= BuildTexts(true) : _english ??= BuildTexts(false);
+
         public IEnumerable<(FlagCode Code, double Score, string Explanation, string? Expected, string? Observed)> Flags(string what, bool spanish)
         {
-            // Everything but the record's own words ("Line D1/2 (...)") depends on the finding alone, which many records
-            // share (one per distinct goods): built once per language, then each record only prefixes its words.
-            var t = spanish ? _spanish ??= BuildTexts(true) : _english ??= BuildTexts(false);
+            var t = TextsFor(spanish);
             yield return (FlagCode.PrecursorChemical, t.Score, what + t.ChemicalTail, null, t.Observed);
             if (t.MisdeclaredTail is not null)
             {
@@ -320,7 +348,7 @@ public sealed class PrecursorDetector : IDetector
         }
 
         /// <summary>The record-independent parts of a finding's flags in one language.</summary>
-        private sealed class Texts(double score, string chemicalTail, string observed)
+        internal sealed class Texts(double score, string chemicalTail, string observed)
         {
             public double Score { get; } = score;
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Core.Reference;
@@ -40,24 +41,44 @@ public sealed class RouteDetector : IDetector
         var spanish = context.Options.Spanish;
         var declarations = context.Declarations;
         var flagged = 0L;
-        Parallel.ForEach(Ranges.Of(declarations.Count), range =>
+        // Everything Assess reads (origin, destination, transit) is on the line's route part, which lines with the same
+        // route and terms share: each thread assesses a distinct part once instead of every line.
+        Parallel.ForEach(Ranges.Of(declarations.Count), () => (Memo: new RouteMemo(list, spanish), Keys: new RiskFlags.ExporterKeys()), (range, _, local) =>
         {
-            var local = 0L;
+            var (memo, keys) = local;
+            var found = 0L;
             for (var i = range.Item1; i < range.Item2; i++)
             {
                 var d = declarations[i];
-                if (Assess(list, d.OriginCountry, d.DestinationCountry, d.TransitCountries, spanish) is { } r)
+                if (memo.Of(d) is { } v)
                 {
-                    local++;
-                    var route = RouteText(d.OriginCountry, d.DestinationCountry, d.TransitCountries);
-                    var what = spanish ? $"La ruta {route} de la línea {d.DeclarationId}/{d.LineNo}" : $"Route {route} of line {d.DeclarationId}/{d.LineNo}";
-                    sink.Add(RiskFlags.ForDeclaration(d, FlagCode.HighRiskRoute, r.Score, $"{what} {r.Reasons} ({RiskFlags.N2(d.ValueUsd)} USD).", null, route, d.ValueUsd));
+                    found++;
+                    sink.Add(RiskFlags.ForDeclaration(d, keys.Of(d), FlagCode.HighRiskRoute, v.Score, Explanation(d, v, spanish), null, v.Route, d.ValueUsd));
                 }
             }
 
-            Interlocked.Add(ref flagged, local);
-        });
+            Interlocked.Add(ref flagged, found);
+            return local;
+        }, _ => { });
         context.Artifacts.Counters.AddOrUpdate("route.flagged", flagged, (_, v) => v + flagged);
+    }
+
+    /// <summary>
+    /// "Route R of line D/n reasons (value USD).": the line number as an int with the current culture (the same digits
+    /// for every culture when not negative), the value invariant, written as one string.
+    /// </summary>
+    private static string Explanation(DeclarationLine d, Verdict v, bool spanish)
+    {
+        if (d.LineNo < 0)
+        {
+            var what = spanish ? $"La ruta {v.Route} de la línea {d.DeclarationId}/{d.LineNo}" : $"Route {v.Route} of line {d.DeclarationId}/{d.LineNo}";
+            return $"{what} {v.Reasons} ({RiskFlags.N2(d.ValueUsd)} USD).";
+        }
+
+        var invariant = CultureInfo.InvariantCulture;
+        return spanish
+            ? string.Create(invariant, $"La ruta {v.Route} de la línea {d.DeclarationId}/{d.LineNo} {v.Reasons} ({d.ValueUsd:N2} USD).")
+            : string.Create(invariant, $"Route {v.Route} of line {d.DeclarationId}/{d.LineNo} {v.Reasons} ({d.ValueUsd:N2} USD).");
     }
 
     /// <summary>"CN > HK > AE > MX".</summary>
@@ -163,5 +184,51 @@ public sealed class RouteDetector : IDetector
         }
 
         return false;
+    }
+
+    /// <summary>A flagged route's score, reasons (<see cref="Assess"/>) and text (<see cref="RouteText"/>).</summary>
+    private sealed record Verdict(double Score, string Reasons, string Route);
+
+    /// <summary>
+    /// Verdicts by route part (reference identity: a part never changes once a record holds it), for one thread. Bounded:
+    /// records that share no parts stop being remembered after <see cref="MaxRemembered"/> and are assessed each time.
+    /// </summary>
+    private sealed class RouteMemo(JurisdictionList list, bool spanish)
+    {
+        private const int MaxRemembered = 1 << 16;
+        private readonly ReferenceIds<DeclarationRoute> _routes = new(1024);
+        private readonly List<Verdict?> _verdicts = [];
+        private DeclarationRoute? _last;
+        private Verdict? _lastVerdict;
+
+        public Verdict? Of(DeclarationLine d)
+        {
+            var route = d.RouteRef;
+            if (ReferenceEquals(route, _last))
+            {
+                return _lastVerdict;
+            }
+
+            Verdict? verdict;
+            if (_routes.TryGetId(route, out var id))
+            {
+                verdict = _verdicts[id];
+            }
+            else
+            {
+                verdict = Assess(list, d.OriginCountry, d.DestinationCountry, d.TransitCountries, spanish) is { } r
+                    ? new Verdict(r.Score, r.Reasons, RouteText(d.OriginCountry, d.DestinationCountry, d.TransitCountries))
+                    : null;
+                if (_routes.Count < MaxRemembered)
+                {
+                    _routes.IdOf(route, out _);
+                    _verdicts.Add(verdict);
+                }
+            }
+
+            _last = route;
+            _lastVerdict = verdict;
+            return verdict;
+        }
     }
 }

@@ -39,6 +39,7 @@ public sealed class SanctionsDetector : IDetector
         // millions of mentions), and a record is flagged as soon as one of its parties matched.
         var table = new NameTable(screener, threshold);
         NameTable.Memo exporter = default, importer = default, seller = default, buyer = default, payer = default, beneficiary = default;
+        var keys = new RiskFlags.ExporterKeys();
         foreach (var d in context.Declarations)
         {
             var ex = table.HitOf(d.ExporterName, ref exporter);
@@ -60,7 +61,7 @@ public sealed class SanctionsDetector : IDetector
             }
 
             var (score, text, expected, observed) = Describe(parts, threshold, spanish);
-            sink.Add(RiskFlags.ForDeclaration(d, FlagCode.SanctionedParty, score, text, expected, observed, d.ValueUsd));
+            sink.Add(RiskFlags.ForDeclaration(d, keys.Of(d), FlagCode.SanctionedParty, score, text, expected, observed, d.ValueUsd));
         }
 
         foreach (var inv in context.Invoices)

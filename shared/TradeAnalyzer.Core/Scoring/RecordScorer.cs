@@ -104,24 +104,13 @@ public static class RecordScorer
     /// <summary>The scores highest first, ties by record key, then by position (a stable sort, as OrderByDescending/ThenBy were).</summary>
     private static List<RecordScore> InScoreOrder(RecordScore[] scores)
     {
-        var order = new int[scores.Length];
-        for (var i = 0; i < order.Length; i++)
+        var figures = new double[scores.Length];
+        for (var i = 0; i < scores.Length; i++)
         {
-            order[i] = i;
+            figures[i] = scores[i].Score;
         }
 
-        Array.Sort(order, (a, b) =>
-        {
-            var c = scores[b].Score.CompareTo(scores[a].Score);
-            if (c != 0)
-            {
-                return c;
-            }
-
-            c = string.CompareOrdinal(scores[a].RecordKey, scores[b].RecordKey);
-            return c != 0 ? c : a.CompareTo(b);
-        });
-
+        var order = KeyedSort.Order(figures, new byte[scores.Length], new RecordKeys(scores));
         var result = new List<RecordScore>(scores.Length);
         foreach (var i in order)
         {
@@ -129,6 +118,12 @@ public static class RecordScorer
         }
 
         return result;
+    }
+
+    /// <summary>The record keys of scores, for <see cref="KeyedSort"/>.</summary>
+    private readonly struct RecordKeys(RecordScore[] scores) : KeyedSort.IKeys
+    {
+        public ReadOnlySpan<char> Key(int index) => scores[index].RecordKey;
     }
 
     /// <summary>
@@ -144,10 +139,11 @@ public static class RecordScorer
         var grouping = Task.Run(() =>
         {
             var grouped = GroupFacts(flags);
-            return (Grouped: grouped, ByCode: ValueAtRiskByCode(grouped.Facts, grouped.Shipments));
+            var hashes = PairHashes(grouped.Shipments);
+            return (Grouped: grouped, Hashes: hashes, ByCode: ValueAtRiskByCode(grouped.Facts, grouped.Shipments, hashes));
         });
-        var order = FlagOrder.Order(flags);
-        var ((facts, records, shipments), byCode) = grouping.GetAwaiter().GetResult();
+        var order = FlagKeys.Order(flags);
+        var ((facts, records, shipments), pairHashes, byCode) = grouping.GetAwaiter().GetResult();
 
         // The records numbered by first appearance in the sorted flags (as Score numbers its groups), each record's
         // flags combined in sorted order.
@@ -187,53 +183,94 @@ public static class RecordScorer
         }
 
         var scores = new RecordScore[ranked];
+        var codeLists = new Dictionary<ulong, FlagCode[]>();
         var atRisk = new List<(ShipmentRef Shipment, ShipmentRef View, double Largest)>(ranked);
+        var atRiskHashes = new List<ulong>(ranked);
         for (var r = 0; r < ranked; r++)
         {
             var record = records[groupAt[r]];
             var score = FromKeep(keep[r]);
-            scores[r] = new RecordScore(record.Type, record.ToKey(), exporterKeys[r], score, TierOf(score), CodesOf(codes[r]));
+            scores[r] = new RecordScore(record.Type, record.ToKey(), exporterKeys[r], score, TierOf(score), SharedCodesOf(codes[r], codeLists));
             if (largest[r] > 0)
             {
                 var (shipment, view) = shipments[groupAt[r]];
                 atRisk.Add((shipment, view, largest[r]));
+                atRiskHashes.Add(pairHashes[groupAt[r]]);
             }
         }
 
         // The value at risk counts each shipment once, at its largest view (ShipmentRisk).
-        return (sorted, InScoreOrder(scores), ShipmentRisk.Total(atRisk), byCode);
+        var atRiskSpan = CollectionsMarshal.AsSpan(atRisk);
+        var total = ShipmentRisk.Total(atRiskSpan, ShipmentRisk.GroupOrder(atRiskSpan, CollectionsMarshal.AsSpan(atRiskHashes)));
+        return (sorted, InScoreOrder(scores), total, byCode);
     }
 
     /// <summary>
     /// The value at risk of each code's flags, counted as the total is: each record at its largest figure of that code,
-    /// each shipment once at its largest view. From the grouped facts, so no flag is read again.
+    /// each shipment once at its largest view. From the grouped facts, so no flag is read again: the facts with a figure
+    /// are taken code after code (a counting sort, in arrival order within a code), and each code's records are gathered
+    /// in one buffer, numbered by a stamp per record (no dictionary and no list per code).
     /// </summary>
-    private static Dictionary<FlagCode, double> ValueAtRiskByCode(FlagFacts[] facts, List<(ShipmentRef Shipment, ShipmentRef View)> shipments)
+    private static Dictionary<FlagCode, double> ValueAtRiskByCode(FlagFacts[] facts, List<(ShipmentRef Shipment, ShipmentRef View)> shipments, ulong[] pairHashes)
     {
-        // (record << 6 | code) -> the record's largest figure of that code.
-        var largest = new Dictionary<long, double>();
+        var start = new int[65];
         foreach (ref readonly var fact in facts.AsSpan())
         {
             if (fact.Group >= 0 && fact.AtRisk > 0)
             {
-                ref var m = ref CollectionsMarshal.GetValueRefOrAddDefault(largest, ((long)fact.Group << 6) | (uint)fact.Code, out _);
-                m = Math.Max(m, fact.AtRisk);
+                start[fact.Code + 1]++;
             }
         }
 
-        var perCode = new List<(ShipmentRef Shipment, ShipmentRef View, double Largest)>?[64];
-        foreach (var (key, figure) in largest)
+        var most = 0;
+        for (var code = 0; code < 64; code++)
         {
-            var (shipment, view) = shipments[(int)(key >> 6)];
-            (perCode[key & 63] ??= []).Add((shipment, view, figure));
+            most = Math.Max(most, start[code + 1]);
+            start[code + 1] += start[code];
         }
 
-        var byCode = new Dictionary<FlagCode, double>();
-        for (var code = 0; code < perCode.Length; code++)
+        var byCodeOrder = new int[start[64]];
+        var cursor = (int[])start.Clone();
+        for (var i = 0; i < facts.Length; i++)
         {
-            if (perCode[code] is { } records)
+            ref readonly var fact = ref facts[i];
+            if (fact.Group >= 0 && fact.AtRisk > 0)
             {
-                byCode[(FlagCode)code] = ShipmentRisk.Total(records);
+                byCodeOrder[cursor[fact.Code]++] = i;
+            }
+        }
+
+        var stamp = new int[shipments.Count];
+        var slot = new int[shipments.Count];
+        var buffer = new (ShipmentRef Shipment, ShipmentRef View, double Largest)[most];
+        var bufferHashes = new ulong[most];
+        var byCode = new Dictionary<FlagCode, double>();
+        for (var code = 0; code < 64; code++)
+        {
+            var m = 0;
+            for (var k = start[code]; k < start[code + 1]; k++)
+            {
+                ref readonly var fact = ref facts[byCodeOrder[k]];
+                var g = fact.Group;
+                if (stamp[g] != code + 1)
+                {
+                    stamp[g] = code + 1;
+                    slot[g] = m;
+                    var (shipment, view) = shipments[g];
+                    bufferHashes[m] = pairHashes[g];
+                    buffer[m++] = (shipment, view, fact.AtRisk);
+                }
+                else
+                {
+                    ref var largest = ref buffer[slot[g]].Largest;
+                    largest = Math.Max(largest, fact.AtRisk);
+                }
+            }
+
+            if (m > 0)
+            {
+                var records = buffer.AsSpan(0, m);
+                byCode[(FlagCode)code] = ShipmentRisk.Total(records, ShipmentRisk.GroupOrder(records, bufferHashes.AsSpan(0, m)));
             }
         }
 
@@ -244,10 +281,12 @@ public static class RecordScorer
     /// -1 for flags of no record), read in one pass over the flags in their order.</summary>
     private static (FlagFacts[] Facts, List<RecordRef> Records, List<(ShipmentRef Shipment, ShipmentRef View)> Shipments) GroupFacts(IReadOnlyList<Flag> flags)
     {
-        var index = new Dictionary<RecordRef, int>(flags.Count, RecordRef.TypedComparer.Instance);
+        var index = new RecordTable(flags.Count);
         var facts = new FlagFacts[flags.Count];
-        var records = new List<RecordRef>();
-        var shipments = new List<(ShipmentRef Shipment, ShipmentRef View)>();
+        // Sized for every flag a record of its own (most are: a few records have several flags), so the lists are not
+        // copied as they grow.
+        var records = new List<RecordRef>(flags.Count);
+        var shipments = new List<(ShipmentRef Shipment, ShipmentRef View)>(flags.Count);
         for (var i = 0; i < flags.Count; i++)
         {
             var f = flags[i];
@@ -259,11 +298,10 @@ public static class RecordScorer
             var group = -1;
             if (RecordRef.TryOf(f, out var record))
             {
-                ref var g = ref CollectionsMarshal.GetValueRefOrAddDefault(index, record, out var known);
+                var g = index.GroupOf(record, records, out var known);
                 _ = ShipmentRef.TryOf(f, out var shipment, out var view); // a flag with a record has a shipment
                 if (!known)
                 {
-                    g = records.Count;
                     records.Add(record);
                     shipments.Add((shipment, view));
                 }
@@ -281,6 +319,67 @@ public static class RecordScorer
         return (facts, records, shipments);
     }
 
+    /// <summary>Each group's shipment and view hashes (high and low half), for <see cref="ShipmentRisk.GroupOrder(ReadOnlySpan{ValueTuple{ShipmentRef, ShipmentRef, double}}, ReadOnlySpan{ulong})"/>:
+    /// worked out once per record for both the total and the per-code value at risk.</summary>
+    private static ulong[] PairHashes(List<(ShipmentRef Shipment, ShipmentRef View)> shipments)
+    {
+        var hashes = new ulong[shipments.Count];
+        for (var g = 0; g < hashes.Length; g++)
+        {
+            var (shipment, view) = shipments[g];
+            hashes[g] = ShipmentRisk.PairHash(shipment, view);
+        }
+
+        return hashes;
+    }
+
+    /// <summary>
+    /// Records numbered by reference (<see cref="RecordRef.TypedComparer"/>'s equality and hash) in an open-addressing
+    /// table of group numbers: a look-up reads one int slot and the group's hash, and compares texts only when the hashes
+    /// are equal (a <see cref="Dictionary{TKey, TValue}"/> of <see cref="RecordRef"/> keys keeps 40-byte entries and calls
+    /// the comparer through an interface).
+    /// </summary>
+    private sealed class RecordTable
+    {
+        private readonly int[] _slots;
+        private readonly List<int> _hashes;
+        private readonly int _shift;
+
+        public RecordTable(int capacity)
+        {
+            var bits = Math.Max(4, 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Max(1, capacity) * 2));
+            _slots = new int[1 << bits];
+            _shift = 64 - bits;
+            _hashes = new List<int>(capacity);
+        }
+
+        /// <summary>The group of <paramref name="record"/>; a new one (the next number, <paramref name="known"/> false; the
+        /// caller adds the record to <paramref name="records"/>) when it has none.</summary>
+        public int GroupOf(in RecordRef record, List<RecordRef> records, out bool known)
+        {
+            var hash = RecordRef.TypedComparer.Instance.GetHashCode(record);
+            var mask = _slots.Length - 1;
+            for (var i = (int)(((ulong)(uint)hash * 0x9E3779B97F4A7C15UL) >> _shift); ; i = (i + 1) & mask)
+            {
+                var slot = _slots[i];
+                if (slot == 0)
+                {
+                    var g = _hashes.Count;
+                    _hashes.Add(hash);
+                    _slots[i] = g + 1;
+                    known = false;
+                    return g;
+                }
+
+                if (_hashes[slot - 1] == hash && RecordRef.TypedComparer.Instance.Equals(records[slot - 1], record))
+                {
+                    known = true;
+                    return slot - 1;
+                }
+            }
+        }
+    }
+
     /// <summary>The codes of a set (bit c for code c), in code order.</summary>
     private static FlagCode[] CodesOf(ulong set)
     {
@@ -292,6 +391,16 @@ public static class RecordScorer
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The codes of a set, one array per distinct set (records share them: the sets are few), so 237,000 records do not
+    /// hold 237,000 arrays of one or two codes.
+    /// </summary>
+    private static FlagCode[] SharedCodesOf(ulong set, Dictionary<ulong, FlagCode[]> known)
+    {
+        ref var codes = ref CollectionsMarshal.GetValueRefOrAddDefault(known, set, out _);
+        return codes ??= CodesOf(set);
     }
 
     /// <summary>A flag's record (group), code, score, value at risk (0 when none) and exporter key.</summary>

@@ -105,6 +105,29 @@ public static class ShipmentRisk
             items[i] = new Item(((ulong)(uint)hash(r.Shipment) << 32) | (uint)hash(r.View), r.Largest, i);
         }
 
+        return GroupOrder(records, items);
+    }
+
+    /// <summary><see cref="GroupOrder(ReadOnlySpan{ValueTuple{ShipmentRef, ShipmentRef, double}})"/> with each record's
+    /// <see cref="PairHash"/> already worked out (<paramref name="pairHashes"/>, by position).</summary>
+    internal static int[] GroupOrder(ReadOnlySpan<(ShipmentRef Shipment, ShipmentRef View, double Largest)> records, ReadOnlySpan<ulong> pairHashes)
+    {
+        var items = new Item[records.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            items[i] = new Item(pairHashes[i], records[i].Largest, i);
+        }
+
+        return GroupOrder(records, items);
+    }
+
+    /// <summary>The hashes <see cref="GroupOrder(ReadOnlySpan{ValueTuple{ShipmentRef, ShipmentRef, double}})"/> sorts a
+    /// record by: its shipment's (high half) and its view's (low half).</summary>
+    internal static ulong PairHash(ShipmentRef shipment, ShipmentRef view) =>
+        ((ulong)(uint)shipment.GetHashCode() << 32) | (uint)view.GetHashCode();
+
+    private static int[] GroupOrder(ReadOnlySpan<(ShipmentRef Shipment, ShipmentRef View, double Largest)> records, Item[] items)
+    {
         items.AsSpan().Sort(static (x, y) =>
         {
             var c = x.Hash.CompareTo(y.Hash);
