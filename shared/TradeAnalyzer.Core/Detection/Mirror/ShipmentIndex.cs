@@ -28,8 +28,10 @@ public sealed class ShipmentIndex
     /// <summary>Invoice id of an invoice number without letters or digits (its key is empty).</summary>
     internal const long EmptyKey = -1;
 
-    /// <summary>The keys that do not pack into a long, by <see cref="OtherKeyId"/>.</summary>
-    private readonly List<string> _otherKeys = [];
+    /// <summary>The keys that do not pack into a long, by <see cref="OtherKeyId"/>: keys of up to
+    /// <see cref="InvoiceKeyTable.MaxLength"/> characters as packed by <see cref="InvoiceKeyTable.TryPack"/> (no string),
+    /// others (longer, or letters outside A-Z) as strings.</summary>
+    private readonly List<OtherInvoiceKey> _otherKeys = [];
 
     /// <summary>Normalised names by id (<see cref="NameCache"/>).</summary>
     private readonly List<string> _norms;
@@ -412,21 +414,16 @@ public sealed class ShipmentIndex
     /// <summary>The id of a key that does not pack: -2, -3, ... in order of first appearance.</summary>
     private static long OtherKeyId(int position) => -2L - position;
 
-    /// <summary>The key that does not pack of id <paramref name="invoiceId"/> (less than <see cref="EmptyKey"/>).</summary>
-    internal string OtherKey(long invoiceId) => _otherKeys[(int)(-2L - invoiceId)];
+    /// <summary>The key that does not pack into a long of id <paramref name="invoiceId"/> (less than <see cref="EmptyKey"/>).</summary>
+    internal OtherInvoiceKey OtherKey(long invoiceId) => _otherKeys[(int)(-2L - invoiceId)];
 
     /// <summary>The invoice key of shipment <paramref name="shipment"/> as a string (<see cref="InvoiceKey(string)"/>); null when it declares no invoice number.</summary>
-    internal string? InvoiceKeyOf(int shipment)
+    internal string? InvoiceKeyOf(int shipment) => InvoiceIds[shipment] switch
     {
-        var id = InvoiceIds[shipment];
-        return id switch
-        {
-            NoInvoice => null,
-            EmptyKey => string.Empty,
-            < EmptyKey => OtherKey(id),
-            _ => InvoiceKey(InvoiceNumbers[shipment]!),
-        };
-    }
+        NoInvoice => null,
+        EmptyKey => string.Empty,
+        _ => InvoiceKey(InvoiceNumbers[shipment]!),
+    };
 
     /// <summary>The lines of shipment <paramref name="shipment"/>.</summary>
     internal ArraySegment<DeclarationLine> LinesOf(int shipment) =>
@@ -453,8 +450,11 @@ public sealed class ShipmentIndex
         // shipment is described (NumberShipmentIds), so that the detectors compare and group numbers.
         private readonly int[] _idHashes = GC.AllocateUninitializedArray<int>(lines);
 
-        // Invoice keys that do not pack, by their position in the index's list of them.
-        private readonly HashSlots _otherKeys = new(1024);
+        // Invoice keys that do not pack into a long, by their position in the index's list of them: those of up to 17
+        // characters (here 39% of all, e.g. EXP/26-27/0000000) by their packed pair, in the same kind of table as the
+        // invoice index's (consecutive numbers in nearby slots), the rest by their text.
+        private readonly InvoiceKeyTable _pairKeys = new(1024);
+        private readonly HashSlots _textKeys = new(16);
         private char[] _scratch = new char[64];
 
         public int PartyCount => _parties.Count;
@@ -648,26 +648,41 @@ public sealed class ShipmentIndex
                 return packed;
             }
 
-            var hash = HashSlots.Hash(key);
             var keys = index._otherKeys;
-            _otherKeys.MakeRoom();
-            for (var slot = _otherKeys.Start(hash); ; slot = _otherKeys.Next(slot))
+            if (InvoiceKeyTable.TryPack(key, out var high, out var low))
             {
-                ref var entry = ref _otherKeys.At(slot);
+                var position = _pairKeys.GetOrAdd(high, low, keys.Count, out var added);
+                if (added)
+                {
+                    keys.Add(new OtherInvoiceKey(high, low, null));
+                }
+
+                return OtherKeyId(position);
+            }
+
+            var hash = HashSlots.Hash(key);
+            _textKeys.MakeRoom();
+            for (var slot = _textKeys.Start(hash); ; slot = _textKeys.Next(slot))
+            {
+                ref var entry = ref _textKeys.At(slot);
                 if (entry.IsEmpty)
                 {
-                    _otherKeys.Fill(ref entry, hash, keys.Count);
-                    keys.Add(key.SequenceEqual(invoiceNumber) ? invoiceNumber : new string(key));
+                    _textKeys.Fill(ref entry, hash, keys.Count);
+                    keys.Add(new OtherInvoiceKey(0, 0, key.SequenceEqual(invoiceNumber) ? invoiceNumber : new string(key)));
                     return OtherKeyId(keys.Count - 1);
                 }
 
-                if (entry.Hash == hash && key.SequenceEqual(keys[entry.Value]))
+                if (entry.Hash == hash && key.SequenceEqual(keys[entry.Value].Text))
                 {
                     return OtherKeyId(entry.Value);
                 }
             }
         }
     }
+
+    /// <summary>An invoice key that does not pack into a long: its <see cref="InvoiceKeyTable.TryPack"/> pair when
+    /// <paramref name="Text"/> is null, else the key itself.</summary>
+    internal readonly record struct OtherInvoiceKey(int High, long Low, string? Text);
 
     /// <summary>Shipments of an index as a list of views: all of them, or those at the given positions.</summary>
     private sealed class ShipmentList(ShipmentIndex index, int[]? positions, int count) : IReadOnlyList<DeclarationShipment>
