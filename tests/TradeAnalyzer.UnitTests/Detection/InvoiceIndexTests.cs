@@ -163,4 +163,33 @@ public class InvoiceIndexTests
             Assert.Equal(doc < 0 ? null : doc, index.Find(null, id, "HUBEI CHEM", null)?.Id); // the single look-up agrees
         }
     }
+    [Fact]
+    public void Shipments_find_documents_by_their_invoice_ids_as_by_the_key_text_whatever_the_key_length()
+    {
+        // Up to 12 characters (packed in a long), 13-17 (a pair: no key string), longer or with other letters (text).
+        string[] numbers = ["INV-1", "EXP/26-27/0000001", "exp 26 27 0000001", "CI2026040000001", "ABCDEFGHIJKLMNOPQ", "ABCDEFGHIJKLMNOPQR",
+            "LONG/INVOICE/NUMBER/0001", "Ärzte-Rechnung 7", "ÄRZTERECHNUNG7", "MISSING/2026/000001"];
+        var random = new Random(3);
+        var more = Enumerable.Range(0, 3_000).Select(k => $"EXP/26-27/{random.Next(2_000):D7}").ToArray();
+        var declared = numbers.Concat(more).ToArray();
+        var shipments = ShipmentIndex.Build(declared.Select((n, k) => Export($"E{k}", 1_000, invoice: n)).ToList());
+        var invoices = new InvoiceIndex(declared.Where(n => !n.StartsWith("MISSING", StringComparison.Ordinal)).Take(1_500)
+            .Select(n => Invoice(n, 100)).ToList());
+
+        for (var k = 0; k < declared.Length; k++)
+        {
+            var s = shipments.All[k];
+            Assert.Equal(ShipmentIndex.InvoiceKey(declared[k]), s.InvoiceKey);
+            Assert.Equal(invoices.Find(s.InvoiceKey, null, s.ExporterNorm, null)?.Id ?? -1,
+                invoices.Find(shipments, s.InvoiceId, null, s.ExporterNorm, null, out _)?.Id ?? -1);
+            for (var j = 0; j < k; j += 1 + (k / 200))
+            {
+                Assert.Equal(s.InvoiceKey == shipments.All[j].InvoiceKey, s.InvoiceId == shipments.All[j].InvoiceId);
+            }
+        }
+
+        Assert.Equal(shipments.All[1].InvoiceId, shipments.All[2].InvoiceId);
+        Assert.Equal(shipments.All[7].InvoiceId, shipments.All[8].InvoiceId);
+        Assert.NotEqual(shipments.All[4].InvoiceId, shipments.All[5].InvoiceId);
+    }
 }

@@ -293,4 +293,73 @@ public class MirrorIndexTests
 
         Assert.NotEqual(HashSlots.Hash("AB"), HashSlots.Hash("BA"));
     }
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(5_000)]
+    public void Hash_runs_sort_like_a_stable_sort_by_hash(int count)
+    {
+        var random = new Random(count + 17);
+        // Few distinct hashes among many items, and some with every high byte set, so that runs and every pass show.
+        var pairs = Enumerable.Range(0, count)
+            .Select(i => HashRuns.Pack(random.Next(4) == 0 ? random.Next(int.MinValue, int.MaxValue) : random.Next(50) * 0x01010101, i))
+            .ToArray();
+        var expected = pairs.OrderBy(HashRuns.HashOf).ToArray(); // LINQ's OrderBy is stable
+
+        HashRuns.Sort(pairs, new ulong[count + 3]);
+
+        Assert.Equal(expected, pairs);
+    }
+
+    [Fact]
+    public void Shipment_ids_are_numbered_densely_in_order_of_first_appearance_like_a_dictionary()
+    {
+        var random = new Random(7);
+        var lines = new List<DeclarationLine>();
+        for (var k = 0; k < 20_000; k++)
+        {
+            // Repeated ids (an export and its import, amendments), fresh instances of equal texts, and none.
+            var id = random.Next(5) == 0 ? null : new string($"BL-{random.Next(6_000)}".AsSpan());
+            lines.Add(k % 2 == 0 ? Export($"E{k}", 1_000, shipmentId: id) : Import($"I{k}", 1_000, shipmentId: id));
+        }
+
+        var index = ShipmentIndex.Build(lines);
+
+        var numbers = new Dictionary<string, int>(StringComparer.Ordinal);
+        Assert.Equal(lines.Count, index.All.Count);
+        foreach (var s in index.All)
+        {
+            var expected = s.ShipmentId is null ? -1 : numbers.TryGetValue(s.ShipmentId, out var n) ? n : numbers[s.ShipmentId] = numbers.Count;
+            Assert.Equal(expected, s.ShipmentNumber);
+        }
+
+        Assert.Equal(numbers.Count, index.ShipmentNumberCount);
+    }
+
+    [Fact]
+    public void Declarations_sharing_an_id_across_reporters_stay_apart_and_a_split_one_is_joined_however_many_share_it()
+    {
+        // 100 reporters declare "D1" (more than are compared pair by pair), one of them in two runs far apart.
+        var lines = new List<DeclarationLine>();
+        for (var r = 0; r < 100; r++)
+        {
+            lines.Add(Export("D1", 1_000 + r, reporter: $"R{r}", lineNo: 1));
+            lines.Add(Export($"X{r}", 10, reporter: "US"));
+        }
+
+        lines.Add(Export("D1", 5, reporter: "R42", lineNo: 2));
+        var index = ShipmentIndex.Build(lines);
+
+        Assert.Equal(200, index.All.Count);
+        var d1 = index.All.Where(s => s.DeclarationId == "D1").ToList();
+        Assert.Equal(100, d1.Count);
+        Assert.Equal([1, 2], d1.Single(s => s.Reporter == "R42").Lines.Select(l => l.LineNo));
+        Assert.Equal(1_047, d1.Single(s => s.Reporter == "R42").FobUsd);
+
+        // Without the split line the same declarations take the one-pass layout and give the same shipments.
+        lines.RemoveAt(lines.Count - 1);
+        var plain = ShipmentIndex.Build(lines);
+        Assert.Equal(200, plain.All.Count);
+        Assert.All(plain.All, s => Assert.Equal(1, s.Lines.Count));
+    }
 }

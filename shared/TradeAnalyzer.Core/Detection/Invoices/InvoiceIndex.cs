@@ -226,10 +226,22 @@ public sealed class InvoiceIndex
 
     /// <summary>The first document with the invoice key of a shipment of <paramref name="shipments"/> given as its number
     /// (<see cref="ShipmentIndex.InvoiceIds"/>); -1 when none or no key.</summary>
-    internal int FirstWithKey(ShipmentIndex shipments, long invoiceId) =>
-        invoiceId > ShipmentIndex.NoInvoice ? _byPacked.Find(0, invoiceId)
-        : invoiceId < ShipmentIndex.EmptyKey ? FirstWithKey(shipments.OtherKey(invoiceId))
-        : -1;
+    internal int FirstWithKey(ShipmentIndex shipments, long invoiceId)
+    {
+        if (invoiceId > ShipmentIndex.NoInvoice)
+        {
+            return _byPacked.Find(0, invoiceId);
+        }
+
+        if (invoiceId < ShipmentIndex.EmptyKey)
+        {
+            // Keys of up to 17 characters come packed as this index packs them: no key string.
+            var other = shipments.OtherKey(invoiceId);
+            return other.Text is null ? _byPacked.Find(other.High, other.Low) : FirstWithKey(other.Text);
+        }
+
+        return -1;
+    }
 
     /// <summary>The document found from the first document with a declaration's invoice key (negative when none), as
     /// <see cref="Find(string?, string?, string, string?, out bool?)"/> does, without the look-up by shipment id:

@@ -28,8 +28,10 @@ public sealed class ShipmentIndex
     /// <summary>Invoice id of an invoice number without letters or digits (its key is empty).</summary>
     internal const long EmptyKey = -1;
 
-    /// <summary>The keys that do not pack into a long, by <see cref="OtherKeyId"/>.</summary>
-    private readonly List<string> _otherKeys = [];
+    /// <summary>The keys that do not pack into a long, by <see cref="OtherKeyId"/>: keys of up to
+    /// <see cref="InvoiceKeyTable.MaxLength"/> characters as packed by <see cref="InvoiceKeyTable.TryPack"/> (no string),
+    /// others (longer, or letters outside A-Z) as strings.</summary>
+    private readonly List<OtherInvoiceKey> _otherKeys = [];
 
     /// <summary>Normalised names by id (<see cref="NameCache"/>).</summary>
     private readonly List<string> _norms;
@@ -72,8 +74,8 @@ public sealed class ShipmentIndex
 
     internal string?[] ShipmentIds { get; }
 
-    /// <summary>Per shipment: its shipment id as a number (0, 1, ... dense, in order of first appearance except for
-    /// declarations split across the file; equal exactly when the ids are), -1 without one.</summary>
+    /// <summary>Per shipment: its shipment id as a number (0, 1, ... dense, in order of first appearance among the
+    /// shipments; equal exactly when the ids are), -1 without one.</summary>
     internal int[] ShipmentNumbers { get; }
 
     /// <summary>Per shipment: the first declared invoice number's key as a number (<see cref="NoInvoice"/>,
@@ -138,16 +140,98 @@ public sealed class ShipmentIndex
             DeclarationLine[] array => array,
             _ => [.. declarations],
         };
+        return BuildFromRuns(source) ?? BuildWithSplits(source);
+    }
+
+    /// <summary>Most shipments sharing one declaration-id hash that <see cref="BuildFromRuns"/> compares pair by pair
+    /// (more: different reporters' declarations with one id, or split declarations; the general build chains them).</summary>
+    private const int MaxSameIdHash = 64;
+
+    /// <summary>
+    /// The usual layout, where every declaration's lines are one run of consecutive lines: one pass over the lines,
+    /// each run one shipment described while its lines are at hand. Whether some declaration is split after all (a run
+    /// of a declaration seen earlier) is found afterwards by sorting the runs' declaration-id hashes
+    /// (<see cref="HashRuns"/>: sequential passes instead of a hash-table probe per run, a cache and TLB miss each);
+    /// null when one is, so that <see cref="BuildWithSplits"/> groups them.
+    /// </summary>
+    private static ShipmentIndex? BuildFromRuns(ReadOnlySpan<DeclarationLine> source)
+    {
+        var n = source.Length;
+        var names = new NameCache();
+        var index = new ShipmentIndex(n, names.Norms);
+        var builder = new Builder(index, names, n);
+        var start = GC.AllocateUninitializedArray<int>(n + 1);
+        var isExport = new bool[n];
+        var pairs = GC.AllocateUninitializedArray<ulong>(n);
+        var count = 0;
+        for (var i = 0; i < n;)
+        {
+            var line = source[i];
+            var run = 1;
+            while (i + run < n && Same(line, source[i + run]))
+            {
+                run++;
+            }
+
+            start[count] = i;
+            isExport[count] = line.Flow == TradeFlow.Export;
+            pairs[count] = HashRuns.Pack(HashSlots.Hash(line.DeclarationId), count);
+            builder.Describe(count, source.Slice(i, run));
+            count++;
+            i += run;
+        }
+
+        start[count] = n;
+        var scratch = GC.AllocateUninitializedArray<ulong>(count);
+        var sorted = pairs.AsSpan(0, count);
+        HashRuns.Sort(sorted, scratch);
+        for (var a = 0; a < sorted.Length;)
+        {
+            var hash = HashRuns.HashOf(sorted[a]);
+            var b = a + 1;
+            while (b < sorted.Length && HashRuns.HashOf(sorted[b]) == hash)
+            {
+                b++;
+            }
+
+            if (b - a > MaxSameIdHash)
+            {
+                return null;
+            }
+
+            for (var x = a; x < b; x++)
+            {
+                for (var y = x + 1; y < b; y++)
+                {
+                    if (Same(source[start[HashRuns.ItemOf(sorted[x])]], source[start[HashRuns.ItemOf(sorted[y])]]))
+                    {
+                        return null; // a declaration split across the input
+                    }
+                }
+            }
+
+            a = b;
+        }
+
+        // Every shipment is one run, in order: the lines are the input itself.
+        index._lines = source.ToArray();
+        index._start = start;
+        index.Complete(builder, count, isExport, pairs, scratch);
+        return index;
+    }
+
+    /// <summary>Groups lines into shipments when some declarations are split across the input: a run of consecutive
+    /// lines of one declaration is found or added with one look-up of its declaration id.</summary>
+    private static ShipmentIndex BuildWithSplits(ReadOnlySpan<DeclarationLine> source)
+    {
         var n = source.Length;
         var names = new NameCache();
         var index = new ShipmentIndex(n, names.Norms);
         var builder = new Builder(index, names, n);
 
-        // One pass over the lines: a run of consecutive lines of one declaration (the usual layout) is one shipment,
-        // found or added with one look-up of its declaration id, and its facts are worked out from the run while its
-        // lines are at hand. Declaration id -> first shipment with that id (other reporters or flows with the same id
-        // are chained through nextSameId). A run of a declaration seen before (a declaration split across the file)
-        // is set aside: its shipment is laid out and described again once every line is placed.
+        // Declaration id -> first shipment with that id (other reporters or flows with the same id are chained through
+        // nextSameId). A run of a declaration seen before is set aside: its shipment is laid out and described again
+        // once every line is placed.
         var start = GC.AllocateUninitializedArray<int>(n + 1);
         var nextSameId = GC.AllocateUninitializedArray<int>(n);
         var isExport = new bool[n];
@@ -217,7 +301,6 @@ public sealed class ShipmentIndex
         start[count] = n;
         if (rejoins is null)
         {
-            // Every shipment is one run, in order: the lines are the input itself.
             index._lines = source.ToArray();
             index._start = start;
         }
@@ -226,11 +309,20 @@ public sealed class ShipmentIndex
             index.LayOut(source, start, count, rejoins, builder);
         }
 
-        index.PartyCount = builder.PartyCount;
-        index.PartKeys = builder.PartKeys;
+        index.Complete(builder, count, isExport, GC.AllocateUninitializedArray<ulong>(count), GC.AllocateUninitializedArray<ulong>(count));
+        return index;
+    }
+
+    /// <summary>Once every shipment is described: hands over the parts, numbers the shipment ids (with
+    /// <paramref name="pairs"/> and <paramref name="scratch"/>, room for <paramref name="count"/> pairs each) and lists
+    /// the exports and imports.</summary>
+    private void Complete(Builder builder, int count, bool[] isExport, ulong[] pairs, ulong[] scratch)
+    {
+        PartyCount = builder.PartyCount;
+        PartKeys = builder.PartKeys;
         builder.CompleteParts();
-        index.ShipmentNumberCount = builder.ShipmentNumberCount;
-        index.All = new ShipmentList(index, null, count);
+        builder.NumberShipmentIds(count, pairs, scratch);
+        All = new ShipmentList(this, null, count);
         var exportCount = 0;
         for (var s = 0; s < count; s++)
         {
@@ -252,9 +344,8 @@ public sealed class ShipmentIndex
             }
         }
 
-        index.Exports = new ShipmentList(index, exports, exports.Length);
-        index.Imports = new ShipmentList(index, imports, imports.Length);
-        return index;
+        Exports = new ShipmentList(this, exports, exports.Length);
+        Imports = new ShipmentList(this, imports, imports.Length);
     }
 
     /// <summary>Lays the lines out shipment after shipment when some declarations are split across the input (runs in
@@ -323,21 +414,16 @@ public sealed class ShipmentIndex
     /// <summary>The id of a key that does not pack: -2, -3, ... in order of first appearance.</summary>
     private static long OtherKeyId(int position) => -2L - position;
 
-    /// <summary>The key that does not pack of id <paramref name="invoiceId"/> (less than <see cref="EmptyKey"/>).</summary>
-    internal string OtherKey(long invoiceId) => _otherKeys[(int)(-2L - invoiceId)];
+    /// <summary>The key that does not pack into a long of id <paramref name="invoiceId"/> (less than <see cref="EmptyKey"/>).</summary>
+    internal OtherInvoiceKey OtherKey(long invoiceId) => _otherKeys[(int)(-2L - invoiceId)];
 
     /// <summary>The invoice key of shipment <paramref name="shipment"/> as a string (<see cref="InvoiceKey(string)"/>); null when it declares no invoice number.</summary>
-    internal string? InvoiceKeyOf(int shipment)
+    internal string? InvoiceKeyOf(int shipment) => InvoiceIds[shipment] switch
     {
-        var id = InvoiceIds[shipment];
-        return id switch
-        {
-            NoInvoice => null,
-            EmptyKey => string.Empty,
-            < EmptyKey => OtherKey(id),
-            _ => InvoiceKey(InvoiceNumbers[shipment]!),
-        };
-    }
+        NoInvoice => null,
+        EmptyKey => string.Empty,
+        _ => InvoiceKey(InvoiceNumbers[shipment]!),
+    };
 
     /// <summary>The lines of shipment <paramref name="shipment"/>.</summary>
     internal ArraySegment<DeclarationLine> LinesOf(int shipment) =>
@@ -360,20 +446,20 @@ public sealed class ShipmentIndex
         private readonly PartNumbers<DeclarationRoute> _routes = new(1024);
         private readonly PartNumbers<GoodsPart> _goods = new(4096);
 
-        // Shipment ids numbered while the id text is at hand, so that the detectors compare and group numbers: the
-        // slots hold the first shipment with each id (at most one id per line).
-        private readonly HashSlots _shipmentIds = new(lines);
-        private int _shipmentNumbers;
+        // Each shipment's shipment-id hash, taken while the id text is at hand; the ids are numbered once every
+        // shipment is described (NumberShipmentIds), so that the detectors compare and group numbers.
+        private readonly int[] _idHashes = GC.AllocateUninitializedArray<int>(lines);
 
-        // Invoice keys that do not pack, by their position in the index's list of them.
-        private readonly HashSlots _otherKeys = new(1024);
+        // Invoice keys that do not pack into a long, by their position in the index's list of them: those of up to 17
+        // characters (here 39% of all, e.g. EXP/26-27/0000000) by their packed pair, in the same kind of table as the
+        // invoice index's (consecutive numbers in nearby slots), the rest by their text.
+        private readonly InvoiceKeyTable _pairKeys = new(1024);
+        private readonly HashSlots _textKeys = new(16);
         private char[] _scratch = new char[64];
 
         public int PartyCount => _parties.Count;
 
         public long[] PartKeys => [.. _partyKeys];
-
-        public int ShipmentNumberCount => _shipmentNumbers;
 
         /// <summary>Hands the numbered parts to the index.</summary>
         public void CompleteParts()
@@ -444,7 +530,10 @@ public sealed class ShipmentIndex
             index.MainLines[s] = main;
             index.Days[s] = date.DayNumber;
             index.ShipmentIds[s] = shipmentId;
-            index.ShipmentNumbers[s] = shipmentId is null ? -1 : ShipmentNumber(s, shipmentId);
+            if (shipmentId is not null)
+            {
+                _idHashes[s] = HashSlots.Hash(shipmentId);
+            }
             if (invoiceNumber is not null)
             {
                 index.InvoiceIds[s] = InvoiceId(invoiceNumber);
@@ -460,27 +549,88 @@ public sealed class ShipmentIndex
             index.Quantities[s] = quantity;
         }
 
-        /// <summary>The number of <paramref name="shipmentId"/> (shipment <paramref name="s"/>'s, already stored in
-        /// <see cref="ShipmentIds"/>): that of the first shipment with the same id, or the next number.</summary>
-        private int ShipmentNumber(int s, string shipmentId)
+        /// <summary>
+        /// Numbers the shipment ids of shipments 0 to <paramref name="count"/> - 1 (<see cref="ShipmentNumbers"/>: 0, 1, ...
+        /// in order of first appearance, -1 without an id, equal exactly when the ids are) and sets
+        /// <see cref="ShipmentNumberCount"/>. The (hash, shipment) pairs are sorted (<see cref="HashRuns"/>) instead of
+        /// probing a table per shipment; a shipment whose id an earlier one has takes that one's number.
+        /// </summary>
+        public void NumberShipmentIds(int count, ulong[] pairs, ulong[] scratch)
         {
-            var hash = HashSlots.Hash(shipmentId);
             var ids = index.ShipmentIds;
-            for (var slot = _shipmentIds.Start(hash); ; slot = _shipmentIds.Next(slot))
+            var numbers = index.ShipmentNumbers;
+            var m = 0;
+            for (var s = 0; s < count; s++)
             {
-                ref var entry = ref _shipmentIds.At(slot);
-                if (entry.IsEmpty)
+                if (ids[s] is null)
                 {
-                    _shipmentIds.Fill(ref entry, hash, s);
-                    return _shipmentNumbers++;
+                    numbers[s] = -1;
                 }
-
-                // A shipment described again (a split declaration) finds itself: its first id stays its first.
-                if (entry.Hash == hash && string.Equals(ids[entry.Value], shipmentId, StringComparison.Ordinal))
+                else
                 {
-                    return index.ShipmentNumbers[entry.Value];
+                    pairs[m++] = HashRuns.Pack(_idHashes[s], s);
                 }
             }
+
+            var sorted = pairs.AsSpan(0, m);
+            HashRuns.Sort(sorted, scratch);
+
+            // Within a run of equal hashes the shipments ascend: each takes the first with the same id (itself when
+            // none), nearly always the run's first (different ids with one 32-bit hash are rare).
+            List<int>? firsts = null;
+            for (var a = 0; a < sorted.Length;)
+            {
+                var hash = HashRuns.HashOf(sorted[a]);
+                var b = a + 1;
+                while (b < sorted.Length && HashRuns.HashOf(sorted[b]) == hash)
+                {
+                    b++;
+                }
+
+                var head = HashRuns.ItemOf(sorted[a]);
+                numbers[head] = head;
+                if (b - a > 1)
+                {
+                    firsts ??= [];
+                    firsts.Clear();
+                    firsts.Add(head);
+                    for (var k = a + 1; k < b; k++)
+                    {
+                        var s = HashRuns.ItemOf(sorted[k]);
+                        var first = s;
+                        foreach (var f in firsts)
+                        {
+                            if (string.Equals(ids[f], ids[s], StringComparison.Ordinal))
+                            {
+                                first = f;
+                                break;
+                            }
+                        }
+
+                        if (first == s)
+                        {
+                            firsts.Add(s);
+                        }
+
+                        numbers[s] = first;
+                    }
+                }
+
+                a = b;
+            }
+
+            // Each shipment now holds the first shipment with its id (at or before it): numbers in that order.
+            var next = 0;
+            for (var s = 0; s < count; s++)
+            {
+                var first = numbers[s];
+                if (first >= 0)
+                {
+                    numbers[s] = first == s ? next++ : numbers[first];
+                }
+            }
+
+            index.ShipmentNumberCount = next;
         }
 
         /// <summary>The invoice id of <paramref name="invoiceNumber"/> (see <see cref="InvoiceIds"/>), without a key
@@ -498,26 +648,41 @@ public sealed class ShipmentIndex
                 return packed;
             }
 
-            var hash = HashSlots.Hash(key);
             var keys = index._otherKeys;
-            _otherKeys.MakeRoom();
-            for (var slot = _otherKeys.Start(hash); ; slot = _otherKeys.Next(slot))
+            if (InvoiceKeyTable.TryPack(key, out var high, out var low))
             {
-                ref var entry = ref _otherKeys.At(slot);
+                var position = _pairKeys.GetOrAdd(high, low, keys.Count, out var added);
+                if (added)
+                {
+                    keys.Add(new OtherInvoiceKey(high, low, null));
+                }
+
+                return OtherKeyId(position);
+            }
+
+            var hash = HashSlots.Hash(key);
+            _textKeys.MakeRoom();
+            for (var slot = _textKeys.Start(hash); ; slot = _textKeys.Next(slot))
+            {
+                ref var entry = ref _textKeys.At(slot);
                 if (entry.IsEmpty)
                 {
-                    _otherKeys.Fill(ref entry, hash, keys.Count);
-                    keys.Add(key.SequenceEqual(invoiceNumber) ? invoiceNumber : new string(key));
+                    _textKeys.Fill(ref entry, hash, keys.Count);
+                    keys.Add(new OtherInvoiceKey(0, 0, key.SequenceEqual(invoiceNumber) ? invoiceNumber : new string(key)));
                     return OtherKeyId(keys.Count - 1);
                 }
 
-                if (entry.Hash == hash && key.SequenceEqual(keys[entry.Value]))
+                if (entry.Hash == hash && key.SequenceEqual(keys[entry.Value].Text))
                 {
                     return OtherKeyId(entry.Value);
                 }
             }
         }
     }
+
+    /// <summary>An invoice key that does not pack into a long: its <see cref="InvoiceKeyTable.TryPack"/> pair when
+    /// <paramref name="Text"/> is null, else the key itself.</summary>
+    internal readonly record struct OtherInvoiceKey(int High, long Low, string? Text);
 
     /// <summary>Shipments of an index as a list of views: all of them, or those at the given positions.</summary>
     private sealed class ShipmentList(ShipmentIndex index, int[]? positions, int count) : IReadOnlyList<DeclarationShipment>

@@ -1,0 +1,67 @@
+namespace TradeAnalyzer.Core.Detection.Mirror;
+
+/// <summary>
+/// Finds equal keys among many items by sorting (hash, item) pairs instead of probing a hash table: a radix sort
+/// reads and writes its arrays sequentially, where a table of a million keys costs a cache and a TLB miss per item on
+/// this machine (and more per item as the table outgrows the caches: the look-ups grew faster than the input).
+/// Items with equal hashes then sit next to each other, in ascending item order when packed in that order.
+/// </summary>
+internal static class HashRuns
+{
+    /// <summary>A (hash, item) pair sorted by <see cref="Sort"/>: the hash in the high 32 bits, the item (at least 0) in the low.</summary>
+    public static ulong Pack(int hash, int item) => ((ulong)(uint)hash << 32) | (uint)item;
+
+    /// <summary>The hash of a pair made by <see cref="Pack"/>.</summary>
+    public static uint HashOf(ulong pair) => (uint)(pair >> 32);
+
+    /// <summary>The item of a pair made by <see cref="Pack"/>.</summary>
+    public static int ItemOf(ulong pair) => (int)(uint)pair;
+
+    /// <summary>
+    /// Sorts <paramref name="pairs"/> by hash (the high 32 bits), stably: pairs of equal hashes keep their order.
+    /// Four passes of 8 bits through <paramref name="scratch"/> (at least as long), the counts of all four taken in one
+    /// read; the result ends in <paramref name="pairs"/>.
+    /// </summary>
+    public static void Sort(Span<ulong> pairs, Span<ulong> scratch)
+    {
+        if (scratch.Length < pairs.Length)
+        {
+            throw new ArgumentException("The scratch buffer is shorter than the pairs.", nameof(scratch));
+        }
+
+        scratch = scratch[..pairs.Length];
+        Span<int> counts = stackalloc int[4 * 256];
+        counts.Clear();
+        foreach (var p in pairs)
+        {
+            counts[(int)((p >> 32) & 0xFF)]++;
+            counts[256 + (int)((p >> 40) & 0xFF)]++;
+            counts[512 + (int)((p >> 48) & 0xFF)]++;
+            counts[768 + (int)(p >> 56)]++;
+        }
+
+        var from = pairs;
+        var to = scratch;
+        for (var pass = 0; pass < 4; pass++)
+        {
+            var shift = 32 + (8 * pass);
+            var offsets = counts.Slice(pass * 256, 256);
+            var sum = 0;
+            for (var b = 0; b < 256; b++)
+            {
+                var c = offsets[b];
+                offsets[b] = sum;
+                sum += c;
+            }
+
+            foreach (var p in from)
+            {
+                to[offsets[(int)((p >> shift) & 0xFF)]++] = p;
+            }
+
+            var t = from;
+            from = to;
+            to = t;
+        }
+    }
+}
