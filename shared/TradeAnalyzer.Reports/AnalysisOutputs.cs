@@ -22,6 +22,12 @@ public static class AnalysisOutputs
 
     private const int FlushThreshold = 1 << 16;
 
+    /// <summary>
+    /// flags.json's writer: compact, and without the writer's structure checks (every object is written whole by
+    /// <see cref="FlagJson"/>; the checks do not change the bytes, they only cost a state test per property).
+    /// </summary>
+    private static readonly JsonWriterOptions FlagsJsonOptions = new() { Indented = false, SkipValidation = true };
+
     private static readonly System.Buffers.SearchValues<char> CsvSpecial = System.Buffers.SearchValues.Create("\"\r\n,");
 
     /// <summary>Writes every output file into <paramref name="directory"/> (created if missing).</summary>
@@ -100,7 +106,7 @@ public static class AnalysisOutputs
     public static void WriteFlagsJson(Stream s, IEnumerable<Flag> flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
-        using var w = new Utf8JsonWriter(s, new JsonWriterOptions { Indented = false });
+        using var w = new Utf8JsonWriter(s, FlagsJsonOptions);
         var json = new FlagJson(w);
         w.WriteStartArray();
         foreach (var f in flags)
@@ -119,7 +125,7 @@ public static class AnalysisOutputs
     {
         ArgumentNullException.ThrowIfNull(flags);
         using var c = new XmlByteWriter(csv);
-        using var j = new Utf8JsonWriter(json, new JsonWriterOptions { Indented = false });
+        using var j = new Utf8JsonWriter(json, FlagsJsonOptions);
         var writer = new FlagJson(j);
         WriteCsvHeader(c);
         j.WriteStartArray();
@@ -200,7 +206,7 @@ public static class AnalysisOutputs
             w.WriteStartObject();
             w.WriteString(k.Flag, f.Code.ToCode());
             w.WriteString(k.Severity, f.Severity.ToText());
-            w.WriteNumber(k.Score, Math.Round(f.Score, 2));
+            Rounded(w, k.Score, f.Score, 2);
             w.WriteString(k.RecordType, f.RecordType.ToText());
             w.WriteString(k.DeclarationId, f.DeclarationId);
             Nullable(w, k.LineNo, f.LineNo);
@@ -429,6 +435,18 @@ public static class AnalysisOutputs
             return;
         }
 
+        Span<byte> digits = stackalloc byte[32];
+        if (RoundedNumber.TryWrite(v, 4, digits, out var length))
+        {
+            if (safe && digits[0] == (byte)'-')
+            {
+                w.Raw((byte)'\'');
+            }
+
+            w.Raw(digits[..length]);
+            return;
+        }
+
         Span<char> buffer = stackalloc char[64];
         if (!Math.Round(v, 4).TryFormat(buffer, out var n, "0.####", CultureInfo.InvariantCulture))
         {
@@ -451,11 +469,29 @@ public static class AnalysisOutputs
     {
         if (value is { } v && double.IsFinite(v))
         {
-            w.WriteNumber(name, Math.Round(v, 4));
+            Rounded(w, name, v, 4);
         }
         else
         {
             w.WriteNull(name);
+        }
+    }
+
+    /// <summary>
+    /// Writes Math.Round(<paramref name="value"/>, <paramref name="decimals"/>) as <see cref="Utf8JsonWriter.WriteNumber(JsonEncodedText, double)"/>
+    /// does, formatted by <see cref="RoundedNumber"/> when it can (the same text, without the shortest round-trip search).
+    /// </summary>
+    private static void Rounded(Utf8JsonWriter w, JsonEncodedText name, double value, int decimals)
+    {
+        Span<byte> digits = stackalloc byte[32];
+        if (RoundedNumber.TryWrite(value, decimals, digits, out var length))
+        {
+            w.WritePropertyName(name);
+            w.WriteRawValue(digits[..length], skipInputValidation: true);
+        }
+        else
+        {
+            w.WriteNumber(name, Math.Round(value, decimals));
         }
     }
 

@@ -41,30 +41,52 @@ internal sealed class FlaggedRecords
     /// <summary>Finds the flagged declaration and invoice lines.</summary>
     public static FlaggedRecords Find(IReadOnlyList<DeclarationLine> declarations, IReadOnlyList<InvoiceLine> invoices, IReadOnlyList<Flag> flags)
     {
-        // Value -1: wanted, not met yet.
-        var rowOf = new Dictionary<(string Id, int Line), int>(flags.Count, KeyComparer.Instance);
-        var declarationFilter = new ulong[(1 << FilterBits) / 64];
-        var numbers = new HashSet<string>(StringComparer.Ordinal);
-        ulong[]? invoiceFilter = null;
+        var keys = new Keys(flags.Count);
         foreach (var f in flags)
+        {
+            keys.Add(f);
+        }
+
+        return keys.Find(declarations, invoices);
+    }
+
+    /// <summary>
+    /// The record keys of flags, collected one flag at a time so that the workbook's single pass over the flags
+    /// (<see cref="FlagTally"/>) serves this too; then <see cref="Find"/> scans the records once.
+    /// </summary>
+    internal sealed class Keys
+    {
+        // Value -1: wanted, not met yet.
+        private readonly Dictionary<(string Id, int Line), int> _rowOf;
+        private readonly ulong[] _declarationFilter = new ulong[(1 << FilterBits) / 64];
+        private readonly HashSet<string> _numbers = new(StringComparer.Ordinal);
+        private ulong[]? _invoiceFilter;
+
+        /// <summary>An empty collection sized for about <paramref name="flags"/> flags.</summary>
+        public Keys(int flags) => _rowOf = new Dictionary<(string Id, int Line), int>(flags, KeyComparer.Instance);
+
+        /// <summary>Adds the declaration line (a flag without a line number meaning line 1) and invoice number a flag points at.</summary>
+        public void Add(Flag f)
         {
             if (f.DeclarationId is { } id)
             {
                 var line = f.LineNo ?? 1;
-                if (rowOf.TryAdd((id, line), -1))
+                if (_rowOf.TryAdd((id, line), -1))
                 {
-                    Set(declarationFilter, Hash(id, line));
+                    Set(_declarationFilter, Hash(id, line));
                 }
             }
 
-            if (f.RecordType == RecordType.Invoice && f.InvoiceNumber is { } number && numbers.Add(number))
+            if (f.RecordType == RecordType.Invoice && f.InvoiceNumber is { } number && _numbers.Add(number))
             {
-                invoiceFilter ??= new ulong[(1 << FilterBits) / 64];
-                Set(invoiceFilter, Hash(number, 0));
+                _invoiceFilter ??= new ulong[(1 << FilterBits) / 64];
+                Set(_invoiceFilter, Hash(number, 0));
             }
         }
 
-        return new FlaggedRecords(FlaggedLines(declarations, rowOf, declarationFilter), rowOf, FlaggedInvoices(invoices, numbers, invoiceFilter));
+        /// <summary>The lines of <paramref name="declarations"/> and <paramref name="invoices"/> the added flags point at.</summary>
+        public FlaggedRecords Find(IReadOnlyList<DeclarationLine> declarations, IReadOnlyList<InvoiceLine> invoices) =>
+            new(FlaggedLines(declarations, _rowOf, _declarationFilter), _rowOf, FlaggedInvoices(invoices, _numbers, _invoiceFilter));
     }
 
     private static List<DeclarationLine> FlaggedLines(IReadOnlyList<DeclarationLine> declarations, Dictionary<(string Id, int Line), int> rowOf, ulong[] filter)

@@ -21,21 +21,14 @@ public static class UploadReport
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(model);
         var l = Labels.For(model.Options.Language);
-        var flags = SortedFlags(model.Result.Flags);
+        var tally = FlagTally.Of(model.Result.Flags);
+        var flags = tally.Flags;
 
         var names = new SheetNames(l);
-        var flagged = FlaggedRecords.Find(model.Declarations, model.Invoices, flags);
+        var flagged = tally.Records.Find(model.Declarations, model.Invoices);
         var shipments = flagged.Declarations;
         var invoices = flagged.Invoices;
-        var firstFlag = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < flags.Count; i++)
-        {
-            var key = flags[i].ExporterKey ?? flags[i].ExporterName;
-            if (key is not null)
-            {
-                firstFlag.TryAdd(key, i);
-            }
-        }
+        var firstFlag = tally.FirstFlag;
 
         string Location(string sheet, int index)
         {
@@ -56,7 +49,7 @@ public static class UploadReport
             model.Version);
 
         using var book = new WorkbookWriter(output, info);
-        book.AddFree(Summary(model, flags, shipments.Count, l, names, maxDataRows, FlagLocation));
+        book.AddFree(Summary(model, tally, shipments.Count, l, names, maxDataRows, FlagLocation));
 
         var flagColumns = FlagSheet.Columns(l);
         book.AddTable(names.Flags, flagColumns, flags, (row, f) =>
@@ -85,28 +78,16 @@ public static class UploadReport
         book.Finish();
     }
 
-    private static IReadOnlyList<Flag> SortedFlags(IReadOnlyList<Flag> flags)
-    {
-        for (var i = 1; i < flags.Count; i++)
-        {
-            if (flags[i].Score > flags[i - 1].Score)
-            {
-                return flags.OrderByDescending(f => f.Score).ToList();
-            }
-        }
-
-        return flags;
-    }
-
     private static FreeSheet Summary(
         UploadReportModel model,
-        IReadOnlyList<Flag> flags,
+        FlagTally tally,
         int shipmentCount,
         Labels l,
         SheetNames names,
         int maxDataRows,
         Func<ExporterProfile, string?> flagLocation)
     {
+        var flags = tally.Flags;
         var sheet = new FreeSheet(names.Summary);
         sheet.Title(l.T("Trade analysis report", "Informe de análisis comercial"));
         sheet.Pair(l.T("Generated", "Generado"), model.GeneratedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture));
@@ -141,14 +122,9 @@ public static class UploadReport
         sheet.Blank();
 
         // Flags by code, with value at risk: within a code each shipment counts once, as in the total above.
-        var byCode = new int[FlagCodes.All.Count];
+        var byCode = tally.ByCode;
         var varByCode = new double[FlagCodes.All.Count];
-        var bySeverity = new int[4];
-        foreach (var f in flags)
-        {
-            byCode[(int)f.Code]++;
-            bySeverity[(int)f.Severity]++;
-        }
+        var bySeverity = tally.BySeverity;
 
         // The analysis works it out beside the total; a result made otherwise (tests, a filtered result) is broken down here.
         var codeRisk = model.Result.ValueAtRiskByCode
@@ -196,43 +172,16 @@ public static class UploadReport
         }
 
         sheet.Blank();
-        PriceDistributions(sheet, model, flags, l);
+        PriceDistributions(sheet, model, tally, l);
         return sheet;
     }
 
-    private static void PriceDistributions(FreeSheet sheet, UploadReportModel model, IReadOnlyList<Flag> flags, Labels l)
+    private static void PriceDistributions(FreeSheet sheet, UploadReportModel model, FlagTally tally, Labels l)
     {
-        // Price flags grouped by HS digits (first-seen order, sums in flag order), each distinct HS text converted once.
-        var digitsOf = new Dictionary<string, string>(StringComparer.Ordinal);
-        var groupOf = new Dictionary<string, int>(StringComparer.Ordinal);
-        var groups = new List<string>();
-        var sums = new List<double>();
-        var counts = new List<int>();
-        foreach (var f in flags)
-        {
-            if (f.Code is not (FlagCode.PriceAboveBaseline or FlagCode.PriceBelowBaseline) || f.HsCode is not { } code)
-            {
-                continue;
-            }
-
-            if (!digitsOf.TryGetValue(code, out var digits))
-            {
-                digits = PriceHistogram.Digits(code);
-                digitsOf.Add(code, digits);
-            }
-
-            if (!groupOf.TryGetValue(digits, out var g))
-            {
-                g = groups.Count;
-                groupOf.Add(digits, g);
-                groups.Add(digits);
-                sums.Add(0);
-                counts.Add(0);
-            }
-
-            sums[g] += f.ValueAtRiskUsd ?? 0;
-            counts[g]++;
-        }
+        // Price flags grouped by HS digits (first-seen order, sums in flag order), from the tally's pass over the flags.
+        var groups = tally.PriceGroups;
+        var sums = tally.PriceSums;
+        var counts = tally.PriceCounts;
 
         var top = Enumerable.Range(0, groups.Count)
             .OrderByDescending(g => sums[g])

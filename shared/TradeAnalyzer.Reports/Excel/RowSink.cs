@@ -21,7 +21,7 @@ internal sealed class RowSink
     /// What follows a cell's row number, per cell kind and style, as UTF-8: the closing quote of r, the style (none
     /// for the default) and the type and start of the content, e.g. `" s="3" t="s"&gt;&lt;v&gt;`: one copy per cell.
     /// </summary>
-    private static readonly byte[][][] CellTails =
+    private static readonly PaddedBytes[][] CellTails =
     [
         Tails("><v>"),
         Tails(" t=\"s\"><v>"),
@@ -30,15 +30,16 @@ internal sealed class RowSink
     ];
 
     private readonly XmlByteWriter? _writer;
-    private readonly IReadOnlyList<ColumnSpec> _columns;
     private readonly double[] _widths;
     private readonly List<KeyValuePair<string, string>>? _links;
-    private readonly byte[][] _cellOpen;
+    private readonly PaddedBytes[] _cellOpen;
+    private readonly StyleId[] _textStyles;
+    private readonly StyleId[] _numberStyles;
     private readonly SharedStrings? _shared;
     private readonly SharedStrings.ColumnState[] _sharing;
-    private readonly byte[] _rowDigits = new byte[20];
+    private readonly byte[] _rowDigits = new byte[PaddedBytes.Size];
     private readonly char[] _format = new char[64];
-    private int _rowDigitsLength;
+    private PaddedBytes _rowText;
     private long _row = 1;
     private bool _rowPending;
     private int _column;
@@ -48,10 +49,18 @@ internal sealed class RowSink
         _writer = writer;
         _shared = shared;
         _sharing = shared is null ? [] : new SharedStrings.ColumnState[columns.Count];
-        _columns = columns;
         _widths = widths;
         _links = links;
-        _cellOpen = writer is null ? [] : Enumerable.Range(0, columns.Count).Select(c => System.Text.Encoding.ASCII.GetBytes("<c r=\"" + CellRef.Column(c))).ToArray();
+        _cellOpen = writer is null ? [] : Enumerable.Range(0, columns.Count).Select(c => PaddedBytes.Ascii("<c r=\"" + CellRef.Column(c))).ToArray();
+
+        // Per column, looked up per cell: an array read instead of an interface call on the column list and a switch.
+        _textStyles = new StyleId[columns.Count];
+        _numberStyles = new StyleId[columns.Count];
+        for (var c = 0; c < columns.Count; c++)
+        {
+            _textStyles[c] = columns[c].Kind == ColumnKind.Wrap ? StyleId.Wrap : StyleId.Default;
+            _numberStyles[c] = columns[c].NumberStyle;
+        }
     }
 
     /// <summary>The kinds of cell content, indexing <see cref="CellTails"/>.</summary>
@@ -81,7 +90,8 @@ internal sealed class RowSink
         if (_writer is not null)
         {
             _row = row;
-            row.TryFormat(_rowDigits, out _rowDigitsLength, default, CultureInfo.InvariantCulture);
+            row.TryFormat(_rowDigits, out var digits, default, CultureInfo.InvariantCulture);
+            _rowText = new PaddedBytes(_rowDigits, digits);
             _rowPending = true;
         }
     }
@@ -136,7 +146,7 @@ internal sealed class RowSink
         _rowPending = false;
         var w = _writer!;
         w.Raw("<row r=\""u8);
-        w.Raw(_rowDigits.AsSpan(0, _rowDigitsLength));
+        w.Raw(_rowText);
         if (lines > 1)
         {
             w.Raw("\" ht=\""u8);
@@ -249,7 +259,7 @@ internal sealed class RowSink
     /// <summary>A number cell in the column's number style; nothing for null, NaN or infinity.</summary>
     public void Number(double? value)
     {
-        var style = _column < _columns.Count ? _columns[_column].NumberStyle : StyleId.Decimal;
+        var style = _column < _numberStyles.Length ? _numberStyles[_column] : StyleId.Decimal;
         if (value is not { } v || !double.IsFinite(v))
         {
             Skip();
@@ -302,8 +312,7 @@ internal sealed class RowSink
     /// <summary>Leaves the current cell empty.</summary>
     public void Skip() => _column++;
 
-    private StyleId ColumnTextStyle() =>
-        _column < _columns.Count && _columns[_column].Kind == ColumnKind.Wrap ? StyleId.Wrap : StyleId.Default;
+    private StyleId ColumnTextStyle() => _column < _textStyles.Length ? _textStyles[_column] : StyleId.Default;
 
     private void WriteText(string? value, StyleId style, bool measure)
     {
@@ -313,26 +322,41 @@ internal sealed class RowSink
             return;
         }
 
-        var safe = CellText.Safe(value);
         if (_writer is null)
         {
             if (measure)
             {
-                Observe(LongestLine(safe));
+                Observe(LongestLine(CellText.Safe(value)));
             }
 
             _column++;
             return;
         }
 
-        WritePlainText(safe, style, safe);
+        // A text whose very instance the shared table holds was made safe before (CellText.Safe returns its argument
+        // when nothing changes, else a new string that no record holds): no need to clean and check it again.
+        if (_shared is not null && _column < _sharing.Length && _shared.TryIndexOfInstance(value, ref _sharing[_column], out var known))
+        {
+            if (_rowPending)
+            {
+                EnsureRow(style == StyleId.Wrap && _column < _widths.Length ? WrappedLines(value, _widths[_column]) : 1);
+            }
+
+            SharedCell(style, known);
+            return;
+        }
+
+        // Printable ASCII without & < > (most texts): one scan instead of cleaning, escaping and encoding separately.
+        var plain = XmlByteWriter.IsPlain(value);
+        var safe = plain && value.Length <= CellText.MaxLength && !CellText.NeedsQuotePrefix(value) ? value : CellText.Safe(value);
+        WritePlainText(safe, style, safe, plain);
     }
 
     /// <summary>
     /// Writes a text cell of text already made safe (<see cref="CellText.Safe"/>): a shared-string reference when the
     /// column shares (<paramref name="instance"/> is the same text as a string, if there is one), else an inline string.
     /// </summary>
-    private void WritePlainText(ReadOnlySpan<char> safe, StyleId style, string? instance = null)
+    private void WritePlainText(ReadOnlySpan<char> safe, StyleId style, string? instance = null, bool plain = false)
     {
         if (_rowPending)
         {
@@ -345,17 +369,31 @@ internal sealed class RowSink
             var index = instance is not null ? _shared.Index(instance, ref _sharing[_column]) : _shared.Index(safe, ref _sharing[_column]);
             if (index >= 0)
             {
-                StartCell(style, CellKind.Shared);
-                w.Integer(index);
-                w.Raw("</v></c>"u8);
-                _column++;
+                SharedCell(style, index);
                 return;
             }
         }
 
         StartCell(style, SharedStrings.NeedsPreserve(safe) ? CellKind.InlinePreserve : CellKind.Inline);
-        w.Text(safe);
+        if (plain)
+        {
+            w.PlainText(safe);
+        }
+        else
+        {
+            w.Text(safe);
+        }
+
         w.Raw("</t></is></c>"u8);
+        _column++;
+    }
+
+    /// <summary>Writes a reference to shared string <paramref name="index"/> in the current cell.</summary>
+    private void SharedCell(StyleId style, int index)
+    {
+        StartCell(style, CellKind.Shared);
+        _writer!.Integer(index);
+        _writer.Raw("</v></c>"u8);
         _column++;
     }
 
@@ -364,13 +402,13 @@ internal sealed class RowSink
     {
         EnsureRow(1);
         var w = _writer!;
-        w.Raw(_column < _cellOpen.Length ? _cellOpen[_column] : System.Text.Encoding.ASCII.GetBytes("<c r=\"" + CellRef.Column(_column)));
-        w.Raw(_rowDigits.AsSpan(0, _rowDigitsLength));
+        w.Raw(_column < _cellOpen.Length ? _cellOpen[_column] : PaddedBytes.Ascii("<c r=\"" + CellRef.Column(_column)));
+        w.Raw(_rowText);
         w.Raw(CellTails[(int)kind][(int)style]);
     }
 
-    private static byte[][] Tails(string content) => Enum.GetValues<StyleId>()
-        .Select(s => System.Text.Encoding.ASCII.GetBytes(
+    private static PaddedBytes[] Tails(string content) => Enum.GetValues<StyleId>()
+        .Select(s => PaddedBytes.Ascii(
             "\"" + (s == StyleId.Default ? string.Empty : $" s=\"{((uint)s).ToString(CultureInfo.InvariantCulture)}\"") + content))
         .ToArray();
 

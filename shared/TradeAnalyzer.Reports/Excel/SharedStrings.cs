@@ -74,6 +74,31 @@ internal sealed class SharedStrings
         return index;
     }
 
+    /// <summary>
+    /// The index of <paramref name="text"/> when the cache holds this very instance (the case of repeated texts from
+    /// the records' pooled strings): the same answer and counts as <see cref="Index(string, ref ColumnState)"/> gives
+    /// for it, from a reference comparison. False otherwise (nothing counted): the caller then makes the text safe
+    /// and asks <see cref="Index(string, ref ColumnState)"/>. Every cached key is a text already made safe, so a hit
+    /// also says the instance needs no cleaning.
+    /// </summary>
+    public bool TryIndexOfInstance(string text, ref ColumnState column, out int index)
+    {
+        if (!column.Inline && text.Length <= MaxSharedLength)
+        {
+            var slot = Slot(text);
+            if (ReferenceEquals(_cacheKeys[slot], text))
+            {
+                References++;
+                column.Count(added: false);
+                index = _cacheValues[slot];
+                return true;
+            }
+        }
+
+        index = -1;
+        return false;
+    }
+
     /// <summary>As <see cref="Index(string, ref ColumnState)"/> for text built in a buffer (HS codes, sources).</summary>
     public int Index(ReadOnlySpan<char> text, ref ColumnState column)
     {

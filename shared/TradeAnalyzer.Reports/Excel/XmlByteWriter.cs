@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace TradeAnalyzer.Reports.Excel;
@@ -17,6 +19,12 @@ internal sealed class XmlByteWriter : IDisposable
     private static readonly SearchValues<char> TextSpecial = SearchValues.Create("&<>");
     private static readonly SearchValues<char> AttributeSpecial = SearchValues.Create("&<>\"\t\n\r");
 
+    /// <summary>
+    /// Characters element text may hold as they are, one byte each: printable ASCII except &amp; &lt; &gt;. A text made
+    /// only of these needs no XML cleaning (<see cref="CellText.CleanXml"/>), no escaping and no UTF-8 encoding.
+    /// </summary>
+    private static readonly SearchValues<char> PlainAscii = SearchValues.Create(PlainAsciiChars());
+
     private readonly Stream _output;
     private byte[] _buffer;
     private int _position;
@@ -30,6 +38,8 @@ internal sealed class XmlByteWriter : IDisposable
     }
 
     /// <summary>Writes markup (or any text known not to need escaping) given as UTF-8.</summary>
+    /// <remarks>Inlined: a literal's length is then a constant and the copy is a few moves instead of a memmove call.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Raw(ReadOnlySpan<byte> utf8)
     {
         if (utf8.Length > _buffer.Length - _position)
@@ -39,6 +49,40 @@ internal sealed class XmlByteWriter : IDisposable
 
         utf8.CopyTo(_buffer.AsSpan(_position));
         _position += utf8.Length;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="markup"/> with one copy of <see cref="PaddedBytes.Size"/> bytes (the padding lands past the
+    /// position and is overwritten by what follows): per-cell markup of varying length (a column's "&lt;c r=\"AB",
+    /// a row number, a style and type) without a length-dependent memmove call each.
+    /// </summary>
+    public void Raw(PaddedBytes markup)
+    {
+        if (_buffer.Length - _position < PaddedBytes.Size)
+        {
+            Reserve(PaddedBytes.Size);
+        }
+
+        Unsafe.CopyBlockUnaligned(
+            ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer), _position),
+            ref MemoryMarshal.GetArrayDataReference(markup.Bytes),
+            PaddedBytes.Size);
+        _position += markup.Length;
+    }
+
+    /// <summary>True when <paramref name="text"/> is printable ASCII without &amp; &lt; &gt; (see <see cref="PlainText"/>).</summary>
+    public static bool IsPlain(ReadOnlySpan<char> text) => !text.ContainsAnyExcept(PlainAscii);
+
+    /// <summary>Writes text <see cref="IsPlain"/> said is plain: one byte per character, nothing escaped.</summary>
+    public void PlainText(ReadOnlySpan<char> text)
+    {
+        if (text.Length > _buffer.Length - _position)
+        {
+            Reserve(text.Length);
+        }
+
+        Ascii.FromUtf16(text, _buffer.AsSpan(_position), out var written);
+        _position += written;
     }
 
     /// <summary>Writes one ASCII character.</summary>
@@ -229,6 +273,20 @@ internal sealed class XmlByteWriter : IDisposable
         }
 
         _position += Encoding.UTF8.GetBytes(text, _buffer.AsSpan(_position));
+    }
+
+    private static string PlainAsciiChars()
+    {
+        var chars = new StringBuilder();
+        for (var c = '\u0020'; c < '\u007F'; c++)
+        {
+            if (c is not ('&' or '<' or '>'))
+            {
+                chars.Append(c);
+            }
+        }
+
+        return chars.ToString();
     }
 
     private void Reserve(int bytes)

@@ -1,0 +1,93 @@
+using System.Text;
+using TradeAnalyzer.Reports.Excel;
+
+namespace TradeAnalyzer.UnitTests.Reports;
+
+/// <summary>
+/// The sheet writer's fast paths against the general code they stand in for: plain ASCII text against the escaping
+/// writer, padded markup copies, the shared table's instance look-up against
+/// <see cref="SharedStrings.Index(string, ref SharedStrings.ColumnState)"/>.
+/// </summary>
+public sealed class CellFastPathTests
+{
+    [Theory]
+    [InlineData("plain text, 95% of 9,262 lines (HS 8414.30.99 u) were 113.07-303.15 USD/u.")]
+    [InlineData(" leading space")]
+    [InlineData("a & b")]
+    [InlineData("less < more >")]
+    [InlineData("Farmacéutica")]
+    [InlineData("tab\there")]
+    [InlineData("del\u007F")]
+    [InlineData("")]
+    public void Plain_text_is_only_printable_ascii_without_markup_and_writes_as_the_escaping_writer_does(string value)
+    {
+        var expectPlain = value.All(c => c is >= ' ' and <= '~' and not ('&' or '<' or '>'));
+        Assert.Equal(expectPlain, XmlByteWriter.IsPlain(value));
+        if (expectPlain)
+        {
+            Assert.Equal(Write(w => w.Text(value)), Write(w => w.PlainText(value)));
+        }
+    }
+
+    [Fact]
+    public void Padded_markup_writes_only_its_length_and_survives_buffer_flushes()
+    {
+        var pieces = new[] { PaddedBytes.Ascii("<c r=\"AB"), PaddedBytes.Ascii("1048576"), PaddedBytes.Ascii(new string('x', PaddedBytes.Size)), PaddedBytes.Ascii(string.Empty) };
+        var expected = new StringBuilder();
+        var written = Write(w =>
+        {
+            for (var i = 0; i < 5_000; i++)
+            {
+                var piece = pieces[i % pieces.Length];
+                w.Raw(piece);
+                w.Raw((byte)';');
+            }
+        });
+        for (var i = 0; i < 5_000; i++)
+        {
+            var piece = pieces[i % pieces.Length];
+            expected.Append(Encoding.ASCII.GetString(piece.Bytes, 0, piece.Length)).Append(';');
+        }
+
+        Assert.Equal(expected.ToString(), written);
+    }
+
+    [Fact]
+    public void Instance_lookups_answer_and_count_as_index_does()
+    {
+        var random = new Random(3);
+        var pool = Enumerable.Range(0, 3_000).Select(i => $"Name {i % 2_000} {(char)('A' + (i % 26))}").ToArray();
+        var plain = new SharedStrings();
+        var fast = new SharedStrings();
+        var plainColumn = default(SharedStrings.ColumnState);
+        var fastColumn = default(SharedStrings.ColumnState);
+        for (var i = 0; i < 200_000; i++)
+        {
+            // Mostly pooled instances, sometimes an equal copy, sometimes a new text.
+            var text = random.Next(10) switch
+            {
+                0 => new string(pool[random.Next(pool.Length)].AsSpan()),
+                1 => $"New {i}",
+                _ => pool[random.Next(pool.Length)],
+            };
+            var expected = plain.Index(text, ref plainColumn);
+            var actual = fast.TryIndexOfInstance(text, ref fastColumn, out var known) ? known : fast.Index(text, ref fastColumn);
+            Assert.Equal(expected, actual);
+        }
+
+        Assert.Equal(plain.Strings, fast.Strings);
+        Assert.Equal(plain.References, fast.References);
+        Assert.Equal(plainColumn.Inline, fastColumn.Inline);
+    }
+
+    private static string Write(Action<XmlByteWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new XmlByteWriter(buffer))
+        {
+            write(w);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}
