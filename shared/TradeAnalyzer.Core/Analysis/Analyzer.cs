@@ -163,139 +163,17 @@ public sealed class FlagOrder : IComparer<Flag>
 
     /// <summary>
     /// Sorts <paramref name="flags"/> in this order, writing each flag's <see cref="Flag.Key"/> once (the comparer
-    /// builds two key strings per comparison) and sorting with the same algorithm, so the result is the same.
+    /// builds two key strings per comparison): the score stage's <see cref="FlagKeys.Order"/>.
     /// </summary>
     public static void Sort(List<Flag> flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
-        var order = Order(flags);
+        var order = FlagKeys.Order(flags);
         var copy = flags.ToArray();
         for (var i = 0; i < order.Length; i++)
         {
             flags[i] = copy[order[i]];
         }
-    }
-
-    /// <summary>
-    /// The positions of <paramref name="flags"/> in this order (<c>flags[result[0]]</c> first). Each flag's key is
-    /// written once, without the code (flags of different codes are told apart by the code before the key, and keys of
-    /// one code start with the same code text), into a character block per range of flags instead of a string per flag.
-    /// </summary>
-    internal static int[] Order(IReadOnlyList<Flag> flags)
-    {
-        ArgumentNullException.ThrowIfNull(flags);
-        var keyed = new Keyed[flags.Count];
-        // Writing the keys is most of the work, and each is independent: on every core (a list shorter than one range
-        // stays on this thread).
-        Parallel.ForEach(Ranges.Of(keyed.Length), range =>
-        {
-            var block = new char[(range.Item2 - range.Item1) * 56];
-            var used = 0;
-            for (var i = range.Item1; i < range.Item2; i++)
-            {
-                var f = flags[i];
-                var start = used;
-                WriteKey(f, ref block, ref used);
-                keyed[i] = new Keyed(f.Score, (int)f.Code, i, block, start, used - start);
-            }
-        });
-
-        Array.Sort(keyed, KeyedOrder.Instance);
-        var order = new int[keyed.Length];
-        for (var i = 0; i < keyed.Length; i++)
-        {
-            order[i] = keyed[i].Index;
-        }
-
-        return order;
-    }
-
-    /// <summary><see cref="Flag.Key"/> after the code and its separator (for tests: <see cref="Order"/> writes it into a block).</summary>
-    internal static string KeyAfterCode(Flag flag)
-    {
-        ArgumentNullException.ThrowIfNull(flag);
-        var block = new char[16];
-        var used = 0;
-        WriteKey(flag, ref block, ref used);
-        return new string(block, 0, used);
-    }
-
-    /// <summary>Appends <see cref="Flag.Key"/> without "code|" to <paramref name="block"/> (grown when full) at <paramref name="used"/>.</summary>
-    private static void WriteKey(Flag f, ref char[] block, ref int used)
-    {
-        // As the interpolated string of Flag.Key writes it: null texts write nothing, the line number as an int with no
-        // format and the current culture.
-        Append(f.RecordType.ToText(), ref block, ref used);
-        Append('|', ref block, ref used);
-        Append(f.DeclarationId, ref block, ref used);
-        Append('|', ref block, ref used);
-        if (f.LineNo is { } lineNo)
-        {
-            int written;
-            while (!lineNo.TryFormat(block.AsSpan(used), out written, default, null))
-            {
-                Grow(ref block, used, 16);
-            }
-
-            used += written;
-        }
-
-        Append('|', ref block, ref used);
-        Append(f.InvoiceNumber, ref block, ref used);
-        Append('|', ref block, ref used);
-        Append(f.ShipmentId, ref block, ref used);
-        Append('|', ref block, ref used);
-        if (f.RecordType is RecordType.Exporter or RecordType.Corridor)
-        {
-            Append(f.ExporterKey ?? f.ExporterName, ref block, ref used);
-        }
-
-        Append('|', ref block, ref used);
-        if (f.RecordType == RecordType.Corridor)
-        {
-            Append(f.OriginCountry, ref block, ref used);
-            Append('-', ref block, ref used);
-            Append(f.DestinationCountry, ref block, ref used);
-            Append('-', ref block, ref used);
-            Append(f.HsCode, ref block, ref used);
-            Append('-', ref block, ref used);
-            Append(f.Period, ref block, ref used);
-        }
-    }
-
-    private static void Append(string? text, ref char[] block, ref int used)
-    {
-        if (text is null)
-        {
-            return;
-        }
-
-        if (block.Length - used < text.Length)
-        {
-            Grow(ref block, used, text.Length);
-        }
-
-        text.CopyTo(block.AsSpan(used));
-        used += text.Length;
-    }
-
-    private static void Append(char c, ref char[] block, ref int used)
-    {
-        if (used == block.Length)
-        {
-            Grow(ref block, used, 1);
-        }
-
-        block[used++] = c;
-    }
-
-    /// <summary>A new block with room for <paramref name="more"/> characters after the <paramref name="used"/> ones: the keys
-    /// already written keep pointing into the old block, which stays as it is.</summary>
-    private static void Grow(ref char[] block, int used, int more)
-    {
-        var bigger = new char[Math.Max(block.Length * 2, used + more)];
-        block.AsSpan(0, used).CopyTo(bigger);
-        block = bigger;
     }
 
     /// <summary>
@@ -332,30 +210,5 @@ public sealed class FlagOrder : IComparer<Flag>
 
         result.AddRange(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(many)[taken..]);
         return result;
-    }
-
-    /// <summary>A flag's sort fields: its key (after the code) is <c>Block[Start..(Start + Length)]</c>.</summary>
-    private readonly record struct Keyed(double Score, int Code, int Index, char[] Block, int Start, int Length);
-
-    private sealed class KeyedOrder : IComparer<Keyed>
-    {
-        public static KeyedOrder Instance { get; } = new();
-
-        public int Compare(Keyed x, Keyed y)
-        {
-            if (x.Index == y.Index)
-            {
-                return 0;
-            }
-
-            var c = y.Score.CompareTo(x.Score);
-            if (c != 0)
-            {
-                return c;
-            }
-
-            c = x.Code.CompareTo(y.Code);
-            return c != 0 ? c : x.Block.AsSpan(x.Start, x.Length).SequenceCompareTo(y.Block.AsSpan(y.Start, y.Length));
-        }
     }
 }

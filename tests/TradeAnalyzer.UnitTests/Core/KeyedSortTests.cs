@@ -96,7 +96,7 @@ public sealed class KeyedSortTests
         ];
         foreach (var f in flags)
         {
-            Assert.Equal(FlagOrder.KeyAfterCode(f), FlagKeys.KeyAfterCode(f));
+            Assert.Equal(f.Key[(f.Code.ToCode().Length + 1)..], FlagKeys.KeyAfterCode(f));
         }
     }
 

@@ -187,7 +187,7 @@ public sealed class RecordScoringTests
             var key = f.Key;
             var prefix = f.Code.ToCode() + "|";
             Assert.StartsWith(prefix, key, StringComparison.Ordinal);
-            Assert.Equal(key[prefix.Length..], FlagOrder.KeyAfterCode(f));
+            Assert.Equal(key[prefix.Length..], FlagKeys.KeyAfterCode(f));
         }
     }
 
