@@ -167,11 +167,7 @@ public sealed class ShipmentIndex
         for (var i = 0; i < n;)
         {
             var line = source[i];
-            var run = 1;
-            while (i + run < n && Same(line, source[i + run]))
-            {
-                run++;
-            }
+            var run = RunAt(source, i);
 
             start[count] = i;
             isExport[count] = line.Flow == TradeFlow.Export;
@@ -241,11 +237,7 @@ public sealed class ShipmentIndex
         for (var i = 0; i < n;)
         {
             var line = source[i];
-            var run = 1;
-            while (i + run < n && Same(line, source[i + run]))
-            {
-                run++;
-            }
+            var run = RunAt(source, i);
 
             var id = line.DeclarationId;
             var hash = HashSlots.Hash(id);
@@ -701,6 +693,19 @@ public sealed class ShipmentIndex
         }
 
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    /// <summary>How many lines from <paramref name="i"/> on belong to the declaration of <c>source[i]</c> (at least one).</summary>
+    private static int RunAt(ReadOnlySpan<DeclarationLine> source, int i)
+    {
+        var first = source[i];
+        var run = 1;
+        while (i + run < source.Length && Same(first, source[i + run]))
+        {
+            run++;
+        }
+
+        return run;
     }
 
     /// <summary>True when <paramref name="line"/> belongs to the declaration of <paramref name="first"/> (same id, reporter and flow).</summary>
