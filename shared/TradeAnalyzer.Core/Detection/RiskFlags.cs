@@ -57,43 +57,12 @@ internal static class RiskFlags
     /// <summary>
     /// <see cref="ExporterKeyOf"/> by parties part, for one thread of one detector run: the key is the normalised name
     /// (tokens, legal forms stripped) unless ingestion set one, and every line of the same parties has the same key, so
-    /// it is worked out once per part instead of once per flag. Bounded: parts beyond <see cref="MaxRemembered"/> are
-    /// keyed each time, as before.
+    /// it is worked out once per part instead of once per flag (bounded: <see cref="PartMemo{TPart, TValue}"/>).
     /// </summary>
     internal sealed class ExporterKeys
     {
-        private const int MaxRemembered = 1 << 16;
-        private readonly ReferenceIds<DeclarationParties> _parts = new(1024);
-        private readonly List<string> _keys = [];
-        private DeclarationParties? _last;
-        private string _lastKey = string.Empty;
+        private readonly PartMemo<DeclarationParties, string> _memo = new(ExporterKeyOf);
 
-        public string Of(DeclarationLine d)
-        {
-            var parties = d.PartiesRef;
-            if (ReferenceEquals(parties, _last))
-            {
-                return _lastKey;
-            }
-
-            string key;
-            if (_parts.TryGetId(parties, out var id))
-            {
-                key = _keys[id];
-            }
-            else
-            {
-                key = ExporterKeyOf(d);
-                if (_parts.Count < MaxRemembered)
-                {
-                    _parts.IdOf(parties, out _);
-                    _keys.Add(key);
-                }
-            }
-
-            _last = parties;
-            _lastKey = key;
-            return key;
-        }
+        public string Of(DeclarationLine d) => _memo.Of(d.PartiesRef, d);
     }
 }

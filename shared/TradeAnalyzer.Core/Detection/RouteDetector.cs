@@ -189,46 +189,14 @@ public sealed class RouteDetector : IDetector
     /// <summary>A flagged route's score, reasons (<see cref="Assess"/>) and text (<see cref="RouteText"/>).</summary>
     private sealed record Verdict(double Score, string Reasons, string Route);
 
-    /// <summary>
-    /// Verdicts by route part (reference identity: a part never changes once a record holds it), for one thread. Bounded:
-    /// records that share no parts stop being remembered after <see cref="MaxRemembered"/> and are assessed each time.
-    /// </summary>
+    /// <summary>Verdicts by route part, for one thread (<see cref="PartMemo{TPart, TValue}"/>).</summary>
     private sealed class RouteMemo(JurisdictionList list, bool spanish)
     {
-        private const int MaxRemembered = 1 << 16;
-        private readonly ReferenceIds<DeclarationRoute> _routes = new(1024);
-        private readonly List<Verdict?> _verdicts = [];
-        private DeclarationRoute? _last;
-        private Verdict? _lastVerdict;
+        private readonly PartMemo<DeclarationRoute, Verdict?> _memo = new(d =>
+            Assess(list, d.OriginCountry, d.DestinationCountry, d.TransitCountries, spanish) is { } r
+                ? new Verdict(r.Score, r.Reasons, RouteText(d.OriginCountry, d.DestinationCountry, d.TransitCountries))
+                : null);
 
-        public Verdict? Of(DeclarationLine d)
-        {
-            var route = d.RouteRef;
-            if (ReferenceEquals(route, _last))
-            {
-                return _lastVerdict;
-            }
-
-            Verdict? verdict;
-            if (_routes.TryGetId(route, out var id))
-            {
-                verdict = _verdicts[id];
-            }
-            else
-            {
-                verdict = Assess(list, d.OriginCountry, d.DestinationCountry, d.TransitCountries, spanish) is { } r
-                    ? new Verdict(r.Score, r.Reasons, RouteText(d.OriginCountry, d.DestinationCountry, d.TransitCountries))
-                    : null;
-                if (_routes.Count < MaxRemembered)
-                {
-                    _routes.IdOf(route, out _);
-                    _verdicts.Add(verdict);
-                }
-            }
-
-            _last = route;
-            _lastVerdict = verdict;
-            return verdict;
-        }
+        public Verdict? Of(DeclarationLine d) => _memo.Of(d.RouteRef, d);
     }
 }
