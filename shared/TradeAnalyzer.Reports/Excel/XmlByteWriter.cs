@@ -155,43 +155,14 @@ internal sealed class XmlByteWriter : IDisposable
         }
 
         var cents = Math.Round(value * 100);
-        if (cents / 100 != value)
+        if (cents / 100 != value || cents % 100 == 0)
         {
+            // Not a number of cents, or a whole number (the caller's integer path): leave it to "R".
             return false;
         }
 
-        var n = (long)cents;
-        var negative = n < 0;
-        if (negative)
-        {
-            n = -n;
-        }
-
-        var whole = n / 100;
-        var fraction = (int)(n % 100);
-        if (fraction == 0 || destination.Length < 24)
-        {
-            // A whole number (the caller's integer path) or no room: leave it to "R".
-            return false;
-        }
-
-        var at = 0;
-        if (negative)
-        {
-            destination[at++] = (byte)'-';
-        }
-
-        whole.TryFormat(destination[at..], out var digits, default, CultureInfo.InvariantCulture);
-        at += digits;
-        destination[at++] = (byte)'.';
-        destination[at++] = (byte)('0' + (fraction / 10));
-        if (fraction % 10 != 0)
-        {
-            destination[at++] = (byte)('0' + (fraction % 10));
-        }
-
-        written = at;
-        return true;
+        // The value is its own rounding to two places, whose digits RoundedNumber writes (no trailing zero).
+        return RoundedNumber.TryWrite(value, 2, destination, out written);
     }
 
     /// <summary>Writes buffered bytes to the stream.</summary>
