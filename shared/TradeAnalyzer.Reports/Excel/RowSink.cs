@@ -337,11 +337,7 @@ internal sealed class RowSink
         // when nothing changes, else a new string that no record holds): no need to clean and check it again.
         if (_shared is not null && _column < _sharing.Length && _shared.TryIndexOfInstance(value, ref _sharing[_column], out var known))
         {
-            if (_rowPending)
-            {
-                EnsureRow(style == StyleId.Wrap && _column < _widths.Length ? WrappedLines(value, _widths[_column]) : 1);
-            }
-
+            StartRowFor(value, style);
             SharedCell(style, known);
             return;
         }
@@ -358,11 +354,7 @@ internal sealed class RowSink
     /// </summary>
     private void WritePlainText(ReadOnlySpan<char> safe, StyleId style, string? instance = null, bool plain = false)
     {
-        if (_rowPending)
-        {
-            EnsureRow(style == StyleId.Wrap && _column < _widths.Length ? WrappedLines(safe, _widths[_column]) : 1);
-        }
-
+        StartRowFor(safe, style);
         var w = _writer!;
         if (_shared is not null && _column < _sharing.Length)
         {
@@ -386,6 +378,15 @@ internal sealed class RowSink
 
         w.Raw("</t></is></c>"u8);
         _column++;
+    }
+
+    /// <summary>Starts a pending row, tall enough for <paramref name="text"/> when it wraps in the current column.</summary>
+    private void StartRowFor(ReadOnlySpan<char> text, StyleId style)
+    {
+        if (_rowPending)
+        {
+            EnsureRow(style == StyleId.Wrap && _column < _widths.Length ? WrappedLines(text, _widths[_column]) : 1);
+        }
     }
 
     /// <summary>Writes a reference to shared string <paramref name="index"/> in the current cell.</summary>
