@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Analysis;
+using TradeAnalyzer.Core.Detection.Mirror;
 using TradeAnalyzer.Core.Model;
 
 namespace TradeAnalyzer.Core.Scoring;
@@ -334,47 +335,36 @@ public static class RecordScorer
     }
 
     /// <summary>
-    /// Records numbered by reference (<see cref="RecordRef.TypedComparer"/>'s equality and hash) in an open-addressing
-    /// table of group numbers: a look-up reads one int slot and the group's hash, and compares texts only when the hashes
-    /// are equal (a <see cref="Dictionary{TKey, TValue}"/> of <see cref="RecordRef"/> keys keeps 40-byte entries and calls
-    /// the comparer through an interface).
+    /// Records numbered by reference (<see cref="RecordRef.TypedComparer"/>'s equality and hash) in the open-addressing
+    /// table of (hash, group) slots the shipment index uses (<see cref="HashSlots"/>): a look-up reads one slot and
+    /// compares texts only when the hashes are equal (a <see cref="Dictionary{TKey, TValue}"/> of <see cref="RecordRef"/>
+    /// keys keeps 40-byte entries and calls the comparer through an interface).
     /// </summary>
-    private sealed class RecordTable
+    private sealed class RecordTable(int capacity)
     {
-        private readonly int[] _slots;
-        private readonly List<int> _hashes;
-        private readonly int _shift;
-
-        public RecordTable(int capacity)
-        {
-            var bits = Math.Max(4, 64 - System.Numerics.BitOperations.LeadingZeroCount((ulong)Math.Max(1, capacity) * 2));
-            _slots = new int[1 << bits];
-            _shift = 64 - bits;
-            _hashes = new List<int>(capacity);
-        }
+        private readonly HashSlots _slots = new(capacity);
 
         /// <summary>The group of <paramref name="record"/>; a new one (the next number, <paramref name="known"/> false; the
         /// caller adds the record to <paramref name="records"/>) when it has none.</summary>
         public int GroupOf(in RecordRef record, List<RecordRef> records, out bool known)
         {
             var hash = RecordRef.TypedComparer.Instance.GetHashCode(record);
-            var mask = _slots.Length - 1;
-            for (var i = (int)(((ulong)(uint)hash * 0x9E3779B97F4A7C15UL) >> _shift); ; i = (i + 1) & mask)
+            _slots.MakeRoom();
+            for (var i = _slots.Start(hash); ; i = _slots.Next(i))
             {
-                var slot = _slots[i];
-                if (slot == 0)
+                ref var slot = ref _slots.At(i);
+                if (slot.IsEmpty)
                 {
-                    var g = _hashes.Count;
-                    _hashes.Add(hash);
-                    _slots[i] = g + 1;
+                    var g = _slots.Count;
+                    _slots.Fill(ref slot, hash, g);
                     known = false;
                     return g;
                 }
 
-                if (_hashes[slot - 1] == hash && RecordRef.TypedComparer.Instance.Equals(records[slot - 1], record))
+                if (slot.Hash == hash && RecordRef.TypedComparer.Instance.Equals(records[slot.Value], record))
                 {
                     known = true;
-                    return slot - 1;
+                    return slot.Value;
                 }
             }
         }
