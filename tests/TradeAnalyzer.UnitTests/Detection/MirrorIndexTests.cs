@@ -336,6 +336,102 @@ public class MirrorIndexTests
         Assert.Equal(numbers.Count, index.ShipmentNumberCount);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(5_000)]
+    public void First_of_equal_items_after_the_hash_sort_is_the_first_with_that_key_like_a_dictionary(int count)
+    {
+        // Keys from a small range hashed into fewer values still, so that runs of one hash mix several keys.
+        var random = new Random(count + 3);
+        var keys = new int[count];
+        var pairs = new ulong[count];
+        for (var i = 0; i < count; i++)
+        {
+            keys[i] = random.Next(1_500);
+            pairs[i] = HashRuns.Pack(keys[i] % 97, i);
+        }
+
+        HashRuns.Sort(pairs, new ulong[count]);
+        var first = new int[count];
+        HashRuns.FirstOfEqual(pairs, first, new SameKey(keys));
+
+        var firsts = new Dictionary<int, int>();
+        for (var i = 0; i < count; i++)
+        {
+            Assert.Equal(firsts.TryGetValue(keys[i], out var f) ? f : firsts[keys[i]] = i, first[i]);
+        }
+    }
+
+    [Fact]
+    public void Parties_parts_are_numbered_by_reference_in_order_of_first_appearance_like_a_dictionary()
+    {
+        // 60,000 one-line declarations over 30,000 shared parties parts (enough parts for identity hashes to collide),
+        // some parts distinct instances with equal names, so that equal names get equal ids across parts.
+        var random = new Random(11);
+        var template = Export("T", 1_000);
+        var names = new[] { "Hubei Chem Co., Ltd.", "HUBEI CHEM CO LTD", "Other Trading", "Química Delta, S.A. de C.V.", "Delta Quimica" };
+        var parts = new DeclarationParties[30_000];
+        for (var p = 0; p < parts.Length; p++)
+        {
+            parts[p] = new DeclarationParties
+            {
+                Shared = true,
+                ExporterName = p % 7 == 0 ? names[random.Next(names.Length)] : $"Exporter {random.Next(20_000)}",
+                ImporterName = p % 5 == 0 ? names[random.Next(names.Length)] : $"Importer {random.Next(9_000)}",
+            };
+        }
+
+        var lines = new List<DeclarationLine>();
+        for (var k = 0; k < 60_000; k++)
+        {
+            // Runs of one part (as in files), then random ones.
+            var part = parts[k < 2_000 ? k / 50 : random.Next(parts.Length)];
+            lines.Add(new DeclarationLine(k, part, template.RouteRef, template.GoodsRef)
+            {
+                DeclarationId = $"D{k}",
+                Date = Day0,
+                Quantity = 1,
+                NormQuantity = 1,
+                Value = 1,
+                ValueUsd = 1,
+                FobUsd = 1,
+            });
+        }
+
+        var index = ShipmentIndex.Build(lines);
+
+        // The model: a dictionary by reference numbering the parts, one by name numbering the normalised names (the
+        // empty name 0, then exporter and importer of each new part in turn).
+        var numbers = new Dictionary<DeclarationParties, int>(ReferenceEqualityComparer.Instance);
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal) { [string.Empty] = 0 };
+        var keys = new List<long>();
+        int Id(string name)
+        {
+            var norm = TradeAnalyzer.Core.Text.PartyNames.Normalize(name);
+            return ids.TryGetValue(norm, out var id) ? id : ids[norm] = ids.Count;
+        }
+
+        Assert.Equal(lines.Count, index.All.Count);
+        foreach (var s in index.All)
+        {
+            var part = s.Main.PartiesRef;
+            if (!numbers.TryGetValue(part, out var n))
+            {
+                n = numbers[part] = numbers.Count;
+                var exporter = Id(part.ExporterName);
+                keys.Add(((long)exporter << 32) | (uint)Id(part.ImporterName));
+            }
+
+            Assert.Equal(n, s.PartyNumber);
+            Assert.Equal(keys[n], s.PartiesKey);
+            Assert.Same(part, index.PartyParts[n]);
+        }
+
+        Assert.Equal(numbers.Count, index.PartyCount);
+        Assert.Equal(keys, index.PartKeys);
+    }
+
     [Fact]
     public void Declarations_sharing_an_id_across_reporters_stay_apart_and_a_split_one_is_joined_however_many_share_it()
     {
@@ -361,5 +457,10 @@ public class MirrorIndexTests
         var plain = ShipmentIndex.Build(lines);
         Assert.Equal(200, plain.All.Count);
         Assert.All(plain.All, s => Assert.Equal(1, s.Lines.Count));
+    }
+
+    private readonly struct SameKey(int[] keys) : HashRuns.IItemEquality
+    {
+        public bool Equal(int a, int b) => keys[a] == keys[b];
     }
 }

@@ -64,4 +64,62 @@ internal static class HashRuns
             to = t;
         }
     }
+
+    /// <summary>
+    /// For pairs sorted by <see cref="Sort"/> from items packed in ascending order, sets <c>first[item]</c> to the first
+    /// (smallest) item equal to it by <paramref name="equality"/> (itself when none): within a run of equal hashes the
+    /// items ascend, and each is compared with the run's first and then with the first item of each other key met in
+    /// the run so far (nearly always none: different keys with one 32-bit hash are rare).
+    /// </summary>
+    public static void FirstOfEqual<TEquality>(ReadOnlySpan<ulong> sorted, Span<int> first, TEquality equality)
+        where TEquality : struct, IItemEquality
+    {
+        List<int>? firsts = null;
+        for (var a = 0; a < sorted.Length;)
+        {
+            var hash = HashOf(sorted[a]);
+            var head = ItemOf(sorted[a]);
+            first[head] = head;
+            var b = a + 1;
+            for (; b < sorted.Length && HashOf(sorted[b]) == hash; b++)
+            {
+                var item = ItemOf(sorted[b]);
+                if (equality.Equal(head, item))
+                {
+                    first[item] = head;
+                    continue;
+                }
+
+                var found = item;
+                if (firsts is not null)
+                {
+                    foreach (var f in firsts)
+                    {
+                        if (equality.Equal(f, item))
+                        {
+                            found = f;
+                            break;
+                        }
+                    }
+                }
+
+                if (found == item)
+                {
+                    (firsts ??= []).Add(item);
+                }
+
+                first[item] = found;
+            }
+
+            firsts?.Clear();
+            a = b;
+        }
+    }
+
+    /// <summary>Whether two items (as packed by <see cref="Pack"/>) have equal keys; a struct, so that
+    /// <see cref="FirstOfEqual"/> is compiled for each and the comparison inlined.</summary>
+    public interface IItemEquality
+    {
+        bool Equal(int a, int b);
+    }
 }

@@ -159,7 +159,7 @@ public sealed class ShipmentIndex
         var n = source.Length;
         var names = new NameCache();
         var index = new ShipmentIndex(n, names.Norms);
-        var builder = new Builder(index, names, n);
+        var builder = new Builder(index, names, n) { DeferParties = true };
         var start = GC.AllocateUninitializedArray<int>(n + 1);
         var isExport = new bool[n];
         var pairs = GC.AllocateUninitializedArray<ulong>(n);
@@ -310,6 +310,11 @@ public sealed class ShipmentIndex
     /// the exports and imports.</summary>
     private void Complete(Builder builder, int count, bool[] isExport, ulong[] pairs, ulong[] scratch)
     {
+        if (builder.DeferParties)
+        {
+            builder.NumberParties(count, pairs, scratch);
+        }
+
         PartyCount = builder.PartyCount;
         PartKeys = builder.PartKeys;
         builder.CompleteParts();
@@ -449,7 +454,16 @@ public sealed class ShipmentIndex
         private readonly HashSlots _textKeys = new(16);
         private char[] _scratch = new char[64];
 
-        public int PartyCount => _parties.Count;
+        // The parties parts in number order when their numbering is deferred (NumberParties).
+        private readonly List<DeclarationParties> _deferredParties = [];
+
+        /// <summary>
+        /// True when <see cref="Describe"/> leaves the parties parts unnumbered and <see cref="NumberParties"/> numbers
+        /// them once every shipment is described (shipments described once each, in order: the same numbers).
+        /// </summary>
+        public bool DeferParties { get; init; }
+
+        public int PartyCount => DeferParties ? _deferredParties.Count : _parties.Count;
 
         public long[] PartKeys => [.. _partyKeys];
 
@@ -458,7 +472,51 @@ public sealed class ShipmentIndex
         {
             index.RouteParts = [.. _routes.Parts];
             index.GoodsParts = [.. _goods.Parts];
-            index.PartyParts = [.. _parties.Parts];
+            index.PartyParts = DeferParties ? [.. _deferredParties] : [.. _parties.Parts];
+        }
+
+        /// <summary>
+        /// Numbers the main lines' parties parts of shipments 0 to <paramref name="count"/> - 1 (<see cref="PartyNumbers"/>,
+        /// <see cref="PartiesKeys"/>) as <see cref="Describe"/> does without <see cref="DeferParties"/> (0, 1, ... in order
+        /// of first appearance, the names normalised in that order), by sorting (identity hash, shipment) pairs
+        /// (<see cref="HashRuns"/>) in <paramref name="pairs"/> and <paramref name="scratch"/> instead of probing a
+        /// table per shipment: the table of ~85,000 parts (4 MiB) cost a cache miss per shipment, and each probe waited
+        /// for the part's header first; here the headers are read in one loop of independent loads.
+        /// </summary>
+        public void NumberParties(int count, ulong[] pairs, ulong[] scratch)
+        {
+            var mains = index.MainLines;
+            var numbers = index.PartyNumbers;
+            for (var s = 0; s < count; s++)
+            {
+                pairs[s] = HashRuns.Pack(RuntimeHelpers.GetHashCode(mains[s].PartiesRef), s);
+            }
+
+            var sorted = pairs.AsSpan(0, count);
+            HashRuns.Sort(sorted, scratch);
+            HashRuns.FirstOfEqual(sorted, numbers, new SameParties(mains));
+
+            // Each shipment now holds the first shipment with its part (at or before it): numbers in that order.
+            var keys = index.PartiesKeys;
+            for (var s = 0; s < count; s++)
+            {
+                var first = numbers[s];
+                if (first == s)
+                {
+                    var part = mains[s].PartiesRef;
+                    names.Normalize(part.ExporterName, out var exporterId);
+                    names.Normalize(part.ImporterName, out var importerId);
+                    numbers[s] = _deferredParties.Count;
+                    _deferredParties.Add(part);
+                    _partyKeys.Add(((long)exporterId << 32) | (uint)importerId);
+                }
+                else
+                {
+                    numbers[s] = numbers[first];
+                }
+
+                keys[s] = _partyKeys[numbers[s]];
+            }
         }
 
         /// <summary>Fills in the facts of shipment <paramref name="s"/> from its lines (in input order).</summary>
@@ -511,12 +569,18 @@ public sealed class ShipmentIndex
                 }
             }
 
-            var partiesNumber = _parties.Number(main.PartiesRef, out var newParties);
-            if (newParties)
+            if (!DeferParties)
             {
-                names.Normalize(main.ExporterName, out var exporterId);
-                names.Normalize(main.ImporterName, out var importerId);
-                _partyKeys.Add(((long)exporterId << 32) | (uint)importerId);
+                var partiesNumber = _parties.Number(main.PartiesRef, out var newParties);
+                if (newParties)
+                {
+                    names.Normalize(main.ExporterName, out var exporterId);
+                    names.Normalize(main.ImporterName, out var importerId);
+                    _partyKeys.Add(((long)exporterId << 32) | (uint)importerId);
+                }
+
+                index.PartiesKeys[s] = _partyKeys[partiesNumber];
+                index.PartyNumbers[s] = partiesNumber;
             }
 
             index.MainLines[s] = main;
@@ -532,8 +596,6 @@ public sealed class ShipmentIndex
                 index.InvoiceNumbers[s] = invoiceNumber.Trim();
             }
 
-            index.PartiesKeys[s] = _partyKeys[partiesNumber];
-            index.PartyNumbers[s] = partiesNumber;
             index.RouteNumbers[s] = _routes.Number(main.RouteRef, out _);
             index.GoodsNumbers[s] = _goods.Number(main.GoodsRef, out _);
             index.Fob[s] = fob;
@@ -567,49 +629,7 @@ public sealed class ShipmentIndex
             var sorted = pairs.AsSpan(0, m);
             HashRuns.Sort(sorted, scratch);
 
-            // Within a run of equal hashes the shipments ascend: each takes the first with the same id (itself when
-            // none), nearly always the run's first (different ids with one 32-bit hash are rare).
-            List<int>? firsts = null;
-            for (var a = 0; a < sorted.Length;)
-            {
-                var hash = HashRuns.HashOf(sorted[a]);
-                var b = a + 1;
-                while (b < sorted.Length && HashRuns.HashOf(sorted[b]) == hash)
-                {
-                    b++;
-                }
-
-                var head = HashRuns.ItemOf(sorted[a]);
-                numbers[head] = head;
-                if (b - a > 1)
-                {
-                    firsts ??= [];
-                    firsts.Clear();
-                    firsts.Add(head);
-                    for (var k = a + 1; k < b; k++)
-                    {
-                        var s = HashRuns.ItemOf(sorted[k]);
-                        var first = s;
-                        foreach (var f in firsts)
-                        {
-                            if (string.Equals(ids[f], ids[s], StringComparison.Ordinal))
-                            {
-                                first = f;
-                                break;
-                            }
-                        }
-
-                        if (first == s)
-                        {
-                            firsts.Add(s);
-                        }
-
-                        numbers[s] = first;
-                    }
-                }
-
-                a = b;
-            }
+            HashRuns.FirstOfEqual(sorted, numbers, new SameText(ids));
 
             // Each shipment now holds the first shipment with its id (at or before it): numbers in that order.
             var next = 0;
@@ -670,6 +690,18 @@ public sealed class ShipmentIndex
                 }
             }
         }
+    }
+
+    /// <summary>Shipments whose main lines share one parties part.</summary>
+    private readonly struct SameParties(DeclarationLine[] mains) : HashRuns.IItemEquality
+    {
+        public bool Equal(int a, int b) => ReferenceEquals(mains[a].PartiesRef, mains[b].PartiesRef);
+    }
+
+    /// <summary>Items with equal texts (ordinal).</summary>
+    private readonly struct SameText(string?[] texts) : HashRuns.IItemEquality
+    {
+        public bool Equal(int a, int b) => string.Equals(texts[a], texts[b], StringComparison.Ordinal);
     }
 
     /// <summary>An invoice key that does not pack into a long: its <see cref="InvoiceKeyTable.TryPack"/> pair when
