@@ -21,6 +21,7 @@ internal static class EndToEndBenchmark
             SanctionsFiles = [InputFile.FromPath(P("sanctions.csv"))],
         };
         var total = Stopwatch.StartNew();
+        using var cores = new CoreUseSampler();
         var run = new AnalysisPipeline().Run(request);
         var analyzed = total.Elapsed.TotalMilliseconds;
         var analysisCpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -32,6 +33,7 @@ internal static class EndToEndBenchmark
         var outputsCpu = (Process.GetCurrentProcess().TotalProcessorTime - analysisCpu).TotalMilliseconds;
         var outputsAllocated = (GC.GetTotalAllocatedBytes() - allocatedBefore) / 1048576.0;
         var seconds = total.Elapsed.TotalSeconds;
+        cores.Dispose();
 
         var rows = run.RowsRead;
         Console.WriteLine($"input: {run.Declarations.Count:N0} declaration lines + {run.Invoices.Count:N0} invoice lines ({rows:N0} rows read, {run.RowsRejected:N0} rejected)");
@@ -44,6 +46,15 @@ internal static class EndToEndBenchmark
         Console.WriteLine($"analysis cpu: {analysisCpu.TotalSeconds:N2} s (reference, read, detectors, profile, score; process user+sys), peak memory before outputs {analysisPeak:N0} MiB");
         var cpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         Console.WriteLine($"cpu: {cpu:N2} s (process user+sys), allocated {GC.GetTotalAllocatedBytes() / 1048576.0:N0} MiB, GC pauses {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms, GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, JIT {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:N0} ms");
+        // The pipeline's stages run one after the other: reference, read, analyze (detectors, profile, score), then outputs.
+        double[] marks =
+        [
+            run.TimingsMs.GetValueOrDefault("reference"),
+            run.TimingsMs.GetValueOrDefault("reference") + run.TimingsMs.GetValueOrDefault("read"),
+            analyzed,
+        ];
+        Console.WriteLine($"cores busy per 250 ms ('.' < 0.5, '-' < 1, '=' < 1.5, '#' >= 1.5; '|' = read, analyze, outputs start): {cores.Strip(250, marks)}");
+        Console.WriteLine($"core use: read {cores.IdleBetween(marks[0], marks[1])}; analyze {cores.IdleBetween(marks[1], marks[2])}; outputs {cores.IdleBetween(analyzed, analyzed + outputs)}");
         Console.WriteLine($"total: {seconds:N2} s ({analyzed:N0} ms analysis), {rows / seconds:N0} rows/s, {run.Result.Flags.Count:N0} flags, peak memory {Program.PeakMiB():N0} MiB");
         Console.WriteLine($"RESULT e2e seconds={seconds:F2} rows={rows} peak_mib={Program.PeakMiB():F0} cpu_seconds={cpu:F2}");
         if (int.TryParse(Environment.GetEnvironmentVariable("OUTPUTS_REPEAT"), out var repeat) && repeat > 0)

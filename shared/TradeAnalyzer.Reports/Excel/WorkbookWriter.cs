@@ -70,7 +70,7 @@ internal sealed class WorkbookWriter : IDisposable
             }
 
             long lastRow;
-            using (var stream = Open($"xl/worksheets/sheet{index}.xml"))
+            using (var stream = OpenLarge($"xl/worksheets/sheet{index}.xml"))
             {
                 lastRow = TableSheetWriter.Write(stream, columns, rows, start, count, writeRow, index == 1, _sharedStrings);
             }
@@ -145,7 +145,7 @@ internal sealed class WorkbookWriter : IDisposable
         if (_sharedStrings.Strings.Count > 0)
         {
             // Written after the sheets that reference it: the zip's entry order does not matter to readers.
-            using (var stream = Open("xl/sharedStrings.xml"))
+            using (var stream = OpenLarge("xl/sharedStrings.xml"))
             {
                 _sharedStrings.Write(stream);
             }
@@ -251,6 +251,17 @@ internal sealed class WorkbookWriter : IDisposable
     }
 
     private Stream Open(string entryName) => _zip.CreateEntry(entryName, CompressionLevel.Fastest).Open();
+
+    /// <summary>
+    /// Opens a part that may hold hundreds of megabytes of XML (a data sheet, the shared strings): with more than one
+    /// core its compression runs on a thread of its own (<see cref="OffThreadWriteStream"/>) beside the writing of the
+    /// XML; the package's bytes are the same.
+    /// </summary>
+    private Stream OpenLarge(string entryName)
+    {
+        var entry = Open(entryName);
+        return Environment.ProcessorCount > 1 ? new OffThreadWriteStream(entry, threadName: "xlsx deflate") : entry;
+    }
 
     private void WriteElement(string entryName, OpenXmlElement element)
     {
