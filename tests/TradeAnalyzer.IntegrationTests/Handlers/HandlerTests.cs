@@ -1,6 +1,7 @@
 using System.Text;
 using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Handlers.Digest;
+using TradeAnalyzer.Handlers.Exporters;
 using TradeAnalyzer.Handlers.History;
 using TradeAnalyzer.Handlers.Ingest;
 using TradeAnalyzer.SampleData;
@@ -447,6 +448,15 @@ public abstract class HandlerTests
         Assert.Equal(IngestOutcome.Processed, (await handler.HandleAsync("declarations/resent.csv")).Outcome);
 
         AssertSameStanding(await StandingAsync(corrected), await StandingAsync(store));
+
+        // The review workbook of the exporter of a corrected line lists the same lines, in their latest version.
+        var exporter = Fields(rows[2])[Fields(rows[0]).IndexOf("exporter_name")];
+        var expected = await new ExporterReviewService(corrected).BuildReviewAsync(exporter, "en", default);
+        var actual = await new ExporterReviewService(store).BuildReviewAsync(exporter, "en", default);
+        Assert.Equal(
+            expected!.Shipments.Select(d => (d.RecordKey, d.Value)).Order().ToList(),
+            actual!.Shipments.Select(d => (d.RecordKey, d.Value)).Order().ToList());
+        Assert.Equal(expected.Profile.Shipments, actual.Profile.Shipments);
     }
 
     [Fact]
