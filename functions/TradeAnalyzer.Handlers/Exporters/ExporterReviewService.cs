@@ -84,28 +84,56 @@ public sealed class ExporterReviewService
             return null;
         }
 
-        var shipments = new List<DeclarationLine>();
-        var flags = new List<Flag>();
+        // The uploads in upload order, each line's latest version standing and the findings of superseded line versions
+        // dropped: the same lines and findings the standing profile counts (ExporterRollup), so the workbook's Shipments and
+        // Flags sheets agree with its profile.
+        var lines = new Dictionary<string, (int Upload, DeclarationLine Line)>(StringComparer.Ordinal);
+        var flagsByUpload = new List<List<Flag>>();
         var ingestor = new FileIngestor();
-        foreach (var uploadId in await _store.LoadExporterUploadsAsync(profile.Key, cancellationToken).ConfigureAwait(false))
+        var uploads = await _store.LoadExporterUploadsInOrderAsync(profile.Key, cancellationToken).ConfigureAwait(false);
+        for (var u = 0; u < uploads.Count; u++)
         {
+            var uploadId = uploads[u];
             await using (var download = await _store.Blobs.GetAsync(StoreLayout.Archive, StoreLayout.ArchivePrefix(uploadId) + "declarations.csv", cancellationToken).ConfigureAwait(false))
             {
                 if (download is not null)
                 {
                     var read = ingestor.Read(download.Content, $"archive/{uploadId}/declarations.csv", new IngestionOptions { Kind = FileKind.Declarations }, null, cancellationToken);
-                    shipments.AddRange(read.Declarations.Where(d => d.ExporterKey == profile.Key));
+                    foreach (var d in read.Declarations)
+                    {
+                        if (d.ExporterKey == profile.Key)
+                        {
+                            lines[d.RecordKey] = (u, d);
+                        }
+                    }
                 }
             }
 
-            flags.AddRange((await _store.LoadArchivedFlagsAsync(uploadId, cancellationToken).ConfigureAwait(false)).Where(f => f.ExporterKey == profile.Key));
+            flagsByUpload.Add([.. (await _store.LoadArchivedFlagsAsync(uploadId, cancellationToken).ConfigureAwait(false)).Where(f => f.ExporterKey == profile.Key)]);
         }
+
+        var flags = new Dictionary<string, Flag>(StringComparer.Ordinal);
+        for (var u = flagsByUpload.Count - 1; u >= 0; u--)
+        {
+            foreach (var f in flagsByUpload[u])
+            {
+                var superseded = f.RecordType == RecordType.Declaration && f.DeclarationId is not null
+                    && lines.TryGetValue($"{f.DeclarationId}#{f.LineNo ?? 1}", out var standing) && standing.Upload > u;
+                if (!superseded)
+                {
+                    flags.TryAdd(f.Key, f);
+                }
+            }
+        }
+
+        var shipments = lines.Values.Select(x => x.Line).OrderBy(d => d.Date).ThenBy(d => d.RecordKey, StringComparer.Ordinal).ToList();
+        var ordered = flags.Values.OrderBy(f => f.Key, StringComparer.Ordinal).ToList();
 
         return new ExporterReviewModel
         {
             Profile = profile,
-            Shipments = [.. shipments.DistinctBy(d => d.RecordKey, StringComparer.Ordinal).OrderBy(d => d.Date)],
-            Flags = [.. flags.DistinctBy(f => f.Key, StringComparer.Ordinal)],
+            Shipments = shipments,
+            Flags = ordered,
             Dispositions = await _store.LoadDispositionsAsync(profile.Key, cancellationToken).ConfigureAwait(false),
             GeneratedAt = _time.GetUtcNow(),
             Language = language,

@@ -178,52 +178,94 @@ public sealed class HistoryStore
 
     // ---- Exporters -------------------------------------------------------------------------------------------
 
+    /// <summary>Largest digest kept in the contribution row itself (a table property holds at most 64 KiB); larger
+    /// ones go to a blob beside the archive, named by the exporter and the upload.</summary>
+    internal const int InlineDigestBytes = 60_000;
+
     /// <summary>
     /// Records each exporter's profile from one upload (row "u:{upload}", idempotent) together with the exporter's
     /// roll-up (row "profile") recomputed from all its uploads: both rows go in one atomic batch conditioned on the
     /// roll-up's ETag, so concurrent uploads never drop one and a contribution never lands without its roll-up.
+    /// Without digests the roll-up can only add the uploads' profiles up; see the overload with digests.
     /// </summary>
-    public async Task RecordExportersAsync(string uploadId, IReadOnlyList<ExporterProfile> profiles, CancellationToken cancellationToken = default)
+    public Task RecordExportersAsync(string uploadId, IReadOnlyList<ExporterProfile> profiles, CancellationToken cancellationToken = default) =>
+        RecordExportersAsync(uploadId, profiles, null, 0, cancellationToken);
+
+    /// <summary>
+    /// Records each exporter's profile and <see cref="ExporterDigest"/> from one upload (row "u:{upload}": the profile,
+    /// the digest, or the name of the blob holding a digest too large for the row, and <paramref name="stamp"/>, the
+    /// upload's place in upload order) together with the exporter's roll-up (row "profile"): the contributions of all its
+    /// uploads combined by <see cref="ExporterRollup"/>, which counts each line and each shipment once. Both rows go in
+    /// one atomic batch conditioned on the roll-up's ETag, so concurrent uploads never drop one and a contribution never
+    /// lands without its roll-up. A contribution recorded again (a retried upload) keeps its first stamp, so recording
+    /// the same upload twice changes nothing. The other uploads' digests are read from the exporter's partition (and
+    /// their blobs), never from the archive of normalised records.
+    /// </summary>
+    public async Task RecordExportersAsync(string uploadId, IReadOnlyList<ExporterProfile> profiles, IReadOnlyDictionary<string, ExporterDigest>? digests, long stamp, CancellationToken cancellationToken = default)
     {
         await Parallel.ForEachAsync(
             profiles,
             new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (p, ct) => await RecordExporterAsync(uploadId, p, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            async (p, ct) => await RecordExporterAsync(uploadId, p, digests?.GetValueOrDefault(p.Key), stamp, ct).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
-    private async Task RecordExporterAsync(string uploadId, ExporterProfile profile, CancellationToken cancellationToken)
+    /// <summary>The blob (in `archive`) of a digest too large for its row: named by a hash of the exporter key, since keys
+    /// are free text and blob names are not paths.</summary>
+    internal static string DigestBlobName(string exporterKey, string uploadId) =>
+        $"exporter-digests/{Hash(exporterKey)}/{uploadId}.bin";
+
+    private async Task RecordExporterAsync(string uploadId, ExporterProfile profile, ExporterDigest? digest, long stamp, CancellationToken cancellationToken)
     {
         var pk = TableKeys.Encode(profile.Key);
         var ownRow = "u:" + uploadId;
         var ownJson = JsonRecords.Serialize(profile);
         var own = JsonRecords.Deserialize<ExporterProfile>(ownJson) ?? profile; // as it reads back from the store
+        var digestBytes = digest?.ToBytes();
+        string? digestBlob = null;
+        if (digestBytes is not null && digestBytes.Length > InlineDigestBytes)
+        {
+            // Written before the row that names it (same content on a retry), so a recorded row's blob always exists.
+            digestBlob = DigestBlobName(profile.Key, uploadId);
+            using var content = new MemoryStream(digestBytes, writable: false);
+            await Blobs.PutAsync(StoreLayout.Archive, digestBlob, content, new BlobPutOptions { ContentType = "application/octet-stream" }, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Other uploads' contributions do not change (a re-recorded one is the same): read once across attempts.
+        var known = new Dictionary<string, (string? ETag, ExporterContribution Contribution)>(StringComparer.Ordinal);
         for (var attempt = 1; ; attempt++)
         {
             // One read of the partition's roll-up and contributions ("profile" sorts before "u:", dispositions "d:" before both).
             TableEntity? current = null;
-            var parts = new List<(string Row, ExporterProfile Profile)>();
+            var parts = new List<ExporterContribution>();
+            long? ownStamp = null;
             await foreach (var e in Tables.QueryAsync(StoreLayout.ExportersTable, pk, "profile", "u;", cancellationToken).ConfigureAwait(false))
             {
                 if (e.RowKey == "profile")
                 {
                     current = e;
                 }
-                else if (e.RowKey.StartsWith("u:", StringComparison.Ordinal) && e.RowKey != ownRow
-                    && JsonRecords.Deserialize<ExporterProfile>(e.GetString("Profile")) is { } p)
+                else if (e.RowKey == ownRow)
                 {
-                    parts.Add((e.RowKey, p));
+                    ownStamp = e.GetInt64("Stamp");
+                }
+                else if (e.RowKey.StartsWith("u:", StringComparison.Ordinal))
+                {
+                    if (known.TryGetValue(e.RowKey, out var k) && k.ETag == e.ETag)
+                    {
+                        parts.Add(k.Contribution);
+                    }
+                    else if (await ReadContributionAsync(e, cancellationToken).ConfigureAwait(false) is { } c)
+                    {
+                        known[e.RowKey] = (e.ETag, c);
+                        parts.Add(c);
+                    }
                 }
             }
 
-            // The contributions in row-key order, as the query returns them, with this upload's in its place.
-            var at = 0;
-            while (at < parts.Count && string.CompareOrdinal(parts[at].Row, ownRow) < 0)
-            {
-                at++;
-            }
-
-            parts.Insert(at, (ownRow, own));
-            var rolled = ExporterRollup.Combine([.. parts.Select(x => x.Profile)]);
+            // A retried upload keeps the place in upload order it was first given.
+            var ownStampValue = ownStamp ?? stamp;
+            parts.Add(new ExporterContribution(uploadId, ownStampValue, own, digest));
+            var rolled = ExporterRollup.Combine(parts);
             var entity = new TableEntity(pk, "profile")
             {
                 ["Profile"] = JsonRecords.Serialize(rolled),
@@ -231,9 +273,19 @@ public sealed class HistoryStore
                 ["FirstSeen"] = rolled.FirstSeen.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 ["Uploads"] = parts.Count,
             };
+            var ownEntity = new TableEntity(pk, ownRow) { ["Profile"] = ownJson, ["Stamp"] = ownStampValue };
+            if (digestBlob is not null)
+            {
+                ownEntity["DigestBlob"] = digestBlob;
+            }
+            else if (digestBytes is not null)
+            {
+                ownEntity["Digest"] = digestBytes;
+            }
+
             TableOperation[] batch =
             [
-                new TableOperation(TableOperationKind.Upsert, new TableEntity(pk, ownRow) { ["Profile"] = ownJson }),
+                new TableOperation(TableOperationKind.Upsert, ownEntity),
                 current is null
                     ? new TableOperation(TableOperationKind.Insert, entity)
                     : new TableOperation(TableOperationKind.Update, entity, current.ETag),
@@ -249,6 +301,53 @@ public sealed class HistoryStore
                 await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>A contribution row with its digest (from the row, or its blob); null when the row holds no profile.</summary>
+    private async Task<ExporterContribution?> ReadContributionAsync(TableEntity e, CancellationToken cancellationToken)
+    {
+        if (JsonRecords.Deserialize<ExporterProfile>(e.GetString("Profile")) is not { } p)
+        {
+            return null;
+        }
+
+        ExporterDigest? digest = null;
+        if (e.GetBinary("Digest") is { } bytes)
+        {
+            digest = ExporterDigest.FromBytes(bytes);
+        }
+        else if (e.GetString("DigestBlob") is { Length: > 0 } blob)
+        {
+            await using var download = await Blobs.GetAsync(StoreLayout.Archive, blob, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidDataException($"The exporter digest blob {blob} is missing.");
+            using var buffer = new MemoryStream();
+            await download.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            digest = ExporterDigest.FromBytes(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        }
+
+        return new ExporterContribution(e.RowKey[2..], e.GetInt64("Stamp") ?? 0, p, digest);
+    }
+
+    /// <summary>
+    /// The uploads an exporter appears in, in upload order (the order its standing profile takes a re-sent line's latest
+    /// version in): contributions recorded before stamps existed first, by upload id.
+    /// </summary>
+    public async Task<List<string>> LoadExporterUploadsInOrderAsync(string exporterKey, CancellationToken cancellationToken = default)
+    {
+        var rows = new List<(long Stamp, string Id)>();
+        await foreach (var e in Tables.QueryAsync(StoreLayout.ExportersTable, TableKeys.Encode(exporterKey), "u:", "u;", cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add((e.GetInt64("Stamp") ?? 0, e.RowKey[2..]));
+        }
+
+        rows.Sort(static (x, y) => x.Stamp != y.Stamp ? x.Stamp.CompareTo(y.Stamp) : string.CompareOrdinal(x.Id, y.Id));
+        var ids = new List<string>(rows.Count);
+        foreach (var (_, id) in rows)
+        {
+            ids.Add(id);
+        }
+
+        return ids;
     }
 
     /// <summary>Every exporter's roll-up, highest risk first.</summary>

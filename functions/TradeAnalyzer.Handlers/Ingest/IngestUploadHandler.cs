@@ -237,7 +237,17 @@ public sealed class IngestUploadHandler
         }
 
         var flagsTask = Task.Run(() => Timed(() => _store.RecordFlagsAsync(uploadId, run.Result.Flags, fallbackDate, cancellationToken)), cancellationToken);
-        var exportersTask = Task.Run(() => Timed(() => _store.RecordExportersAsync(uploadId, run.Result.Exporters, cancellationToken)), cancellationToken);
+        // Each exporter's digest holds this upload's own lines (not the archived counterparts analysed with them) and
+        // findings, so the standing profile counts every line and shipment once across uploads; the claim's start time
+        // orders the uploads (a re-sent line's latest version wins).
+        var exportersTask = Task.Run(
+            () => Timed(() => _store.RecordExportersAsync(
+                uploadId,
+                run.Result.Exporters,
+                ExporterDigest.Build(run.Declarations, run.Result.Flags),
+                claim.StartedAt.UtcTicks,
+                cancellationToken)),
+            cancellationToken);
         var recorded = Task.WhenAll(flagsTask, exportersTask);
 
         // The workbook is seconds of synchronous CPU: on a thread of its own, not one of the pool's few (on 2 cores) that

@@ -1,5 +1,7 @@
 using System.Text;
+using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Handlers.Digest;
+using TradeAnalyzer.Handlers.Exporters;
 using TradeAnalyzer.Handlers.History;
 using TradeAnalyzer.Handlers.Ingest;
 using TradeAnalyzer.SampleData;
@@ -304,6 +306,212 @@ public abstract class HandlerTests
         var text = await reader.ReadToEndAsync();
         Assert.Contains(",2026-06-01,2026-09-01,", text, StringComparison.Ordinal);
         Assert.Contains(",2026-09-02,2026-09-02,", text, StringComparison.Ordinal);
+    }
+
+    /// <summary>Each exporter's standing shipments and value (cents), by key.</summary>
+    private static async Task<Dictionary<string, (int Shipments, long Cents)>> StandingAsync(HistoryStore store) =>
+        (await store.LoadExportersAsync()).ToDictionary(e => e.Key, e => (e.Shipments, (long)Math.Round(e.ValueUsd * 100)), StringComparer.Ordinal);
+
+    private static void AssertSameStanding(Dictionary<string, (int Shipments, long Cents)> expected, Dictionary<string, (int Shipments, long Cents)> actual)
+    {
+        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), actual.Keys.Order(StringComparer.Ordinal));
+        foreach (var (key, (shipments, cents)) in expected)
+        {
+            Assert.True(shipments == actual[key].Shipments, $"{key}: {shipments} shipments expected, {actual[key].Shipments} standing");
+            Assert.True(Math.Abs(cents - actual[key].Cents) <= 1, $"{key}: {cents} cents expected, {actual[key].Cents} standing"); // sums in another order
+        }
+    }
+
+    /// <summary>The CSV's rows (header first) and a row's fields, for files made of the sample's rows.</summary>
+    private static List<string> Rows(byte[] csv) => [.. Encoding.UTF8.GetString(csv).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(r => r.TrimEnd('\r'))];
+
+    private static List<string> Fields(string row)
+    {
+        var fields = new List<string>();
+        var sb = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < row.Length; i++)
+        {
+            var c = row[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < row.Length && row[i + 1] == '"')
+                {
+                    sb.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    sb.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == ',')
+            {
+                fields.Add(sb.ToString());
+                sb.Clear();
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        fields.Add(sb.ToString());
+        return fields;
+    }
+
+    private static string Join(IEnumerable<string> fields) => string.Join(',', fields.Select(f => Core.Text.CsvRowReader.Escape(f)));
+
+    private static byte[] CsvOf(string header, IEnumerable<string> rows) => Encoding.UTF8.GetBytes(header + "\n" + string.Join('\n', rows) + "\n");
+
+    [Fact]
+    public async Task A_shipment_whose_export_and_import_declarations_arrive_in_two_uploads_counts_once()
+    {
+        var rows = Rows(SampleBytes("declarations.csv"));
+        var flow = Fields(rows[0]).IndexOf("flow");
+        var exports = rows.Skip(1).Where(r => Fields(r)[flow] == "export").ToList();
+        var imports = rows.Skip(1).Where(r => Fields(r)[flow] != "export").ToList();
+        Assert.NotEmpty(exports);
+        Assert.NotEmpty(imports);
+
+        var one = await NewStoreAsync();
+        await PutAsync(one, "declarations/all.csv", SampleBytes("declarations.csv"));
+        Assert.Equal(IngestOutcome.Processed, (await new IngestUploadHandler(one).HandleAsync("declarations/all.csv")).Outcome);
+
+        var two = await NewStoreAsync();
+        await PutAsync(two, "declarations/exports.csv", CsvOf(rows[0], exports));
+        await PutAsync(two, "declarations/imports.csv", CsvOf(rows[0], imports));
+        var handler = new IngestUploadHandler(two);
+        Assert.Equal(IngestOutcome.Processed, (await handler.HandleAsync("declarations/exports.csv")).Outcome);
+        Assert.Equal(IngestOutcome.Processed, (await handler.HandleAsync("declarations/imports.csv")).Outcome);
+
+        // The same shipments and value as when both customs' declarations came in one file.
+        AssertSameStanding(await StandingAsync(one), await StandingAsync(two));
+    }
+
+    [Fact]
+    public async Task Two_uploads_of_the_same_exporters_at_once_lose_no_update()
+    {
+        var rows = Rows(SampleBytes("declarations.csv"));
+        var flow = Fields(rows[0]).IndexOf("flow");
+        var one = await NewStoreAsync();
+        await PutAsync(one, "declarations/all.csv", SampleBytes("declarations.csv"));
+        Assert.Equal(IngestOutcome.Processed, (await new IngestUploadHandler(one).HandleAsync("declarations/all.csv")).Outcome);
+
+        var racing = await NewStoreAsync();
+        await PutAsync(racing, "declarations/exports.csv", CsvOf(rows[0], rows.Skip(1).Where(r => Fields(r)[flow] == "export")));
+        await PutAsync(racing, "declarations/imports.csv", CsvOf(rows[0], rows.Skip(1).Where(r => Fields(r)[flow] != "export")));
+        var results = await Task.WhenAll(
+            Task.Run(() => new IngestUploadHandler(racing).HandleAsync("declarations/exports.csv")),
+            Task.Run(() => new IngestUploadHandler(racing).HandleAsync("declarations/imports.csv")));
+
+        Assert.All(results, r => Assert.Equal(IngestOutcome.Processed, r.Outcome));
+        AssertSameStanding(await StandingAsync(one), await StandingAsync(racing));
+    }
+
+    [Fact]
+    public async Task A_line_sent_again_in_a_later_file_counts_once_with_its_latest_version()
+    {
+        var rows = Rows(SampleBytes("declarations.csv"));
+        var value = Fields(rows[0]).IndexOf("value");
+        var resent = new Dictionary<int, string>();
+        for (var i = 1; i <= 40 && i < rows.Count; i++)
+        {
+            // A corrected extract: the first 40 lines again, every other one with its value corrected.
+            var fields = Fields(rows[i]);
+            if (i % 2 == 0 && double.TryParse(fields[value], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v))
+            {
+                fields[value] = (v * 1.5).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            resent[i] = Join(fields);
+        }
+
+        // What the analyst means: the first file with the corrections applied.
+        var corrected = await NewStoreAsync();
+        await PutAsync(corrected, "declarations/corrected.csv", CsvOf(rows[0], rows.Skip(1).Select((r, i) => resent.GetValueOrDefault(i + 1, r))));
+        Assert.Equal(IngestOutcome.Processed, (await new IngestUploadHandler(corrected).HandleAsync("declarations/corrected.csv")).Outcome);
+
+        var store = await NewStoreAsync();
+        await PutAsync(store, "declarations/first.csv", SampleBytes("declarations.csv"));
+        await PutAsync(store, "declarations/resent.csv", CsvOf(rows[0], resent.Values));
+        var handler = new IngestUploadHandler(store);
+        Assert.Equal(IngestOutcome.Processed, (await handler.HandleAsync("declarations/first.csv")).Outcome);
+        Assert.Equal(IngestOutcome.Processed, (await handler.HandleAsync("declarations/resent.csv")).Outcome);
+
+        AssertSameStanding(await StandingAsync(corrected), await StandingAsync(store));
+
+        // The review workbook of the exporter of a corrected line lists the same lines, in their latest version.
+        var exporter = Fields(rows[2])[Fields(rows[0]).IndexOf("exporter_name")];
+        var expected = await new ExporterReviewService(corrected).BuildReviewAsync(exporter, "en", default);
+        var actual = await new ExporterReviewService(store).BuildReviewAsync(exporter, "en", default);
+        Assert.Equal(
+            expected!.Shipments.Select(d => (d.RecordKey, d.Value)).Order().ToList(),
+            actual!.Shipments.Select(d => (d.RecordKey, d.Value)).Order().ToList());
+        Assert.Equal(expected.Profile.Shipments, actual.Profile.Shipments);
+    }
+
+    [Fact]
+    public async Task Recording_an_upload_again_changes_nothing_and_a_large_digest_goes_to_a_blob()
+    {
+        var store = await NewStoreAsync();
+        static DeclarationLine Line(string declaration, TradeFlow flow, string? shipment, double usd) => new()
+        {
+            Source = new SourceRef("t.csv", 2),
+            DeclarationId = declaration,
+            LineNo = 1,
+            Flow = flow,
+            Date = new DateOnly(2026, 5, 4),
+            ReporterCountry = "MX",
+            ExporterName = "Acme",
+            ExporterKey = "N:ACME",
+            ImporterName = "Importadora",
+            OriginCountry = "CN",
+            DestinationCountry = "MX",
+            Hs = HsCode.Parse("293339"),
+            Quantity = 1,
+            QuantityUnit = "kg",
+            NormQuantity = 1,
+            Unit = BaseUnit.Kg,
+            Value = usd,
+            Currency = "USD",
+            ValueUsd = usd,
+            FobUsd = usd,
+            Incoterm = Incoterm.Fob,
+            ShipmentId = shipment,
+        };
+
+        ExporterProfile Profile(int shipments, double value) => new() { Key = "N:ACME", Name = "Acme", Shipments = shipments, ValueUsd = value, FirstSeen = new(2026, 5, 4), LastSeen = new(2026, 5, 4), Score = 10 };
+
+        // Upload a: 2,500 export lines (about 72 KB of digest: more than a table property holds) of 2,500 shipments.
+        var big = Enumerable.Range(0, 2_500).Select(i => Line($"E{i}", TradeFlow.Export, $"S{i}", 10)).ToArray();
+        await store.RecordExportersAsync("a", [Profile(2_500, 25_000)], ExporterDigest.Build(big, []), 1);
+        var row = await store.Tables.GetAsync(StoreLayout.ExportersTable, "N:ACME", "u:a");
+        Assert.Null(row!.GetBinary("Digest"));
+        Assert.NotNull(await store.Blobs.GetPropertiesAsync(StoreLayout.Archive, row.GetString("DigestBlob")!));
+
+        // Upload b: the import declarations of the first 100 of those shipments and one shipment of its own.
+        var small = Enumerable.Range(0, 100).Select(i => Line($"I{i}", TradeFlow.Import, $"S{i}", 11)).Append(Line("X", TradeFlow.Import, null, 7)).ToArray();
+        await store.RecordExportersAsync("b", [Profile(101, 1_107)], ExporterDigest.Build(small, []), 2);
+        var standing = await store.LoadExporterAsync("N:ACME");
+        Assert.Equal(2_501, standing!.Shipments);
+        Assert.Equal(25_007, standing.ValueUsd);
+
+        // The same upload recorded again (a retry, later): nothing changes, and it keeps its place in upload order.
+        await store.RecordExportersAsync("b", [Profile(101, 1_107)], ExporterDigest.Build(small, []), 99);
+        await store.RecordExportersAsync("a", [Profile(2_500, 25_000)], ExporterDigest.Build(big, []), 98);
+        var again = await store.LoadExporterAsync("N:ACME");
+        Assert.Equal(JsonRecords.Serialize(standing), JsonRecords.Serialize(again!));
+        Assert.Equal(2L, (await store.Tables.GetAsync(StoreLayout.ExportersTable, "N:ACME", "u:b"))!.GetInt64("Stamp"));
+        Assert.Equal(["a", "b"], await store.LoadExporterUploadsInOrderAsync("N:ACME"));
     }
 
     private static async Task<List<T>> ListAsync<T>(IAsyncEnumerable<T> items)

@@ -57,3 +57,189 @@ public sealed class ExporterRollupTests
         Assert.Equal((x.Shipments, x.ValueUsd, x.FirstSeen, x.LastSeen, x.Score), (y.Shipments, y.ValueUsd, y.FirstSeen, y.LastSeen, y.Score));
     }
 }
+
+/// <summary>
+/// The standing profile across uploads (docs/methods-risk.md, "Standing profile across uploads"): each declaration line
+/// and each shipment counts once however many uploads brought it, a re-sent line's latest version wins.
+/// </summary>
+public sealed class ExporterRollupDigestTests
+{
+    private const string Key = "ID:EIN1";
+
+    private static DeclarationLine Line(string declaration, int line, TradeFlow flow, string? shipment, double usd, DateOnly? date = null) => new()
+    {
+        Source = new SourceRef("test.csv", line + 1),
+        DeclarationId = declaration,
+        LineNo = line,
+        Flow = flow,
+        Date = date ?? new DateOnly(2026, 3, 2),
+        ReporterCountry = flow == TradeFlow.Export ? "CN" : "MX",
+        ExporterName = "Acme",
+        ExporterId = "EIN1",
+        ExporterKey = Key,
+        ImporterName = "Importadora",
+        OriginCountry = "CN",
+        DestinationCountry = "MX",
+        Hs = HsCode.Parse("293339"),
+        Quantity = 10,
+        QuantityUnit = "kg",
+        NormQuantity = 10,
+        Unit = BaseUnit.Kg,
+        Value = usd,
+        Currency = "USD",
+        ValueUsd = usd,
+        FobUsd = usd,
+        Incoterm = Incoterm.Fob,
+        ShipmentId = shipment,
+    };
+
+    private static Flag OnLine(FlagCode code, string declaration, int line, string? shipment, double atRisk) => new()
+    {
+        Code = code,
+        Score = 90,
+        Severity = Severity.High,
+        RecordType = RecordType.Declaration,
+        DeclarationId = declaration,
+        LineNo = line,
+        ShipmentId = shipment,
+        ExporterKey = Key,
+        ExporterName = "Acme",
+        ValueAtRiskUsd = atRisk,
+        Explanation = "test",
+    };
+
+    private static Flag OnShipment(FlagCode code, string shipment, double atRisk) => new()
+    {
+        Code = code,
+        Score = 70,
+        Severity = Severity.Medium,
+        RecordType = RecordType.Shipment,
+        ShipmentId = shipment,
+        ExporterKey = Key,
+        ExporterName = "Acme",
+        ValueAtRiskUsd = atRisk,
+        Explanation = "test",
+    };
+
+    /// <summary>What an upload's analysis records: a profile (figures as the analysis gave them) and the digest.</summary>
+    private static ExporterContribution Upload(string id, long stamp, ExporterProfile profile, DeclarationLine[] lines, Flag[] flags) =>
+        new(id, stamp, profile, ExporterDigest.Build(lines, flags)[Key]);
+
+    private static ExporterProfile Profile(int shipments, double value, int flagged, double atRisk, int precursors, double score) => new()
+    {
+        Key = Key,
+        Name = "Acme",
+        Shipments = shipments,
+        ValueUsd = value,
+        FlaggedShipments = flagged,
+        ValueAtRiskUsd = atRisk,
+        PrecursorShipments = precursors,
+        FirstSeen = new DateOnly(2026, 3, 2),
+        LastSeen = new DateOnly(2026, 3, 2),
+        Score = score,
+        Reasons = [$"reason {score}"],
+    };
+
+    [Fact]
+    public void A_shipment_declared_at_export_in_one_upload_and_at_import_in_another_counts_once()
+    {
+        // Upload A: the export declaration of S1 (two lines), flagged as a precursor. Upload B: the import declaration of
+        // S1 and another shipment; its analysis (with A's archived lines as counterparts) flags the precursor on A's
+        // line again and finds a value gap on the reconciled shipment.
+        var a = Upload("a", 1, Profile(1, 300, 1, 1000, 1, 80),
+            [Line("E1", 1, TradeFlow.Export, "S1", 100), Line("E1", 2, TradeFlow.Export, "S1", 200)],
+            [OnLine(FlagCode.PrecursorChemical, "E1", 1, "S1", 1000)]);
+        var b = Upload("b", 2, Profile(2, 350, 1, 1000, 1, 60),
+            [Line("I1", 1, TradeFlow.Import, "S1", 330), Line("I2", 1, TradeFlow.Import, null, 50)],
+            [OnLine(FlagCode.PrecursorChemical, "E1", 1, "S1", 1000), OnShipment(FlagCode.MirrorValueGap, "S1", 400)]);
+
+        var r = ExporterRollup.Combine([a, b]);
+
+        Assert.Equal(2, r.Shipments); // S1 once, I2
+        Assert.Equal(300 + 50, r.ValueUsd); // S1 valued from its export lines
+        Assert.Equal(1, r.FlaggedShipments);
+        Assert.Equal(1, r.PrecursorShipments);
+        Assert.Equal(1000, r.ValueAtRiskUsd); // the largest of S1's documents, once
+        Assert.Equal(1, r.FlagsByCode[FlagCode.PrecursorChemical]);
+        Assert.Equal(1, r.FlagsByCode[FlagCode.MirrorValueGap]);
+        Assert.Equal(80, r.Score); // the highest any upload gave
+        Assert.Equal(["reason 80"], r.Reasons);
+    }
+
+    [Fact]
+    public void A_line_sent_again_counts_once_with_its_latest_version()
+    {
+        var first = Upload("first", 10, Profile(2, 1010, 1, 600, 0, 50),
+            [Line("D1", 1, TradeFlow.Import, null, 1000), Line("D2", 1, TradeFlow.Import, null, 10)],
+            [OnLine(FlagCode.PriceAboveBaseline, "D1", 1, null, 600)]);
+        var corrected = Upload("corrected", 20, Profile(1, 400, 1, 400, 1, 75),
+            [Line("D1", 1, TradeFlow.Import, null, 400, new DateOnly(2026, 3, 5))],
+            [OnLine(FlagCode.PrecursorChemical, "D1", 1, null, 400)]);
+
+        foreach (var parts in new[] { new[] { first, corrected }, [corrected, first] })
+        {
+            var r = ExporterRollup.Combine(parts);
+            Assert.Equal(2, r.Shipments);
+            Assert.Equal(410, r.ValueUsd);
+            Assert.Equal(1, r.FlaggedShipments);
+            Assert.Equal(400, r.ValueAtRiskUsd);
+            Assert.Equal(1, r.PrecursorShipments);
+            Assert.False(r.FlagsByCode.ContainsKey(FlagCode.PriceAboveBaseline)); // a finding on the replaced version
+            Assert.Equal(1, r.FlagsByCode[FlagCode.PrecursorChemical]);
+            Assert.Equal(new DateOnly(2026, 3, 5), r.LastSeen);
+        }
+
+        // Upload order decides, not the order the rows are read in: the other way round the first version stands.
+        var swapped = ExporterRollup.Combine([first with { Stamp = 30 }, corrected]);
+        Assert.Equal(1010, swapped.ValueUsd);
+        Assert.Equal(600, swapped.ValueAtRiskUsd);
+        Assert.Equal(0, swapped.PrecursorShipments);
+    }
+
+    [Fact]
+    public void A_finding_recorded_by_two_uploads_counts_once_at_its_latest_figure()
+    {
+        var a = Upload("a", 1, Profile(1, 100, 1, 50, 0, 40), [Line("E1", 1, TradeFlow.Export, "S1", 100)], [OnShipment(FlagCode.MirrorValueGap, "S1", 50)]);
+        var b = Upload("b", 2, Profile(1, 90, 1, 70, 0, 40), [Line("I1", 1, TradeFlow.Import, "S1", 90)], [OnShipment(FlagCode.MirrorValueGap, "S1", 70)]);
+
+        var r = ExporterRollup.Combine([a, b]);
+
+        Assert.Equal(1, r.Shipments);
+        Assert.Equal(100, r.ValueUsd);
+        Assert.Equal(1, r.FlagsByCode[FlagCode.MirrorValueGap]);
+        Assert.Equal(70, r.ValueAtRiskUsd);
+    }
+
+    [Fact]
+    public void Contributions_without_digests_are_added_as_they_are()
+    {
+        var digested = Upload("new", 5, Profile(1, 100, 0, 0, 0, 10), [Line("E1", 1, TradeFlow.Export, "S1", 100)], []);
+        var legacy = new ExporterContribution("old", 0, Profile(3, 900, 1, 200, 1, 20) with { FlagsByCode = new Dictionary<FlagCode, int> { [FlagCode.PrecursorChemical] = 1 } }, null);
+
+        var r = ExporterRollup.Combine([digested, legacy]);
+
+        Assert.Equal(4, r.Shipments);
+        Assert.Equal(1000, r.ValueUsd);
+        Assert.Equal(200, r.ValueAtRiskUsd);
+        Assert.Equal(1, r.PrecursorShipments);
+        Assert.Equal(1, r.FlagsByCode[FlagCode.PrecursorChemical]);
+    }
+
+    [Fact]
+    public void A_digest_reads_back_as_written()
+    {
+        var lines = new[] { Line("E1", 1, TradeFlow.Export, "S1", 1000), Line("I1", 7, TradeFlow.Import, " ", 123.45) };
+        var flags = new[] { OnLine(FlagCode.PrecursorChemical, "E1", 1, "S1", 10), OnShipment(FlagCode.MirrorValueGap, "S1", 5) };
+        var d = ExporterDigest.Build(lines, flags)[Key];
+
+        var back = ExporterDigest.FromBytes(d.ToBytes());
+
+        Assert.Equal(d.ToBytes(), back.ToBytes());
+        Assert.Equal(2, back.LineCount);
+        Assert.Equal(2, back.FlagCount);
+        Assert.Equal(ExporterDigest.LineKeyOf(lines[0]), back.FlagRecords[0]); // a line's flag names the line
+        Assert.Equal(back.LineShipments[0], back.FlagShipments[1]); // the shipment record is the line's shipment
+        Assert.Equal(ExporterDigest.ExportBit | ExporterDigest.PositiveBit | ExporterDigest.RoundBit | (1 << ExporterDigest.DigitShift), back.LineBits[0]);
+        Assert.Throws<InvalidDataException>(() => ExporterDigest.FromBytes(d.ToBytes().AsSpan(0, 20)));
+    }
+}
