@@ -25,27 +25,43 @@ public sealed class PriceDetector : IDetector
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(sink);
         var lines = context.Declarations;
-        var upload = BaselineSet.Build(lines, out var groups, out var lnPrices);
+        var upload = BaselineSet.Build(lines, out var grouped);
+        var order = grouped.Order;
+        var lnPrices = grouped.LnPrices;
         context.Artifacts.UploadBaselines = upload;
         var resolver = new BaselineResolver(context.HistoryBaselines, upload, context.Reference.ExternalBaselines, context.Options);
         var spanish = context.Options.Spanish;
         long compared = 0, flagged = 0, unresolved = 0;
 
-        Parallel.ForEach(groups, () => (Compared: 0L, Flagged: 0L, Unresolved: 0L), (g, _, local) =>
+        // Each group's baseline, resolved in group order before the parallel pass: resolving inside it made the threads
+        // wait on the resolver's locks (its concurrent dictionaries), and the groups are few (hundreds: cheap to resolve).
+        var groups = grouped.Groups;
+        var baselines = new ResolvedBaseline?[groups.Count];
+        for (var i = 0; i < baselines.Length; i++)
         {
-            var b = resolver.Resolve(g.Hs, g.Unit, g.Origin, g.Destination, recordIncluded: true);
+            var g = groups[i];
+            baselines[i] = resolver.Resolve(g.Hs, g.Unit, g.Origin, g.Destination, recordIncluded: true);
+        }
+
+        Parallel.For(0, groups.Count, () => (Compared: 0L, Flagged: 0L, Unresolved: 0L), (gi, _, local) =>
+        {
+            var g = groups[gi];
+            var b = baselines[gi];
             if (b is null)
             {
-                local.Unresolved += g.Indices.Length;
+                local.Unresolved += g.Count;
                 return local;
             }
 
             var safeLow = b.SafeLow;
             var safeHigh = b.SafeHigh;
             var used = 0;
-            foreach (var i in g.Indices)
+
+            // The group's prices are one stretch of an array (read in order); a line object is read only when flagged.
+            var end = g.Start + g.Count;
+            for (var k = g.Start; k < end; k++)
             {
-                var x = lnPrices[i];
+                var x = lnPrices[k];
                 if (double.IsNaN(x))
                 {
                     continue;
@@ -63,7 +79,7 @@ public sealed class PriceDetector : IDetector
                 var z = s.Z(x);
                 if ((x > s.UpperFence || x < s.LowerFence) && Math.Abs(z) >= ZFloor)
                 {
-                    sink.Add(CreateFlag(lines[i], b, s, x, z, spanish));
+                    sink.Add(CreateFlag(lines[order[k]], b, s, x, z, spanish));
                     local.Flagged++;
                 }
             }
