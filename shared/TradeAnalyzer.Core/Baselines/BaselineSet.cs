@@ -1,4 +1,5 @@
 using System.Text;
+using TradeAnalyzer.Core.Detection;
 using TradeAnalyzer.Core.Model;
 
 namespace TradeAnalyzer.Core.Baselines;
@@ -62,38 +63,48 @@ public sealed class BaselineSet
     {
         ArgumentNullException.ThrowIfNull(lines);
         var list = lines as IReadOnlyList<DeclarationLine> ?? lines.ToList();
-        return Build(list, out _, out _);
+        return Build(list, out _);
     }
 
     /// <summary>
-    /// Builds the set and also returns the finest groups (full code, unit, origin, destination) with their line indices,
-    /// and every line's <see cref="LnPrice"/> by index (computed once, in line order, so later passes over a group read
-    /// one array instead of chasing a million line objects).
+    /// Builds the set and also returns the finest groups (full code, unit, origin, destination) with their lines, group by
+    /// group in one array, and the lines' <see cref="LnPrice"/> in the same order (computed once, so later passes over a
+    /// group read one stretch of an array instead of chasing a million line objects or indices).
     /// </summary>
-    internal static BaselineSet Build(IReadOnlyList<DeclarationLine> lines, out IReadOnlyList<LineGroup> lineGroups, out double[] lnPrices)
+    internal static BaselineSet Build(IReadOnlyList<DeclarationLine> lines, out GroupedLines grouped)
     {
-        var ln = new double[lines.Count];
-        var groups = GroupLines(lines, ln);
-        lineGroups = groups;
-        lnPrices = ln;
+        grouped = GroupLines(lines);
+        var groups = grouped.Groups;
+        var ln = grouped.LnPrices;
 
         // Finest histograms, then every coarser key as a merge of the finest groups under it.
         var fine = new LogHistogram[groups.Count];
         Parallel.For(0, groups.Count, g =>
         {
-            var idx = groups[g].Indices;
-            var values = new double[idx.Length];
-            var k = 0;
-            foreach (var i in idx)
+            var span = ln.AsSpan(groups[g].Start, groups[g].Count);
+            var valid = 0;
+            foreach (var x in span)
             {
-                var x = ln[i];
-                if (!double.IsNaN(x))
-                {
-                    values[k++] = x;
-                }
+                valid += double.IsNaN(x) ? 0 : 1;
             }
 
-            fine[g] = LogHistogram.FromValues(values.AsSpan(0, k));
+            if (valid < span.Length)
+            {
+                // Lines without a valid price are left out: copied only for a group that has some.
+                var values = new double[valid];
+                var k = 0;
+                foreach (var x in span)
+                {
+                    if (!double.IsNaN(x))
+                    {
+                        values[k++] = x;
+                    }
+                }
+
+                span = values;
+            }
+
+            fine[g] = LogHistogram.FromValues(span);
         });
 
         var parts = new Dictionary<BaselineKey, List<LogHistogram>>();
@@ -266,87 +277,186 @@ public sealed class BaselineSet
         list.Add(h);
     }
 
-    private static List<LineGroup> GroupLines(IReadOnlyList<DeclarationLine> lines, double[] ln)
+    /// <summary>
+    /// The finest groups of the lines, numbered in order of first appearance, and the lines and ln prices group by group
+    /// (ascending line index within a group). Three passes over chunks of lines in parallel: each line's ln price and
+    /// group number in its chunk; the chunk's count per (globally numbered) group; then each line's index and price
+    /// written to its group's stretch. Counting first sizes every group exactly (no list per group grown by doubling).
+    /// </summary>
+    internal static GroupedLines GroupLines(IReadOnlyList<DeclarationLine> lines)
     {
-        var chunks = Math.Max(1, Math.Min(Environment.ProcessorCount, lines.Count / 50_000));
-        var partial = new Dictionary<FineKey, List<int>>[chunks];
+        var n = lines.Count;
+        var chunks = Math.Max(1, Math.Min(Environment.ProcessorCount, n / 50_000));
+        var ln = new double[n];
+        var groupOf = new int[n];
+        var found = new List<(FineKey Key, int First)>[chunks];
         Parallel.For(0, chunks, c =>
         {
-            var start = (int)((long)lines.Count * c / chunks);
-            var end = (int)((long)lines.Count * (c + 1) / chunks);
-            var d = new Dictionary<FineKey, List<int>>();
+            var (start, end) = ChunkRange(n, chunks, c);
+            var keys = new Dictionary<FineKey, int>();
+            var list = new List<(FineKey Key, int First)>();
 
-            // The key's fields live on the line's goods and route parts, which lines of one file share: the pair of
-            // parts (hashed by reference) finds the group without hashing three strings per line. Bounded, for records
-            // that share no parts.
-            var byParts = new Dictionary<(GoodsPart, DeclarationRoute), List<int>>(PartPairComparer.Instance);
+            // The key's fields live on the line's goods and route parts, which lines of one file share: the parts,
+            // numbered by reference (ReferenceIds: an identity hash, no comparer), find the group by their pair of
+            // numbers without hashing three strings per line. A line with the previous line's parts needs no look-up,
+            // and lines of one declaration share the route. Bounded, for records that share no parts.
+            var goodsIds = new ReferenceIds<GoodsPart>(1024);
+            var routeIds = new ReferenceIds<DeclarationRoute>(1024);
+            var byParts = new Dictionary<long, int>();
+            GoodsPart? lastGoods = null;
+            DeclarationRoute? lastRoute = null;
+            var lastGroup = -1;
+            var routeId = -1;
             for (var i = start; i < end; i++)
             {
                 var line = lines[i];
                 ln[i] = LnPrice(line);
-                var parts = (line.GoodsRef, line.RouteRef);
-                if (!byParts.TryGetValue(parts, out var list))
+                var goods = line.GoodsRef;
+                var route = line.RouteRef;
+                if (!ReferenceEquals(goods, lastGoods) || !ReferenceEquals(route, lastRoute))
                 {
-                    var key = new FineKey(line.Hs.Digits, line.Unit, line.OriginCountry, line.DestinationCountry);
-                    if (!d.TryGetValue(key, out list))
+                    if (!ReferenceEquals(route, lastRoute))
                     {
-                        list = [];
-                        d[key] = list;
+                        routeId = PartId(routeIds, route);
                     }
 
-                    if (byParts.Count < MaxPartPairs)
+                    var goodsId = PartId(goodsIds, goods);
+                    var pair = PairKey(goodsId, routeId);
+                    if (goodsId < 0 || routeId < 0 || !byParts.TryGetValue(pair, out lastGroup))
                     {
-                        byParts[parts] = list;
+                        var key = new FineKey(line.Hs.Digits, line.Unit, line.OriginCountry, line.DestinationCountry);
+                        if (!keys.TryGetValue(key, out lastGroup))
+                        {
+                            lastGroup = list.Count;
+                            keys[key] = lastGroup;
+                            list.Add((key, i));
+                        }
+
+                        if (goodsId >= 0 && routeId >= 0 && byParts.Count < MaxPartPairs)
+                        {
+                            byParts[pair] = lastGroup;
+                        }
                     }
+
+                    lastGoods = goods;
+                    lastRoute = route;
                 }
 
-                list.Add(i);
+                groupOf[i] = lastGroup;
             }
 
-            partial[c] = d;
+            found[c] = list;
         });
 
-        var all = partial[0];
-        for (var c = 1; c < chunks; c++)
+        // Global numbers in order of first appearance: the first chunk's groups, then each later chunk's new ones.
+        var global = new Dictionary<FineKey, int>();
+        var firsts = new List<(FineKey Key, int First)>();
+        var renumber = new int[chunks][];
+        for (var c = 0; c < chunks; c++)
         {
-            foreach (var (key, list) in partial[c])
+            var map = new int[found[c].Count];
+            for (var k = 0; k < map.Length; k++)
             {
-                if (all.TryGetValue(key, out var mine))
+                var (key, first) = found[c][k];
+                if (!global.TryGetValue(key, out var g))
                 {
-                    mine.AddRange(list);
+                    g = firsts.Count;
+                    global[key] = g;
+                    firsts.Add((key, first));
                 }
-                else
-                {
-                    all[key] = list;
-                }
+
+                map[k] = g;
+            }
+
+            renumber[c] = map;
+        }
+
+        var count = firsts.Count;
+        var next = new int[chunks][];
+        Parallel.For(0, chunks, c =>
+        {
+            var (start, end) = ChunkRange(n, chunks, c);
+            var map = renumber[c];
+            var counts = new int[count];
+            for (var i = start; i < end; i++)
+            {
+                var g = map[groupOf[i]];
+                groupOf[i] = g;
+                counts[g]++;
+            }
+
+            next[c] = counts;
+        });
+
+        // Each group's stretch, and within it each chunk's first position (chunks in line order).
+        var starts = new int[count + 1];
+        var position = 0;
+        for (var g = 0; g < count; g++)
+        {
+            starts[g] = position;
+            for (var c = 0; c < chunks; c++)
+            {
+                var inChunk = next[c][g];
+                next[c][g] = position;
+                position += inChunk;
             }
         }
 
-        var result = new List<LineGroup>(all.Count);
-        foreach (var (key, list) in all)
+        starts[count] = position;
+        var order = new int[n];
+        var prices = new double[n];
+        Parallel.For(0, chunks, c =>
         {
-            result.Add(new LineGroup(lines[list[0]].Hs, key.Unit, key.Origin, key.Destination, list.ToArray()));
+            var (start, end) = ChunkRange(n, chunks, c);
+            var at = next[c];
+            for (var i = start; i < end; i++)
+            {
+                var p = at[groupOf[i]]++;
+                order[p] = i;
+                prices[p] = ln[i];
+            }
+        });
+
+        var groups = new LineGroup[count];
+        for (var g = 0; g < count; g++)
+        {
+            var (key, first) = firsts[g];
+            groups[g] = new LineGroup(lines[first].Hs, key.Unit, key.Origin, key.Destination, starts[g], starts[g + 1] - starts[g]);
         }
 
-        return result;
+        return new GroupedLines(groups, order, prices);
     }
+
+    /// <summary>The number of a shared part, or -1 once <see cref="MaxPartPairs"/> parts are numbered and this one is not.</summary>
+    private static int PartId<T>(ReferenceIds<T> ids, T part)
+        where T : class =>
+        ids.TryGetId(part, out var id) ? id : ids.Count < MaxPartPairs ? ids.IdOf(part, out _) : -1;
+
+    /// <summary>
+    /// One long per pair of part numbers, multiplied by an odd constant (a one-to-one map) so that the dictionary's
+    /// hash of it (the two halves XORed) spreads pairs of small numbers instead of colliding them.
+    /// </summary>
+    internal static long PairKey(int goodsId, int routeId) =>
+        unchecked((((long)goodsId << 32) | (uint)routeId) * (long)0x9E3779B97F4A7C15);
+
+    /// <summary>Lines [start, end) of chunk <paramref name="c"/> of <paramref name="chunks"/>.</summary>
+    private static (int Start, int End) ChunkRange(int n, int chunks, int c) =>
+        ((int)((long)n * c / chunks), (int)((long)n * (c + 1) / chunks));
 
     private const int MaxPartPairs = 1 << 18;
 
     private readonly record struct FineKey(string Digits, BaseUnit Unit, string Origin, string Destination);
-
-    /// <summary>Equality of (goods, route) pairs by reference: parts are never changed once a line holds them.</summary>
-    private sealed class PartPairComparer : IEqualityComparer<(GoodsPart Goods, DeclarationRoute Route)>
-    {
-        public static readonly PartPairComparer Instance = new();
-
-        public bool Equals((GoodsPart Goods, DeclarationRoute Route) x, (GoodsPart Goods, DeclarationRoute Route) y) =>
-            ReferenceEquals(x.Goods, y.Goods) && ReferenceEquals(x.Route, y.Route);
-
-        public int GetHashCode((GoodsPart Goods, DeclarationRoute Route) obj) =>
-            HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Goods), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Route));
-    }
 }
 
-/// <summary>Lines sharing the full HS code, unit, origin and destination (the finest baseline group), by index.</summary>
-internal sealed record LineGroup(HsCode Hs, BaseUnit Unit, string Origin, string Destination, int[] Indices);
+/// <summary>
+/// Lines sharing the full HS code, unit, origin and destination (the finest baseline group): positions
+/// [<paramref name="Start"/>, Start + <paramref name="Count"/>) of <see cref="GroupedLines.Order"/> and
+/// <see cref="GroupedLines.LnPrices"/>.
+/// </summary>
+internal sealed record LineGroup(HsCode Hs, BaseUnit Unit, string Origin, string Destination, int Start, int Count);
+
+/// <summary>The finest baseline groups of some lines, in order of first appearance, with the lines group by group.</summary>
+/// <param name="Groups">The groups.</param>
+/// <param name="Order">Line indices, group by group, ascending within a group.</param>
+/// <param name="LnPrices">ln unit price of the line at the same position of <paramref name="Order"/> (NaN: no valid price).</param>
+internal sealed record GroupedLines(IReadOnlyList<LineGroup> Groups, int[] Order, double[] LnPrices);

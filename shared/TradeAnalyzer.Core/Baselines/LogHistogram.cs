@@ -255,6 +255,25 @@ public sealed class LogHistogram
         return GetView().OrderStatistic(k, default);
     }
 
+    /// <summary>Number of bins in binned form (0 in exact form): the range of <see cref="BinSlotOf"/>.</summary>
+    internal int BinCount => _bins?.Count ?? 0;
+
+    /// <summary>
+    /// The position (0 to <see cref="BinCount"/> - 1, in bin order) of the bin holding <paramref name="lnValue"/>, or -1
+    /// when the histogram is exact or that bin is empty. Every leave-one-out query of a binned histogram depends on the
+    /// left-out value only through this position, so per-value results can be kept by it.
+    /// </summary>
+    internal int BinSlotOf(double lnValue)
+    {
+        if (_bins is null || double.IsNaN(lnValue))
+        {
+            return -1;
+        }
+
+        var j = Array.BinarySearch(GetView().Keys!, BinOf(lnValue));
+        return j >= 0 ? j : -1;
+    }
+
     /// <summary>Count of values left after leaving <paramref name="excludedLnValue"/> out (NaN: none left out).</summary>
     public long CountExcluding(double excludedLnValue) =>
         _count - (GetView().Exclusion(excludedLnValue).Active ? 1 : 0);

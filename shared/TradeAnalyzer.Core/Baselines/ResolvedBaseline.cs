@@ -10,7 +10,13 @@ namespace TradeAnalyzer.Core.Baselines;
 /// </summary>
 public sealed class ResolvedBaseline
 {
-    private readonly ConcurrentDictionary<int, PriceStats>? _byBin;
+    /// <summary>
+    /// Leave-one-out statistics of a binned histogram by bin position (<see cref="LogHistogram.BinSlotOf"/>), filled as
+    /// records need them. Lock-free: two threads may work out the same bin's statistics, which are equal; a
+    /// <see cref="ConcurrentDictionary{TKey, TValue}"/> here took a lock per added bin (contended by the price
+    /// detector's threads) and a node per entry.
+    /// </summary>
+    private readonly StatsBox?[]? _byBin;
     private readonly double _k;
     private int _usedBy;
     private string? _keyDescription;
@@ -25,7 +31,7 @@ public sealed class ResolvedBaseline
         Source = "data";
         _k = k;
         Full = PriceStats.FromHistogram(histogram, double.NaN, k);
-        _byBin = histogram.IsExact ? null : new ConcurrentDictionary<int, PriceStats>();
+        _byBin = histogram.IsExact ? null : new StatsBox?[histogram.BinCount];
         (SafeLow, SafeHigh) = includesRecords ? SafeRange(histogram, k) : (Full.LowerFence, Full.UpperFence);
     }
 
@@ -144,8 +150,28 @@ public sealed class ResolvedBaseline
             return PriceStats.FromHistogram(Histogram, lnPrice, _k);
         }
 
-        // In binned form leaving a value out depends only on its bin.
-        return _byBin.GetOrAdd(LogHistogram.BinOf(lnPrice), static (_, s) => PriceStats.FromHistogram(s.H, s.X, s.K), (H: Histogram, X: lnPrice, K: _k));
+        // In binned form leaving a value out depends only on its bin. A value whose bin is empty leaves nothing out
+        // (not one of the records): worked out each time.
+        var slot = Histogram.BinSlotOf(lnPrice);
+        if (slot < 0)
+        {
+            return PriceStats.FromHistogram(Histogram, lnPrice, _k);
+        }
+
+        var box = Volatile.Read(ref _byBin[slot]);
+        if (box is null)
+        {
+            box = new StatsBox(PriceStats.FromHistogram(Histogram, lnPrice, _k));
+            Volatile.Write(ref _byBin[slot], box);
+        }
+
+        return box.Stats;
+    }
+
+    /// <summary>One bin's statistics, boxed so that a reference write publishes them whole.</summary>
+    private sealed class StatsBox(PriceStats stats)
+    {
+        public PriceStats Stats { get; } = stats;
     }
 
     /// <summary>The p-quantile of ln prices of the comparable lines (record left out), or the fence-free reference estimate.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Baselines;
 using TradeAnalyzer.Core.Model;
@@ -25,27 +26,43 @@ public sealed class PriceDetector : IDetector
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(sink);
         var lines = context.Declarations;
-        var upload = BaselineSet.Build(lines, out var groups, out var lnPrices);
+        var upload = BaselineSet.Build(lines, out var grouped);
+        var order = grouped.Order;
+        var lnPrices = grouped.LnPrices;
         context.Artifacts.UploadBaselines = upload;
         var resolver = new BaselineResolver(context.HistoryBaselines, upload, context.Reference.ExternalBaselines, context.Options);
         var spanish = context.Options.Spanish;
         long compared = 0, flagged = 0, unresolved = 0;
 
-        Parallel.ForEach(groups, () => (Compared: 0L, Flagged: 0L, Unresolved: 0L), (g, _, local) =>
+        // Each group's baseline, resolved in group order before the parallel pass: resolving inside it made the threads
+        // wait on the resolver's locks (its concurrent dictionaries), and the groups are few (hundreds: cheap to resolve).
+        var groups = grouped.Groups;
+        var baselines = new ResolvedBaseline?[groups.Count];
+        for (var i = 0; i < baselines.Length; i++)
         {
-            var b = resolver.Resolve(g.Hs, g.Unit, g.Origin, g.Destination, recordIncluded: true);
+            var g = groups[i];
+            baselines[i] = resolver.Resolve(g.Hs, g.Unit, g.Origin, g.Destination, recordIncluded: true);
+        }
+
+        Parallel.For(0, groups.Count, () => (Compared: 0L, Flagged: 0L, Unresolved: 0L), (gi, _, local) =>
+        {
+            var g = groups[gi];
+            var b = baselines[gi];
             if (b is null)
             {
-                local.Unresolved += g.Indices.Length;
+                local.Unresolved += g.Count;
                 return local;
             }
 
             var safeLow = b.SafeLow;
             var safeHigh = b.SafeHigh;
             var used = 0;
-            foreach (var i in g.Indices)
+
+            // The group's prices are one stretch of an array (read in order); a line object is read only when flagged.
+            var end = g.Start + g.Count;
+            for (var k = g.Start; k < end; k++)
             {
-                var x = lnPrices[i];
+                var x = lnPrices[k];
                 if (double.IsNaN(x))
                 {
                     continue;
@@ -63,7 +80,7 @@ public sealed class PriceDetector : IDetector
                 var z = s.Z(x);
                 if ((x > s.UpperFence || x < s.LowerFence) && Math.Abs(z) >= ZFloor)
                 {
-                    sink.Add(CreateFlag(lines[i], b, s, x, z, spanish));
+                    sink.Add(CreateFlag(lines[order[k]], b, s, x, z, spanish));
                     local.Flagged++;
                 }
             }
@@ -101,25 +118,29 @@ public sealed class PriceDetector : IDetector
         var upperPrice = Math.Exp(s.UpperFence);
         var atRisk = above ? (price - upperPrice) * line.NormQuantity : (lowerPrice - price) * line.NormQuantity;
         var score = PriceStats.ScoreFromZ(z);
-        var expected = $"{DeclarationFlags.N2(lowerPrice)}-{DeclarationFlags.N2(upperPrice)} USD/{unit}";
-        var observed = $"{DeclarationFlags.N2(price)} USD/{unit}";
-        var p025 = Math.Exp(b.LnQuantile(0.025, x));
-        var p975 = Math.Exp(b.LnQuantile(0.975, x));
-        var hs = line.Hs.Display;
+
+        // Written with the invariant culture in one string each (the N2 / N0 of DeclarationFlags, without a string per
+        // number): flags quote up to a dozen figures.
+        var inv = CultureInfo.InvariantCulture;
+        var expected = string.Create(inv, $"{lowerPrice:N2}-{upperPrice:N2} USD/{unit}");
+        var observed = string.Create(inv, $"{price:N2} USD/{unit}");
+        var hs = DeclarationFlags.HsText(line.Hs);
         string explanation;
         if (b.External is not null)
         {
+            var median = Math.Exp(s.LnMedian);
             explanation = spanish
-                ? $"Se declararon {observed} para HS {hs} de {line.OriginCountry} a {line.DestinationCountry}; el valor de referencia de {b.Source} es {DeclarationFlags.N2(Math.Exp(s.LnMedian))} USD/{unit} (rango aceptado {expected}), por lo que unos {DeclarationFlags.N2(atRisk)} USD podrían haberse movido mediante {(above ? "sobrefacturación" : "subfacturación")}."
-                : $"Declared {observed} for HS {hs} from {line.OriginCountry} to {line.DestinationCountry}; the {b.Source} reference unit value is {DeclarationFlags.N2(Math.Exp(s.LnMedian))} USD/{unit} (accepted range {expected}), so about {DeclarationFlags.N2(atRisk)} USD may have moved through {(above ? "over" : "under")}-invoicing.";
+                ? string.Create(inv, $"Se declararon {observed} para HS {hs} de {line.OriginCountry} a {line.DestinationCountry}; el valor de referencia de {b.Source} es {median:N2} USD/{unit} (rango aceptado {expected}), por lo que unos {atRisk:N2} USD podrían haberse movido mediante {(above ? "sobrefacturación" : "subfacturación")}.")
+                : string.Create(inv, $"Declared {observed} for HS {hs} from {line.OriginCountry} to {line.DestinationCountry}; the {b.Source} reference unit value is {median:N2} USD/{unit} (accepted range {expected}), so about {atRisk:N2} USD may have moved through {(above ? "over" : "under")}-invoicing.");
         }
         else
         {
-            var range = $"{DeclarationFlags.N2(p025)}-{DeclarationFlags.N2(p975)} USD/{unit}";
-            var fence = $"{DeclarationFlags.N2(above ? upperPrice : lowerPrice)} USD/{unit}";
+            var p025 = Math.Exp(b.LnQuantile(0.025, x));
+            var p975 = Math.Exp(b.LnQuantile(0.975, x));
+            var fence = above ? upperPrice : lowerPrice;
             explanation = spanish
-                ? $"Se declararon {observed} para HS {hs} de {line.OriginCountry} a {line.DestinationCountry}; el 95% de {DeclarationFlags.N0(s.Count)} líneas comparables ({b.KeyDescription}) estuvo entre {range} y el límite {(above ? "superior" : "inferior")} es {fence}, por lo que unos {DeclarationFlags.N2(atRisk)} USD podrían haberse movido mediante {(above ? "sobrefacturación" : "subfacturación")}."
-                : $"Declared {observed} for HS {hs} from {line.OriginCountry} to {line.DestinationCountry}; 95% of {DeclarationFlags.N0(s.Count)} comparable lines ({b.KeyDescription}) were {range} and the {(above ? "upper" : "lower")} fence is {fence}, so about {DeclarationFlags.N2(atRisk)} USD may have moved through {(above ? "over" : "under")}-invoicing.";
+                ? string.Create(inv, $"Se declararon {observed} para HS {hs} de {line.OriginCountry} a {line.DestinationCountry}; el 95% de {s.Count:N0} líneas comparables ({b.KeyDescription}) estuvo entre {p025:N2}-{p975:N2} USD/{unit} y el límite {(above ? "superior" : "inferior")} es {fence:N2} USD/{unit}, por lo que unos {atRisk:N2} USD podrían haberse movido mediante {(above ? "sobrefacturación" : "subfacturación")}.")
+                : string.Create(inv, $"Declared {observed} for HS {hs} from {line.OriginCountry} to {line.DestinationCountry}; 95% of {s.Count:N0} comparable lines ({b.KeyDescription}) were {p025:N2}-{p975:N2} USD/{unit} and the {(above ? "upper" : "lower")} fence is {fence:N2} USD/{unit}, so about {atRisk:N2} USD may have moved through {(above ? "over" : "under")}-invoicing.");
         }
 
         return DeclarationFlags.Create(

@@ -40,6 +40,10 @@ public sealed class SanctionsDetector : IDetector
         var table = new NameTable(screener, threshold);
         NameTable.Memo exporter = default, importer = default, seller = default, buyer = default, payer = default, beneficiary = default;
         var keys = new RiskFlags.ExporterKeys();
+
+        // A flag's texts depend only on the parties that matched (the other names are not quoted): a few hundred
+        // combinations for tens of thousands of flagged records, so each is described once.
+        var declarationTexts = new Descriptions<(string? Exporter, string? Importer)>();
         foreach (var d in context.Declarations)
         {
             var ex = table.HitOf(d.ExporterName, ref exporter);
@@ -49,21 +53,27 @@ public sealed class SanctionsDetector : IDetector
                 continue;
             }
 
-            var parts = new List<(string Role, string Name, SanctionsMatch Match)>(2);
-            if (ex is not null)
+            var matched = (ex is null ? null : d.ExporterName, im is null ? null : d.ImporterName);
+            if (!declarationTexts.TryGet(matched, out var described))
             {
-                parts.Add((spanish ? "El exportador" : "Exporter", d.ExporterName, ex));
+                var parts = new List<(string Role, string Name, SanctionsMatch Match)>(2);
+                if (ex is not null)
+                {
+                    parts.Add((spanish ? "El exportador" : "Exporter", d.ExporterName, ex));
+                }
+
+                if (im is not null)
+                {
+                    parts.Add((spanish ? "El importador" : "Importer", d.ImporterName, im));
+                }
+
+                described = declarationTexts.Add(matched, Describe(parts, threshold, spanish));
             }
 
-            if (im is not null)
-            {
-                parts.Add((spanish ? "El importador" : "Importer", d.ImporterName, im));
-            }
-
-            var (score, text, expected, observed) = Describe(parts, threshold, spanish);
-            sink.Add(RiskFlags.ForDeclaration(d, keys.Of(d), FlagCode.SanctionedParty, score, text, expected, observed, d.ValueUsd));
+            sink.Add(RiskFlags.ForDeclaration(d, keys.Of(d), FlagCode.SanctionedParty, described.Score, described.Text, described.Expected, described.Observed, d.ValueUsd));
         }
 
+        var invoiceTexts = new Descriptions<(string? Seller, string? Buyer, string? Payer, string? Beneficiary)>();
         foreach (var inv in context.Invoices)
         {
             var s = table.HitOf(inv.SellerName, ref seller);
@@ -75,13 +85,18 @@ public sealed class SanctionsDetector : IDetector
                 continue;
             }
 
-            var parts = new List<(string Role, string Name, SanctionsMatch Match)>(4);
-            AddPart(parts, inv.SellerName, s, spanish ? "El vendedor" : "Seller");
-            AddPart(parts, inv.BuyerName, b, spanish ? "El comprador" : "Buyer");
-            AddPart(parts, inv.PayerName, p, spanish ? "El pagador" : "Payer");
-            AddPart(parts, inv.BeneficiaryName, f, spanish ? "El beneficiario" : "Beneficiary");
-            var (score, text, expected, observed) = Describe(parts, threshold, spanish);
-            sink.Add(RiskFlags.ForInvoice(inv, FlagCode.SanctionedParty, score, text, expected, observed, inv.ValueUsd));
+            var matched = (s is null ? null : inv.SellerName, b is null ? null : inv.BuyerName, p is null ? null : inv.PayerName, f is null ? null : inv.BeneficiaryName);
+            if (!invoiceTexts.TryGet(matched, out var described))
+            {
+                var parts = new List<(string Role, string Name, SanctionsMatch Match)>(4);
+                AddPart(parts, inv.SellerName, s, spanish ? "El vendedor" : "Seller");
+                AddPart(parts, inv.BuyerName, b, spanish ? "El comprador" : "Buyer");
+                AddPart(parts, inv.PayerName, p, spanish ? "El pagador" : "Payer");
+                AddPart(parts, inv.BeneficiaryName, f, spanish ? "El beneficiario" : "Beneficiary");
+                described = invoiceTexts.Add(matched, Describe(parts, threshold, spanish));
+            }
+
+            sink.Add(RiskFlags.ForInvoice(inv, FlagCode.SanctionedParty, described.Score, described.Text, described.Expected, described.Observed, inv.ValueUsd));
         }
 
         context.Artifacts.Counters["sanctions.names_screened"] = table.Count;
@@ -132,6 +147,40 @@ public sealed class SanctionsDetector : IDetector
         var observed = string.Join("; ", parts.Select(p => p.Name));
         return (score, text, expected, observed);
     }
+
+    /// <summary>
+    /// The flag texts (<see cref="Describe"/>) by the names of the parties that matched (null for a party that did not):
+    /// the names decide the matches (<see cref="NameTable"/> screens by name), so equal keys give equal texts. Bounded
+    /// (cleared when full), so that records matching in ever new combinations keep no more than a few thousand texts.
+    /// </summary>
+    internal sealed class Descriptions<TKey>
+        where TKey : notnull
+    {
+        /// <summary>Most combinations remembered at once.</summary>
+        internal const int MaxRemembered = 4096;
+
+        private readonly Dictionary<TKey, Described> _byNames = [];
+
+        /// <summary>The texts described for <paramref name="names"/>, when remembered.</summary>
+        public bool TryGet(TKey names, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Described? described) =>
+            _byNames.TryGetValue(names, out described);
+
+        /// <summary>Remembers the texts for <paramref name="names"/> and returns them.</summary>
+        public Described Add(TKey names, (double Score, string Text, string Expected, string Observed) texts)
+        {
+            if (_byNames.Count >= MaxRemembered)
+            {
+                _byNames.Clear();
+            }
+
+            var described = new Described(texts.Score, texts.Text, texts.Expected, texts.Observed);
+            _byNames[names] = described;
+            return described;
+        }
+    }
+
+    /// <summary>What <see cref="Describe"/> gives for one combination of matched parties.</summary>
+    internal sealed record Described(double Score, string Text, string Expected, string Observed);
 
     /// <summary>
     /// The distinct party names of an analysis and their sanctions hits, for <see cref="SanctionsDetector"/>. Names are

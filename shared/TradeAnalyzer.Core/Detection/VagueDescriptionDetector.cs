@@ -56,17 +56,13 @@ public sealed class VagueDescriptionDetector : IDetector
         var spanish = context.Options.Spanish;
         var lines = context.Declarations;
 
-        // Descriptions repeat (ingestion pools them): decide each distinct text once instead of folding it per line.
+        // Descriptions repeat (ingestion pools them): decide each distinct text once instead of folding it per line,
+        // and each thread finds the verdict by string instance (an identity hash, no hash of the text per line; a line
+        // repeating the previous line's description needs no look-up).
         var decided = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-        Parallel.For(0, lines.Count, i =>
+        bool Decide(DeclarationLine line)
         {
-            var line = lines[i];
-            var description = line.Description;
-            if (string.IsNullOrWhiteSpace(description))
-            {
-                return;
-            }
-
+            var description = line.Description!;
             if (!decided.TryGetValue(description, out var vague))
             {
                 vague = IsVague(description);
@@ -76,9 +72,18 @@ public sealed class VagueDescriptionDetector : IDetector
                 }
             }
 
-            if (!vague)
+            return vague;
+        }
+
+        Parallel.For(0, lines.Count, () => new PartMemo<string, bool>(Decide), (i, _, memo) =>
+        {
+            var line = lines[i];
+            var description = line.Description;
+
+            // A blank description is not vague (IsVague): the memo decides it like any other text.
+            if (description is null || !memo.Of(description, line))
             {
-                return;
+                return memo;
             }
 
             var chapter = line.Hs.Chapter;
@@ -91,7 +96,8 @@ public sealed class VagueDescriptionDetector : IDetector
                 line, FlagCode.VagueDescription, chemical ? ChemicalScore : BaseScore, explanation,
                 expected: spanish ? "descripción específica (nombre, grado, CAS)" : "a specific description (name, grade, CAS)",
                 observed: text));
-        });
+            return memo;
+        }, static _ => { });
     }
 
     /// <summary>Most distinct descriptions whose verdict is remembered during one analysis.</summary>

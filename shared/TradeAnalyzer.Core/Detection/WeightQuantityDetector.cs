@@ -40,52 +40,109 @@ public sealed class WeightQuantityDetector : IDetector
         var spanish = context.Options.Spanish;
         var unitMedians = UnitWeights(lines).GetAlternateLookup<ReadOnlySpan<char>>();
         var min = context.Options.MinBaselineCount;
+        UnitWeightGroup? GroupOf(DeclarationLine line) => unitMedians.TryGetValue(Hs6Of(line), out var group) ? group : null;
 
-        Parallel.For(0, lines.Count, i =>
+        // Each thread finds a line's HS6 group by its goods part (shared by lines of one code, which it holds), not by
+        // hashing the code per line.
+        Parallel.For(0, lines.Count, () => new PartMemo<GoodsPart, UnitWeightGroup?>(GroupOf), (i, _, groups) =>
         {
             var line = lines[i];
             if (line.NetWeightKg is not { } w)
             {
-                return;
+                return groups;
             }
 
-            var flag = Check(line, w, unitMedians, min, spanish);
+            var flag = Check(line, w, groups, min, spanish);
             if (flag is not null)
             {
                 sink.Add(flag);
             }
-        });
+
+            return groups;
+        }, static _ => { });
     }
 
-    /// <summary>Sorted ln(kg per unit) of unit-counted lines with a positive weight, per HS6.</summary>
-    private static Dictionary<string, double[]> UnitWeights(IReadOnlyList<DeclarationLine> lines)
+    /// <summary>The kg-per-unit medians of unit-counted lines with a positive weight, per HS6 (<see cref="UnitWeightGroup"/>).</summary>
+    private static Dictionary<string, UnitWeightGroup> UnitWeights(IReadOnlyList<DeclarationLine> lines)
     {
         var byHs6 = new Dictionary<string, List<double>>(StringComparer.Ordinal);
         var lookup = byHs6.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        // The HS code lives on the goods part: its HS6's list is found once per part, not by hashing the code per line.
+        var lists = new PartMemo<GoodsPart, List<double>>(line =>
+        {
+            var key = Hs6Of(line);
+            if (!lookup.TryGetValue(key, out var list))
+            {
+                list = [];
+                lookup[key] = list;
+            }
+
+            return list;
+        });
         foreach (var line in lines)
         {
             if (line.Unit == BaseUnit.U && line.NetWeightKg is > 0 and var w && double.IsFinite(w) && line.NormQuantity > 0)
             {
-                var key = Hs6Of(line);
-                if (!lookup.TryGetValue(key, out var list))
-                {
-                    list = [];
-                    lookup[key] = list;
-                }
-
-                list.Add(Math.Log(w / line.NormQuantity));
+                lists.Of(line.GoodsRef, line).Add(Math.Log(w / line.NormQuantity));
             }
         }
 
-        var result = new Dictionary<string, double[]>(byHs6.Count, StringComparer.Ordinal);
+        var result = new Dictionary<string, UnitWeightGroup>(byHs6.Count, StringComparer.Ordinal);
         foreach (var (key, list) in byHs6)
         {
             var a = list.ToArray();
             Array.Sort(a);
-            result[key] = a;
+            result[key] = new UnitWeightGroup(a);
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// One HS6's sorted ln(kg per unit), reduced to what a line of it needs: the count and the median with the line's
+    /// own value left out. Every line of the group is one of the values (the group is made of exactly the lines
+    /// <see cref="Check"/> compares), and leaving out one value gives one of three medians, depending only on whether
+    /// the value lies below, at or above the middle value: decided by one comparison instead of two binary searches per
+    /// line. Each median is worked out by <see cref="MedianExcluding"/> itself, on a value in that position.
+    /// </summary>
+    internal sealed class UnitWeightGroup
+    {
+        /// <summary>The sorted values of a group.</summary>
+        public UnitWeightGroup(double[] sorted)
+        {
+            Count = sorted.Length;
+            if (Count < 2)
+            {
+                // Nothing is left once the value itself is out: Check never asks (fewer than the minimum of others).
+                Middle = double.NaN;
+                return;
+            }
+
+            var n = Count - 1;
+            Middle = sorted[n / 2];
+            Below = Math.Exp(MedianExcluding(sorted, sorted[0]));
+            At = Math.Exp(MedianExcluding(sorted, Middle));
+            Above = Math.Exp(MedianExcluding(sorted, sorted[^1]));
+        }
+
+        /// <summary>Number of values (lines) in the group.</summary>
+        public int Count { get; }
+
+        /// <summary>The value at position (Count - 1) / 2.</summary>
+        private double Middle { get; }
+
+        /// <summary>The median without a value below <see cref="Middle"/>.</summary>
+        private double Below { get; }
+
+        /// <summary>The median without a value equal to <see cref="Middle"/>.</summary>
+        private double At { get; }
+
+        /// <summary>The median without a value above <see cref="Middle"/>.</summary>
+        private double Above { get; }
+
+        /// <summary>exp of <see cref="MedianExcluding"/>(sorted values, <paramref name="x"/>) for a value <paramref name="x"/> of the group.</summary>
+        public double MedianWithout(double x) => x < Middle ? Below : x > Middle ? Above : At;
     }
 
     /// <summary>Median of a sorted array with one occurrence of <paramref name="excluded"/> left out.</summary>
@@ -102,7 +159,7 @@ public sealed class WeightQuantityDetector : IDetector
     /// <summary>The line's HS6 as a span of its code (no substring per line).</summary>
     private static ReadOnlySpan<char> Hs6Of(DeclarationLine line) => line.Hs.Digits.AsSpan(0, 6);
 
-    private static Flag? Check(DeclarationLine line, double w, Dictionary<string, double[]>.AlternateLookup<ReadOnlySpan<char>> unitMedians, int min, bool spanish)
+    private static Flag? Check(DeclarationLine line, double w, PartMemo<GoodsPart, UnitWeightGroup?> unitMedians, int min, bool spanish)
     {
         // The texts are built only for a line that is flagged (most are not).
         var q = line.NormQuantity;
@@ -158,19 +215,21 @@ public sealed class WeightQuantityDetector : IDetector
 
             case BaseUnit.U:
             {
-                if (!(q > 0) || !unitMedians.TryGetValue(Hs6Of(line), out var sorted))
+                if (!(q > 0) || unitMedians.Of(line.GoodsRef, line) is not { } group)
+                {
+                    return null;
+                }
+
+                // The line is one of its group's values: UnitWeights took every unit-counted line with a positive,
+                // finite weight and quantity, which are the lines that reach this point, with the same ln(w / q).
+                var others = group.Count - 1;
+                if (others < Math.Max(min, 1))
                 {
                     return null;
                 }
 
                 var x = Math.Log(w / q);
-                var included = Array.BinarySearch(sorted, x) >= 0;
-                if (sorted.Length - (included ? 1 : 0) < min)
-                {
-                    return null;
-                }
-
-                var median = Math.Exp(MedianExcluding(sorted, included ? x : double.NaN));
+                var median = group.MedianWithout(x);
                 var perUnit = w / q;
                 var factor = Math.Max(perUnit / median, median / perUnit);
                 if (factor < UnitWeightFactor)
@@ -178,7 +237,6 @@ public sealed class WeightQuantityDetector : IDetector
                     return null;
                 }
 
-                var others = sorted.Length - (included ? 1 : 0);
                 var qText = QuantityText(line);
                 return DeclarationFlags.Create(
                     line, FlagCode.WeightQuantityMismatch, ScoreFromFactor(factor, UnitWeightFactor),

@@ -178,4 +178,56 @@ public class PriceDetectorTests
         Assert.Contains("weight", names);
         Assert.Contains("vague", names);
     }
+
+    /// <summary>The flag texts as they were made before they were written in one string each: a string per number.</summary>
+    private static (string Explanation, string Expected, string Observed) TextsNumberByNumber(DeclarationLine line, ResolvedBaseline b, PriceStats s, double x, bool spanish)
+    {
+        static string N2(double v) => v.ToString("N2", System.Globalization.CultureInfo.InvariantCulture);
+        static string N0(long v) => v.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+        var above = x > s.UpperFence;
+        var price = line.UnitPriceUsd;
+        var unit = line.Unit.ToText();
+        var lowerPrice = Math.Exp(s.LowerFence);
+        var upperPrice = Math.Exp(s.UpperFence);
+        var atRisk = above ? (price - upperPrice) * line.NormQuantity : (lowerPrice - price) * line.NormQuantity;
+        var expected = $"{N2(lowerPrice)}-{N2(upperPrice)} USD/{unit}";
+        var observed = $"{N2(price)} USD/{unit}";
+        var p025 = Math.Exp(b.LnQuantile(0.025, x));
+        var p975 = Math.Exp(b.LnQuantile(0.975, x));
+        var hs = line.Hs.Display;
+        if (b.External is not null)
+        {
+            return (spanish
+                ? $"Se declararon {observed} para HS {hs} de {line.OriginCountry} a {line.DestinationCountry}; el valor de referencia de {b.Source} es {N2(Math.Exp(s.LnMedian))} USD/{unit} (rango aceptado {expected}), por lo que unos {N2(atRisk)} USD podrían haberse movido mediante {(above ? "sobrefacturación" : "subfacturación")}."
+                : $"Declared {observed} for HS {hs} from {line.OriginCountry} to {line.DestinationCountry}; the {b.Source} reference unit value is {N2(Math.Exp(s.LnMedian))} USD/{unit} (accepted range {expected}), so about {N2(atRisk)} USD may have moved through {(above ? "over" : "under")}-invoicing.", expected, observed);
+        }
+
+        var range = $"{N2(p025)}-{N2(p975)} USD/{unit}";
+        var fence = $"{N2(above ? upperPrice : lowerPrice)} USD/{unit}";
+        return (spanish
+            ? $"Se declararon {observed} para HS {hs} de {line.OriginCountry} a {line.DestinationCountry}; el 95% de {N0(s.Count)} líneas comparables ({b.KeyDescription}) estuvo entre {range} y el límite {(above ? "superior" : "inferior")} es {fence}, por lo que unos {N2(atRisk)} USD podrían haberse movido mediante {(above ? "sobrefacturación" : "subfacturación")}."
+            : $"Declared {observed} for HS {hs} from {line.OriginCountry} to {line.DestinationCountry}; 95% of {N0(s.Count)} comparable lines ({b.KeyDescription}) were {range} and the {(above ? "upper" : "lower")} fence is {fence}, so about {N2(atRisk)} USD may have moved through {(above ? "over" : "under")}-invoicing.", expected, observed);
+    }
+
+    [Fact]
+    public void Flag_texts_written_in_one_string_equal_the_texts_made_number_by_number()
+    {
+        var random = new Random(17);
+        var values = Enumerable.Range(0, 3_000).Select(_ => 2 + (random.NextDouble() * 3)).ToArray();
+        var key = new BaselineKey("29333999", BaseUnit.Kg, "CN", "MX");
+        var own = new ResolvedBaseline(key, LogHistogram.FromValues(values), includesRecords: true, "HS8", fallback: false, k: 2);
+        var small = new ResolvedBaseline(key, LogHistogram.FromValues(values.AsSpan(0, 30)), includesRecords: true, "HS8", fallback: true, k: 2);
+        var external = new ResolvedBaseline(key with { Origin = null, Destination = null }, new TradeAnalyzer.Core.Reference.ExternalBaseline("29333999", BaseUnit.Kg, 12.5, 9, 20, 400, "Comtrade", "2025"), "HS8", fallback: false, k: 2);
+        for (var i = 0; i < 600; i++)
+        {
+            var b = (i % 3) switch { 0 => own, 1 => small, _ => external };
+            var x = values[random.Next(values.Length)] + (random.Next(2) == 0 ? 4 : -4) + random.NextDouble();
+            var quantity = Math.Round(Math.Exp(random.NextDouble() * 12), random.Next(3));
+            var line = TestLines.Line(random.Next(2) == 0 ? "2933.39.99" : "2933399901", Math.Exp(x), quantity: quantity, origin: "CN", destination: "MX");
+            var s = b.StatsFor(x);
+            var spanish = random.Next(2) == 0;
+            var flag = PriceDetector.CreateFlag(line, b, s, x, s.Z(x), spanish);
+            Assert.Equal(TextsNumberByNumber(line, b, s, x, spanish), (flag.Explanation, flag.Expected!, flag.Observed!));
+        }
+    }
 }

@@ -86,4 +86,84 @@ public class SanctionsDetectorTests
     [Fact]
     public void No_list_means_no_work_and_no_flags() =>
         Assert.Empty(Run(new SanctionsDetector(), Context([Line(exporter: "Acme Quimica SA de CV")])));
+
+    [Fact]
+    public void Texts_described_once_per_matched_combination_equal_the_texts_of_each_record()
+    {
+        // One matched exporter with many importers (matching or not), and invoices matching in several roles.
+        var importers = new[] { "Farmacias del Norte", "Amarvel Biotech Hubei Co Ltd", "Global International Ltd.", "Distribuidora Sur" };
+        var exporters = new[] { "Acme Quimica SA de CV", "ACME QUIMICA SA DE CV", "Shanghai Fine Chemical Co., Ltd." };
+        var lines = new List<DeclarationLine>();
+        for (var i = 0; i < 60; i++)
+        {
+            lines.Add(Line(exporter: exporters[i % exporters.Length], importer: importers[i % importers.Length], id: $"D{i}", value: 1_000 + i));
+        }
+
+        var invoices = new List<InvoiceLine>();
+        for (var i = 0; i < 40; i++)
+        {
+            invoices.Add(Invoice(seller: exporters[i % exporters.Length], buyer: importers[(i / 3) % importers.Length], payer: i % 5 == 0 ? "Global International Ltd" : null, number: $"F-{i}", value: 500 + i));
+        }
+
+        var flags = Run(new SanctionsDetector(), Context(lines, invoices, sanctions: List));
+        var screener = List.Screener;
+        var threshold = new TradeAnalyzer.Core.Analysis.AnalysisOptions().SanctionsThreshold;
+        SanctionsMatch? Hit(string? name) => screener.Screen(name, threshold) is { Count: > 0 } m ? m[0] : null;
+        foreach (var d in lines)
+        {
+            var parts = new List<(string Role, string Name, SanctionsMatch Match)>();
+            if (Hit(d.ExporterName) is { } ex)
+            {
+                parts.Add(("Exporter", d.ExporterName, ex));
+            }
+
+            if (Hit(d.ImporterName) is { } im)
+            {
+                parts.Add(("Importer", d.ImporterName, im));
+            }
+
+            var flag = flags.SingleOrDefault(f => f.RecordType == RecordType.Declaration && f.DeclarationId == d.DeclarationId);
+            Assert.Equal(parts.Count > 0, flag is not null);
+            if (flag is not null)
+            {
+                var (score, text, expected, observed) = SanctionsDetector.Describe(parts, threshold, spanish: false);
+                Assert.Equal((score, text, expected, observed, d.ValueUsd), (flag.Score, flag.Explanation, flag.Expected!, flag.Observed!, flag.ValueAtRiskUsd!.Value));
+            }
+        }
+
+        foreach (var inv in invoices)
+        {
+            var parts = new List<(string Role, string Name, SanctionsMatch Match)>();
+            foreach (var (role, name) in new[] { ("Seller", inv.SellerName), ("Buyer", inv.BuyerName), ("Payer", inv.PayerName) })
+            {
+                if (name is not null && Hit(name) is { } m && !parts.Any(p => p.Name == name && ReferenceEquals(p.Match.Entry, m.Entry)))
+                {
+                    parts.Add((role, name, m));
+                }
+            }
+
+            var flag = flags.SingleOrDefault(f => f.RecordType == RecordType.Invoice && f.InvoiceNumber == inv.InvoiceNumber);
+            Assert.Equal(parts.Count > 0, flag is not null);
+            if (flag is not null)
+            {
+                var (score, text, expected, observed) = SanctionsDetector.Describe(parts, threshold, spanish: false);
+                Assert.Equal((score, text, expected, observed), (flag.Score, flag.Explanation, flag.Expected!, flag.Observed!));
+            }
+        }
+    }
+
+    [Fact]
+    public void Remembered_texts_are_bounded_and_stay_right_after_clearing()
+    {
+        var texts = new SanctionsDetector.Descriptions<int>();
+        for (var i = 0; i < SanctionsDetector.Descriptions<int>.MaxRemembered + 10; i++)
+        {
+            Assert.False(texts.TryGet(i, out _));
+            texts.Add(i, (i, $"t{i}", $"e{i}", $"o{i}"));
+            Assert.True(texts.TryGet(i, out var d));
+            Assert.Equal(new SanctionsDetector.Described(i, $"t{i}", $"e{i}", $"o{i}"), d);
+        }
+
+        Assert.False(texts.TryGet(0, out _));
+    }
 }

@@ -62,4 +62,29 @@ public class VagueDescriptionDetectorTests
         var es = TestLines.Run(new VagueDescriptionDetector(), TestLines.Context([lines[1]], new AnalysisOptions { Language = "es" }));
         Assert.StartsWith("La descripción \"spare parts\"", Assert.Single(es).Explanation);
     }
+
+    [Fact]
+    public void Verdicts_kept_by_string_instance_flag_exactly_the_vague_lines()
+    {
+        // Equal texts in different instances, blanks and nulls, in runs and scattered, over several threads.
+        var texts = new[] { "chemicals", "ephedrine hydrochloride", "  ", "spare parts", "Cajas de cartón corrugado", "varios", "" };
+        var random = new Random(9);
+        var lines = new List<DeclarationLine>();
+        string? previous = null;
+        for (var i = 0; i < 20_000; i++)
+        {
+            var pick = random.Next(texts.Length + 1);
+            var description = random.Next(3) == 0 ? previous
+                : pick == texts.Length ? null
+                : random.Next(2) == 0 ? texts[pick] : new string(texts[pick].AsSpan());
+            lines.Add(TestLines.Line("293339", 10, description: description, id: $"V{i}"));
+            previous = description;
+        }
+
+        var flags = TestLines.Run(new VagueDescriptionDetector(), TestLines.Context(lines));
+        var expected = lines.Where(l => VagueDescriptionDetector.IsVague(l.Description)).Select(l => l.DeclarationId).Order(StringComparer.Ordinal);
+        Assert.Equal(expected, flags.Select(f => f.DeclarationId).Order(StringComparer.Ordinal));
+        var byId = lines.ToDictionary(l => l.DeclarationId);
+        Assert.All(flags, f => Assert.Equal(byId[f.DeclarationId!].Description!.Trim(), f.Observed));
+    }
 }

@@ -76,4 +76,63 @@ public class WeightQuantityDetectorTests
             .ToList();
         Assert.Empty(TestLines.Run(new WeightQuantityDetector(), TestLines.Context(lines)));
     }
+
+    [Fact]
+    public void Median_without_a_value_equals_the_median_worked_out_by_leaving_it_out()
+    {
+        var random = new Random(3);
+        for (var round = 0; round < 2_000; round++)
+        {
+            // Few distinct values, so that equal values sit at and around the middle.
+            var length = 2 + random.Next(30);
+            var distinct = 1 + random.Next(6);
+            var sorted = Enumerable.Range(0, length).Select(_ => Math.Log(1 + random.Next(distinct))).ToArray();
+            Array.Sort(sorted);
+            var group = new WeightQuantityDetector.UnitWeightGroup(sorted);
+            Assert.Equal(length, group.Count);
+            foreach (var x in sorted)
+            {
+                Assert.Equal(Math.Exp(WeightQuantityDetector.MedianExcluding(sorted, x)), group.MedianWithout(x));
+            }
+        }
+    }
+
+    [Fact]
+    public void Unit_weights_flag_the_same_lines_whichever_side_of_the_median_they_lie()
+    {
+        // 12 comparable lines at 1 kg/u, then lines far below and above: each is flagged against the others' median.
+        var lines = Enumerable.Range(0, 12).Select(_ => TestLines.Line("847130", 100, quantity: 10, unit: BaseUnit.U, netWeightKg: 10))
+            .Append(TestLines.Line("847130", 100, quantity: 10, unit: BaseUnit.U, netWeightKg: 0.5))
+            .Append(TestLines.Line("847130", 100, quantity: 10, unit: BaseUnit.U, netWeightKg: 200))
+            .ToArray();
+        var flags = Run(lines);
+        Assert.Equal(2, flags.Count);
+        Assert.All(flags, f => Assert.Equal("1.00 kg/u", f.Expected));
+    }
+
+    [Fact]
+    public void Unit_weights_of_interleaved_codes_are_compared_within_their_own_hs6()
+    {
+        // Two codes in turn over shared goods parts (as ingestion builds them): 1 kg/u and 50 kg/u typical.
+        GoodsPart Goods(string code) => new() { Hs = HsCode.Parse(code), Unit = BaseUnit.U, QuantityUnit = "u", Shared = true };
+        var light = Goods("8471300000");
+        var heavy = Goods("8414309900");
+        var heavyOther = Goods("8414309100");
+        DeclarationLine On(GoodsPart goods, double kg, int n) => new(n, DeclarationParties.Empty, DeclarationRoute.Empty, goods)
+        {
+            DeclarationId = $"W{n}", Date = new DateOnly(2026, 1, 1), Quantity = 10, NormQuantity = 10, NetWeightKg = kg, Value = 1, ValueUsd = 1, FobUsd = 1,
+        };
+        var lines = new List<DeclarationLine>();
+        for (var n = 0; n < 30; n++)
+        {
+            lines.Add(On(light, 10, n));
+            lines.Add(On(n % 2 == 0 ? heavy : heavyOther, 500, 100 + n));
+        }
+
+        // 10 kg for 10 u of the heavy code (HS6 841430): 50 times lighter than its others; ordinary for the light code.
+        lines.Add(On(heavyOther, 10, 999));
+        var flag = Assert.Single(Run([.. lines]));
+        Assert.Equal("W999", flag.DeclarationId);
+        Assert.Equal("50.00 kg/u", flag.Expected);
+    }
 }
