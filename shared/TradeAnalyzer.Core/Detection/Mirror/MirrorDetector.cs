@@ -46,16 +46,12 @@ public sealed class MirrorDetector : IDetector
         var window = context.Options.MirrorWindowDays;
         var spanish = context.Options.Spanish;
         var facts = new MirrorFacts(exports, imports);
-        var pairs = Match(exports, imports, facts, window);
+        var pairs = Match(exports, imports, facts, window, out var matchedExport, out var matchedImport);
         context.Artifacts.Counters["mirror.pairs"] = pairs.Count;
 
-        var matchedExport = new bool[exports.Count];
-        var matchedImport = new bool[imports.Count];
         foreach (var (e, i) in pairs)
         {
-            matchedExport[e] = true;
-            matchedImport[i] = true;
-            Compare(exports[e], imports[i], spanish, sink);
+            Compare(exports[e], imports[i], facts, spanish, sink);
         }
 
         var horizon = ArrivalHorizon(pairs, exports, imports, window);
@@ -88,14 +84,19 @@ public sealed class MirrorDetector : IDetector
 
     /// <summary>One-to-one pairs (export position, import position), best candidate first.</summary>
     internal static List<(int Export, int Import)> Match(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports, int window) =>
-        Match(exports, imports, new MirrorFacts(exports, imports), window);
+        Match(exports, imports, new MirrorFacts(exports, imports), window, out _, out _);
 
-    /// <summary>One-to-one pairs (export position, import position), best candidate first, with the shipments' <paramref name="shipmentFacts"/>.</summary>
-    private static List<(int Export, int Import)> Match(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports, MirrorFacts shipmentFacts, int window)
+    /// <summary>One-to-one pairs (export position, import position), best candidate first, with the shipments'
+    /// <paramref name="shipmentFacts"/>; <paramref name="usedExport"/> and <paramref name="usedImport"/>: which
+    /// exports and imports are paired.</summary>
+    private static List<(int Export, int Import)> Match(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports, MirrorFacts shipmentFacts, int window,
+        out bool[] usedExport, out bool[] usedImport)
     {
         // Shipment ids and invoice keys as the index's numbers for them (equal exactly when the texts are); shipment
         // ids and parties are dense numbers, grouped through arrays indexed by the number (no hashing); invoice ids
         // through one open-addressing table.
+        var pairedExport = usedExport = new bool[exports.Count];
+        var pairedImport = usedImport = new bool[imports.Count];
         if (imports.Count == 0 || exports.Count == 0)
         {
             return [];
@@ -240,8 +241,6 @@ public sealed class MirrorDetector : IDetector
         // the same pairs.
         CollectionsMarshal.AsSpan(candidates).Sort(default(CandidateOrder));
 
-        var pairedExport = new bool[exports.Count];
-        var pairedImport = new bool[imports.Count];
         var pairs = new List<(int, int)>(Math.Min(exports.Count, imports.Count));
         foreach (var c in candidates)
         {
@@ -376,7 +375,7 @@ public sealed class MirrorDetector : IDetector
         return starts;
     }
 
-    private static void Compare(DeclarationShipment ex, DeclarationShipment im, bool spanish, IFlagSink sink)
+    private static void Compare(DeclarationShipment ex, DeclarationShipment im, MirrorFacts facts, bool spanish, IFlagSink sink)
     {
         var mode = im.Main.Mode != TransportMode.Unknown ? im.Main.Mode : ex.Main.Mode;
         var tolerance = MirrorAllowances.ValueTolerance(mode);
@@ -415,6 +414,13 @@ public sealed class MirrorDetector : IDetector
                 : string.Create(Inv, $"The {ex.Reporter} export {ex.DeclarationId} declared {ex.Quantity:N2} {unit} and {im.Reporter}'s import {im.DeclarationId} of the same shipment {im.Quantity:N2} {unit}, a {rel * 100:N0}% difference (tolerance {MirrorAllowances.QuantityTolerance * 100:N0}%) worth {atRisk:N2} USD at the export's unit price.");
             sink.Add(NewFlag(FlagCode.MirrorQuantityGap, MirrorAllowances.ScoreFromRatio(rel / MirrorAllowances.QuantityTolerance), ex, im, shipmentId, atRisk,
                 string.Create(Inv, $"{ex.Quantity:N2} {unit} (export {ex.DeclarationId})"), string.Create(Inv, $"{im.Quantity:N2} {unit} (import {im.DeclarationId})"), text));
+        }
+
+        // One line on each side (most shipments): its HS6 is its main line's, equal exactly when the prefix numbers are,
+        // and then no code is on one side only; this spares reading both line objects and their codes.
+        if (facts.HsOf(ex.Index).Hs6 == facts.HsOf(im.Index).Hs6 && ex.Lines.Count == 1 && im.Lines.Count == 1)
+        {
+            return;
         }
 
         CompareHs(ex, im, shipmentId, spanish, sink);
