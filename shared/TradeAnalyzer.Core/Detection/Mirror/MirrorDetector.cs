@@ -377,9 +377,13 @@ public sealed class MirrorDetector : IDetector
 
     private static void Compare(DeclarationShipment ex, DeclarationShipment im, MirrorFacts facts, bool spanish, IFlagSink sink)
     {
-        var mode = im.Main.Mode != TransportMode.Unknown ? im.Main.Mode : ex.Main.Mode;
+        // Mode and unit from the shipments' route and goods parts (as Main.Mode, Main.Unit): the main line objects are
+        // read only for a flag.
+        var imMode = facts.ModeOf(im.Index);
+        var mode = imMode != TransportMode.Unknown ? imMode : facts.ModeOf(ex.Index);
+        var exUnit = facts.UnitOf(ex.Index);
         var tolerance = MirrorAllowances.ValueTolerance(mode);
-        var quantities = ex.Unit == im.Unit && ex.Quantity > 0 && im.Quantity > 0;
+        var quantities = exUnit == facts.UnitOf(im.Index) && ex.Quantity > 0 && im.Quantity > 0;
         var a = quantities ? MirrorAllowances.QuantityAgreement(ex.Quantity, im.Quantity) : 1;
         var x = ex.FobUsd;
         var m = im.FobUsd;
@@ -406,7 +410,7 @@ public sealed class MirrorDetector : IDetector
         if (quantities && 1 - a > MirrorAllowances.QuantityTolerance)
         {
             var rel = 1 - a;
-            var unit = Fmt.Unit(ex.Unit);
+            var unit = Fmt.Unit(exUnit);
             var unitPrice = ex.Quantity > 0 ? x / ex.Quantity : 0;
             var atRisk = Math.Abs(im.Quantity - ex.Quantity) * unitPrice;
             var text = spanish
