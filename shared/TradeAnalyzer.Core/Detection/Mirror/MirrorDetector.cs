@@ -163,7 +163,7 @@ public sealed class MirrorDetector : IDetector
 
         var windowStart = WindowStarts(byParties, exportPair, shipmentFacts.ExportDay, EarlyImportDays);
 
-        var candidates = new List<Candidate>(exports.Count);
+        var candidates = new List<Candidate>(exports.Count * 2);
         for (var e = 0; e < exports.Count; e++)
         {
             var ex = exports[e];
