@@ -208,31 +208,112 @@ public class MirrorIndexTests
         }
     }
 
-    [Fact]
-    public void Dense_buckets_group_like_hashed_buckets()
+    [Theory]
+    [InlineData(1, 500, 40, 30)]
+    [InlineData(2, 5_000, 300, 3)]
+    [InlineData(3, 200, 1, 1_000)]
+    public void Key_ranges_group_and_order_like_hashed_buckets(int seed, int count, int keyCount, int dayRange)
     {
-        var random = new Random(7);
-        var keys = new int[500];
-        var days = new int[keys.Length];
-        for (var i = 0; i < keys.Length; i++)
+        var random = new Random(seed);
+        var keys = new int[count];
+        var days = new int[count];
+        for (var i = 0; i < count; i++)
         {
-            keys[i] = random.Next(-1, 40);
-            days[i] = random.Next(0, 30);
+            keys[i] = random.Next(-1, keyCount);
+            days[i] = random.Next(0, dayRange);
         }
 
-        var dense = new DenseBuckets(keys, 40, i => days[i]);
-        var hashed = new Buckets<int>(keys.Length, i => keys[i], i => days[i], include: i => keys[i] >= 0);
+        var ordered = new Buckets<int>(count, i => keys[i], i => days[i], include: i => keys[i] >= 0);
+        var ranges = new KeyRanges(keys, keyCount, days);
+        var plain = new KeyRanges(keys, keyCount);
+        var hashed = new Buckets<int>(count, i => keys[i], include: i => keys[i] >= 0);
 
-        Assert.Equal(hashed.Items.ToArray(), dense.Items.ToArray());
-        for (var key = -1; key < 40; key++)
+        Assert.Equal(keyCount, ranges.KeyCount);
+        Assert.True(ranges.Of(-1).IsEmpty);
+        for (var key = 0; key < keyCount; key++)
         {
-            Assert.Equal(hashed.GroupOfKey(key), dense.GroupOfKey(key));
-            Assert.Equal(hashed.Get(key).ToArray(), dense.Group(dense.GroupOfKey(key)).ToArray());
+            // The same items in the same order (ties in day included: the window scan's cap depends on it).
+            var expected = ordered.Get(key).ToArray();
+            Assert.Equal(expected, ranges.Of(key).ToArray());
+            Assert.Equal(expected, ranges.Items.AsSpan(ranges.Start(key), ranges.End(key) - ranges.Start(key)).ToArray());
+            Assert.Equal(expected.Select(i => days[i]), ranges.SortKeys.AsSpan(ranges.Start(key), expected.Length).ToArray());
+            Assert.Equal(hashed.Get(key).ToArray(), plain.Of(key).ToArray());
         }
 
-        for (var i = 0; i < keys.Length; i++)
+        Assert.Empty(plain.SortKeys);
+    }
+
+    [Theory]
+    [InlineData(1, 2_000, 100)]
+    [InlineData(2, 20_000, 1L << 40)]
+    [InlineData(3, 50, 3)]
+    [InlineData(4, 0, 10)]
+    public void Long_buckets_group_like_hashed_buckets(int seed, int count, long keyRange)
+    {
+        var random = new Random(seed);
+        var keys = new long[count];
+        for (var i = 0; i < count; i++)
         {
-            Assert.Equal(hashed.GroupOfItem(i), dense.GroupOfItem(i));
+            // Negative and zero keys included (left out by the filter, as invoice ids without a key are).
+            keys[i] = random.NextInt64(-keyRange, keyRange);
+        }
+
+        var buckets = new LongBuckets(keys, ShipmentIndex.HasKey);
+        var hashed = new Buckets<long>(count, i => keys[i], comparer: MixedLongComparer.Instance, include: i => ShipmentIndex.HasKey(keys[i]));
+
+        foreach (var key in keys.Concat([0L, -1L, keyRange + 5, long.MaxValue, long.MinValue]))
+        {
+            Assert.Equal(hashed.Get(key).ToArray(), buckets.Get(key).ToArray());
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 40, 2_000, 1_500, 60)]
+    [InlineData(2, 3, 5_000, 100, 20)]
+    [InlineData(3, 200, 300, 800, 400)]
+    public void Window_starts_are_the_binary_search_of_each_export(int seed, int pairs, int imports, int exports, int dayRange)
+    {
+        var random = new Random(seed);
+        var importPair = new int[imports];
+        var importDay = new int[imports];
+        for (var i = 0; i < imports; i++)
+        {
+            importPair[i] = random.Next(0, pairs);
+            importDay[i] = random.Next(0, dayRange);
+        }
+
+        var exportPair = new int[exports];
+        var exportDay = new int[exports];
+        for (var e = 0; e < exports; e++)
+        {
+            // Some pairs have no imports (the last five are never drawn for imports).
+            exportPair[e] = random.Next(0, pairs + 5);
+            exportDay[e] = random.Next(-5, dayRange + 5);
+        }
+
+        var byParties = new KeyRanges(importPair, pairs + 5, importDay);
+        var starts = MirrorDetector.WindowStarts(byParties, exportPair, exportDay, 3);
+
+        var days = byParties.SortKeys;
+        for (var e = 0; e < exports; e++)
+        {
+            var p = exportPair[e];
+            var lo = byParties.Start(p);
+            var hi = byParties.End(p);
+            while (lo < hi)
+            {
+                var mid = (lo + hi) >>> 1;
+                if (days[mid] < exportDay[e] - 3)
+                {
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid;
+                }
+            }
+
+            Assert.Equal(lo, starts[e]);
         }
     }
 

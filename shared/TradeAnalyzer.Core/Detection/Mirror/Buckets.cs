@@ -116,67 +116,6 @@ internal sealed class Buckets<TKey>
 }
 
 /// <summary>
-/// <see cref="Buckets{TKey}"/> for keys that are already small dense numbers (0 to a known bound, e.g. the shipment
-/// index's shipment-id numbers): key to group through an array, no hashing.
-/// </summary>
-internal sealed class DenseBuckets
-{
-    private readonly int[] _groupOfKey;
-    private readonly int[] _start;
-    private readonly int[] _items;
-    private readonly int[] _groupOf;
-
-    /// <summary>Groups items 0..keys.Length-1 by <paramref name="keys"/> (0 to <paramref name="keyCount"/> - 1;
-    /// negative: left out), groups numbered in order of first appearance; within a group, items are ordered by
-    /// <paramref name="orderOf"/> when given, else by position.</summary>
-    public DenseBuckets(int[] keys, int keyCount, Func<int, int>? orderOf = null)
-    {
-        var groupOfKey = _groupOfKey = new int[keyCount];
-        groupOfKey.AsSpan().Fill(-1);
-        var count = keys.Length;
-        var groupOf = _groupOf = new int[count];
-        var sizes = new int[Math.Min(count, keyCount)];
-        var groups = 0;
-        for (var i = 0; i < count; i++)
-        {
-            var key = keys[i];
-            if (key < 0)
-            {
-                groupOf[i] = -1;
-                continue;
-            }
-
-            ref var g = ref groupOfKey[key];
-            if (g < 0)
-            {
-                g = groups++;
-            }
-
-            groupOf[i] = g;
-            sizes[g]++;
-        }
-
-        (_start, _items) = Buckets<int>.Layout(groupOf, groups, sizes, orderOf);
-    }
-
-    /// <summary>Every grouped item, group after group (see <see cref="Buckets{TKey}.Items"/>).</summary>
-    public ReadOnlySpan<int> Items => _items;
-
-    /// <summary>The group number of <paramref name="key"/>, or -1 when no item has it (or it is negative).</summary>
-    public int GroupOfKey(int key) => (uint)key < (uint)_groupOfKey.Length ? _groupOfKey[key] : -1;
-
-    /// <summary>The group number of item <paramref name="item"/>, or -1 when it was left out.</summary>
-    public int GroupOfItem(int item) => _groupOf[item];
-
-    /// <summary>The items of group <paramref name="group"/> (empty when it is negative).</summary>
-    public ReadOnlySpan<int> Group(int group) =>
-        group < 0 ? [] : _items.AsSpan(_start[group], _start[group + 1] - _start[group]);
-
-    /// <summary>Where the items of group <paramref name="group"/> begin in <see cref="Items"/>.</summary>
-    public int Start(int group) => _start[group];
-}
-
-/// <summary>
 /// Equality of <see cref="long"/> keys with a mixed hash: <see cref="long.GetHashCode"/> XORs the two halves, so keys
 /// made of two small ids (<c>(a &lt;&lt; 32) | b</c>, e.g. exporter and importer name ids) collide massively.
 /// </summary>
@@ -187,4 +126,208 @@ internal sealed class MixedLongComparer : IEqualityComparer<long>
     public bool Equals(long x, long y) => x == y;
 
     public int GetHashCode(long obj) => (int)(((ulong)obj * 0x9E3779B97F4A7C15UL) >> 32);
+}
+
+/// <summary>
+/// Items grouped by small dense keys (0 to a known bound, e.g. the shipment index's shipment-id numbers) as compressed
+/// rows indexed by the key itself: the group of a key is a range of one array found through one array read, with no
+/// key-to-group table, no per-item group array and no cursor array (a third of the memory of a key-to-group table with
+/// <see cref="Buckets{TKey}.Layout"/>, and one random access fewer per look-up). Within a key, items are in ascending position, or ordered by
+/// <c>orderBy</c> exactly as <see cref="Buckets{TKey}.Layout"/> orders a group (the same sort of the same sequence).
+/// </summary>
+internal sealed class KeyRanges
+{
+    private readonly int[] _start;
+    private readonly int[] _items;
+
+    /// <summary>Groups items 0..keys.Length-1 by <paramref name="keys"/> (0 to <paramref name="keyCount"/> - 1;
+    /// negative: left out); within a key, items by ascending position, then sorted by <paramref name="orderBy"/>
+    /// (indexed by item) when given.</summary>
+    public KeyRanges(int[] keys, int keyCount, int[]? orderBy = null)
+    {
+        // Counts at each key's slot, then running ends; the items are placed from the last one down, so that each
+        // key's slot ends at its first item and its items stay in ascending order (no cursor array).
+        var start = _start = new int[keyCount + 1];
+        foreach (var key in keys)
+        {
+            if (key >= 0)
+            {
+                start[key]++;
+            }
+        }
+
+        var sum = 0;
+        for (var k = 0; k < keyCount; k++)
+        {
+            sum += start[k];
+            start[k] = sum;
+        }
+
+        start[keyCount] = sum;
+        var items = _items = GC.AllocateUninitializedArray<int>(sum);
+        for (var i = keys.Length - 1; i >= 0; i--)
+        {
+            var key = keys[i];
+            if (key >= 0)
+            {
+                items[--start[key]] = i;
+            }
+        }
+
+        if (orderBy is null)
+        {
+            SortKeys = [];
+            return;
+        }
+
+        var order = SortKeys = GC.AllocateUninitializedArray<int>(sum);
+        for (var k = 0; k < order.Length; k++)
+        {
+            order[k] = orderBy[items[k]];
+        }
+
+        for (var k = 0; k < keyCount; k++)
+        {
+            var length = start[k + 1] - start[k];
+            if (length > 1)
+            {
+                Array.Sort(order, items, start[k], length);
+            }
+        }
+    }
+
+    /// <summary>Every grouped item, key after key (see <see cref="Buckets{TKey}.Items"/>).</summary>
+    public int[] Items => _items;
+
+    /// <summary>The number of keys (keys are 0 to this - 1).</summary>
+    public int KeyCount => _start.Length - 1;
+
+    /// <summary>The <c>orderBy</c> value of each of <see cref="Items"/> (empty when no order was given): ascending
+    /// within each key.</summary>
+    public int[] SortKeys { get; }
+
+    /// <summary>Where the items of <paramref name="key"/> begin in <see cref="Items"/> (0 to the key count).</summary>
+    public int Start(int key) => _start[key];
+
+    /// <summary>Where the items of <paramref name="key"/> end in <see cref="Items"/>.</summary>
+    public int End(int key) => _start[key + 1];
+
+    /// <summary>The items of <paramref name="key"/> (empty when none has it or it is negative).</summary>
+    public ReadOnlySpan<int> Of(int key) =>
+        key < 0 ? [] : _items.AsSpan(_start[key], _start[key + 1] - _start[key]);
+}
+
+/// <summary>
+/// Items grouped by <see cref="long"/> keys through one open-addressing table of (key, start, count) slots: a look-up
+/// reads one slot (a <see cref="Dictionary{TKey, TValue}"/> reads a bucket and an entry, and <see cref="Buckets{TKey}"/>
+/// then a start and the items), and a key held by one item keeps that item in its slot (no items array read).
+/// Within a key, items are in ascending position.
+/// </summary>
+internal sealed class LongBuckets
+{
+    private readonly Slot[] _slots;
+    private readonly int _shift;
+    private readonly int[] _items;
+
+    /// <summary>Groups items 0..keys.Length-1 by <paramref name="keys"/>, leaving out those whose key
+    /// <paramref name="include"/> refuses.</summary>
+    public LongBuckets(long[] keys, Func<long, bool> include)
+    {
+        var included = 0;
+        foreach (var key in keys)
+        {
+            if (include(key))
+            {
+                included++;
+            }
+        }
+
+        // At most 80% full (linear probing; four slots per cache line).
+        var bits = 4;
+        while ((1L << bits) < included + (included / 4) + 1)
+        {
+            bits++;
+        }
+
+        _shift = 64 - bits;
+        var slots = _slots = new Slot[1 << bits];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var key = keys[i];
+            if (include(key))
+            {
+                ref var slot = ref Find(key);
+                slot.Key = key;
+                slot.Count++;
+            }
+        }
+
+        // Keys of several items: a range of the items array, its slot's start first set to the range's end and moved
+        // down as the items are placed from the last one (ascending order, no cursor array).
+        var sum = 0;
+        foreach (ref var slot in slots.AsSpan())
+        {
+            if (slot.Count > 1)
+            {
+                sum += slot.Count;
+                slot.Start = sum;
+            }
+        }
+
+        var items = _items = GC.AllocateUninitializedArray<int>(sum);
+        for (var i = keys.Length - 1; i >= 0; i--)
+        {
+            var key = keys[i];
+            if (include(key))
+            {
+                ref var slot = ref Find(key);
+                if (slot.Count == 1)
+                {
+                    slot.Start = i;
+                }
+                else
+                {
+                    items[--slot.Start] = i;
+                }
+            }
+        }
+    }
+
+    /// <summary>The items of <paramref name="key"/> (empty when none).</summary>
+    public ReadOnlySpan<int> Get(long key)
+    {
+        ref var slot = ref Find(key);
+        return slot.Count switch
+        {
+            0 => [],
+            1 => MemoryMarshal.CreateReadOnlySpan(ref slot.Start, 1),
+            _ => _items.AsSpan(slot.Start, slot.Count),
+        };
+    }
+
+    /// <summary>The slot of <paramref name="key"/>, or the empty slot where it would go.</summary>
+    private ref Slot Find(long key)
+    {
+        var slots = _slots;
+        var mask = slots.Length - 1;
+        var s = (int)(((ulong)key * 0x9E3779B97F4A7C15UL) >> _shift);
+        while (true)
+        {
+            ref var slot = ref slots[s];
+            if (slot.Count == 0 || slot.Key == key)
+            {
+                return ref slot;
+            }
+
+            s = (s + 1) & mask;
+        }
+    }
+
+    /// <summary>A key, its item count (0: empty slot) and its single item (count 1) or the start of its range.</summary>
+    private struct Slot
+    {
+        public long Key;
+        public int Start;
+        public int Count;
+    }
 }

@@ -46,16 +46,12 @@ public sealed class MirrorDetector : IDetector
         var window = context.Options.MirrorWindowDays;
         var spanish = context.Options.Spanish;
         var facts = new MirrorFacts(exports, imports);
-        var pairs = Match(exports, imports, facts, window);
+        var pairs = Match(exports, imports, facts, window, out var matchedExport, out var matchedImport);
         context.Artifacts.Counters["mirror.pairs"] = pairs.Count;
 
-        var matchedExport = new bool[exports.Count];
-        var matchedImport = new bool[imports.Count];
         foreach (var (e, i) in pairs)
         {
-            matchedExport[e] = true;
-            matchedImport[i] = true;
-            Compare(exports[e], imports[i], spanish, sink);
+            Compare(exports[e], imports[i], facts, spanish, sink);
         }
 
         var horizon = ArrivalHorizon(pairs, exports, imports, window);
@@ -88,13 +84,19 @@ public sealed class MirrorDetector : IDetector
 
     /// <summary>One-to-one pairs (export position, import position), best candidate first.</summary>
     internal static List<(int Export, int Import)> Match(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports, int window) =>
-        Match(exports, imports, new MirrorFacts(exports, imports), window);
+        Match(exports, imports, new MirrorFacts(exports, imports), window, out _, out _);
 
-    /// <summary>One-to-one pairs (export position, import position), best candidate first, with the shipments' <paramref name="shipmentFacts"/>.</summary>
-    private static List<(int Export, int Import)> Match(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports, MirrorFacts shipmentFacts, int window)
+    /// <summary>One-to-one pairs (export position, import position), best candidate first, with the shipments'
+    /// <paramref name="shipmentFacts"/>; <paramref name="usedExport"/> and <paramref name="usedImport"/>: which
+    /// exports and imports are paired.</summary>
+    private static List<(int Export, int Import)> Match(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports, MirrorFacts shipmentFacts, int window,
+        out bool[] usedExport, out bool[] usedImport)
     {
         // Shipment ids and invoice keys as the index's numbers for them (equal exactly when the texts are); shipment
-        // ids and parties are dense numbers, grouped through arrays without hashing.
+        // ids and parties are dense numbers, grouped through arrays indexed by the number (no hashing); invoice ids
+        // through one open-addressing table.
+        var pairedExport = usedExport = new bool[exports.Count];
+        var pairedImport = usedImport = new bool[imports.Count];
         if (imports.Count == 0 || exports.Count == 0)
         {
             return [];
@@ -107,14 +109,15 @@ public sealed class MirrorDetector : IDetector
             importShipment[i] = imports[i].ShipmentNumber;
         }
 
-        var byShipment = new DenseBuckets(importShipment, owner.ShipmentNumberCount);
+        // Shipment-id groups are the shipment numbers themselves (-1, NoId, without one): ranges found by number.
+        var byShipment = new KeyRanges(importShipment, owner.ShipmentNumberCount);
         var importInvoice = GC.AllocateUninitializedArray<long>(imports.Count);
         for (var i = 0; i < importInvoice.Length; i++)
         {
             importInvoice[i] = imports[i].InvoiceId;
         }
 
-        var byInvoice = new Buckets<long>(imports.Count, i => importInvoice[i], comparer: MixedLongComparer.Instance, include: i => ShipmentIndex.HasKey(importInvoice[i]));
+        var byInvoice = new LongBuckets(importInvoice, ShipmentIndex.HasKey);
         var importDay = shipmentFacts.ImportDay;
 
         // Everything a candidate check reads of an import, in one struct per import (an id-matched import is visited
@@ -135,11 +138,11 @@ public sealed class MirrorDetector : IDetector
             importPair[i] = partyPair[imports[i].PartyNumber];
         }
 
-        var byParties = new DenseBuckets(importPair, pairCount, i => importDay[i]);
+        var byParties = new KeyRanges(importPair, pairCount, importDay);
 
         // Compact per-import facts for the party-window scan, which visits many imports per export and rejects most:
-        // laid out in the party buckets' order (a window is a run of consecutive facts), with dates, country ids,
-        // shipment-id group and HS heading code, so that the scan reads one array sequentially instead of chasing
+        // laid out in the party ranges' order (a window is a run of consecutive facts), with dates, country ids,
+        // shipment number and HS heading code, so that the scan reads one array sequentially instead of chasing
         // each import's shipment and main line.
         var order = byParties.Items;
         var facts = GC.AllocateUninitializedArray<ImportFacts>(order.Length);
@@ -147,8 +150,18 @@ public sealed class MirrorDetector : IDetector
         {
             var i = order[k];
             facts[k] = new ImportFacts(i, shipmentFacts.ImportDay[i], shipmentFacts.ImportReporter[i], shipmentFacts.ImportExporterCountry[i],
-                shipmentFacts.ImportOrigin[i], byShipment.GroupOfItem(i), shipmentFacts.ImportHeading[i]);
+                shipmentFacts.ImportOrigin[i], importShipment[i], shipmentFacts.ImportHeading[i]);
         }
+
+        // Where each export's window begins among its party pair's facts: one merge of the exports sorted by day with
+        // the facts, per pair, instead of a binary search per export into a range that grows with the input.
+        var exportPair = GC.AllocateUninitializedArray<int>(exports.Count);
+        for (var e = 0; e < exportPair.Length; e++)
+        {
+            exportPair[e] = partyPair[exports[e].PartyNumber];
+        }
+
+        var windowStart = WindowStarts(byParties, exportPair, shipmentFacts.ExportDay, EarlyImportDays);
 
         var candidates = new List<Candidate>(exports.Count * 2);
         for (var e = 0; e < exports.Count; e++)
@@ -160,10 +173,9 @@ public sealed class MirrorDetector : IDetector
             // An import reached again (its invoice after its shipment id, its parties after either) is not weighed again:
             // the id-matched candidate is the same or scores at least as high (a longer date allowance, no HS rule), and
             // whether it was kept or refused, the repeat could never be paired (pairs are taken best first, one-to-one).
-            // The shipment id's group among the imports: NoId without one, Unknown when no import carries it.
-            var exShipment = ex.ShipmentNumber;
-            var shipmentGroup = exShipment < 0 ? NoId : (byShipment.GroupOfKey(exShipment) is var g and >= 0 ? g : UnknownId);
-            var byId = byShipment.Group(shipmentGroup);
+            // The shipment number (NoId without one) is the group: an id no import carries matches no fact.
+            var shipmentGroup = x.ShipmentNumber;
+            var byId = byShipment.Of(shipmentGroup);
             foreach (var i in byId)
             {
                 AddIfPlausible(candidates, x, e, sides[i], i, window, idMatch: true);
@@ -179,55 +191,49 @@ public sealed class MirrorDetector : IDetector
                 }
             }
 
-            var parties = byParties.GroupOfKey(partyPair[ex.PartyNumber]);
-            if (parties >= 0)
+            var start = windowStart[e];
+            var end = byParties.End(exportPair[e]);
+            var to = shipmentFacts.ExportDay[e] + window;
+
+            // The cheap refusals of AddIfPlausible, on ids: an id that is absent from the imports never matches.
+            // Countries: the import must be reported by the destination or importer country and come from the
+            // reporter when it names an exporting country; shipment ids: two different bills of lading are two
+            // shipments; HS: a party-only candidate needs the same heading (same HS6, or same HS4 and quantities).
+            var destination = shipmentFacts.ExportDestination[e];
+            var importerCountry = shipmentFacts.ExportImporterCountry[e];
+            var reporter = shipmentFacts.ExportReporter[e];
+            var heading = shipmentFacts.ExportHeading[e];
+            var stop = Math.Min(end, start + MaxWindowCandidates);
+            for (var k = start; k < stop; k++)
             {
-                var first = byParties.Start(parties);
-                var end = first + byParties.Group(parties).Length;
-                var from = shipmentFacts.ExportDay[e] - EarlyImportDays;
-                var to = shipmentFacts.ExportDay[e] + window;
-                var start = LowerBound(facts, first, end, from);
-
-                // The cheap refusals of AddIfPlausible, on ids: an id that is absent from the imports never matches.
-                // Countries: the import must be reported by the destination or importer country and come from the
-                // reporter when it names an exporting country; shipment ids: two different bills of lading are two
-                // shipments; HS: a party-only candidate needs the same heading (same HS6, or same HS4 and quantities).
-                var destination = shipmentFacts.ExportDestination[e];
-                var importerCountry = shipmentFacts.ExportImporterCountry[e];
-                var reporter = shipmentFacts.ExportReporter[e];
-                var heading = shipmentFacts.ExportHeading[e];
-                var stop = Math.Min(end, start + MaxWindowCandidates);
-                for (var k = start; k < stop; k++)
+                ref readonly var f = ref facts[k];
+                if (f.Day > to)
                 {
-                    ref readonly var f = ref facts[k];
-                    if (f.Day > to)
-                    {
-                        break;
-                    }
-
-                    if ((f.Reporter != destination || destination == NoCountry) && (f.Reporter != importerCountry || importerCountry == NoCountry))
-                    {
-                        continue;
-                    }
-
-                    if (f.ExporterCountry != NoCountry && (f.ExporterCountry != reporter || reporter == NoCountry) && (f.Origin != reporter || reporter == NoCountry))
-                    {
-                        continue;
-                    }
-
-                    if (f.Heading != heading || (shipmentGroup != NoId && f.ShipmentGroup != NoId && f.ShipmentGroup != shipmentGroup))
-                    {
-                        continue;
-                    }
-
-                    var i = f.Import;
-                    if (skipSeen && (byId.Contains(i) || byNumber.Contains(i)))
-                    {
-                        continue;
-                    }
-
-                    AddIfPlausible(candidates, x, e, sides[i], i, window, idMatch: false);
+                    break;
                 }
+
+                if ((f.Reporter != destination || destination == NoCountry) && (f.Reporter != importerCountry || importerCountry == NoCountry))
+                {
+                    continue;
+                }
+
+                if (f.ExporterCountry != NoCountry && (f.ExporterCountry != reporter || reporter == NoCountry) && (f.Origin != reporter || reporter == NoCountry))
+                {
+                    continue;
+                }
+
+                if (f.Heading != heading || (shipmentGroup != NoId && f.ShipmentGroup != NoId && f.ShipmentGroup != shipmentGroup))
+                {
+                    continue;
+                }
+
+                var i = f.Import;
+                if (skipSeen && (byId.Contains(i) || byNumber.Contains(i)))
+                {
+                    continue;
+                }
+
+                AddIfPlausible(candidates, x, e, sides[i], i, window, idMatch: false);
             }
         }
 
@@ -235,18 +241,16 @@ public sealed class MirrorDetector : IDetector
         // the same pairs.
         CollectionsMarshal.AsSpan(candidates).Sort(default(CandidateOrder));
 
-        var usedExport = new bool[exports.Count];
-        var usedImport = new bool[imports.Count];
-        var pairs = new List<(int, int)>();
+        var pairs = new List<(int, int)>(Math.Min(exports.Count, imports.Count));
         foreach (var c in candidates)
         {
-            if (usedExport[c.Export] || usedImport[c.Import])
+            if (pairedExport[c.Export] || pairedImport[c.Import])
             {
                 continue;
             }
 
-            usedExport[c.Export] = true;
-            usedImport[c.Import] = true;
+            pairedExport[c.Export] = true;
+            pairedImport[c.Import] = true;
             pairs.Add((c.Export, c.Import));
         }
 
@@ -331,30 +335,55 @@ public sealed class MirrorDetector : IDetector
         candidates.Add(new Candidate(e, i, score));
     }
 
-    /// <summary>The first position in [<paramref name="lo"/>, <paramref name="hi"/>) of facts sorted by day whose day is at least <paramref name="from"/>.</summary>
-    private static int LowerBound(ImportFacts[] facts, int lo, int hi, int from)
+    /// <summary>
+    /// For each export, the position in <paramref name="byParties"/>'s items (imports ordered by day within each party
+    /// pair) of the first import of its pair <paramref name="exportPair"/> dated at least <paramref name="early"/> days
+    /// before <paramref name="exportDay"/> (the pair's end when none is): the binary search of each export's window,
+    /// done as one merge per pair of its exports in day order with its imports.
+    /// </summary>
+    internal static int[] WindowStarts(KeyRanges byParties, int[] exportPair, int[] exportDay, int early)
     {
-        while (lo < hi)
+        var importDays = byParties.SortKeys;
+        var pairs = byParties.KeyCount;
+        var byDay = new KeyRanges(exportPair, pairs, exportDay);
+        var exportsInOrder = byDay.Items;
+        var exportDays = byDay.SortKeys;
+        var starts = GC.AllocateUninitializedArray<int>(exportPair.Length);
+        for (var p = 0; p < pairs; p++)
         {
-            var mid = (lo + hi) >>> 1;
-            if (facts[mid].Day < from)
+            var from = byDay.Start(p);
+            var to = byDay.End(p);
+            if (from == to)
             {
-                lo = mid + 1;
+                continue;
             }
-            else
+
+            var k = byParties.Start(p);
+            var end = byParties.End(p);
+            for (var x = from; x < to; x++)
             {
-                hi = mid;
+                var day = exportDays[x] - early;
+                while (k < end && importDays[k] < day)
+                {
+                    k++;
+                }
+
+                starts[exportsInOrder[x]] = k;
             }
         }
 
-        return lo;
+        return starts;
     }
 
-    private static void Compare(DeclarationShipment ex, DeclarationShipment im, bool spanish, IFlagSink sink)
+    private static void Compare(DeclarationShipment ex, DeclarationShipment im, MirrorFacts facts, bool spanish, IFlagSink sink)
     {
-        var mode = im.Main.Mode != TransportMode.Unknown ? im.Main.Mode : ex.Main.Mode;
+        // Mode and unit from the shipments' route and goods parts (as Main.Mode, Main.Unit): the main line objects are
+        // read only for a flag.
+        var imMode = facts.ModeOf(im.Index);
+        var mode = imMode != TransportMode.Unknown ? imMode : facts.ModeOf(ex.Index);
+        var exUnit = facts.UnitOf(ex.Index);
         var tolerance = MirrorAllowances.ValueTolerance(mode);
-        var quantities = ex.Unit == im.Unit && ex.Quantity > 0 && im.Quantity > 0;
+        var quantities = exUnit == facts.UnitOf(im.Index) && ex.Quantity > 0 && im.Quantity > 0;
         var a = quantities ? MirrorAllowances.QuantityAgreement(ex.Quantity, im.Quantity) : 1;
         var x = ex.FobUsd;
         var m = im.FobUsd;
@@ -381,7 +410,7 @@ public sealed class MirrorDetector : IDetector
         if (quantities && 1 - a > MirrorAllowances.QuantityTolerance)
         {
             var rel = 1 - a;
-            var unit = Fmt.Unit(ex.Unit);
+            var unit = Fmt.Unit(exUnit);
             var unitPrice = ex.Quantity > 0 ? x / ex.Quantity : 0;
             var atRisk = Math.Abs(im.Quantity - ex.Quantity) * unitPrice;
             var text = spanish
@@ -389,6 +418,13 @@ public sealed class MirrorDetector : IDetector
                 : string.Create(Inv, $"The {ex.Reporter} export {ex.DeclarationId} declared {ex.Quantity:N2} {unit} and {im.Reporter}'s import {im.DeclarationId} of the same shipment {im.Quantity:N2} {unit}, a {rel * 100:N0}% difference (tolerance {MirrorAllowances.QuantityTolerance * 100:N0}%) worth {atRisk:N2} USD at the export's unit price.");
             sink.Add(NewFlag(FlagCode.MirrorQuantityGap, MirrorAllowances.ScoreFromRatio(rel / MirrorAllowances.QuantityTolerance), ex, im, shipmentId, atRisk,
                 string.Create(Inv, $"{ex.Quantity:N2} {unit} (export {ex.DeclarationId})"), string.Create(Inv, $"{im.Quantity:N2} {unit} (import {im.DeclarationId})"), text));
+        }
+
+        // One line on each side (most shipments): its HS6 is its main line's, equal exactly when the prefix numbers are,
+        // and then no code is on one side only; this spares reading both line objects and their codes.
+        if (facts.HsOf(ex.Index).Hs6 == facts.HsOf(im.Index).Hs6 && ex.Lines.Count == 1 && im.Lines.Count == 1)
+        {
+            return;
         }
 
         CompareHs(ex, im, shipmentId, spanish, sink);
@@ -701,14 +737,11 @@ public sealed class MirrorDetector : IDetector
     /// <summary>Id standing for a null country.</summary>
     private const int NoCountry = MirrorFacts.NoCountry;
 
-    /// <summary>Shipment-id group of a declaration without a shipment id.</summary>
+    /// <summary>Shipment number (the shipment-id group) of a declaration without a shipment id.</summary>
     private const int NoId = -1;
 
-    /// <summary>Shipment-id group of an export whose shipment id no import carries.</summary>
-    private const int UnknownId = -2;
-
     /// <summary>An import's position, day number, country ids (<see cref="NoCountry"/> when the exporter country is not
-    /// given), shipment-id group (<see cref="NoId"/> without one) and <see cref="MirrorFacts.HeadingCode"/>.</summary>
+    /// given), shipment number (<see cref="NoId"/> without a shipment id) and <see cref="MirrorFacts.HeadingCode"/>.</summary>
     private readonly record struct ImportFacts(int Import, int Day, int Reporter, int ExporterCountry, int Origin, int ShipmentGroup, int Heading);
 
     /// <summary>What a candidate check reads of an import: day, country ids, shipment-id number, unit, HS prefix

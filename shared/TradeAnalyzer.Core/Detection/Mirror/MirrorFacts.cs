@@ -41,10 +41,12 @@ internal sealed class MirrorFacts
         // index numbers each shipment's main-line parts, so their country ids and heading are worked out once per
         // part here, and each shipment's facts are array look-ups (its main line is not read again).
         var routes = new RouteIds[owner.RouteParts.Length];
+        _modes = new TransportMode[routes.Length];
         for (var r = 0; r < routes.Length; r++)
         {
             var route = owner.RouteParts[r];
             routes[r] = new RouteIds(Id(route.ReporterCountry), Id(route.OriginCountry), Id(route.DestinationCountry));
+            _modes[r] = route.Mode;
         }
 
         var exporterCountries = new int[owner.PartyParts.Length];
@@ -100,6 +102,11 @@ internal sealed class MirrorFacts
     private readonly ShipmentIndex? _owner;
     private readonly HsPrefixes[] _hs = [];
     private readonly BaseUnit[] _units = [];
+    private readonly TransportMode[] _modes = [];
+
+    /// <summary>The transport mode of shipment <paramref name="shipment"/> (its main line's route part's, as
+    /// <c>Main.Mode</c>) without reading its main line.</summary>
+    public TransportMode ModeOf(int shipment) => _modes[_owner!.RouteNumbers[shipment]];
 
     /// <summary>The unit of shipment <paramref name="shipment"/> (its main line's, <see cref="DeclarationShipment.Unit"/>).</summary>
     public BaseUnit UnitOf(int shipment) => _units[_owner!.GoodsNumbers[shipment]];
