@@ -1,5 +1,6 @@
 using System.Text;
 using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.Core.Text;
 using TradeAnalyzer.Handlers.Digest;
 using TradeAnalyzer.Handlers.Exporters;
 using TradeAnalyzer.Handlers.History;
@@ -83,6 +84,31 @@ public abstract class HandlerTests
         }
 
         Assert.Contains(StoreLayout.ArchivePrefix(result.UploadId!) + "declarations.csv", await NamesAsync(store, StoreLayout.Archive));
+
+        // flags.csv and flags.json (written in one pass) each list every flag of the upload, in the same order.
+        var archived = await store.LoadArchivedFlagsAsync(result.UploadId!);
+        Assert.NotEmpty(archived);
+        var csvRows = new List<string[]>();
+        await using (var csv = await store.Blobs.GetAsync(StoreLayout.Reports, StoreLayout.UploadReportPrefix(result.UploadId!) + "flags.csv"))
+        {
+            using var reader = new CsvRowReader(new StreamReader(csv!.Content));
+            while (reader.TryReadRecord(out var row))
+            {
+                csvRows.Add(row.ToArray());
+            }
+        }
+
+        using (var json = System.Text.Json.JsonDocument.Parse(await ReadTextAsync(store, StoreLayout.Reports, StoreLayout.UploadReportPrefix(result.UploadId!) + "flags.json")))
+        {
+            var items = json.RootElement.EnumerateArray().ToList();
+            Assert.Equal(archived.Count, items.Count);
+            Assert.Equal(archived.Count, csvRows.Count - 1);
+            for (var i = 0; i < items.Count; i++)
+            {
+                Assert.Equal(csvRows[i + 1][0], items[i].GetProperty("flag").GetString());
+            }
+        }
+
         Assert.NotEmpty(await BaselinesAsync(store));
         Assert.True(await CountAsync(store, StoreLayout.FlagsTable) > 0);
         Assert.NotEmpty(await store.LoadExportersAsync());
@@ -306,6 +332,13 @@ public abstract class HandlerTests
         var text = await reader.ReadToEndAsync();
         Assert.Contains(",2026-06-01,2026-09-01,", text, StringComparison.Ordinal);
         Assert.Contains(",2026-09-02,2026-09-02,", text, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> ReadTextAsync(HistoryStore store, string container, string name)
+    {
+        await using var blob = await store.Blobs.GetAsync(container, name);
+        using var reader = new StreamReader(blob!.Content);
+        return await reader.ReadToEndAsync();
     }
 
     /// <summary>Each exporter's standing shipments and value (cents), by key.</summary>
