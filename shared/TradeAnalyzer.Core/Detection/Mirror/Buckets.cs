@@ -10,8 +10,7 @@ internal sealed class Buckets<TKey>
     where TKey : notnull
 {
     private readonly Dictionary<TKey, int> _groups;
-    private readonly int[] _start;
-    private readonly int[] _items;
+    private readonly KeyRanges _ranges;
     private readonly int[] _groupOf;
 
     /// <summary>Groups items 0..count-1 by <paramref name="keyOf"/> (compared with <paramref name="comparer"/> when given) (items whose key is null,
@@ -21,8 +20,7 @@ internal sealed class Buckets<TKey>
         _groups = new Dictionary<TKey, int>(Math.Min(count, 1 << 20), comparer);
         var groupOf = _groupOf = new int[count];
 
-        // Group sizes indexed by group number (at most one group per item): one hash look-up per item.
-        var sizes = new int[count];
+        // One look-up per item gives its group number; the layout is the groups' compressed rows (KeyRanges).
         for (var i = 0; i < count; i++)
         {
             if (include is not null && !include(i))
@@ -45,57 +43,24 @@ internal sealed class Buckets<TKey>
             }
 
             groupOf[i] = g;
-            sizes[g]++;
         }
 
-        (_start, _items) = Layout(groupOf, _groups.Count, sizes, orderOf);
-    }
-
-    /// <summary>The items laid out group after group (<paramref name="groupOf"/>: each item's group, -1 for none;
-    /// <paramref name="sizes"/>: each group's size), each group ordered by <paramref name="orderOf"/> when given, else
-    /// by position: the groups' starts (and the end) and the items.</summary>
-    internal static (int[] Start, int[] Items) Layout(int[] groupOf, int groups, int[] sizes, Func<int, int>? orderOf)
-    {
-        var start = new int[groups + 1];
-        for (var g = 0; g < groups; g++)
-        {
-            start[g + 1] = start[g] + sizes[g];
-        }
-
-        var items = new int[start[^1]];
-        var cursor = new int[groups];
-        Array.Copy(start, cursor, groups);
-        for (var i = 0; i < groupOf.Length; i++)
-        {
-            if (groupOf[i] >= 0)
-            {
-                items[cursor[groupOf[i]]++] = i;
-            }
-        }
-
+        int[]? orderBy = null;
         if (orderOf is not null)
         {
-            var keys = new int[items.Length];
-            for (var k = 0; k < keys.Length; k++)
+            orderBy = new int[count];
+            for (var i = 0; i < count; i++)
             {
-                keys[k] = orderOf(items[k]);
-            }
-
-            for (var g = 0; g < groups; g++)
-            {
-                if (sizes[g] > 1)
-                {
-                    Array.Sort(keys, items, start[g], sizes[g]);
-                }
+                orderBy[i] = groupOf[i] >= 0 ? orderOf(i) : 0;
             }
         }
 
-        return (start, items);
+        _ranges = new KeyRanges(groupOf, _groups.Count, orderBy);
     }
 
     /// <summary>Every grouped item, group after group (each group in its order): <see cref="Start"/> and
     /// <see cref="Get(TKey)"/> are ranges of it, so per-item facts laid out in this order are read sequentially.</summary>
-    public ReadOnlySpan<int> Items => _items;
+    public ReadOnlySpan<int> Items => _ranges.Items;
 
     /// <summary>The items of <paramref name="key"/> (empty when none).</summary>
     public ReadOnlySpan<int> Get(TKey key) =>
@@ -108,11 +73,10 @@ internal sealed class Buckets<TKey>
     public int GroupOfItem(int item) => _groupOf[item];
 
     /// <summary>The items of group <paramref name="group"/> (empty when it is negative).</summary>
-    public ReadOnlySpan<int> Group(int group) =>
-        group < 0 ? [] : _items.AsSpan(_start[group], _start[group + 1] - _start[group]);
+    public ReadOnlySpan<int> Group(int group) => _ranges.Of(group);
 
     /// <summary>Where the items of group <paramref name="group"/> begin in <see cref="Items"/>.</summary>
-    public int Start(int group) => _start[group];
+    public int Start(int group) => _ranges.Start(group);
 }
 
 /// <summary>
@@ -131,9 +95,9 @@ internal sealed class MixedLongComparer : IEqualityComparer<long>
 /// <summary>
 /// Items grouped by small dense keys (0 to a known bound, e.g. the shipment index's shipment-id numbers) as compressed
 /// rows indexed by the key itself: the group of a key is a range of one array found through one array read, with no
-/// key-to-group table, no per-item group array and no cursor array (a third of the memory of a key-to-group table with
-/// <see cref="Buckets{TKey}.Layout"/>, and one random access fewer per look-up). Within a key, items are in ascending position, or ordered by
-/// <c>orderBy</c> exactly as <see cref="Buckets{TKey}.Layout"/> orders a group (the same sort of the same sequence).
+/// key-to-group table and no per-item group array (a third of the memory of <see cref="Buckets{TKey}"/>, which keeps its
+/// groups in one of these behind a key-to-group table, and one random access fewer per look-up). Within a key, items are
+/// in ascending position, then sorted by <c>orderBy</c> when given.
 /// </summary>
 internal sealed class KeyRanges
 {
