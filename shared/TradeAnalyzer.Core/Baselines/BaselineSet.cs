@@ -1,5 +1,6 @@
 using System.Text;
 using TradeAnalyzer.Core.Detection;
+using TradeAnalyzer.Core.Detection.Mirror;
 using TradeAnalyzer.Core.Model;
 
 namespace TradeAnalyzer.Core.Baselines;
@@ -302,7 +303,7 @@ public sealed class BaselineSet
             // and lines of one declaration share the route. Bounded, for records that share no parts.
             var goodsIds = new ReferenceIds<GoodsPart>(1024);
             var routeIds = new ReferenceIds<DeclarationRoute>(1024);
-            var byParts = new Dictionary<long, int>();
+            var byParts = new Dictionary<long, int>(MixedLongComparer.Instance);
             GoodsPart? lastGoods = null;
             DeclarationRoute? lastRoute = null;
             var lastGroup = -1;
@@ -432,12 +433,9 @@ public sealed class BaselineSet
         where T : class =>
         ids.TryGetId(part, out var id) ? id : ids.Count < MaxPartPairs ? ids.IdOf(part, out _) : -1;
 
-    /// <summary>
-    /// One long per pair of part numbers, multiplied by an odd constant (a one-to-one map) so that the dictionary's
-    /// hash of it (the two halves XORed) spreads pairs of small numbers instead of colliding them.
-    /// </summary>
-    internal static long PairKey(int goodsId, int routeId) =>
-        unchecked((((long)goodsId << 32) | (uint)routeId) * (long)0x9E3779B97F4A7C15);
+    /// <summary>One long per pair of part numbers (hashed by <see cref="MixedLongComparer"/>: pairs of small numbers would
+    /// collide under long's own hash, which XORs the two halves).</summary>
+    private static long PairKey(int goodsId, int routeId) => ((long)goodsId << 32) | (uint)routeId;
 
     /// <summary>Lines [start, end) of chunk <paramref name="c"/> of <paramref name="chunks"/>.</summary>
     private static (int Start, int End) ChunkRange(int n, int chunks, int c) =>
