@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.Core.Scoring;
 using TradeAnalyzer.Handlers.History;
 using TradeAnalyzer.Handlers.Outputs;
 using TradeAnalyzer.Ingestion;
@@ -117,8 +118,8 @@ public sealed class ExporterReviewService
         {
             foreach (var f in flagsByUpload[u])
             {
-                var superseded = f.RecordType == RecordType.Declaration && f.DeclarationId is not null
-                    && lines.TryGetValue($"{f.DeclarationId}#{f.LineNo ?? 1}", out var standing) && standing.Upload > u;
+                var superseded = RecordScorer.RecordOf(f) is { Type: RecordType.Declaration, Key: var key }
+                    && lines.TryGetValue(key, out var standing) && standing.Upload > u;
                 if (!superseded)
                 {
                     flags.TryAdd(f.Key, f);
