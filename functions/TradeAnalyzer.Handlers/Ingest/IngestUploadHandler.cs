@@ -154,7 +154,9 @@ public sealed class IngestUploadHandler
         var request = new AnalysisRequest
         {
             Files = [InputFile.FromPath(path) with { DisplayName = displayName }],
-            Options = _options.Analysis,
+
+            // The mirror pairs tell the standing view which archived declarations this upload judged (StandingScope).
+            Options = _options.Analysis with { KeepMirrorPairs = true },
             MaxFileBytes = _options.MaxFileBytes,
             MaxRows = _options.MaxRows,
         };
@@ -237,14 +239,15 @@ public sealed class IngestUploadHandler
         }
 
         var flagsTask = Task.Run(() => Timed(() => _store.RecordFlagsAsync(uploadId, run.Result.Flags, fallbackDate, cancellationToken)), cancellationToken);
-        // Each exporter's digest holds this upload's own lines (not the archived counterparts analysed with them) and
-        // findings, so the standing profile counts every line and shipment once across uploads; the claim's start time
-        // orders the uploads (a re-sent line's latest version wins).
+        // Each exporter's digest holds this upload's own lines (not the archived counterparts analysed with them),
+        // findings and the subjects it judged, so the standing profile counts every line and shipment once across uploads
+        // and drops what a later verdict replaced; the claim's start time orders the uploads (a re-sent line's latest
+        // version wins).
         var exportersTask = Task.Run(
             () => Timed(() => _store.RecordExportersAsync(
                 uploadId,
                 run.Result.Exporters,
-                ExporterDigest.Build(run.Declarations, run.Result.Flags),
+                ExporterDigest.Build(run.Declarations, run.Result.Flags, StandingScope.Of(run.Context.Artifacts.MirrorPairs, run.Declarations, run.Invoices)),
                 claim.StartedAt.UtcTicks,
                 cancellationToken)),
             cancellationToken);
