@@ -321,7 +321,10 @@ public sealed class IngestUploadHandler
         return new IngestResult(IngestOutcome.Processed, name, uploadId, $"{file.RowsAccepted:N0} rows accepted, {file.RowsRejected:N0} rejected, {flags.Count:N0} flags (resumed)") { TimingsMs = stages };
     }
 
-    /// <summary>Archived records of other uploads whose dates overlap this one's (widened by the counterpart window).</summary>
+    /// <summary>
+    /// Archived records of other uploads whose dates overlap this one's (widened by the counterpart window), less the
+    /// archived versions of lines this upload sends again (same declaration id and line number).
+    /// </summary>
     private async Task<CounterpartRecords?> LoadCounterpartsAsync(PipelineInputs inputs, string uploadId, CancellationToken cancellationToken)
     {
         var dates = DatesOf(inputs.Declarations, inputs.Invoices);
@@ -334,6 +337,7 @@ public sealed class IngestUploadHandler
         var to = dates.Max().AddDays(_options.CounterpartWindowDays);
         var declarations = new List<DeclarationLine>();
         var invoices = new List<InvoiceLine>();
+        var resent = inputs.Declarations.Select(d => d.RecordKey).ToHashSet(StringComparer.Ordinal);
         var ingestor = new FileIngestor();
         var options = new IngestionOptions { Kind = null, Fx = inputs.Reference.Fx };
         await foreach (var r in _store.ListReceiptsAsync(cancellationToken).ConfigureAwait(false))
@@ -352,7 +356,16 @@ public sealed class IngestUploadHandler
                 }
 
                 var read = ingestor.Read(download.Content, $"archive/{r.UploadId}/{file}", options with { Kind = kind }, null, cancellationToken);
-                declarations.AddRange(read.Declarations);
+                foreach (var d in read.Declarations)
+                {
+                    // A line this upload sends again is analysed in its new version only: the archived one no longer stands,
+                    // and its findings would otherwise be recorded again as this upload's.
+                    if (!resent.Contains(d.RecordKey))
+                    {
+                        declarations.Add(d);
+                    }
+                }
+
                 invoices.AddRange(read.Invoices);
             }
         }
