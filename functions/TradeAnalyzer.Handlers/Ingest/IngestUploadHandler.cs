@@ -323,7 +323,8 @@ public sealed class IngestUploadHandler
 
     /// <summary>
     /// Archived records of other uploads whose dates overlap this one's (widened by the counterpart window), less the
-    /// archived versions of lines this upload sends again (same declaration id and line number).
+    /// archived versions of lines this upload sends again (same declaration id and line number, declared to the same
+    /// customs in the same direction: two customs' numbers that happen to coincide are two declarations).
     /// </summary>
     private async Task<CounterpartRecords?> LoadCounterpartsAsync(PipelineInputs inputs, string uploadId, CancellationToken cancellationToken)
     {
@@ -337,7 +338,7 @@ public sealed class IngestUploadHandler
         var to = dates.Max().AddDays(_options.CounterpartWindowDays);
         var declarations = new List<DeclarationLine>();
         var invoices = new List<InvoiceLine>();
-        var resent = inputs.Declarations.Select(d => d.RecordKey).ToHashSet(StringComparer.Ordinal);
+        var resent = inputs.Declarations.Select(ResentKey).ToHashSet(StringComparer.Ordinal);
         var ingestor = new FileIngestor();
         var options = new IngestionOptions { Kind = null, Fx = inputs.Reference.Fx };
         await foreach (var r in _store.ListReceiptsAsync(cancellationToken).ConfigureAwait(false))
@@ -360,7 +361,7 @@ public sealed class IngestUploadHandler
                 {
                     // A line this upload sends again is analysed in its new version only: the archived one no longer stands,
                     // and its findings would otherwise be recorded again as this upload's.
-                    if (!resent.Contains(d.RecordKey))
+                    if (!resent.Contains(ResentKey(d)))
                     {
                         declarations.Add(d);
                     }
@@ -372,6 +373,8 @@ public sealed class IngestUploadHandler
 
         return new CounterpartRecords(declarations, invoices);
     }
+
+    private static string ResentKey(DeclarationLine d) => $"{d.RecordKey}|{d.ReporterCountry}|{(int)d.Flow}";
 
     private static FileKind Sniff(string path, string displayName)
     {
