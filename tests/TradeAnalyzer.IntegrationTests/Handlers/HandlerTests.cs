@@ -656,6 +656,68 @@ public abstract class HandlerTests
         }
     }
 
+    [Fact]
+    public async Task A_long_list_of_withdrawn_findings_goes_to_a_blob_and_reads_back()
+    {
+        var store = await NewStoreAsync();
+        static DeclarationLine Line(int i, double usd) => new()
+        {
+            Source = new SourceRef("t.csv", i + 2),
+            DeclarationId = $"D{i}",
+            LineNo = 1,
+            Flow = TradeFlow.Import,
+            Date = new DateOnly(2026, 5, 4),
+            ReporterCountry = "MX",
+            ExporterName = "Acme",
+            ExporterKey = "N:ACME",
+            ImporterName = "Importadora",
+            OriginCountry = "CN",
+            DestinationCountry = "MX",
+            Hs = HsCode.Parse("293339"),
+            Quantity = 1,
+            QuantityUnit = "kg",
+            NormQuantity = 1,
+            Unit = BaseUnit.Kg,
+            Value = usd,
+            Currency = "USD",
+            ValueUsd = usd,
+            FobUsd = usd,
+            Incoterm = Incoterm.Fob,
+        };
+
+        static Flag Price(int i) => new()
+        {
+            Code = FlagCode.PriceAboveBaseline,
+            Severity = Severity.High,
+            Score = 80,
+            RecordType = RecordType.Declaration,
+            DeclarationId = $"D{i}",
+            LineNo = 1,
+            ExporterKey = "N:ACME",
+            ValueAtRiskUsd = 50,
+            Explanation = "test",
+        };
+
+        ExporterProfile Profile(int shipments) => new() { Key = "N:ACME", Name = "Acme", Shipments = shipments, FirstSeen = new(2026, 5, 4), LastSeen = new(2026, 5, 4), Score = 10 };
+
+        // 8,000 lines with a price finding each, then all of them again, corrected and without findings: 64,000 bytes of
+        // withdrawn findings, more than the profile row keeps.
+        var first = Enumerable.Range(0, 8_000).Select(i => Line(i, 100)).ToArray();
+        await store.RecordExportersAsync("a", [Profile(8_000)], ExporterDigest.Build(first, [.. Enumerable.Range(0, 8_000).Select(Price)]), 1);
+        var corrected = Enumerable.Range(0, 8_000).Select(i => Line(i, 60)).ToArray();
+        await store.RecordExportersAsync("b", [Profile(8_000)], ExporterDigest.Build(corrected, []), 2);
+
+        var row = await store.Tables.GetAsync(StoreLayout.ExportersTable, "N:ACME", "profile");
+        Assert.Null(row!.GetBinary("Withdrawn"));
+        Assert.NotNull(await store.Blobs.GetPropertiesAsync(StoreLayout.Archive, row.GetString("WithdrawnBlob")!));
+        var withdrawn = await store.LoadWithdrawnFindingsAsync("N:ACME");
+        Assert.Equal(8_000, withdrawn.Count);
+        Assert.Contains(ExporterDigest.FindingKeyOf(Price(7_999)), withdrawn);
+        var (profiles, sets) = await store.LoadStandingExportersAsync();
+        Assert.False(Assert.Single(profiles).FlagsByCode.ContainsKey(FlagCode.PriceAboveBaseline));
+        Assert.Empty(HistoryStore.WithoutWithdrawn([Price(0), Price(7_999)], sets));
+    }
+
     private static async Task<List<T>> ListAsync<T>(IAsyncEnumerable<T> items)
     {
         var list = new List<T>();
