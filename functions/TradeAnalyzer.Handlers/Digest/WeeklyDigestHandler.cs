@@ -103,13 +103,17 @@ public sealed class WeeklyDigestHandler
         return name;
     }
 
-    /// <summary>The digest's data: the week's flags and the 12 weeks before, exporters, latest dispositions.</summary>
+    /// <summary>
+    /// The digest's data: the week's flags and the 12 weeks before, exporters, latest dispositions. The flags are those
+    /// that stand (as the standing profiles count them): each finding once, none on a replaced line version and none a
+    /// later upload's verdict withdrew (docs/methods-risk.md, "Standing profile across uploads").
+    /// </summary>
     public async Task<WeeklyDigestModel> BuildAsync(int year, int week, CancellationToken cancellationToken = default)
     {
         var monday = DateOnly.FromDateTime(ISOWeek.ToDateTime(year, week, DayOfWeek.Monday));
         var weeks = Enumerable.Range(0, 13).Select(i => StoreLayout.WeekKey(monday.AddDays(-7 * i))).ToList();
-        var flags = await _store.LoadFlagsAsync(weeks, cancellationToken).ConfigureAwait(false);
-        var exporters = await _store.LoadExportersAsync(cancellationToken).ConfigureAwait(false);
+        var (exporters, withdrawn) = await _store.LoadStandingExportersAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        var flags = await _store.LoadStandingFlagsAsync(weeks, withdrawn, cancellationToken).ConfigureAwait(false);
         var dispositions = await _store.LoadLatestDispositionsAsync(cancellationToken).ConfigureAwait(false);
         return new WeeklyDigestModel
         {

@@ -86,8 +86,10 @@ public sealed class ExporterReviewService
         }
 
         // The uploads in upload order, each line's latest version standing and the findings of superseded line versions
-        // dropped: the same lines and findings the standing profile counts (ExporterRollup), so the workbook's Shipments and
-        // Flags sheets agree with its profile.
+        // dropped, and the findings the standing profile lists as withdrawn (a later upload's verdict on their subject)
+        // left out: the same lines and findings the standing profile counts (ExporterRollup), so the workbook's Shipments
+        // and Flags sheets agree with its profile.
+        var withdrawn = await _store.LoadWithdrawnFindingsAsync(profile.Key, cancellationToken).ConfigureAwait(false);
         var lines = new Dictionary<string, (int Upload, DeclarationLine Line)>(StringComparer.Ordinal);
         var flagsByUpload = new List<List<Flag>>();
         var ingestor = new FileIngestor();
@@ -120,7 +122,7 @@ public sealed class ExporterReviewService
             {
                 var superseded = RecordScorer.RecordOf(f) is { Type: RecordType.Declaration, Key: var key }
                     && lines.TryGetValue(key, out var standing) && standing.Upload > u;
-                if (!superseded)
+                if (!superseded && !withdrawn.Contains(ExporterDigest.FindingKeyOf(f)))
                 {
                     flags.TryAdd(f.Key, f);
                 }

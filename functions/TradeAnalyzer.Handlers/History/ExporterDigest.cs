@@ -12,6 +12,12 @@ namespace TradeAnalyzer.Handlers.History;
 /// shipment in one upload and its import declaration in another, or a line sent again in a corrected extract, would be
 /// counted by both uploads' profiles. Keys are 64-bit hashes of the record keys (a collision among an exporter's
 /// lines is about one in 10^11 for a million lines), so no names or ids are stored twice.
+/// <para>
+/// Version 2 adds, per flag, its <see cref="FlagSubjects"/> entry, and the subjects the upload's analysis judged
+/// (<see cref="Covered"/>): a later upload that paired an archived export with its import speaks for that export's
+/// mirror status, so an earlier MIRROR_MISSING it does not repeat no longer stands. Version 1 digests (no subjects, no
+/// coverage) are still read.
+/// </para>
 /// </summary>
 public sealed class ExporterDigest
 {
@@ -39,11 +45,19 @@ public sealed class ExporterDigest
     /// <summary>Flag kind: on a record (declaration, shipment or invoice); without it an exporter-level flag.</summary>
     public const byte OnRecord = 8;
 
-    private const byte Version = 1;
+    private const byte Version1 = 1;
+    private const byte Version = 2;
     private const int LineBytes = 8 + 8 + 8 + 4 + 1;
-    private const int FlagBytes = 8 + 8 + 8 + 8 + 8 + 1 + 1;
+    private const int FlagBytes1 = 8 + 8 + 8 + 8 + 8 + 1 + 1;
+    private const int FlagBytes = FlagBytes1 + 8;
+    private const int CoveredBytes = 8;
 
     public ExporterDigest(int lines, int flags)
+        : this(lines, flags, 0)
+    {
+    }
+
+    public ExporterDigest(int lines, int flags, int covered)
     {
         LineKeys = new ulong[lines];
         LineShipments = new ulong[lines];
@@ -57,6 +71,8 @@ public sealed class ExporterDigest
         FlagFigures = new double[flags];
         FlagCodes = new byte[flags];
         FlagKinds = new byte[flags];
+        FlagSubjects = new ulong[flags];
+        Covered = new ulong[covered];
     }
 
     /// <summary>Per line: hash of its declaration id and line number (the record key "id#line").</summary>
@@ -94,22 +110,45 @@ public sealed class ExporterDigest
     /// <summary>Per flag: <see cref="DeclarationOrShipment"/>, <see cref="Precursor"/>, <see cref="OnLine"/>, <see cref="OnRecord"/>.</summary>
     public byte[] FlagKinds { get; }
 
+    /// <summary>
+    /// Per flag: hash of what a later analysis must have judged to speak for the finding (<see cref="SubjectOf"/>), 0 for
+    /// findings no later upload replaces by its silence (everything but the mirror family, for now).
+    /// </summary>
+    public ulong[] FlagSubjects { get; }
+
+    /// <summary>
+    /// Subjects (<see cref="SubjectOf"/>) this upload's analysis judged and reported on: for them its findings (or their
+    /// absence) replace earlier uploads' (<see cref="StandingScope"/>).
+    /// </summary>
+    public ulong[] Covered { get; }
+
     public int LineCount => LineKeys.Length;
 
     public int FlagCount => FlagKeys.Length;
 
+    public int CoveredCount => Covered.Length;
+
     /// <summary>Serialized size in bytes.</summary>
-    public int ByteCount => 9 + (LineCount * LineBytes) + (FlagCount * FlagBytes);
+    public int ByteCount => 13 + (LineCount * LineBytes) + (FlagCount * FlagBytes) + (CoveredCount * CoveredBytes);
 
     /// <summary>
     /// The digests of one upload's exporters: <paramref name="lines"/> are the upload's own declaration lines (not the
     /// archived counterparts it was analysed with: those belong to the uploads that brought them), <paramref name="flags"/>
     /// the upload's findings (record flags and exporter-level flags; corridor flags belong to no exporter).
     /// </summary>
-    public static Dictionary<string, ExporterDigest> Build(IReadOnlyList<DeclarationLine> lines, IReadOnlyList<Flag> flags)
+    public static Dictionary<string, ExporterDigest> Build(IReadOnlyList<DeclarationLine> lines, IReadOnlyList<Flag> flags) =>
+        Build(lines, flags, []);
+
+    /// <summary>
+    /// As <see cref="Build(IReadOnlyList{DeclarationLine}, IReadOnlyList{Flag})"/>, with the subjects the upload judged
+    /// (<paramref name="covered"/>: exporter key and <see cref="SubjectOf"/>, from <see cref="StandingScope.Of"/>); each goes
+    /// to its exporter's digest (an exporter without lines in the upload has none).
+    /// </summary>
+    public static Dictionary<string, ExporterDigest> Build(IReadOnlyList<DeclarationLine> lines, IReadOnlyList<Flag> flags, IReadOnlyList<(string ExporterKey, ulong Subject)> covered)
     {
         ArgumentNullException.ThrowIfNull(lines);
         ArgumentNullException.ThrowIfNull(flags);
+        ArgumentNullException.ThrowIfNull(covered);
 
         // Count per exporter first, so each digest's arrays are allocated once at their size.
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -144,10 +183,21 @@ public sealed class ExporterDigest
             }
         }
 
+        var coveredBy = new List<ulong>?[keys.Count];
+        foreach (var (key, subject) in covered)
+        {
+            if (index.TryGetValue(key, out var e))
+            {
+                (coveredBy[e] ??= []).Add(subject);
+            }
+        }
+
         var digests = new ExporterDigest[keys.Count];
         for (var e = 0; e < digests.Length; e++)
         {
-            digests[e] = new ExporterDigest(lineCounts[e], flagCounts[e]);
+            var subjects = coveredBy[e] is { } list ? list.Distinct().Order().ToArray() : [];
+            digests[e] = new ExporterDigest(lineCounts[e], flagCounts[e], subjects.Length);
+            subjects.CopyTo(digests[e].Covered, 0);
             lineCounts[e] = 0;
             flagCounts[e] = 0;
         }
@@ -183,6 +233,40 @@ public sealed class ExporterDigest
         return new Hasher().Add((char)('0' + (int)RecordType.Declaration)).Add(line.DeclarationId).Add('#').Add(line.LineNo).Value;
     }
 
+    /// <summary>
+    /// What a later analysis must have judged for its silence to withdraw <paramref name="f"/>: for the mirror family
+    /// (MIRROR_*) on a shipment record, the record together with the declaration the finding names (a MIRROR_MISSING
+    /// names the one-sided declaration, a gap the import of the pair), since two declarations of one shipment id are
+    /// judged separately; 0 for every other finding.
+    /// </summary>
+    public static ulong SubjectOf(Flag f)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        if (f.RecordType != RecordType.Shipment || !IsMirror(f.Code) || !RecordRef.TryOf(f, out var record))
+        {
+            return 0;
+        }
+
+        var h = new Hasher().Add('m').Add((char)('0' + (int)record.Type)).Add(record.Text);
+        if (record.HasLine)
+        {
+            h = h.Add('#').Add(record.Line);
+        }
+
+        return h.Add('|').Add(f.DeclarationId ?? string.Empty).Value;
+    }
+
+    /// <summary>The hash of <see cref="Flag.Key"/> a digest keeps for a finding (<see cref="FlagKeys"/>).</summary>
+    public static ulong FindingKeyOf(Flag f)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        return new Hasher().Add(f.Key).Value;
+    }
+
+    /// <summary>The mirror family: the codes of the declaration-level mirror detector.</summary>
+    public static bool IsMirror(FlagCode code) =>
+        code is FlagCode.MirrorMissing or FlagCode.MirrorValueGap or FlagCode.MirrorQuantityGap or FlagCode.MirrorHsMismatch;
+
     public byte[] ToBytes()
     {
         var bytes = new byte[ByteCount];
@@ -190,7 +274,8 @@ public sealed class ExporterDigest
         span[0] = Version;
         BinaryPrimitives.WriteInt32LittleEndian(span[1..], LineCount);
         BinaryPrimitives.WriteInt32LittleEndian(span[5..], FlagCount);
-        var at = 9;
+        BinaryPrimitives.WriteInt32LittleEndian(span[9..], CoveredCount);
+        var at = 13;
         for (var i = 0; i < LineCount; i++)
         {
             BinaryPrimitives.WriteUInt64LittleEndian(span[at..], LineKeys[i]);
@@ -210,7 +295,14 @@ public sealed class ExporterDigest
             BinaryPrimitives.WriteDoubleLittleEndian(span[(at + 32)..], FlagFigures[k]);
             span[at + 40] = FlagCodes[k];
             span[at + 41] = FlagKinds[k];
+            BinaryPrimitives.WriteUInt64LittleEndian(span[(at + 42)..], FlagSubjects[k]);
             at += FlagBytes;
+        }
+
+        for (var c = 0; c < CoveredCount; c++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(span[at..], Covered[c]);
+            at += CoveredBytes;
         }
 
         return bytes;
@@ -219,20 +311,25 @@ public sealed class ExporterDigest
     /// <summary>Reads <see cref="ToBytes"/>; throws <see cref="InvalidDataException"/> on anything else.</summary>
     public static ExporterDigest FromBytes(ReadOnlySpan<byte> span)
     {
-        if (span.Length < 9 || span[0] != Version)
+        if (span.Length < 9 || (span[0] != Version && span[0] != Version1) || (span[0] == Version && span.Length < 13))
         {
             throw new InvalidDataException("Not an exporter digest of a known version.");
         }
 
+        var v1 = span[0] == Version1;
         var lines = BinaryPrimitives.ReadInt32LittleEndian(span[1..]);
         var flags = BinaryPrimitives.ReadInt32LittleEndian(span[5..]);
-        if (lines < 0 || flags < 0 || (long)lines * LineBytes + ((long)flags * FlagBytes) != span.Length - 9)
+        var covered = v1 ? 0 : BinaryPrimitives.ReadInt32LittleEndian(span[9..]);
+        var header = v1 ? 9 : 13;
+        var flagBytes = v1 ? FlagBytes1 : FlagBytes;
+        if (lines < 0 || flags < 0 || covered < 0
+            || ((long)lines * LineBytes) + ((long)flags * flagBytes) + ((long)covered * CoveredBytes) != span.Length - header)
         {
             throw new InvalidDataException("The exporter digest's length does not match its counts.");
         }
 
-        var d = new ExporterDigest(lines, flags);
-        var at = 9;
+        var d = new ExporterDigest(lines, flags, covered);
+        var at = header;
         for (var i = 0; i < lines; i++)
         {
             d.LineKeys[i] = BinaryPrimitives.ReadUInt64LittleEndian(span[at..]);
@@ -252,7 +349,14 @@ public sealed class ExporterDigest
             d.FlagFigures[k] = BinaryPrimitives.ReadDoubleLittleEndian(span[(at + 32)..]);
             d.FlagCodes[k] = span[at + 40];
             d.FlagKinds[k] = span[at + 41];
-            at += FlagBytes;
+            d.FlagSubjects[k] = v1 ? 0 : BinaryPrimitives.ReadUInt64LittleEndian(span[(at + 42)..]);
+            at += flagBytes;
+        }
+
+        for (var c = 0; c < covered; c++)
+        {
+            d.Covered[c] = BinaryPrimitives.ReadUInt64LittleEndian(span[at..]);
+            at += CoveredBytes;
         }
 
         return d;
@@ -290,7 +394,8 @@ public sealed class ExporterDigest
 
     private void SetFlag(int k, Flag f)
     {
-        FlagKeys[k] = new Hasher().Add(f.Key).Value;
+        FlagKeys[k] = FindingKeyOf(f);
+        FlagSubjects[k] = SubjectOf(f);
         FlagCodes[k] = (byte)f.Code;
         FlagFigures[k] = f.ValueAtRiskUsd is > 0 and var v ? v : 0;
         if (RecordRef.TryOf(f, out var record) && ShipmentRef.TryOf(f, out var shipment, out var view))

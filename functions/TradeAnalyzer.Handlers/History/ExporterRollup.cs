@@ -12,6 +12,13 @@ namespace TradeAnalyzer.Handlers.History;
 public sealed record ExporterContribution(string UploadId, long Stamp, ExporterProfile Profile, ExporterDigest? Digest);
 
 /// <summary>
+/// An exporter's standing profile and the findings its uploads recorded that no longer stand
+/// (<see cref="ExporterDigest.FindingKeyOf"/> hashes, ascending): on a replaced line version, or withdrawn by a later
+/// upload's verdict on their subject. The Flags table and the archive keep those findings; readers leave them out.
+/// </summary>
+public sealed record ExporterStanding(ExporterProfile Profile, ulong[] Withdrawn);
+
+/// <summary>
 /// Combines one exporter's per-upload contributions into its standing profile (docs/methods-risk.md, "Standing profile
 /// across uploads"). An outreach analyst reads it as "what this exporter shipped": each declaration line counts once
 /// however many uploads brought it (a corrected or overlapping extract sends lines again; the latest upload's version
@@ -21,7 +28,9 @@ public sealed record ExporterContribution(string UploadId, long Stamp, ExporterP
 /// the value at risk takes each record at its largest figure, sums a document's records and keeps a shipment's largest
 /// document. A finding recorded by several uploads (the same <see cref="Flag.Key"/>) counts once, at its latest figure;
 /// findings on a line from uploads older than the line's latest version are about a version that no longer stands and
-/// are dropped. The risk score is the highest any upload gave (with that upload's reasons), so a risky month is not
+/// are dropped; so are findings whose subject (<see cref="ExporterDigest.SubjectOf"/>: a declaration's mirror status) a later
+/// upload judged (<see cref="ExporterDigest.Covered"/>, <see cref="StandingScope"/>) without repeating them: an export
+/// flagged MIRROR_MISSING whose import a later upload paired with it. The risk score is the highest any upload gave (with that upload's reasons), so a risky month is not
 /// diluted by quiet ones. Contributions without a digest (recorded by older versions) are added as they are.
 /// </summary>
 public static class ExporterRollup
@@ -43,7 +52,13 @@ public static class ExporterRollup
     }
 
     /// <summary>The standing profile of the contributions (in any order: they are put in upload order first).</summary>
-    public static ExporterProfile Combine(IReadOnlyList<ExporterContribution> contributions)
+    public static ExporterProfile Combine(IReadOnlyList<ExporterContribution> contributions) => Stand(contributions).Profile;
+
+    /// <summary>
+    /// The standing profile of the contributions (in any order: they are put in upload order first) and the findings
+    /// they recorded that no longer stand.
+    /// </summary>
+    public static ExporterStanding Stand(IReadOnlyList<ExporterContribution> contributions)
     {
         ArgumentNullException.ThrowIfNull(contributions);
         if (contributions.Count == 0)
@@ -55,7 +70,7 @@ public static class ExporterRollup
         ordered.Sort(static (x, y) => x.Stamp != y.Stamp ? x.Stamp.CompareTo(y.Stamp) : string.CompareOrdinal(x.UploadId, y.UploadId));
         if (ordered.Count == 1)
         {
-            return ordered[0].Profile;
+            return new ExporterStanding(ordered[0].Profile, []);
         }
 
         var profiles = new ExporterProfile[ordered.Count];
@@ -148,7 +163,7 @@ public static class ExporterRollup
             }
         }
 
-        return top with
+        var profile = top with
         {
             Name = profiles.MaxBy(p => p.LastSeen)!.Name,
             Shipments = shipments,
@@ -165,6 +180,7 @@ public static class ExporterRollup
             BenfordMad = benford,
             Tier = RecordScorer.TierOf(top.Score),
         };
+        return new ExporterStanding(profile, figures.Withdrawn);
     }
 
     /// <summary>The de-duplicated figures of the contributions that have digests.</summary>
@@ -191,6 +207,9 @@ public static class ExporterRollup
         public DateOnly First { get; private set; } = DateOnly.MaxValue;
 
         public DateOnly Last { get; private set; } = DateOnly.MinValue;
+
+        /// <summary>Findings recorded by some contribution with no standing recording, ascending.</summary>
+        public ulong[] Withdrawn { get; private set; } = [];
 
         /// <summary>Figures of <paramref name="ordered"/> (upload order); flag counts by code are added to <paramref name="byCode"/>.</summary>
         public static Figures Of(List<ExporterContribution> ordered, Dictionary<FlagCode, int> byCode)
@@ -278,8 +297,22 @@ public static class ExporterRollup
 
             f.Value = value;
 
-            // 3. Findings: each once (newest first, the first met stands), none about a line version that was replaced.
+            // 3. Findings: each once (newest first, the first met stands), none about a line version that was replaced and
+            // none whose subject a later upload judged without repeating it. coveredBy[subject]: the latest upload that did.
+            var coveredBy = new Dictionary<ulong, int>();
+            for (var p = 0; p < ordered.Count; p++)
+            {
+                if (ordered[p].Digest is { } d)
+                {
+                    foreach (var subject in d.Covered)
+                    {
+                        coveredBy[subject] = p;
+                    }
+                }
+            }
+
             var seen = new HashSet<ulong>();
+            HashSet<ulong>? dropped = null;
             var recordOf = new Dictionary<ulong, int>();
             var records = new List<(ulong Shipment, ulong View, double Largest, byte Kinds)>();
             for (var p = ordered.Count - 1; p >= 0; p--)
@@ -292,8 +325,10 @@ public static class ExporterRollup
                 for (var k = 0; k < d.FlagCount; k++)
                 {
                     var kinds = d.FlagKinds[k];
-                    if ((kinds & ExporterDigest.OnLine) != 0 && winner.TryGetValue(d.FlagRecords[k], out var w) && w > p)
+                    if (((kinds & ExporterDigest.OnLine) != 0 && winner.TryGetValue(d.FlagRecords[k], out var w) && w > p)
+                        || (d.FlagSubjects[k] != 0 && coveredBy.TryGetValue(d.FlagSubjects[k], out var judged) && judged > p))
                     {
+                        (dropped ??= []).Add(d.FlagKeys[k]);
                         continue;
                     }
 
@@ -372,6 +407,14 @@ public static class ExporterRollup
             }
 
             f.ValueAtRisk = total;
+            if (dropped is not null)
+            {
+                dropped.ExceptWith(seen);
+                var withdrawn = dropped.ToArray();
+                Array.Sort(withdrawn);
+                f.Withdrawn = withdrawn;
+            }
+
             return f;
         }
     }

@@ -158,7 +158,35 @@ public sealed class HistoryStore
                 ct).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
-    /// <summary>The flags of the given ISO weeks ("2026-W47"), read from their partitions.</summary>
+    /// <summary>
+    /// The flags of the given ISO weeks that stand: each finding once (one row per finding, at the figure of the upload
+    /// that recorded it last), none that its exporter's standing profile lists as withdrawn (<see cref="ExporterStanding"/>:
+    /// on a replaced line version, or judged otherwise by a later upload). <paramref name="withdrawn"/> is
+    /// <see cref="LoadStandingExportersAsync"/>'s, by exporter key; flags of exporters not in it are all kept.
+    /// </summary>
+    public async Task<List<Flag>> LoadStandingFlagsAsync(IEnumerable<string> weeks, IReadOnlyDictionary<string, HashSet<ulong>> withdrawn, CancellationToken cancellationToken = default) =>
+        WithoutWithdrawn(await LoadFlagsAsync(weeks, cancellationToken).ConfigureAwait(false), withdrawn);
+
+    /// <summary>The flags that stand: those whose exporter's withdrawn set (by exporter key) does not hold their finding.</summary>
+    public static List<Flag> WithoutWithdrawn(IEnumerable<Flag> flags, IReadOnlyDictionary<string, HashSet<ulong>> withdrawn)
+    {
+        ArgumentNullException.ThrowIfNull(flags);
+        ArgumentNullException.ThrowIfNull(withdrawn);
+        var list = new List<Flag>();
+        foreach (var f in flags)
+        {
+            if (f.ExporterKey is { } key && withdrawn.TryGetValue(key, out var set) && set.Contains(ExporterDigest.FindingKeyOf(f)))
+            {
+                continue;
+            }
+
+            list.Add(f);
+        }
+
+        return list;
+    }
+
+    /// <summary>The flags of the given ISO weeks ("2026-W47"), read from their partitions, as recorded.</summary>
     public async Task<List<Flag>> LoadFlagsAsync(IEnumerable<string> weeks, CancellationToken cancellationToken = default)
     {
         var flags = new List<Flag>();
@@ -265,7 +293,8 @@ public sealed class HistoryStore
             // A retried upload keeps the place in upload order it was first given.
             var ownStampValue = ownStamp ?? stamp;
             parts.Add(new ExporterContribution(uploadId, ownStampValue, own, digest));
-            var rolled = ExporterRollup.Combine(parts);
+            var standing = ExporterRollup.Stand(parts);
+            var rolled = standing.Profile;
             var entity = new TableEntity(pk, "profile")
             {
                 ["Profile"] = JsonRecords.Serialize(rolled),
@@ -273,6 +302,23 @@ public sealed class HistoryStore
                 ["FirstSeen"] = rolled.FirstSeen.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
                 ["Uploads"] = parts.Count,
             };
+            if (standing.Withdrawn.Length > 0)
+            {
+                var withdrawn = HashBytes(standing.Withdrawn);
+                if (withdrawn.Length <= InlineDigestBytes)
+                {
+                    entity["Withdrawn"] = withdrawn;
+                }
+                else
+                {
+                    // Named by this upload, written before the row that names it: a concurrent upload of the same exporter
+                    // writes its own blob, and whichever row wins names a complete one.
+                    var name = WithdrawnBlobName(profile.Key, uploadId);
+                    using var content = new MemoryStream(withdrawn, writable: false);
+                    await Blobs.PutAsync(StoreLayout.Archive, name, content, new BlobPutOptions { ContentType = "application/octet-stream" }, cancellationToken).ConfigureAwait(false);
+                    entity["WithdrawnBlob"] = name;
+                }
+            }
             var ownEntity = new TableEntity(pk, ownRow) { ["Profile"] = ownJson, ["Stamp"] = ownStampValue };
             if (digestBlob is not null)
             {
@@ -301,6 +347,51 @@ public sealed class HistoryStore
                 await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>The blob (in `archive`) of a withdrawn-findings list too large for the standing profile's row.</summary>
+    internal static string WithdrawnBlobName(string exporterKey, string uploadId) =>
+        $"exporter-digests/{Hash(exporterKey)}/withdrawn/{uploadId}.bin";
+
+    private static byte[] HashBytes(ulong[] hashes)
+    {
+        var bytes = new byte[hashes.Length * 8];
+        for (var i = 0; i < hashes.Length; i++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(i * 8), hashes[i]);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>The findings a standing profile row lists as withdrawn (from the row, or its blob); empty for rows
+    /// written before the list existed.</summary>
+    private async Task<HashSet<ulong>> ReadWithdrawnAsync(TableEntity profileRow, CancellationToken cancellationToken)
+    {
+        var bytes = profileRow.GetBinary("Withdrawn");
+        if (bytes is null && profileRow.GetString("WithdrawnBlob") is { Length: > 0 } blob)
+        {
+            await using var download = await Blobs.GetAsync(StoreLayout.Archive, blob, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidDataException($"The withdrawn-findings blob {blob} is missing.");
+            using var buffer = new MemoryStream();
+            await download.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            bytes = buffer.ToArray();
+        }
+
+        var set = new HashSet<ulong>();
+        for (var at = 0; bytes is not null && at + 8 <= bytes.Length; at += 8)
+        {
+            set.Add(System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(at)));
+        }
+
+        return set;
+    }
+
+    /// <summary>The findings an exporter's standing profile lists as withdrawn (empty when none, or unknown).</summary>
+    public async Task<HashSet<ulong>> LoadWithdrawnFindingsAsync(string exporterKey, CancellationToken cancellationToken = default)
+    {
+        var e = await Tables.GetAsync(StoreLayout.ExportersTable, TableKeys.Encode(exporterKey), "profile", cancellationToken).ConfigureAwait(false);
+        return e is null ? [] : await ReadWithdrawnAsync(e, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A contribution row with its digest (from the row, or its blob); null when the row holds no profile.</summary>
@@ -351,19 +442,31 @@ public sealed class HistoryStore
     }
 
     /// <summary>Every exporter's roll-up, highest risk first.</summary>
-    public async Task<List<ExporterProfile>> LoadExportersAsync(CancellationToken cancellationToken = default)
+    public async Task<List<ExporterProfile>> LoadExportersAsync(CancellationToken cancellationToken = default) =>
+        (await LoadStandingExportersAsync(withdrawn: false, cancellationToken).ConfigureAwait(false)).Profiles;
+
+    /// <summary>
+    /// Every exporter's roll-up, highest risk first, and (with <paramref name="withdrawn"/>) the findings each lists as
+    /// withdrawn, by exporter key (exporters with none are left out): what <see cref="LoadStandingFlagsAsync"/> filters by.
+    /// </summary>
+    public async Task<(List<ExporterProfile> Profiles, Dictionary<string, HashSet<ulong>> Withdrawn)> LoadStandingExportersAsync(bool withdrawn = true, CancellationToken cancellationToken = default)
     {
         var list = new List<ExporterProfile>();
+        var sets = new Dictionary<string, HashSet<ulong>>(StringComparer.Ordinal);
         await foreach (var e in Tables.QueryAllAsync(StoreLayout.ExportersTable, cancellationToken).ConfigureAwait(false))
         {
             if (e.RowKey == "profile" && JsonRecords.Deserialize<ExporterProfile>(e.GetString("Profile")) is { } p)
             {
                 list.Add(p);
+                if (withdrawn && (e.GetBinary("Withdrawn") is not null || e.GetString("WithdrawnBlob") is { Length: > 0 }))
+                {
+                    sets[p.Key] = await ReadWithdrawnAsync(e, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 
         list.Sort((a, b) => b.Score.CompareTo(a.Score) is var c && c != 0 ? c : string.CompareOrdinal(a.Key, b.Key));
-        return list;
+        return (list, sets);
     }
 
     public async Task<ExporterProfile?> LoadExporterAsync(string exporterKey, CancellationToken cancellationToken = default)

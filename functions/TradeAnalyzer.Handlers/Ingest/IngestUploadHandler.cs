@@ -154,7 +154,9 @@ public sealed class IngestUploadHandler
         var request = new AnalysisRequest
         {
             Files = [InputFile.FromPath(path) with { DisplayName = displayName }],
-            Options = _options.Analysis,
+
+            // The mirror pairs tell the standing view which archived declarations this upload judged (StandingScope).
+            Options = _options.Analysis with { KeepMirrorPairs = true },
             MaxFileBytes = _options.MaxFileBytes,
             MaxRows = _options.MaxRows,
         };
@@ -237,14 +239,15 @@ public sealed class IngestUploadHandler
         }
 
         var flagsTask = Task.Run(() => Timed(() => _store.RecordFlagsAsync(uploadId, run.Result.Flags, fallbackDate, cancellationToken)), cancellationToken);
-        // Each exporter's digest holds this upload's own lines (not the archived counterparts analysed with them) and
-        // findings, so the standing profile counts every line and shipment once across uploads; the claim's start time
-        // orders the uploads (a re-sent line's latest version wins).
+        // Each exporter's digest holds this upload's own lines (not the archived counterparts analysed with them),
+        // findings and the subjects it judged, so the standing profile counts every line and shipment once across uploads
+        // and drops what a later verdict replaced; the claim's start time orders the uploads (a re-sent line's latest
+        // version wins).
         var exportersTask = Task.Run(
             () => Timed(() => _store.RecordExportersAsync(
                 uploadId,
                 run.Result.Exporters,
-                ExporterDigest.Build(run.Declarations, run.Result.Flags),
+                ExporterDigest.Build(run.Declarations, run.Result.Flags, StandingScope.Of(run.Context.Artifacts.MirrorPairs, run.Declarations, run.Invoices)),
                 claim.StartedAt.UtcTicks,
                 cancellationToken)),
             cancellationToken);
@@ -318,7 +321,11 @@ public sealed class IngestUploadHandler
         return new IngestResult(IngestOutcome.Processed, name, uploadId, $"{file.RowsAccepted:N0} rows accepted, {file.RowsRejected:N0} rejected, {flags.Count:N0} flags (resumed)") { TimingsMs = stages };
     }
 
-    /// <summary>Archived records of other uploads whose dates overlap this one's (widened by the counterpart window).</summary>
+    /// <summary>
+    /// Archived records of other uploads whose dates overlap this one's (widened by the counterpart window), less the
+    /// archived versions of lines this upload sends again (same declaration id and line number, declared to the same
+    /// customs in the same direction: two customs' numbers that happen to coincide are two declarations).
+    /// </summary>
     private async Task<CounterpartRecords?> LoadCounterpartsAsync(PipelineInputs inputs, string uploadId, CancellationToken cancellationToken)
     {
         var dates = DatesOf(inputs.Declarations, inputs.Invoices);
@@ -331,6 +338,7 @@ public sealed class IngestUploadHandler
         var to = dates.Max().AddDays(_options.CounterpartWindowDays);
         var declarations = new List<DeclarationLine>();
         var invoices = new List<InvoiceLine>();
+        var resent = inputs.Declarations.Select(ResentKey).ToHashSet(StringComparer.Ordinal);
         var ingestor = new FileIngestor();
         var options = new IngestionOptions { Kind = null, Fx = inputs.Reference.Fx };
         await foreach (var r in _store.ListReceiptsAsync(cancellationToken).ConfigureAwait(false))
@@ -349,13 +357,24 @@ public sealed class IngestUploadHandler
                 }
 
                 var read = ingestor.Read(download.Content, $"archive/{r.UploadId}/{file}", options with { Kind = kind }, null, cancellationToken);
-                declarations.AddRange(read.Declarations);
+                foreach (var d in read.Declarations)
+                {
+                    // A line this upload sends again is analysed in its new version only: the archived one no longer stands,
+                    // and its findings would otherwise be recorded again as this upload's.
+                    if (!resent.Contains(ResentKey(d)))
+                    {
+                        declarations.Add(d);
+                    }
+                }
+
                 invoices.AddRange(read.Invoices);
             }
         }
 
         return new CounterpartRecords(declarations, invoices);
     }
+
+    private static string ResentKey(DeclarationLine d) => $"{d.RecordKey}|{d.ReporterCountry}|{(int)d.Flow}";
 
     private static FileKind Sniff(string path, string displayName)
     {

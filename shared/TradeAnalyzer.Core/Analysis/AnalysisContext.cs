@@ -44,6 +44,17 @@ public sealed class AnalysisArtifacts
     /// <summary>Named counters for the summary (e.g. "mirror.pairs").</summary>
     public ConcurrentDictionary<string, long> Counters { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The export and import declarations the mirror detector paired; null unless <see cref="AnalysisOptions.KeepMirrorPairs"/>.</summary>
+    public IReadOnlyList<MirrorPair>? MirrorPairs { get; set; }
+
     /// <summary>The exporter profiler's roll-up of the lines, made beside the detectors (see <see cref="IExporterProfiler.Prepare"/>).</summary>
     internal object? ExporterRollUp { get; set; }
 }
+
+/// <summary>
+/// One export declaration paired with one import declaration by the mirror detector: each side's declaration id, shipment
+/// id (as its flags carry them) and exporter key. The pair is the detector's verdict on both declarations' mirror status.
+/// </summary>
+public readonly record struct MirrorPair(
+    string ExportDeclarationId, string? ExportShipmentId, string ExportExporterKey,
+    string ImportDeclarationId, string? ImportShipmentId, string ImportExporterKey);

@@ -24,6 +24,13 @@ public sealed record AnalysisOptions
     /// <summary>Similarity (0-1) above which a party name matches a sanctions entry.</summary>
     public double SanctionsThreshold { get; init; } = 0.92;
 
+    /// <summary>
+    /// When true the mirror detector publishes the declarations it paired (<see cref="AnalysisArtifacts.MirrorPairs"/>):
+    /// the store's standing view needs them to tell a later upload's verdict on an archived shipment from silence. Off by
+    /// default (the single-run analysis has no use for them).
+    /// </summary>
+    public bool KeepMirrorPairs { get; init; }
+
     /// <summary>Language of explanations and workbooks: "en" (default) or "es".</summary>
     public string Language { get; init; } = "en";
 

@@ -547,6 +547,177 @@ public abstract class HandlerTests
         Assert.Equal(["a", "b"], await store.LoadExporterUploadsInOrderAsync("N:ACME"));
     }
 
+    /// <summary>The weekly digests' flags (by key) of the weeks of <paramref name="dates"/>, as the digest handler builds them.</summary>
+    private static async Task<Dictionary<string, Flag>> DigestFlagsAsync(HistoryStore store, IEnumerable<DateOnly> dates)
+    {
+        var handler = new WeeklyDigestHandler(store);
+        var flags = new Dictionary<string, Flag>(StringComparer.Ordinal);
+        foreach (var date in dates.Distinct())
+        {
+            var day = date.ToDateTime(TimeOnly.MinValue);
+            var model = await handler.BuildAsync(System.Globalization.ISOWeek.GetYear(day), System.Globalization.ISOWeek.GetWeekOfYear(day));
+            foreach (var f in model.Flags)
+            {
+                flags[f.Key] = f;
+            }
+        }
+
+        return flags;
+    }
+
+    [Fact]
+    public async Task A_mirror_missing_is_not_shown_once_a_later_upload_pairs_the_export_with_its_import()
+    {
+        var rows = Rows(SampleBytes("declarations.csv"));
+        var header = Fields(rows[0]);
+        var flow = header.IndexOf("flow");
+        var shipment = header.IndexOf("shipment_id");
+        var data = rows.Skip(1).Select(Fields).ToList();
+
+        // The shipments declared at both ends that one analysis of everything pairs (no MIRROR_MISSING on them).
+        var one = await NewStoreAsync();
+        await PutAsync(one, "declarations/all.csv", SampleBytes("declarations.csv"));
+        var all = await new IngestUploadHandler(one).HandleAsync("declarations/all.csv");
+        var missingInOne = (await one.LoadArchivedFlagsAsync(all.UploadId!)).Where(f => f.Code == FlagCode.MirrorMissing).Select(f => f.ShipmentId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var exported = data.Where(f => f[flow] == "export" && f[shipment].Length > 0).Select(f => f[shipment]).ToHashSet(StringComparer.Ordinal);
+        var held = data.Where(f => f[flow] == "import" && exported.Contains(f[shipment]) && !missingInOne.Contains(f[shipment])).Select(f => f[shipment]).ToHashSet(StringComparer.Ordinal);
+        Assert.NotEmpty(held);
+
+        // Upload A: everything but those shipments' import declarations; upload B, later: the imports.
+        bool Late(List<string> f) => f[flow] == "import" && held.Contains(f[shipment]);
+        var store = await NewStoreAsync();
+        await PutAsync(store, "declarations/early.csv", CsvOf(rows[0], data.Where(f => !Late(f)).Select(Join)));
+        await PutAsync(store, "declarations/late.csv", CsvOf(rows[0], data.Where(Late).Select(Join)));
+        var handler = new IngestUploadHandler(store);
+        var a = await handler.HandleAsync("declarations/early.csv");
+        Assert.Equal(IngestOutcome.Processed, a.Outcome);
+        var missing = (await store.LoadArchivedFlagsAsync(a.UploadId!)).Where(f => f.Code == FlagCode.MirrorMissing && held.Contains(f.ShipmentId ?? string.Empty)).ToList();
+        Assert.NotEmpty(missing); // A saw those exports one-sided
+        var exporters = missing.Select(f => f.ExporterKey!).Distinct(StringComparer.Ordinal).ToList();
+        var before = (await store.LoadExportersAsync()).ToDictionary(e => e.Key, e => e.FlagsByCode.GetValueOrDefault(FlagCode.MirrorMissing), StringComparer.Ordinal);
+        var shown = await DigestFlagsAsync(store, missing.Select(f => f.Date!.Value));
+        Assert.All(missing, f => Assert.True(shown.ContainsKey(f.Key), $"{f.Key} not in the digest after A"));
+
+        var b = await handler.HandleAsync("declarations/late.csv");
+        Assert.Equal(IngestOutcome.Processed, b.Outcome);
+        Assert.DoesNotContain(await store.LoadArchivedFlagsAsync(b.UploadId!), f => f.Code == FlagCode.MirrorMissing); // B paired them
+
+        // The weekly digest, the review workbooks and the standing profiles no longer show A's findings.
+        var digest = await DigestFlagsAsync(store, missing.Select(f => f.Date!.Value));
+        Assert.All(missing, f => Assert.False(digest.ContainsKey(f.Key), $"{f.Key} still in the digest"));
+        var keys = missing.Select(f => f.Key).ToHashSet(StringComparer.Ordinal);
+        var after = (await store.LoadExportersAsync()).ToDictionary(e => e.Key, e => e.FlagsByCode.GetValueOrDefault(FlagCode.MirrorMissing), StringComparer.Ordinal);
+        foreach (var exporter in exporters)
+        {
+            var review = await new ExporterReviewService(store).BuildReviewAsync(exporter, "en", default);
+            Assert.DoesNotContain(review!.Flags, f => keys.Contains(f.Key));
+            Assert.Equal(before[exporter] - missing.Count(f => f.ExporterKey == exporter), after[exporter]);
+        }
+    }
+
+    [Fact]
+    public async Task The_weekly_digest_leaves_out_findings_on_a_line_version_a_later_upload_replaced()
+    {
+        var rows = Rows(SampleBytes("declarations.csv"));
+        var header = Fields(rows[0]);
+        var (id, line, description) = (header.IndexOf("declaration_id"), header.IndexOf("line_no"), header.IndexOf("description"));
+        var store = await NewStoreAsync();
+        await PutAsync(store, "declarations/first.csv", SampleBytes("declarations.csv"));
+        var handler = new IngestUploadHandler(store);
+        var first = await handler.HandleAsync("declarations/first.csv");
+        var vague = (await store.LoadArchivedFlagsAsync(first.UploadId!)).Where(f => f.Code == FlagCode.VagueDescription && f.RecordType == RecordType.Declaration).ToList();
+        Assert.NotEmpty(vague);
+        var lines = vague.Select(f => $"{f.DeclarationId}#{f.LineNo ?? 1}").ToHashSet(StringComparer.Ordinal);
+        var shown = await DigestFlagsAsync(store, vague.Select(f => f.Date!.Value));
+        Assert.All(vague, f => Assert.True(shown.ContainsKey(f.Key), $"{f.Key} not in the digest after the first upload"));
+
+        // A corrected extract: those lines again, with the goods described.
+        var resent = Rows(SampleBytes("declarations.csv")).Skip(1).Select(Fields)
+            .Where(f => lines.Contains($"{f[id]}#{(f[line].Length == 0 ? "1" : f[line])}"))
+            .Select(f =>
+            {
+                f[description] = "Polyethylene terephthalate preforms for 500 ml bottles";
+                return Join(f);
+            })
+            .ToList();
+        Assert.Equal(lines.Count, resent.Count);
+        await PutAsync(store, "declarations/corrected.csv", CsvOf(rows[0], resent));
+        var corrected = await handler.HandleAsync("declarations/corrected.csv");
+        Assert.Equal(IngestOutcome.Processed, corrected.Outcome);
+        Assert.DoesNotContain(await store.LoadArchivedFlagsAsync(corrected.UploadId!), f => f.Code == FlagCode.VagueDescription);
+
+        var digest = await DigestFlagsAsync(store, vague.Select(f => f.Date!.Value));
+        Assert.All(vague, f => Assert.False(digest.ContainsKey(f.Key), $"{f.Key} still in the digest"));
+        foreach (var exporter in vague.Select(f => f.ExporterKey!).Distinct(StringComparer.Ordinal))
+        {
+            var review = await new ExporterReviewService(store).BuildReviewAsync(exporter, "en", default);
+            Assert.DoesNotContain(review!.Flags, f => f.Code == FlagCode.VagueDescription && lines.Contains($"{f.DeclarationId}#{f.LineNo ?? 1}"));
+            Assert.Equal(review.Flags.Count(f => f.Code == FlagCode.VagueDescription), (await store.LoadExporterAsync(exporter))!.FlagsByCode.GetValueOrDefault(FlagCode.VagueDescription));
+        }
+    }
+
+    [Fact]
+    public async Task A_long_list_of_withdrawn_findings_goes_to_a_blob_and_reads_back()
+    {
+        var store = await NewStoreAsync();
+        static DeclarationLine Line(int i, double usd) => new()
+        {
+            Source = new SourceRef("t.csv", i + 2),
+            DeclarationId = $"D{i}",
+            LineNo = 1,
+            Flow = TradeFlow.Import,
+            Date = new DateOnly(2026, 5, 4),
+            ReporterCountry = "MX",
+            ExporterName = "Acme",
+            ExporterKey = "N:ACME",
+            ImporterName = "Importadora",
+            OriginCountry = "CN",
+            DestinationCountry = "MX",
+            Hs = HsCode.Parse("293339"),
+            Quantity = 1,
+            QuantityUnit = "kg",
+            NormQuantity = 1,
+            Unit = BaseUnit.Kg,
+            Value = usd,
+            Currency = "USD",
+            ValueUsd = usd,
+            FobUsd = usd,
+            Incoterm = Incoterm.Fob,
+        };
+
+        static Flag Price(int i) => new()
+        {
+            Code = FlagCode.PriceAboveBaseline,
+            Severity = Severity.High,
+            Score = 80,
+            RecordType = RecordType.Declaration,
+            DeclarationId = $"D{i}",
+            LineNo = 1,
+            ExporterKey = "N:ACME",
+            ValueAtRiskUsd = 50,
+            Explanation = "test",
+        };
+
+        ExporterProfile Profile(int shipments) => new() { Key = "N:ACME", Name = "Acme", Shipments = shipments, FirstSeen = new(2026, 5, 4), LastSeen = new(2026, 5, 4), Score = 10 };
+
+        // 8,000 lines with a price finding each, then all of them again, corrected and without findings: 64,000 bytes of
+        // withdrawn findings, more than the profile row keeps.
+        var first = Enumerable.Range(0, 8_000).Select(i => Line(i, 100)).ToArray();
+        await store.RecordExportersAsync("a", [Profile(8_000)], ExporterDigest.Build(first, [.. Enumerable.Range(0, 8_000).Select(Price)]), 1);
+        var corrected = Enumerable.Range(0, 8_000).Select(i => Line(i, 60)).ToArray();
+        await store.RecordExportersAsync("b", [Profile(8_000)], ExporterDigest.Build(corrected, []), 2);
+
+        var row = await store.Tables.GetAsync(StoreLayout.ExportersTable, "N:ACME", "profile");
+        Assert.Null(row!.GetBinary("Withdrawn"));
+        Assert.NotNull(await store.Blobs.GetPropertiesAsync(StoreLayout.Archive, row.GetString("WithdrawnBlob")!));
+        var withdrawn = await store.LoadWithdrawnFindingsAsync("N:ACME");
+        Assert.Equal(8_000, withdrawn.Count);
+        Assert.Contains(ExporterDigest.FindingKeyOf(Price(7_999)), withdrawn);
+        var (profiles, sets) = await store.LoadStandingExportersAsync();
+        Assert.False(Assert.Single(profiles).FlagsByCode.ContainsKey(FlagCode.PriceAboveBaseline));
+        Assert.Empty(HistoryStore.WithoutWithdrawn([Price(0), Price(7_999)], sets));
+    }
+
     private static async Task<List<T>> ListAsync<T>(IAsyncEnumerable<T> items)
     {
         var list = new List<T>();

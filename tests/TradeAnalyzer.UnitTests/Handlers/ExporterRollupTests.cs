@@ -1,3 +1,4 @@
+using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Handlers.History;
 
@@ -223,6 +224,157 @@ public sealed class ExporterRollupDigestTests
         Assert.Equal(200, r.ValueAtRiskUsd);
         Assert.Equal(1, r.PrecursorShipments);
         Assert.Equal(1, r.FlagsByCode[FlagCode.PrecursorChemical]);
+    }
+
+    /// <summary>A MIRROR_MISSING as the mirror detector writes it: on the shipment record, naming the one-sided declaration.</summary>
+    private static Flag Missing(string declaration, string? shipment, double atRisk) => OnShipment(FlagCode.MirrorMissing, shipment!, atRisk) with
+    {
+        DeclarationId = declaration,
+        ShipmentId = shipment,
+    };
+
+    /// <summary>An upload whose analysis paired the given export and import declarations (what StandingScope records).</summary>
+    private static ExporterContribution Judging(string id, long stamp, ExporterProfile profile, DeclarationLine[] lines, Flag[] flags, params MirrorPair[] pairs) =>
+        new(id, stamp, profile, ExporterDigest.Build(lines, flags, StandingScope.Of(pairs, lines, []))[Key]);
+
+    [Fact]
+    public void A_mirror_missing_on_an_export_whose_import_a_later_upload_paired_no_longer_stands()
+    {
+        // Upload A: the export of S1, no import in the data: MIRROR_MISSING. Upload B: the import of S1, analysed with A's
+        // archived export: paired, a value gap, no MIRROR_MISSING.
+        var missing = Missing("E1", "S1", 300);
+        var a = Upload("a", 1, Profile(1, 300, 1, 300, 0, 50), [Line("E1", 1, TradeFlow.Export, "S1", 300)], [missing]);
+        var b = Judging("b", 2, Profile(1, 280, 1, 20, 0, 30), [Line("I1", 1, TradeFlow.Import, "S1", 280)],
+            [OnShipment(FlagCode.MirrorValueGap, "S1", 20) with { DeclarationId = "I1" }],
+            new MirrorPair("E1", "S1", Key, "I1", "S1", Key));
+
+        foreach (var parts in new[] { new[] { a, b }, [b, a] })
+        {
+            var r = ExporterRollup.Stand(parts);
+            Assert.False(r.Profile.FlagsByCode.ContainsKey(FlagCode.MirrorMissing));
+            Assert.Equal(1, r.Profile.FlagsByCode[FlagCode.MirrorValueGap]);
+            Assert.Equal(20, r.Profile.ValueAtRiskUsd); // the gap, not the whole export
+            Assert.Equal([ExporterDigest.FindingKeyOf(missing)], r.Withdrawn);
+        }
+
+        // Upload order decides: a pairing older than the finding is not a later verdict.
+        var older = ExporterRollup.Stand([a, b with { Stamp = 0 }]);
+        Assert.Equal(1, older.Profile.FlagsByCode[FlagCode.MirrorMissing]);
+        Assert.Empty(older.Withdrawn);
+    }
+
+    [Fact]
+    public void Silence_without_a_verdict_withdraws_nothing()
+    {
+        var missing = Missing("E1", "S1", 300);
+        var a = Upload("a", 1, Profile(1, 300, 1, 300, 0, 50), [Line("E1", 1, TradeFlow.Export, "S1", 300)], [missing]);
+
+        // B does not pair E1 (the partner's data for the period not in its analysis): no MIRROR_MISSING, and no verdict.
+        var quiet = Judging("b", 2, Profile(1, 50, 0, 0, 0, 10), [Line("I2", 1, TradeFlow.Import, null, 50)], []);
+
+        // C's analysis paired archived declarations that touch none of its own records: it reports nothing about them.
+        var elsewhere = Judging("c", 3, Profile(1, 50, 0, 0, 0, 10), [Line("I3", 1, TradeFlow.Import, "S3", 50)], [],
+            new MirrorPair("E1", "S1", Key, "I9", "S1", Key));
+
+        var r = ExporterRollup.Stand([a, quiet, elsewhere]);
+        Assert.Equal(1, r.Profile.FlagsByCode[FlagCode.MirrorMissing]);
+        Assert.Equal(300, r.Profile.ValueAtRiskUsd);
+        Assert.Empty(r.Withdrawn);
+    }
+
+    [Fact]
+    public void A_finding_the_judging_upload_repeats_stands_and_other_findings_on_the_record_are_kept()
+    {
+        // B paired E1 with I1 yet flags E1 again (a later upload that finds it one-sided once more keeps it), and A's
+        // precursor finding on E1's line is not the mirror detector's to withdraw.
+        var missing = Missing("E1", "S1", 300);
+        var precursor = OnLine(FlagCode.PrecursorChemical, "E1", 1, "S1", 300);
+        var a = Upload("a", 1, Profile(1, 300, 1, 300, 1, 80), [Line("E1", 1, TradeFlow.Export, "S1", 300)], [missing, precursor]);
+        var b = Judging("b", 2, Profile(1, 280, 1, 300, 0, 50), [Line("I1", 1, TradeFlow.Import, "S1", 280)], [missing],
+            new MirrorPair("E1", "S1", Key, "I1", "S1", Key));
+
+        var r = ExporterRollup.Stand([a, b]);
+        Assert.Equal(1, r.Profile.FlagsByCode[FlagCode.MirrorMissing]);
+        Assert.Equal(1, r.Profile.FlagsByCode[FlagCode.PrecursorChemical]);
+        Assert.Empty(r.Withdrawn);
+    }
+
+    [Fact]
+    public void Without_a_shipment_id_only_a_pairing_the_upload_reports_withdraws_a_mirror_missing()
+    {
+        // A: the export E1 without shipment id, one-sided (the record is the declaration).
+        var missing = OnShipment(FlagCode.MirrorMissing, null!, 90) with { ShipmentId = null, DeclarationId = "E1" };
+        var a = Upload("a", 1, Profile(1, 90, 1, 90, 0, 40), [Line("E1", 1, TradeFlow.Export, null, 90)], [missing]);
+
+        // B brings the import alone and pairs it with the archived E1 (by invoice or parties): its findings name only I1,
+        // so it reports nothing about E1, and E1's finding stands (the standing view does not guess).
+        var b = Judging("b", 2, Profile(1, 100, 0, 0, 0, 10), [Line("I1", 1, TradeFlow.Import, null, 100)], [],
+            new MirrorPair("E1", null, Key, "I1", null, Key));
+        Assert.Equal(1, ExporterRollup.Stand([a, b]).Profile.FlagsByCode[FlagCode.MirrorMissing]);
+
+        // C sends E1 again with its import and pairs them: its verdict on E1 replaces A's.
+        var c = Judging("c", 3, Profile(1, 90, 0, 0, 0, 10), [Line("E1", 1, TradeFlow.Export, null, 90), Line("I1", 1, TradeFlow.Import, null, 100)], [],
+            new MirrorPair("E1", null, Key, "I1", null, Key));
+        var r = ExporterRollup.Stand([a, c]);
+        Assert.False(r.Profile.FlagsByCode.ContainsKey(FlagCode.MirrorMissing));
+        Assert.Equal([ExporterDigest.FindingKeyOf(missing)], r.Withdrawn);
+    }
+
+    [Fact]
+    public void A_replaced_line_versions_findings_are_listed_as_withdrawn()
+    {
+        var price = OnLine(FlagCode.PriceAboveBaseline, "D1", 1, null, 600);
+        var first = Upload("first", 10, Profile(1, 1000, 1, 600, 0, 50), [Line("D1", 1, TradeFlow.Import, null, 1000)], [price]);
+        var corrected = Upload("corrected", 20, Profile(1, 400, 0, 0, 0, 10), [Line("D1", 1, TradeFlow.Import, null, 400)], []);
+
+        Assert.Equal([ExporterDigest.FindingKeyOf(price)], ExporterRollup.Stand([first, corrected]).Withdrawn);
+
+        // Recorded again by the upload of the standing version: it stands.
+        var again = Upload("again", 30, Profile(1, 1000, 1, 600, 0, 50), [Line("D1", 1, TradeFlow.Import, null, 1000)], [price]);
+        Assert.Empty(ExporterRollup.Stand([first, corrected, again]).Withdrawn);
+    }
+
+    [Fact]
+    public void A_version_1_digest_still_reads()
+    {
+        var lines = new[] { Line("E1", 1, TradeFlow.Export, "S1", 1000) };
+        var flags = new[] { Missing("E1", "S1", 5), OnLine(FlagCode.PrecursorChemical, "E1", 1, "S1", 10) };
+        var v2 = ExporterDigest.Build(lines, flags)[Key].ToBytes();
+
+        // Version 1: no coverage count in the header, 42 bytes a flag (no subject).
+        var v1 = new List<byte> { 1 };
+        v1.AddRange(v2.AsSpan(1, 8).ToArray());
+        v1.AddRange(v2.AsSpan(13, 29).ToArray());
+        for (var k = 0; k < 2; k++)
+        {
+            v1.AddRange(v2.AsSpan(13 + 29 + (k * 50), 42).ToArray());
+        }
+
+        var back = ExporterDigest.FromBytes(v1.ToArray());
+
+        Assert.Equal(1, back.LineCount);
+        Assert.Equal(2, back.FlagCount);
+        Assert.Equal(0, back.CoveredCount);
+        Assert.All(back.FlagSubjects, s => Assert.Equal(0UL, s));
+        Assert.Equal(ExporterDigest.FindingKeyOf(flags[0]), back.FlagKeys[0]);
+        Assert.Equal(ExporterDigest.LineKeyOf(lines[0]), back.FlagRecords[1]);
+    }
+
+    [Fact]
+    public void A_digest_with_coverage_reads_back_as_written()
+    {
+        var lines = new[] { Line("I1", 1, TradeFlow.Import, "S1", 280) };
+        var flags = new[] { Missing("I1", "S1", 5), OnLine(FlagCode.PrecursorChemical, "I1", 1, "S1", 10) };
+        var d = ExporterDigest.Build(lines, flags, StandingScope.Of([new MirrorPair("E1", "S1", Key, "I1", "S1", Key)], lines, []))[Key];
+
+        var back = ExporterDigest.FromBytes(d.ToBytes());
+
+        Assert.Equal(d.ToBytes(), back.ToBytes());
+        Assert.Equal(2, back.CoveredCount); // E1's and I1's one-sided subjects; the pair's is I1's
+        Assert.Contains(ExporterDigest.SubjectOf(Missing("E1", "S1", 0)), back.Covered);
+        Assert.Contains(ExporterDigest.SubjectOf(flags[0]), back.Covered);
+        Assert.NotEqual(0UL, back.FlagSubjects[0]);
+        Assert.Equal(0UL, back.FlagSubjects[1]); // not the mirror family
     }
 
     [Fact]

@@ -48,6 +48,17 @@ public sealed class MirrorDetector : IDetector
         var facts = new MirrorFacts(exports, imports);
         var pairs = Match(exports, imports, facts, window, out var matchedExport, out var matchedImport);
         context.Artifacts.Counters["mirror.pairs"] = pairs.Count;
+        if (context.Options.KeepMirrorPairs)
+        {
+            var kept = new MirrorPair[pairs.Count];
+            for (var k = 0; k < kept.Length; k++)
+            {
+                var (ex, im) = (exports[pairs[k].Export], imports[pairs[k].Import]);
+                kept[k] = new MirrorPair(ex.DeclarationId, ex.ShipmentId, ex.Main.ExporterKey, im.DeclarationId, im.ShipmentId, im.Main.ExporterKey);
+            }
+
+            context.Artifacts.MirrorPairs = kept;
+        }
 
         foreach (var (e, i) in pairs)
         {
