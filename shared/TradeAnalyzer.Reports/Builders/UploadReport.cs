@@ -80,8 +80,9 @@ public static class UploadReport
         }
         catch
         {
-            // Not left running (and its failure unobserved) behind a failed workbook.
+            // Not left running behind a failed workbook; its own failure, if any, is observed and this one reported.
             ((IAsyncResult)prepared).AsyncWaitHandle.WaitOne();
+            _ = prepared.Exception;
             throw;
         }
 
