@@ -49,9 +49,13 @@ public static class AnalysisOutputs
             using var s = File.Create(files.Report);
             UploadReport.Write(s, model);
         });
+        IReadOnlyDictionary<FlagCode, int> byCode;
         try
         {
             WriteDataFiles(files, model);
+
+            // summary.json's counts by code (a grouping of every flag) while the workbook is still being written.
+            byCode = model.Result.FlagsByCode;
         }
         finally
         {
@@ -61,7 +65,7 @@ public static class AnalysisOutputs
         // summary.json last, as in the store: a folder without it is incomplete.
         using (var s = File.Create(files.SummaryJson))
         {
-            WriteSummaryJson(s, model);
+            WriteSummaryJson(s, model, byCode);
         }
 
         return files;
@@ -271,6 +275,12 @@ public static class AnalysisOutputs
     public static void WriteSummaryJson(Stream s, UploadReportModel m)
     {
         ArgumentNullException.ThrowIfNull(m);
+        WriteSummaryJson(s, m, m.Result.FlagsByCode);
+    }
+
+    /// <summary>As <see cref="WriteSummaryJson(Stream, UploadReportModel)"/> with the flags counted by code beforehand.</summary>
+    private static void WriteSummaryJson(Stream s, UploadReportModel m, IReadOnlyDictionary<FlagCode, int> byCode)
+    {
         using var w = new Utf8JsonWriter(s, new JsonWriterOptions { Indented = true });
         w.WriteStartObject();
         w.WriteStartArray("files");
@@ -297,7 +307,6 @@ public static class AnalysisOutputs
         w.WriteNumber("rows_accepted", m.Files.Sum(f => f.RowsAccepted));
         w.WriteNumber("rows_rejected", m.Files.Sum(f => f.RowsRejected));
         w.WriteStartObject("flags_by_code");
-        var byCode = m.Result.FlagsByCode;
         foreach (var code in FlagCodes.All)
         {
             if (byCode.TryGetValue(code, out var n))

@@ -49,21 +49,46 @@ public static class UploadReport
             model.Version);
 
         using var book = new WorkbookWriter(output, info);
-        book.AddFree(Summary(model, tally, shipments.Count, l, names, maxDataRows, FlagLocation));
 
-        var flagColumns = FlagSheet.Columns(l);
-        book.AddTable(names.Flags, flagColumns, flags, (row, f) =>
-        {
-            string? location = null;
-            // Past the sheet's hyperlink limit the location would be dropped anyway: skip the key and location strings.
-            if (f.DeclarationId is not null && row.AcceptsLinks && flagged.TryGetRow(f.DeclarationId, f.LineNo ?? 1, out var s))
+        // The Summary (a pass over the declarations for the price distributions, charts: mostly the SDK's code, compiled
+        // on first use) shares nothing with the data sheets (its texts are inline): it is made on a thread of its own
+        // while the Flags sheet is written, and takes its place as the first sheet when it is ready.
+        var summaryIndex = book.ReserveSheet(names.Summary);
+        var prepared = Task.Factory.StartNew(
+            () =>
             {
-                location = Location(names.Shipments, s);
-            }
+                var summary = WorkbookWriter.Prepare(Summary(model, tally, shipments.Count, l, names, maxDataRows, FlagLocation), summaryIndex == 1);
+                return (Summary: summary, Styles: WorkbookWriter.PrepareStyles());
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+        try
+        {
+            var flagColumns = FlagSheet.Columns(l);
+            book.AddTable(names.Flags, flagColumns, flags, (row, f) =>
+            {
+                string? location = null;
+                // Past the sheet's hyperlink limit the location would be dropped anyway: skip the key and location strings.
+                if (f.DeclarationId is not null && row.AcceptsLinks && flagged.TryGetRow(f.DeclarationId, f.LineNo ?? 1, out var s))
+                {
+                    location = Location(names.Shipments, s);
+                }
 
-            FlagSheet.Write(row, f, l, location);
-        }, maxDataRows);
+                FlagSheet.Write(row, f, l, location);
+            }, maxDataRows);
+        }
+        catch
+        {
+            // Not left running behind a failed workbook; its own failure, if any, is observed and this one reported.
+            ((IAsyncResult)prepared).AsyncWaitHandle.WaitOne();
+            _ = prepared.Exception;
+            throw;
+        }
 
+        var (summarySheet, styles) = prepared.GetAwaiter().GetResult();
+        book.AddPrepared(summaryIndex, summarySheet);
+        book.UseStyles(styles);
         book.AddTable(names.Shipments, DeclarationSheet.Columns(l), shipments, DeclarationSheet.Write, maxDataRows);
         if (invoices.Count > 0)
         {

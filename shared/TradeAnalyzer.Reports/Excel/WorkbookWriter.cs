@@ -23,6 +23,7 @@ internal sealed class WorkbookWriter : IDisposable
     private const string RelType = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/";
     private const string PackageRelNamespace = "http://schemas.openxmlformats.org/package/2006/relationships";
     private const string CtSheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml";
+    private const string DrawingRelationshipId = "rIdD1";
 
     private readonly ZipArchive _zip;
     private readonly WorkbookInfo _info;
@@ -34,6 +35,7 @@ internal sealed class WorkbookWriter : IDisposable
     private int _charts;
     private int _drawings;
     private bool _finished;
+    private byte[]? _stylesXml;
 
     /// <summary>Starts a workbook written to <paramref name="output"/> (left open).</summary>
     public WorkbookWriter(Stream output, WorkbookInfo info)
@@ -90,38 +92,92 @@ internal sealed class WorkbookWriter : IDisposable
     public void AddFree(FreeSheet sheet)
     {
         var index = BeginSheet(sheet.Name);
-        string? drawingRel = sheet.Charts.Count > 0 ? "rIdD1" : null;
-        using (var stream = Open($"xl/worksheets/sheet{index}.xml"))
+        AddPrepared(index, Prepare(sheet, index == 1));
+    }
+
+    /// <summary>
+    /// Takes the next sheet's place (its index, name and content type) for a laid-out sheet prepared elsewhere
+    /// (<see cref="Prepare"/>, e.g. on another thread while the data sheets are written) and added later with
+    /// <see cref="AddPrepared"/>. Returns the sheet's one-based index.
+    /// </summary>
+    public int ReserveSheet(string name) => BeginSheet(name);
+
+    /// <summary>
+    /// A laid-out sheet's parts as bytes: the sheet XML and, when it has charts, each chart's part and the drawing.
+    /// Touches no state of a writer, so it may run on any thread; <paramref name="selected"/> is true for the first sheet.
+    /// </summary>
+    public static PreparedSheet Prepare(FreeSheet sheet, bool selected)
+    {
+        ArgumentNullException.ThrowIfNull(sheet);
+        string? drawingRel = sheet.Charts.Count > 0 ? DrawingRelationshipId : null;
+        var sheetXml = new MemoryStream();
+        sheet.Write(sheetXml, drawingRel, selected);
+        if (drawingRel is null)
         {
-            sheet.Write(stream, drawingRel, index == 1);
+            return new PreparedSheet(sheetXml.ToArray(), [], null);
         }
 
-        if (drawingRel is null)
+        var drawing = new Xdr.WorksheetDrawing();
+        drawing.AddNamespaceDeclaration("xdr", "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing");
+        drawing.AddNamespaceDeclaration("a", "http://schemas.openxmlformats.org/drawingml/2006/main");
+        var charts = new byte[sheet.Charts.Count][];
+        for (var i = 0; i < sheet.Charts.Count; i++)
+        {
+            charts[i] = Serialize(Charts.Build(sheet.Charts[i]));
+            var top = i * FreeSheet.ChartRows;
+            drawing.Append(Charts.Anchor((uint)(i + 1), ChartRelationshipId(i), sheet.ChartColumn, top + 1, sheet.ChartColumn + 8, top + FreeSheet.ChartRows));
+        }
+
+        return new PreparedSheet(sheetXml.ToArray(), charts, Serialize(drawing));
+    }
+
+    /// <summary>
+    /// Writes a prepared laid-out sheet at <paramref name="index"/> (from <see cref="ReserveSheet"/>, or a new sheet)
+    /// with its charts and drawing, numbered from the charts and drawings written so far; their content types go
+    /// right after the sheet's, where <see cref="AddFree"/> puts them.
+    /// </summary>
+    public void AddPrepared(int index, PreparedSheet sheet)
+    {
+        ArgumentNullException.ThrowIfNull(sheet);
+        if (_finished)
+        {
+            throw new InvalidOperationException("The workbook is finished.");
+        }
+
+        var sheetPart = $"/xl/worksheets/sheet{index}.xml";
+        var at = _overrides.FindIndex(o => string.Equals(o.Key, sheetPart, StringComparison.Ordinal));
+        if (at < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), index, "No such sheet has been begun.");
+        }
+
+        WriteBytes($"xl/worksheets/sheet{index}.xml", sheet.Sheet);
+        if (sheet.Drawing is null)
         {
             return;
         }
 
         var drawingId = ++_drawings;
-        var drawing = new Xdr.WorksheetDrawing();
-        drawing.AddNamespaceDeclaration("xdr", "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing");
-        drawing.AddNamespaceDeclaration("a", "http://schemas.openxmlformats.org/drawingml/2006/main");
         var chartRels = new List<(string, string, string)>();
         for (var i = 0; i < sheet.Charts.Count; i++)
         {
             var chartId = ++_charts;
-            WriteElement($"xl/charts/chart{chartId}.xml", Charts.Build(sheet.Charts[i]));
-            _overrides.Add(new($"/xl/charts/chart{chartId}.xml", "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"));
-            var rel = $"rIdC{i + 1}";
-            chartRels.Add((rel, RelType + "chart", $"../charts/chart{chartId}.xml"));
-            var top = i * FreeSheet.ChartRows;
-            drawing.Append(Charts.Anchor((uint)(i + 1), rel, sheet.ChartColumn, top + 1, sheet.ChartColumn + 8, top + FreeSheet.ChartRows));
+            WriteBytes($"xl/charts/chart{chartId}.xml", sheet.Charts[i]);
+            _overrides.Insert(++at, new($"/xl/charts/chart{chartId}.xml", "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"));
+            chartRels.Add((ChartRelationshipId(i), RelType + "chart", $"../charts/chart{chartId}.xml"));
         }
 
-        WriteElement($"xl/drawings/drawing{drawingId}.xml", drawing);
-        _overrides.Add(new($"/xl/drawings/drawing{drawingId}.xml", "application/vnd.openxmlformats-officedocument.drawing+xml"));
+        WriteBytes($"xl/drawings/drawing{drawingId}.xml", sheet.Drawing);
+        _overrides.Insert(++at, new($"/xl/drawings/drawing{drawingId}.xml", "application/vnd.openxmlformats-officedocument.drawing+xml"));
         WriteRelationships($"xl/drawings/_rels/drawing{drawingId}.xml.rels", chartRels);
-        WriteRelationships($"xl/worksheets/_rels/sheet{index}.xml.rels", [(drawingRel, RelType + "drawing", $"../drawings/drawing{drawingId}.xml")]);
+        WriteRelationships($"xl/worksheets/_rels/sheet{index}.xml.rels", [(DrawingRelationshipId, RelType + "drawing", $"../drawings/drawing{drawingId}.xml")]);
     }
+
+    /// <summary>The styles part's bytes (the same for every workbook); may be made on any thread and given to <see cref="UseStyles"/>.</summary>
+    public static byte[] PrepareStyles() => Serialize(Styles.Build());
+
+    /// <summary>Writes <paramref name="stylesXml"/> (from <see cref="PrepareStyles"/>) as the styles part instead of building it in <see cref="Finish"/>.</summary>
+    public void UseStyles(byte[] stylesXml) => _stylesXml = stylesXml;
 
     /// <summary>Writes the workbook, styles, properties, relationships and content types; the package is complete after this.</summary>
     public void Finish()
@@ -158,7 +214,7 @@ internal sealed class WorkbookWriter : IDisposable
         workbook.AddNamespaceDeclaration("r", RelationshipNamespace);
         WriteElement("xl/workbook.xml", workbook);
         WriteRelationships("xl/_rels/workbook.xml.rels", workbookRels);
-        WriteElement("xl/styles.xml", Styles.Build());
+        WriteBytes("xl/styles.xml", _stylesXml ?? PrepareStyles());
         WriteCoreProperties();
         WriteAppProperties();
         WriteRelationships("_rels/.rels",
@@ -263,13 +319,34 @@ internal sealed class WorkbookWriter : IDisposable
         return Environment.ProcessorCount > 1 ? new OffThreadWriteStream(entry, threadName: "xlsx deflate") : entry;
     }
 
+    private static string ChartRelationshipId(int chart) => $"rIdC{chart + 1}";
+
     private void WriteElement(string entryName, OpenXmlElement element)
     {
         using var stream = Open(entryName);
+        WriteElement(stream, element);
+    }
+
+    private static void WriteElement(Stream stream, OpenXmlElement element)
+    {
         using var xml = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(false) });
         xml.WriteStartDocument(true);
         element.WriteTo(xml);
         xml.WriteEndDocument();
+    }
+
+    /// <summary>An element's part as <see cref="WriteElement(string, OpenXmlElement)"/> writes it.</summary>
+    private static byte[] Serialize(OpenXmlElement element)
+    {
+        var stream = new MemoryStream();
+        WriteElement(stream, element);
+        return stream.ToArray();
+    }
+
+    private void WriteBytes(string entryName, byte[] content)
+    {
+        using var stream = Open(entryName);
+        stream.Write(content);
     }
 
     private void WriteRelationships(string entryName, IEnumerable<(string Id, string Type, string Target)> relationships)

@@ -154,8 +154,9 @@ internal sealed class XmlByteWriter : IDisposable
             return false;
         }
 
+        // cents is a whole number below 1e15: its remainder as a long is the double's (without a call to fmod).
         var cents = Math.Round(value * 100);
-        if (cents / 100 != value || cents % 100 == 0)
+        if (cents / 100 != value || (long)cents % 100 == 0)
         {
             // Not a number of cents, or a whole number (the caller's integer path): leave it to "R".
             return false;
