@@ -20,6 +20,7 @@ internal static class EndToEndBenchmark
             FxFiles = [InputFile.FromPath(P("fx.csv"))],
             SanctionsFiles = [InputFile.FromPath(P("sanctions.csv"))],
         };
+        using var gcLog = GcEventLog.StartIfAsked();
         var total = Stopwatch.StartNew();
         using var cores = new CoreUseSampler();
         var run = new AnalysisPipeline().Run(request);
@@ -55,6 +56,11 @@ internal static class EndToEndBenchmark
         ];
         Console.WriteLine($"cores busy per 250 ms ('.' < 0.5, '-' < 1, '=' < 1.5, '#' >= 1.5; '|' = read, analyze, outputs start): {cores.Strip(250, marks)}");
         Console.WriteLine($"core use: read {cores.IdleBetween(marks[0], marks[1])}; analyze {cores.IdleBetween(marks[1], marks[2])}; outputs {cores.IdleBetween(analyzed, analyzed + outputs)}");
+        if (gcLog is not null)
+        {
+            Console.Write(gcLog.Text());
+        }
+
         Console.WriteLine($"total: {seconds:N2} s ({analyzed:N0} ms analysis), {rows / seconds:N0} rows/s, {run.Result.Flags.Count:N0} flags, peak memory {Program.PeakMiB():N0} MiB");
         Console.WriteLine($"RESULT e2e seconds={seconds:F2} rows={rows} peak_mib={Program.PeakMiB():F0} cpu_seconds={cpu:F2}");
         if (int.TryParse(Environment.GetEnvironmentVariable("OUTPUTS_REPEAT"), out var repeat) && repeat > 0)

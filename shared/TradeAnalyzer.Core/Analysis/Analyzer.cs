@@ -3,6 +3,7 @@ using System.Diagnostics;
 using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Core.Detection;
 using TradeAnalyzer.Core.Scoring;
+using Scored = (System.Collections.Generic.List<TradeAnalyzer.Core.Model.Flag> Flags, System.Collections.Generic.IReadOnlyList<TradeAnalyzer.Core.Model.RecordScore> Scores, double ValueAtRisk, System.Collections.Generic.IReadOnlyDictionary<TradeAnalyzer.Core.Model.FlagCode, double> ValueAtRiskByCode);
 
 namespace TradeAnalyzer.Core.Analysis;
 
@@ -43,6 +44,27 @@ public sealed class Analyzer
         }
 
         var indexes = new SharedIndexes(context, ordered);
+
+        // With a profiler, the record flags are sorted and scored as soon as the last detector that makes them is done,
+        // while the roll-up (the last work item, about a second on 1.9M lines, started when one core ran out of
+        // detectors) is still running on the other core: the score (the longer of the two steps after the detectors)
+        // no longer waits for the roll-up, and the profile follows the roll-up. The score runs on a thread of its own
+        // (not a pool thread: the detectors and the profiler's parallel loops hold those).
+        List<Flag>? recordFlags = null;
+        Task<Scored>? scoring = null;
+        var flagging = _profiler is null ? -1 : _detectors.Count;
+        void StartScoring()
+        {
+            var flags = sink.ToList();
+            recordFlags = flags;
+            scoring = Task.Factory.StartNew(() => SortAndScore(flags), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
+        if (flagging == 0)
+        {
+            StartScoring();
+        }
+
         Parallel.ForEach(Partitioner.Create(ordered, EnumerablePartitionerOptions.NoBuffering), options, detector =>
         {
             var sw = Stopwatch.StartNew();
@@ -50,10 +72,15 @@ public sealed class Analyzer
             timings[detector.Name] = sw.Elapsed.TotalMilliseconds;
             indexes.Done(detector);
             progress?.Report($"{detector.Name}: done in {sw.Elapsed.TotalMilliseconds:N0} ms");
+            if (flagging > 0 && detector is not ProfilerPrepass && Interlocked.Decrement(ref flagging) == 0)
+            {
+                // Every detector's flags are in the sink (the roll-up adds none).
+                StartScoring();
+            }
         });
 
         indexes.ReleaseAll();
-        var recordFlags = sink.ToList();
+        recordFlags ??= sink.ToList();
         IReadOnlyList<ExporterProfile> exporters = [];
         List<Flag> flags;
         IReadOnlyList<RecordScore> scores;
@@ -64,7 +91,6 @@ public sealed class Analyzer
             // Record scores and the value at risk come from the record flags alone (exporter flags belong to no record):
             // they are sorted and scored on one core while the profiler runs on the other, and the profiler's few
             // exporter flags are merged into the sorted list afterwards (the order is total, so this is the full sort).
-            var scoring = Task.Run(() => SortAndScore(recordFlags), cancellationToken);
             var profileSink = new FlagCollector();
             var sw = Stopwatch.StartNew();
             exporters = _profiler.Profile(context, recordFlags, profileSink);
@@ -72,7 +98,7 @@ public sealed class Analyzer
 
             var scoreWatch = Stopwatch.StartNew();
             var profileFlags = profileSink.ToList();
-            var sorted = scoring.GetAwaiter().GetResult();
+            var sorted = scoring!.GetAwaiter().GetResult();
             if (profileFlags.TrueForAll(f => !RecordRef.TryOf(f, out _)))
             {
                 FlagOrder.Sort(profileFlags);
@@ -108,8 +134,7 @@ public sealed class Analyzer
     }
 
     /// <summary>The flags in output order, one score per record and the value at risk.</summary>
-    private static (List<Flag> Flags, IReadOnlyList<RecordScore> Scores, double ValueAtRisk, IReadOnlyDictionary<FlagCode, double> ValueAtRiskByCode) SortAndScore(List<Flag> flags) =>
-        RecordScorer.SortAndScore(flags);
+    private static Scored SortAndScore(List<Flag> flags) => RecordScorer.SortAndScore(flags);
 
     /// <summary>Runs <see cref="IExporterProfiler.Prepare"/> as one of the detectors' work items (it adds no flags).</summary>
     private sealed class ProfilerPrepass(IExporterProfiler profiler) : IDetector
