@@ -110,6 +110,11 @@ internal static partial class HeapPrefault
                 done = from;
             }
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            // No /proc/self/maps, or no madvise to call: an optimisation that cannot run, never a failure of the read
+            // (an exception left on this thread would end the process).
+        }
         finally
         {
             Interlocked.Decrement(ref Running);
