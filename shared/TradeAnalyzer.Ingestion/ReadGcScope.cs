@@ -54,9 +54,10 @@ internal sealed class ReadGcScope : IDisposable
             {
                 // The region commits its budget up front: under a memory limit (a container), a budget that is a large part
                 // of what the process may use is not worth the risk, so such reads collect as usual.
-                if (_budget <= GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 3)
+                if (_budget <= GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 3 && GC.TryStartNoGCRegion(_budget))
                 {
-                    GC.TryStartNoGCRegion(_budget);
+                    // The region's memory is made present ahead of the allocator on another thread (see HeapPrefault).
+                    HeapPrefault.Start();
                 }
             }
             catch (ArgumentOutOfRangeException)
@@ -105,6 +106,7 @@ internal sealed class ReadGcScope : IDisposable
 
     private static void End()
     {
+        HeapPrefault.Stop();
         if (GCSettings.LatencyMode != GCLatencyMode.NoGCRegion)
         {
             return;

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Runtime;
+using System.Runtime.InteropServices;
 using TradeAnalyzer.Ingestion;
 
 namespace TradeAnalyzer.UnitTests.Ingestion;
@@ -62,5 +64,75 @@ public sealed class ReadGcScopeTests
         Assert.Null(ReadGcScope.Enter(false, 1L << 30));
         Assert.Null(ReadGcScope.Enter(true, 0));
         Assert.Equal(0, ReadGcScope.Open);
+    }
+
+    [Fact]
+    public void A_region_is_made_present_ahead_of_the_allocator_without_changing_what_is_allocated()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("TRADEANALYZER_READ_PREFAULT") == "0")
+        {
+            return;
+        }
+
+        var before = HeapPrefault.PopulatedBytes;
+        var kept = new List<int[]>();
+        using (ReadGcScope.Enter(true, 64L << 20))
+        {
+            Assert.True(Volatile.Read(ref HeapPrefault.Running) >= 1);
+            var wait = Stopwatch.StartNew();
+            for (var i = 0; wait.Elapsed < TimeSpan.FromSeconds(10) && (i < 40_000 || HeapPrefault.PopulatedBytes == before); i++)
+            {
+                // About 40 MiB of small arrays, each filled with its own number, while the thread runs ahead.
+                var a = new int[250];
+                a.AsSpan().Fill(i);
+                kept.Add(a);
+                if ((i & 1023) == 0)
+                {
+                    Thread.Sleep(1);
+                }
+            }
+        }
+
+        Assert.True(HeapPrefault.PopulatedBytes > before, "no memory was made present during the region");
+        var stopped = Stopwatch.StartNew();
+        while (Volatile.Read(ref HeapPrefault.Running) != 0 && stopped.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            Thread.Sleep(5);
+        }
+
+        Assert.Equal(0, Volatile.Read(ref HeapPrefault.Running));
+        for (var i = 0; i < kept.Count; i++)
+        {
+            Assert.True(kept[i].AsSpan().IndexOfAnyExcept(i) < 0, $"array {i} changed");
+        }
+    }
+
+    [Fact]
+    public void Only_the_writable_anonymous_mapping_of_the_heap_is_found()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        var array = new byte[100];
+        var handle = GCHandle.Alloc(array, GCHandleType.Pinned);
+        try
+        {
+            var address = (long)handle.AddrOfPinnedObject();
+            Assert.True(HeapPrefault.TryFindMapping(address, out var start, out var end));
+            Assert.True(start <= address && address < end);
+            Assert.Equal(0, start % 4096);
+            Assert.Equal(0, end % 4096);
+        }
+        finally
+        {
+            handle.Free();
+        }
+
+        // Code in a shared library (a file behind it, not writable), and an address nothing maps.
+        var code = NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), "madvise");
+        Assert.False(HeapPrefault.TryFindMapping(code, out _, out _));
+        Assert.False(HeapPrefault.TryFindMapping(4096, out _, out _));
     }
 }
