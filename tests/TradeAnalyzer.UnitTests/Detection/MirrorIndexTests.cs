@@ -540,6 +540,59 @@ public class MirrorIndexTests
         Assert.All(plain.All, s => Assert.Equal(1, s.Lines.Count));
     }
 
+    [Theory]
+    [InlineData(1, 0, true)]
+    [InlineData(2, 1, true)]
+    [InlineData(3, 2_000, true)]
+    [InlineData(4, 50_000, true)]
+    [InlineData(5, 20_000, false)]
+    public void Candidate_radix_sort_gives_the_comparer_order(int seed, int count, bool exportsAscending)
+    {
+        // Scores drawn from a few values (ties), whole numbers, fractions and the odd -0, negative, infinite and NaN
+        // score; the same (export, import) pair weighed twice with equal and with different scores; exports in runs
+        // (as the matching adds them) or shuffled (the comparer fallback).
+        var random = new Random(seed);
+        var items = new MirrorDetector.Candidate[count];
+        var export = 0;
+        for (var k = 0; k < count; k++)
+        {
+            export = exportsAscending ? export + (random.Next(3) == 0 ? 1 : 0) : random.Next(count / 10 + 1);
+            var score = random.Next(8) switch
+            {
+                0 => random.Next(4) * 25.0,
+                1 => -0.0,
+                2 => random.Next(5) == 0 ? double.NaN : random.Next(2) == 0 ? double.PositiveInfinity : -random.NextDouble(),
+                _ => random.Next(0, 220) + random.NextDouble(),
+            };
+            var import = random.Next(40);
+            items[k] = new MirrorDetector.Candidate(export, import, score);
+            if (k + 1 < count && random.Next(10) == 0)
+            {
+                items[++k] = new MirrorDetector.Candidate(export, import, random.Next(2) == 0 ? score : score + 1);
+            }
+        }
+
+        var expected = (MirrorDetector.Candidate[])items.Clone();
+        Array.Sort(expected, default(MirrorDetector.CandidateOrder));
+        var scratch = new MirrorDetector.Candidate[count + 3];
+        CandidateSort.Sort(items, scratch);
+
+        Assert.Equal(expected, items);
+    }
+
+    [Fact]
+    public void Candidate_sort_keys_order_scores_as_descending_compare()
+    {
+        double[] scores = [double.NegativeInfinity, -1e300, -5.5, -double.Epsilon, -0.0, 0.0, double.Epsilon, 1, 99.75, 1e300, double.PositiveInfinity, double.NaN];
+        foreach (var a in scores)
+        {
+            foreach (var b in scores)
+            {
+                Assert.Equal(Math.Sign(b.CompareTo(a)), Math.Sign(CandidateSort.Key(a).CompareTo(CandidateSort.Key(b))));
+            }
+        }
+    }
+
     private readonly struct SameKey(int[] keys) : HashRuns.IItemEquality
     {
         public bool Equal(int a, int b) => keys[a] == keys[b];

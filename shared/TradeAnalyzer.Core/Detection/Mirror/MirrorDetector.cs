@@ -238,8 +238,20 @@ public sealed class MirrorDetector : IDetector
         }
 
         // Score first, then positions: a total order (equal keys are the same pair, weighed twice), so any sort gives
-        // the same pairs.
-        CollectionsMarshal.AsSpan(candidates).Sort(default(CandidateOrder));
+        // the same pairs. A radix sort on the score (CandidateSort), its scratch the list's unused capacity (two slots
+        // per export were reserved; about a third are used), so the sort allocates nothing.
+        var count = candidates.Count;
+        if (candidates.Capacity >= 2 * count)
+        {
+            CollectionsMarshal.SetCount(candidates, 2 * count);
+            var all = CollectionsMarshal.AsSpan(candidates);
+            CandidateSort.Sort(all[..count], all[count..]);
+            CollectionsMarshal.SetCount(candidates, count);
+        }
+        else
+        {
+            CandidateSort.Sort(CollectionsMarshal.AsSpan(candidates), GC.AllocateUninitializedArray<Candidate>(count));
+        }
 
         var pairs = new List<(int, int)>(Math.Min(exports.Count, imports.Count));
         foreach (var c in candidates)
@@ -708,7 +720,8 @@ public sealed class MirrorDetector : IDetector
     private static void Increment(Dictionary<long, int> counts, long key) =>
         CollectionsMarshal.GetValueRefOrAddDefault(counts, key, out _)++;
 
-    private readonly record struct Candidate(int Export, int Import, double Score);
+    /// <summary>An (export, import) pair the matching weighed, and its score.</summary>
+    internal readonly record struct Candidate(int Export, int Import, double Score);
 
     /// <summary>The first and last day number each reporter (by country id) declared; <see cref="Has"/> false when none.</summary>
     private sealed class DayRanges
@@ -754,7 +767,7 @@ public sealed class MirrorDetector : IDetector
         MirrorFacts.HsPrefixes Hs, bool HasInvoiceKey, long InvoiceId, long PartiesKey, double Quantity);
 
     /// <summary>Best score first, then export and import position.</summary>
-    private readonly struct CandidateOrder : IComparer<Candidate>
+    internal readonly struct CandidateOrder : IComparer<Candidate>
     {
         public int Compare(Candidate a, Candidate b)
         {
