@@ -268,6 +268,37 @@ public class MirrorIndexTests
     }
 
     [Theory]
+    [InlineData(5, 30_000, 1)]
+    [InlineData(6, 30_000, 5)]
+    [InlineData(7, 5_000, 40)]
+    public void Long_buckets_group_dense_sequential_keys_like_hashed_buckets(int seed, int count, int series)
+    {
+        // Invoice ids issued in sequence by a few interleaved series (the dense ids of keys that do not pack, numbers
+        // counting up), some repeated, one series next to long.MaxValue: whole runs of 16 slots filled.
+        var random = new Random(seed);
+        var next = new long[series];
+        for (var j = 0; j < series; j++)
+        {
+            next[j] = j == series - 1 ? long.MaxValue - count : random.NextInt64(0, 1L << 50);
+        }
+
+        var keys = new long[count];
+        for (var i = 0; i < count; i++)
+        {
+            var j = random.Next(series);
+            keys[i] = random.Next(5) == 0 && i > 0 ? keys[random.Next(i)] : next[j]++;
+        }
+
+        var buckets = new LongBuckets(keys, ShipmentIndex.HasKey);
+        var hashed = new Buckets<long>(count, i => keys[i], comparer: MixedLongComparer.Instance, include: i => ShipmentIndex.HasKey(keys[i]));
+
+        foreach (var key in keys.Concat(next).Concat([0L, -1L, long.MaxValue, long.MinValue]))
+        {
+            Assert.Equal(hashed.Get(key).ToArray(), buckets.Get(key).ToArray());
+        }
+    }
+
+    [Theory]
     [InlineData(1, 40, 2_000, 1_500, 60)]
     [InlineData(2, 3, 5_000, 100, 20)]
     [InlineData(3, 200, 300, 800, 400)]

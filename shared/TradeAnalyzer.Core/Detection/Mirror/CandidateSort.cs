@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace TradeAnalyzer.Core.Detection.Mirror;
 
 /// <summary>
@@ -110,6 +112,7 @@ internal static class CandidateSort
     /// bits with the sign flipped (negatives: all bits flipped), then complemented; -0 as 0 (CompareTo: equal) and NaN
     /// last (CompareTo: below every number).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static ulong Key(double score)
     {
         if (double.IsNaN(score))
