@@ -268,6 +268,37 @@ public class MirrorIndexTests
     }
 
     [Theory]
+    [InlineData(5, 30_000, 1)]
+    [InlineData(6, 30_000, 5)]
+    [InlineData(7, 5_000, 40)]
+    public void Long_buckets_group_dense_sequential_keys_like_hashed_buckets(int seed, int count, int series)
+    {
+        // Invoice ids issued in sequence by a few interleaved series (the dense ids of keys that do not pack, numbers
+        // counting up), some repeated, one series next to long.MaxValue: whole runs of 16 slots filled.
+        var random = new Random(seed);
+        var next = new long[series];
+        for (var j = 0; j < series; j++)
+        {
+            next[j] = j == series - 1 ? long.MaxValue - count : random.NextInt64(0, 1L << 50);
+        }
+
+        var keys = new long[count];
+        for (var i = 0; i < count; i++)
+        {
+            var j = random.Next(series);
+            keys[i] = random.Next(5) == 0 && i > 0 ? keys[random.Next(i)] : next[j]++;
+        }
+
+        var buckets = new LongBuckets(keys, ShipmentIndex.HasKey);
+        var hashed = new Buckets<long>(count, i => keys[i], comparer: MixedLongComparer.Instance, include: i => ShipmentIndex.HasKey(keys[i]));
+
+        foreach (var key in keys.Concat(next).Concat([0L, -1L, long.MaxValue, long.MinValue]))
+        {
+            Assert.Equal(hashed.Get(key).ToArray(), buckets.Get(key).ToArray());
+        }
+    }
+
+    [Theory]
     [InlineData(1, 40, 2_000, 1_500, 60)]
     [InlineData(2, 3, 5_000, 100, 20)]
     [InlineData(3, 200, 300, 800, 400)]
@@ -538,6 +569,59 @@ public class MirrorIndexTests
         var plain = ShipmentIndex.Build(lines);
         Assert.Equal(200, plain.All.Count);
         Assert.All(plain.All, s => Assert.Equal(1, s.Lines.Count));
+    }
+
+    [Theory]
+    [InlineData(1, 0, true)]
+    [InlineData(2, 1, true)]
+    [InlineData(3, 2_000, true)]
+    [InlineData(4, 50_000, true)]
+    [InlineData(5, 20_000, false)]
+    public void Candidate_radix_sort_gives_the_comparer_order(int seed, int count, bool exportsAscending)
+    {
+        // Scores drawn from a few values (ties), whole numbers, fractions and the odd -0, negative, infinite and NaN
+        // score; the same (export, import) pair weighed twice with equal and with different scores; exports in runs
+        // (as the matching adds them) or shuffled (the comparer fallback).
+        var random = new Random(seed);
+        var items = new MirrorDetector.Candidate[count];
+        var export = 0;
+        for (var k = 0; k < count; k++)
+        {
+            export = exportsAscending ? export + (random.Next(3) == 0 ? 1 : 0) : random.Next(count / 10 + 1);
+            var score = random.Next(8) switch
+            {
+                0 => random.Next(4) * 25.0,
+                1 => -0.0,
+                2 => random.Next(5) == 0 ? double.NaN : random.Next(2) == 0 ? double.PositiveInfinity : -random.NextDouble(),
+                _ => random.Next(0, 220) + random.NextDouble(),
+            };
+            var import = random.Next(40);
+            items[k] = new MirrorDetector.Candidate(export, import, score);
+            if (k + 1 < count && random.Next(10) == 0)
+            {
+                items[++k] = new MirrorDetector.Candidate(export, import, random.Next(2) == 0 ? score : score + 1);
+            }
+        }
+
+        var expected = (MirrorDetector.Candidate[])items.Clone();
+        Array.Sort(expected, default(MirrorDetector.CandidateOrder));
+        var scratch = new MirrorDetector.Candidate[count + 3];
+        CandidateSort.Sort(items, scratch);
+
+        Assert.Equal(expected, items);
+    }
+
+    [Fact]
+    public void Candidate_sort_keys_order_scores_as_descending_compare()
+    {
+        double[] scores = [double.NegativeInfinity, -1e300, -5.5, -double.Epsilon, -0.0, 0.0, double.Epsilon, 1, 99.75, 1e300, double.PositiveInfinity, double.NaN];
+        foreach (var a in scores)
+        {
+            foreach (var b in scores)
+            {
+                Assert.Equal(Math.Sign(b.CompareTo(a)), Math.Sign(CandidateSort.Key(a).CompareTo(CandidateSort.Key(b))));
+            }
+        }
     }
 
     private readonly struct SameKey(int[] keys) : HashRuns.IItemEquality

@@ -269,12 +269,19 @@ internal sealed class LongBuckets
         };
     }
 
-    /// <summary>The slot of <paramref name="key"/>, or the empty slot where it would go.</summary>
+    /// <summary>
+    /// The slot of <paramref name="key"/>, or the empty slot where it would go. Keys that differ only in their last four
+    /// bits start in one run of 16 slots (256 bytes) placed by Fibonacci hashing of the rest: invoice numbers are issued
+    /// in sequence (the index's ids of keys that do not pack are even dense, in order of first appearance), and the
+    /// imports and exports come roughly in that order, so consecutive look-ups touch a few such runs instead of a random
+    /// slot of a 16 MiB table each (a cache and a TLB miss on this machine). Runs of 16 keep linear probing's clusters
+    /// short at 80% fill even when every key of a run is present.
+    /// </summary>
     private ref Slot Find(long key)
     {
         var slots = _slots;
         var mask = slots.Length - 1;
-        var s = (int)(((ulong)key * 0x9E3779B97F4A7C15UL) >> _shift);
+        var s = (int)((((((ulong)key >> 4) * 0x9E3779B97F4A7C15UL) >> _shift) + ((ulong)key & 15)) & (ulong)mask);
         while (true)
         {
             ref var slot = ref slots[s];

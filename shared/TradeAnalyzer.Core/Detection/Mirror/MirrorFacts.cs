@@ -111,6 +111,13 @@ internal sealed class MirrorFacts
     /// <summary>The unit of shipment <paramref name="shipment"/> (its main line's, <see cref="DeclarationShipment.Unit"/>).</summary>
     public BaseUnit UnitOf(int shipment) => _units[_owner!.GoodsNumbers[shipment]];
 
+    /// <summary>The unit of goods part <paramref name="goods"/> (a shipment's <see cref="ShipmentIndex.GoodsNumbers"/>).</summary>
+    public BaseUnit UnitOfGoods(int goods) => _units[goods];
+
+    /// <summary>The <see cref="HsOf"/> numbers of goods part <paramref name="goods"/> (a shipment's
+    /// <see cref="ShipmentIndex.GoodsNumbers"/>).</summary>
+    public HsPrefixes HsOfGoods(int goods) => _hs[goods];
+
     /// <summary>Numbers for the first 2, 4 and 6 digits of shipment <paramref name="shipment"/>'s HS code (its main
     /// line's): equal exactly when <see cref="string.CompareOrdinal(string, int, string, int, int)"/> of that many
     /// digits is 0 (shorter codes compare whole, a missing code equals only a missing code).</summary>
