@@ -249,14 +249,9 @@ public sealed class HistoryStore
         var ownJson = JsonRecords.Serialize(profile);
         var own = JsonRecords.Deserialize<ExporterProfile>(ownJson) ?? profile; // as it reads back from the store
         var digestBytes = digest?.ToBytes();
-        string? digestBlob = null;
-        if (digestBytes is not null && digestBytes.Length > InlineDigestBytes)
-        {
-            // Written before the row that names it (same content on a retry), so a recorded row's blob always exists.
-            digestBlob = DigestBlobName(profile.Key, uploadId);
-            using var content = new MemoryStream(digestBytes, writable: false);
-            await Blobs.PutAsync(StoreLayout.Archive, digestBlob, content, new BlobPutOptions { ContentType = "application/octet-stream" }, cancellationToken).ConfigureAwait(false);
-        }
+        // Written before the row that names it (same content on a retry), so a recorded row's blob always exists.
+        var digestBlob = digestBytes is null ? null
+            : await SpillIfLargeAsync(digestBytes, DigestBlobName(profile.Key, uploadId), cancellationToken).ConfigureAwait(false);
 
         // Other uploads' contributions do not change (a re-recorded one is the same): read once across attempts.
         var known = new Dictionary<string, (string? ETag, ExporterContribution Contribution)>(StringComparer.Ordinal);
@@ -304,19 +299,16 @@ public sealed class HistoryStore
             };
             if (standing.Withdrawn.Length > 0)
             {
+                // Named by this upload, written before the row that names it: a concurrent upload of the same exporter
+                // writes its own blob, and whichever row wins names a complete one.
                 var withdrawn = HashBytes(standing.Withdrawn);
-                if (withdrawn.Length <= InlineDigestBytes)
+                if (await SpillIfLargeAsync(withdrawn, WithdrawnBlobName(profile.Key, uploadId), cancellationToken).ConfigureAwait(false) is { } name)
                 {
-                    entity["Withdrawn"] = withdrawn;
+                    entity["WithdrawnBlob"] = name;
                 }
                 else
                 {
-                    // Named by this upload, written before the row that names it: a concurrent upload of the same exporter
-                    // writes its own blob, and whichever row wins names a complete one.
-                    var name = WithdrawnBlobName(profile.Key, uploadId);
-                    using var content = new MemoryStream(withdrawn, writable: false);
-                    await Blobs.PutAsync(StoreLayout.Archive, name, content, new BlobPutOptions { ContentType = "application/octet-stream" }, cancellationToken).ConfigureAwait(false);
-                    entity["WithdrawnBlob"] = name;
+                    entity["Withdrawn"] = withdrawn;
                 }
             }
             var ownEntity = new TableEntity(pk, ownRow) { ["Profile"] = ownJson, ["Stamp"] = ownStampValue };
@@ -349,6 +341,43 @@ public sealed class HistoryStore
         }
     }
 
+    /// <summary>
+    /// Writes <paramref name="bytes"/> to the blob <paramref name="blobName"/> (in `archive`) when they are too large
+    /// for a table property (above <see cref="InlineDigestBytes"/>) and returns its name; null when they fit the row.
+    /// </summary>
+    private async Task<string?> SpillIfLargeAsync(byte[] bytes, string blobName, CancellationToken cancellationToken)
+    {
+        if (bytes.Length <= InlineDigestBytes)
+        {
+            return null;
+        }
+
+        using var content = new MemoryStream(bytes, writable: false);
+        await Blobs.PutAsync(StoreLayout.Archive, blobName, content, new BlobPutOptions { ContentType = "application/octet-stream" }, cancellationToken).ConfigureAwait(false);
+        return blobName;
+    }
+
+    /// <summary>The bytes a row holds in <paramref name="inline"/>, or in the blob its <paramref name="blobProperty"/>
+    /// names (<see cref="SpillIfLargeAsync"/>); null when it holds neither.</summary>
+    private async Task<byte[]?> ReadSpilledAsync(TableEntity row, string inline, string blobProperty, string what, CancellationToken cancellationToken)
+    {
+        if (row.GetBinary(inline) is { } bytes)
+        {
+            return bytes;
+        }
+
+        if (row.GetString(blobProperty) is not { Length: > 0 } blob)
+        {
+            return null;
+        }
+
+        await using var download = await Blobs.GetAsync(StoreLayout.Archive, blob, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidDataException($"The {what} blob {blob} is missing.");
+        using var buffer = new MemoryStream();
+        await download.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        return buffer.ToArray();
+    }
+
     /// <summary>The blob (in `archive`) of a withdrawn-findings list too large for the standing profile's row.</summary>
     internal static string WithdrawnBlobName(string exporterKey, string uploadId) =>
         $"exporter-digests/{Hash(exporterKey)}/withdrawn/{uploadId}.bin";
@@ -368,15 +397,7 @@ public sealed class HistoryStore
     /// written before the list existed.</summary>
     private async Task<HashSet<ulong>> ReadWithdrawnAsync(TableEntity profileRow, CancellationToken cancellationToken)
     {
-        var bytes = profileRow.GetBinary("Withdrawn");
-        if (bytes is null && profileRow.GetString("WithdrawnBlob") is { Length: > 0 } blob)
-        {
-            await using var download = await Blobs.GetAsync(StoreLayout.Archive, blob, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidDataException($"The withdrawn-findings blob {blob} is missing.");
-            using var buffer = new MemoryStream();
-            await download.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            bytes = buffer.ToArray();
-        }
+        var bytes = await ReadSpilledAsync(profileRow, "Withdrawn", "WithdrawnBlob", "withdrawn-findings", cancellationToken).ConfigureAwait(false);
 
         var set = new HashSet<ulong>();
         for (var at = 0; bytes is not null && at + 8 <= bytes.Length; at += 8)
@@ -402,20 +423,8 @@ public sealed class HistoryStore
             return null;
         }
 
-        ExporterDigest? digest = null;
-        if (e.GetBinary("Digest") is { } bytes)
-        {
-            digest = ExporterDigest.FromBytes(bytes);
-        }
-        else if (e.GetString("DigestBlob") is { Length: > 0 } blob)
-        {
-            await using var download = await Blobs.GetAsync(StoreLayout.Archive, blob, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidDataException($"The exporter digest blob {blob} is missing.");
-            using var buffer = new MemoryStream();
-            await download.Content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-            digest = ExporterDigest.FromBytes(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
-        }
-
+        var bytes = await ReadSpilledAsync(e, "Digest", "DigestBlob", "exporter digest", cancellationToken).ConfigureAwait(false);
+        var digest = bytes is null ? null : ExporterDigest.FromBytes(bytes);
         return new ExporterContribution(e.RowKey[2..], e.GetInt64("Stamp") ?? 0, p, digest);
     }
 
