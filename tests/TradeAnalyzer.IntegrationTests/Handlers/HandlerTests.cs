@@ -492,35 +492,38 @@ public abstract class HandlerTests
         Assert.Equal(expected.Profile.Shipments, actual.Profile.Shipments);
     }
 
+    /// <summary>A one-kilogram line of exporter Acme (N:ACME) to Mexico, valued in USD: the standing-profile tests' line.</summary>
+    private static DeclarationLine AcmeLine(string declaration, TradeFlow flow, string? shipment, double usd, int row = 2) => new()
+    {
+        Source = new SourceRef("t.csv", row),
+        DeclarationId = declaration,
+        LineNo = 1,
+        Flow = flow,
+        Date = new DateOnly(2026, 5, 4),
+        ReporterCountry = "MX",
+        ExporterName = "Acme",
+        ExporterKey = "N:ACME",
+        ImporterName = "Importadora",
+        OriginCountry = "CN",
+        DestinationCountry = "MX",
+        Hs = HsCode.Parse("293339"),
+        Quantity = 1,
+        QuantityUnit = "kg",
+        NormQuantity = 1,
+        Unit = BaseUnit.Kg,
+        Value = usd,
+        Currency = "USD",
+        ValueUsd = usd,
+        FobUsd = usd,
+        Incoterm = Incoterm.Fob,
+        ShipmentId = shipment,
+    };
+
     [Fact]
     public async Task Recording_an_upload_again_changes_nothing_and_a_large_digest_goes_to_a_blob()
     {
         var store = await NewStoreAsync();
-        static DeclarationLine Line(string declaration, TradeFlow flow, string? shipment, double usd) => new()
-        {
-            Source = new SourceRef("t.csv", 2),
-            DeclarationId = declaration,
-            LineNo = 1,
-            Flow = flow,
-            Date = new DateOnly(2026, 5, 4),
-            ReporterCountry = "MX",
-            ExporterName = "Acme",
-            ExporterKey = "N:ACME",
-            ImporterName = "Importadora",
-            OriginCountry = "CN",
-            DestinationCountry = "MX",
-            Hs = HsCode.Parse("293339"),
-            Quantity = 1,
-            QuantityUnit = "kg",
-            NormQuantity = 1,
-            Unit = BaseUnit.Kg,
-            Value = usd,
-            Currency = "USD",
-            ValueUsd = usd,
-            FobUsd = usd,
-            Incoterm = Incoterm.Fob,
-            ShipmentId = shipment,
-        };
+        static DeclarationLine Line(string declaration, TradeFlow flow, string? shipment, double usd) => AcmeLine(declaration, flow, shipment, usd);
 
         ExporterProfile Profile(int shipments, double value) => new() { Key = "N:ACME", Name = "Acme", Shipments = shipments, ValueUsd = value, FirstSeen = new(2026, 5, 4), LastSeen = new(2026, 5, 4), Score = 10 };
 
@@ -660,30 +663,7 @@ public abstract class HandlerTests
     public async Task A_long_list_of_withdrawn_findings_goes_to_a_blob_and_reads_back()
     {
         var store = await NewStoreAsync();
-        static DeclarationLine Line(int i, double usd) => new()
-        {
-            Source = new SourceRef("t.csv", i + 2),
-            DeclarationId = $"D{i}",
-            LineNo = 1,
-            Flow = TradeFlow.Import,
-            Date = new DateOnly(2026, 5, 4),
-            ReporterCountry = "MX",
-            ExporterName = "Acme",
-            ExporterKey = "N:ACME",
-            ImporterName = "Importadora",
-            OriginCountry = "CN",
-            DestinationCountry = "MX",
-            Hs = HsCode.Parse("293339"),
-            Quantity = 1,
-            QuantityUnit = "kg",
-            NormQuantity = 1,
-            Unit = BaseUnit.Kg,
-            Value = usd,
-            Currency = "USD",
-            ValueUsd = usd,
-            FobUsd = usd,
-            Incoterm = Incoterm.Fob,
-        };
+        static DeclarationLine Line(int i, double usd) => AcmeLine($"D{i}", TradeFlow.Import, null, usd, row: i + 2);
 
         static Flag Price(int i) => new()
         {
