@@ -10,10 +10,35 @@ namespace TradeAnalyzer.IntegrationTests.Faults;
 /// </summary>
 public sealed class KilledHostTests
 {
+    /// <summary>Scenarios run until one kill lands mid-ingest (the kill is timed by polling the store from outside).</summary>
+    private const int Attempts = 3;
+
     [Fact]
     public async Task A_host_killed_mid_ingest_and_restarted_processes_the_upload_exactly_once()
     {
         var expected = await FaultScenarios.CleanReferenceAsync();
+        var finished = new List<UploadStatus>();
+        for (var attempt = 1; attempt <= Attempts; attempt++)
+        {
+            // The kill is a precondition, not the behaviour under test: when the host finished the upload before this
+            // process saw the flags and killed it (a fast run, a slow poll), the scenario is set up again on a new store.
+            if (await KillMidIngestThenRestartAsync(expected) is not { } status)
+            {
+                return;
+            }
+
+            finished.Add(status);
+        }
+
+        Assert.Fail($"in {Attempts} attempts the upload finished before the kill ({string.Join(", ", finished)}); the sample is too small for this test");
+    }
+
+    /// <summary>
+    /// Kills the host once flags land, restarts it and checks the upload was processed exactly once; null when done, or
+    /// the receipt's status when the upload was no longer in progress at the kill (nothing checked).
+    /// </summary>
+    private static async Task<UploadStatus?> KillMidIngestThenRestartAsync(Fingerprint expected)
+    {
         using var azurite = new AzuriteProcess();
         var (blobs, tables) = StorageFactory.Create(null, azurite.ConnectionString, null, null, null);
         var store = new HistoryStore(blobs, tables);
@@ -32,7 +57,11 @@ public sealed class KilledHostTests
 
         var mid = await FaultScenarios.FingerprintAsync(store);
         var claimed = Assert.Single(mid.Receipts);
-        Assert.True(claimed.Status == UploadStatus.Processing, $"the upload finished before the kill ({claimed.Status}); the sample is too small for this test");
+        if (claimed.Status != UploadStatus.Processing)
+        {
+            return claimed.Status;
+        }
+
         await FaultScenarios.AssertNoHalfReportAsync(blobs, uploadId);
 
         // The restarted host takes the stale claim over after the claim timeout (here from the environment variable).
@@ -52,6 +81,7 @@ public sealed class KilledHostTests
         var files = await FaultScenarios.ReportFilesAsync(blobs, uploadId);
         Assert.Contains(StoreLayout.UploadReportPrefix(uploadId) + "summary.json", files);
         Assert.Contains(StoreLayout.UploadReportPrefix(uploadId) + "report.xlsx", files);
+        return null;
     }
 
     internal static async Task<bool> AnyAsync<T>(IAsyncEnumerable<T> items)
