@@ -60,6 +60,12 @@ public sealed class FileIngestor
             source = new PipelinedTabularSource(source);
         }
 
+        if (total >= ReadGcScope.MinBytes)
+        {
+            // A big file's records are the start of a big heap: from here on it is backed by huge pages (see HeapHugePages).
+            HeapHugePages.EnsureAdvised();
+        }
+
         string? detected;
         // A big file is read without collections (see ReadGcScope): they would find almost nothing to free.
         using (ReadGcScope.Enter(source is PipelinedTabularSource && total >= ReadGcScope.MinBytes, total))
