@@ -86,7 +86,19 @@ internal sealed class FlaggedRecords
 
         /// <summary>The lines of <paramref name="declarations"/> and <paramref name="invoices"/> the added flags point at.</summary>
         public FlaggedRecords Find(IReadOnlyList<DeclarationLine> declarations, IReadOnlyList<InvoiceLine> invoices) =>
-            new(FlaggedLines(declarations, _rowOf, _declarationFilter), _rowOf, FlaggedInvoices(invoices, _numbers, _invoiceFilter));
+            new(FlaggedLines(declarations, _rowOf, _declarationFilter), _rowOf, FindInvoices(invoices));
+
+        /// <summary>
+        /// The lines of <paramref name="declarations"/> the added flags point at, without the invoices (an empty
+        /// <see cref="Invoices"/>; <see cref="FindInvoices"/> finds them, e.g. on another thread: the workbook needs
+        /// them only after its Flags sheet).
+        /// </summary>
+        public FlaggedRecords FindDeclarations(IReadOnlyList<DeclarationLine> declarations) =>
+            new(FlaggedLines(declarations, _rowOf, _declarationFilter), _rowOf, []);
+
+        /// <summary>The lines of <paramref name="invoices"/> whose invoice number an added invoice flag carries, in their order.</summary>
+        /// <remarks>Reads only what <see cref="Add"/> collected: may run beside <see cref="FindDeclarations"/>'s result being read.</remarks>
+        public List<InvoiceLine> FindInvoices(IReadOnlyList<InvoiceLine> invoices) => FlaggedInvoices(invoices, _numbers, _invoiceFilter);
     }
 
     private static List<DeclarationLine> FlaggedLines(IReadOnlyList<DeclarationLine> declarations, Dictionary<Key, int> rowOf, ulong[] filter)
