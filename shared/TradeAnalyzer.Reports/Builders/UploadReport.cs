@@ -25,9 +25,8 @@ public static class UploadReport
         var flags = tally.Flags;
 
         var names = new SheetNames(l);
-        var flagged = tally.Records.Find(model.Declarations, model.Invoices);
+        var flagged = tally.Records.FindDeclarations(model.Declarations);
         var shipments = flagged.Declarations;
-        var invoices = flagged.Invoices;
         var firstFlag = tally.FirstFlag;
 
         string Location(string sheet, int index)
@@ -50,15 +49,17 @@ public static class UploadReport
 
         using var book = new WorkbookWriter(output, info);
 
-        // The Summary (a pass over the declarations for the price distributions, charts: mostly the SDK's code, compiled
-        // on first use) shares nothing with the data sheets (its texts are inline): it is made on a thread of its own
-        // while the Flags sheet is written, and takes its place as the first sheet when it is ready.
+        // The Summary (a pass over the declarations for the price distributions, charts) shares nothing with the data
+        // sheets (its texts are inline): it is made on a thread of its own while the Flags sheet is written, and takes
+        // its place as the first sheet when it is ready. The flagged invoice lines (a pass over the invoices, needed
+        // only for the Invoices sheet) are found there too, off the workbook thread's path to its first sheet.
         var summaryIndex = book.ReserveSheet(names.Summary);
         var prepared = Task.Factory.StartNew(
             () =>
             {
+                var invoiceLines = tally.Records.FindInvoices(model.Invoices);
                 var summary = WorkbookWriter.Prepare(Summary(model, tally, shipments.Count, l, names, maxDataRows, FlagLocation), summaryIndex == 1);
-                return (Summary: summary, Styles: WorkbookWriter.PrepareStyles());
+                return (Summary: summary, Styles: WorkbookWriter.PrepareStyles(), Invoices: invoiceLines);
             },
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
@@ -86,7 +87,7 @@ public static class UploadReport
             throw;
         }
 
-        var (summarySheet, styles) = prepared.GetAwaiter().GetResult();
+        var (summarySheet, styles, invoices) = prepared.GetAwaiter().GetResult();
         book.AddPrepared(summaryIndex, summarySheet);
         book.UseStyles(styles);
         book.AddTable(names.Shipments, DeclarationSheet.Columns(l), shipments, DeclarationSheet.Write, maxDataRows);

@@ -6,7 +6,11 @@ using Xdr = DocumentFormat.OpenXml.Drawing.Spreadsheet;
 
 namespace TradeAnalyzer.Reports.Excel;
 
-/// <summary>Native Excel charts (DrawingML) built with the SDK: bar, column, line and histogram-style columns.</summary>
+/// <summary>
+/// Native Excel charts (DrawingML) as SDK elements: bar, column, line and histogram-style columns. Workbooks write
+/// the same parts as bytes (<see cref="ChartXml"/>); these elements serialise the charts whose texts it leaves to the
+/// SDK, and are the reference its tests compare with.
+/// </summary>
 internal static class Charts
 {
     private const uint CategoryAxisId = 48650112;

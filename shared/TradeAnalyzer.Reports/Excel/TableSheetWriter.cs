@@ -109,7 +109,51 @@ internal static class TableSheetWriter
         return lastRow;
     }
 
-    /// <summary>The table (with autofilter) over a sheet's header and data rows.</summary>
+    /// <summary>
+    /// The table part (with autofilter) over a sheet's header and data rows as bytes, exactly as the SDK serialises
+    /// <see cref="Table"/>: building it from SDK elements compiled the SDK's element and writer code on the workbook's
+    /// thread, between the Flags and Shipments sheets. Names outside U+0020..U+D7FF go through the SDK.
+    /// </summary>
+    public static byte[] TableXml(uint id, string displayName, IReadOnlyList<ColumnSpec> columns, long lastRow)
+    {
+        if (!ChartXml.Plain(displayName) || columns.Any(c => !ChartXml.Plain(c.Header)))
+        {
+            return WorkbookWriter.Serialize(Table(id, displayName, columns, lastRow));
+        }
+
+        var reference = $"A1:{CellRef.Column(columns.Count - 1)}{lastRow}";
+        var stream = new MemoryStream();
+        using (var w = new XmlByteWriter(stream))
+        {
+            w.Raw("<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?><x:table id=\""u8);
+            w.Integer(id);
+            w.Raw("\" name=\""u8);
+            w.Attribute(displayName);
+            w.Raw("\" displayName=\""u8);
+            w.Attribute(displayName);
+            w.Raw("\" ref=\""u8);
+            w.Attribute(reference);
+            w.Raw("\" totalsRowShown=\"0\" xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><x:autoFilter ref=\""u8);
+            w.Attribute(reference);
+            w.Raw("\" /><x:tableColumns count=\""u8);
+            w.Integer(columns.Count);
+            w.Raw("\">"u8);
+            for (var c = 0; c < columns.Count; c++)
+            {
+                w.Raw("<x:tableColumn id=\""u8);
+                w.Integer(c + 1);
+                w.Raw("\" name=\""u8);
+                w.Attribute(columns[c].Header);
+                w.Raw("\" />"u8);
+            }
+
+            w.Raw("</x:tableColumns><x:tableStyleInfo name=\"TableStyleLight9\" showFirstColumn=\"0\" showLastColumn=\"0\" showRowStripes=\"1\" showColumnStripes=\"0\" /></x:table>"u8);
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>The table (with autofilter) over a sheet's header and data rows, as SDK elements (see <see cref="TableXml"/>).</summary>
     public static Table Table(uint id, string displayName, IReadOnlyList<ColumnSpec> columns, long lastRow)
     {
         var reference = $"A1:{CellRef.Column(columns.Count - 1)}{lastRow}";

@@ -12,8 +12,10 @@ namespace TradeAnalyzer.Reports.Excel;
 /// there are and the output may be non-seekable (a blob upload). The SDK's SpreadsheetDocument is not used for
 /// writing: on .NET it needs a readable, seekable package and buffers every part in memory until it closes (650 MB
 /// for 200,000 rows). Sheet data goes out as UTF-8 bytes (<see cref="XmlByteWriter"/>), repeating texts of data sheets
-/// through one shared-strings table written after the sheets; small parts (workbook, styles, tables, drawings,
-/// charts) are SDK elements serialised once. Sheets appear in the order they are added.
+/// through one shared-strings table written after the sheets; the small parts (workbook, styles, tables, laid-out
+/// sheets, drawings, charts) are written as bytes too, exactly as the SDK serialises their elements (which stay for
+/// texts outside U+0020..U+D7FF and as the tests' reference: building them compiled ~900 of the SDK's methods per
+/// process). Sheets appear in the order they are added.
 /// </summary>
 internal sealed class WorkbookWriter : IDisposable
 {
@@ -79,7 +81,7 @@ internal sealed class WorkbookWriter : IDisposable
 
             var tableId = ++_tables;
             var tableName = UniqueTableName(sheetName);
-            WriteElement($"xl/tables/table{tableId}.xml", TableSheetWriter.Table((uint)tableId, tableName, columns, lastRow));
+            WriteBytes($"xl/tables/table{tableId}.xml", TableSheetWriter.TableXml((uint)tableId, tableName, columns, lastRow));
             _overrides.Add(new($"/xl/tables/table{tableId}.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"));
             WriteRelationships($"xl/worksheets/_rels/sheet{index}.xml.rels", [(TableSheetWriter.TableRelationshipId, RelType + "table", $"../tables/table{tableId}.xml")]);
             names.Add(_sheetNames[^1]);
@@ -117,19 +119,33 @@ internal sealed class WorkbookWriter : IDisposable
             return new PreparedSheet(sheetXml.ToArray(), [], null);
         }
 
-        var drawing = new Xdr.WorksheetDrawing();
-        drawing.AddNamespaceDeclaration("xdr", "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing");
-        drawing.AddNamespaceDeclaration("a", "http://schemas.openxmlformats.org/drawingml/2006/main");
         var charts = new byte[sheet.Charts.Count][];
         for (var i = 0; i < sheet.Charts.Count; i++)
         {
-            charts[i] = Serialize(Charts.Build(sheet.Charts[i]));
+            charts[i] = ChartXml.TryBuild(sheet.Charts[i], out var part) ? part : Serialize(Charts.Build(sheet.Charts[i]));
+        }
+
+        var drawingXml = ChartXml.Drawing(sheet.Charts.Count, sheet.ChartColumn, ChartRelationshipId);
+        return new PreparedSheet(sheetXml.ToArray(), charts, drawingXml);
+    }
+
+    /// <summary>The drawing part of <paramref name="sheet"/>'s charts built from SDK elements (what <see cref="ChartXml.Drawing"/> writes as bytes).</summary>
+    internal static byte[] DrawingElementXml(FreeSheet sheet)
+    {
+        var drawing = new Xdr.WorksheetDrawing();
+        drawing.AddNamespaceDeclaration("xdr", "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing");
+        drawing.AddNamespaceDeclaration("a", "http://schemas.openxmlformats.org/drawingml/2006/main");
+        for (var i = 0; i < sheet.Charts.Count; i++)
+        {
             var top = i * FreeSheet.ChartRows;
             drawing.Append(Charts.Anchor((uint)(i + 1), ChartRelationshipId(i), sheet.ChartColumn, top + 1, sheet.ChartColumn + 8, top + FreeSheet.ChartRows));
         }
 
-        return new PreparedSheet(sheetXml.ToArray(), charts, Serialize(drawing));
+        return Serialize(drawing);
     }
+
+    /// <summary>A chart part built from SDK elements (what <see cref="ChartXml.TryBuild"/> writes as bytes).</summary>
+    internal static byte[] ChartElementXml(ChartSpec spec) => Serialize(Charts.Build(spec));
 
     /// <summary>
     /// Writes a prepared laid-out sheet at <paramref name="index"/> (from <see cref="ReserveSheet"/>, or a new sheet)
@@ -174,7 +190,7 @@ internal sealed class WorkbookWriter : IDisposable
     }
 
     /// <summary>The styles part's bytes (the same for every workbook); may be made on any thread and given to <see cref="UseStyles"/>.</summary>
-    public static byte[] PrepareStyles() => Serialize(Styles.Build());
+    public static byte[] PrepareStyles() => Styles.Xml();
 
     /// <summary>Writes <paramref name="stylesXml"/> (from <see cref="PrepareStyles"/>) as the styles part instead of building it in <see cref="Finish"/>.</summary>
     public void UseStyles(byte[] stylesXml) => _stylesXml = stylesXml;
@@ -188,13 +204,10 @@ internal sealed class WorkbookWriter : IDisposable
         }
 
         _finished = true;
-        var sheets = new Sheets();
         var workbookRels = new List<(string, string, string)>();
         for (var i = 0; i < _sheetNames.Count; i++)
         {
-            var rel = $"rId{i + 1}";
-            sheets.Append(new Sheet { Name = _sheetNames[i], SheetId = (uint)(i + 1), Id = rel });
-            workbookRels.Add((rel, RelType + "worksheet", $"worksheets/sheet{i + 1}.xml"));
+            workbookRels.Add(($"rId{i + 1}", RelType + "worksheet", $"worksheets/sheet{i + 1}.xml"));
         }
 
         workbookRels.Add(("rIdStyles", RelType + "styles", "styles.xml"));
@@ -210,9 +223,7 @@ internal sealed class WorkbookWriter : IDisposable
             _overrides.Add(new("/xl/sharedStrings.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"));
         }
 
-        var workbook = new Workbook(new BookViews(new WorkbookView { ActiveTab = 0 }), sheets);
-        workbook.AddNamespaceDeclaration("r", RelationshipNamespace);
-        WriteElement("xl/workbook.xml", workbook);
+        WriteBytes("xl/workbook.xml", WorkbookXml(_sheetNames));
         WriteRelationships("xl/_rels/workbook.xml.rels", workbookRels);
         WriteBytes("xl/styles.xml", _stylesXml ?? PrepareStyles());
         WriteCoreProperties();
@@ -225,6 +236,53 @@ internal sealed class WorkbookWriter : IDisposable
         ]);
         WriteContentTypes();
         _zip.Dispose();
+    }
+
+    /// <summary>
+    /// The workbook part (sheets rId1.. in order) as bytes, exactly as the SDK serialises <see cref="WorkbookElement"/>
+    /// (no SDK code compiled on the workbook's thread for it); names outside U+0020..U+D7FF go through the SDK.
+    /// </summary>
+    internal static byte[] WorkbookXml(IReadOnlyList<string> sheetNames)
+    {
+        if (sheetNames.Any(n => !ChartXml.Plain(n)))
+        {
+            return Serialize(WorkbookElement(sheetNames));
+        }
+
+        var stream = new MemoryStream();
+        using (var w = new XmlByteWriter(stream))
+        {
+            w.Raw("<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?><x:workbook xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\" xmlns:x=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><x:bookViews><x:workbookView activeTab=\"0\" /></x:bookViews><x:sheets"u8);
+            w.Raw(sheetNames.Count == 0 ? " />"u8 : ">"u8);
+            for (var i = 0; i < sheetNames.Count; i++)
+            {
+                w.Raw("<x:sheet name=\""u8);
+                w.Attribute(sheetNames[i]);
+                w.Raw("\" sheetId=\""u8);
+                w.Integer(i + 1);
+                w.Raw("\" r:id=\"rId"u8);
+                w.Integer(i + 1);
+                w.Raw("\" />"u8);
+            }
+
+            w.Raw(sheetNames.Count == 0 ? "</x:workbook>"u8 : "</x:sheets></x:workbook>"u8);
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>The workbook part's element (see <see cref="WorkbookXml"/>).</summary>
+    internal static Workbook WorkbookElement(IReadOnlyList<string> sheetNames)
+    {
+        var sheets = new Sheets();
+        for (var i = 0; i < sheetNames.Count; i++)
+        {
+            sheets.Append(new Sheet { Name = sheetNames[i], SheetId = (uint)(i + 1), Id = $"rId{i + 1}" });
+        }
+
+        var workbook = new Workbook(new BookViews(new WorkbookView { ActiveTab = 0 }), sheets);
+        workbook.AddNamespaceDeclaration("r", RelationshipNamespace);
+        return workbook;
     }
 
     /// <summary>Finishes the package if not done yet.</summary>
@@ -321,12 +379,6 @@ internal sealed class WorkbookWriter : IDisposable
 
     private static string ChartRelationshipId(int chart) => $"rIdC{chart + 1}";
 
-    private void WriteElement(string entryName, OpenXmlElement element)
-    {
-        using var stream = Open(entryName);
-        WriteElement(stream, element);
-    }
-
     private static void WriteElement(Stream stream, OpenXmlElement element)
     {
         using var xml = XmlWriter.Create(stream, new XmlWriterSettings { Encoding = new UTF8Encoding(false) });
@@ -335,8 +387,8 @@ internal sealed class WorkbookWriter : IDisposable
         xml.WriteEndDocument();
     }
 
-    /// <summary>An element's part as <see cref="WriteElement(string, OpenXmlElement)"/> writes it.</summary>
-    private static byte[] Serialize(OpenXmlElement element)
+    /// <summary>An element's part as the SDK serialises it (UTF-8 without a byte order mark, standalone declaration).</summary>
+    internal static byte[] Serialize(OpenXmlElement element)
     {
         var stream = new MemoryStream();
         WriteElement(stream, element);

@@ -68,6 +68,41 @@ public sealed class FlaggedRecordsTests
     }
 
     [Fact]
+    public void Declarations_and_invoices_found_apart_are_what_one_find_gives()
+    {
+        var declarations = Enumerable.Range(0, 2_000)
+            .Select(i => ReportSamples.Declaration(string.Concat("D", (i / 2).ToString("0000", CultureInfo.InvariantCulture)), 1 + (i % 2), "Exporter", "2933.39", 10, 100, Day))
+            .ToList();
+        var invoices = Enumerable.Range(0, 2_000).Select(i => Invoice(string.Concat("INV-", (i / 3).ToString(CultureInfo.InvariantCulture)), i)).ToList();
+        var flags = new List<Flag>
+        {
+            Flag(declarationId: "D0500", lineNo: 2, invoiceNumber: "INV-20", recordType: RecordType.Invoice),
+            Flag(declarationId: "D0007", lineNo: null),
+            Flag(invoiceNumber: "INV-600", recordType: RecordType.Invoice),
+            Flag(declarationId: "D0999", lineNo: 1),
+        };
+        var together = new FlaggedRecords.Keys(flags.Count);
+        var apart = new FlaggedRecords.Keys(flags.Count);
+        foreach (var f in flags)
+        {
+            together.Add(f);
+            apart.Add(f);
+        }
+
+        var one = together.Find(declarations, invoices);
+        var declarationsOnly = apart.FindDeclarations(declarations);
+        var invoicesOnly = apart.FindInvoices(invoices);
+
+        Assert.Equal(one.Declarations, declarationsOnly.Declarations);
+        Assert.Empty(declarationsOnly.Invoices);
+        Assert.Equal(one.Invoices, invoicesOnly);
+        Assert.Equal(6, invoicesOnly.Count);
+        Assert.True(declarationsOnly.TryGetRow("D0500", 2, out var row));
+        Assert.True(one.TryGetRow("D0500", 2, out var oneRow));
+        Assert.Equal(oneRow, row);
+    }
+
+    [Fact]
     public void Enum_cells_are_the_upper_case_incoterm_and_lower_case_mode_and_nothing_when_unknown()
     {
         foreach (var value in Enum.GetValues<Incoterm>())
