@@ -111,7 +111,16 @@ public sealed class ExporterProfiler : IExporterProfiler
 
         // Each exporter's flags are digested once (records, scores, value at risk), on both cores.
         var digests = new ExporterFlagDigest[accs.Count];
-        Parallel.For(0, accs.Count, i => digests[i] = ExporterFlagDigest.Of(byExporter.AsSpan(flagStart[i], flagStart[i + 1] - flagStart[i])));
+        Parallel.For(
+            0,
+            accs.Count,
+            () => new ExporterFlagDigest.Scratch(),
+            (i, _, scratch) =>
+            {
+                digests[i] = ExporterFlagDigest.Of(byExporter.AsSpan(flagStart[i], flagStart[i + 1] - flagStart[i]), scratch);
+                return scratch;
+            },
+            _ => { });
 
         // The base rate of trade anomalies per shipment among exporters of the same country (flows differ: a US exporter's
         // shipments are seen by two customs and their invoices, a Chinese one's only at import): an exporter's own share

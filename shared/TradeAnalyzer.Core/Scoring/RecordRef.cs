@@ -40,7 +40,17 @@ internal readonly struct RecordRef
     }
 
     /// <summary>The record key string ("id#line" for a declaration line).</summary>
-    public string ToKey() => HasLine ? $"{Text}#{Line}" : Text;
+    public string ToKey() => HasLine ? Joined(Text, Line) : Text;
+
+    /// <summary>"text#line", the line formatted as an interpolated string formats it (no format, the current culture),
+    /// in one allocation without the interpolation handler's pooled buffer (237,000 record keys per perf650 score stage:
+    /// ~50 samples of its ~450 went to the interpolation).</summary>
+    private static string Joined(string text, int line)
+    {
+        Span<char> digits = stackalloc char[16];
+        _ = line.TryFormat(digits, out var n, default, null);
+        return string.Concat(text.AsSpan(), "#", digits[..n]);
+    }
 
     /// <summary>True when both key strings are equal.</summary>
     public static bool SameKey(in RecordRef a, in RecordRef b)

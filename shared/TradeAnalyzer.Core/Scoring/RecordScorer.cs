@@ -185,24 +185,23 @@ public static class RecordScorer
 
         var scores = new RecordScore[ranked];
         var codeLists = new Dictionary<ulong, FlagCode[]>();
-        var atRisk = new List<(ShipmentRef Shipment, ShipmentRef View, double Largest)>(ranked);
-        var atRiskHashes = new List<ulong>(ranked);
+        // The records with a figure, each by its group's (shipment, view) pair (no copy of the pair per record).
+        var atRisk = new ShipmentRisk.Item[ranked];
+        var m = 0;
         for (var r = 0; r < ranked; r++)
         {
-            var record = records[groupAt[r]];
+            var g = groupAt[r];
+            var record = records[g];
             var score = FromKeep(keep[r]);
             scores[r] = new RecordScore(record.Type, record.ToKey(), exporterKeys[r], score, TierOf(score), SharedCodesOf(codes[r], codeLists));
             if (largest[r] > 0)
             {
-                var (shipment, view) = shipments[groupAt[r]];
-                atRisk.Add((shipment, view, largest[r]));
-                atRiskHashes.Add(pairHashes[groupAt[r]]);
+                atRisk[m++] = new ShipmentRisk.Item(pairHashes[g], largest[r], g);
             }
         }
 
         // The value at risk counts each shipment once, at its largest view (ShipmentRisk).
-        var atRiskSpan = CollectionsMarshal.AsSpan(atRisk);
-        var total = ShipmentRisk.Total(atRiskSpan, ShipmentRisk.GroupOrder(atRiskSpan, CollectionsMarshal.AsSpan(atRiskHashes)));
+        var total = ShipmentRisk.Total(CollectionsMarshal.AsSpan(shipments), atRisk.AsSpan(0, m), new List<double>(m));
         return (sorted, InScoreOrder(scores), total, byCode);
     }
 
@@ -243,8 +242,10 @@ public static class RecordScorer
 
         var stamp = new int[shipments.Count];
         var slot = new int[shipments.Count];
-        var buffer = new (ShipmentRef Shipment, ShipmentRef View, double Largest)[most];
-        var bufferHashes = new ulong[most];
+        // One buffer of records (the group's pair hash, its largest figure of the code, the group) reused code after code.
+        var buffer = new ShipmentRisk.Item[most];
+        var perShipment = new List<double>(most);
+        var pairs = CollectionsMarshal.AsSpan(shipments);
         var byCode = new Dictionary<FlagCode, double>();
         for (var code = 0; code < 64; code++)
         {
@@ -257,21 +258,18 @@ public static class RecordScorer
                 {
                     stamp[g] = code + 1;
                     slot[g] = m;
-                    var (shipment, view) = shipments[g];
-                    bufferHashes[m] = pairHashes[g];
-                    buffer[m++] = (shipment, view, fact.AtRisk);
+                    buffer[m++] = new ShipmentRisk.Item(pairHashes[g], fact.AtRisk, g);
                 }
                 else
                 {
-                    ref var largest = ref buffer[slot[g]].Largest;
-                    largest = Math.Max(largest, fact.AtRisk);
+                    ref var item = ref buffer[slot[g]];
+                    item = item with { Largest = Math.Max(item.Largest, fact.AtRisk) };
                 }
             }
 
             if (m > 0)
             {
-                var records = buffer.AsSpan(0, m);
-                byCode[(FlagCode)code] = ShipmentRisk.Total(records, ShipmentRisk.GroupOrder(records, bufferHashes.AsSpan(0, m)));
+                byCode[(FlagCode)code] = ShipmentRisk.Total(pairs, buffer.AsSpan(0, m), perShipment);
             }
         }
 

@@ -30,6 +30,32 @@ public sealed class RecordScoringTests
         F(RecordType.Exporter),
     ];
 
+    [Theory]
+    [InlineData("-")]
+    [InlineData("minus ")] // a negative sign of several characters (the tests run in invariant globalization mode)
+    public void Record_keys_join_the_id_and_the_line_as_the_interpolated_string_does(string negativeSign)
+    {
+        var saved = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            var culture = (System.Globalization.CultureInfo)System.Globalization.CultureInfo.InvariantCulture.Clone();
+            culture.NumberFormat.NegativeSign = negativeSign;
+            System.Globalization.CultureInfo.CurrentCulture = culture;
+            foreach (var line in (int[])[1, 0, 7, 1_000_000, int.MaxValue, -1, int.MinValue])
+            {
+                foreach (var id in (string[])["D1", "", "D1#2", "EXP/26-27/0000001"])
+                {
+                    var flag = F(RecordType.Declaration, id, line);
+                    Assert.Equal($"{id}#{line}", RecordScorer.RecordOf(flag)!.Value.Key);
+                }
+            }
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = saved;
+        }
+    }
+
     [Fact]
     public void Record_references_are_equal_exactly_when_the_record_keys_are()
     {

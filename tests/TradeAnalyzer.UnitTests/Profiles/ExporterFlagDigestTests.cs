@@ -98,6 +98,34 @@ public sealed class ExporterFlagDigestTests
     }
 
     [Fact]
+    public void One_scratch_reused_exporter_after_exporter_gives_the_digests_of_fresh_ones()
+    {
+        // Large and small sets alternate, so the record table both grows and is reused at a larger size (stale slots of
+        // earlier exporters must read as empty).
+        var random = new Random(11);
+        var scratch = new ExporterFlagDigest.Scratch();
+        foreach (var n in (int[])[300, 0, 1, 7, 2_000, 3, 40, 2_000, 1, 250])
+        {
+            var flags = new List<Flag>();
+            for (var i = 0; i < n; i++)
+            {
+                flags.Add(RandomFlag(random));
+            }
+
+            var fresh = ExporterFlagDigest.Of(flags);
+            var reused = ExporterFlagDigest.Of(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(flags), scratch);
+            Assert.Equal(fresh.FlaggedShipments, reused.FlaggedShipments);
+            Assert.Equal(fresh.PrecursorShipments, reused.PrecursorShipments);
+            Assert.Equal(fresh.AnomalyShipments, reused.AnomalyShipments);
+            Assert.Equal(fresh.ValueAtRisk, reused.ValueAtRisk);
+            Assert.Equal(fresh.TopScores, reused.TopScores);
+            Assert.Equal(fresh.ByCode, reused.ByCode);
+            Assert.Equal(ShipmentRisk.ValueAtRisk(flags), reused.ValueAtRisk);
+            Assert.Equal(RecordScorer.Score(flags).Select(r => r.Score).Take(3), reused.TopScores);
+        }
+    }
+
+    [Fact]
     public void A_shipment_declared_by_both_customs_counts_once_at_its_largest_view()
     {
         List<Flag> flags =

@@ -23,6 +23,44 @@ public class ExporterRollUpTests
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
+    public void Median_by_selection_is_the_median_of_the_sorted_values(int seed)
+    {
+        // Few distinct values (many ties), NaN, both zeros, infinities and every length from 0 to 40, plus long runs.
+        var random = new Random(seed);
+        double[] odd = [double.NaN, -0.0, 0.0, double.PositiveInfinity, double.NegativeInfinity, -1.5, 2.25];
+        foreach (var length in Enumerable.Range(0, 41).Concat([257, 1_000, 4_096]))
+        {
+            for (var round = 0; round < 6; round++)
+            {
+                var values = new double[length];
+                for (var i = 0; i < length; i++)
+                {
+                    values[i] = round switch
+                    {
+                        0 => Math.Round(random.NextDouble() * 1e6, 2),
+                        1 => random.Next(4),
+                        2 => odd[random.Next(odd.Length)],
+                        3 => random.Next(8) == 0 ? double.NaN : random.Next(-3, 4),
+                        4 => i, // ascending
+                        _ => length - i, // descending
+                    };
+                }
+
+                var sorted = values.ToArray();
+                Array.Sort(sorted);
+                var expected = length == 0 ? 0 : length % 2 == 1 ? sorted[length / 2] : (sorted[(length / 2) - 1] + sorted[length / 2]) / 2;
+                var actual = ExporterRollUp.Median(values);
+                // The same value; the sign of a zero may differ (the ratio only uses a median above 0).
+                Assert.True(expected.Equals(actual) || (expected == 0 && actual == 0), $"length {length}, round {round}: {expected} against {actual}");
+                Assert.Equal(sorted, values.Order().ToArray(), (a, b) => a.Equals(b) || (a == 0 && b == 0)); // a permutation
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
     [InlineData(4)]
     public void Columnar_roll_up_matches_the_rule_on_interleaved_lines(int seed)
     {

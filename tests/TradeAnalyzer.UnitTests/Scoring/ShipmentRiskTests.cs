@@ -67,6 +67,51 @@ public class ShipmentRiskTests
         Assert.Equal(BySortedTexts(records), ShipmentRisk.Total([.. records]));
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Total_of_items_naming_shared_pairs_is_the_total_of_the_records(int seed, int poorHash)
+    {
+        // Records given as (pair hash, figure, position of a (shipment, view) pair), several records naming one pair
+        // and pairs named by none, as the score stage gives them: exactly the total of the same records as tuples.
+        var rng = new Random(seed);
+        var pairs = new (ShipmentRef Shipment, ShipmentRef View)[300];
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            var shipment = new ShipmentRef(rng.Next(3) == 0 ? RecordType.Declaration : RecordType.Shipment, $"S{rng.Next(60)}");
+            var view = rng.Next(3) switch
+            {
+                0 => new ShipmentRef(RecordType.Declaration, $"D{rng.Next(40)}"),
+                1 => new ShipmentRef(RecordType.Invoice, $"I{rng.Next(40)}"),
+                _ => shipment with { Kind = RecordType.Shipment },
+            };
+            pairs[i] = (shipment, view);
+        }
+
+        Func<ShipmentRef, int> hash = poorHash switch
+        {
+            0 => static r => r.GetHashCode(),
+            1 => static _ => 7,
+            2 => static r => r.Text.Length,
+            _ => static r => r.Text[^1],
+        };
+        var scratch = new List<double> { 42 }; // cleared by Total
+        foreach (var count in (int[])[0, 1, 2, 50, 2_000])
+        {
+            var items = new ShipmentRisk.Item[count];
+            var records = new (ShipmentRef Shipment, ShipmentRef View, double Largest)[count];
+            for (var i = 0; i < count; i++)
+            {
+                var p = rng.Next(pairs.Length);
+                var largest = rng.Next(10) == 0 ? 0 : Math.Round((rng.NextDouble() * 1e6) - 1e5, 2);
+                var (shipment, view) = pairs[p];
+                items[i] = new ShipmentRisk.Item(((ulong)(uint)hash(shipment) << 32) | (uint)hash(view), largest, p);
+                records[i] = (shipment, view, largest);
+            }
+
+            Assert.Equal(BySortedTexts(records), ShipmentRisk.Total(pairs, items, scratch)); // exactly
+        }
+    }
+
     /// <summary>The total as computed before: sorted by (shipment, view, figure) texts, swept, summed smallest first.</summary>
     private static double BySortedTexts((ShipmentRef Shipment, ShipmentRef View, double Largest)[] records)
     {
