@@ -318,7 +318,7 @@ public static class RecordScorer
         return (facts, records, shipments);
     }
 
-    /// <summary>Each group's shipment and view hashes (high and low half), for <see cref="ShipmentRisk.GroupOrder(ReadOnlySpan{ValueTuple{ShipmentRef, ShipmentRef, double}}, ReadOnlySpan{ulong})"/>:
+    /// <summary>Each group's shipment and view hashes (high and low half), for <see cref="ShipmentRisk.Total(ReadOnlySpan{ValueTuple{ShipmentRef, ShipmentRef}}, Span{ShipmentRisk.Item}, List{double})"/>:
     /// worked out once per record for both the total and the per-code value at risk.</summary>
     private static ulong[] PairHashes(List<(ShipmentRef Shipment, ShipmentRef View)> shipments)
     {

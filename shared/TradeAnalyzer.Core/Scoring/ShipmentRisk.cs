@@ -56,33 +56,8 @@ public static class ShipmentRisk
     }
 
     /// <summary><see cref="Total(List{ValueTuple{ShipmentRef, ShipmentRef, double}})"/> of records already in <see cref="GroupOrder"/>.</summary>
-    internal static double Total(ReadOnlySpan<(ShipmentRef Shipment, ShipmentRef View, double Largest)> records, int[] order)
-    {
-        var perShipment = new List<double>(order.Length);
-        for (var i = 0; i < order.Length;)
-        {
-            var shipment = records[order[i]].Shipment;
-            var most = 0.0;
-            while (i < order.Length && records[order[i]].Shipment == shipment)
-            {
-                var view = records[order[i]].View;
-                var sum = 0.0;
-                for (; i < order.Length && records[order[i]].Shipment == shipment && records[order[i]].View == view; i++)
-                {
-                    sum += Math.Max(0, records[order[i]].Largest);
-                }
-
-                most = Math.Max(most, sum);
-            }
-
-            if (most > 0)
-            {
-                perShipment.Add(most);
-            }
-        }
-
-        return RecordScorer.SumSmallestFirst(perShipment);
-    }
+    internal static double Total(ReadOnlySpan<(ShipmentRef Shipment, ShipmentRef View, double Largest)> records, int[] order) =>
+        Sweep(new InOrder(records, order), new List<double>(order.Length));
 
     /// <summary>
     /// The positions of <paramref name="records"/> with the records of one shipment together, within them the records of
@@ -108,19 +83,6 @@ public static class ShipmentRisk
         return GroupOrder(records, items);
     }
 
-    /// <summary><see cref="GroupOrder(ReadOnlySpan{ValueTuple{ShipmentRef, ShipmentRef, double}})"/> with each record's
-    /// <see cref="PairHash"/> already worked out (<paramref name="pairHashes"/>, by position).</summary>
-    internal static int[] GroupOrder(ReadOnlySpan<(ShipmentRef Shipment, ShipmentRef View, double Largest)> records, ReadOnlySpan<ulong> pairHashes)
-    {
-        var items = new Item[records.Length];
-        for (var i = 0; i < items.Length; i++)
-        {
-            items[i] = new Item(pairHashes[i], records[i].Largest, i);
-        }
-
-        return GroupOrder(records, items);
-    }
-
     /// <summary>
     /// <see cref="Total(ReadOnlySpan{ValueTuple{ShipmentRef, ShipmentRef, double}}, int[])"/> of records given as
     /// <paramref name="items"/>: each one's <see cref="PairHash"/>, figure and the position of its (shipment, view) in
@@ -132,18 +94,31 @@ public static class ShipmentRisk
     internal static double Total(ReadOnlySpan<(ShipmentRef Shipment, ShipmentRef View)> pairs, Span<Item> items, List<double> perShipment)
     {
         Group(new Pairs(pairs), items);
+        return Sweep(new Grouped(pairs, items), perShipment);
+    }
+
+    /// <summary>
+    /// The one sweep of both <see cref="Total(ReadOnlySpan{ValueTuple{ShipmentRef, ShipmentRef, double}}, int[])"/> and
+    /// <see cref="Total(ReadOnlySpan{ValueTuple{ShipmentRef, ShipmentRef}}, Span{Item}, List{double})"/> over records in
+    /// group order: each document's figures added up, the largest document of each shipment kept, the shipments summed
+    /// smallest first. <paramref name="perShipment"/> is a scratch list (cleared).
+    /// </summary>
+    private static double Sweep<TSequence>(TSequence records, List<double> perShipment)
+        where TSequence : ISequence, allows ref struct
+    {
         perShipment.Clear();
-        for (var i = 0; i < items.Length;)
+        var n = records.Count;
+        for (var i = 0; i < n;)
         {
-            var shipment = pairs[items[i].Index].Shipment;
+            var shipment = records.Shipment(i);
             var most = 0.0;
-            while (i < items.Length && pairs[items[i].Index].Shipment == shipment)
+            while (i < n && records.Shipment(i) == shipment)
             {
-                var view = pairs[items[i].Index].View;
+                var view = records.View(i);
                 var sum = 0.0;
-                for (; i < items.Length && pairs[items[i].Index].Shipment == shipment && pairs[items[i].Index].View == view; i++)
+                for (; i < n && records.Shipment(i) == shipment && records.View(i) == view; i++)
                 {
-                    sum += Math.Max(0, items[i].Largest);
+                    sum += Math.Max(0, records.Largest(i));
                 }
 
                 most = Math.Max(most, sum);
@@ -273,5 +248,44 @@ public static class ShipmentRisk
         public ShipmentRef Shipment(int index) => _pairs[index].Shipment;
 
         public ShipmentRef View(int index) => _pairs[index].View;
+    }
+
+    /// <summary>Records in group order: the i-th one's shipment, view and figure.</summary>
+    private interface ISequence
+    {
+        int Count { get; }
+
+        ShipmentRef Shipment(int i);
+
+        ShipmentRef View(int i);
+
+        double Largest(int i);
+    }
+
+    private readonly ref struct InOrder(ReadOnlySpan<(ShipmentRef Shipment, ShipmentRef View, double Largest)> records, int[] order) : ISequence
+    {
+        private readonly ReadOnlySpan<(ShipmentRef Shipment, ShipmentRef View, double Largest)> _records = records;
+
+        public int Count => order.Length;
+
+        public ShipmentRef Shipment(int i) => _records[order[i]].Shipment;
+
+        public ShipmentRef View(int i) => _records[order[i]].View;
+
+        public double Largest(int i) => _records[order[i]].Largest;
+    }
+
+    private readonly ref struct Grouped(ReadOnlySpan<(ShipmentRef Shipment, ShipmentRef View)> pairs, Span<Item> items) : ISequence
+    {
+        private readonly ReadOnlySpan<(ShipmentRef Shipment, ShipmentRef View)> _pairs = pairs;
+        private readonly Span<Item> _items = items;
+
+        public int Count => _items.Length;
+
+        public ShipmentRef Shipment(int i) => _pairs[_items[i].Index].Shipment;
+
+        public ShipmentRef View(int i) => _pairs[_items[i].Index].View;
+
+        public double Largest(int i) => _items[i].Largest;
     }
 }
