@@ -80,8 +80,7 @@ internal sealed class FreeSheet
                 }
 
                 var safe = CellText.Safe(cell.Text);
-                if (safe.Length == 0 || safe.AsSpan().ContainsAnyExceptInRange('\u0020', '\uD7FF')
-                    || (cell.Link is not null && cell.Link.AsSpan().ContainsAnyExceptInRange('\u0020', '\uD7FF')))
+                if (safe.Length == 0 || !ChartXml.Plain(safe) || (cell.Link is not null && !ChartXml.Plain(cell.Link)))
                 {
                     WriteElements(output, drawingRelationshipId, selected);
                     return;
