@@ -13,11 +13,12 @@ namespace TradeAnalyzer.Core.Scoring;
 /// </summary>
 internal sealed class FlagGroups
 {
-    private FlagGroups(IReadOnlyList<Flag> flags, FlagFacts[] facts, List<RecordRef> records, List<(ShipmentRef Shipment, ShipmentRef View)> shipments, bool[] mixed)
+    private FlagGroups(IReadOnlyList<Flag> flags, FlagFacts[] facts, List<RecordRef> records, List<string> keys, List<(ShipmentRef Shipment, ShipmentRef View)> shipments, bool[] mixed)
     {
         Flags = flags;
         Facts = facts;
         Records = records;
+        Keys = keys;
         Shipments = shipments;
         Mixed = mixed;
         PairHashes = new ulong[shipments.Count];
@@ -36,6 +37,11 @@ internal sealed class FlagGroups
 
     /// <summary>Each record, by number.</summary>
     public List<RecordRef> Records { get; }
+
+    /// <summary>Each record's key string (<see cref="RecordRef.ToKey"/>), by number: made when the record is first seen,
+    /// while its id text is at hand (the score's records, made in score order, read them at random: ~17% of the score
+    /// stage's main thread on perf650).</summary>
+    public List<string> Keys { get; }
 
     /// <summary>Each record's shipment and view: of the pairs its flags name, the first in <see cref="ShipmentRef.Earlier"/> order.</summary>
     public List<(ShipmentRef Shipment, ShipmentRef View)> Shipments { get; }
@@ -56,6 +62,7 @@ internal sealed class FlagGroups
         // Sized for every flag a record of its own (most are: a few records have several flags), so the lists are not
         // copied as they grow.
         var records = new List<RecordRef>(flags.Count);
+        var keys = new List<string>(flags.Count);
         var shipments = new List<(ShipmentRef Shipment, ShipmentRef View)>(flags.Count);
         List<int>? mixed = null;
         for (var i = 0; i < flags.Count; i++)
@@ -74,6 +81,7 @@ internal sealed class FlagGroups
                 if (!known)
                 {
                     records.Add(record);
+                    keys.Add(record.ToKey());
                     shipments.Add((shipment, view));
                 }
                 else if (shipments[g] != (shipment, view))
@@ -94,7 +102,7 @@ internal sealed class FlagGroups
             isMixed[g] = true;
         }
 
-        return new FlagGroups(flags, facts, records, shipments, isMixed);
+        return new FlagGroups(flags, facts, records, keys, shipments, isMixed);
     }
 
     /// <summary>

@@ -200,9 +200,8 @@ public static class RecordScorer
         for (var r = 0; r < ranked; r++)
         {
             var g = groupAt[r];
-            var record = records[g];
             var score = FromKeep(keep[r]);
-            scores[r] = new RecordScore(record.Type, record.ToKey(), exporterKeys[r], score, TierOf(score), SharedCodesOf(codes[r], codeLists));
+            scores[r] = new RecordScore(records[g].Type, grouped.Keys[g], exporterKeys[r], score, TierOf(score), SharedCodesOf(codes[r], codeLists));
             if (largest[r] > 0)
             {
                 atRisk[m++] = new ShipmentRisk.Item(pairHashes[g], largest[r], g);
