@@ -105,6 +105,17 @@ internal static class StagedBenchmark
                 profiler.Profile(fresh, recordFlags, new Sink());
                 stage.Print($"profile (repeat {r + 1})", rows);
             }
+
+            // Then N more with the flags' grouping made beforehand and shared, as the analyzer shares the score stage's
+            // grouping with the profile (the grouping is in the score stage's figures).
+            for (var r = 0; onlyProfile && r < repeat; r++)
+            {
+                var fresh = Fresh(context);
+                fresh.Artifacts.RecordFlagGroups = Task.FromResult(FlagGroups.Of(recordFlags));
+                stage = Stage.Start();
+                profiler.Profile(fresh, recordFlags, new Sink());
+                stage.Print($"profile, grouping shared (repeat {r + 1})", rows);
+            }
         }
 
         // As the analyzer ends: every flag in output order, then one score per record and the value at risk.

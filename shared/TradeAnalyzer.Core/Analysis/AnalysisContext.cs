@@ -49,6 +49,10 @@ public sealed class AnalysisArtifacts
 
     /// <summary>The exporter profiler's roll-up of the lines, made beside the detectors (see <see cref="IExporterProfiler.Prepare"/>).</summary>
     internal object? ExporterRollUp { get; set; }
+
+    /// <summary>The record flags' grouping by record (<see cref="Scoring.FlagGroups"/>), made for the score when the detectors
+    /// end and read by the exporter profile too; null when the analyzer made none.</summary>
+    internal Task<Scoring.FlagGroups>? RecordFlagGroups { get; set; }
 }
 
 /// <summary>

@@ -57,7 +57,10 @@ public sealed class Analyzer
         {
             var flags = sink.ToList();
             recordFlags = flags;
-            scoring = Task.Factory.StartNew(() => SortAndScore(flags), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            // The flags' grouping by record serves both the score and the profile's exporter digests.
+            var grouping = Task.Run(() => FlagGroups.Of(flags), cancellationToken);
+            context.Artifacts.RecordFlagGroups = grouping;
+            scoring = Task.Factory.StartNew(() => RecordScorer.SortAndScore(flags, grouping), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
 
         if (flagging == 0)

@@ -23,6 +23,47 @@ public static class Benford
             return 0;
         }
 
+        // Fast path (the roll-up asks for every one of 1.16M line values): one division by the exact power of ten below
+        // the value instead of one division per digit. Both quotients are within 3e-15 (relative) of the exact one, so
+        // they have the same integer part unless the quotient is within 1e-13 of an integer (a digit or ten), where the
+        // loop below decides, as before.
+        if (value >= 1 && value < 1e22)
+        {
+            var e = (int)((BitConverter.DoubleToInt64Bits(value) >> 52) & 0x7FF) - 1023; // 2^e <= value < 2^(e+1)
+            var k = (e * 78913) >> 18; // floor(e log10 2): 10^k <= value < 10^(k+2)
+            if (value >= Powers[k + 1])
+            {
+                k++;
+            }
+
+            var q = value / Powers[k];
+            var t = (int)q;
+            var fraction = q - t;
+            if (fraction > 1e-13 && fraction < 1 - 1e-13)
+            {
+                return Math.Clamp(t, 1, 9);
+            }
+        }
+
+        return FirstDigitByDivision(value);
+    }
+
+    /// <summary>Exact powers of ten, 10^0 to 10^22 (every one a double exactly).</summary>
+    private static readonly double[] Powers =
+    [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+        1e21, 1e22,
+    ];
+
+    /// <summary><see cref="FirstDigit"/> by dividing (or multiplying) by ten until the value is in [1, 10): the definition
+    /// the fast path agrees with.</summary>
+    internal static int FirstDigitByDivision(double value)
+    {
+        if (!(value > 0) || double.IsInfinity(value))
+        {
+            return 0;
+        }
+
         var v = value;
         while (v >= 10)
         {

@@ -46,49 +46,86 @@ internal sealed class ExporterFlagDigest
     /// <summary>Digests one exporter's record flags.</summary>
     public static ExporterFlagDigest Of(ReadOnlySpan<Flag> flags) => Of(flags, new Scratch());
 
-    /// <summary>
-    /// Digests one exporter's record flags with one thread's <paramref name="scratch"/> (reused exporter after exporter:
-    /// the profile digests ~1,900 exporters, and a dictionary and four lists sized per exporter were ~20 MiB of the
-    /// profile stage's ~107 MiB on perf650).
-    /// </summary>
+    /// <summary>Digests one exporter's record flags with <paramref name="scratch"/> (grouped here; for tests).</summary>
     internal static ExporterFlagDigest Of(ReadOnlySpan<Flag> flags, Scratch scratch)
     {
+        var groups = FlagGroups.Of(flags.ToArray());
+        var all = new int[flags.Length];
+        for (var i = 0; i < all.Length; i++)
+        {
+            all[i] = i;
+        }
+
+        return Of(all, groups, scratch);
+    }
+
+    /// <summary>
+    /// Digests one exporter's record flags, the flags at <paramref name="positions"/> of <paramref name="groups"/>'s
+    /// flags, with one thread's <paramref name="scratch"/> (reused exporter after exporter: the profile digests ~1,900
+    /// exporters). The records come numbered from the grouping the score stage made (<see cref="FlagGroups"/>), so no
+    /// flag's id texts are read or hashed here: an exporter's records are numbered in order of first appearance through
+    /// a stamp per record of the whole grouping, and each record's shipment, view and their hashes are the grouping's
+    /// (a record whose flags name different pairs is settled from this exporter's flags alone, as before).
+    /// </summary>
+    internal static ExporterFlagDigest Of(ReadOnlySpan<int> positions, FlagGroups groups, Scratch scratch)
+    {
         var byCode = new Dictionary<FlagCode, int>();
-        var index = scratch.Records;
-        index.Reset(flags.Length);
+        var facts = groups.Facts;
+        var mixed = groups.Mixed;
+        var pairs = groups.Shipments;
+        var (stamp, local, current) = scratch.Reset(groups.Records.Count);
         var records = scratch.Shipments;
         records.Clear();
         var keep = scratch.Keep;
         keep.Clear();
         var kinds = scratch.Kinds;
         kinds.Clear();
-        foreach (var f in flags)
+        var groupOf = scratch.Groups;
+        groupOf.Clear();
+        foreach (var k in positions)
         {
-            CollectionsMarshal.GetValueRefOrAddDefault(byCode, f.Code, out _)++;
-            if (!RecordRef.TryOf(f, out var record) || !ShipmentRef.TryOf(f, out var shipment, out var view))
+            ref readonly var fact = ref facts[k];
+            CollectionsMarshal.GetValueRefOrAddDefault(byCode, (FlagCode)fact.Code, out _)++;
+            var g = fact.Group;
+            if (g < 0)
             {
                 continue;
             }
 
-            var figure = f.ValueAtRiskUsd is > 0 and var v ? v : 0;
-            var g = index.GroupOf(record, out var known);
-            if (!known)
+            var figure = fact.AtRisk > 0 ? fact.AtRisk : 0;
+            int r;
+            if (stamp[g] != current)
             {
+                stamp[g] = current;
+                r = local[g] = records.Count;
+                var (shipment, view) = mixed[g] ? PairOf(groups.Flags[k]) : pairs[g];
                 records.Add((shipment, view, figure));
                 keep.Add(1.0);
-                kinds.Add(f.RecordType is RecordType.Declaration or RecordType.Shipment ? DeclarationOrShipment : (byte)0);
+                kinds.Add(fact.RecordType is RecordType.Declaration or RecordType.Shipment ? DeclarationOrShipment : (byte)0);
+                groupOf.Add(g);
             }
             else
             {
-                records[g] = ShipmentRef.Fold(records[g], shipment, view, figure);
+                r = local[g];
+                if (mixed[g])
+                {
+                    var (shipment, view) = PairOf(groups.Flags[k]);
+                    records[r] = ShipmentRef.Fold(records[r], shipment, view, figure);
+                }
+                else
+                {
+                    // The same pair: Fold keeps it and the larger figure.
+                    records[r] = records[r] with { Largest = Math.Max(records[r].Largest, figure) };
+                }
             }
 
-            keep[g] *= RecordScorer.Keep(f.Score);
+            keep[r] *= RecordScorer.Keep(fact.Score);
 
-            if ((kinds[g] & DeclarationOrShipment) != 0)
+            if ((kinds[r] & DeclarationOrShipment) != 0)
             {
-                kinds[g] |= (byte)((f.Code is FlagCode.PrecursorChemical or FlagCode.PrecursorMisdeclared ? Precursor : 0)
-                    | (ExporterProfiler.IsTradeAnomaly(f.Code) ? Anomaly : 0));
+                var code = (FlagCode)fact.Code;
+                kinds[r] |= (byte)((code is FlagCode.PrecursorChemical or FlagCode.PrecursorMisdeclared ? Precursor : 0)
+                    | (ExporterProfiler.IsTradeAnomaly(code) ? Anomaly : 0));
             }
         }
 
@@ -96,7 +133,15 @@ internal sealed class ExporterFlagDigest
         // risk), which the shipment counts and the value at risk sweep.
         var topScores = RecordScorer.TopOfKeeps(CollectionsMarshal.AsSpan(keep), 3);
         var span = CollectionsMarshal.AsSpan(records);
-        var byShipment = ShipmentRisk.GroupOrder(span);
+        var items = new ShipmentRisk.Item[span.Length];
+        for (var r = 0; r < items.Length; r++)
+        {
+            var g = groupOf[r];
+            var hash = mixed[g] ? ShipmentRisk.PairHash(span[r].Shipment, span[r].View) : groups.PairHashes[g];
+            items[r] = new ShipmentRisk.Item(hash, span[r].Largest, r);
+        }
+
+        var byShipment = ShipmentRisk.GroupOrder(span, items);
         int flagged = 0, precursor = 0, anomaly = 0;
         for (var i = 0; i < byShipment.Length;)
         {
@@ -126,101 +171,50 @@ internal sealed class ExporterFlagDigest
         };
     }
 
-    /// <summary>One thread's buffers for digesting exporters one after the other.</summary>
+    /// <summary>The shipment and view of a flag of a record (which has them).</summary>
+    private static (ShipmentRef Shipment, ShipmentRef View) PairOf(Flag f)
+    {
+        _ = ShipmentRef.TryOf(f, out var shipment, out var view);
+        return (shipment, view);
+    }
+
+    /// <summary>
+    /// One thread's buffers for digesting exporters one after the other: the per-record lists, and a stamp and a local
+    /// number per record of the grouping (a record is this exporter's when its stamp is the current one: a new stamp
+    /// forgets every record without clearing).
+    /// </summary>
     internal sealed class Scratch
     {
-        public RecordGroups Records { get; } = new();
+        private int[] _stamp = [];
+        private int[] _local = [];
+        private int _current;
 
         public List<(ShipmentRef Shipment, ShipmentRef View, double Largest)> Shipments { get; } = [];
 
         public List<double> Keep { get; } = [];
 
         public List<byte> Kinds { get; } = [];
-    }
 
-    /// <summary>
-    /// Records numbered in order of first appearance (<see cref="RecordRef.TypedComparer"/>'s equality and hash), in an
-    /// open-addressing table of (stamp, hash, group) slots emptied for the next exporter by a new stamp (no clearing),
-    /// so one table serves every exporter of a thread.
-    /// </summary>
-    internal sealed class RecordGroups
-    {
-        private readonly List<RecordRef> _records = [];
-        private Slot[] _slots = new Slot[16];
-        private int _stamp = 1;
+        /// <summary>Each local record's number in the grouping.</summary>
+        public List<int> Groups { get; } = [];
 
-        /// <summary>Forgets every record; room for <paramref name="expected"/> at most half full.</summary>
-        public void Reset(int expected)
+        /// <summary>The stamps and local numbers for a grouping of <paramref name="records"/> records, and the new stamp.</summary>
+        public (int[] Stamp, int[] Local, int Current) Reset(int records)
         {
-            _records.Clear();
-            if (_slots.Length < expected * 2)
+            if (_stamp.Length < records)
             {
-                _slots = new Slot[System.Numerics.BitOperations.RoundUpToPowerOf2((uint)expected * 2)];
-                _stamp = 1;
+                _stamp = new int[records];
+                _local = new int[records];
+                _current = 0;
             }
-            else if (++_stamp == int.MaxValue)
+
+            if (++_current == int.MaxValue)
             {
-                Array.Clear(_slots);
-                _stamp = 1;
+                Array.Clear(_stamp);
+                _current = 1;
             }
+
+            return (_stamp, _local, _current);
         }
-
-        /// <summary>The group of <paramref name="record"/>; the next number (<paramref name="known"/> false) when new.</summary>
-        public int GroupOf(in RecordRef record, out bool known)
-        {
-            if ((_records.Count + 1) * 2 > _slots.Length)
-            {
-                Grow();
-            }
-
-            var hash = RecordRef.TypedComparer.Instance.GetHashCode(record);
-            var mask = _slots.Length - 1;
-            for (var i = Home(hash, mask); ; i = (i + 1) & mask)
-            {
-                ref var slot = ref _slots[i];
-                if (slot.Stamp != _stamp)
-                {
-                    slot = new Slot(_stamp, hash, _records.Count);
-                    _records.Add(record);
-                    known = false;
-                    return slot.Group;
-                }
-
-                if (slot.Hash == hash && RecordRef.TypedComparer.Instance.Equals(_records[slot.Group], record))
-                {
-                    known = true;
-                    return slot.Group;
-                }
-            }
-        }
-
-        private static int Home(int hash, int mask) => (int)(((uint)hash * 0x9E3779B9u) >> 7) & mask;
-
-        /// <summary>A table twice as large holding the current records (called before a probe, never during one).</summary>
-        private void Grow()
-        {
-            var old = _slots;
-            var stamp = _stamp;
-            _slots = new Slot[old.Length * 2];
-            _stamp = 1;
-            var mask = _slots.Length - 1;
-            foreach (var slot in old)
-            {
-                if (slot.Stamp != stamp)
-                {
-                    continue;
-                }
-
-                var i = Home(slot.Hash, mask);
-                while (_slots[i].Stamp == _stamp)
-                {
-                    i = (i + 1) & mask;
-                }
-
-                _slots[i] = new Slot(_stamp, slot.Hash, slot.Group);
-            }
-        }
-
-        private readonly record struct Slot(int Stamp, int Hash, int Group);
     }
 }

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Analysis;
-using TradeAnalyzer.Core.Detection.Mirror;
 using TradeAnalyzer.Core.Model;
 
 namespace TradeAnalyzer.Core.Scoring;
@@ -137,14 +136,24 @@ public static class RecordScorer
     public static (List<Flag> Sorted, IReadOnlyList<RecordScore> Scores, double ValueAtRisk, IReadOnlyDictionary<FlagCode, double> ValueAtRiskByCode) SortAndScore(IReadOnlyList<Flag> flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
-        var grouping = Task.Run(() =>
-        {
-            var grouped = GroupFacts(flags);
-            var hashes = PairHashes(grouped.Shipments);
-            return (Grouped: grouped, Hashes: hashes, ByCode: ValueAtRiskByCode(grouped.Facts, grouped.Shipments, hashes));
-        });
+        return SortAndScore(flags, Task.Run(() => FlagGroups.Of(flags)));
+    }
+
+    /// <summary><see cref="SortAndScore(IReadOnlyList{Flag})"/> with the flags' grouping by record made (or being made)
+    /// elsewhere: the analyzer shares one grouping between the score and the exporter profile.</summary>
+    internal static (List<Flag> Sorted, IReadOnlyList<RecordScore> Scores, double ValueAtRisk, IReadOnlyDictionary<FlagCode, double> ValueAtRiskByCode) SortAndScore(IReadOnlyList<Flag> flags, Task<FlagGroups> grouping)
+    {
+        ArgumentNullException.ThrowIfNull(flags);
+        ArgumentNullException.ThrowIfNull(grouping);
+        var byCodeTask = grouping.ContinueWith(t => ValueAtRiskByCode(t.Result.Facts, t.Result.Shipments, t.Result.PairHashes), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
         var order = FlagKeys.Order(flags);
-        var ((facts, records, shipments), pairHashes, byCode) = grouping.GetAwaiter().GetResult();
+        var grouped = grouping.GetAwaiter().GetResult();
+        if (!ReferenceEquals(grouped.Flags, flags))
+        {
+            throw new ArgumentException("The grouping is not of these flags.", nameof(grouping));
+        }
+
+        var (facts, records, shipments, pairHashes) = (grouped.Facts, grouped.Records, grouped.Shipments, grouped.PairHashes);
 
         // The records numbered by first appearance in the sorted flags (as Score numbers its groups), each record's
         // flags combined in sorted order.
@@ -191,9 +200,8 @@ public static class RecordScorer
         for (var r = 0; r < ranked; r++)
         {
             var g = groupAt[r];
-            var record = records[g];
             var score = FromKeep(keep[r]);
-            scores[r] = new RecordScore(record.Type, record.ToKey(), exporterKeys[r], score, TierOf(score), SharedCodesOf(codes[r], codeLists));
+            scores[r] = new RecordScore(records[g].Type, grouped.Keys[g], exporterKeys[r], score, TierOf(score), SharedCodesOf(codes[r], codeLists));
             if (largest[r] > 0)
             {
                 atRisk[m++] = new ShipmentRisk.Item(pairHashes[g], largest[r], g);
@@ -202,7 +210,8 @@ public static class RecordScorer
 
         // The value at risk counts each shipment once, at its largest view (ShipmentRisk).
         var total = ShipmentRisk.Total(CollectionsMarshal.AsSpan(shipments), atRisk.AsSpan(0, m), new List<double>(m));
-        return (sorted, InScoreOrder(scores), total, byCode);
+        var inScoreOrder = InScoreOrder(scores);
+        return (sorted, inScoreOrder, total, byCodeTask.GetAwaiter().GetResult());
     }
 
     /// <summary>
@@ -276,98 +285,6 @@ public static class RecordScorer
         return byCode;
     }
 
-    /// <summary>What <see cref="SortAndScore"/> needs of each flag, and its record (numbered in order of first appearance,
-    /// -1 for flags of no record), read in one pass over the flags in their order.</summary>
-    private static (FlagFacts[] Facts, List<RecordRef> Records, List<(ShipmentRef Shipment, ShipmentRef View)> Shipments) GroupFacts(IReadOnlyList<Flag> flags)
-    {
-        var index = new RecordTable(flags.Count);
-        var facts = new FlagFacts[flags.Count];
-        // Sized for every flag a record of its own (most are: a few records have several flags), so the lists are not
-        // copied as they grow.
-        var records = new List<RecordRef>(flags.Count);
-        var shipments = new List<(ShipmentRef Shipment, ShipmentRef View)>(flags.Count);
-        for (var i = 0; i < flags.Count; i++)
-        {
-            var f = flags[i];
-            if ((uint)f.Code >= 64)
-            {
-                throw new InvalidOperationException($"Flag code {f.Code} does not fit the record's code set.");
-            }
-
-            var group = -1;
-            if (RecordRef.TryOf(f, out var record))
-            {
-                var g = index.GroupOf(record, records, out var known);
-                _ = ShipmentRef.TryOf(f, out var shipment, out var view); // a flag with a record has a shipment
-                if (!known)
-                {
-                    records.Add(record);
-                    shipments.Add((shipment, view));
-                }
-                else if (shipments[g] != (shipment, view))
-                {
-                    shipments[g] = ShipmentRef.Earlier(shipments[g], (shipment, view));
-                }
-
-                group = g;
-            }
-
-            facts[i] = new FlagFacts(group, (int)f.Code, f.Score, f.ValueAtRiskUsd ?? 0, f.ExporterKey);
-        }
-
-        return (facts, records, shipments);
-    }
-
-    /// <summary>Each group's shipment and view hashes (high and low half), for <see cref="ShipmentRisk.Total(ReadOnlySpan{ValueTuple{ShipmentRef, ShipmentRef}}, Span{ShipmentRisk.Item}, List{double})"/>:
-    /// worked out once per record for both the total and the per-code value at risk.</summary>
-    private static ulong[] PairHashes(List<(ShipmentRef Shipment, ShipmentRef View)> shipments)
-    {
-        var hashes = new ulong[shipments.Count];
-        for (var g = 0; g < hashes.Length; g++)
-        {
-            var (shipment, view) = shipments[g];
-            hashes[g] = ShipmentRisk.PairHash(shipment, view);
-        }
-
-        return hashes;
-    }
-
-    /// <summary>
-    /// Records numbered by reference (<see cref="RecordRef.TypedComparer"/>'s equality and hash) in the open-addressing
-    /// table of (hash, group) slots the shipment index uses (<see cref="HashSlots"/>): a look-up reads one slot and
-    /// compares texts only when the hashes are equal (a <see cref="Dictionary{TKey, TValue}"/> of <see cref="RecordRef"/>
-    /// keys keeps 40-byte entries and calls the comparer through an interface).
-    /// </summary>
-    private sealed class RecordTable(int capacity)
-    {
-        private readonly HashSlots _slots = new(capacity);
-
-        /// <summary>The group of <paramref name="record"/>; a new one (the next number, <paramref name="known"/> false; the
-        /// caller adds the record to <paramref name="records"/>) when it has none.</summary>
-        public int GroupOf(in RecordRef record, List<RecordRef> records, out bool known)
-        {
-            var hash = RecordRef.TypedComparer.Instance.GetHashCode(record);
-            _slots.MakeRoom();
-            for (var i = _slots.Start(hash); ; i = _slots.Next(i))
-            {
-                ref var slot = ref _slots.At(i);
-                if (slot.IsEmpty)
-                {
-                    var g = _slots.Count;
-                    _slots.Fill(ref slot, hash, g);
-                    known = false;
-                    return g;
-                }
-
-                if (slot.Hash == hash && RecordRef.TypedComparer.Instance.Equals(records[slot.Value], record))
-                {
-                    known = true;
-                    return slot.Value;
-                }
-            }
-        }
-    }
-
     /// <summary>The codes of a set (bit c for code c), in code order.</summary>
     private static FlagCode[] CodesOf(ulong set)
     {
@@ -390,9 +307,6 @@ public static class RecordScorer
         ref var codes = ref CollectionsMarshal.GetValueRefOrAddDefault(known, set, out _);
         return codes ??= CodesOf(set);
     }
-
-    /// <summary>A flag's record (group), code, score, value at risk (0 when none) and exporter key.</summary>
-    private readonly record struct FlagFacts(int Group, int Code, double Score, double AtRisk, string? ExporterKey);
 
     /// <summary>
     /// The <paramref name="count"/> highest scores of records that stay clean with the chances <paramref name="keep"/>

@@ -138,7 +138,9 @@ public static class ShipmentRisk
     internal static ulong PairHash(ShipmentRef shipment, ShipmentRef view) =>
         ((ulong)(uint)shipment.GetHashCode() << 32) | (uint)view.GetHashCode();
 
-    private static int[] GroupOrder(ReadOnlySpan<(ShipmentRef Shipment, ShipmentRef View, double Largest)> records, Item[] items)
+    /// <summary><see cref="GroupOrder(ReadOnlySpan{ValueTuple{ShipmentRef, ShipmentRef, double}})"/> of records given
+    /// with their items (each one's <see cref="PairHash"/>, figure and position; reordered), hashed by the caller.</summary>
+    internal static int[] GroupOrder(ReadOnlySpan<(ShipmentRef Shipment, ShipmentRef View, double Largest)> records, Item[] items)
     {
         Group(new Records(records), items);
         var order = new int[items.Length];

@@ -10,6 +10,8 @@ public sealed class ExporterFlagDigestTests
 {
     private static readonly FlagCode[] Codes = Enum.GetValues<FlagCode>();
 
+    private static readonly string?[] MixedIds = [null, " ", "S0", "S1 ", "S9"];
+
     /// <summary>The shipment a flag belongs to, by definition: its shipment id, else its invoice (invoice records) or declaration.</summary>
     private static string ShipmentOf(Flag f) => !string.IsNullOrWhiteSpace(f.ShipmentId) ? "S:" + f.ShipmentId.Trim()
         : f.RecordType == RecordType.Invoice ? "I:" + f.InvoiceNumber : "D:" + f.DeclarationId;
@@ -148,5 +150,60 @@ public sealed class ExporterFlagDigestTests
         Assert.Equal(180, ShipmentRisk.ValueAtRisk(flags));
         // Scores stay per record: D9#1 combines 90 and 40.
         Assert.Equal([94.0, 70.0, 65.0], digest.TopScores);
+    }
+
+    [Theory]
+    [InlineData(21)]
+    [InlineData(22)]
+    [InlineData(23)]
+    public void Digests_of_one_shared_grouping_give_each_exporters_own_figures(int seed)
+    {
+        // Flags of many exporters grouped once (as the score stage groups them), each exporter digested from its
+        // positions: the same figures as a digest of its flags alone. Some records' flags name different shipments
+        // (a blank, a padded or another shipment id), and a record's flags may belong to different exporters, so an
+        // exporter's share of a mixed record settles on its own shipment.
+        var random = new Random(seed);
+        var flags = new List<Flag>();
+        var exporterOf = new List<int>();
+        for (var i = 0; i < 3_000; i++)
+        {
+            var f = RandomFlag(random);
+            if (random.Next(5) == 0 && f.RecordType is RecordType.Declaration or RecordType.Invoice)
+            {
+                f = f with { ShipmentId = MixedIds[random.Next(MixedIds.Length)] };
+            }
+
+            flags.Add(f);
+            exporterOf.Add(random.Next(4) == 0 ? random.Next(40) : random.Next(3));
+        }
+
+        var groups = FlagGroups.Of(flags);
+        Assert.Contains(true, groups.Mixed);
+        var scratch = new ExporterFlagDigest.Scratch();
+        for (var e = 0; e < 40; e++)
+        {
+            var positions = Enumerable.Range(0, flags.Count).Where(k => exporterOf[k] == e).ToArray();
+            var own = positions.Select(k => flags[k]).ToList();
+            var shared = ExporterFlagDigest.Of(positions, groups, scratch);
+            Assert.Equal(ShipmentRisk.ValueAtRisk(own), shared.ValueAtRisk);
+            Assert.Equal(RecordScorer.Score(own).Select(r => r.Score).Take(3), shared.TopScores);
+            Assert.Equal(own.Select(f => f.Code).Distinct(), shared.ByCode.Keys);
+            foreach (var (code, count) in shared.ByCode)
+            {
+                Assert.Equal(own.Count(f => f.Code == code), count);
+            }
+
+            // Distinct shipments by definition: each record at the first of its flags' shipments (ShipmentRef order).
+            int Shipments(Func<Flag, bool> which) => own
+                .Where(f => f.RecordType is RecordType.Declaration or RecordType.Shipment && RecordScorer.RecordOf(f) is not null)
+                .GroupBy(f => RecordScorer.RecordOf(f)!.Value)
+                .Where(record => record.Any(which))
+                .Select(record => record.Select(f => ShipmentRef.TryOf(f, out var s, out var v) ? (s, v) : default).Aggregate(ShipmentRef.Earlier).s)
+                .Distinct()
+                .Count();
+            Assert.Equal(Shipments(_ => true), shared.FlaggedShipments);
+            Assert.Equal(Shipments(f => f.Code is FlagCode.PrecursorChemical or FlagCode.PrecursorMisdeclared), shared.PrecursorShipments);
+            Assert.Equal(Shipments(f => ExporterProfiler.IsTradeAnomaly(f.Code)), shared.AnomalyShipments);
+        }
     }
 }

@@ -61,6 +61,42 @@ public class ExporterProfilerTests
     }
 
     [Fact]
+    public void First_digit_fast_path_agrees_with_dividing_by_ten()
+    {
+        // Random values of every magnitude, and each digit times each power of ten with its neighbours a few ulps away
+        // (where one division and repeated divisions could round to different sides).
+        var random = new Random(5);
+        var values = new List<double> { 0, -1, double.NaN, double.PositiveInfinity, double.Epsilon, double.MaxValue, 1e22, 9.999999999999999e21 };
+        for (var i = 0; i < 200_000; i++)
+        {
+            values.Add(Math.Pow(10, (random.NextDouble() * 30) - 4));
+            values.Add(Math.Round(random.NextDouble() * 1e7, 2));
+        }
+
+        for (var p = -3; p <= 23; p++)
+        {
+            for (var d = 1; d <= 10; d++)
+            {
+                var x = d * Math.Pow(10, p);
+                var up = x;
+                var down = x;
+                for (var step = 0; step < 8; step++)
+                {
+                    values.Add(up);
+                    values.Add(down);
+                    up = Math.BitIncrement(up);
+                    down = Math.BitDecrement(down);
+                }
+            }
+        }
+
+        foreach (var v in values)
+        {
+            Assert.True(Benford.FirstDigitByDivision(v) == Benford.FirstDigit(v), $"{v:R}");
+        }
+    }
+
+    [Fact]
     public void Profile_rolls_up_shipments_values_dates_commodities_and_flags()
     {
         var lines = Exporter("Shanghai Fine Chemical Co., Ltd.", [1_000, 2_000, 3_000], new DateOnly(2026, 1, 5), "A");
