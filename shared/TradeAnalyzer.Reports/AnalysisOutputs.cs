@@ -30,6 +30,18 @@ public static class AnalysisOutputs
 
     private static readonly System.Buffers.SearchValues<char> CsvSpecial = System.Buffers.SearchValues.Create("\"\r\n,");
 
+    /// <summary>
+    /// Write buffer of the workbook's file. The zip entries' deflate streams hand the file 8 KiB pieces: with the default
+    /// 4 KiB buffer each went to the kernel as it came, one write call per 8 KiB, and each piece ending inside a page
+    /// not yet in the file made the kernel zero the rest of that page before the next piece overwrote it (a quarter
+    /// of the compressed bytes zeroed again, on the deflate thread that ends the workbook). One write per MiB instead.
+    /// </summary>
+    public const int WorkbookFileBuffer = 1 << 20;
+
+    /// <summary>Creates (or truncates) the workbook's file, buffered for the zip's small writes (<see cref="WorkbookFileBuffer"/>).</summary>
+    public static FileStream CreateWorkbookFile(string path) =>
+        new(path, FileMode.Create, FileAccess.ReadWrite, FileShare.None, WorkbookFileBuffer);
+
     /// <summary>Writes every output file into <paramref name="directory"/> (created if missing).</summary>
     public static OutputFiles Write(string directory, UploadReportModel model)
     {
@@ -46,7 +58,7 @@ public static class AnalysisOutputs
         // only): it is written on its own thread while this one writes the CSV and JSON files.
         var report = Task.Run(() =>
         {
-            using var s = File.Create(files.Report);
+            using var s = CreateWorkbookFile(files.Report);
             UploadReport.Write(s, model);
         });
         IReadOnlyDictionary<FlagCode, int> byCode;

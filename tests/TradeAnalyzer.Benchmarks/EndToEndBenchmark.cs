@@ -90,7 +90,7 @@ internal static class EndToEndBenchmark
                 using var json = File.Create(Path.Combine(scratch, "flags.json"));
                 AnalysisOutputs.WriteFlags(csv, json, model.Result.Flags);
             }),
-            ("report.xlsx", () => { using var s = File.Create(Path.Combine(scratch, "report.xlsx")); UploadReport.Write(s, model); }),
+            ("report.xlsx", () => { using var s = AnalysisOutputs.CreateWorkbookFile(Path.Combine(scratch, "report.xlsx")); UploadReport.Write(s, model); }),
             ("all outputs", () => AnalysisOutputs.Write(scratch, model)),
         ];
         try

@@ -160,4 +160,55 @@ public sealed class AnalysisOutputsTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void Workbook_file_over_a_longer_old_file_holds_the_parts_written_to_memory()
+    {
+        // The workbook's file buffers 1 MiB per write while the zip seeks back to finish each entry's header: the file
+        // must be truncated, flushed and hold every part exactly as the same workbook written to memory.
+        var model = ReportSamples.Upload();
+        var path = Path.Combine(Path.GetTempPath(), "ta-workbook-" + Guid.NewGuid().ToString("N") + ".xlsx");
+        try
+        {
+            File.WriteAllBytes(path, new byte[3 << 20]);
+            using (var file = AnalysisOutputs.CreateWorkbookFile(path))
+            {
+                UploadReport.Write(file, model);
+            }
+
+            using var memory = new MemoryStream();
+            UploadReport.Write(memory, model);
+            memory.Position = 0;
+            var expected = Parts(memory);
+            using var written = File.OpenRead(path);
+            var actual = Parts(written);
+            Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+            foreach (var (name, bytes) in expected)
+            {
+                if (name != "docProps/core.xml")
+                {
+                    Assert.True(bytes.AsSpan().SequenceEqual(actual[name]), name);
+                }
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static Dictionary<string, byte[]> Parts(Stream zip)
+    {
+        using var archive = new System.IO.Compression.ZipArchive(zip, System.IO.Compression.ZipArchiveMode.Read, leaveOpen: true);
+        var parts = new Dictionary<string, byte[]>();
+        foreach (var entry in archive.Entries)
+        {
+            using var s = entry.Open();
+            using var copy = new MemoryStream();
+            s.CopyTo(copy);
+            parts[entry.FullName] = copy.ToArray();
+        }
+
+        return parts;
+    }
 }
