@@ -110,4 +110,64 @@ public sealed class PartyCellKeyTests
             Assert.Equal(expected[i], (v.SellerName, v.BuyerName, v.PayerName, v.BeneficiaryName, v.SellerId, v.BuyerId));
         }
     }
+
+    [Fact]
+    public void The_key_hash_depends_on_the_characters_only_and_on_every_one_of_them()
+    {
+        // Every tail length of the hash (32-byte steps, then 8, 4 and 2 bytes) and every position: equal text in
+        // different arrays and offsets hashes the same, and changing any one character changes the hash.
+        var rng = new Random(3);
+        for (var length = 0; length <= 90; length++)
+        {
+            var text = new char[length];
+            for (var k = 0; k < length; k++)
+            {
+                text[k] = (char)rng.Next(1, 0x3000);
+            }
+
+            var copy = new char[length + 5];
+            text.CopyTo(copy, 5);
+            var hash = TradeAnalyzer.Ingestion.CellPartCache<object>.KeyHash(text);
+            Assert.Equal(hash, TradeAnalyzer.Ingestion.CellPartCache<object>.KeyHash(copy.AsSpan(5, length)));
+            for (var k = 0; k < length; k++)
+            {
+                var changed = (char[])text.Clone();
+                changed[k] ^= (char)(1 << rng.Next(16));
+                Assert.NotEqual(hash, TradeAnalyzer.Ingestion.CellPartCache<object>.KeyHash(changed));
+            }
+
+            if (length > 0)
+            {
+                Assert.NotEqual(hash, TradeAnalyzer.Ingestion.CellPartCache<object>.KeyHash(text.AsSpan(0, length - 1)));
+            }
+        }
+    }
+
+    [Fact]
+    public void Many_distinct_parties_read_back_exactly_with_the_probe_limit()
+    {
+        // 30,000 distinct party combinations, each repeated later out of order: the table grows through several sizes
+        // and every look-up (hit, miss or given up after the probe limit) must give the row's own values.
+        var text = new StringBuilder(Header).Append('\n');
+        var rng = new Random(11);
+        var expected = new List<(string, string, string?)>();
+        for (var i = 0; i < 60_000; i++)
+        {
+            var p = i < 30_000 ? i : rng.Next(30_000);
+            var exporter = $"Exporter {p % 997} Ltd";
+            var importer = $"Importer {p / 997} SA";
+            var id = $"X{p}";
+            text.Append(Row($"D{i}", exporter, importer, id)).Append('\n');
+            expected.Add((exporter, importer, id));
+        }
+
+        var r = Read(text.ToString());
+        Assert.Empty(r.Rejected);
+        Assert.Equal(expected.Count, r.Declarations.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var d = r.Declarations[i];
+            Assert.Equal(expected[i], (d.ExporterName, d.ImporterName, d.ExporterId));
+        }
+    }
 }
