@@ -84,6 +84,30 @@ internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacit
     }
 
     /// <summary>
+    /// For the row prepared last: reads its slot (fetched since <see cref="Prepare"/>) and, when it holds a key of the
+    /// same hash, asks the processor to fetch that key's first characters, so that <see cref="Find"/>, called later in
+    /// the row, compares keys already in cache. Changes nothing.
+    /// </summary>
+    public unsafe void Locate()
+    {
+        if (_preparedRow < 0 || _preparedLast || _keyLength < 0 || !Sse.IsSupported)
+        {
+            return;
+        }
+
+        var slot = _slots[_preparedHash & (_slots.Length - 1)];
+        if (slot.Part is not null && slot.Hash == _preparedHash)
+        {
+            // A prefetch never faults: past the block's end (a key near it) it only fetches nothing useful.
+            ref var first = ref MemoryMarshal.GetArrayDataReference(_blocks[slot.Place >> BlockShift]);
+            ref var at = ref Unsafe.Add(ref first, slot.Place & (BlockChars - 1));
+            Sse.Prefetch0(Unsafe.AsPointer(ref at));
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref at, 32)));
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref at, 64)));
+        }
+    }
+
+    /// <summary>
     /// The part built from row <paramref name="rowNumber"/>'s cells, or null; <paramref name="hash"/> is for
     /// <see cref="Add"/> (and the row's key is kept for it).
     /// </summary>

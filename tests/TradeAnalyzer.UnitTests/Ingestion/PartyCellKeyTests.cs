@@ -170,4 +170,40 @@ public sealed class PartyCellKeyTests
             Assert.Equal(expected[i], (d.ExporterName, d.ImporterName, d.ExporterId));
         }
     }
+
+    [Fact]
+    public void A_row_failing_in_its_party_cells_and_a_later_column_is_rejected_for_the_party_cell_and_otherwise_for_the_later_one()
+    {
+        // The party cells are looked up after the later columns: the reason must still be the first failing column's,
+        // whether the party cells are new, known from an earlier row, or invalid.
+        string Bad(string row, string from, string to) => row.Replace(from, to, StringComparison.Ordinal);
+        var good = Row("D1", "Exporter Ltd", "Importer SA", "E1");
+        var text = string.Join('\n',
+            Header,
+            good,                                                                     // row 2: accepted
+            Bad(Row("D2", "Exporter Ltd", "Importer SA", "E1"), ",USD,", ",XXX,"),    // 3: known parties, bad currency
+            Bad(Row("D3", "New Exporter", "Importer SA", "E2"), ",USD,", ",XXX,"),    // 4: new parties, bad currency
+            Bad(Row("D4", "Exporter Ltd", "Importer SA", "E1", "", "1X"), ",USD,", ",XXX,"), // 5: bad exporter country and currency
+            Bad(Row("D5", "", "Importer SA"), ",kg,", ",parsecs,"),                   // 6: missing exporter name, bad unit
+            Row("D6", "Exporter Ltd", "Importer SA", "E1", "", "1X")) + "\n";        // 7: bad exporter country only
+        var r = Read(text);
+        Assert.Single(r.Declarations);
+        Assert.Equal(
+            [(3L, "currency"), (4L, "currency"), (5L, "exporter_country"), (6L, "exporter_name"), (7L, "exporter_country")],
+            r.Rejected.Select(x => (x.Row, x.Column!)).ToArray());
+
+        var invoices = string.Join('\n',
+            InvoiceHeader,
+            InvoiceRow("I1", "Seller Ltd", "Buyer SA", "Buyer SA", "Seller Ltd"),                                   // 2: accepted
+            InvoiceRow("I2", "Seller Ltd", "Buyer SA", "Buyer SA", "Seller Ltd").Replace(",FOB,", ",XYZ,"),          // 3: known parties, bad incoterm
+            InvoiceRow("I3", "", "Buyer SA", "Buyer SA", "Seller Ltd").Replace(",FOB,", ",XYZ,"),                    // 4: missing seller, bad incoterm
+            InvoiceRow("I4", "Seller Ltd", "Buyer SA", "Buyer SA", "Other Co").Replace(",MX,Other Co,", ",1Q,Other Co,").Replace(",kg,", ",parsecs,"), // 5: bad unit before bad payer country
+            InvoiceRow("I5", "Seller Ltd", "Buyer SA", "Buyer SA", "Other Co").Replace(",MX,Other Co,", ",1Q,Other Co,"), // 6: bad payer country only
+            InvoiceRow("I6", "Seller Ltd", "Buyer SA", "Buyer SA", "Seller Ltd").Replace(",S1", ",S1").Replace("2025-03-10,Seller", "2025-03-10,Seller")) + "\n"; // 7: accepted
+        var v = Read(invoices);
+        Assert.Equal(2, v.Invoices.Count);
+        Assert.Equal(
+            [(3L, "incoterm"), (4L, "seller_name"), (5L, "quantity_unit"), (6L, "payer_country")],
+            v.Rejected.Select(x => (x.Row, x.Column!)).ToArray());
+    }
 }
