@@ -438,13 +438,32 @@ internal sealed class RecordParser
     {
         _declPartyCells.Prepare(rowNumber);
         if (!UniqueText(0, out var declId) || !LineNo(1, out var lineNo) || !Flow(2, out var flow) || !Date(3, out var date) ||
-            !Country(4, true, out var reporter) ||
-            !DeclarationPartyCells(rowNumber, out var known, out var partyHash, out var exporter, out var importer, out var exporterId, out var importerId, out var exporterCountry, out var importerCountry) ||
-            !Country(11, true, out var origin) || !Country(12, true, out var destination) ||
-            !Hs(13, true, out var hs) || !Number(16, true, true, out var quantity) || !Unit(17, out var declaredUnit, out var unit, out var factor) ||
+            !Country(4, true, out var reporter))
+        {
+            return null;
+        }
+
+        // The party cells (5-10) are looked up after the later columns, so that the table's slot and key have arrived in
+        // cache meanwhile; a failure in the later columns still loses to one in the party cells, which come first, so the
+        // reason given is the first failing column's, as when the columns are read in order.
+        if (!Country(11, true, out var origin) || !Country(12, true, out var destination) ||
+            !Hs(13, true, out var hs) || !Number(16, true, true, out var quantity))
+        {
+            DeclarationPartyCells(rowNumber, out _, out _, out _, out _, out _, out _, out _, out _); // replaces the reason if a party cell fails
+            return null;
+        }
+
+        _declPartyCells.Locate(); // half-way: the slot fetched since Prepare has arrived; now the key it names
+        if (!Unit(17, out var declaredUnit, out var unit, out var factor) ||
             !Number(18, false, false, out var netWeight) || !Number(19, true, true, out var value) ||
             !Currency(20, date, out var currency, out var rate) || !Incoterm(21, out var incoterm) || !Mode(23, out var mode) ||
             !Countries(26, out var transit))
+        {
+            DeclarationPartyCells(rowNumber, out _, out _, out _, out _, out _, out _, out _, out _); // replaces the reason if a party cell fails
+            return null;
+        }
+
+        if (!DeclarationPartyCells(rowNumber, out var known, out var partyHash, out var exporter, out var importer, out var exporterId, out var importerId, out var exporterCountry, out var importerCountry))
         {
             return null;
         }
@@ -564,12 +583,29 @@ internal sealed class RecordParser
     public InvoiceLine? Invoice(long rowNumber)
     {
         _invPartyCells.Prepare(rowNumber);
-        if (!UniqueText(0, out var number) || !Date(1, out var date) ||
-            !InvoicePartyCells(rowNumber, out var known, out var partyHash, out var seller, out var buyer, out var sellerCountry, out var buyerCountry, out var sellerId, out var buyerId) ||
-            !LineNo(8, out var lineNo) || !Hs(9, false, out var hs) ||
-            !Number(12, true, true, out var quantity) || !Unit(13, out var declaredUnit, out var unit, out var factor) ||
+        if (!UniqueText(0, out var number) || !Date(1, out var date))
+        {
+            return null;
+        }
+
+        // As for declarations: the party cells (2-7) are looked up after columns 8-17, and a failure there loses to one
+        // in the party cells; the payer and beneficiary countries (20, 22), which need the look-up, stay in their place.
+        if (!LineNo(8, out var lineNo) || !Hs(9, false, out var hs) || !Number(12, true, true, out var quantity))
+        {
+            InvoicePartyCells(rowNumber, out _, out _, out _, out _, out _, out _, out _, out _); // replaces the reason if a party cell fails
+            return null;
+        }
+
+        _invPartyCells.Locate(); // half-way: the slot fetched since Prepare has arrived; now the key it names
+        if (!Unit(13, out var declaredUnit, out var unit, out var factor) ||
             !Number(14, false, true, out var unitPrice) || !Number(15, false, true, out var lineTotal) ||
-            !Currency(16, date, out var currency, out var rate) || !Incoterm(17, out var incoterm) ||
+            !Currency(16, date, out var currency, out var rate) || !Incoterm(17, out var incoterm))
+        {
+            InvoicePartyCells(rowNumber, out _, out _, out _, out _, out _, out _, out _, out _); // replaces the reason if a party cell fails
+            return null;
+        }
+
+        if (!InvoicePartyCells(rowNumber, out var known, out var partyHash, out var seller, out var buyer, out var sellerCountry, out var buyerCountry, out var sellerId, out var buyerId) ||
             !PaymentCountries(known, out var payerCountry, out var beneficiaryCountry) || !Mode(24, out var mode))
         {
             return null;

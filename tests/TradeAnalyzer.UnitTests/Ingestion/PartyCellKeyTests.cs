@@ -110,4 +110,100 @@ public sealed class PartyCellKeyTests
             Assert.Equal(expected[i], (v.SellerName, v.BuyerName, v.PayerName, v.BeneficiaryName, v.SellerId, v.BuyerId));
         }
     }
+
+    [Fact]
+    public void The_key_hash_depends_on_the_characters_only_and_on_every_one_of_them()
+    {
+        // Every tail length of the hash (32-byte steps, then 8, 4 and 2 bytes) and every position: equal text in
+        // different arrays and offsets hashes the same, and changing any one character changes the hash.
+        var rng = new Random(3);
+        for (var length = 0; length <= 90; length++)
+        {
+            var text = new char[length];
+            for (var k = 0; k < length; k++)
+            {
+                text[k] = (char)rng.Next(1, 0x3000);
+            }
+
+            var copy = new char[length + 5];
+            text.CopyTo(copy, 5);
+            var hash = TradeAnalyzer.Ingestion.CellPartCache<object>.KeyHash(text);
+            Assert.Equal(hash, TradeAnalyzer.Ingestion.CellPartCache<object>.KeyHash(copy.AsSpan(5, length)));
+            for (var k = 0; k < length; k++)
+            {
+                var changed = (char[])text.Clone();
+                changed[k] ^= (char)(1 << rng.Next(16));
+                Assert.NotEqual(hash, TradeAnalyzer.Ingestion.CellPartCache<object>.KeyHash(changed));
+            }
+
+            if (length > 0)
+            {
+                Assert.NotEqual(hash, TradeAnalyzer.Ingestion.CellPartCache<object>.KeyHash(text.AsSpan(0, length - 1)));
+            }
+        }
+    }
+
+    [Fact]
+    public void Many_distinct_parties_read_back_exactly_with_the_probe_limit()
+    {
+        // 30,000 distinct party combinations, each repeated later out of order: the table grows through several sizes
+        // and every look-up (hit, miss or given up after the probe limit) must give the row's own values.
+        var text = new StringBuilder(Header).Append('\n');
+        var rng = new Random(11);
+        var expected = new List<(string, string, string?)>();
+        for (var i = 0; i < 60_000; i++)
+        {
+            var p = i < 30_000 ? i : rng.Next(30_000);
+            var exporter = $"Exporter {p % 997} Ltd";
+            var importer = $"Importer {p / 997} SA";
+            var id = $"X{p}";
+            text.Append(Row($"D{i}", exporter, importer, id)).Append('\n');
+            expected.Add((exporter, importer, id));
+        }
+
+        var r = Read(text.ToString());
+        Assert.Empty(r.Rejected);
+        Assert.Equal(expected.Count, r.Declarations.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var d = r.Declarations[i];
+            Assert.Equal(expected[i], (d.ExporterName, d.ImporterName, d.ExporterId));
+        }
+    }
+
+    [Fact]
+    public void A_row_failing_in_its_party_cells_and_a_later_column_is_rejected_for_the_party_cell_and_otherwise_for_the_later_one()
+    {
+        // The party cells are looked up after the later columns: the reason must still be the first failing column's,
+        // whether the party cells are new, known from an earlier row, or invalid.
+        string Bad(string row, string from, string to) => row.Replace(from, to, StringComparison.Ordinal);
+        var good = Row("D1", "Exporter Ltd", "Importer SA", "E1");
+        var text = string.Join('\n',
+            Header,
+            good,                                                                     // row 2: accepted
+            Bad(Row("D2", "Exporter Ltd", "Importer SA", "E1"), ",USD,", ",XXX,"),    // 3: known parties, bad currency
+            Bad(Row("D3", "New Exporter", "Importer SA", "E2"), ",USD,", ",XXX,"),    // 4: new parties, bad currency
+            Bad(Row("D4", "Exporter Ltd", "Importer SA", "E1", "", "1X"), ",USD,", ",XXX,"), // 5: bad exporter country and currency
+            Bad(Row("D5", "", "Importer SA"), ",kg,", ",parsecs,"),                   // 6: missing exporter name, bad unit
+            Row("D6", "Exporter Ltd", "Importer SA", "E1", "", "1X")) + "\n";        // 7: bad exporter country only
+        var r = Read(text);
+        Assert.Single(r.Declarations);
+        Assert.Equal(
+            [(3L, "currency"), (4L, "currency"), (5L, "exporter_country"), (6L, "exporter_name"), (7L, "exporter_country")],
+            r.Rejected.Select(x => (x.Row, x.Column!)).ToArray());
+
+        var invoices = string.Join('\n',
+            InvoiceHeader,
+            InvoiceRow("I1", "Seller Ltd", "Buyer SA", "Buyer SA", "Seller Ltd"),                                   // 2: accepted
+            InvoiceRow("I2", "Seller Ltd", "Buyer SA", "Buyer SA", "Seller Ltd").Replace(",FOB,", ",XYZ,"),          // 3: known parties, bad incoterm
+            InvoiceRow("I3", "", "Buyer SA", "Buyer SA", "Seller Ltd").Replace(",FOB,", ",XYZ,"),                    // 4: missing seller, bad incoterm
+            InvoiceRow("I4", "Seller Ltd", "Buyer SA", "Buyer SA", "Other Co").Replace(",MX,Other Co,", ",1Q,Other Co,").Replace(",kg,", ",parsecs,"), // 5: bad unit before bad payer country
+            InvoiceRow("I5", "Seller Ltd", "Buyer SA", "Buyer SA", "Other Co").Replace(",MX,Other Co,", ",1Q,Other Co,"), // 6: bad payer country only
+            InvoiceRow("I6", "Seller Ltd", "Buyer SA", "Buyer SA", "Seller Ltd").Replace(",S1", ",S1").Replace("2025-03-10,Seller", "2025-03-10,Seller")) + "\n"; // 7: accepted
+        var v = Read(invoices);
+        Assert.Equal(2, v.Invoices.Count);
+        Assert.Equal(
+            [(3L, "incoterm"), (4L, "seller_name"), (5L, "quantity_unit"), (6L, "payer_country")],
+            v.Rejected.Select(x => (x.Row, x.Column!)).ToArray());
+    }
 }
