@@ -21,6 +21,7 @@ internal static class EndToEndBenchmark
             SanctionsFiles = [InputFile.FromPath(P("sanctions.csv"))],
         };
         using var gcLog = GcEventLog.StartIfAsked();
+        using var jitLog = JitEventLog.StartIfAsked();
         var total = Stopwatch.StartNew();
         using var cores = new CoreUseSampler();
         var run = new AnalysisPipeline().Run(request);
@@ -59,6 +60,11 @@ internal static class EndToEndBenchmark
         if (gcLog is not null)
         {
             Console.Write(gcLog.Text());
+        }
+
+        if (jitLog is not null)
+        {
+            Console.Write(jitLog.Text());
         }
 
         Console.WriteLine($"total: {seconds:N2} s ({analyzed:N0} ms analysis), {rows / seconds:N0} rows/s, {run.Result.Flags.Count:N0} flags, peak memory {Program.PeakMiB():N0} MiB");
