@@ -73,12 +73,27 @@ internal sealed class GcEventLog : EventListener
     }
 
     /// <summary>The log, one collection a line (pause: from the suspension before it to the restart after it).</summary>
-    public string Text()
+    public string Text() => Text(0);
+
+    /// <summary>How many collections are logged so far (for <see cref="Text(int)"/>).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lines.Count;
+            }
+        }
+    }
+
+    /// <summary>The collections logged from the <paramref name="from"/>th on.</summary>
+    public string Text(int from)
     {
         lock (_gate)
         {
             var text = new StringBuilder();
-            foreach (var line in _lines)
+            foreach (var line in _lines.Skip(from))
             {
                 text.Append("  gc ").AppendLine(line);
             }

@@ -49,6 +49,8 @@ internal static class StagedBenchmark
         GC.Collect();
         Console.WriteLine($"  retained after read: {GC.GetTotalMemory(true) / 1048576.0:N0} MiB for {inputs.Declarations.Count + inputs.Invoices.Count:N0} records");
 
+        PauseIfAsked("read");
+
         var context = new AnalysisContext
         {
             Declarations = inputs.Declarations,
@@ -59,12 +61,19 @@ internal static class StagedBenchmark
             ExporterFirstSeen = new Dictionary<string, DateOnly>(),
         };
         var sink = new Sink();
+        // E2E_GCLOG=1: each detector's collections after its line (which of them promote what into gen2).
+        using var gcLog = GcEventLog.StartIfAsked();
         foreach (var detector in DetectorCatalog.CreateDefault())
         {
             stage = Stage.Start();
+            var logged = gcLog?.Count ?? 0;
             detector.Detect(context, sink);
             stage.Print("detect." + detector.Name, rows);
+            Thread.Sleep(gcLog is null ? 0 : 200); // the runtime's events arrive late
+            Console.Write(gcLog?.Text(logged));
         }
+
+        PauseIfAsked("detectors");
 
         // STAGES_REPEAT=N [STAGES_ONLY=mirror,invoice]: run detectors N more times each on a fresh context (so shared
         // indexes are rebuilt), to compare CPU on a loaded machine by the best of several runs.
@@ -147,6 +156,17 @@ internal static class StagedBenchmark
         Options = context.Options,
         ExporterFirstSeen = context.ExporterFirstSeen,
     };
+
+    /// <summary>STAGES_PAUSE=read or =detectors: wait 40 s after that stage (the heap as it stands then), printing the
+    /// process id, for `dotnet-gcdump collect -p PID` (objects by type: what the read and the detectors keep).</summary>
+    private static void PauseIfAsked(string after)
+    {
+        if (Environment.GetEnvironmentVariable("STAGES_PAUSE") == after)
+        {
+            Console.WriteLine($"  pid {Environment.ProcessId}: pausing 40 s after the {after}");
+            Thread.Sleep(40_000);
+        }
+    }
 
     private sealed class Sink : IFlagSink
     {

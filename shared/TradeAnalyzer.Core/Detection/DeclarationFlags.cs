@@ -63,6 +63,9 @@ internal static class DeclarationFlags
         return display;
     }
 
+    /// <summary><see cref="HsText(HsCode)"/> of a code that may be missing (an invoice line's).</summary>
+    public static string? HsText(HsCode? hs) => hs is { } code ? HsText(code) : null;
+
     private const int MaxDisplays = 4096;
 
     [ThreadStatic]

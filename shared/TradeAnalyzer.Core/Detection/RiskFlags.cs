@@ -36,19 +36,49 @@ internal static class RiskFlags
             ShipmentId = i.ShipmentId,
             ExporterName = i.SellerName,
             ImporterName = i.BuyerName,
-            HsCode = i.Hs?.Display,
+            HsCode = DeclarationFlags.HsText(i.Hs),
             ValueUsd = i.ValueUsd,
             ValueAtRiskUsd = valueAtRisk,
             Expected = expected,
             Observed = observed,
             Explanation = explanation,
-            ExporterKey = PartyNames.Key(i.SellerName, i.SellerId),
+            ExporterKey = InvoiceExporterKey(i),
             Date = i.InvoiceDate,
             OriginCountry = i.SellerCountry,
             DestinationCountry = i.BuyerCountry,
             Source = i.Source,
         };
     }
+
+    /// <summary>
+    /// <see cref="PartyNames.Key"/> of an invoice line's seller, kept per thread by the line's parties part (by reference:
+    /// a part never changes once a record holds it): the flags of an upload name the same few thousand sellers over and
+    /// over, and each key made per flag was a string (and a builder) more for the flag to keep and the collector to copy
+    /// twice. Bounded like <see cref="DeclarationFlags.HsText(HsCode)"/>: cleared when full.
+    /// </summary>
+    public static string InvoiceExporterKey(InvoiceLine i)
+    {
+        var parties = i.PartiesRef;
+        var known = t_sellerKeys ??= new Dictionary<InvoiceParties, string>(ReferenceEqualityComparer.Instance);
+        if (known.TryGetValue(parties, out var key))
+        {
+            return key;
+        }
+
+        if (known.Count >= MaxSellerKeys)
+        {
+            known.Clear();
+        }
+
+        key = PartyNames.Key(i.SellerName, i.SellerId);
+        known[parties] = key;
+        return key;
+    }
+
+    private const int MaxSellerKeys = 4096;
+
+    [ThreadStatic]
+    private static Dictionary<InvoiceParties, string>? t_sellerKeys;
 
     /// <summary>The declaration's exporter key as ingestion set it, else computed the same way.</summary>
     public static string ExporterKeyOf(DeclarationLine d) =>

@@ -90,8 +90,8 @@ public sealed class VagueDescriptionDetector : IDetector
             var chemical = chapter is "28" or "29" or "38";
             var text = line.Description!.Trim();
             var explanation = spanish
-                ? $"La descripción \"{text}\" de HS {line.Hs.Display} ({DeclarationFlags.N2(line.ValueUsd)} USD) es demasiado genérica para identificar la mercancía{(chemical ? "; no nombra el químico ni su número CAS" : string.Empty)}."
-                : $"The description \"{text}\" for HS {line.Hs.Display} ({DeclarationFlags.N2(line.ValueUsd)} USD) is too generic to identify the goods{(chemical ? "; it names no chemical or CAS number" : string.Empty)}.";
+                ? $"La descripción \"{text}\" de HS {DeclarationFlags.HsText(line.Hs)} ({DeclarationFlags.N2(line.ValueUsd)} USD) es demasiado genérica para identificar la mercancía{(chemical ? "; no nombra el químico ni su número CAS" : string.Empty)}."
+                : $"The description \"{text}\" for HS {DeclarationFlags.HsText(line.Hs)} ({DeclarationFlags.N2(line.ValueUsd)} USD) is too generic to identify the goods{(chemical ? "; it names no chemical or CAS number" : string.Empty)}.";
             sink.Add(DeclarationFlags.Create(
                 line, FlagCode.VagueDescription, chemical ? ChemicalScore : BaseScore, explanation,
                 expected: spanish ? "descripción específica (nombre, grado, CAS)" : "a specific description (name, grade, CAS)",

@@ -169,8 +169,8 @@ public sealed class WeightQuantityDetector : IDetector
             return DeclarationFlags.Create(
                 line, FlagCode.WeightQuantityMismatch, 50,
                 spanish
-                    ? $"El peso neto declarado es {DeclarationFlags.N2(w)} kg para {qText} de HS {line.Hs.Display}, un peso nulo o imposible para mercancía real."
-                    : $"Declared net weight is {DeclarationFlags.N2(w)} kg for {qText} of HS {line.Hs.Display}, a zero or impossible weight for real goods.",
+                    ? $"El peso neto declarado es {DeclarationFlags.N2(w)} kg para {qText} de HS {DeclarationFlags.HsText(line.Hs)}, un peso nulo o imposible para mercancía real."
+                    : $"Declared net weight is {DeclarationFlags.N2(w)} kg for {qText} of HS {DeclarationFlags.HsText(line.Hs)}, a zero or impossible weight for real goods.",
                 expected: "net weight > 0 kg", observed: $"{DeclarationFlags.N2(w)} kg");
         }
 
@@ -190,8 +190,8 @@ public sealed class WeightQuantityDetector : IDetector
                 return DeclarationFlags.Create(
                     line, FlagCode.WeightQuantityMismatch, ScoreFromFactor(ratio, 1.1),
                     spanish
-                        ? $"El peso neto declarado de {DeclarationFlags.N2(w)} kg difiere {DeclarationFlags.N2(pct)}% de la cantidad declarada de {qText} (HS {line.Hs.Display}); ambos deberían coincidir en kg."
-                        : $"Declared net weight of {DeclarationFlags.N2(w)} kg differs by {DeclarationFlags.N2(pct)}% from the declared quantity of {qText} (HS {line.Hs.Display}); both should agree in kg.",
+                        ? $"El peso neto declarado de {DeclarationFlags.N2(w)} kg difiere {DeclarationFlags.N2(pct)}% de la cantidad declarada de {qText} (HS {DeclarationFlags.HsText(line.Hs)}); ambos deberían coincidir en kg."
+                        : $"Declared net weight of {DeclarationFlags.N2(w)} kg differs by {DeclarationFlags.N2(pct)}% from the declared quantity of {qText} (HS {DeclarationFlags.HsText(line.Hs)}); both should agree in kg.",
                     expected: qText, observed: $"{DeclarationFlags.N2(w)} kg");
             }
 
@@ -208,8 +208,8 @@ public sealed class WeightQuantityDetector : IDetector
                 return DeclarationFlags.Create(
                     line, FlagCode.WeightQuantityMismatch, ScoreFromFactor(factor, 1.0),
                     spanish
-                        ? $"Un peso neto de {DeclarationFlags.N2(w)} kg para {qText} de HS {line.Hs.Display} implica una densidad de {DeclarationFlags.N2(density)} kg/l, fuera del rango plausible de {DeclarationFlags.N2(MinDensity)}-{DeclarationFlags.N2(MaxDensity)} kg/l."
-                        : $"A net weight of {DeclarationFlags.N2(w)} kg for {qText} of HS {line.Hs.Display} means a density of {DeclarationFlags.N2(density)} kg/l, outside the plausible {DeclarationFlags.N2(MinDensity)}-{DeclarationFlags.N2(MaxDensity)} kg/l.",
+                        ? $"Un peso neto de {DeclarationFlags.N2(w)} kg para {qText} de HS {DeclarationFlags.HsText(line.Hs)} implica una densidad de {DeclarationFlags.N2(density)} kg/l, fuera del rango plausible de {DeclarationFlags.N2(MinDensity)}-{DeclarationFlags.N2(MaxDensity)} kg/l."
+                        : $"A net weight of {DeclarationFlags.N2(w)} kg for {qText} of HS {DeclarationFlags.HsText(line.Hs)} means a density of {DeclarationFlags.N2(density)} kg/l, outside the plausible {DeclarationFlags.N2(MinDensity)}-{DeclarationFlags.N2(MaxDensity)} kg/l.",
                     expected: $"{DeclarationFlags.N2(MinDensity)}-{DeclarationFlags.N2(MaxDensity)} kg/l", observed: $"{DeclarationFlags.N2(density)} kg/l");
             }
 
@@ -241,8 +241,8 @@ public sealed class WeightQuantityDetector : IDetector
                 return DeclarationFlags.Create(
                     line, FlagCode.WeightQuantityMismatch, ScoreFromFactor(factor, UnitWeightFactor),
                     spanish
-                        ? $"Un peso neto de {DeclarationFlags.N2(w)} kg para {qText} de HS {line.Hs.Display} da {DeclarationFlags.N2(perUnit)} kg por unidad, {DeclarationFlags.N2(factor)} veces {(perUnit > median ? "más" : "menos")} que la mediana de {DeclarationFlags.N2(median)} kg por unidad de {DeclarationFlags.N0(others)} líneas comparables."
-                        : $"A net weight of {DeclarationFlags.N2(w)} kg for {qText} of HS {line.Hs.Display} gives {DeclarationFlags.N2(perUnit)} kg per unit, {DeclarationFlags.N2(factor)} times {(perUnit > median ? "more" : "less")} than the median {DeclarationFlags.N2(median)} kg per unit of {DeclarationFlags.N0(others)} comparable lines.",
+                        ? $"Un peso neto de {DeclarationFlags.N2(w)} kg para {qText} de HS {DeclarationFlags.HsText(line.Hs)} da {DeclarationFlags.N2(perUnit)} kg por unidad, {DeclarationFlags.N2(factor)} veces {(perUnit > median ? "más" : "menos")} que la mediana de {DeclarationFlags.N2(median)} kg por unidad de {DeclarationFlags.N0(others)} líneas comparables."
+                        : $"A net weight of {DeclarationFlags.N2(w)} kg for {qText} of HS {DeclarationFlags.HsText(line.Hs)} gives {DeclarationFlags.N2(perUnit)} kg per unit, {DeclarationFlags.N2(factor)} times {(perUnit > median ? "more" : "less")} than the median {DeclarationFlags.N2(median)} kg per unit of {DeclarationFlags.N0(others)} comparable lines.",
                     expected: $"{DeclarationFlags.N2(median)} kg/u", observed: $"{DeclarationFlags.N2(perUnit)} kg/u");
             }
 

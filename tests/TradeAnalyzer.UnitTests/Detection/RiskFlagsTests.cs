@@ -57,4 +57,56 @@ public sealed class RiskFlagsTests
             Assert.Equal(hs.Display, DeclarationFlags.HsText(hs));
         }
     }
+    [Fact]
+    public void Invoice_exporter_keys_kept_by_parties_part_are_the_keys_of_the_sellers()
+    {
+        var random = new Random(5);
+        var parts = new InvoiceParties[60];
+        for (var k = 0; k < parts.Length; k++)
+        {
+            parts[k] = new InvoiceParties
+            {
+                Shared = true,
+                SellerName = $"Química {k % 9} S.A. de C.V.",
+                BuyerName = "Distribuidora Norte",
+                SellerId = k % 3 == 0 ? $"rfc-{k % 5}" : k % 7 == 0 ? " - " : null,
+            };
+        }
+
+        // More parts than the memo keeps (it is cleared when full), lines sharing parts in runs and scattered, and lines
+        // with parts of their own (object initializers) whose sellers repeat other lines' names with other ids.
+        for (var i = 0; i < 12_000; i++)
+        {
+            var line = random.Next(4) == 0
+                ? new InvoiceLine
+                {
+                    Source = new SourceRef("invoices.csv", i),
+                    InvoiceNumber = $"F{i}",
+                    InvoiceDate = new DateOnly(2025, 1, 1),
+                    SellerName = $"Química {random.Next(9)} SA de CV",
+                    BuyerName = "B",
+                    SellerId = random.Next(2) == 0 ? $"RFC{random.Next(3)}" : null,
+                    Hs = HsCode.Parse("291539"),
+                    Quantity = 1,
+                    QuantityUnit = "kg",
+                    NormQuantity = 1,
+                    Unit = BaseUnit.Kg,
+                    LineTotal = 1,
+                    Currency = "USD",
+                    ValueUsd = 1,
+                    FobUsd = 1,
+                }
+                : new InvoiceLine(i, i % 5 == 0 ? new InvoiceParties { SellerName = $"Own {i % 11}", BuyerName = "B", SellerId = i % 2 == 0 ? $"O{i % 3}" : null } : parts[random.Next(3) == 0 ? i % 2 : random.Next(parts.Length)], InvoiceTerms.Empty, GoodsPart.Empty) { InvoiceNumber = $"F{i}" };
+            Assert.Equal(TradeAnalyzer.Core.Text.PartyNames.Key(line.SellerName, line.SellerId), RiskFlags.InvoiceExporterKey(line));
+        }
+    }
+
+    [Fact]
+    public void The_hs_text_of_a_missing_code_is_null_and_of_a_code_its_display()
+    {
+        Assert.Null(DeclarationFlags.HsText((HsCode?)null));
+        HsCode? hs = HsCode.Parse("8479.89.99.01");
+        Assert.Equal(hs.Value.Display, DeclarationFlags.HsText(hs));
+        Assert.Same(DeclarationFlags.HsText(hs), DeclarationFlags.HsText(HsCode.Parse("84798999.01")));
+    }
 }

@@ -275,7 +275,7 @@ public sealed class InvoiceReconciliationDetector : IDetector
         ShipmentId = s.ShipmentId,
         ExporterName = s.Main.ExporterName,
         ImporterName = s.Main.ImporterName,
-        HsCode = s.Main.Hs.Display,
+        HsCode = DeclarationFlags.HsText(s.Main.Hs),
         ValueUsd = Math.Round(s.ValueUsd, 2),
         ValueAtRiskUsd = Math.Round(atRisk, 2),
         Expected = expected,

@@ -279,7 +279,7 @@ public sealed class InvoiceReuseDetector : IDetector
                 ShipmentId = s.ShipmentId,
                 ExporterName = s.Main.ExporterName,
                 ImporterName = s.Main.ImporterName,
-                HsCode = s.Main.Hs.Display,
+                HsCode = DeclarationFlags.HsText(s.Main.Hs),
                 ValueUsd = Math.Round(s.ValueUsd, 2),
                 ValueAtRiskUsd = Math.Round(s.FobUsd, 2),
                 Expected = spanish ? "un embarque por factura" : "one shipment per invoice",

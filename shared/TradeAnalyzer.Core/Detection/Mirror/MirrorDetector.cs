@@ -569,7 +569,7 @@ public sealed class MirrorDetector : IDetector
         InvoiceNumber = ex.InvoiceNumber ?? im.InvoiceNumber,
         ExporterName = ex.Main.ExporterName,
         ImporterName = im.Main.ImporterName,
-        HsCode = im.Main.Hs.Display,
+        HsCode = DeclarationFlags.HsText(im.Main.Hs),
         ValueUsd = im.ValueUsd,
         ValueAtRiskUsd = Math.Round(atRisk, 2),
         Expected = expected,
@@ -635,8 +635,8 @@ public sealed class MirrorDetector : IDetector
             var ex = exports[e];
             var partner = ex.Main.DestinationCountry;
             var text = spanish
-                ? string.Create(Inv, $"La exportación {ex.DeclarationId} de {ex.Reporter} del {ex.Date:yyyy-MM-dd} ({ex.FobUsd:N2} USD FOB, HS {ex.Main.Hs.Display}, a {ex.Main.ImporterName}) no tiene importación correspondiente en {partner} dentro de {window} días, aunque los datos incluyen {present:N0} declaraciones de importación de {partner} desde {ex.Reporter} para ese periodo: posible embarque fantasma.")
-                : string.Create(Inv, $"The {ex.Reporter} export {ex.DeclarationId} of {ex.Date:yyyy-MM-dd} ({ex.FobUsd:N2} USD FOB, HS {ex.Main.Hs.Display}, to {ex.Main.ImporterName}) has no matching import in {partner} within {window} days, although the data holds {present:N0} {partner} import declarations from {ex.Reporter} for that period: possible phantom shipment.");
+                ? string.Create(Inv, $"La exportación {ex.DeclarationId} de {ex.Reporter} del {ex.Date:yyyy-MM-dd} ({ex.FobUsd:N2} USD FOB, HS {DeclarationFlags.HsText(ex.Main.Hs)}, a {ex.Main.ImporterName}) no tiene importación correspondiente en {partner} dentro de {window} días, aunque los datos incluyen {present:N0} declaraciones de importación de {partner} desde {ex.Reporter} para ese periodo: posible embarque fantasma.")
+                : string.Create(Inv, $"The {ex.Reporter} export {ex.DeclarationId} of {ex.Date:yyyy-MM-dd} ({ex.FobUsd:N2} USD FOB, HS {DeclarationFlags.HsText(ex.Main.Hs)}, to {ex.Main.ImporterName}) has no matching import in {partner} within {window} days, although the data holds {present:N0} {partner} import declarations from {ex.Reporter} for that period: possible phantom shipment.");
             sink.Add(MissingFlag(ex, text, string.Create(Inv, $"{partner} import within {window} days ({present:N0} {partner} import declarations from {ex.Reporter} present)"), "none found"));
         }
 
@@ -674,8 +674,8 @@ public sealed class MirrorDetector : IDetector
             var im = imports[i];
             var partner = partnerSide == 0 ? im.Main.ExporterCountry! : im.Main.OriginCountry;
             var text = spanish
-                ? string.Create(Inv, $"La importación {im.DeclarationId} de {im.Reporter} del {im.Date:yyyy-MM-dd} ({im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)}, HS {im.Main.Hs.Display}, de {im.Main.ExporterName}) no tiene exportación correspondiente en {partner} en los {window} días previos, aunque los datos incluyen {present:N0} declaraciones de exportación de {partner} hacia {im.Reporter} para ese periodo: embarque huérfano.")
-                : string.Create(Inv, $"The {im.Reporter} import {im.DeclarationId} of {im.Date:yyyy-MM-dd} ({im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)}, HS {im.Main.Hs.Display}, from {im.Main.ExporterName}) has no matching {partner} export in the {window} days before, although the data holds {present:N0} {partner} export declarations to {im.Reporter} for that period: orphaned shipment.");
+                ? string.Create(Inv, $"La importación {im.DeclarationId} de {im.Reporter} del {im.Date:yyyy-MM-dd} ({im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)}, HS {DeclarationFlags.HsText(im.Main.Hs)}, de {im.Main.ExporterName}) no tiene exportación correspondiente en {partner} en los {window} días previos, aunque los datos incluyen {present:N0} declaraciones de exportación de {partner} hacia {im.Reporter} para ese periodo: embarque huérfano.")
+                : string.Create(Inv, $"The {im.Reporter} import {im.DeclarationId} of {im.Date:yyyy-MM-dd} ({im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)}, HS {DeclarationFlags.HsText(im.Main.Hs)}, from {im.Main.ExporterName}) has no matching {partner} export in the {window} days before, although the data holds {present:N0} {partner} export declarations to {im.Reporter} for that period: orphaned shipment.");
             sink.Add(MissingFlag(im, text, string.Create(Inv, $"{partner} export within {window} days before ({present:N0} {partner} export declarations to {im.Reporter} present)"), "none found"));
         }
 
@@ -697,7 +697,7 @@ public sealed class MirrorDetector : IDetector
             InvoiceNumber = s.InvoiceNumber,
             ExporterName = s.Main.ExporterName,
             ImporterName = s.Main.ImporterName,
-            HsCode = s.Main.Hs.Display,
+            HsCode = DeclarationFlags.HsText(s.Main.Hs),
             ValueUsd = s.ValueUsd,
             ValueAtRiskUsd = Math.Round(s.FobUsd, 2),
             Expected = expected,
