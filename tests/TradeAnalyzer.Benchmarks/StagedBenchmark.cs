@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Detection;
+using TradeAnalyzer.Core.Detection.Invoices;
+using TradeAnalyzer.Core.Detection.Mirror;
 using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Core.Scoring;
 using TradeAnalyzer.Handlers.Analysis;
@@ -76,10 +78,13 @@ internal static class StagedBenchmark
         PauseIfAsked("detectors");
 
         // STAGES_REPEAT=N [STAGES_ONLY=mirror,invoice]: run detectors N more times each on a fresh context (so shared
-        // indexes are rebuilt), to compare CPU on a loaded machine by the best of several runs.
+        // indexes are rebuilt), to compare CPU on a loaded machine by the best of several runs. With STAGES_SHARED=1 the
+        // repeats of a detector share one context whose shipment and invoice indexes are built beforehand (not timed):
+        // the detector's own work, without the index builds.
         if (int.TryParse(Environment.GetEnvironmentVariable("STAGES_REPEAT"), out var repeat) && repeat > 0)
         {
             var only = Environment.GetEnvironmentVariable("STAGES_ONLY")?.Split(',', StringSplitOptions.RemoveEmptyEntries);
+            var shared = Environment.GetEnvironmentVariable("STAGES_SHARED") == "1";
             foreach (var detector in DetectorCatalog.CreateDefault())
             {
                 if (only is not null && !only.Contains(detector.Name, StringComparer.Ordinal))
@@ -87,12 +92,20 @@ internal static class StagedBenchmark
                     continue;
                 }
 
+                AnalysisContext? built = null;
+                if (shared)
+                {
+                    built = Fresh(context);
+                    ShipmentIndex.For(built);
+                    InvoiceIndex.For(built);
+                }
+
                 for (var r = 0; r < repeat; r++)
                 {
-                    var fresh = Fresh(context);
+                    var fresh = built ?? Fresh(context);
                     stage = Stage.Start();
                     detector.Detect(fresh, new Sink());
-                    stage.Print($"detect.{detector.Name} (repeat {r + 1})", rows);
+                    stage.Print($"detect.{detector.Name} ({(shared ? "indexes built, " : string.Empty)}repeat {r + 1})", rows);
                 }
             }
         }

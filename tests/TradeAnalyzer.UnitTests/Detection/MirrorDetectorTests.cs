@@ -26,6 +26,24 @@ public class MirrorDetectorTests
         Assert.True(flag.Score >= 60);
     }
 
+    [Fact]
+    public void Pairs_are_compared_in_export_order_whatever_order_they_were_matched_in()
+    {
+        // E2/P2 match by shipment id, E1/P1 and E3/P3 by parties and date window only (other parties each): matched
+        // best candidate first, their gaps are flagged export by export.
+        var flags = Run(Detector,
+        [
+            Export("E1", 50_000),
+            Export("E2", 60_000, shipmentId: "BL-2", exporter: "Zeta Trading Ltd", importer: "Omega Imports SA"),
+            Export("E3", 70_000, exporter: "Kappa Chemicals Ltd", importer: "Sigma Distribuciones SA"),
+            Import("P3", 210_000, date: Day0.AddDays(20), exporter: "KAPPA CHEMICALS LTD", importer: "SIGMA DISTRIBUCIONES SA"),
+            Import("P2", 180_000, shipmentId: "BL-2", exporter: "ZETA TRADING LTD", importer: "OMEGA IMPORTS SA"),
+            Import("P1", 150_000, date: Day0.AddDays(20)),
+        ]);
+
+        Assert.Equal(["P1", "P2", "P3"], flags.Where(f => f.Code == FlagCode.MirrorValueGap).Select(f => f.DeclarationId));
+    }
+
     [Theory]
     [InlineData(107_000)] // the normal sea CIF/FOB spread
     [InlineData(115_000)] // 7.5% beyond FOB after conversion, inside the 10% allowance

@@ -624,6 +624,65 @@ public class MirrorIndexTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Declared_quantities_by_unit_and_main_parts_come_from_the_index_as_from_the_lines(bool split)
+    {
+        // Shipments of 1-4 lines, each line in one of three units (most shipments in one unit, some mixed), with
+        // quantities whose sums round differently by order; with split, every other declaration has a later run.
+        var random = new Random(12);
+        BaseUnit[] units = [BaseUnit.Kg, BaseUnit.L, BaseUnit.U];
+        var lines = new List<DeclarationLine>();
+        var later = new List<DeclarationLine>();
+        for (var d = 0; d < 400; d++)
+        {
+            var count = random.Next(1, 5);
+            var mixed = random.Next(3) == 0;
+            var first = units[random.Next(units.Length)];
+            var mode = random.Next(2) == 0 ? TransportMode.Sea : TransportMode.Air;
+            for (var l = 0; l < count; l++)
+            {
+                var unit = mixed ? units[random.Next(units.Length)] : first;
+                var line = Export($"E{d}", random.Next(1, 9) * 1_000.0, quantity: random.NextDouble() * 1e4, unit: unit,
+                    reporter: d % 2 == 0 ? "US" : "CN", mode: mode, lineNo: l + 1);
+                (split && d % 2 == 1 && l > 0 ? later : lines).Add(line);
+            }
+        }
+
+        lines.AddRange(later);
+        var index = ShipmentIndex.Build(lines);
+
+        Assert.Equal(400, index.All.Count);
+        var sawMixed = false;
+        foreach (var s in index.All)
+        {
+            var fromIndex = new double[8];
+            var fromLines = new double[8];
+            index.AddDeclaredByUnit(s.Index, fromIndex);
+            foreach (var line in s.Lines)
+            {
+                fromLines[(int)line.Unit] += line.NormQuantity;
+            }
+
+            for (var u = 0; u < 8; u++)
+            {
+                Assert.Equal(BitConverter.DoubleToInt64Bits(fromLines[u]), BitConverter.DoubleToInt64Bits(fromIndex[u]));
+            }
+
+            var isMixed = s.Lines.Any(l => l.Unit != s.Main.Unit);
+            Assert.Equal(isMixed, index.MixedUnits[s.Index]);
+            sawMixed |= isMixed;
+            Assert.Same(s.Main.RouteRef, index.RouteOf(s.Index));
+            Assert.Same(s.Main.PartiesRef, index.PartiesOf(s.Index));
+            Assert.Equal(s.Main.Incoterm, index.RouteOf(s.Index).Incoterm);
+            Assert.Equal(s.Main.Mode, index.RouteOf(s.Index).Mode);
+            Assert.Equal(s.Reporter, index.RouteOf(s.Index).ReporterCountry);
+        }
+
+        Assert.True(sawMixed);
+    }
+
     private readonly struct SameKey(int[] keys) : HashRuns.IItemEquality
     {
         public bool Equal(int a, int b) => keys[a] == keys[b];

@@ -246,7 +246,9 @@ public sealed class InvoiceIndex
     /// <summary>The document found from the first document with a declaration's invoice key (negative when none), as
     /// <see cref="Find(string?, string?, string, string?, out bool?)"/> does, without the look-up by shipment id:
     /// <paramref name="sellerMatches"/> as there; -1 when <paramref name="first"/> is.</summary>
-    internal int FromFirst(int first, string exporterNorm, string? exporterId, out bool? sellerMatches)
+    /// <remarks>The tax ids (the document's main line and the declaration's parties part) are read only for a document
+    /// whose seller's name does not match: most match by name.</remarks>
+    internal int FromFirst(int first, string exporterNorm, DeclarationParties exporter, out bool? sellerMatches)
     {
         if (first < 0)
         {
@@ -256,7 +258,7 @@ public sealed class InvoiceIndex
 
         for (var d = first; d >= 0; d = _next[d])
         {
-            if (PartyMatch.Same(_sellerNorm[d], _main[d].SellerId, exporterNorm, exporterId))
+            if (PartyMatch.SameName(_sellerNorm[d], exporterNorm) || PartyMatch.SameIds(_main[d].SellerId, exporter.ExporterId))
             {
                 sellerMatches = true;
                 return d;

@@ -72,7 +72,9 @@ public sealed class InvoiceReconciliationDetector : IDetector
             }
 
             bool? sellerMatches = null;
-            var d = firstDoc[k] >= 0 ? invoices.FromFirst(firstDoc[k], s.ExporterNorm, s.Main.ExporterId, out sellerMatches)
+            // The main line is not read for a shipment that compares clean: its route and parties parts come from the
+            // index's part numbers, its quantities per unit from the index's sums.
+            var d = firstDoc[k] >= 0 ? invoices.FromFirst(firstDoc[k], s.ExporterNorm, shipments.PartiesOf(k), out sellerMatches)
                 : s.ShipmentId is { } shipmentId ? byShipment[shipmentId]
                 : -1;
             if (d < 0)
@@ -94,7 +96,7 @@ public sealed class InvoiceReconciliationDetector : IDetector
 
             exportersCovered[s.ExporterId] = true;
             CollectionsMarshal.GetValueRefOrAddDefault(monthsCovered, MonthKey(s), out _)++;
-            Compare(s, doc, sellerMatches, spanish, sink);
+            Compare(shipments, s, doc, sellerMatches, spanish, sink);
         }
 
         foreach (var s in missing)
@@ -122,7 +124,7 @@ public sealed class InvoiceReconciliationDetector : IDetector
         // and the month since year 0.
         long MonthKey(DeclarationShipment s)
         {
-            var reporter = s.Reporter;
+            var reporter = shipments.RouteOf(s.Index).ReporterCountry;
             if (!ReferenceEquals(reporter, lastReporter))
             {
                 ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(reporters, reporter, out var known);
@@ -139,9 +141,11 @@ public sealed class InvoiceReconciliationDetector : IDetector
         }
     }
 
-    private static void Compare(DeclarationShipment s, InvoiceDocument doc, bool? sellerMatches, bool spanish, IFlagSink sink)
+    private static void Compare(ShipmentIndex shipments, DeclarationShipment s, InvoiceDocument doc, bool? sellerMatches, bool spanish, IFlagSink sink)
     {
         var inv = doc.Main;
+        var route = shipments.RouteOf(s.Index);
+        var parties = shipments.PartiesOf(s.Index);
 
         // Quantities per unit on both sides (a declaration may mix kg and pieces); the unit that differs most counts.
         Span<double> declared = stackalloc double[UnitSlots];
@@ -152,8 +156,8 @@ public sealed class InvoiceReconciliationDetector : IDetector
 
         if (fob > 0)
         {
-            var sameTerm = inv.Incoterm == s.Main.Incoterm;
-            var tolerance = sameTerm ? SameTermTolerance : MirrorAllowances.ValueTolerance(s.Main.Mode);
+            var sameTerm = inv.Incoterm == route.Incoterm;
+            var tolerance = sameTerm ? SameTermTolerance : MirrorAllowances.ValueTolerance(route.Mode);
             var diff = s.FobUsd - fob;
             var rel = Math.Abs(diff) / fob;
             if (rel > tolerance)
@@ -174,10 +178,7 @@ public sealed class InvoiceReconciliationDetector : IDetector
             }
         }
 
-        foreach (var line in s.Lines)
-        {
-            declared[(int)line.Unit] += line.NormQuantity;
-        }
+        shipments.AddDeclaredByUnit(s.Index, declared);
 
         var worst = -1;
         var worstRel = QuantityTolerance;
@@ -210,8 +211,9 @@ public sealed class InvoiceReconciliationDetector : IDetector
                 $"invoice {number}: {invoicedQuantity} {unit}", $"{declaredQuantity} {unit}", text));
         }
 
-        var sellerOk = sellerMatches ?? PartyMatch.Same(doc.SellerNorm, inv.SellerId, s.ExporterNorm, s.Main.ExporterId);
-        var buyerOk = PartyMatch.Same(doc.BuyerNorm, inv.BuyerId, s.ImporterNorm, s.Main.ImporterId);
+        // Names first: the tax ids are read only when the names differ (PartyMatch.Same, lazily).
+        var sellerOk = sellerMatches ?? (PartyMatch.SameName(doc.SellerNorm, s.ExporterNorm) || PartyMatch.SameIds(inv.SellerId, parties.ExporterId));
+        var buyerOk = PartyMatch.SameName(doc.BuyerNorm, s.ImporterNorm) || PartyMatch.SameIds(inv.BuyerId, parties.ImporterId);
         if (!sellerOk || !buyerOk)
         {
             var parts = new List<string>(2);

@@ -9,11 +9,16 @@ public static class PartyMatch
 {
     /// <summary>True when the two normalised names (and optional ids) designate the same party.</summary>
     public static bool Same(string normA, string? idA, string normB, string? idB) =>
-        SameName(normA, normB) || (!string.IsNullOrWhiteSpace(idA) && !string.IsNullOrWhiteSpace(idB) && SameId(idA, idB));
+        SameName(normA, normB) || SameIds(idA, idB);
+
+    /// <summary>The id half of <see cref="Same"/>: both ids given and equal (letters and digits, case aside). Callers
+    /// that test <see cref="SameName"/> first read the ids (in the records' parts) only when the names differ.</summary>
+    internal static bool SameIds(string? idA, string? idB) =>
+        !string.IsNullOrWhiteSpace(idA) && !string.IsNullOrWhiteSpace(idB) && SameId(idA, idB);
 
     /// <summary>The name half of <see cref="Same"/>, tried first: the normalised names are few and shared by many lines
     /// (so usually cached), the ids sit in each record's parties part.</summary>
-    private static bool SameName(string normA, string normB)
+    internal static bool SameName(string normA, string normB)
     {
         if (string.Equals(normA, normB, StringComparison.Ordinal))
         {

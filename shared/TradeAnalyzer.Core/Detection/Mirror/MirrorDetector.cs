@@ -60,9 +60,21 @@ public sealed class MirrorDetector : IDetector
             context.Artifacts.MirrorPairs = kept;
         }
 
+        // Compared in export order, not in the pairs' order (best candidate first, i.e. at random across the index's
+        // per-shipment arrays and lines): the export side's facts are then read in order. The flags are the same; the
+        // analysis orders them afterwards (FlagOrder is total).
+        var importOf = GC.AllocateUninitializedArray<int>(exports.Count);
         foreach (var (e, i) in pairs)
         {
-            Compare(exports[e], imports[i], facts, spanish, sink);
+            importOf[e] = i;
+        }
+
+        for (var e = 0; e < matchedExport.Length; e++)
+        {
+            if (matchedExport[e])
+            {
+                Compare(exports[e], imports[importOf[e]], facts, spanish, sink);
+            }
         }
 
         var horizon = ArrivalHorizon(pairs, exports, imports, window);

@@ -55,6 +55,7 @@ public sealed class ShipmentIndex
         Fob = GC.AllocateUninitializedArray<double>(capacity);
         Values = GC.AllocateUninitializedArray<double>(capacity);
         Quantities = GC.AllocateUninitializedArray<double>(capacity);
+        MixedUnits = GC.AllocateUninitializedArray<bool>(capacity);
     }
 
     /// <summary>Every shipment, in order of first appearance.</summary>
@@ -122,6 +123,36 @@ public sealed class ShipmentIndex
     internal double[] Values { get; }
 
     internal double[] Quantities { get; }
+
+    /// <summary>Per shipment: true when some line is in another unit than the main line's (then
+    /// <see cref="Quantities"/> leaves it out, and <see cref="AddDeclaredByUnit"/> reads the lines).</summary>
+    internal bool[] MixedUnits { get; }
+
+    /// <summary>The route part of shipment <paramref name="shipment"/>'s main line (reporter, incoterm, mode), read
+    /// without the main line: the parts are few and stay in cache.</summary>
+    internal DeclarationRoute RouteOf(int shipment) => RouteParts[RouteNumbers[shipment]];
+
+    /// <summary>The parties part of shipment <paramref name="shipment"/>'s main line (tax ids), read without the main line.</summary>
+    internal DeclarationParties PartiesOf(int shipment) => PartyParts[PartyNumbers[shipment]];
+
+    /// <summary>
+    /// Adds the normalised quantity of shipment <paramref name="shipment"/>'s lines to <paramref name="declared"/>, slot by
+    /// <see cref="BaseUnit"/>. A shipment whose lines share one unit adds <see cref="Quantities"/> (the same sum, in the
+    /// same order, from 0): no line object is read; a shipment of mixed units walks its lines.
+    /// </summary>
+    internal void AddDeclaredByUnit(int shipment, Span<double> declared)
+    {
+        if (!MixedUnits[shipment])
+        {
+            declared[(int)GoodsParts[GoodsNumbers[shipment]].Unit] += Quantities[shipment];
+            return;
+        }
+
+        foreach (var line in LinesOf(shipment))
+        {
+            declared[(int)line.Unit] += line.NormQuantity;
+        }
+    }
 
     /// <summary>The index of <paramref name="context"/>, built on first use and shared by the detectors.</summary>
     public static ShipmentIndex For(AnalysisContext context) =>
@@ -553,6 +584,7 @@ public sealed class ShipmentIndex
 
             // The quantity in the main line's unit (a single line is in its own unit: its goods part is not read).
             double quantity = 0;
+            var mixed = false;
             if (lines.Length == 1)
             {
                 quantity += main.NormQuantity;
@@ -565,6 +597,10 @@ public sealed class ShipmentIndex
                     if (line.Unit == unit)
                     {
                         quantity += line.NormQuantity;
+                    }
+                    else
+                    {
+                        mixed = true;
                     }
                 }
             }
@@ -601,6 +637,7 @@ public sealed class ShipmentIndex
             index.Fob[s] = fob;
             index.Values[s] = value;
             index.Quantities[s] = quantity;
+            index.MixedUnits[s] = mixed;
         }
 
         /// <summary>
