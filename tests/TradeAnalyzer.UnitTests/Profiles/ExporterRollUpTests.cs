@@ -74,12 +74,15 @@ public class ExporterRollUpTests
     public void Lines_sharing_parties_parts_roll_up_alike_again_and_side_by_side(int seed)
     {
         // As ingestion makes them: one shared parties part per combination, so the roll-up numbers parties by part (a
-        // mark on the part). Rolled up again (the first roll-up's marks left on the parts), and eight times side by side
-        // on the same parts (their marks overwriting each other's), each roll-up gives the rule's figures.
+        // mark on the part). After a roll-up of the same lines in reverse order (its marks, other numbers, left on the
+        // parts), again, and eight times side by side on the same parts (their marks overwriting each other's), each
+        // roll-up gives the rule's figures.
         var owned = RandomLines(seed, 3_000);
         var expected = Reference(owned);
         var shared = Shared(owned);
         Assert.True(shared.Select(l => l.PartiesRef).Distinct(ReferenceEqualityComparer.Instance).Count() < 100);
+        var reversed = shared.AsEnumerable().Reverse().ToList();
+        Assert.Equal(Reference(reversed).Select(e => e.Key), ExporterRollUp.Of(reversed, latest => latest ?? AsOf, (_, _) => false).Exporters.Select(e => e.Key));
         AssertRolledUp(shared, expected);
         AssertRolledUp(shared, expected);
         Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ => AssertRolledUp(shared, expected));
