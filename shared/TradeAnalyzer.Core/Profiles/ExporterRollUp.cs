@@ -22,9 +22,6 @@ namespace TradeAnalyzer.Core.Profiles;
 /// </summary>
 internal static class ExporterRollUp
 {
-    /// <summary>Most shared record parts remembered by reference (records that share none stay correct, only use more memory).</summary>
-    private const int MaxRemembered = 1 << 18;
-
     private const byte ExportBit = 1;
     private const int DigitShift = 1;
     private const byte RoundBit = 1 << 5;
@@ -41,7 +38,7 @@ internal static class ExporterRollUp
         ArgumentNullException.ThrowIfNull(declarations);
         ArgumentNullException.ThrowIfNull(asOf);
         ArgumentNullException.ThrowIfNull(isNew);
-        var lines = new Lines(declarations.Count);
+        var lines = new Lines(declarations.Count, NextStamp());
         lines.Read(declarations);
         var date = asOf(lines.Count > 0 ? lines.Latest : null);
 
@@ -93,6 +90,23 @@ internal static class ExporterRollUp
         }
 
         return (exporters, date);
+    }
+
+    /// <summary>The roll-ups made in this process (each one's stamp marks the parties parts it numbered).</summary>
+    private static int s_rollUps;
+
+    /// <summary>A new roll-up's stamp, in the high 32 bits of <see cref="DeclarationParties.RollUpMark"/>: never 0 (a
+    /// part no roll-up has numbered has the mark 0), and unique among the last 2^32 - 1 roll-ups of the process.</summary>
+    internal static long NextStamp()
+    {
+        uint stamp;
+        do
+        {
+            stamp = (uint)Interlocked.Increment(ref s_rollUps);
+        }
+        while (stamp == 0);
+
+        return (long)stamp << 32;
     }
 
     /// <summary>Rolls up one exporter from its runs (numbers into <paramref name="lines"/>' run arrays, in input order).</summary>
@@ -431,7 +445,7 @@ internal static class ExporterRollUp
     }
 
     /// <summary>What the roll-up keeps of every line, and the runs the lines are cut into, from one pass in input order.</summary>
-    private sealed class Lines(int count)
+    private sealed class Lines(int count, long stamp)
     {
         public int Count { get; } = count;
 
@@ -497,10 +511,8 @@ internal static class ExporterRollUp
             var codeOfDigits = new Dictionary<string, int>(StringComparer.Ordinal);
             var hs6OfDigits = new Dictionary<string, int>(StringComparer.Ordinal);
             var codeHs6 = new List<int>();
-            var partyIds = new ReferenceIds<DeclarationParties>(4096);
             _declarations = declarations;
             var partyExporter = _partyExporter;
-            var partyOfId = new List<int>();
             string? lastDigits = null;
 
             DeclarationLine? previous = null;
@@ -511,32 +523,20 @@ internal static class ExporterRollUp
             {
                 var d = declarations[i];
 
-                // Parties: by reference (lines of one declaration share the part), else by the exporter key string.
+                // Parties: numbered by part (lines of one declaration, and often of many declarations, share the part; the
+                // number is kept on the part, so each part is read once per change of part and no table is probed).
                 var parties = d.PartiesRef;
                 if (previous is null || !ReferenceEquals(parties, previous.PartiesRef))
                 {
-                    int id;
-                    bool added;
-                    if (partyIds.Count < MaxRemembered)
+                    var mark = Volatile.Read(ref parties.RollUpMark);
+                    if ((mark & ~0xFFFF_FFFFL) == stamp)
                     {
-                        id = partyIds.IdOf(parties, out added);
+                        party = (int)(uint)mark;
                     }
                     else
-                    {
-                        added = !partyIds.TryGetId(parties, out id);
-                    }
-
-                    if (added)
                     {
                         party = NewParty(d, exporterOfKey, importerOfName, partyExporter);
-                        if (id >= 0)
-                        {
-                            partyOfId.Add(party);
-                        }
-                    }
-                    else
-                    {
-                        party = partyOfId[id];
+                        Volatile.Write(ref parties.RollUpMark, stamp | (uint)party);
                     }
                 }
 

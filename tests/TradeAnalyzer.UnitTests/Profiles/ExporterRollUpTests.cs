@@ -65,8 +65,42 @@ public class ExporterRollUpTests
     public void Columnar_roll_up_matches_the_rule_on_interleaved_lines(int seed)
     {
         var lines = RandomLines(seed, 3_000);
+        AssertRolledUp(lines, Reference(lines));
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(6)]
+    public void Lines_sharing_parties_parts_roll_up_alike_again_and_side_by_side(int seed)
+    {
+        // As ingestion makes them: one shared parties part per combination, so the roll-up numbers parties by part (a
+        // mark on the part). After a roll-up of the same lines in reverse order (its marks, other numbers, left on the
+        // parts), again, and eight times side by side on the same parts (their marks overwriting each other's), each
+        // roll-up gives the rule's figures.
+        var owned = RandomLines(seed, 3_000);
+        var expected = Reference(owned);
+        var shared = Shared(owned);
+        Assert.True(shared.Select(l => l.PartiesRef).Distinct(ReferenceEqualityComparer.Instance).Count() < 100);
+        var reversed = shared.AsEnumerable().Reverse().ToList();
+        Assert.Equal(Reference(reversed).Select(e => e.Key), ExporterRollUp.Of(reversed, latest => latest ?? AsOf, (_, _) => false).Exporters.Select(e => e.Key));
+        AssertRolledUp(shared, expected);
+        AssertRolledUp(shared, expected);
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ => AssertRolledUp(shared, expected));
+    }
+
+    [Fact]
+    public void A_copy_of_a_parties_part_carries_no_roll_up_mark()
+    {
+        var part = new DeclarationParties { ExporterName = "A", ImporterName = "B", Shared = true, RollUpMark = ExporterRollUp.NextStamp() | 7 };
+        var line = new DeclarationLine(2, part, DeclarationRoute.Empty, GoodsPart.Empty) { DeclarationId = "D1", ExporterName = "C" };
+        Assert.NotSame(part, line.PartiesRef);
+        Assert.Equal(0, line.PartiesRef.RollUpMark);
+        Assert.NotEqual(ExporterRollUp.NextStamp(), ExporterRollUp.NextStamp());
+    }
+
+    private static void AssertRolledUp(List<DeclarationLine> lines, List<Expected> expected)
+    {
         var (exporters, asOf) = ExporterRollUp.Of(lines, latest => latest ?? AsOf, (a, _) => a.First >= new DateOnly(2026, 10, 1));
-        var expected = Reference(lines);
 
         Assert.Equal(lines.Max(l => l.Date), asOf);
         Assert.Equal(expected.Select(e => e.Key), exporters.Select(e => e.Key)); // order of first appearance
@@ -85,6 +119,40 @@ public class ExporterRollUpTests
             Assert.Equal(e.Counterparties, a.Counterparties);
             Assert.Equal(e.First >= new DateOnly(2026, 10, 1) ? e.MaxValueRatio : 0, a.MaxValueRatio);
         }
+    }
+
+    /// <summary>The same lines with one shared parties part per (exporter, importer, exporter id), as ingestion builds them.</summary>
+    private static List<DeclarationLine> Shared(List<DeclarationLine> lines)
+    {
+        var parts = new Dictionary<(string, string, string?), DeclarationParties>();
+        var result = new List<DeclarationLine>(lines.Count);
+        foreach (var l in lines)
+        {
+            if (!parts.TryGetValue((l.ExporterName, l.ImporterName, l.ExporterId), out var part))
+            {
+                part = new DeclarationParties
+                {
+                    ExporterName = l.ExporterName,
+                    ImporterName = l.ImporterName,
+                    ExporterId = l.ExporterId,
+                    ExporterKey = l.ExporterKey,
+                    Shared = true,
+                };
+                parts.Add((l.ExporterName, l.ImporterName, l.ExporterId), part);
+            }
+
+            result.Add(new DeclarationLine(l.Source.Row, part, l.RouteRef, l.GoodsRef)
+            {
+                DeclarationId = l.DeclarationId,
+                LineNo = l.LineNo,
+                Date = l.Date,
+                Value = l.Value,
+                ValueUsd = l.ValueUsd,
+                ShipmentId = l.ShipmentId,
+            });
+        }
+
+        return result;
     }
 
     [Fact]
