@@ -206,4 +206,69 @@ public sealed class ExporterFlagDigestTests
             Assert.Equal(Shipments(f => ExporterProfiler.IsTradeAnomaly(f.Code)), shared.AnomalyShipments);
         }
     }
+
+    [Theory]
+    [InlineData(31)]
+    [InlineData(32)]
+    public void Facts_laid_out_exporter_after_exporter_give_each_exporters_own_figures(int seed)
+    {
+        // As the profiler lays them out: every flag's facts copied into one array, exporter after exporter, flags of no
+        // exporter (-1) left out, mixed records among them; each exporter's slice digested with one scratch gives the
+        // figures of a digest of its own flags, and the slice holds its flags' facts in their order.
+        var random = new Random(seed);
+        var flags = new List<Flag>();
+        var exporterOf = new int[4_000];
+        for (var i = 0; i < exporterOf.Length; i++)
+        {
+            var f = RandomFlag(random);
+            if (random.Next(4) == 0 && f.RecordType is RecordType.Declaration or RecordType.Invoice)
+            {
+                f = f with { ShipmentId = MixedIds[random.Next(MixedIds.Length)] };
+            }
+
+            flags.Add(f);
+            exporterOf[i] = random.Next(6) == 0 ? -1 : random.Next(3) == 0 ? random.Next(30) : random.Next(3);
+        }
+
+        var groups = FlagGroups.Of(flags);
+        Assert.Contains(true, groups.Mixed);
+        var flagStart = new int[31];
+        foreach (var e in exporterOf.Where(e => e >= 0))
+        {
+            flagStart[e + 1]++;
+        }
+
+        for (var e = 0; e < 30; e++)
+        {
+            flagStart[e + 1] += flagStart[e];
+        }
+
+        var laid = ExporterFlagDigest.ByExporter(groups, exporterOf, flagStart);
+        Assert.Equal(exporterOf.Count(e => e >= 0), laid.Length);
+        var scratch = new ExporterFlagDigest.Scratch();
+        for (var e = 0; e < 30; e++)
+        {
+            var positions = Enumerable.Range(0, flags.Count).Where(k => exporterOf[k] == e).ToArray();
+            var slice = laid.AsSpan(flagStart[e], flagStart[e + 1] - flagStart[e]);
+            Assert.Equal(positions, slice.ToArray().Select(f => f.Position));
+            foreach (var f in slice)
+            {
+                var g = groups.Facts[f.Position].Group;
+                Assert.Equal(g, f.Group);
+                Assert.Equal(g >= 0 && groups.Mixed[g], f.Mixed);
+                Assert.Equal(g >= 0 ? groups.PairHashes[g] : 0, f.PairHash);
+            }
+
+            var own = positions.Select(k => flags[k]).ToList();
+            var digest = ExporterFlagDigest.Of(slice, groups, scratch);
+            var alone = ExporterFlagDigest.Of(own);
+            Assert.Equal(ShipmentRisk.ValueAtRisk(own), digest.ValueAtRisk);
+            Assert.Equal(RecordScorer.Score(own).Select(r => r.Score).Take(3), digest.TopScores);
+            Assert.Equal(own.Select(f => f.Code).Distinct(), digest.ByCode.Keys);
+            Assert.Equal(alone.ByCode, digest.ByCode);
+            Assert.Equal(alone.FlaggedShipments, digest.FlaggedShipments);
+            Assert.Equal(alone.PrecursorShipments, digest.PrecursorShipments);
+            Assert.Equal(alone.AnomalyShipments, digest.AnomalyShipments);
+        }
+    }
 }
