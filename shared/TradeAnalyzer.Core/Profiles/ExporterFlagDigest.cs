@@ -18,9 +18,6 @@ internal sealed class ExporterFlagDigest
     private const byte Precursor = 2;
     private const byte Anomaly = 4;
 
-    /// <summary>In a record's kinds: its flags name different pairs (its hash is worked out from its settled pair).</summary>
-    private const byte MixedRecord = 8;
-
     private ExporterFlagDigest()
     {
     }
@@ -63,77 +60,18 @@ internal sealed class ExporterFlagDigest
     }
 
     /// <summary>
-    /// What a digest reads of one flag (<see cref="FlagGroups.Facts"/>, its record's <see cref="FlagGroups.Mixed"/> and
-    /// <see cref="FlagGroups.PairHashes"/>, and its position among the flags), copied exporter after exporter by
-    /// <see cref="ByExporter"/>: the digests then read their exporter's flags in a row instead of at random from the
-    /// grouping's arrays (53% of the digests' samples on perf650 in the eleventh pass were those reads).
-    /// </summary>
-    internal readonly record struct Fact(double Score, double AtRisk, ulong PairHash, int Group, int Position, byte Code, byte Type, bool Mixed)
-    {
-        public RecordType RecordType => (RecordType)Type;
-    }
-
-    /// <summary>
-    /// The facts of <paramref name="groups"/>' flags laid out exporter after exporter (<paramref name="exporterOf"/>: each
-    /// flag's exporter, -1 for none; <paramref name="flagStart"/>: exporter e's flags are <c>flagStart[e]..flagStart[e + 1]</c>),
-    /// each exporter's in the flags' order. One pass over the flags in their order: the facts are read in a row, and a
-    /// flag's record is mostly the last numbered (the grouping numbers records in order of first appearance), so its
-    /// record's arrays are read almost in a row too.
-    /// </summary>
-    internal static Fact[] ByExporter(FlagGroups groups, ReadOnlySpan<int> exporterOf, ReadOnlySpan<int> flagStart)
-    {
-        var facts = groups.Facts;
-        var mixed = groups.Mixed;
-        var hashes = groups.PairHashes;
-        var laid = new Fact[flagStart[^1]];
-        var cursor = flagStart[..^1].ToArray();
-        for (var k = 0; k < facts.Length; k++)
-        {
-            var e = exporterOf[k];
-            if (e < 0)
-            {
-                continue;
-            }
-
-            ref readonly var f = ref facts[k];
-            var g = f.Group;
-            laid[cursor[e]++] = g < 0
-                ? new Fact(f.Score, f.AtRisk, 0, g, k, f.Code, f.Type, false)
-                : new Fact(f.Score, f.AtRisk, hashes[g], g, k, f.Code, f.Type, mixed[g]);
-        }
-
-        return laid;
-    }
-
-    /// <summary>
     /// Digests one exporter's record flags, the flags at <paramref name="positions"/> of <paramref name="groups"/>'s
-    /// flags, with one thread's <paramref name="scratch"/> (<see cref="Of(ReadOnlySpan{Fact}, FlagGroups, Scratch)"/> of
-    /// their facts).
+    /// flags, with one thread's <paramref name="scratch"/> (reused exporter after exporter: the profile digests ~1,900
+    /// exporters). The records come numbered from the grouping the score stage made (<see cref="FlagGroups"/>), so no
+    /// flag's id texts are read or hashed here: an exporter's records are numbered in order of first appearance through
+    /// a stamp per record of the whole grouping, and each record's shipment, view and their hashes are the grouping's
+    /// (a record whose flags name different pairs is settled from this exporter's flags alone, as before).
     /// </summary>
     internal static ExporterFlagDigest Of(ReadOnlySpan<int> positions, FlagGroups groups, Scratch scratch)
     {
-        var exporterOf = new int[groups.Facts.Length];
-        Array.Fill(exporterOf, -1);
-        foreach (var k in positions)
-        {
-            exporterOf[k] = 0;
-        }
-
-        return Of(ByExporter(groups, exporterOf, [0, positions.Length]), groups, scratch);
-    }
-
-    /// <summary>
-    /// Digests one exporter's record flags, given by their <paramref name="facts"/> (<see cref="ByExporter"/>) from
-    /// <paramref name="groups"/>, with one thread's <paramref name="scratch"/> (reused exporter after exporter: the profile
-    /// digests ~1,900 exporters). The records come numbered from the grouping the score stage made
-    /// (<see cref="FlagGroups"/>), so no flag's id texts are read or hashed here: an exporter's records are numbered in
-    /// order of first appearance through a stamp per record of the whole grouping, and each record's shipment, view and
-    /// their hashes are the grouping's (a record whose flags name different pairs is settled from this exporter's flags
-    /// alone, as before).
-    /// </summary>
-    internal static ExporterFlagDigest Of(ReadOnlySpan<Fact> facts, FlagGroups groups, Scratch scratch)
-    {
         var byCode = new Dictionary<FlagCode, int>();
+        var facts = groups.Facts;
+        var mixed = groups.Mixed;
         var pairs = groups.Shipments;
         var (stamp, local, current) = scratch.Reset(groups.Records.Count);
         var records = scratch.Shipments;
@@ -142,10 +80,11 @@ internal sealed class ExporterFlagDigest
         keep.Clear();
         var kinds = scratch.Kinds;
         kinds.Clear();
-        var hashes = scratch.Hashes;
-        hashes.Clear();
-        foreach (ref readonly var fact in facts)
+        var groupOf = scratch.Groups;
+        groupOf.Clear();
+        foreach (var k in positions)
         {
+            ref readonly var fact = ref facts[k];
             CollectionsMarshal.GetValueRefOrAddDefault(byCode, (FlagCode)fact.Code, out _)++;
             var g = fact.Group;
             if (g < 0)
@@ -159,19 +98,18 @@ internal sealed class ExporterFlagDigest
             {
                 stamp[g] = current;
                 r = local[g] = records.Count;
-                var (shipment, view) = fact.Mixed ? PairOf(groups.Flags[fact.Position]) : pairs[g];
+                var (shipment, view) = mixed[g] ? PairOf(groups.Flags[k]) : pairs[g];
                 records.Add((shipment, view, figure));
                 keep.Add(1.0);
-                kinds.Add((byte)((fact.RecordType is RecordType.Declaration or RecordType.Shipment ? DeclarationOrShipment : 0)
-                    | (fact.Mixed ? MixedRecord : 0)));
-                hashes.Add(fact.PairHash);
+                kinds.Add(fact.RecordType is RecordType.Declaration or RecordType.Shipment ? DeclarationOrShipment : (byte)0);
+                groupOf.Add(g);
             }
             else
             {
                 r = local[g];
-                if (fact.Mixed)
+                if (mixed[g])
                 {
-                    var (shipment, view) = PairOf(groups.Flags[fact.Position]);
+                    var (shipment, view) = PairOf(groups.Flags[k]);
                     records[r] = ShipmentRef.Fold(records[r], shipment, view, figure);
                 }
                 else
@@ -198,7 +136,8 @@ internal sealed class ExporterFlagDigest
         var items = new ShipmentRisk.Item[span.Length];
         for (var r = 0; r < items.Length; r++)
         {
-            var hash = (kinds[r] & MixedRecord) != 0 ? ShipmentRisk.PairHash(span[r].Shipment, span[r].View) : hashes[r];
+            var g = groupOf[r];
+            var hash = mixed[g] ? ShipmentRisk.PairHash(span[r].Shipment, span[r].View) : groups.PairHashes[g];
             items[r] = new ShipmentRisk.Item(hash, span[r].Largest, r);
         }
 
@@ -210,7 +149,7 @@ internal sealed class ExporterFlagDigest
             byte k = 0;
             for (; i < byShipment.Length && span[byShipment[i]].Shipment == shipment; i++)
             {
-                k |= (byte)(kinds[byShipment[i]] & ~MixedRecord);
+                k |= kinds[byShipment[i]];
             }
 
             if (k != 0)
@@ -256,8 +195,8 @@ internal sealed class ExporterFlagDigest
 
         public List<byte> Kinds { get; } = [];
 
-        /// <summary>Each local record's pair hash (<see cref="ShipmentRisk.PairHash"/>; worked out again for a mixed record).</summary>
-        public List<ulong> Hashes { get; } = [];
+        /// <summary>Each local record's number in the grouping.</summary>
+        public List<int> Groups { get; } = [];
 
         /// <summary>The stamps and local numbers for a grouping of <paramref name="records"/> records, and the new stamp.</summary>
         public (int[] Stamp, int[] Local, int Current) Reset(int records)

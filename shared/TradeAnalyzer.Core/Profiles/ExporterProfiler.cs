@@ -108,8 +108,15 @@ public sealed class ExporterProfiler : IExporterProfiler
             flagStart[e + 1] += flagStart[e];
         }
 
-        // Each flag's facts copied exporter after exporter (the digests read them in a row, not at random).
-        var byExporter = ExporterFlagDigest.ByExporter(groups, exporterOf, flagStart);
+        var byExporter = new int[flagStart[^1]];
+        var cursor = (int[])flagStart.Clone();
+        for (var k = 0; k < facts.Length; k++)
+        {
+            if (exporterOf[k] >= 0)
+            {
+                byExporter[cursor[exporterOf[k]]++] = k;
+            }
+        }
 
         // Each exporter's flags are digested once (records, scores, value at risk), on both cores. The loop's workers are
         // replaced every few ranges (each calls the local init), so the scratches (a stamp and a number per record of the
