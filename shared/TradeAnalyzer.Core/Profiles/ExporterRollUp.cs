@@ -62,19 +62,11 @@ internal static class ExporterRollUp
             runsByExporter[cursor[lines.ExporterOfRun(r)]++] = r;
         }
 
-        Parallel.For(
-            0,
-            exporters.Count,
-            () => new Scratch(lines.CodeCount, lines.Hs6Count, lines.ImporterNames.Count),
-            (e, _, scratch) =>
-            {
-                RollUp(exporters[e], runsByExporter.AsSpan(runStartOf[e], runStartOf[e + 1] - runStartOf[e]), lines, scratch);
-                return scratch;
-            },
-            _ => { });
-
         // New exporters: their largest line against the typical (median) line value of the same HS6 goods among all
-        // lines, since "unusually high value" for a newcomer is about the goods, not the exporter.
+        // lines, since "unusually high value" for a newcomer is about the goods, not the exporter. Which exporters are new
+        // depends only on their key and first date (known after the line pass), so their medians are item -1 of the
+        // exporters' loop: they run beside the exporters' roll-ups instead of alone after them (the loop is on the
+        // analysis's critical path). They write only MaxValueRatio, which no roll-up reads or writes.
         var newcomers = new List<int>();
         for (var e = 0; e < exporters.Count; e++)
         {
@@ -84,10 +76,24 @@ internal static class ExporterRollUp
             }
         }
 
-        if (newcomers.Count > 0)
-        {
-            NewcomerRatios(lines, newcomers, runsByExporter, runStartOf);
-        }
+        Parallel.For(
+            newcomers.Count > 0 ? -1 : 0,
+            exporters.Count,
+            () => new Scratch(lines.CodeCount, lines.Hs6Count, lines.ImporterNames.Count),
+            (e, _, scratch) =>
+            {
+                if (e < 0)
+                {
+                    NewcomerRatios(lines, newcomers, runsByExporter, runStartOf);
+                }
+                else
+                {
+                    RollUp(exporters[e], runsByExporter.AsSpan(runStartOf[e], runStartOf[e + 1] - runStartOf[e]), lines, scratch);
+                }
+
+                return scratch;
+            },
+            _ => { });
 
         return (exporters, date);
     }

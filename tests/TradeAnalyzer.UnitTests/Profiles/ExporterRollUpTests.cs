@@ -88,6 +88,37 @@ public class ExporterRollUpTests
         Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ => AssertRolledUp(shared, expected));
     }
 
+    [Theory]
+    [InlineData(7, 0)]
+    [InlineData(7, 1)]
+    [InlineData(8, 2)]
+    [InlineData(8, 3)]
+    public void Newcomers_medians_beside_the_exporters_roll_ups_give_each_newcomers_ratio(int seed, int which)
+    {
+        // The newcomers' medians run as one more item of the exporters' loop: with no newcomer, every exporter one, only
+        // the first or only the last exporter one, each newcomer gets its ratio (and no one else), the rest the rule's figures.
+        var lines = RandomLines(seed, 2_000);
+        var expected = Reference(lines);
+        var keys = expected.Select(e => e.Key).ToList();
+        Func<string, bool> isNew = which switch
+        {
+            0 => _ => false,
+            1 => _ => true,
+            2 => k => k == keys[0],
+            _ => k => k == keys[^1],
+        };
+        var (exporters, _) = ExporterRollUp.Of(lines, latest => latest ?? AsOf, (a, _) => isNew(a.Key));
+        Assert.Equal(keys, exporters.Select(e => e.Key));
+        Assert.Contains(expected, e => e.MaxValueRatio > 0);
+        foreach (var (a, e) in exporters.Zip(expected))
+        {
+            Assert.Equal(isNew(e.Key) ? e.MaxValueRatio : 0, a.MaxValueRatio);
+            Assert.Equal(e.Value, a.Value);
+            Assert.Equal(e.Shipments, a.Shipments);
+            Assert.Equal(e.Commodities, a.Commodities);
+        }
+    }
+
     [Fact]
     public void A_copy_of_a_parties_part_carries_no_roll_up_mark()
     {
