@@ -192,4 +192,103 @@ public class InvoiceIndexTests
         Assert.Equal(shipments.All[7].InvoiceId, shipments.All[8].InvoiceId);
         Assert.NotEqual(shipments.All[4].InvoiceId, shipments.All[5].InvoiceId);
     }
+
+    /// <summary>
+    /// The invoice detector takes a document's totals and quantities by unit from the index's per-document sums when
+    /// its lines share one unit and one shipment id: they must equal bitwise the sums over the lines of the shipment id
+    /// compared (the document's lines of that id when it splits by shipment, else all), for every id, and the
+    /// incoterm must be the main line's.
+    /// </summary>
+    [Fact]
+    public void Document_sums_equal_the_lines_sums_for_every_shipment_id()
+    {
+        var rng = new Random(12);
+        string?[] ids = [null, "BL-1", " BL-1 ", "BL-2", "   ", "BL-3"];
+        BaseUnit[] units = [BaseUnit.Kg, BaseUnit.U, BaseUnit.L];
+        Incoterm[] terms = [Incoterm.Fob, Incoterm.Cif, Incoterm.Exw];
+        var lines = new List<InvoiceLine>();
+        for (var d = 0; d < 600; d++)
+        {
+            var size = rng.Next(1, 5);
+            var mixedUnits = rng.Next(4) == 0;
+            var mixedIds = rng.Next(3) == 0;
+            var unit = units[rng.Next(units.Length)];
+            var id = ids[rng.Next(ids.Length)];
+            for (var k = 0; k < size; k++)
+            {
+                var fob = Math.Round(rng.NextDouble() * 1e5, rng.Next(1, 4));
+                lines.Add(new InvoiceLine
+                {
+                    Source = new SourceRef("invoices.csv", lines.Count + 2),
+                    InvoiceNumber = $"INV-{d}",
+                    InvoiceDate = Day0,
+                    SellerName = "Hubei Chem Co., Ltd.",
+                    BuyerName = "Química Delta, S.A. de C.V.",
+                    Quantity = 1,
+                    QuantityUnit = "kg",
+                    NormQuantity = rng.NextDouble() * 1e4,
+                    Unit = mixedUnits ? units[rng.Next(units.Length)] : unit,
+                    LineTotal = fob,
+                    Currency = "USD",
+                    ValueUsd = fob * 1.1 + 0.1,
+                    FobUsd = fob,
+                    Incoterm = terms[rng.Next(terms.Length)],
+                    ShipmentId = mixedIds ? ids[rng.Next(ids.Length)] : id,
+                });
+            }
+        }
+
+        // Some documents' lines are not consecutive: the sums must follow input order within each document.
+        for (var i = 0; i + 7 < lines.Count; i += 37)
+        {
+            (lines[i], lines[i + 7]) = (lines[i + 7], lines[i]);
+        }
+
+        var index = new InvoiceIndex(lines);
+        int whole = 0, partial = 0;
+        for (var d = 0; d < index.DocumentCount; d++)
+        {
+            var doc = index.Document(d);
+            Assert.Equal(doc.Main.Incoterm, doc.Incoterm);
+            whole += index.SumsOf(d).Whole ? 1 : 0;
+            foreach (var shipmentId in new[] { null, "BL-1", "BL-2", "BL-3", "BL-9" })
+            {
+                var quantity = new double[8];
+                var fob = new double[8];
+                var (totalFob, totalValue) = doc.AddTotalsAndByUnit(shipmentId, quantity, fob);
+
+                // The sums as the detector made them before the index kept them: over the lines, in order.
+                var docLines = doc.Lines.ToArray();
+                var ofShipment = docLines.Length > 1 && shipmentId is not null && docLines.Any(l => l.ShipmentId?.Trim() == shipmentId);
+                double expectedFob = 0, expectedValue = 0;
+                var expectedQuantity = new double[8];
+                var expectedByUnit = new double[8];
+                var used = 0;
+                foreach (var line in docLines)
+                {
+                    if (!ofShipment || line.ShipmentId?.Trim() == shipmentId)
+                    {
+                        used++;
+                        expectedFob += line.FobUsd;
+                        expectedValue += line.ValueUsd;
+                        expectedQuantity[(int)line.Unit] += line.NormQuantity;
+                        expectedByUnit[(int)line.Unit] += line.FobUsd;
+                    }
+                }
+
+                partial += used < docLines.Length ? 1 : 0;
+                Assert.Equal(BitConverter.DoubleToInt64Bits(expectedFob), BitConverter.DoubleToInt64Bits(totalFob));
+                Assert.Equal(BitConverter.DoubleToInt64Bits(expectedValue), BitConverter.DoubleToInt64Bits(totalValue));
+                for (var u = 0; u < 8; u++)
+                {
+                    Assert.Equal(BitConverter.DoubleToInt64Bits(expectedQuantity[u]), BitConverter.DoubleToInt64Bits(quantity[u]));
+                    Assert.Equal(BitConverter.DoubleToInt64Bits(expectedByUnit[u]), BitConverter.DoubleToInt64Bits(fob[u]));
+                }
+            }
+        }
+
+        // Both kinds of document were compared, and some under a shipment id that selects only part of the lines.
+        Assert.InRange(whole, 100, index.DocumentCount - 100);
+        Assert.True(partial > 20, $"{partial}");
+    }
 }
