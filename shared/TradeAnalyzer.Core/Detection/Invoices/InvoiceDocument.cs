@@ -22,9 +22,6 @@ public readonly struct InvoiceDocument : IEquatable<InvoiceDocument>
     /// <summary>The line with the largest FOB value (the first of equals).</summary>
     public InvoiceLine Main => _index.MainOf(Id);
 
-    /// <summary>The main line's incoterm, read without the main line.</summary>
-    public Incoterm Incoterm => _index.SumsOf(Id).Incoterm;
-
     /// <summary>The seller's normalised name (<see cref="Text.PartyNames.Normalize"/>).</summary>
     public string SellerNorm => _index.SellerNormOf(Id);
 
@@ -79,18 +76,8 @@ public readonly struct InvoiceDocument : IEquatable<InvoiceDocument>
 
     /// <summary><see cref="Totals"/>' FOB-equivalent and invoiced USD and <see cref="AddByUnit"/> in one pass over the
     /// lines (same sums, same order).</summary>
-    /// <remarks>A document of one unit and one shipment id (nearly all) gives its index's sums
-    /// (<see cref="InvoiceIndex.DocumentSums"/>): no line is read.</remarks>
     internal (double FobUsd, double ValueUsd) AddTotalsAndByUnit(string? shipmentId, Span<double> quantity, Span<double> fob)
     {
-        ref readonly var sums = ref _index.SumsOf(Id);
-        if (sums.Whole)
-        {
-            quantity[(int)sums.Unit] += sums.Quantity;
-            fob[(int)sums.Unit] += sums.Fob;
-            return (sums.Fob, sums.Value);
-        }
-
         var lines = Lines;
         var useShipment = UsesShipment(lines, shipmentId);
         double totalFob = 0, totalValue = 0;

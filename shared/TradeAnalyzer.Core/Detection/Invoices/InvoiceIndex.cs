@@ -54,10 +54,6 @@ public sealed class InvoiceIndex
     /// <summary>The next document (another seller) with the same normalised number, in order of first line; -1 when none.</summary>
     private readonly int[] _next;
 
-    /// <summary>Per document: the sums the invoice detector compares, so that it reads no line of a document
-    /// (<see cref="DocumentSums"/>); sized by the documents, filled in while the lines are laid out.</summary>
-    private readonly DocumentSums[] _sums;
-
     /// <summary>Groups <paramref name="invoices"/> by (invoice number, seller); linear.</summary>
     public InvoiceIndex(IReadOnlyList<InvoiceLine> invoices)
     {
@@ -170,73 +166,14 @@ public sealed class InvoiceIndex
             count[d] = _start[d];
         }
 
-        // The per-document sums in the same pass, in the same order as the lines are laid out (input order within each
-        // document), so that they equal bitwise the sums over the document's lines.
         _lines = new InvoiceLine[n];
-        var sums = new DocumentSums[docs];
         for (var i = 0; i < n; i++)
         {
-            var line = invoices[i];
-            var doc = docOf[i];
-            var at = count[doc]++;
-            _lines[at] = line;
-            ref var sum = ref sums[doc];
-            var unit = line.Unit;
-            if (at == _start[doc])
-            {
-                sum.Unit = unit;
-                sum.Whole = true;
-            }
-            else if (sum.Whole && (unit != sum.Unit || !SameShipmentId(_lines[_start[doc]].ShipmentId, line.ShipmentId)))
-            {
-                sum.Whole = false;
-            }
-
-            sum.Fob += line.FobUsd;
-            sum.Value += line.ValueUsd;
-            if (unit == sum.Unit)
-            {
-                sum.Quantity += line.NormQuantity;
-            }
-
-            if (ReferenceEquals(line, _main[doc]))
-            {
-                sum.Incoterm = line.Incoterm;
-            }
+            _lines[count[docOf[i]]++] = invoices[i];
         }
 
-        _sums = sums;
         DocumentCount = docs;
     }
-
-    /// <summary>
-    /// A document's sums over all its lines in input order (as <see cref="InvoiceDocument.AddTotalsAndByUnit"/> adds
-    /// them): FOB-equivalent and invoiced USD, the quantity in its first line's unit, and its main line's incoterm.
-    /// </summary>
-    /// <remarks>When <see cref="Whole"/> (every line in one unit and with one trimmed shipment id, or a single line),
-    /// the sums over the lines of any shipment id are these (the lines of a shipment id are either all or, when the id
-    /// is not theirs, all again), and the quantity and FOB-equivalent USD by unit are <see cref="Quantity"/> and
-    /// <see cref="Fob"/> in <see cref="Unit"/>'s slot: the invoice detector reads no line. 32 bytes, one read.</remarks>
-    internal struct DocumentSums
-    {
-        public double Fob;
-        public double Value;
-        public double Quantity;
-        private byte _unit;
-        private byte _incoterm;
-
-        /// <summary>True when the sums stand for the lines of any shipment id and <see cref="Quantity"/> for every line.</summary>
-        public bool Whole;
-
-        public BaseUnit Unit { readonly get => (BaseUnit)_unit; set => _unit = (byte)value; }
-
-        public Incoterm Incoterm { readonly get => (Incoterm)_incoterm; set => _incoterm = (byte)value; }
-    }
-
-    /// <summary>The two lines' shipment ids are equal once trimmed (null as empty): a document whose lines all have
-    /// one id sums the same lines for every shipment id it is compared under.</summary>
-    private static bool SameShipmentId(string? a, string? b) =>
-        ReferenceEquals(a, b) || a.AsSpan().Trim().SequenceEqual(b.AsSpan().Trim());
 
     /// <summary>The index of <paramref name="context"/>'s invoices, built on first use.</summary>
     public static InvoiceIndex For(AnalysisContext context) =>
@@ -418,8 +355,6 @@ public sealed class InvoiceIndex
     internal ReadOnlySpan<InvoiceLine> LinesOf(int doc) => _lines.AsSpan(_start[doc], _start[doc + 1] - _start[doc]);
 
     internal InvoiceLine MainOf(int doc) => _main[doc];
-
-    internal ref readonly DocumentSums SumsOf(int doc) => ref _sums[doc];
 
     internal string SellerNormOf(int doc) => _sellerNorm[doc];
 

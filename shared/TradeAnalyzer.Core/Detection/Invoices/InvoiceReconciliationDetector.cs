@@ -143,8 +143,7 @@ public sealed class InvoiceReconciliationDetector : IDetector
 
     private static void Compare(ShipmentIndex shipments, DeclarationShipment s, InvoiceDocument doc, bool? sellerMatches, bool spanish, IFlagSink sink)
     {
-        // The invoice's main line is read only for a flag (and for the ids of names that differ): the sums, the
-        // incoterm and the normalised names are the index's, by document.
+        var inv = doc.Main;
         var route = shipments.RouteOf(s.Index);
         var parties = shipments.PartiesOf(s.Index);
 
@@ -153,10 +152,11 @@ public sealed class InvoiceReconciliationDetector : IDetector
         Span<double> invoiced = stackalloc double[UnitSlots];
         Span<double> invoicedFob = stackalloc double[UnitSlots];
         var (fob, value) = doc.AddTotalsAndByUnit(s.ShipmentId, invoiced, invoicedFob);
+        var number = inv.InvoiceNumber;
 
         if (fob > 0)
         {
-            var sameTerm = doc.Incoterm == route.Incoterm;
+            var sameTerm = inv.Incoterm == route.Incoterm;
             var tolerance = sameTerm ? SameTermTolerance : MirrorAllowances.ValueTolerance(route.Mode);
             var diff = s.FobUsd - fob;
             var rel = Math.Abs(diff) / fob;
@@ -168,8 +168,6 @@ public sealed class InvoiceReconciliationDetector : IDetector
                     : spanish ? "más" : "more";
 
                 // Each figure formatted once (as Fmt does: invariant N2) and reused by the text and the expected/observed.
-                var inv = doc.Main;
-                var number = inv.InvoiceNumber;
                 var declaredFob = Fmt.Usd(s.FobUsd);
                 var invoiceFob = Fmt.Usd(fob);
                 var text = spanish
@@ -199,7 +197,6 @@ public sealed class InvoiceReconciliationDetector : IDetector
 
         if (worst >= 0)
         {
-            var number = doc.Main.InvoiceNumber;
             var rel = worstRel;
             var dq = declared[worst];
             var iq = invoiced[worst];
@@ -215,12 +212,10 @@ public sealed class InvoiceReconciliationDetector : IDetector
         }
 
         // Names first: the tax ids are read only when the names differ (PartyMatch.Same, lazily).
-        var sellerOk = sellerMatches ?? (PartyMatch.SameName(doc.SellerNorm, s.ExporterNorm) || PartyMatch.SameIds(doc.Main.SellerId, parties.ExporterId));
-        var buyerOk = PartyMatch.SameName(doc.BuyerNorm, s.ImporterNorm) || PartyMatch.SameIds(doc.Main.BuyerId, parties.ImporterId);
+        var sellerOk = sellerMatches ?? (PartyMatch.SameName(doc.SellerNorm, s.ExporterNorm) || PartyMatch.SameIds(inv.SellerId, parties.ExporterId));
+        var buyerOk = PartyMatch.SameName(doc.BuyerNorm, s.ImporterNorm) || PartyMatch.SameIds(inv.BuyerId, parties.ImporterId);
         if (!sellerOk || !buyerOk)
         {
-            var inv = doc.Main;
-            var number = inv.InvoiceNumber;
             var parts = new List<string>(2);
             if (!sellerOk)
             {
