@@ -40,33 +40,13 @@ internal static class DeclarationFlags
     };
 
     /// <summary>
-    /// <see cref="HsCode.Display"/> (which builds four strings each time), kept per thread by code: flags quote the few
-    /// hundred codes of an upload over and over. Bounded (cleared when full) so that it holds no more than a few
-    /// thousand short strings whatever the input.
+    /// <see cref="HsCode.Display"/> (which builds four strings each time), kept per thread by code
+    /// (<see cref="ThreadMemo"/>): flags quote the few hundred codes of an upload over and over.
     /// </summary>
-    public static string HsText(HsCode hs)
-    {
-        var digits = hs.Digits;
-        var known = t_displays ??= new Dictionary<string, string>(StringComparer.Ordinal);
-        if (known.TryGetValue(digits, out var display))
-        {
-            return display;
-        }
-
-        if (known.Count >= MaxDisplays)
-        {
-            known.Clear();
-        }
-
-        display = hs.Display;
-        known[digits] = display;
-        return display;
-    }
+    public static string HsText(HsCode hs) => ThreadMemo.Get(ref t_displays, StringComparer.Ordinal, hs.Digits, hs, static code => code.Display);
 
     /// <summary><see cref="HsText(HsCode)"/> of a code that may be missing (an invoice line's).</summary>
     public static string? HsText(HsCode? hs) => hs is { } code ? HsText(code) : null;
-
-    private const int MaxDisplays = 4096;
 
     [ThreadStatic]
     private static Dictionary<string, string>? t_displays;

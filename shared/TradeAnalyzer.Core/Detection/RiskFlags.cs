@@ -53,29 +53,10 @@ internal static class RiskFlags
     /// <summary>
     /// <see cref="PartyNames.Key"/> of an invoice line's seller, kept per thread by the line's parties part (by reference:
     /// a part never changes once a record holds it): the flags of an upload name the same few thousand sellers over and
-    /// over, and each key made per flag was a string (and a builder) more for the flag to keep and the collector to copy
-    /// twice. Bounded like <see cref="DeclarationFlags.HsText(HsCode)"/>: cleared when full.
+    /// over (<see cref="ThreadMemo"/>).
     /// </summary>
-    public static string InvoiceExporterKey(InvoiceLine i)
-    {
-        var parties = i.PartiesRef;
-        var known = t_sellerKeys ??= new Dictionary<InvoiceParties, string>(ReferenceEqualityComparer.Instance);
-        if (known.TryGetValue(parties, out var key))
-        {
-            return key;
-        }
-
-        if (known.Count >= MaxSellerKeys)
-        {
-            known.Clear();
-        }
-
-        key = PartyNames.Key(i.SellerName, i.SellerId);
-        known[parties] = key;
-        return key;
-    }
-
-    private const int MaxSellerKeys = 4096;
+    public static string InvoiceExporterKey(InvoiceLine i) =>
+        ThreadMemo.Get(ref t_sellerKeys, ReferenceEqualityComparer.Instance, i.PartiesRef, i, static line => PartyNames.Key(line.SellerName, line.SellerId));
 
     [ThreadStatic]
     private static Dictionary<InvoiceParties, string>? t_sellerKeys;
