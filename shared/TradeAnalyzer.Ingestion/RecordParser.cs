@@ -32,8 +32,11 @@ internal sealed class RecordParser
     private readonly BoundedCache<IReadOnlyList<string>> _lists = new();
     private readonly BoundedCache<IReadOnlyList<string>> _transits = new();
 
-    public RecordParser(RowCursor row, string file, FxTable fx, int expectedRows = 0)
+    private readonly SharedIds.Reader? _ids;
+
+    public RecordParser(RowCursor row, string file, FxTable fx, int expectedRows = 0, SharedIds.Reader? ids = null)
     {
+        _ids = ids;
         _seen = new LineSet(expectedRows - (expectedRows / 4)); // most documents have one or two lines
         _row = row;
         _file = file;
@@ -108,7 +111,47 @@ internal sealed class RecordParser
 
     private string? PooledOrNull(int c) => _row.Get(c) is { IsEmpty: false } v ? Pooled(c, v) : null;
 
-    private static string? NewOrNull(ReadOnlySpan<char> v, ref string? last) => v.IsEmpty ? null : Repeated(v, ref last);
+    // An invoice number or shipment id: the previous line's string, else the one the other files of the analysis share
+    // (hash: SharedHash's for this cell of this row, or 0).
+    private string? SharedOrNull(ReadOnlySpan<char> v, ref string? last, int hash = 0) => v.IsEmpty ? null : Shared(v, ref last, hash);
+
+    private string Shared(ReadOnlySpan<char> v, ref string? last, int hash = 0)
+    {
+        if (last is not null && v.SequenceEqual(last))
+        {
+            return last;
+        }
+
+        return last = _ids is null ? new string(v) : hash != 0 ? _ids.Get(v, hash) : _ids.Get(v);
+    }
+
+    private void PrefetchSharedText(int hash)
+    {
+        if (hash != 0)
+        {
+            _ids!.PrefetchText(hash);
+        }
+    }
+
+    // At a row's start, for an id cell that SharedOrNull will look up at its end: hashes the cell and asks for its slot of
+    // the shared table meanwhile (the table is large and read at random). 0 when there is nothing to look up.
+    private int SharedHash(int c, string? last)
+    {
+        if (_ids is null)
+        {
+            return 0;
+        }
+
+        var v = _row.Get(c);
+        if (v.IsEmpty || (last is not null && v.SequenceEqual(last)))
+        {
+            return 0;
+        }
+
+        var hash = SharedIds.Reader.Hash(v);
+        _ids.Prefetch(hash);
+        return hash;
+    }
 
     private static string Repeated(ReadOnlySpan<char> v, ref string? last)
     {
@@ -139,7 +182,7 @@ internal sealed class RecordParser
         return true;
     }
 
-    private bool UniqueText(int c, out string text)
+    private bool UniqueText(int c, bool shared, out string text)
     {
         text = string.Empty;
         if (!Required(c, out var v))
@@ -147,7 +190,7 @@ internal sealed class RecordParser
             return false;
         }
 
-        text = Repeated(v, ref _lastId);
+        text = shared ? Shared(v, ref _lastId) : Repeated(v, ref _lastId);
         _seen.Prefetch(text);
         return true;
     }
@@ -437,7 +480,9 @@ internal sealed class RecordParser
     public DeclarationLine? Declaration(long rowNumber)
     {
         _declPartyCells.Prepare(rowNumber);
-        if (!UniqueText(0, out var declId) || !LineNo(1, out var lineNo) || !Flow(2, out var flow) || !Date(3, out var date) ||
+        var refHash = SharedHash(22, _lastRef);
+        var shipmentHash = SharedHash(27, _lastShipment);
+        if (!UniqueText(0, false, out var declId) || !LineNo(1, out var lineNo) || !Flow(2, out var flow) || !Date(3, out var date) ||
             !Country(4, true, out var reporter))
         {
             return null;
@@ -454,6 +499,8 @@ internal sealed class RecordParser
         }
 
         _declPartyCells.Locate(); // half-way: the slot fetched since Prepare has arrived; now the key it names
+        PrefetchSharedText(refHash);
+        PrefetchSharedText(shipmentHash);
         if (!Unit(17, out var declaredUnit, out var unit, out var factor) ||
             !Number(18, false, false, out var netWeight) || !Number(19, true, true, out var value) ||
             !Currency(20, date, out var currency, out var rate) || !Incoterm(21, out var incoterm) || !Mode(23, out var mode) ||
@@ -526,8 +573,8 @@ internal sealed class RecordParser
             Value = value,
             ValueUsd = valueUsd,
             FobUsd = FobFactors.ToFob(valueUsd, incoterm, mode),
-            InvoiceNumber = NewOrNull(_row.Get(22), ref _lastRef),
-            ShipmentId = NewOrNull(_row.Get(27), ref _lastShipment),
+            InvoiceNumber = SharedOrNull(_row.Get(22), ref _lastRef, refHash),
+            ShipmentId = SharedOrNull(_row.Get(27), ref _lastShipment, shipmentHash),
         };
     }
 
@@ -583,7 +630,8 @@ internal sealed class RecordParser
     public InvoiceLine? Invoice(long rowNumber)
     {
         _invPartyCells.Prepare(rowNumber);
-        if (!UniqueText(0, out var number) || !Date(1, out var date))
+        var shipmentHash = SharedHash(23, _lastShipment);
+        if (!UniqueText(0, true, out var number) || !Date(1, out var date))
         {
             return null;
         }
@@ -597,6 +645,7 @@ internal sealed class RecordParser
         }
 
         _invPartyCells.Locate(); // half-way: the slot fetched since Prepare has arrived; now the key it names
+        PrefetchSharedText(shipmentHash);
         if (!Unit(13, out var declaredUnit, out var unit, out var factor) ||
             !Number(14, false, true, out var unitPrice) || !Number(15, false, true, out var lineTotal) ||
             !Currency(16, date, out var currency, out var rate) || !Incoterm(17, out var incoterm))
@@ -694,7 +743,7 @@ internal sealed class RecordParser
             LineTotal = lineTotal,
             ValueUsd = valueUsd,
             FobUsd = FobFactors.ToFob(valueUsd, incoterm, mode),
-            ShipmentId = NewOrNull(_row.Get(23), ref _lastShipment),
+            ShipmentId = SharedOrNull(_row.Get(23), ref _lastShipment, shipmentHash),
         };
     }
 
