@@ -148,8 +148,7 @@ public sealed class FileIngestor
         // check are sized once instead of doubling, since every doubling of a large array is a large-object allocation
         // that brings the next full collection of the whole heap of records forward.
         var expected = (int)Math.Max(16, Math.Min(total / 256, Math.Min(options.MaxRows, 8_000_000)));
-        var ids = resolution.Kind is FileKind.Declarations or FileKind.Invoices && SharedIds.Enabled ? options.Ids?.Open(expected) : null;
-        var parser = new RecordParser(cursor, run.File, options.Fx, expected, ids);
+        var parser = new RecordParser(cursor, run.File, options.Fx, expected);
         switch (resolution.Kind)
         {
             case FileKind.Declarations:
@@ -219,8 +218,6 @@ public sealed class FileIngestor
                 run.Table = table;
                 break;
         }
-
-        ids?.Close();
 
         return detected;
     }

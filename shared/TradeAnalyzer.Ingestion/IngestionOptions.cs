@@ -21,12 +21,6 @@ public sealed record IngestionOptions
     /// <summary>Most data rows read from one file.</summary>
     public long MaxRows { get; init; } = 50_000_000;
 
-    /// <summary>
-    /// Invoice numbers and shipment ids shared with the other files of the analysis that pass the same instance (one
-    /// string per id text instead of one per file); null: this file's own strings.
-    /// </summary>
-    public SharedIds? Ids { get; init; }
-
     /// <summary>CSV files of at least this many bytes are split into rows on a second thread (tests set 0 to cover it).</summary>
     internal long PipelineMinBytes { get; init; } = 8L << 20;
 }

@@ -32,11 +32,8 @@ internal sealed class RecordParser
     private readonly BoundedCache<IReadOnlyList<string>> _lists = new();
     private readonly BoundedCache<IReadOnlyList<string>> _transits = new();
 
-    private readonly SharedIds.Reader? _ids;
-
-    public RecordParser(RowCursor row, string file, FxTable fx, int expectedRows = 0, SharedIds.Reader? ids = null)
+    public RecordParser(RowCursor row, string file, FxTable fx, int expectedRows = 0)
     {
-        _ids = ids;
         _seen = new LineSet(expectedRows - (expectedRows / 4)); // most documents have one or two lines
         _row = row;
         _file = file;
@@ -111,47 +108,7 @@ internal sealed class RecordParser
 
     private string? PooledOrNull(int c) => _row.Get(c) is { IsEmpty: false } v ? Pooled(c, v) : null;
 
-    // An invoice number or shipment id: the previous line's string, else the one the other files of the analysis share
-    // (hash: SharedHash's for this cell of this row, or 0).
-    private string? SharedOrNull(ReadOnlySpan<char> v, ref string? last, int hash = 0) => v.IsEmpty ? null : Shared(v, ref last, hash);
-
-    private string Shared(ReadOnlySpan<char> v, ref string? last, int hash = 0)
-    {
-        if (last is not null && v.SequenceEqual(last))
-        {
-            return last;
-        }
-
-        return last = _ids is null ? new string(v) : hash != 0 ? _ids.Get(v, hash) : _ids.Get(v);
-    }
-
-    private void PrefetchSharedText(int hash)
-    {
-        if (hash != 0)
-        {
-            _ids!.PrefetchText(hash);
-        }
-    }
-
-    // At a row's start, for an id cell that SharedOrNull will look up at its end: hashes the cell and asks for its slot of
-    // the shared table meanwhile (the table is large and read at random). 0 when there is nothing to look up.
-    private int SharedHash(int c, string? last)
-    {
-        if (_ids is null)
-        {
-            return 0;
-        }
-
-        var v = _row.Get(c);
-        if (v.IsEmpty || (last is not null && v.SequenceEqual(last)))
-        {
-            return 0;
-        }
-
-        var hash = SharedIds.Reader.Hash(v);
-        _ids.Prefetch(hash);
-        return hash;
-    }
+    private static string? NewOrNull(ReadOnlySpan<char> v, ref string? last) => v.IsEmpty ? null : Repeated(v, ref last);
 
     private static string Repeated(ReadOnlySpan<char> v, ref string? last)
     {
@@ -182,7 +139,7 @@ internal sealed class RecordParser
         return true;
     }
 
-    private bool UniqueText(int c, bool shared, out string text)
+    private bool UniqueText(int c, out string text)
     {
         text = string.Empty;
         if (!Required(c, out var v))
@@ -190,7 +147,7 @@ internal sealed class RecordParser
             return false;
         }
 
-        text = shared ? Shared(v, ref _lastId) : Repeated(v, ref _lastId);
+        text = Repeated(v, ref _lastId);
         _seen.Prefetch(text);
         return true;
     }
@@ -480,9 +437,7 @@ internal sealed class RecordParser
     public DeclarationLine? Declaration(long rowNumber)
     {
         _declPartyCells.Prepare(rowNumber);
-        var refHash = SharedHash(22, _lastRef);
-        var shipmentHash = SharedHash(27, _lastShipment);
-        if (!UniqueText(0, false, out var declId) || !LineNo(1, out var lineNo) || !Flow(2, out var flow) || !Date(3, out var date) ||
+        if (!UniqueText(0, out var declId) || !LineNo(1, out var lineNo) || !Flow(2, out var flow) || !Date(3, out var date) ||
             !Country(4, true, out var reporter))
         {
             return null;
@@ -499,8 +454,6 @@ internal sealed class RecordParser
         }
 
         _declPartyCells.Locate(); // half-way: the slot fetched since Prepare has arrived; now the key it names
-        PrefetchSharedText(refHash);
-        PrefetchSharedText(shipmentHash);
         if (!Unit(17, out var declaredUnit, out var unit, out var factor) ||
             !Number(18, false, false, out var netWeight) || !Number(19, true, true, out var value) ||
             !Currency(20, date, out var currency, out var rate) || !Incoterm(21, out var incoterm) || !Mode(23, out var mode) ||
@@ -573,8 +526,8 @@ internal sealed class RecordParser
             Value = value,
             ValueUsd = valueUsd,
             FobUsd = FobFactors.ToFob(valueUsd, incoterm, mode),
-            InvoiceNumber = SharedOrNull(_row.Get(22), ref _lastRef, refHash),
-            ShipmentId = SharedOrNull(_row.Get(27), ref _lastShipment, shipmentHash),
+            InvoiceNumber = NewOrNull(_row.Get(22), ref _lastRef),
+            ShipmentId = NewOrNull(_row.Get(27), ref _lastShipment),
         };
     }
 
@@ -630,8 +583,7 @@ internal sealed class RecordParser
     public InvoiceLine? Invoice(long rowNumber)
     {
         _invPartyCells.Prepare(rowNumber);
-        var shipmentHash = SharedHash(23, _lastShipment);
-        if (!UniqueText(0, true, out var number) || !Date(1, out var date))
+        if (!UniqueText(0, out var number) || !Date(1, out var date))
         {
             return null;
         }
@@ -645,7 +597,6 @@ internal sealed class RecordParser
         }
 
         _invPartyCells.Locate(); // half-way: the slot fetched since Prepare has arrived; now the key it names
-        PrefetchSharedText(shipmentHash);
         if (!Unit(13, out var declaredUnit, out var unit, out var factor) ||
             !Number(14, false, true, out var unitPrice) || !Number(15, false, true, out var lineTotal) ||
             !Currency(16, date, out var currency, out var rate) || !Incoterm(17, out var incoterm))
@@ -743,7 +694,7 @@ internal sealed class RecordParser
             LineTotal = lineTotal,
             ValueUsd = valueUsd,
             FobUsd = FobFactors.ToFob(valueUsd, incoterm, mode),
-            ShipmentId = SharedOrNull(_row.Get(23), ref _lastShipment, shipmentHash),
+            ShipmentId = NewOrNull(_row.Get(23), ref _lastShipment),
         };
     }
 

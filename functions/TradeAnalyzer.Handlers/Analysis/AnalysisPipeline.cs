@@ -163,7 +163,6 @@ public sealed class AnalysisPipeline
         var aheadFile = -1;
         Task<InvoiceIndex>? ahead = null;
         var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount) };
-        var ids = new SharedIds(); // the declarations and invoices name the same invoices and shipments: one string each
         Parallel.For(0, request.Files.Count, options, i =>
         {
             var file = request.Files[i];
@@ -174,7 +173,6 @@ public sealed class AnalysisPipeline
                 Fx = reference.Fx,
                 MaxFileBytes = request.MaxFileBytes,
                 MaxRows = request.MaxRows,
-                Ids = ids,
             };
             var fileProgress = progress is null
                 ? null
