@@ -219,6 +219,8 @@ public sealed class FileIngestor
                 break;
         }
 
+        parser.Release();
+
         return detected;
     }
 

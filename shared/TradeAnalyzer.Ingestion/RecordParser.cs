@@ -45,6 +45,9 @@ internal sealed class RecordParser
         _invPartyCells = new(row, [2, 3, 4, 5, 6, 7, 19, 20, 21, 22]);
     }
 
+    /// <summary>The file is read: empties the duplicate check (see <see cref="LineSet.Release"/>); the parser is not used after.</summary>
+    public void Release() => _seen.Release();
+
     /// <summary>Why the last row failed: column (canonical), reason, value.</summary>
     public (string? Column, string Reason, string? Value) Failure { get; private set; }
 

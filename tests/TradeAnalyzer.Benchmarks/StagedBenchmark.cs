@@ -32,12 +32,29 @@ internal static class StagedBenchmark
         if (Environment.GetEnvironmentVariable("STAGES_ONLY") == "read")
         {
             var times = int.TryParse(Environment.GetEnvironmentVariable("STAGES_REPEAT"), out var n) && n > 0 ? n : 1;
+            // STAGES_SWITCH=NAME: the repeats set the environment variable NAME to 0 and 1 in turn (an A/B of one switch in one
+            // process, so both sides run under the same load).
+            var toggle = Environment.GetEnvironmentVariable("STAGES_SWITCH");
             for (var r = 0; r < times; r++)
             {
+                var side = string.Empty;
+                if (!string.IsNullOrEmpty(toggle))
+                {
+                    Environment.SetEnvironmentVariable(toggle, (r & 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    side = $" {toggle}={r & 1}";
+                }
+
                 GC.Collect();
                 var s = Stage.Start();
                 var read = pipeline.Read(request);
-                s.Print("read (files in parallel)", read.Files.Sum(f => f.RowsRead));
+                s.Print("read (files in parallel)" + side, read.Files.Sum(f => f.RowsRead));
+
+                // What the analysis's first collections do after a read (gen0, then gen1: each marks every new record and
+                // id string, with the other core idle): their pause is the read's cost that the read's line does not show.
+                var c = Stage.Start();
+                GC.Collect(0, GCCollectionMode.Forced, blocking: true);
+                GC.Collect(1, GCCollectionMode.Forced, blocking: true);
+                c.Print("gen0 + gen1 after the read" + side, read.Files.Sum(f => f.RowsRead));
                 GC.KeepAlive(read);
             }
 

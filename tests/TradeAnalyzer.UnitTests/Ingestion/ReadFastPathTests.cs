@@ -85,6 +85,32 @@ public sealed class ReadFastPathTests
     }
 
     [Fact]
+    public void A_released_line_set_keeps_no_id_strings_alive()
+    {
+        // After the read the set is garbage, but its id array is a large object that young collections scan through the
+        // card table as if alive: released, it must hold no reference to the ids (which the records keep, if accepted).
+        var set = new LineSet(100_000);
+        var weak = new List<WeakReference>();
+        for (var i = 0; i < 50_000; i++)
+        {
+            var id = "D" + i.ToString(CultureInfo.InvariantCulture);
+            Assert.True(set.Add(id, 1));
+            if (i % 5_000 == 0)
+            {
+                weak.Add(new WeakReference(id));
+            }
+        }
+
+        var ids = (string?[])typeof(LineSet).GetField("_ids", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(set)!;
+        Assert.Equal(50_000, ids.Count(x => x is not null));
+        set.Release();
+        Assert.All(ids, x => Assert.Null(x));
+        GC.Collect();
+        Assert.All(weak, w => Assert.False(w.IsAlive));
+        GC.KeepAlive(set);
+    }
+
+    [Fact]
     public void Line_set_agrees_with_a_hash_set_through_growth()
     {
         var rng = new Random(17);
