@@ -1,0 +1,189 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Unicode;
+
+namespace TradeAnalyzer.Core.Model;
+
+/// <summary>
+/// A flag's three texts (explanation, expected, observed). The detectors store them as UTF-8 in large per-thread chunks
+/// (<see cref="Encode"/>): an analysis keeps 270,000 flags until the outputs are written, and as strings their texts were
+/// the bulk of what every gen0/gen1 collection of the detectors copied (gen0 -> gen1 -> gen2); a chunk is one array of at
+/// least 85,000 bytes, on the large object heap, never copied. The writers read the bytes as they are
+/// (<see cref="TryUtf8"/>), so nothing is transcoded again. Texts set from strings (tests, cold paths) are kept as
+/// strings. Equality is by content, whichever way the texts are kept.
+/// </summary>
+public readonly struct FlagTexts : IEquatable<FlagTexts>
+{
+    /// <summary>The texts' slots, in the order they are stored.</summary>
+    public const int Explanation = 0;
+
+    /// <inheritdoc cref="Explanation"/>
+    public const int Expected = 1;
+
+    /// <inheritdoc cref="Explanation"/>
+    public const int Observed = 2;
+
+    // A chunk holds the texts of many flags: per flag three little-endian int32 lengths (-1 when absent), then the bytes.
+    private const int Header = 12;
+    private const int ChunkSize = 256 * 1024;
+
+    [ThreadStatic]
+    private static byte[]? t_chunk;
+
+    [ThreadStatic]
+    private static int t_used;
+
+    /// <summary>A <see cref="byte"/>[] chunk (texts at <see cref="_start"/>) or a <see cref="Strings"/>, or null (none set).</summary>
+    private readonly object? _store;
+    private readonly int _start;
+
+    private FlagTexts(object? store, int start)
+    {
+        _store = store;
+        _start = start;
+    }
+
+    /// <summary>True when the texts are kept as UTF-8 (and <see cref="TryUtf8"/> answers).</summary>
+    public bool IsUtf8 => _store is byte[];
+
+    /// <summary>
+    /// The three texts encoded into the current thread's chunk. Texts that are not valid UTF-16 (a lone surrogate) or too
+    /// long for a chunk are kept as strings, so that reading them back always gives the very same strings.
+    /// </summary>
+    public static FlagTexts Encode(string explanation, string? expected, string? observed)
+    {
+        ArgumentNullException.ThrowIfNull(explanation);
+        var max = (explanation.Length + (expected?.Length ?? 0) + (observed?.Length ?? 0)) * 3;
+        if (max > ChunkSize / 4)
+        {
+            return FromStrings(explanation, expected, observed);
+        }
+
+        var chunk = t_chunk;
+        var used = t_used;
+        if (chunk is null || chunk.Length - used < Header + max)
+        {
+            // Not zeroed: every byte is written before a flag refers to it.
+            chunk = t_chunk = GC.AllocateUninitializedArray<byte>(ChunkSize);
+            used = 0;
+        }
+
+        var span = chunk.AsSpan(used);
+        var at = Header;
+        if (!Put(explanation, span, Explanation, ref at) || !Put(expected, span, Expected, ref at) || !Put(observed, span, Observed, ref at))
+        {
+            return FromStrings(explanation, expected, observed);
+        }
+
+        t_used = used + at;
+        return new FlagTexts(chunk, used);
+    }
+
+    private static bool Put(string? text, Span<byte> span, int slot, ref int at)
+    {
+        if (text is null)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(span[(slot * 4)..], -1);
+            return true;
+        }
+
+        if (Utf8.FromUtf16(text, span[at..], out _, out var written, replaceInvalidSequences: false) != System.Buffers.OperationStatus.Done)
+        {
+            return false;
+        }
+
+        BinaryPrimitives.WriteInt32LittleEndian(span[(slot * 4)..], written);
+        at += written;
+        return true;
+    }
+
+    /// <summary>Texts kept as strings (<see cref="Flag"/>'s initializers; tests and cold paths).</summary>
+    public static FlagTexts FromStrings(string? explanation, string? expected, string? observed) =>
+        new(new Strings(explanation, expected, observed), 0);
+
+    /// <summary>These texts with one slot set to <paramref name="text"/> (the others read back as they are).</summary>
+    internal FlagTexts With(int slot, string? text) => FromStrings(
+        slot == Explanation ? text : Text(Explanation),
+        slot == Expected ? text : Text(Expected),
+        slot == Observed ? text : Text(Observed));
+
+    /// <summary>The UTF-8 bytes of a slot when the texts are kept as UTF-8 (<paramref name="present"/> false for an absent text).</summary>
+    public bool TryUtf8(int slot, out ReadOnlySpan<byte> utf8, out bool present)
+    {
+        if (_store is not byte[] chunk)
+        {
+            utf8 = default;
+            present = false;
+            return false;
+        }
+
+        var span = chunk.AsSpan(_start);
+        var at = Header;
+        for (var i = 0; i < slot; i++)
+        {
+            at += Math.Max(0, BinaryPrimitives.ReadInt32LittleEndian(span[(i * 4)..]));
+        }
+
+        var length = BinaryPrimitives.ReadInt32LittleEndian(span[(slot * 4)..]);
+        present = length >= 0;
+        utf8 = present ? span.Slice(at, length) : default;
+        return true;
+    }
+
+    /// <summary>A slot's text as a string (decoded from UTF-8 when kept so: a new string each time).</summary>
+    public string? Text(int slot)
+    {
+        if (_store is Strings s)
+        {
+            return slot switch { Explanation => s.Explanation, Expected => s.Expected, _ => s.Observed };
+        }
+
+        if (!TryUtf8(slot, out var utf8, out var present) || !present)
+        {
+            return null;
+        }
+
+        return utf8.IsEmpty ? string.Empty : Encoding.UTF8.GetString(utf8);
+    }
+
+    /// <inheritdoc />
+    public bool Equals(FlagTexts other)
+    {
+        if (ReferenceEquals(_store, other._store) && _start == other._start)
+        {
+            return true;
+        }
+
+        for (var slot = Explanation; slot <= Observed; slot++)
+        {
+            if (TryUtf8(slot, out var a, out var hasA) && other.TryUtf8(slot, out var b, out var hasB))
+            {
+                if (hasA != hasB || !a.SequenceEqual(b))
+                {
+                    return false;
+                }
+            }
+            else if (!string.Equals(Text(slot), other.Text(slot), StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => obj is FlagTexts other && Equals(other);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Text(Explanation), Text(Expected), Text(Observed));
+
+    /// <inheritdoc />
+    public override string ToString() => Text(Explanation) ?? string.Empty;
+
+    public static bool operator ==(FlagTexts left, FlagTexts right) => left.Equals(right);
+
+    public static bool operator !=(FlagTexts left, FlagTexts right) => !left.Equals(right);
+
+    private sealed record Strings(string? Explanation, string? Expected, string? Observed);
+}
