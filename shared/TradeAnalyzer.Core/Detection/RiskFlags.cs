@@ -22,6 +22,11 @@ internal static class RiskFlags
     public static Flag ForDeclaration(DeclarationLine d, string exporterKey, FlagCode code, double score, string explanation, string? expected, string? observed, double? valueAtRisk) =>
         DeclarationFlags.Create(d, exporterKey, code, Clamp(score), explanation, expected, observed, valueAtRisk);
 
+    /// <summary>As <see cref="ForDeclaration(DeclarationLine, string, FlagCode, double, string, string?, string?, double?)"/> with the
+    /// texts already written (<see cref="FlagTexts.Writer"/>).</summary>
+    public static Flag ForDeclaration(DeclarationLine d, string exporterKey, FlagCode code, double score, FlagTexts texts, double? valueAtRisk) =>
+        DeclarationFlags.Create(d, exporterKey, code, Clamp(score), texts, valueAtRisk);
+
     public static Flag ForInvoice(InvoiceLine i, FlagCode code, double score, string explanation, string? expected = null, string? observed = null, double? valueAtRisk = null)
     {
         var s = Clamp(score);

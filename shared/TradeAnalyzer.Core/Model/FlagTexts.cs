@@ -23,7 +23,9 @@ public readonly struct FlagTexts : IEquatable<FlagTexts>
     /// <inheritdoc cref="Explanation"/>
     public const int Observed = 2;
 
-    // A chunk holds the texts of many flags: per flag three little-endian int32 lengths (-1 when absent), then the bytes.
+    // A chunk holds the texts of many flags: per flag three little-endian int32 lengths by slot (-1 when absent), then the
+    // bytes of the expected, observed and explanation texts in that order (an explanation quotes the other two: written
+    // first, they can be copied into it as bytes).
     private const int Header = 12;
     private const int ChunkSize = 256 * 1024;
 
@@ -70,7 +72,7 @@ public readonly struct FlagTexts : IEquatable<FlagTexts>
 
         var span = chunk.AsSpan(used);
         var at = Header;
-        if (!Put(explanation, span, Explanation, ref at) || !Put(expected, span, Expected, ref at) || !Put(observed, span, Observed, ref at))
+        if (!Put(expected, span, Expected, ref at) || !Put(observed, span, Observed, ref at) || !Put(explanation, span, Explanation, ref at))
         {
             return FromStrings(explanation, expected, observed);
         }
@@ -119,9 +121,13 @@ public readonly struct FlagTexts : IEquatable<FlagTexts>
 
         var span = chunk.AsSpan(_start);
         var at = Header;
-        for (var i = 0; i < slot; i++)
+        if (slot != Expected)
         {
-            at += Math.Max(0, BinaryPrimitives.ReadInt32LittleEndian(span[(i * 4)..]));
+            at += Math.Max(0, BinaryPrimitives.ReadInt32LittleEndian(span[(Expected * 4)..]));
+            if (slot == Explanation)
+            {
+                at += Math.Max(0, BinaryPrimitives.ReadInt32LittleEndian(span[(Observed * 4)..]));
+            }
         }
 
         var length = BinaryPrimitives.ReadInt32LittleEndian(span[(slot * 4)..]);
@@ -184,6 +190,105 @@ public readonly struct FlagTexts : IEquatable<FlagTexts>
     public static bool operator ==(FlagTexts left, FlagTexts right) => left.Equals(right);
 
     public static bool operator !=(FlagTexts left, FlagTexts right) => !left.Equals(right);
+
+    /// <summary>
+    /// Formats a flag's texts straight into the current thread's chunk, in the order expected, observed, explanation
+    /// (each optional; absent ones read back as null):
+    /// <code>
+    /// var w = FlagTexts.Writer.Begin();
+    /// while (!Utf8.TryWrite(w.Free, inv, $"{price:N2} USD/{unit}", out var n)) { w.Grow(); }
+    /// var observed = w.Put(FlagTexts.Observed, n);
+    /// ... then the explanation, which may quote <c>observed</c> (bytes)
+    /// return w.End();
+    /// </code>
+    /// When a text does not fit, <see cref="Grow"/> moves what is written to a new chunk and the caller formats it again.
+    /// </summary>
+    public struct Writer
+    {
+        private byte[] _chunk;
+        private int _start;
+        private int _at;
+        private int _next;
+
+        /// <summary>Starts a flag's texts in the current thread's chunk (a new chunk when less than 4 KiB is left).</summary>
+        public static Writer Begin()
+        {
+            var chunk = t_chunk;
+            var used = t_used;
+            if (chunk is null || chunk.Length - used < 4_096)
+            {
+                chunk = t_chunk = GC.AllocateUninitializedArray<byte>(ChunkSize);
+                used = 0;
+            }
+
+            var header = chunk.AsSpan(used, Header);
+            BinaryPrimitives.WriteInt32LittleEndian(header, -1);
+            BinaryPrimitives.WriteInt32LittleEndian(header[4..], -1);
+            BinaryPrimitives.WriteInt32LittleEndian(header[8..], -1);
+            return new Writer { _chunk = chunk, _start = used, _at = used + Header, _next = 0 };
+        }
+
+        /// <summary>Where the next text goes.</summary>
+        public readonly Span<byte> Free => _chunk.AsSpan(_at);
+
+        /// <summary>Moves what is written so far to a new chunk at least twice as large as what is free now.</summary>
+        public void Grow()
+        {
+            var written = _at - _start;
+            var size = Math.Max(ChunkSize, 2 * (written + (_chunk.Length - _at)));
+            var chunk = GC.AllocateUninitializedArray<byte>(size);
+            _chunk.AsSpan(_start, written).CopyTo(chunk);
+            _chunk = t_chunk = chunk;
+            t_used = 0;
+            _start = 0;
+            _at = written;
+        }
+
+        /// <summary>Records that <paramref name="length"/> bytes at <see cref="Free"/> are the text of <paramref name="slot"/>; returns them.</summary>
+        public ReadOnlySpan<byte> Put(int slot, int length)
+        {
+            var order = slot switch { Expected => 1, Observed => 2, _ => 3 };
+            if (order <= _next || (uint)length > (uint)(_chunk.Length - _at))
+            {
+                throw new InvalidOperationException("Flag texts are written once each, expected then observed then explanation.");
+            }
+
+            _next = order;
+            BinaryPrimitives.WriteInt32LittleEndian(_chunk.AsSpan(_start + (slot * 4)), length);
+            var text = _chunk.AsSpan(_at, length);
+            _at += length;
+            return text;
+        }
+
+        /// <summary>Writes <paramref name="text"/> (null: absent) as the text of <paramref name="slot"/>; returns its bytes.</summary>
+        public ReadOnlySpan<byte> Put(int slot, string? text)
+        {
+            if (text is null)
+            {
+                return default;
+            }
+
+            int written;
+            while (Utf8.FromUtf16(text, Free, out _, out written) != System.Buffers.OperationStatus.Done)
+            {
+                Grow();
+            }
+
+            return Put(slot, written);
+        }
+
+        /// <summary>The texts written (the chunk's space taken); an explanation never written reads back empty.</summary>
+        public readonly FlagTexts End()
+        {
+            if (_next < 3)
+            {
+                BinaryPrimitives.WriteInt32LittleEndian(_chunk.AsSpan(_start + (Explanation * 4)), 0);
+            }
+
+            t_used = _at;
+            return new FlagTexts(_chunk, _start);
+        }
+    }
 
     private sealed record Strings(string? Explanation, string? Expected, string? Observed);
 }
