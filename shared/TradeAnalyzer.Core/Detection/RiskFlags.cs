@@ -27,7 +27,11 @@ internal static class RiskFlags
     public static Flag ForDeclaration(DeclarationLine d, string exporterKey, FlagCode code, double score, FlagTexts texts, double? valueAtRisk) =>
         DeclarationFlags.Create(d, exporterKey, code, Clamp(score), texts, valueAtRisk);
 
-    public static Flag ForInvoice(InvoiceLine i, FlagCode code, double score, string explanation, string? expected = null, string? observed = null, double? valueAtRisk = null)
+    public static Flag ForInvoice(InvoiceLine i, FlagCode code, double score, string explanation, string? expected = null, string? observed = null, double? valueAtRisk = null) =>
+        ForInvoice(i, code, score, FlagTexts.Encode(explanation, expected, observed), valueAtRisk);
+
+    /// <summary>As <see cref="ForInvoice(InvoiceLine, FlagCode, double, string, string?, string?, double?)"/> with the texts already written.</summary>
+    public static Flag ForInvoice(InvoiceLine i, FlagCode code, double score, FlagTexts texts, double? valueAtRisk)
     {
         var s = Clamp(score);
         return new Flag
@@ -44,7 +48,7 @@ internal static class RiskFlags
             HsCode = DeclarationFlags.HsText(i.Hs),
             ValueUsd = i.ValueUsd,
             ValueAtRiskUsd = valueAtRisk,
-            Texts = FlagTexts.Encode(explanation, expected, observed),
+            Texts = texts,
             ExporterKey = InvoiceExporterKey(i),
             Date = i.InvoiceDate,
             OriginCountry = i.SellerCountry,
