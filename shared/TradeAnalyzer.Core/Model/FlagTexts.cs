@@ -5,10 +5,10 @@ using System.Text.Unicode;
 namespace TradeAnalyzer.Core.Model;
 
 /// <summary>
-/// A flag's three texts (explanation, expected, observed). The detectors store them as UTF-8 in large per-thread chunks
-/// (<see cref="Encode"/>): an analysis keeps 270,000 flags until the outputs are written, and as strings their texts were
-/// the bulk of what every gen0/gen1 collection of the detectors copied (gen0 -> gen1 -> gen2); a chunk is one array of at
-/// least 85,000 bytes, on the large object heap, never copied. The writers read the bytes as they are
+/// A flag's three texts (explanation, expected, observed). The detectors store them as UTF-8 in per-thread chunks of 60
+/// KiB (<see cref="Encode"/>, <see cref="Writer"/>): an analysis keeps 270,000 flags until the outputs are written, and
+/// as strings their texts were the bulk of what every gen0/gen1 collection of the detectors copied object by object
+/// (gen0 -> gen1 -> gen2); a chunk holds the texts of ~200 flags in one array. The writers read the bytes as they are
 /// (<see cref="TryUtf8"/>), so nothing is transcoded again. Texts set from strings (tests, cold paths) are kept as
 /// strings. Equality is by content, whichever way the texts are kept.
 /// </summary>
@@ -27,7 +27,11 @@ public readonly struct FlagTexts : IEquatable<FlagTexts>
     // bytes of the expected, observed and explanation texts in that order (an explanation quotes the other two: written
     // first, they can be copied into it as bytes).
     private const int Header = 12;
-    private const int ChunkSize = 256 * 1024;
+    // Below the large object threshold (85,000 bytes) on purpose: 256 KiB chunks (on the LOH, never copied) promoted 70
+    // MiB less per analysis, but their ~80 MiB of LOH allocation set off a background gen2 that ran into the outputs
+    // and cost more CPU there than the copies saved (docs/benchmarks.md, "Flag texts, thirteenth pass"). A chunk is
+    // one object without references: copied once into gen1 and once into gen2 by a memcpy, never walked.
+    private const int ChunkSize = 60 * 1024;
 
     [ThreadStatic]
     private static byte[]? t_chunk;

@@ -97,7 +97,7 @@ public sealed class FlagTextsTests
     [Fact]
     public void Texts_written_across_many_chunks_and_one_larger_than_a_chunk_read_back_whole()
     {
-        // 256 KiB chunks: 3,000 flags of ~300 bytes fill several, so some texts are formatted again in a new chunk (Grow).
+        // 60 KiB chunks: 3,000 flags of ~300 bytes fill many, so some texts are formatted again in a new chunk (Grow).
         var made = new List<(FlagTexts Texts, string Explanation, string Expected, string Observed)>();
         for (var i = 0; i < 3_000; i++)
         {
