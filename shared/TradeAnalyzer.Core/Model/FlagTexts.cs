@@ -14,7 +14,7 @@ namespace TradeAnalyzer.Core.Model;
 /// </summary>
 public readonly struct FlagTexts : IEquatable<FlagTexts>
 {
-    /// <summary>The texts' slots, in the order they are stored.</summary>
+    /// <summary>The texts' slots (the order of their lengths in a chunk's header; their bytes are stored expected, observed, explanation).</summary>
     public const int Explanation = 0;
 
     /// <inheritdoc cref="Explanation"/>
@@ -27,6 +27,7 @@ public readonly struct FlagTexts : IEquatable<FlagTexts>
     // bytes of the expected, observed and explanation texts in that order (an explanation quotes the other two: written
     // first, they can be copied into it as bytes).
     private const int Header = 12;
+
     // Below the large object threshold (85,000 bytes) on purpose: 256 KiB chunks (on the LOH, never copied) promoted 70
     // MiB less per analysis, but their ~80 MiB of LOH allocation set off a background gen2 that ran into the outputs
     // and cost more CPU there than the copies saved (docs/benchmarks.md, "Flag texts, thirteenth pass"). A chunk is
