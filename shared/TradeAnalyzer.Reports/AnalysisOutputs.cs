@@ -30,6 +30,9 @@ public static class AnalysisOutputs
 
     private static readonly System.Buffers.SearchValues<char> CsvSpecial = System.Buffers.SearchValues.Create("\"\r\n,");
 
+    /// <summary><see cref="CsvSpecial"/> in UTF-8 (all ASCII, so never a byte of a multi-byte character).</summary>
+    private static readonly System.Buffers.SearchValues<byte> CsvSpecialUtf8 = System.Buffers.SearchValues.Create("\"\r\n,"u8);
+
     /// <summary>
     /// Write buffer of the workbook's file. The zip entries' deflate streams hand the file 8 KiB pieces: with the default
     /// 4 KiB buffer each went to the kernel as it came, one write call per 8 KiB, and each piece ending inside a page
@@ -200,11 +203,12 @@ public static class AnalysisOutputs
         w.Raw((byte)',');
         WriteSafeNum(w, f.ValueAtRiskUsd);
         w.Raw((byte)',');
-        WriteField(w, f.Expected, safe: true);
+        var texts = f.Texts;
+        WriteText(w, texts, FlagTexts.Expected);
         w.Raw((byte)',');
-        WriteField(w, f.Observed, safe: true);
+        WriteText(w, texts, FlagTexts.Observed);
         w.Raw((byte)',');
-        WriteField(w, f.Explanation, safe: true);
+        WriteText(w, texts, FlagTexts.Explanation);
         w.Raw("\r\n"u8);
     }
 
@@ -233,9 +237,10 @@ public static class AnalysisOutputs
             w.WriteString(k.HsCode, f.HsCode);
             Nullable(w, k.ValueUsd, f.ValueUsd);
             Nullable(w, k.ValueAtRiskUsd, f.ValueAtRiskUsd);
-            w.WriteString(k.Expected, f.Expected);
-            w.WriteString(k.Observed, f.Observed);
-            w.WriteString(k.Explanation, f.Explanation);
+            var texts = f.Texts;
+            WriteText(w, k.Expected, texts, FlagTexts.Expected);
+            WriteText(w, k.Observed, texts, FlagTexts.Observed);
+            WriteText(w, k.Explanation, texts, FlagTexts.Explanation);
             w.WriteString(k.ExporterKey, f.ExporterKey);
             if (f.Date is { } day && day.TryFormat(date, out var dateLength, "yyyy-MM-dd", CultureInfo.InvariantCulture))
             {
@@ -400,6 +405,76 @@ public static class AnalysisOutputs
     /// Writes one field as <see cref="CsvRowReader.Escape"/> would return it (after the formula-safe apostrophe when
     /// <paramref name="safe"/>), without building the prefixed or escaped string.
     /// </summary>
+    /// <summary>
+    /// A flag text as <see cref="WriteField(XmlByteWriter, string?, bool)"/> writes it (formula-safe), from its UTF-8 bytes
+    /// when the flag keeps them so: the same quoting, quote doubling and apostrophe, without transcoding.
+    /// </summary>
+    private static void WriteText(XmlByteWriter w, FlagTexts texts, int slot)
+    {
+        if (!texts.TryUtf8(slot, out var utf8, out _))
+        {
+            WriteField(w, texts.Text(slot), safe: true);
+            return;
+        }
+
+        if (utf8.IsEmpty)
+        {
+            return;
+        }
+
+        // CellText.NeedsQuotePrefix: its characters are ASCII, so the first byte tells.
+        var prefix = utf8[0] is (byte)'=' or (byte)'+' or (byte)'-' or (byte)'@' or (byte)'\t' or (byte)'\r';
+        if (utf8.IndexOfAny(CsvSpecialUtf8) < 0)
+        {
+            if (prefix)
+            {
+                w.Raw((byte)'\'');
+            }
+
+            w.Raw(utf8);
+            return;
+        }
+
+        w.Raw((byte)'"');
+        if (prefix)
+        {
+            w.Raw((byte)'\'');
+        }
+
+        while (true)
+        {
+            var quote = utf8.IndexOf((byte)'"');
+            if (quote < 0)
+            {
+                w.Raw(utf8);
+                break;
+            }
+
+            w.Raw(utf8[..(quote + 1)]);
+            w.Raw((byte)'"');
+            utf8 = utf8[(quote + 1)..];
+        }
+
+        w.Raw((byte)'"');
+    }
+
+    /// <summary>A flag text as a flags.json property, from its UTF-8 bytes when the flag keeps them so (the same escaping).</summary>
+    private static void WriteText(Utf8JsonWriter w, JsonEncodedText key, FlagTexts texts, int slot)
+    {
+        if (!texts.TryUtf8(slot, out var utf8, out var present))
+        {
+            w.WriteString(key, texts.Text(slot));
+        }
+        else if (present)
+        {
+            w.WriteString(key, utf8);
+        }
+        else
+        {
+            w.WriteNull(key);
+        }
+    }
+
     private static void WriteField(XmlByteWriter w, string? value, bool safe)
     {
         if (string.IsNullOrEmpty(value))

@@ -14,7 +14,11 @@ internal static class DeclarationFlags
     /// in one object rather than made and copied with another key.</summary>
     public static Flag Create(
         DeclarationLine line, string? exporterKey, FlagCode code, double score, string explanation,
-        string? expected, string? observed, double? valueAtRiskUsd) => new()
+        string? expected, string? observed, double? valueAtRiskUsd) =>
+        Create(line, exporterKey, code, score, FlagTexts.Encode(explanation, expected, observed), valueAtRiskUsd);
+
+    /// <summary>The flag with its texts already written (<see cref="FlagTexts.Writer"/>).</summary>
+    public static Flag Create(DeclarationLine line, string? exporterKey, FlagCode code, double score, FlagTexts texts, double? valueAtRiskUsd) => new()
     {
         Code = code,
         Score = score,
@@ -29,9 +33,7 @@ internal static class DeclarationFlags
         HsCode = HsText(line.Hs),
         ValueUsd = line.ValueUsd,
         ValueAtRiskUsd = valueAtRiskUsd,
-        Expected = expected,
-        Observed = observed,
-        Explanation = explanation,
+        Texts = texts,
         ExporterKey = exporterKey,
         Date = line.Date,
         OriginCountry = line.OriginCountry,

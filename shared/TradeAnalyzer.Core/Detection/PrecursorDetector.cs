@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using System.Text.Unicode;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Core.Reference;
@@ -54,10 +55,10 @@ public sealed class PrecursorDetector : IDetector
                 // The record's own words and the finding's text in one string (no intermediate "what" and figure strings).
                 var t = finding.TextsFor(spanish);
                 var key = keys.Of(d);
-                sink.Add(RiskFlags.ForDeclaration(d, key, FlagCode.PrecursorChemical, t.Score, LineText(d, t.ChemicalTail, spanish), null, t.Observed, d.ValueUsd));
+                sink.Add(RiskFlags.ForDeclaration(d, key, FlagCode.PrecursorChemical, t.Score, LineTexts(d, t.ChemicalTail, null, t.Observed, spanish), d.ValueUsd));
                 if (t.MisdeclaredTail is not null)
                 {
-                    sink.Add(RiskFlags.ForDeclaration(d, key, FlagCode.PrecursorMisdeclared, t.MisdeclaredScore, LineText(d, t.MisdeclaredTail, spanish), t.MisdeclaredExpected, t.MisdeclaredObserved, d.ValueUsd));
+                    sink.Add(RiskFlags.ForDeclaration(d, key, FlagCode.PrecursorMisdeclared, t.MisdeclaredScore, LineTexts(d, t.MisdeclaredTail, t.MisdeclaredExpected, t.MisdeclaredObserved, spanish), d.ValueUsd));
                 }
             }
 
@@ -92,6 +93,33 @@ public sealed class PrecursorDetector : IDetector
     /// as formatting the line's words and appending the tail (figures invariant, the line number as an int with the
     /// current culture: the same digits for every culture when not negative), written once.
     /// </summary>
+    /// <summary>
+    /// The flag's texts with <see cref="LineText"/> as the explanation, written straight into UTF-8
+    /// (<see cref="FlagTexts.Writer"/>) for a line numbered as usual.
+    /// </summary>
+    internal static FlagTexts LineTexts(DeclarationLine d, string tail, string? expected, string? observed, bool spanish)
+    {
+        if (d.LineNo < 0)
+        {
+            return FlagTexts.Encode(LineText(d, tail, spanish), expected, observed);
+        }
+
+        var invariant = CultureInfo.InvariantCulture;
+        var w = FlagTexts.Writer.Begin();
+        w.Put(FlagTexts.Expected, expected);
+        w.Put(FlagTexts.Observed, observed);
+        int n;
+        while (!(spanish
+            ? Utf8.TryWrite(w.Free, invariant, $"La línea {d.DeclarationId}/{d.LineNo} ({d.Quantity:N2} {d.QuantityUnit}, {d.ValueUsd:N2} USD){tail}", out n)
+            : Utf8.TryWrite(w.Free, invariant, $"Line {d.DeclarationId}/{d.LineNo} ({d.Quantity:N2} {d.QuantityUnit}, {d.ValueUsd:N2} USD){tail}", out n)))
+        {
+            w.Grow();
+        }
+
+        w.Put(FlagTexts.Explanation, n);
+        return w.End();
+    }
+
     internal static string LineText(DeclarationLine d, string tail, bool spanish)
     {
         if (d.LineNo < 0)

@@ -22,7 +22,16 @@ internal static class RiskFlags
     public static Flag ForDeclaration(DeclarationLine d, string exporterKey, FlagCode code, double score, string explanation, string? expected, string? observed, double? valueAtRisk) =>
         DeclarationFlags.Create(d, exporterKey, code, Clamp(score), explanation, expected, observed, valueAtRisk);
 
-    public static Flag ForInvoice(InvoiceLine i, FlagCode code, double score, string explanation, string? expected = null, string? observed = null, double? valueAtRisk = null)
+    /// <summary>As <see cref="ForDeclaration(DeclarationLine, string, FlagCode, double, string, string?, string?, double?)"/> with the
+    /// texts already written (<see cref="FlagTexts.Writer"/>).</summary>
+    public static Flag ForDeclaration(DeclarationLine d, string exporterKey, FlagCode code, double score, FlagTexts texts, double? valueAtRisk) =>
+        DeclarationFlags.Create(d, exporterKey, code, Clamp(score), texts, valueAtRisk);
+
+    public static Flag ForInvoice(InvoiceLine i, FlagCode code, double score, string explanation, string? expected = null, string? observed = null, double? valueAtRisk = null) =>
+        ForInvoice(i, code, score, FlagTexts.Encode(explanation, expected, observed), valueAtRisk);
+
+    /// <summary>As <see cref="ForInvoice(InvoiceLine, FlagCode, double, string, string?, string?, double?)"/> with the texts already written.</summary>
+    public static Flag ForInvoice(InvoiceLine i, FlagCode code, double score, FlagTexts texts, double? valueAtRisk)
     {
         var s = Clamp(score);
         return new Flag
@@ -39,9 +48,7 @@ internal static class RiskFlags
             HsCode = DeclarationFlags.HsText(i.Hs),
             ValueUsd = i.ValueUsd,
             ValueAtRiskUsd = valueAtRisk,
-            Expected = expected,
-            Observed = observed,
-            Explanation = explanation,
+            Texts = texts,
             ExporterKey = InvoiceExporterKey(i),
             Date = i.InvoiceDate,
             OriginCountry = i.SellerCountry,

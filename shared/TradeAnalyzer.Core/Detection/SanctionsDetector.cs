@@ -70,7 +70,7 @@ public sealed class SanctionsDetector : IDetector
                 described = declarationTexts.Add(matched, Describe(parts, threshold, spanish));
             }
 
-            sink.Add(RiskFlags.ForDeclaration(d, keys.Of(d), FlagCode.SanctionedParty, described.Score, described.Text, described.Expected, described.Observed, d.ValueUsd));
+            sink.Add(RiskFlags.ForDeclaration(d, keys.Of(d), FlagCode.SanctionedParty, described.Score, described.Texts, d.ValueUsd));
         }
 
         var invoiceTexts = new Descriptions<(string? Seller, string? Buyer, string? Payer, string? Beneficiary)>();
@@ -96,7 +96,7 @@ public sealed class SanctionsDetector : IDetector
                 described = invoiceTexts.Add(matched, Describe(parts, threshold, spanish));
             }
 
-            sink.Add(RiskFlags.ForInvoice(inv, FlagCode.SanctionedParty, described.Score, described.Text, described.Expected, described.Observed, inv.ValueUsd));
+            sink.Add(RiskFlags.ForInvoice(inv, FlagCode.SanctionedParty, described.Score, described.Texts, inv.ValueUsd));
         }
 
         context.Artifacts.Counters["sanctions.names_screened"] = table.Count;
@@ -180,7 +180,14 @@ public sealed class SanctionsDetector : IDetector
     }
 
     /// <summary>What <see cref="Describe"/> gives for one combination of matched parties.</summary>
-    internal sealed record Described(double Score, string Text, string Expected, string Observed);
+    internal sealed record Described(double Score, string Text, string Expected, string Observed)
+    {
+        /// <summary>
+        /// The texts as UTF-8, written once: every flag of the same parties refers to the same bytes (a chunk's texts
+        /// never change once written), as they shared these strings before.
+        /// </summary>
+        public FlagTexts Texts { get; } = FlagTexts.Encode(Text, Expected, Observed);
+    }
 
     /// <summary>
     /// The distinct party names of an analysis and their sanctions hits, for <see cref="SanctionsDetector"/>. Names are

@@ -22,6 +22,7 @@ public sealed record Flag
     private double _valueAtRiskUsd;
     private DateOnly _date;
     private SourceRef _source;
+    private FlagTexts _texts;
 
     public required FlagCode Code { get; init; }
 
@@ -52,12 +53,23 @@ public sealed record Flag
     public double? ValueAtRiskUsd { get => Get(HasValueAtRisk, _valueAtRiskUsd); init => _valueAtRiskUsd = Set(HasValueAtRisk, value); }
 
     /// <summary>The baseline or counterpart figure (e.g. "9.80-22.10 USD/kg", "CIF 10,700 USD").</summary>
-    public string? Expected { get; init; }
+    public string? Expected { get => _texts.Text(FlagTexts.Expected); init => _texts = _texts.With(FlagTexts.Expected, value); }
 
     /// <summary>The record's own figure (e.g. "41.20 USD/kg").</summary>
-    public string? Observed { get; init; }
+    public string? Observed { get => _texts.Text(FlagTexts.Observed); init => _texts = _texts.With(FlagTexts.Observed, value); }
 
-    public required string Explanation { get; init; }
+    /// <summary>
+    /// The sentence (empty when none was set). Flags of the detectors keep it, <see cref="Expected"/> and
+    /// <see cref="Observed"/> as UTF-8 (<see cref="Texts"/>): reading them as strings decodes a new string each time.
+    /// </summary>
+    public string Explanation { get => _texts.Text(FlagTexts.Explanation) ?? string.Empty; init => _texts = _texts.With(FlagTexts.Explanation, value); }
+
+    /// <summary>
+    /// The three texts as kept (UTF-8 in a shared chunk, or strings): what the detectors set in one go
+    /// (<see cref="FlagTexts.Encode"/>) and the output writers read as bytes. Part of the record's equality, by content.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public FlagTexts Texts { get => _texts; init => _texts = value; }
 
     // Context beyond the spec's columns: used for storage partitioning, reports and exporter roll-ups.
 

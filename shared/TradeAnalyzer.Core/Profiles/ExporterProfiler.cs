@@ -303,9 +303,7 @@ public sealed class ExporterProfiler : IExporterProfiler
             ExporterKey = a.Key,
             ValueUsd = a.Value,
             ValueAtRiskUsd = valueAtRisk > 0 ? valueAtRisk : null,
-            Expected = expected,
-            Observed = observed,
-            Explanation = text,
+            Texts = FlagTexts.Encode(text, expected, observed),
             Date = a.Last,
             OriginCountry = a.Country,
         };

@@ -34,7 +34,7 @@ internal static class FlagSheet
     /// <summary>Writes one flag; <paramref name="recordLocation"/> is the cell its record is on (or null).</summary>
     public static void Write(RowSink row, Flag flag, Labels l, string? recordLocation)
     {
-        row.Text(flag.Explanation);
+        row.Text(flag.Texts, FlagTexts.Explanation);
         row.Text(flag.Code.ToCode());
         row.Severity(flag.Severity, l.Severity(flag.Severity));
         row.Number(flag.Score);
@@ -51,8 +51,8 @@ internal static class FlagSheet
         row.Date(flag.Date);
         row.Number(flag.ValueUsd);
         row.Number(flag.ValueAtRiskUsd);
-        row.Text(flag.Expected);
-        row.Text(flag.Observed);
+        row.Text(flag.Texts, FlagTexts.Expected);
+        row.Text(flag.Texts, FlagTexts.Observed);
         row.Source(flag.Source);
     }
 }

@@ -39,6 +39,7 @@ internal sealed class RowSink
     private readonly SharedStrings.ColumnState[] _sharing;
     private readonly byte[] _rowDigits = new byte[PaddedBytes.Size];
     private readonly char[] _format = new char[64];
+    private char[] _chars = new char[512];
     private PaddedBytes _rowText;
     private long _row = 1;
     private bool _rowPending;
@@ -164,6 +165,43 @@ internal sealed class RowSink
 
     /// <summary>A text cell (formula-safe); the column's style (wrapped for <see cref="ColumnKind.Wrap"/>).</summary>
     public void Text(string? value) => WriteText(value, ColumnTextStyle(), measure: true);
+
+    /// <summary>
+    /// A flag text cell, as <see cref="Text(string?)"/> writes it. Kept as UTF-8 (<see cref="FlagTexts.IsUtf8"/>), a text
+    /// that cannot be a shared string (an explanation: longer than <see cref="SharedStrings.MaxSharedLength"/>) and needs
+    /// no change to be safe is decoded into a buffer and written from there, not made a string; any other goes through
+    /// <see cref="Text(string?)"/> (the shared table, the quote prefix, cleaning), so the cells are the same.
+    /// </summary>
+    public void Text(FlagTexts texts, int slot)
+    {
+        if (_writer is null || !texts.TryUtf8(slot, out var utf8, out _))
+        {
+            Text(texts.Text(slot));
+            return;
+        }
+
+        if (utf8.IsEmpty)
+        {
+            _column++;
+            return;
+        }
+
+        if (_chars.Length < utf8.Length)
+        {
+            _chars = new char[Math.Max(utf8.Length, _chars.Length * 2)];
+        }
+
+        var text = _chars.AsSpan(0, System.Text.Encoding.UTF8.GetChars(utf8, _chars));
+        var shares = _shared is not null && _column < _sharing.Length && !_sharing[_column].Inline && text.Length <= SharedStrings.MaxSharedLength;
+        if (shares || text.Length > CellText.MaxLength || text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' || text.IndexOfAnyExceptInRange('\u0020', '\uD7FF') >= 0)
+        {
+            Text(text.ToString());
+            return;
+        }
+
+        // Safe as it is (CellText.Safe would return it unchanged): the span path of WriteText.
+        WritePlainText(text, ColumnTextStyle(), plain: XmlByteWriter.IsPlain(text));
+    }
 
     /// <summary>An HS code cell in its display form (2933.39 or 2933.39.99); nothing when <paramref name="code"/> has no digits.</summary>
     public void Hs(HsCode? code)

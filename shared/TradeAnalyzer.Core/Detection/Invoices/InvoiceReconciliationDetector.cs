@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text.Unicode;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Detection.Mirror;
 using TradeAnalyzer.Core.Model;
@@ -115,7 +116,7 @@ public sealed class InvoiceReconciliationDetector : IDetector
                 ? string.Create(Inv, $"La declaración {s.DeclarationId} de {s.Reporter} del {s.Date:yyyy-MM-dd} ({s.FobUsd:N2} USD FOB) cita la factura {s.InvoiceNumber}, que no figura entre las facturas aportadas, {why}.")
                 : string.Create(Inv, $"Declaration {s.DeclarationId} ({s.Reporter}, {s.Date:yyyy-MM-dd}, {s.FobUsd:N2} USD FOB) names invoice {s.InvoiceNumber}, which is not among the invoices supplied, {why}.");
             var score = exporterCovered ? 55 : 45;
-            sink.Add(NewFlag(FlagCode.InvoiceMissing, score, s, s.InvoiceNumber, s.FobUsd, $"invoice {s.InvoiceNumber}", "not supplied", text));
+            sink.Add(NewFlag(FlagCode.InvoiceMissing, score, s, s.InvoiceNumber, s.FobUsd, FlagTexts.Encode(text, $"invoice {s.InvoiceNumber}", "not supplied")));
         }
 
         context.Artifacts.Counters["invoice.compared"] = compared;
@@ -167,14 +168,31 @@ public sealed class InvoiceReconciliationDetector : IDetector
                     ? spanish ? "menos" : "less"
                     : spanish ? "más" : "more";
 
-                // Each figure formatted once (as Fmt does: invariant N2) and reused by the text and the expected/observed.
-                var declaredFob = Fmt.Usd(s.FobUsd);
-                var invoiceFob = Fmt.Usd(fob);
-                var text = spanish
-                    ? string.Create(Inv, $"La declaración {s.DeclarationId} de {s.Reporter} ({s.Date:yyyy-MM-dd}) declara {declaredFob} USD equivalente FOB ({s.ValueUsd:N2} USD {Term(s.Main.Incoterm)}) mientras la factura {number} del {inv.InvoiceDate:yyyy-MM-dd} suma {invoiceFob} USD equivalente FOB ({value:N2} USD {Term(inv.Incoterm)}), {Math.Abs(diff):N2} USD {direction} ({rel * 100:N0}%, tolerancia {tolerance * 100:N0}%).")
-                    : string.Create(Inv, $"Declaration {s.DeclarationId} ({s.Reporter}, {s.Date:yyyy-MM-dd}) declares {declaredFob} USD FOB-equivalent ({s.ValueUsd:N2} USD {Term(s.Main.Incoterm)}) while invoice {number} of {inv.InvoiceDate:yyyy-MM-dd} totals {invoiceFob} USD FOB-equivalent ({value:N2} USD {Term(inv.Incoterm)}), {Math.Abs(diff):N2} USD {direction} ({rel * 100:N0}%, tolerance {tolerance * 100:N0}%).");
-                sink.Add(NewFlag(FlagCode.InvoiceValueMismatch, score, s, number, Math.Abs(diff),
-                    $"invoice {number}: {invoiceFob} USD FOB-equivalent", $"{declaredFob} USD FOB-equivalent", text));
+                // Written straight into the flag's UTF-8 texts (FlagTexts.Writer), the figures as Fmt formats them
+                // (invariant N2); a text that does not fit in what is left of the chunk is formatted again in a new one.
+                var w = FlagTexts.Writer.Begin();
+                int n;
+                while (!Utf8.TryWrite(w.Free, Inv, $"invoice {number}: {fob:N2} USD FOB-equivalent", out n))
+                {
+                    w.Grow();
+                }
+
+                w.Put(FlagTexts.Expected, n);
+                while (!Utf8.TryWrite(w.Free, Inv, $"{s.FobUsd:N2} USD FOB-equivalent", out n))
+                {
+                    w.Grow();
+                }
+
+                w.Put(FlagTexts.Observed, n);
+                while (!(spanish
+                    ? Utf8.TryWrite(w.Free, Inv, $"La declaración {s.DeclarationId} de {s.Reporter} ({s.Date:yyyy-MM-dd}) declara {s.FobUsd:N2} USD equivalente FOB ({s.ValueUsd:N2} USD {Term(s.Main.Incoterm)}) mientras la factura {number} del {inv.InvoiceDate:yyyy-MM-dd} suma {fob:N2} USD equivalente FOB ({value:N2} USD {Term(inv.Incoterm)}), {Math.Abs(diff):N2} USD {direction} ({rel * 100:N0}%, tolerancia {tolerance * 100:N0}%).", out n)
+                    : Utf8.TryWrite(w.Free, Inv, $"Declaration {s.DeclarationId} ({s.Reporter}, {s.Date:yyyy-MM-dd}) declares {s.FobUsd:N2} USD FOB-equivalent ({s.ValueUsd:N2} USD {Term(s.Main.Incoterm)}) while invoice {number} of {inv.InvoiceDate:yyyy-MM-dd} totals {fob:N2} USD FOB-equivalent ({value:N2} USD {Term(inv.Incoterm)}), {Math.Abs(diff):N2} USD {direction} ({rel * 100:N0}%, tolerance {tolerance * 100:N0}%).", out n)))
+                {
+                    w.Grow();
+                }
+
+                w.Put(FlagTexts.Explanation, n);
+                sink.Add(NewFlag(FlagCode.InvoiceValueMismatch, score, s, number, Math.Abs(diff), w.End()));
             }
         }
 
@@ -202,13 +220,30 @@ public sealed class InvoiceReconciliationDetector : IDetector
             var iq = invoiced[worst];
             var unit = Fmt.Unit((BaseUnit)worst);
             var atRisk = Math.Abs(dq - iq) * (invoicedFob[worst] / iq);
-            var declaredQuantity = Fmt.Num(dq);
-            var invoicedQuantity = Fmt.Num(iq);
-            var text = spanish
-                ? string.Create(Inv, $"La declaración {s.DeclarationId} de {s.Reporter} declara {declaredQuantity} {unit} pero la factura {number} factura {invoicedQuantity} {unit}, una diferencia del {rel * 100:N0}% (tolerancia {QuantityTolerance * 100:N0}%) que vale {atRisk:N2} USD al precio facturado.")
-                : string.Create(Inv, $"Declaration {s.DeclarationId} ({s.Reporter}) declares {declaredQuantity} {unit} but invoice {number} bills {invoicedQuantity} {unit}, a {rel * 100:N0}% difference (tolerance {QuantityTolerance * 100:N0}%) worth {atRisk:N2} USD at the invoiced price.");
-            sink.Add(NewFlag(FlagCode.InvoiceQuantityMismatch, MirrorAllowances.ScoreFromRatio(rel / QuantityTolerance), s, number, atRisk,
-                $"invoice {number}: {invoicedQuantity} {unit}", $"{declaredQuantity} {unit}", text));
+            // As the value mismatch: straight into UTF-8, the quantities as Fmt.Num formats them (invariant N2).
+            var w = FlagTexts.Writer.Begin();
+            int n;
+            while (!Utf8.TryWrite(w.Free, Inv, $"invoice {number}: {iq:N2} {unit}", out n))
+            {
+                w.Grow();
+            }
+
+            w.Put(FlagTexts.Expected, n);
+            while (!Utf8.TryWrite(w.Free, Inv, $"{dq:N2} {unit}", out n))
+            {
+                w.Grow();
+            }
+
+            w.Put(FlagTexts.Observed, n);
+            while (!(spanish
+                ? Utf8.TryWrite(w.Free, Inv, $"La declaración {s.DeclarationId} de {s.Reporter} declara {dq:N2} {unit} pero la factura {number} factura {iq:N2} {unit}, una diferencia del {rel * 100:N0}% (tolerancia {QuantityTolerance * 100:N0}%) que vale {atRisk:N2} USD al precio facturado.", out n)
+                : Utf8.TryWrite(w.Free, Inv, $"Declaration {s.DeclarationId} ({s.Reporter}) declares {dq:N2} {unit} but invoice {number} bills {iq:N2} {unit}, a {rel * 100:N0}% difference (tolerance {QuantityTolerance * 100:N0}%) worth {atRisk:N2} USD at the invoiced price.", out n)))
+            {
+                w.Grow();
+            }
+
+            w.Put(FlagTexts.Explanation, n);
+            sink.Add(NewFlag(FlagCode.InvoiceQuantityMismatch, MirrorAllowances.ScoreFromRatio(rel / QuantityTolerance), s, number, atRisk, w.End()));
         }
 
         // Names first: the tax ids are read only when the names differ (PartyMatch.Same, lazily).
@@ -237,7 +272,7 @@ public sealed class InvoiceReconciliationDetector : IDetector
                 : string.Create(Inv, $"On invoice {number} named by {s.Reporter} declaration {s.DeclarationId} ({s.FobUsd:N2} USD FOB), {joined}.");
             var score = sellerOk || buyerOk ? 60 : 75;
             sink.Add(NewFlag(FlagCode.InvoicePartyMismatch, score, s, number, s.FobUsd,
-                $"{s.Main.ExporterName} -> {s.Main.ImporterName}", $"{inv.SellerName} -> {inv.BuyerName}", text));
+                FlagTexts.Encode(text, $"{s.Main.ExporterName} -> {s.Main.ImporterName}", $"{inv.SellerName} -> {inv.BuyerName}")));
         }
     }
 
@@ -265,7 +300,7 @@ public sealed class InvoiceReconciliationDetector : IDetector
     }
 
     private static Flag NewFlag(FlagCode code, double score, DeclarationShipment s, string? invoiceNumber, double atRisk,
-        string expected, string observed, string text) => new()
+        FlagTexts texts) => new()
     {
         Code = code,
         Score = score,
@@ -280,9 +315,7 @@ public sealed class InvoiceReconciliationDetector : IDetector
         HsCode = DeclarationFlags.HsText(s.Main.Hs),
         ValueUsd = Math.Round(s.ValueUsd, 2),
         ValueAtRiskUsd = Math.Round(atRisk, 2),
-        Expected = expected,
-        Observed = observed,
-        Explanation = text,
+        Texts = texts,
         ExporterKey = s.Main.ExporterKey.Length > 0 ? s.Main.ExporterKey : null,
         Date = s.Date,
         OriginCountry = s.Main.OriginCountry,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text.Unicode;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Model;
 
@@ -442,11 +443,31 @@ public sealed class MirrorDetector : IDetector
                 var agreement = a < 1
                     ? spanish ? string.Create(Inv, $", con cantidades coincidentes al {a * 100:N0}%") : string.Create(Inv, $", with quantities agreeing to {a * 100:N0}%")
                     : string.Empty;
-                var text = spanish
-                    ? string.Create(Inv, $"La declaración de exportación {ex.DeclarationId} de {ex.Reporter} ({ex.Date:yyyy-MM-dd}) valoró este embarque en {x:N2} USD FOB; la declaración de importación {im.DeclarationId} de {im.Reporter} declaró {im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)} ({m:N2} USD equivalente FOB tras el flete {Fmt.Mode(mode, true)}), una diferencia de {Math.Abs(gap):N2} USD ({rel * 100:N0}%) por encima del {tolerance * 100:N0}% admitido{agreement}.")
-                    : string.Create(Inv, $"The {ex.Reporter} export declaration {ex.DeclarationId} ({ex.Date:yyyy-MM-dd}) valued this shipment at {x:N2} USD FOB; {im.Reporter}'s import declaration {im.DeclarationId} declared {im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)} ({m:N2} USD FOB-equivalent after {Fmt.Mode(mode, false)} freight), a gap of {Math.Abs(gap):N2} USD ({rel * 100:N0}%) beyond the {tolerance * 100:N0}% allowed{agreement}.");
-                sink.Add(NewFlag(FlagCode.MirrorValueGap, MirrorAllowances.ScoreFromRatio(weighted / tolerance), ex, im, shipmentId, Math.Abs(gap),
-                    ExpectedOf(ex), string.Create(Inv, $"{im.Reporter} import {im.DeclarationId}: {m:N2} USD FOB-equivalent ({im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)})"), text));
+                // Written straight into the flag's UTF-8 texts (FlagTexts.Writer: no string per text); a text that does not
+                // fit in what is left of the chunk is formatted again in a new one.
+                var w = FlagTexts.Writer.Begin();
+                int n;
+                while (!Utf8.TryWrite(w.Free, Inv, $"{ex.Reporter} export {ex.DeclarationId}: {ex.FobUsd:N2} USD FOB", out n))
+                {
+                    w.Grow();
+                }
+
+                w.Put(FlagTexts.Expected, n);
+                while (!Utf8.TryWrite(w.Free, Inv, $"{im.Reporter} import {im.DeclarationId}: {m:N2} USD FOB-equivalent ({im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)})", out n))
+                {
+                    w.Grow();
+                }
+
+                w.Put(FlagTexts.Observed, n);
+                while (!(spanish
+                    ? Utf8.TryWrite(w.Free, Inv, $"La declaración de exportación {ex.DeclarationId} de {ex.Reporter} ({ex.Date:yyyy-MM-dd}) valoró este embarque en {x:N2} USD FOB; la declaración de importación {im.DeclarationId} de {im.Reporter} declaró {im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)} ({m:N2} USD equivalente FOB tras el flete {Fmt.Mode(mode, true)}), una diferencia de {Math.Abs(gap):N2} USD ({rel * 100:N0}%) por encima del {tolerance * 100:N0}% admitido{agreement}.", out n)
+                    : Utf8.TryWrite(w.Free, Inv, $"The {ex.Reporter} export declaration {ex.DeclarationId} ({ex.Date:yyyy-MM-dd}) valued this shipment at {x:N2} USD FOB; {im.Reporter}'s import declaration {im.DeclarationId} declared {im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)} ({m:N2} USD FOB-equivalent after {Fmt.Mode(mode, false)} freight), a gap of {Math.Abs(gap):N2} USD ({rel * 100:N0}%) beyond the {tolerance * 100:N0}% allowed{agreement}.", out n)))
+                {
+                    w.Grow();
+                }
+
+                w.Put(FlagTexts.Explanation, n);
+                sink.Add(NewFlag(FlagCode.MirrorValueGap, MirrorAllowances.ScoreFromRatio(weighted / tolerance), ex, im, shipmentId, Math.Abs(gap), w.End()));
             }
         }
 
@@ -456,11 +477,29 @@ public sealed class MirrorDetector : IDetector
             var unit = Fmt.Unit(exUnit);
             var unitPrice = ex.Quantity > 0 ? x / ex.Quantity : 0;
             var atRisk = Math.Abs(im.Quantity - ex.Quantity) * unitPrice;
-            var text = spanish
-                ? string.Create(Inv, $"La exportación {ex.DeclarationId} de {ex.Reporter} declaró {ex.Quantity:N2} {unit} y la importación {im.DeclarationId} de {im.Reporter} del mismo embarque {im.Quantity:N2} {unit}, una diferencia del {rel * 100:N0}% (tolerancia {MirrorAllowances.QuantityTolerance * 100:N0}%) que vale {atRisk:N2} USD al precio de la exportación.")
-                : string.Create(Inv, $"The {ex.Reporter} export {ex.DeclarationId} declared {ex.Quantity:N2} {unit} and {im.Reporter}'s import {im.DeclarationId} of the same shipment {im.Quantity:N2} {unit}, a {rel * 100:N0}% difference (tolerance {MirrorAllowances.QuantityTolerance * 100:N0}%) worth {atRisk:N2} USD at the export's unit price.");
-            sink.Add(NewFlag(FlagCode.MirrorQuantityGap, MirrorAllowances.ScoreFromRatio(rel / MirrorAllowances.QuantityTolerance), ex, im, shipmentId, atRisk,
-                string.Create(Inv, $"{ex.Quantity:N2} {unit} (export {ex.DeclarationId})"), string.Create(Inv, $"{im.Quantity:N2} {unit} (import {im.DeclarationId})"), text));
+            var w = FlagTexts.Writer.Begin();
+            int n;
+            while (!Utf8.TryWrite(w.Free, Inv, $"{ex.Quantity:N2} {unit} (export {ex.DeclarationId})", out n))
+            {
+                w.Grow();
+            }
+
+            w.Put(FlagTexts.Expected, n);
+            while (!Utf8.TryWrite(w.Free, Inv, $"{im.Quantity:N2} {unit} (import {im.DeclarationId})", out n))
+            {
+                w.Grow();
+            }
+
+            w.Put(FlagTexts.Observed, n);
+            while (!(spanish
+                ? Utf8.TryWrite(w.Free, Inv, $"La exportación {ex.DeclarationId} de {ex.Reporter} declaró {ex.Quantity:N2} {unit} y la importación {im.DeclarationId} de {im.Reporter} del mismo embarque {im.Quantity:N2} {unit}, una diferencia del {rel * 100:N0}% (tolerancia {MirrorAllowances.QuantityTolerance * 100:N0}%) que vale {atRisk:N2} USD al precio de la exportación.", out n)
+                : Utf8.TryWrite(w.Free, Inv, $"The {ex.Reporter} export {ex.DeclarationId} declared {ex.Quantity:N2} {unit} and {im.Reporter}'s import {im.DeclarationId} of the same shipment {im.Quantity:N2} {unit}, a {rel * 100:N0}% difference (tolerance {MirrorAllowances.QuantityTolerance * 100:N0}%) worth {atRisk:N2} USD at the export's unit price.", out n)))
+            {
+                w.Grow();
+            }
+
+            w.Put(FlagTexts.Explanation, n);
+            sink.Add(NewFlag(FlagCode.MirrorQuantityGap, MirrorAllowances.ScoreFromRatio(rel / MirrorAllowances.QuantityTolerance), ex, im, shipmentId, atRisk, w.End()));
         }
 
         // One line on each side (most shipments): its HS6 is its main line's, equal exactly when the prefix numbers are,
@@ -550,7 +589,7 @@ public sealed class MirrorDetector : IDetector
             ? string.Create(Inv, $"La exportación {ex.DeclarationId} de {ex.Reporter} clasificó las mercancías en HS {exCodes} pero la importación {im.DeclarationId} de {im.Reporter} del mismo embarque en HS {imCodes} ({importOnlyFob:N2} USD FOB){(otherChapter ? ", un capítulo distinto" : ", mismo capítulo")}.")
             : string.Create(Inv, $"The {ex.Reporter} export {ex.DeclarationId} classified the goods under HS {exCodes} but {im.Reporter}'s import {im.DeclarationId} of the same shipment under HS {imCodes} ({importOnlyFob:N2} USD FOB){(otherChapter ? ", a different chapter" : ", same chapter")}.");
         sink.Add(NewFlag(FlagCode.MirrorHsMismatch, score, ex, im, shipmentId, importOnlyFob,
-            $"HS {exCodes} ({ExpectedOf(ex)})", $"HS {imCodes} ({im.Reporter} import {im.DeclarationId})", text));
+            FlagTexts.Encode(text, $"HS {exCodes} ({ExpectedOf(ex)})", $"HS {imCodes} ({im.Reporter} import {im.DeclarationId})")));
     }
 
     private static bool HasHs6(DeclarationShipment s, HsCode hs)
@@ -570,7 +609,7 @@ public sealed class MirrorDetector : IDetector
     private static bool SamePrefix(HsCode a, HsCode b, int digits) => string.CompareOrdinal(a.Digits, 0, b.Digits, 0, digits) == 0;
 
     private static Flag NewFlag(FlagCode code, double score, DeclarationShipment ex, DeclarationShipment im, string? shipmentId,
-        double atRisk, string expected, string observed, string text) => new()
+        double atRisk, FlagTexts texts) => new()
     {
         Code = code,
         Score = score,
@@ -584,9 +623,7 @@ public sealed class MirrorDetector : IDetector
         HsCode = DeclarationFlags.HsText(im.Main.Hs),
         ValueUsd = im.ValueUsd,
         ValueAtRiskUsd = Math.Round(atRisk, 2),
-        Expected = expected,
-        Observed = observed,
-        Explanation = text,
+        Texts = texts,
         ExporterKey = ex.Main.ExporterKey.Length > 0 ? ex.Main.ExporterKey : null,
         Date = ex.Date,
         OriginCountry = ex.Main.OriginCountry,
@@ -712,9 +749,7 @@ public sealed class MirrorDetector : IDetector
             HsCode = DeclarationFlags.HsText(s.Main.Hs),
             ValueUsd = s.ValueUsd,
             ValueAtRiskUsd = Math.Round(s.FobUsd, 2),
-            Expected = expected,
-            Observed = observed,
-            Explanation = text,
+            Texts = FlagTexts.Encode(text, expected, observed),
             ExporterKey = s.Main.ExporterKey.Length > 0 ? s.Main.ExporterKey : null,
             Date = s.Date,
             OriginCountry = s.Main.OriginCountry,

@@ -1,0 +1,299 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Unicode;
+
+namespace TradeAnalyzer.Core.Model;
+
+/// <summary>
+/// A flag's three texts (explanation, expected, observed). The detectors store them as UTF-8 in per-thread chunks of 60
+/// KiB (<see cref="Encode"/>, <see cref="Writer"/>): an analysis keeps 270,000 flags until the outputs are written, and
+/// as strings their texts were the bulk of what every gen0/gen1 collection of the detectors copied object by object
+/// (gen0 -> gen1 -> gen2); a chunk holds the texts of ~200 flags in one array. The writers read the bytes as they are
+/// (<see cref="TryUtf8"/>), so nothing is transcoded again. Texts set from strings (tests, cold paths) are kept as
+/// strings. Equality is by content, whichever way the texts are kept.
+/// </summary>
+public readonly struct FlagTexts : IEquatable<FlagTexts>
+{
+    /// <summary>The texts' slots (the order of their lengths in a chunk's header; their bytes are stored expected, observed, explanation).</summary>
+    public const int Explanation = 0;
+
+    /// <inheritdoc cref="Explanation"/>
+    public const int Expected = 1;
+
+    /// <inheritdoc cref="Explanation"/>
+    public const int Observed = 2;
+
+    // A chunk holds the texts of many flags: per flag three little-endian int32 lengths by slot (-1 when absent), then the
+    // bytes of the expected, observed and explanation texts in that order (an explanation quotes the other two: written
+    // first, they can be copied into it as bytes).
+    private const int Header = 12;
+
+    // Below the large object threshold (85,000 bytes) on purpose: 256 KiB chunks (on the LOH, never copied) promoted 70
+    // MiB less per analysis, but their ~80 MiB of LOH allocation set off a background gen2 that ran into the outputs
+    // and cost more CPU there than the copies saved (docs/benchmarks.md, "Flag texts, thirteenth pass"). A chunk is
+    // one object without references: copied once into gen1 and once into gen2 by a memcpy, never walked.
+    private const int ChunkSize = 60 * 1024;
+
+    [ThreadStatic]
+    private static byte[]? t_chunk;
+
+    [ThreadStatic]
+    private static int t_used;
+
+    /// <summary>A <see cref="byte"/>[] chunk (texts at <see cref="_start"/>) or a <see cref="Strings"/>, or null (none set).</summary>
+    private readonly object? _store;
+    private readonly int _start;
+
+    private FlagTexts(object? store, int start)
+    {
+        _store = store;
+        _start = start;
+    }
+
+    /// <summary>True when the texts are kept as UTF-8 (and <see cref="TryUtf8"/> answers).</summary>
+    public bool IsUtf8 => _store is byte[];
+
+    /// <summary>
+    /// The three texts encoded into the current thread's chunk. Texts that are not valid UTF-16 (a lone surrogate) or too
+    /// long for a chunk are kept as strings, so that reading them back always gives the very same strings.
+    /// </summary>
+    public static FlagTexts Encode(string explanation, string? expected, string? observed)
+    {
+        ArgumentNullException.ThrowIfNull(explanation);
+        var max = (explanation.Length + (expected?.Length ?? 0) + (observed?.Length ?? 0)) * 3;
+        if (max > ChunkSize / 4)
+        {
+            return FromStrings(explanation, expected, observed);
+        }
+
+        var chunk = t_chunk;
+        var used = t_used;
+        if (chunk is null || chunk.Length - used < Header + max)
+        {
+            // Not zeroed: every byte is written before a flag refers to it.
+            chunk = t_chunk = GC.AllocateUninitializedArray<byte>(ChunkSize);
+            used = 0;
+        }
+
+        var span = chunk.AsSpan(used);
+        var at = Header;
+        if (!Put(expected, span, Expected, ref at) || !Put(observed, span, Observed, ref at) || !Put(explanation, span, Explanation, ref at))
+        {
+            return FromStrings(explanation, expected, observed);
+        }
+
+        t_used = used + at;
+        return new FlagTexts(chunk, used);
+    }
+
+    private static bool Put(string? text, Span<byte> span, int slot, ref int at)
+    {
+        if (text is null)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(span[(slot * 4)..], -1);
+            return true;
+        }
+
+        if (Utf8.FromUtf16(text, span[at..], out _, out var written, replaceInvalidSequences: false) != System.Buffers.OperationStatus.Done)
+        {
+            return false;
+        }
+
+        BinaryPrimitives.WriteInt32LittleEndian(span[(slot * 4)..], written);
+        at += written;
+        return true;
+    }
+
+    /// <summary>Texts kept as strings (<see cref="Flag"/>'s initializers; tests and cold paths).</summary>
+    public static FlagTexts FromStrings(string? explanation, string? expected, string? observed) =>
+        new(new Strings(explanation, expected, observed), 0);
+
+    /// <summary>These texts with one slot set to <paramref name="text"/> (the others read back as they are).</summary>
+    internal FlagTexts With(int slot, string? text) => FromStrings(
+        slot == Explanation ? text : Text(Explanation),
+        slot == Expected ? text : Text(Expected),
+        slot == Observed ? text : Text(Observed));
+
+    /// <summary>The UTF-8 bytes of a slot when the texts are kept as UTF-8 (<paramref name="present"/> false for an absent text).</summary>
+    public bool TryUtf8(int slot, out ReadOnlySpan<byte> utf8, out bool present)
+    {
+        if (_store is not byte[] chunk)
+        {
+            utf8 = default;
+            present = false;
+            return false;
+        }
+
+        var span = chunk.AsSpan(_start);
+        var at = Header;
+        if (slot != Expected)
+        {
+            at += Math.Max(0, BinaryPrimitives.ReadInt32LittleEndian(span[(Expected * 4)..]));
+            if (slot == Explanation)
+            {
+                at += Math.Max(0, BinaryPrimitives.ReadInt32LittleEndian(span[(Observed * 4)..]));
+            }
+        }
+
+        var length = BinaryPrimitives.ReadInt32LittleEndian(span[(slot * 4)..]);
+        present = length >= 0;
+        utf8 = present ? span.Slice(at, length) : default;
+        return true;
+    }
+
+    /// <summary>A slot's text as a string (decoded from UTF-8 when kept so: a new string each time).</summary>
+    public string? Text(int slot)
+    {
+        if (_store is Strings s)
+        {
+            return slot switch { Explanation => s.Explanation, Expected => s.Expected, _ => s.Observed };
+        }
+
+        if (!TryUtf8(slot, out var utf8, out var present) || !present)
+        {
+            return null;
+        }
+
+        return utf8.IsEmpty ? string.Empty : Encoding.UTF8.GetString(utf8);
+    }
+
+    /// <inheritdoc />
+    public bool Equals(FlagTexts other)
+    {
+        if (ReferenceEquals(_store, other._store) && _start == other._start)
+        {
+            return true;
+        }
+
+        for (var slot = Explanation; slot <= Observed; slot++)
+        {
+            if (TryUtf8(slot, out var a, out var hasA) && other.TryUtf8(slot, out var b, out var hasB))
+            {
+                if (hasA != hasB || !a.SequenceEqual(b))
+                {
+                    return false;
+                }
+            }
+            else if (!string.Equals(Text(slot), other.Text(slot), StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => obj is FlagTexts other && Equals(other);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Text(Explanation), Text(Expected), Text(Observed));
+
+    /// <inheritdoc />
+    public override string ToString() => Text(Explanation) ?? string.Empty;
+
+    public static bool operator ==(FlagTexts left, FlagTexts right) => left.Equals(right);
+
+    public static bool operator !=(FlagTexts left, FlagTexts right) => !left.Equals(right);
+
+    /// <summary>
+    /// Formats a flag's texts straight into the current thread's chunk, in the order expected, observed, explanation
+    /// (each optional; absent ones read back as null):
+    /// <code>
+    /// var w = FlagTexts.Writer.Begin();
+    /// while (!Utf8.TryWrite(w.Free, inv, $"{price:N2} USD/{unit}", out var n)) { w.Grow(); }
+    /// var observed = w.Put(FlagTexts.Observed, n);
+    /// ... then the explanation, which may quote <c>observed</c> (bytes)
+    /// return w.End();
+    /// </code>
+    /// When a text does not fit, <see cref="Grow"/> moves what is written to a new chunk and the caller formats it again.
+    /// </summary>
+    public struct Writer
+    {
+        private byte[] _chunk;
+        private int _start;
+        private int _at;
+        private int _next;
+
+        /// <summary>Starts a flag's texts in the current thread's chunk (a new chunk when less than 4 KiB is left).</summary>
+        public static Writer Begin()
+        {
+            var chunk = t_chunk;
+            var used = t_used;
+            if (chunk is null || chunk.Length - used < 4_096)
+            {
+                chunk = t_chunk = GC.AllocateUninitializedArray<byte>(ChunkSize);
+                used = 0;
+            }
+
+            var header = chunk.AsSpan(used, Header);
+            BinaryPrimitives.WriteInt32LittleEndian(header, -1);
+            BinaryPrimitives.WriteInt32LittleEndian(header[4..], -1);
+            BinaryPrimitives.WriteInt32LittleEndian(header[8..], -1);
+            return new Writer { _chunk = chunk, _start = used, _at = used + Header, _next = 0 };
+        }
+
+        /// <summary>Where the next text goes.</summary>
+        public readonly Span<byte> Free => _chunk.AsSpan(_at);
+
+        /// <summary>Moves what is written so far to a new chunk at least twice as large as what is free now.</summary>
+        public void Grow()
+        {
+            var written = _at - _start;
+            var size = Math.Max(ChunkSize, 2 * (written + (_chunk.Length - _at)));
+            var chunk = GC.AllocateUninitializedArray<byte>(size);
+            _chunk.AsSpan(_start, written).CopyTo(chunk);
+            _chunk = t_chunk = chunk;
+            t_used = 0;
+            _start = 0;
+            _at = written;
+        }
+
+        /// <summary>Records that <paramref name="length"/> bytes at <see cref="Free"/> are the text of <paramref name="slot"/>; returns them.</summary>
+        public ReadOnlySpan<byte> Put(int slot, int length)
+        {
+            var order = slot switch { Expected => 1, Observed => 2, _ => 3 };
+            if (order <= _next || (uint)length > (uint)(_chunk.Length - _at))
+            {
+                throw new InvalidOperationException("Flag texts are written once each, expected then observed then explanation.");
+            }
+
+            _next = order;
+            BinaryPrimitives.WriteInt32LittleEndian(_chunk.AsSpan(_start + (slot * 4)), length);
+            var text = _chunk.AsSpan(_at, length);
+            _at += length;
+            return text;
+        }
+
+        /// <summary>Writes <paramref name="text"/> (null: absent) as the text of <paramref name="slot"/>; returns its bytes.</summary>
+        public ReadOnlySpan<byte> Put(int slot, string? text)
+        {
+            if (text is null)
+            {
+                return default;
+            }
+
+            int written;
+            while (Utf8.FromUtf16(text, Free, out _, out written) != System.Buffers.OperationStatus.Done)
+            {
+                Grow();
+            }
+
+            return Put(slot, written);
+        }
+
+        /// <summary>The texts written (the chunk's space taken); an explanation never written reads back empty.</summary>
+        public readonly FlagTexts End()
+        {
+            if (_next < 3)
+            {
+                BinaryPrimitives.WriteInt32LittleEndian(_chunk.AsSpan(_start + (Explanation * 4)), 0);
+            }
+
+            t_used = _at;
+            return new FlagTexts(_chunk, _start);
+        }
+    }
+
+    private sealed record Strings(string? Explanation, string? Expected, string? Observed);
+}

@@ -1,0 +1,159 @@
+using System.Text;
+using System.Text.Unicode;
+using TradeAnalyzer.Core.Model;
+
+namespace TradeAnalyzer.UnitTests.Core;
+
+/// <summary>A flag's texts kept as UTF-8 in shared chunks read back as the strings they were made from, and compare by content.</summary>
+public sealed class FlagTextsTests
+{
+    private static Flag Bare(FlagTexts texts) => new()
+    {
+        Code = FlagCode.PriceAboveBaseline,
+        Severity = Severity.High,
+        Score = 80,
+        RecordType = RecordType.Declaration,
+        Texts = texts,
+    };
+
+    private static Flag FromStrings(string explanation, string? expected, string? observed) => new()
+    {
+        Code = FlagCode.PriceAboveBaseline,
+        Severity = Severity.High,
+        Score = 80,
+        RecordType = RecordType.Declaration,
+        Expected = expected,
+        Observed = observed,
+        Explanation = explanation,
+    };
+
+    [Theory]
+    [InlineData("Declared 41.20 USD/kg, \"quoted\", línea; €", "9.80-22.10 USD/kg", "41.20 USD/kg")]
+    [InlineData("", null, null)]
+    [InlineData("x", "", null)]
+    [InlineData("=cmd", null, "-2")]
+    public void Encoded_texts_read_back_as_strings_and_as_their_UTF8_bytes(string explanation, string? expected, string? observed)
+    {
+        var texts = FlagTexts.Encode(explanation, expected, observed);
+        Assert.True(texts.IsUtf8);
+        Assert.Equal(explanation, texts.Text(FlagTexts.Explanation));
+        Assert.Equal(expected, texts.Text(FlagTexts.Expected));
+        Assert.Equal(observed, texts.Text(FlagTexts.Observed));
+        Assert.True(texts.TryUtf8(FlagTexts.Explanation, out var utf8, out var present));
+        Assert.True(present);
+        Assert.Equal(Encoding.UTF8.GetBytes(explanation), utf8.ToArray());
+        Assert.True(texts.TryUtf8(FlagTexts.Observed, out utf8, out present));
+        Assert.Equal(observed is not null, present);
+        Assert.Equal(Encoding.UTF8.GetBytes(observed ?? string.Empty), utf8.ToArray());
+
+        var flag = Bare(texts);
+        Assert.Equal(explanation, flag.Explanation);
+        Assert.Equal(expected, flag.Expected);
+        Assert.Equal(observed, flag.Observed);
+
+        // Equal to the same flag built from strings (and the same hash), whichever way each keeps its texts.
+        var strings = FromStrings(explanation, expected, observed);
+        Assert.False(strings.Texts.IsUtf8);
+        Assert.Equal(strings, flag);
+        Assert.Equal(flag, strings);
+        Assert.Equal(strings.GetHashCode(), flag.GetHashCode());
+        Assert.Equal(flag, Bare(FlagTexts.Encode(explanation, expected, observed)));
+    }
+
+    [Fact]
+    public void Flags_with_other_texts_or_an_absent_text_instead_of_an_empty_one_differ()
+    {
+        var flag = Bare(FlagTexts.Encode("a b", "e", "o"));
+        Assert.NotEqual(flag, Bare(FlagTexts.Encode("a c", "e", "o")));
+        Assert.NotEqual(flag, Bare(FlagTexts.Encode("a b", "e", null)));
+        Assert.NotEqual(flag, FromStrings("a b", "e", "x"));
+        Assert.NotEqual(Bare(FlagTexts.Encode("a", null, null)), Bare(FlagTexts.Encode("a", string.Empty, null)));
+        Assert.NotEqual(FromStrings("a", null, null), Bare(FlagTexts.Encode("a", string.Empty, null)));
+    }
+
+    [Fact]
+    public void With_replaces_one_text_and_keeps_the_others()
+    {
+        var flag = Bare(FlagTexts.Encode("explanation", "expected", "observed"));
+        var changed = flag with { Observed = "other" };
+        Assert.Equal("explanation", changed.Explanation);
+        Assert.Equal("expected", changed.Expected);
+        Assert.Equal("other", changed.Observed);
+        Assert.Equal("observed", flag.Observed);
+        Assert.Equal(FromStrings("explanation", "expected", "other"), changed);
+    }
+
+    [Fact]
+    public void A_lone_surrogate_is_kept_as_a_string_and_reads_back_unchanged()
+    {
+        var text = "bad \uD800 text";
+        var texts = FlagTexts.Encode(text, null, "ok");
+        Assert.False(texts.IsUtf8);
+        Assert.False(texts.TryUtf8(FlagTexts.Explanation, out _, out _));
+        Assert.Equal(text, texts.Text(FlagTexts.Explanation));
+        Assert.Equal("ok", texts.Text(FlagTexts.Observed));
+    }
+
+    [Fact]
+    public void Texts_written_across_many_chunks_and_one_larger_than_a_chunk_read_back_whole()
+    {
+        // 60 KiB chunks: 3,000 flags of ~300 bytes fill many, so some texts are formatted again in a new chunk (Grow).
+        var made = new List<(FlagTexts Texts, string Explanation, string Expected, string Observed)>();
+        for (var i = 0; i < 3_000; i++)
+        {
+            var w = FlagTexts.Writer.Begin();
+            int n;
+            while (!Utf8.TryWrite(w.Free, System.Globalization.CultureInfo.InvariantCulture, $"{i * 1.5:N2}-{i * 2.5:N2} USD/kg", out n))
+            {
+                w.Grow();
+            }
+
+            var expected = w.Put(FlagTexts.Expected, n);
+            var observed = w.Put(FlagTexts.Observed, $"línea {i}");
+            var filler = new string((char)('a' + (i % 26)), i % 400);
+            while (!Utf8.TryWrite(w.Free, System.Globalization.CultureInfo.InvariantCulture, $"Flag {i}: {observed} against {expected}; {filler}.", out n))
+            {
+                w.Grow();
+            }
+
+            w.Put(FlagTexts.Explanation, n);
+            var exp = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i * 1.5:N2}-{i * 2.5:N2} USD/kg");
+            made.Add((w.End(), $"Flag {i}: línea {i} against {exp}; {filler}.", exp, $"línea {i}"));
+        }
+
+        var huge = new string('z', 300_000) + "é";
+        var big = FlagTexts.Writer.Begin();
+        big.Put(FlagTexts.Explanation, huge);
+        made.Add((big.End(), huge, null!, null!));
+
+        foreach (var (texts, explanation, expected, observed) in made)
+        {
+            Assert.True(texts.IsUtf8);
+            Assert.Equal(explanation, texts.Text(FlagTexts.Explanation));
+            Assert.Equal(expected, texts.Text(FlagTexts.Expected));
+            Assert.Equal(observed, texts.Text(FlagTexts.Observed));
+        }
+    }
+
+    [Fact]
+    public void The_writer_takes_the_texts_in_their_order_only()
+    {
+        var w = FlagTexts.Writer.Begin();
+        w.Put(FlagTexts.Observed, "o");
+        var thrown = false;
+        try
+        {
+            w.Put(FlagTexts.Expected, "e");
+        }
+        catch (InvalidOperationException)
+        {
+            thrown = true;
+        }
+
+        Assert.True(thrown);
+        var texts = w.End();
+        Assert.Equal(string.Empty, texts.Text(FlagTexts.Explanation));
+        Assert.Null(texts.Text(FlagTexts.Expected));
+        Assert.Equal("o", texts.Text(FlagTexts.Observed));
+    }
+}

@@ -1,0 +1,119 @@
+using System.IO.Compression;
+using TradeAnalyzer.Core.Analysis;
+using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.Reports;
+
+namespace TradeAnalyzer.UnitTests.Reports;
+
+/// <summary>
+/// flags.csv, flags.json and the workbook write a flag's texts kept as UTF-8 exactly as they write the same texts kept as
+/// strings: quoting, quote doubling, the formula guard, escaping, absent texts.
+/// </summary>
+public sealed class FlagTextOutputsTests
+{
+    private static readonly string[] Texts =
+    [
+        "plain words, with a comma",
+        "\"quoted\" and \"\"doubled\"\"",
+        "línea: 41.20 USD/kg & <b>tags</b> -> €",
+        "multi\r\nline\ttext",
+        string.Empty,
+    ];
+
+    /// <summary>The sample upload plus flags with every kind of text, the long ones (over the shared-string limit) too.</summary>
+    private static UploadReportModel Sample()
+    {
+        var model = ReportSamples.Upload();
+        var flags = new List<Flag>(model.Result.Flags);
+        var template = flags[0];
+        var n = 0;
+        foreach (var prefix in ReportSamples.Hostile.Concat(Texts))
+        {
+            foreach (var tail in new[] { string.Empty, " " + new string('x', 170) + " é & <", " " + new string('y', 200), "," })
+            {
+                n++;
+                flags.Add(template with
+                {
+                    Explanation = prefix + tail,
+                    Expected = n % 3 == 0 ? null : Texts[n % Texts.Length] + tail,
+                    Observed = n % 4 == 0 ? null : ReportSamples.Hostile[n % ReportSamples.Hostile.Length],
+                    DeclarationId = $"T{n}",
+                });
+            }
+        }
+
+        return model with { Result = new AnalysisResult { Flags = flags, Exporters = model.Result.Exporters, RecordScores = model.Result.RecordScores, BaselinesUsed = model.Result.BaselinesUsed, TimingsMs = model.Result.TimingsMs, ValueAtRiskUsd = model.Result.ValueAtRiskUsd } };
+    }
+
+    private static UploadReportModel AsUtf8(UploadReportModel model)
+    {
+        var flags = model.Result.Flags.Select(f => f with { Texts = FlagTexts.Encode(f.Explanation, f.Expected, f.Observed) }).ToList();
+        Assert.All(flags, f => Assert.True(f.Texts.IsUtf8));
+        Assert.All(model.Result.Flags, f => Assert.False(f.Texts.IsUtf8));
+        return model with { Result = new AnalysisResult { Flags = flags, Exporters = model.Result.Exporters, RecordScores = model.Result.RecordScores, BaselinesUsed = model.Result.BaselinesUsed, TimingsMs = model.Result.TimingsMs, ValueAtRiskUsd = model.Result.ValueAtRiskUsd } };
+    }
+
+    [Fact]
+    public void Flags_csv_and_json_are_the_same_bytes_from_UTF8_texts()
+    {
+        var strings = Sample();
+        var utf8 = AsUtf8(strings);
+        Assert.Equal(Csv(strings.Result.Flags), Csv(utf8.Result.Flags));
+        Assert.Equal(Json(strings.Result.Flags), Json(utf8.Result.Flags));
+
+        using var csv = new MemoryStream();
+        using var json = new MemoryStream();
+        AnalysisOutputs.WriteFlags(csv, json, utf8.Result.Flags);
+        Assert.Equal(Csv(strings.Result.Flags), csv.ToArray());
+        Assert.Equal(Json(strings.Result.Flags), json.ToArray());
+
+        // The guard and the quoting are there (not only the same on both sides).
+        var text = System.Text.Encoding.UTF8.GetString(Csv(utf8.Result.Flags));
+        Assert.Contains("\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")", text, StringComparison.Ordinal);
+        Assert.Contains("\"\"\"quoted\"\" and \"\"\"\"doubled\"\"\"\"\"", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_workbook_is_the_same_from_UTF8_texts()
+    {
+        var strings = Workbook(Sample());
+        var utf8 = Workbook(AsUtf8(Sample()));
+        Assert.Equal(strings.Keys, utf8.Keys);
+        foreach (var (name, bytes) in strings)
+        {
+            Assert.True(bytes.AsSpan().SequenceEqual(utf8[name]), name);
+        }
+    }
+
+    private static byte[] Csv(IEnumerable<Flag> flags)
+    {
+        using var s = new MemoryStream();
+        AnalysisOutputs.WriteFlagsCsv(s, flags);
+        return s.ToArray();
+    }
+
+    private static byte[] Json(IEnumerable<Flag> flags)
+    {
+        using var s = new MemoryStream();
+        AnalysisOutputs.WriteFlagsJson(s, flags);
+        return s.ToArray();
+    }
+
+    private static SortedDictionary<string, byte[]> Workbook(UploadReportModel model)
+    {
+        using var s = new MemoryStream();
+        UploadReport.Write(s, model);
+        s.Position = 0;
+        using var zip = new ZipArchive(s, ZipArchiveMode.Read);
+        var parts = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var entry in zip.Entries)
+        {
+            using var e = entry.Open();
+            using var copy = new MemoryStream();
+            e.CopyTo(copy);
+            parts[entry.FullName] = copy.ToArray();
+        }
+
+        return parts;
+    }
+}
