@@ -1,7 +1,4 @@
-using System.Buffers;
 using System.Globalization;
-using System.Text;
-using System.Text.Unicode;
 using TradeAnalyzer.Core.Model;
 
 namespace TradeAnalyzer.Reports.Excel;
@@ -19,13 +16,6 @@ internal sealed class RowSink
     public const int MaxHyperlinksPerSheet = 65_530;
 
     private static readonly DateOnly OaEpoch = new(1899, 12, 30);
-
-    /// <summary>
-    /// The bytes of valid UTF-8 text a string of which needs no cleaning (<see cref="CellText.CleanXml"/>): tab, LF, CR
-    /// and 0x20..0xED (up to U+D7FF; 0xEE and up start U+E000 and beyond, the surrogate pairs included).
-    /// </summary>
-    private static readonly SearchValues<byte> CleanUtf8 = SearchValues.Create(
-        [(byte)'\t', (byte)'\n', (byte)'\r', .. Enumerable.Range(0x20, 0xED - 0x20 + 1).Select(b => (byte)b)]);
 
     /// <summary>
     /// What follows a cell's row number, per cell kind and style, as UTF-8: the closing quote of r, the style (none
@@ -177,12 +167,10 @@ internal sealed class RowSink
     public void Text(string? value) => WriteText(value, ColumnTextStyle(), measure: true);
 
     /// <summary>
-    /// A flag text cell, as <see cref="Text(string?)"/> writes it. Kept as UTF-8 (<see cref="FlagTexts.IsUtf8"/>), the
-    /// checks <see cref="CellText.Safe"/> makes are made on the bytes (the quote prefix for = + - @ tab CR, characters
-    /// XML cannot hold, the cell's length limit, counted in UTF-16 characters as a string has them) and a text that
-    /// needs no cleaning is copied into the sheet as it is, escaped (an inline string), or decoded into a buffer for
-    /// the shared table when its column shares. Any other text (to be cleaned or cut) is made a string and goes
-    /// through <see cref="Text(string?)"/>, so every cell, row height and table entry is the same either way.
+    /// A flag text cell, as <see cref="Text(string?)"/> writes it. Kept as UTF-8 (<see cref="FlagTexts.IsUtf8"/>), a text
+    /// that cannot be a shared string (an explanation: longer than <see cref="SharedStrings.MaxSharedLength"/>) and needs
+    /// no change to be safe is decoded into a buffer and written from there, not made a string; any other goes through
+    /// <see cref="Text(string?)"/> (the shared table, the quote prefix, cleaning), so the cells are the same.
     /// </summary>
     public void Text(FlagTexts texts, int slot)
     {
@@ -198,121 +186,21 @@ internal sealed class RowSink
             return;
         }
 
-        // As CellText.Safe: a quote before a text a spreadsheet may read as a formula (all six are ASCII, one byte).
-        var quote = utf8[0] is (byte)'=' or (byte)'+' or (byte)'-' or (byte)'@' or (byte)'\t' or (byte)'\r';
-        if (!TryCountChars(utf8, out var chars) || chars + (quote ? 1 : 0) > CellText.MaxLength)
+        if (_chars.Length < utf8.Length)
         {
-            Text(texts.Text(slot));
+            _chars = new char[Math.Max(utf8.Length, _chars.Length * 2)];
+        }
+
+        var text = _chars.AsSpan(0, System.Text.Encoding.UTF8.GetChars(utf8, _chars));
+        var shares = _shared is not null && _column < _sharing.Length && !_sharing[_column].Inline && text.Length <= SharedStrings.MaxSharedLength;
+        if (shares || text.Length > CellText.MaxLength || text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' || text.IndexOfAnyExceptInRange('\u0020', '\uD7FF') >= 0)
+        {
+            Text(text.ToString());
             return;
         }
 
-        chars += quote ? 1 : 0;
-        var style = ColumnTextStyle();
-        if (_shared is not null && _column < _sharing.Length && !_sharing[_column].Inline && chars <= SharedStrings.MaxSharedLength)
-        {
-            // The column shares: the table is keyed by strings, so the text is decoded (into a buffer, not a string).
-            if (_chars.Length < chars)
-            {
-                _chars = new char[Math.Max(chars, _chars.Length * 2)];
-            }
-
-            var at = 0;
-            if (quote)
-            {
-                _chars[at++] = '\'';
-            }
-
-            at += System.Text.Encoding.UTF8.GetChars(utf8, _chars.AsSpan(at));
-            var text = _chars.AsSpan(0, at);
-            WritePlainText(text, style, plain: XmlByteWriter.IsPlain(text));
-            return;
-        }
-
-        if (_rowPending)
-        {
-            EnsureRow(style == StyleId.Wrap && _column < _widths.Length ? WrappedLines(utf8, quote, chars, _widths[_column]) : 1);
-        }
-
-        // xml:space="preserve" as SharedStrings.NeedsPreserve decides it on the string: white space first or last (the
-        // quote is not; every character here is in the BMP, so a rune is the one char a string holds).
-        var preserve = (!quote && Rune.DecodeFromUtf8(utf8, out var first, out _) == OperationStatus.Done && Rune.IsWhiteSpace(first))
-            || (Rune.DecodeLastFromUtf8(utf8, out var last, out _) == OperationStatus.Done && Rune.IsWhiteSpace(last));
-        StartCell(style, preserve ? CellKind.InlinePreserve : CellKind.Inline);
-        var w = _writer;
-        if (quote)
-        {
-            w.Raw((byte)'\'');
-        }
-
-        w.Text(utf8);
-        w.Raw("</t></is></c>"u8);
-        _column++;
-    }
-
-    /// <summary>
-    /// The UTF-16 length of <paramref name="utf8"/> when a string of it would need no cleaning (<see cref="CellText.CleanXml"/>
-    /// returns it as it is): valid UTF-8 of characters U+0020..U+D7FF, tab, LF and CR (<see cref="CleanUtf8"/>). False
-    /// otherwise (other control characters, U+E000 and beyond, invalid bytes): the caller takes the string path, which
-    /// cleans exactly as before.
-    /// </summary>
-    internal static bool TryCountChars(ReadOnlySpan<byte> utf8, out int chars)
-    {
-        chars = utf8.Length;
-        var odd = utf8.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E);
-        if (odd < 0)
-        {
-            return true;
-        }
-
-        var rest = utf8[odd..];
-        if (rest.ContainsAnyExcept(CleanUtf8))
-        {
-            return false;
-        }
-
-        if (Ascii.IsValid(rest))
-        {
-            return true;
-        }
-
-        if (!Utf8.IsValid(rest))
-        {
-            return false;
-        }
-
-        // Every sequence here is one to three bytes and one UTF-16 character: the characters are the bytes less the
-        // continuation bytes (0x80..0xBF).
-        chars = odd + System.Text.Encoding.UTF8.GetCharCount(rest);
-        return true;
-    }
-
-    /// <summary>As <see cref="WrappedLines(ReadOnlySpan{char}, double)"/> for a text <see cref="TryCountChars"/> accepted, with the quote prefix when <paramref name="quote"/>.</summary>
-    internal static int WrappedLines(ReadOnlySpan<byte> utf8, bool quote, int chars, double width)
-    {
-        var perLine = Math.Max(1, width - 1.5);
-        if (!utf8.ContainsAny((byte)'\r', (byte)'\n'))
-        {
-            return Math.Min(Math.Max(1, (int)Math.Ceiling(chars * 0.9 / perLine)), 15);
-        }
-
-        var lines = 0;
-        var current = quote ? 1 : 0;
-        for (var i = 0; i < utf8.Length; i++)
-        {
-            var c = utf8[i];
-            if (c == '\n' || (c == '\r' && (i + 1 == utf8.Length || utf8[i + 1] != '\n')))
-            {
-                lines += Math.Max(1, (int)Math.Ceiling(current * 0.9 / perLine));
-                current = 0;
-            }
-            else if (c != '\r' && (c & 0xC0) != 0x80)
-            {
-                current++;
-            }
-        }
-
-        lines += Math.Max(1, (int)Math.Ceiling(current * 0.9 / perLine));
-        return Math.Min(lines, 15);
+        // Safe as it is (CellText.Safe would return it unchanged): the span path of WriteText.
+        WritePlainText(text, ColumnTextStyle(), plain: XmlByteWriter.IsPlain(text));
     }
 
     /// <summary>An HS code cell in its display form (2933.39 or 2933.39.99); nothing when <paramref name="code"/> has no digits.</summary>

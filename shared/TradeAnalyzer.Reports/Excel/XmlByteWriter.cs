@@ -102,32 +102,6 @@ internal sealed class XmlByteWriter : IDisposable
     /// <summary>Writes element text: &amp;, &lt; and &gt; escaped (XML parsers normalise CR and CRLF to LF, as XmlWriter writes them).</summary>
     public void Text(ReadOnlySpan<char> text) => Escaped(text, TextSpecial);
 
-    /// <summary>
-    /// Writes element text given as valid UTF-8 (flag texts kept so): &amp;, &lt; and &gt; escaped and the rest copied,
-    /// the very bytes <see cref="Text(ReadOnlySpan{char})"/> writes for the same text as characters.
-    /// </summary>
-    public void Text(ReadOnlySpan<byte> utf8)
-    {
-        while (true)
-        {
-            var stop = utf8.IndexOfAny((byte)'&', (byte)'<', (byte)'>');
-            if (stop < 0)
-            {
-                Raw(utf8);
-                return;
-            }
-
-            Raw(utf8[..stop]);
-            Raw(utf8[stop] switch
-            {
-                (byte)'&' => "&amp;"u8,
-                (byte)'<' => "&lt;"u8,
-                _ => "&gt;"u8,
-            });
-            utf8 = utf8[(stop + 1)..];
-        }
-    }
-
     /// <summary>Writes an attribute value (without the quotes): &amp; &lt; &gt; &quot; and tab, LF, CR escaped.</summary>
     public void Attribute(ReadOnlySpan<char> text) => Escaped(text, AttributeSpecial);
 
