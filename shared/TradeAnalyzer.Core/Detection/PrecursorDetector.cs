@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
-using System.Text.Unicode;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Core.Reference;
@@ -108,15 +107,15 @@ public sealed class PrecursorDetector : IDetector
         var w = FlagTexts.Writer.Begin();
         w.Put(FlagTexts.Expected, expected);
         w.Put(FlagTexts.Observed, observed);
-        int n;
-        while (!(spanish
-            ? Utf8.TryWrite(w.Free, invariant, $"La línea {d.DeclarationId}/{d.LineNo} ({d.Quantity:N2} {d.QuantityUnit}, {d.ValueUsd:N2} USD){tail}", out n)
-            : Utf8.TryWrite(w.Free, invariant, $"Line {d.DeclarationId}/{d.LineNo} ({d.Quantity:N2} {d.QuantityUnit}, {d.ValueUsd:N2} USD){tail}", out n)))
+        if (spanish)
         {
-            w.Grow();
+            w.Put(FlagTexts.Explanation, invariant, $"La línea {d.DeclarationId}/{d.LineNo} ({d.Quantity:N2} {d.QuantityUnit}, {d.ValueUsd:N2} USD){tail}");
+        }
+        else
+        {
+            w.Put(FlagTexts.Explanation, invariant, $"Line {d.DeclarationId}/{d.LineNo} ({d.Quantity:N2} {d.QuantityUnit}, {d.ValueUsd:N2} USD){tail}");
         }
 
-        w.Put(FlagTexts.Explanation, n);
         return w.End();
     }
 

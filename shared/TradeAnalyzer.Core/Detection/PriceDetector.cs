@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Unicode;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Baselines;
 using TradeAnalyzer.Core.Model;
@@ -121,32 +120,22 @@ public sealed class PriceDetector : IDetector
         var score = PriceStats.ScoreFromZ(z);
 
         // Written with the invariant culture straight into the flag's UTF-8 texts (FlagTexts.Writer: no string per text or
-        // per number; the explanation quotes the expected and observed bytes); a text that does not fit in what is left of
-        // the chunk is formatted again in a new one.
+        // per number; the explanation quotes the expected and observed bytes, which stay readable if the chunk grows).
         var inv = CultureInfo.InvariantCulture;
         var hs = DeclarationFlags.HsText(line.Hs);
         var w = FlagTexts.Writer.Begin();
-        int n;
-        while (!Utf8.TryWrite(w.Free, inv, $"{lowerPrice:N2}-{upperPrice:N2} USD/{unit}", out n))
-        {
-            w.Grow();
-        }
-
-        var expected = w.Put(FlagTexts.Expected, n);
-        while (!Utf8.TryWrite(w.Free, inv, $"{price:N2} USD/{unit}", out n))
-        {
-            w.Grow();
-        }
-
-        var observed = w.Put(FlagTexts.Observed, n);
+        var expected = w.Put(FlagTexts.Expected, inv, $"{lowerPrice:N2}-{upperPrice:N2} USD/{unit}");
+        var observed = w.Put(FlagTexts.Observed, inv, $"{price:N2} USD/{unit}");
         if (b.External is not null)
         {
             var median = Math.Exp(s.LnMedian);
-            while (!(spanish
-                ? Utf8.TryWrite(w.Free, inv, $"Se declararon {observed} para HS {hs} de {line.OriginCountry} a {line.DestinationCountry}; el valor de referencia de {b.Source} es {median:N2} USD/{unit} (rango aceptado {expected}), por lo que unos {atRisk:N2} USD podrían haberse movido mediante {(above ? "sobrefacturación" : "subfacturación")}.", out n)
-                : Utf8.TryWrite(w.Free, inv, $"Declared {observed} for HS {hs} from {line.OriginCountry} to {line.DestinationCountry}; the {b.Source} reference unit value is {median:N2} USD/{unit} (accepted range {expected}), so about {atRisk:N2} USD may have moved through {(above ? "over" : "under")}-invoicing.", out n)))
+            if (spanish)
             {
-                w.Grow(); // expected and observed still read from the old chunk (the spans keep it)
+                w.Put(FlagTexts.Explanation, inv, $"Se declararon {observed} para HS {hs} de {line.OriginCountry} a {line.DestinationCountry}; el valor de referencia de {b.Source} es {median:N2} USD/{unit} (rango aceptado {expected}), por lo que unos {atRisk:N2} USD podrían haberse movido mediante {(above ? "sobrefacturación" : "subfacturación")}.");
+            }
+            else
+            {
+                w.Put(FlagTexts.Explanation, inv, $"Declared {observed} for HS {hs} from {line.OriginCountry} to {line.DestinationCountry}; the {b.Source} reference unit value is {median:N2} USD/{unit} (accepted range {expected}), so about {atRisk:N2} USD may have moved through {(above ? "over" : "under")}-invoicing.");
             }
         }
         else
@@ -154,15 +143,16 @@ public sealed class PriceDetector : IDetector
             var p025 = Math.Exp(b.LnQuantile(0.025, x));
             var p975 = Math.Exp(b.LnQuantile(0.975, x));
             var fence = above ? upperPrice : lowerPrice;
-            while (!(spanish
-                ? Utf8.TryWrite(w.Free, inv, $"Se declararon {observed} para HS {hs} de {line.OriginCountry} a {line.DestinationCountry}; el 95% de {s.Count:N0} líneas comparables ({b.KeyDescription}) estuvo entre {p025:N2}-{p975:N2} USD/{unit} y el límite {(above ? "superior" : "inferior")} es {fence:N2} USD/{unit}, por lo que unos {atRisk:N2} USD podrían haberse movido mediante {(above ? "sobrefacturación" : "subfacturación")}.", out n)
-                : Utf8.TryWrite(w.Free, inv, $"Declared {observed} for HS {hs} from {line.OriginCountry} to {line.DestinationCountry}; 95% of {s.Count:N0} comparable lines ({b.KeyDescription}) were {p025:N2}-{p975:N2} USD/{unit} and the {(above ? "upper" : "lower")} fence is {fence:N2} USD/{unit}, so about {atRisk:N2} USD may have moved through {(above ? "over" : "under")}-invoicing.", out n)))
+            if (spanish)
             {
-                w.Grow(); // expected and observed still read from the old chunk (the spans keep it)
+                w.Put(FlagTexts.Explanation, inv, $"Se declararon {observed} para HS {hs} de {line.OriginCountry} a {line.DestinationCountry}; el 95% de {s.Count:N0} líneas comparables ({b.KeyDescription}) estuvo entre {p025:N2}-{p975:N2} USD/{unit} y el límite {(above ? "superior" : "inferior")} es {fence:N2} USD/{unit}, por lo que unos {atRisk:N2} USD podrían haberse movido mediante {(above ? "sobrefacturación" : "subfacturación")}.");
+            }
+            else
+            {
+                w.Put(FlagTexts.Explanation, inv, $"Declared {observed} for HS {hs} from {line.OriginCountry} to {line.DestinationCountry}; 95% of {s.Count:N0} comparable lines ({b.KeyDescription}) were {p025:N2}-{p975:N2} USD/{unit} and the {(above ? "upper" : "lower")} fence is {fence:N2} USD/{unit}, so about {atRisk:N2} USD may have moved through {(above ? "over" : "under")}-invoicing.");
             }
         }
 
-        w.Put(FlagTexts.Explanation, n);
         return DeclarationFlags.Create(
             line, string.IsNullOrEmpty(line.ExporterKey) ? null : line.ExporterKey, above ? FlagCode.PriceAboveBaseline : FlagCode.PriceBelowBaseline, score, w.End(), Math.Round(atRisk, 2));
     }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -201,12 +202,12 @@ public readonly struct FlagTexts : IEquatable<FlagTexts>
     /// (each optional; absent ones read back as null):
     /// <code>
     /// var w = FlagTexts.Writer.Begin();
-    /// while (!Utf8.TryWrite(w.Free, inv, $"{price:N2} USD/{unit}", out var n)) { w.Grow(); }
-    /// var observed = w.Put(FlagTexts.Observed, n);
+    /// var observed = w.Put(FlagTexts.Observed, inv, $"{price:N2} USD/{unit}");
     /// ... then the explanation, which may quote <c>observed</c> (bytes)
     /// return w.End();
     /// </code>
-    /// When a text does not fit, <see cref="Grow"/> moves what is written to a new chunk and the caller formats it again.
+    /// A text formatted this way (<see cref="TextHandler"/>) grows the chunk itself when it does not fit. A caller writing
+    /// at <see cref="Free"/> directly calls <see cref="Grow()"/> and writes the text again, then <see cref="Put(int, int)"/>.
     /// </summary>
     public struct Writer
     {
@@ -237,12 +238,18 @@ public readonly struct FlagTexts : IEquatable<FlagTexts>
         public readonly Span<byte> Free => _chunk.AsSpan(_at);
 
         /// <summary>Moves what is written so far to a new chunk at least twice as large as what is free now.</summary>
-        public void Grow()
+        public void Grow() => Grow(pending: 0);
+
+        /// <summary>
+        /// As <see cref="Grow()"/>, also moving the first <paramref name="pending"/> bytes at <see cref="Free"/> (the part
+        /// of a text <see cref="TextHandler"/> has written so far).
+        /// </summary>
+        internal void Grow(int pending)
         {
             var written = _at - _start;
             var size = Math.Max(ChunkSize, 2 * (written + (_chunk.Length - _at)));
             var chunk = GC.AllocateUninitializedArray<byte>(size);
-            _chunk.AsSpan(_start, written).CopyTo(chunk);
+            _chunk.AsSpan(_start, written + pending).CopyTo(chunk);
             _chunk = t_chunk = chunk;
             t_used = 0;
             _start = 0;
@@ -295,5 +302,90 @@ public readonly struct FlagTexts : IEquatable<FlagTexts>
         }
     }
 
+    /// <summary>
+    /// Formats one text of a <see cref="Writer"/> straight into its chunk (<see cref="FlagTextsWriting.Put"/>), as
+    /// <see cref="Utf8.TryWrite(Span{byte}, IFormatProvider?, ref Utf8.TryWriteInterpolatedStringHandler, out int)"/> formats:
+    /// figures through <see cref="IUtf8SpanFormattable"/> with the provider, other values through their string, UTF-8
+    /// bytes as they are, invalid UTF-16 replaced. When the chunk is full it grows, keeping what the text has so far, and
+    /// the value is formatted again: no part ends up twice in the text.
+    /// </summary>
+    [InterpolatedStringHandler]
+    public ref struct TextHandler
+    {
+        private readonly ref Writer _writer;
+        private readonly IFormatProvider? _provider;
+        private int _pos;
+
+        public TextHandler(int literalLength, int formattedCount, ref Writer writer, IFormatProvider? provider)
+        {
+            _ = literalLength;
+            _ = formattedCount;
+            _writer = ref writer;
+            _provider = provider;
+        }
+
+        /// <summary>The bytes written.</summary>
+        internal readonly int Length => _pos;
+
+        public void AppendLiteral(string value) => AppendFormatted(value.AsSpan());
+
+        public void AppendFormatted(string? value) => AppendFormatted(value.AsSpan());
+
+        public void AppendFormatted(ReadOnlySpan<char> value)
+        {
+            int written;
+            while (Utf8.FromUtf16(value, _writer.Free[_pos..], out _, out written) != System.Buffers.OperationStatus.Done)
+            {
+                _writer.Grow(_pos);
+            }
+
+            _pos += written;
+        }
+
+        public void AppendFormatted(ReadOnlySpan<byte> utf8)
+        {
+            while (!utf8.TryCopyTo(_writer.Free[_pos..]))
+            {
+                _writer.Grow(_pos);
+            }
+
+            _pos += utf8.Length;
+        }
+
+        public void AppendFormatted<T>(T value) => AppendFormatted(value, format: null);
+
+        public void AppendFormatted<T>(T value, string? format)
+        {
+            if (value is IUtf8SpanFormattable)
+            {
+                int written;
+                while (!((IUtf8SpanFormattable)value).TryFormat(_writer.Free[_pos..], out written, format, _provider))
+                {
+                    _writer.Grow(_pos);
+                }
+
+                _pos += written;
+                return;
+            }
+
+            AppendFormatted((value is IFormattable f ? f.ToString(format, _provider) : value?.ToString()).AsSpan());
+        }
+    }
+
     private sealed record Strings(string? Explanation, string? Expected, string? Observed);
+}
+
+/// <summary>The one-call form of <see cref="FlagTexts.Writer"/>: a text formatted straight into the flag's chunk.</summary>
+public static class FlagTextsWriting
+{
+    /// <summary>
+    /// Formats <paramref name="text"/> (culture <paramref name="provider"/>) as the text of <paramref name="slot"/>, the chunk
+    /// growing as needed; returns its bytes (which a later text may quote).
+    /// </summary>
+    public static ReadOnlySpan<byte> Put(
+        this ref FlagTexts.Writer writer,
+        int slot,
+        IFormatProvider? provider,
+        [InterpolatedStringHandlerArgument("writer", "provider")] ref FlagTexts.TextHandler text) =>
+        writer.Put(slot, text.Length);
 }

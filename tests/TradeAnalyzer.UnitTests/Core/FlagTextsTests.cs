@@ -156,4 +156,40 @@ public sealed class FlagTextsTests
         Assert.Null(texts.Text(FlagTexts.Expected));
         Assert.Equal("o", texts.Text(FlagTexts.Observed));
     }
+
+    [Fact]
+    public void Texts_formatted_into_the_chunk_are_the_bytes_Utf8_TryWrite_makes_also_when_the_chunk_grows_mid_text()
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var filler = new string('\u00e9', 12_000); // 24,000 bytes: three of them do not fit in one 60 KiB chunk
+        var quoted = "\u00abq\u00bb"u8.ToArray();
+        var date = new DateOnly(2026, 3, 1);
+        object? none = null;
+        var lone = "bad\ud800";
+
+        var w = FlagTexts.Writer.Begin();
+        var expected = w.Put(FlagTexts.Expected, inv, $"{1234.5:N2}-{2.25:N2} USD/kg").ToArray();
+        var observed = w.Put(FlagTexts.Observed, inv, $"{date:yyyy-MM-dd} {FlagCode.PriceAboveBaseline} [{none}] {lone} {quoted}").ToArray();
+        w.Put(FlagTexts.Explanation, inv, $"{filler}{expected} {observed} {filler}{quoted}{1234567:N0}{filler}{-0.5:N2}");
+        var texts = w.End();
+
+        var buffer = new byte[200_000];
+        Assert.True(Utf8.TryWrite(buffer, inv, $"{1234.5:N2}-{2.25:N2} USD/kg", out var n));
+        Assert.Equal(buffer.AsSpan(0, n).ToArray(), expected);
+        Assert.True(Utf8.TryWrite(buffer, inv, $"{date:yyyy-MM-dd} {FlagCode.PriceAboveBaseline} [{none}] {lone} {quoted}", out n));
+        Assert.Equal(buffer.AsSpan(0, n).ToArray(), observed);
+        Assert.True(Utf8.TryWrite(buffer, inv, $"{filler}{expected} {observed} {filler}{quoted}{1234567:N0}{filler}{-0.5:N2}", out n));
+
+        Assert.True(texts.TryUtf8(FlagTexts.Explanation, out var explanation, out var present));
+        Assert.True(present);
+        Assert.True(n > 60 * 1024);
+        Assert.Equal(buffer.AsSpan(0, n).ToArray(), explanation.ToArray());
+        Assert.True(texts.TryUtf8(FlagTexts.Expected, out var storedExpected, out _));
+        Assert.Equal(expected, storedExpected.ToArray());
+        Assert.True(texts.TryUtf8(FlagTexts.Observed, out var storedObserved, out _));
+        Assert.Equal(observed, storedObserved.ToArray());
+        Assert.Equal("1,234.50-2.25 USD/kg", texts.Text(FlagTexts.Expected));
+        Assert.StartsWith("2026-03-01 ", texts.Text(FlagTexts.Observed));
+        Assert.Contains("bad\ufffd", texts.Text(FlagTexts.Observed));
+    }
 }

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text.Unicode;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Detection.Mirror;
 using TradeAnalyzer.Core.Model;
@@ -169,29 +168,19 @@ public sealed class InvoiceReconciliationDetector : IDetector
                     : spanish ? "más" : "more";
 
                 // Written straight into the flag's UTF-8 texts (FlagTexts.Writer), the figures as Fmt formats them
-                // (invariant N2); a text that does not fit in what is left of the chunk is formatted again in a new one.
+                // (invariant N2); the chunk grows when a text does not fit.
                 var w = FlagTexts.Writer.Begin();
-                int n;
-                while (!Utf8.TryWrite(w.Free, Inv, $"invoice {number}: {fob:N2} USD FOB-equivalent", out n))
+                w.Put(FlagTexts.Expected, Inv, $"invoice {number}: {fob:N2} USD FOB-equivalent");
+                w.Put(FlagTexts.Observed, Inv, $"{s.FobUsd:N2} USD FOB-equivalent");
+                if (spanish)
                 {
-                    w.Grow();
+                    w.Put(FlagTexts.Explanation, Inv, $"La declaración {s.DeclarationId} de {s.Reporter} ({s.Date:yyyy-MM-dd}) declara {s.FobUsd:N2} USD equivalente FOB ({s.ValueUsd:N2} USD {Term(s.Main.Incoterm)}) mientras la factura {number} del {inv.InvoiceDate:yyyy-MM-dd} suma {fob:N2} USD equivalente FOB ({value:N2} USD {Term(inv.Incoterm)}), {Math.Abs(diff):N2} USD {direction} ({rel * 100:N0}%, tolerancia {tolerance * 100:N0}%).");
+                }
+                else
+                {
+                    w.Put(FlagTexts.Explanation, Inv, $"Declaration {s.DeclarationId} ({s.Reporter}, {s.Date:yyyy-MM-dd}) declares {s.FobUsd:N2} USD FOB-equivalent ({s.ValueUsd:N2} USD {Term(s.Main.Incoterm)}) while invoice {number} of {inv.InvoiceDate:yyyy-MM-dd} totals {fob:N2} USD FOB-equivalent ({value:N2} USD {Term(inv.Incoterm)}), {Math.Abs(diff):N2} USD {direction} ({rel * 100:N0}%, tolerance {tolerance * 100:N0}%).");
                 }
 
-                w.Put(FlagTexts.Expected, n);
-                while (!Utf8.TryWrite(w.Free, Inv, $"{s.FobUsd:N2} USD FOB-equivalent", out n))
-                {
-                    w.Grow();
-                }
-
-                w.Put(FlagTexts.Observed, n);
-                while (!(spanish
-                    ? Utf8.TryWrite(w.Free, Inv, $"La declaración {s.DeclarationId} de {s.Reporter} ({s.Date:yyyy-MM-dd}) declara {s.FobUsd:N2} USD equivalente FOB ({s.ValueUsd:N2} USD {Term(s.Main.Incoterm)}) mientras la factura {number} del {inv.InvoiceDate:yyyy-MM-dd} suma {fob:N2} USD equivalente FOB ({value:N2} USD {Term(inv.Incoterm)}), {Math.Abs(diff):N2} USD {direction} ({rel * 100:N0}%, tolerancia {tolerance * 100:N0}%).", out n)
-                    : Utf8.TryWrite(w.Free, Inv, $"Declaration {s.DeclarationId} ({s.Reporter}, {s.Date:yyyy-MM-dd}) declares {s.FobUsd:N2} USD FOB-equivalent ({s.ValueUsd:N2} USD {Term(s.Main.Incoterm)}) while invoice {number} of {inv.InvoiceDate:yyyy-MM-dd} totals {fob:N2} USD FOB-equivalent ({value:N2} USD {Term(inv.Incoterm)}), {Math.Abs(diff):N2} USD {direction} ({rel * 100:N0}%, tolerance {tolerance * 100:N0}%).", out n)))
-                {
-                    w.Grow();
-                }
-
-                w.Put(FlagTexts.Explanation, n);
                 sink.Add(NewFlag(FlagCode.InvoiceValueMismatch, score, s, number, Math.Abs(diff), w.End()));
             }
         }
@@ -222,27 +211,17 @@ public sealed class InvoiceReconciliationDetector : IDetector
             var atRisk = Math.Abs(dq - iq) * (invoicedFob[worst] / iq);
             // As the value mismatch: straight into UTF-8, the quantities as Fmt.Num formats them (invariant N2).
             var w = FlagTexts.Writer.Begin();
-            int n;
-            while (!Utf8.TryWrite(w.Free, Inv, $"invoice {number}: {iq:N2} {unit}", out n))
+            w.Put(FlagTexts.Expected, Inv, $"invoice {number}: {iq:N2} {unit}");
+            w.Put(FlagTexts.Observed, Inv, $"{dq:N2} {unit}");
+            if (spanish)
             {
-                w.Grow();
+                w.Put(FlagTexts.Explanation, Inv, $"La declaración {s.DeclarationId} de {s.Reporter} declara {dq:N2} {unit} pero la factura {number} factura {iq:N2} {unit}, una diferencia del {rel * 100:N0}% (tolerancia {QuantityTolerance * 100:N0}%) que vale {atRisk:N2} USD al precio facturado.");
+            }
+            else
+            {
+                w.Put(FlagTexts.Explanation, Inv, $"Declaration {s.DeclarationId} ({s.Reporter}) declares {dq:N2} {unit} but invoice {number} bills {iq:N2} {unit}, a {rel * 100:N0}% difference (tolerance {QuantityTolerance * 100:N0}%) worth {atRisk:N2} USD at the invoiced price.");
             }
 
-            w.Put(FlagTexts.Expected, n);
-            while (!Utf8.TryWrite(w.Free, Inv, $"{dq:N2} {unit}", out n))
-            {
-                w.Grow();
-            }
-
-            w.Put(FlagTexts.Observed, n);
-            while (!(spanish
-                ? Utf8.TryWrite(w.Free, Inv, $"La declaración {s.DeclarationId} de {s.Reporter} declara {dq:N2} {unit} pero la factura {number} factura {iq:N2} {unit}, una diferencia del {rel * 100:N0}% (tolerancia {QuantityTolerance * 100:N0}%) que vale {atRisk:N2} USD al precio facturado.", out n)
-                : Utf8.TryWrite(w.Free, Inv, $"Declaration {s.DeclarationId} ({s.Reporter}) declares {dq:N2} {unit} but invoice {number} bills {iq:N2} {unit}, a {rel * 100:N0}% difference (tolerance {QuantityTolerance * 100:N0}%) worth {atRisk:N2} USD at the invoiced price.", out n)))
-            {
-                w.Grow();
-            }
-
-            w.Put(FlagTexts.Explanation, n);
             sink.Add(NewFlag(FlagCode.InvoiceQuantityMismatch, MirrorAllowances.ScoreFromRatio(rel / QuantityTolerance), s, number, atRisk, w.End()));
         }
 

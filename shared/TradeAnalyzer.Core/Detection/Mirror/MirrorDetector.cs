@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text.Unicode;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Model;
 
@@ -443,30 +442,20 @@ public sealed class MirrorDetector : IDetector
                 var agreement = a < 1
                     ? spanish ? string.Create(Inv, $", con cantidades coincidentes al {a * 100:N0}%") : string.Create(Inv, $", with quantities agreeing to {a * 100:N0}%")
                     : string.Empty;
-                // Written straight into the flag's UTF-8 texts (FlagTexts.Writer: no string per text); a text that does not
-                // fit in what is left of the chunk is formatted again in a new one.
+                // Written straight into the flag's UTF-8 texts (FlagTexts.Writer: no string per text; the chunk grows when a
+                // text does not fit).
                 var w = FlagTexts.Writer.Begin();
-                int n;
-                while (!Utf8.TryWrite(w.Free, Inv, $"{ex.Reporter} export {ex.DeclarationId}: {ex.FobUsd:N2} USD FOB", out n))
+                w.Put(FlagTexts.Expected, Inv, $"{ex.Reporter} export {ex.DeclarationId}: {ex.FobUsd:N2} USD FOB");
+                w.Put(FlagTexts.Observed, Inv, $"{im.Reporter} import {im.DeclarationId}: {m:N2} USD FOB-equivalent ({im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)})");
+                if (spanish)
                 {
-                    w.Grow();
+                    w.Put(FlagTexts.Explanation, Inv, $"La declaración de exportación {ex.DeclarationId} de {ex.Reporter} ({ex.Date:yyyy-MM-dd}) valoró este embarque en {x:N2} USD FOB; la declaración de importación {im.DeclarationId} de {im.Reporter} declaró {im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)} ({m:N2} USD equivalente FOB tras el flete {Fmt.Mode(mode, true)}), una diferencia de {Math.Abs(gap):N2} USD ({rel * 100:N0}%) por encima del {tolerance * 100:N0}% admitido{agreement}.");
+                }
+                else
+                {
+                    w.Put(FlagTexts.Explanation, Inv, $"The {ex.Reporter} export declaration {ex.DeclarationId} ({ex.Date:yyyy-MM-dd}) valued this shipment at {x:N2} USD FOB; {im.Reporter}'s import declaration {im.DeclarationId} declared {im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)} ({m:N2} USD FOB-equivalent after {Fmt.Mode(mode, false)} freight), a gap of {Math.Abs(gap):N2} USD ({rel * 100:N0}%) beyond the {tolerance * 100:N0}% allowed{agreement}.");
                 }
 
-                w.Put(FlagTexts.Expected, n);
-                while (!Utf8.TryWrite(w.Free, Inv, $"{im.Reporter} import {im.DeclarationId}: {m:N2} USD FOB-equivalent ({im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)})", out n))
-                {
-                    w.Grow();
-                }
-
-                w.Put(FlagTexts.Observed, n);
-                while (!(spanish
-                    ? Utf8.TryWrite(w.Free, Inv, $"La declaración de exportación {ex.DeclarationId} de {ex.Reporter} ({ex.Date:yyyy-MM-dd}) valoró este embarque en {x:N2} USD FOB; la declaración de importación {im.DeclarationId} de {im.Reporter} declaró {im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)} ({m:N2} USD equivalente FOB tras el flete {Fmt.Mode(mode, true)}), una diferencia de {Math.Abs(gap):N2} USD ({rel * 100:N0}%) por encima del {tolerance * 100:N0}% admitido{agreement}.", out n)
-                    : Utf8.TryWrite(w.Free, Inv, $"The {ex.Reporter} export declaration {ex.DeclarationId} ({ex.Date:yyyy-MM-dd}) valued this shipment at {x:N2} USD FOB; {im.Reporter}'s import declaration {im.DeclarationId} declared {im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)} ({m:N2} USD FOB-equivalent after {Fmt.Mode(mode, false)} freight), a gap of {Math.Abs(gap):N2} USD ({rel * 100:N0}%) beyond the {tolerance * 100:N0}% allowed{agreement}.", out n)))
-                {
-                    w.Grow();
-                }
-
-                w.Put(FlagTexts.Explanation, n);
                 sink.Add(NewFlag(FlagCode.MirrorValueGap, MirrorAllowances.ScoreFromRatio(weighted / tolerance), ex, im, shipmentId, Math.Abs(gap), w.End()));
             }
         }
@@ -478,27 +467,17 @@ public sealed class MirrorDetector : IDetector
             var unitPrice = ex.Quantity > 0 ? x / ex.Quantity : 0;
             var atRisk = Math.Abs(im.Quantity - ex.Quantity) * unitPrice;
             var w = FlagTexts.Writer.Begin();
-            int n;
-            while (!Utf8.TryWrite(w.Free, Inv, $"{ex.Quantity:N2} {unit} (export {ex.DeclarationId})", out n))
+            w.Put(FlagTexts.Expected, Inv, $"{ex.Quantity:N2} {unit} (export {ex.DeclarationId})");
+            w.Put(FlagTexts.Observed, Inv, $"{im.Quantity:N2} {unit} (import {im.DeclarationId})");
+            if (spanish)
             {
-                w.Grow();
+                w.Put(FlagTexts.Explanation, Inv, $"La exportación {ex.DeclarationId} de {ex.Reporter} declaró {ex.Quantity:N2} {unit} y la importación {im.DeclarationId} de {im.Reporter} del mismo embarque {im.Quantity:N2} {unit}, una diferencia del {rel * 100:N0}% (tolerancia {MirrorAllowances.QuantityTolerance * 100:N0}%) que vale {atRisk:N2} USD al precio de la exportación.");
+            }
+            else
+            {
+                w.Put(FlagTexts.Explanation, Inv, $"The {ex.Reporter} export {ex.DeclarationId} declared {ex.Quantity:N2} {unit} and {im.Reporter}'s import {im.DeclarationId} of the same shipment {im.Quantity:N2} {unit}, a {rel * 100:N0}% difference (tolerance {MirrorAllowances.QuantityTolerance * 100:N0}%) worth {atRisk:N2} USD at the export's unit price.");
             }
 
-            w.Put(FlagTexts.Expected, n);
-            while (!Utf8.TryWrite(w.Free, Inv, $"{im.Quantity:N2} {unit} (import {im.DeclarationId})", out n))
-            {
-                w.Grow();
-            }
-
-            w.Put(FlagTexts.Observed, n);
-            while (!(spanish
-                ? Utf8.TryWrite(w.Free, Inv, $"La exportación {ex.DeclarationId} de {ex.Reporter} declaró {ex.Quantity:N2} {unit} y la importación {im.DeclarationId} de {im.Reporter} del mismo embarque {im.Quantity:N2} {unit}, una diferencia del {rel * 100:N0}% (tolerancia {MirrorAllowances.QuantityTolerance * 100:N0}%) que vale {atRisk:N2} USD al precio de la exportación.", out n)
-                : Utf8.TryWrite(w.Free, Inv, $"The {ex.Reporter} export {ex.DeclarationId} declared {ex.Quantity:N2} {unit} and {im.Reporter}'s import {im.DeclarationId} of the same shipment {im.Quantity:N2} {unit}, a {rel * 100:N0}% difference (tolerance {MirrorAllowances.QuantityTolerance * 100:N0}%) worth {atRisk:N2} USD at the export's unit price.", out n)))
-            {
-                w.Grow();
-            }
-
-            w.Put(FlagTexts.Explanation, n);
             sink.Add(NewFlag(FlagCode.MirrorQuantityGap, MirrorAllowances.ScoreFromRatio(rel / MirrorAllowances.QuantityTolerance), ex, im, shipmentId, atRisk, w.End()));
         }
 
