@@ -15,6 +15,9 @@ internal sealed class BoundedCache<T>
 
     public bool TryGet(ReadOnlySpan<char> key, out T value) => _lookup.TryGetValue(key, out value!);
 
+    /// <summary>Forgets every value.</summary>
+    public void Clear() => _map.Clear();
+
     public void Add(ReadOnlySpan<char> key, T value)
     {
         if (_map.Count < _capacity)

@@ -318,6 +318,20 @@ internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacit
         return block.AsSpan(at + Header, block[at]);
     }
 
+    /// <summary>
+    /// Forgets every part once the file is read (the cache is not used after): the slot table is a large object holding
+    /// references to parts made during the read, which the young collections after the read would otherwise scan as
+    /// roots through its dirty cards until the next full collection. The key blocks hold no references and are left.
+    /// </summary>
+    public void Release()
+    {
+        Array.Clear(_slots);
+        _count = 0;
+        _last = default;
+        _lastPlace = -1;
+        _preparedRow = -1;
+    }
+
     private void Grow()
     {
         var slots = new Slot[_slots.Length * 2];
@@ -336,6 +350,10 @@ internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacit
             }
         }
 
+        if (RecordParser.ReleasesTables)
+        {
+            Array.Clear(_slots); // the old table is garbage in the large object heap: see Release
+        }
         _slots = slots;
     }
 

@@ -64,6 +64,18 @@ internal sealed class PartInterner<T, TShape>(int capacity = 262_144)
         return _last = s;
     }
 
+    /// <summary>
+    /// Forgets every part once the file is read (the interner is not used after): a large table of references to parts
+    /// made during the read is scanned as roots by the young collections after the read (see
+    /// <see cref="LineSet.Release"/>); the records keep the parts they use.
+    /// </summary>
+    public void Release()
+    {
+        Array.Clear(_parts);
+        _count = 0;
+        _last = null;
+    }
+
     private void Grow()
     {
         var parts = new T?[_parts.Length * 2];
@@ -82,6 +94,11 @@ internal sealed class PartInterner<T, TShape>(int capacity = 262_144)
                 parts[i] = part;
                 hashes[i] = _hashes[k];
             }
+        }
+
+        if (RecordParser.ReleasesTables)
+        {
+            Array.Clear(_parts); // the old table may be a large object: garbage that young collections would still scan
         }
 
         _parts = parts;

@@ -45,8 +45,45 @@ internal sealed class RecordParser
         _invPartyCells = new(row, [2, 3, 4, 5, 6, 7, 19, 20, 21, 22]);
     }
 
-    /// <summary>The file is read: empties the duplicate check (see <see cref="LineSet.Release"/>); the parser is not used after.</summary>
-    public void Release() => _seen.Release();
+    /// <summary>
+    /// The file is read: empties the duplicate check (see <see cref="LineSet.Release"/>) and the tables of parts and
+    /// pooled strings, whose references to what the read made would be scanned by the young collections after the read;
+    /// the parser is not used after.
+    /// </summary>
+    /// <remarks>TRADEANALYZER_READ_RELEASE_TABLES=0 leaves the tables as they are (for A/B runs of one binary; see <see cref="ReleasesTables"/>).</remarks>
+    public void Release()
+    {
+        _seen.Release();
+        if (!ReleasesTables)
+        {
+            return;
+        }
+
+        _declPartyCells.Release();
+        _invPartyCells.Release();
+        _declParties.Release();
+        _declRoutes.Release();
+        _goods.Release();
+        _invParties.Release();
+        _invTerms.Release();
+        _pool.Clear();
+        _keysById.Clear();
+        _keysByName.Clear();
+        _hsCodes.Clear();
+        _lists.Clear();
+        _transits.Clear();
+        Array.Clear(_lastText);
+        foreach (var recent in _recentText)
+        {
+            if (recent is not null)
+            {
+                Array.Clear(recent);
+            }
+        }
+    }
+
+    /// <summary>False when TRADEANALYZER_READ_RELEASE_TABLES=0: the tables are kept (and their old arrays not cleared when they grow).</summary>
+    internal static bool ReleasesTables => Environment.GetEnvironmentVariable("TRADEANALYZER_READ_RELEASE_TABLES") != "0";
 
     /// <summary>Why the last row failed: column (canonical), reason, value.</summary>
     public (string? Column, string Reason, string? Value) Failure { get; private set; }

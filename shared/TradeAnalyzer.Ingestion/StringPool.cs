@@ -38,5 +38,8 @@ internal sealed class StringPool
         return s;
     }
 
+    /// <summary>Forgets the pooled strings (their entries are a large array of references once the pool is big).</summary>
+    public void Clear() => _pool.Clear();
+
     public string? GetOrNull(ReadOnlySpan<char> text) => text.IsEmpty ? null : Get(text);
 }

@@ -25,6 +25,7 @@ public static class IngestionBenchmark
         }
 
         var repeat = int.TryParse(Environment.GetEnvironmentVariable("INGEST_REPEAT"), CultureInfo.InvariantCulture, out var r) ? Math.Max(1, r) : 1;
+        using var allocations = AllocationTickLog.StartIfAsked(out var top);
         var best = double.MaxValue;
         for (var i = 0; i < repeat; i++)
         {
@@ -37,6 +38,8 @@ public static class IngestionBenchmark
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingestion: best cpu of {repeat}: {best:N2} s"));
         }
+
+        allocations?.Print(top);
     }
 
     // One read of the file; returns its process CPU seconds.

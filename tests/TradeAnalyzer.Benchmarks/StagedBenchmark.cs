@@ -35,6 +35,7 @@ internal static class StagedBenchmark
             // STAGES_SWITCH=NAME: the repeats set the environment variable NAME to 0 and 1 in turn (an A/B of one switch in one
             // process, so both sides run under the same load).
             var toggle = Environment.GetEnvironmentVariable("STAGES_SWITCH");
+            using var allocations = AllocationTickLog.StartIfAsked(out var top); // INGEST_ALLOCS=N: what the reads allocate, by type
             for (var r = 0; r < times; r++)
             {
                 var side = string.Empty;
@@ -58,6 +59,7 @@ internal static class StagedBenchmark
                 GC.KeepAlive(read);
             }
 
+            allocations?.Print(top);
             return;
         }
 

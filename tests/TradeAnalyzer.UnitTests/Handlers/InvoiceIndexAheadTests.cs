@@ -71,4 +71,23 @@ public sealed class InvoiceIndexAheadTests : IDisposable
         Assert.All(accepted, n => Assert.True(n > 0));
         Assert.Equal(accepted.Sum(), inputs.Invoices.Count);
     }
+
+    [Fact]
+    public void One_declarations_file_gives_its_own_lines_and_two_give_theirs_in_file_order()
+    {
+        // One file of declarations: the analysis takes the file's own list (not a copy); several: their lines in file order.
+        var one = new AnalysisPipeline().Read(Request("invoices.csv", "declarations.csv"));
+        var lines = File.ReadAllLines(Path.Combine(_dir, "declarations.csv"));
+        var half = lines.Length / 2;
+        File.WriteAllLines(Path.Combine(_dir, "declarations-a.csv"), lines[..half]);
+        File.WriteAllLines(Path.Combine(_dir, "declarations-b.csv"), [lines[0], .. lines[half..]]);
+        var two = new AnalysisPipeline().Read(Request("declarations-a.csv", "invoices.csv", "declarations-b.csv"));
+
+        Assert.Equal(lines.Length - 1, one.Declarations.Count);
+        Assert.Equal(one.Declarations.Select(d => (d.RecordKey, d.FobUsd)), two.Declarations.Select(d => (d.RecordKey, d.FobUsd)));
+        Assert.Equal(
+            ["declarations-a.csv", "declarations-b.csv"],
+            two.Declarations.Select(d => Path.GetFileName(d.Source.File)).Distinct());
+        Assert.Equal(one.Invoices.Count, two.Invoices.Count);
+    }
 }

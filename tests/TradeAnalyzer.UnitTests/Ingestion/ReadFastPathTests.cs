@@ -111,6 +111,56 @@ public sealed class ReadFastPathTests
     }
 
     [Fact]
+    public void A_part_interner_clears_the_tables_it_outgrows_and_keeps_no_part_alive_once_released()
+    {
+        // Its tables become large objects: an outgrown one is garbage that young collections still scan, so it is
+        // cleared when the interner grows; released after the read, the interner holds no part (the records keep theirs).
+        var interner = new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, PartShape>();
+        var field = typeof(PartInterner<TradeAnalyzer.Core.Model.GoodsPart, PartShape>).GetField("_parts", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+        var kept = new List<TradeAnalyzer.Core.Model.GoodsPart>();
+        var weak = new List<WeakReference>();
+        var outgrown = new List<TradeAnalyzer.Core.Model.GoodsPart?[]>();
+        for (var i = 0; i < 40_000; i++)
+        {
+            var table = (TradeAnalyzer.Core.Model.GoodsPart?[])field.GetValue(interner)!;
+            var scratch = interner.Scratch;
+            scratch.Description = "goods " + i.ToString(CultureInfo.InvariantCulture);
+            scratch.QuantityUnit = "kg";
+            var part = interner.Intern();
+            Assert.Same(scratch, part);
+            if (!ReferenceEquals(table, field.GetValue(interner)))
+            {
+                outgrown.Add(table);
+            }
+
+            if (i % 1_000 == 0)
+            {
+                weak.Add(new WeakReference(part));
+            }
+            else
+            {
+                kept.Add(part);
+            }
+        }
+
+        Assert.NotEmpty(outgrown);
+        Assert.All(outgrown, t => Assert.All(t, p => Assert.Null(p)));
+
+        // Still a working interner before the release: an equal part is found.
+        var again = interner.Scratch;
+        again.Description = kept[^1].Description;
+        again.QuantityUnit = "kg";
+        Assert.Same(kept[^1], interner.Intern());
+
+        interner.Release();
+        Assert.All((TradeAnalyzer.Core.Model.GoodsPart?[])field.GetValue(interner)!, p => Assert.Null(p));
+        GC.Collect();
+        Assert.All(weak, w => Assert.False(w.IsAlive));
+        GC.KeepAlive(interner);
+        GC.KeepAlive(kept);
+    }
+
+    [Fact]
     public void Line_set_agrees_with_a_hash_set_through_growth()
     {
         var rng = new Random(17);
