@@ -101,6 +101,13 @@ internal static class ReportBenchmark
             var d = declarations[i % declarations.Count];
             var score = 100.0 * (flagCount - i) / flagCount;
             var price = d.UnitPriceUsd;
+
+            // The texts kept as the detectors keep them (UTF-8 in FlagTexts chunks, which the writers read as bytes),
+            // so the benchmark writes what a real analysis hands over.
+            var w = FlagTexts.Writer.Begin();
+            w.Put(FlagTexts.Expected, "9.80-22.10 USD/kg");
+            w.Put(FlagTexts.Observed, CultureInfo.InvariantCulture, $"{price:N2} USD/kg");
+            w.Put(FlagTexts.Explanation, CultureInfo.InvariantCulture, $"Declared {price:N2} USD/kg for HS {d.Hs.Display} from CN; 95% of 1,240 comparable lines were 9.80-22.10 USD/kg.");
             flags.Add(new Flag
             {
                 Code = (i & 1) == 0 ? FlagCode.PriceAboveBaseline : FlagCode.HighRiskRoute,
@@ -115,9 +122,7 @@ internal static class ReportBenchmark
                 HsCode = d.Hs.Display,
                 ValueUsd = d.ValueUsd,
                 ValueAtRiskUsd = d.ValueUsd * 0.3,
-                Expected = "9.80-22.10 USD/kg",
-                Observed = price.ToString("N2", CultureInfo.InvariantCulture) + " USD/kg",
-                Explanation = $"Declared {price:N2} USD/kg for HS {d.Hs.Display} from CN; 95% of 1,240 comparable lines were 9.80-22.10 USD/kg.",
+                Texts = w.End(),
                 ExporterKey = d.ExporterKey,
                 Date = d.Date,
                 OriginCountry = "CN",

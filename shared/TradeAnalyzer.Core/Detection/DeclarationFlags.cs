@@ -17,6 +17,10 @@ internal static class DeclarationFlags
         string? expected, string? observed, double? valueAtRiskUsd) =>
         Create(line, exporterKey, code, score, FlagTexts.Encode(explanation, expected, observed), valueAtRiskUsd);
 
+    /// <summary>As the first overload, with the texts already written (<see cref="FlagTexts.Writer"/>).</summary>
+    public static Flag Create(DeclarationLine line, FlagCode code, double score, FlagTexts texts, double? valueAtRiskUsd = null) =>
+        Create(line, string.IsNullOrEmpty(line.ExporterKey) ? null : line.ExporterKey, code, score, texts, valueAtRiskUsd);
+
     /// <summary>The flag with its texts already written (<see cref="FlagTexts.Writer"/>).</summary>
     public static Flag Create(DeclarationLine line, string? exporterKey, FlagCode code, double score, FlagTexts texts, double? valueAtRiskUsd) => new()
     {

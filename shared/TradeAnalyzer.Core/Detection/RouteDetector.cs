@@ -53,7 +53,7 @@ public sealed class RouteDetector : IDetector
                 if (memo.Of(d) is { } v)
                 {
                     found++;
-                    sink.Add(RiskFlags.ForDeclaration(d, keys.Of(d), FlagCode.HighRiskRoute, v.Score, Explanation(d, v, spanish), null, v.Route, d.ValueUsd));
+                    sink.Add(RiskFlags.ForDeclaration(d, keys.Of(d), FlagCode.HighRiskRoute, v.Score, Texts(d, v, spanish), d.ValueUsd));
                 }
             }
 
@@ -64,21 +64,31 @@ public sealed class RouteDetector : IDetector
     }
 
     /// <summary>
-    /// "Route R of line D/n reasons (value USD).": the line number as an int with the current culture (the same digits
-    /// for every culture when not negative), the value invariant, written as one string.
+    /// "Route R of line D/n reasons (value USD)." and the route: the line number as an int with the current culture (the
+    /// same digits for every culture when not negative), the value invariant; formatted straight into the flag's chunk
+    /// (<see cref="FlagTexts.Writer"/>) but for a negative line number (never in real data: the string path).
     /// </summary>
-    private static string Explanation(DeclarationLine d, Verdict v, bool spanish)
+    private static FlagTexts Texts(DeclarationLine d, Verdict v, bool spanish)
     {
         if (d.LineNo < 0)
         {
             var what = spanish ? $"La ruta {v.Route} de la línea {d.DeclarationId}/{d.LineNo}" : $"Route {v.Route} of line {d.DeclarationId}/{d.LineNo}";
-            return $"{what} {v.Reasons} ({RiskFlags.N2(d.ValueUsd)} USD).";
+            return FlagTexts.Encode($"{what} {v.Reasons} ({RiskFlags.N2(d.ValueUsd)} USD).", null, v.Route);
         }
 
         var invariant = CultureInfo.InvariantCulture;
-        return spanish
-            ? string.Create(invariant, $"La ruta {v.Route} de la línea {d.DeclarationId}/{d.LineNo} {v.Reasons} ({d.ValueUsd:N2} USD).")
-            : string.Create(invariant, $"Route {v.Route} of line {d.DeclarationId}/{d.LineNo} {v.Reasons} ({d.ValueUsd:N2} USD).");
+        var w = FlagTexts.Writer.Begin();
+        w.Put(FlagTexts.Observed, v.Route);
+        if (spanish)
+        {
+            w.Put(FlagTexts.Explanation, invariant, $"La ruta {v.Route} de la línea {d.DeclarationId}/{d.LineNo} {v.Reasons} ({d.ValueUsd:N2} USD).");
+        }
+        else
+        {
+            w.Put(FlagTexts.Explanation, invariant, $"Route {v.Route} of line {d.DeclarationId}/{d.LineNo} {v.Reasons} ({d.ValueUsd:N2} USD).");
+        }
+
+        return w.End();
     }
 
     /// <summary>"CN > HK > AE > MX".</summary>

@@ -88,17 +88,27 @@ public sealed class VagueDescriptionDetector : IDetector
 
             var chapter = line.Hs.Chapter;
             var chemical = chapter is "28" or "29" or "38";
-            var text = line.Description!.Trim();
-            var explanation = spanish
-                ? $"La descripción \"{text}\" de HS {DeclarationFlags.HsText(line.Hs)} ({DeclarationFlags.N2(line.ValueUsd)} USD) es demasiado genérica para identificar la mercancía{(chemical ? "; no nombra el químico ni su número CAS" : string.Empty)}."
-                : $"The description \"{text}\" for HS {DeclarationFlags.HsText(line.Hs)} ({DeclarationFlags.N2(line.ValueUsd)} USD) is too generic to identify the goods{(chemical ? "; it names no chemical or CAS number" : string.Empty)}.";
-            sink.Add(DeclarationFlags.Create(
-                line, FlagCode.VagueDescription, chemical ? ChemicalScore : BaseScore, explanation,
-                expected: spanish ? "descripción específica (nombre, grado, CAS)" : "a specific description (name, grade, CAS)",
-                observed: text));
+            // Straight into the flag's chunk (FlagTexts.Writer), worded as the strings were; the description trimmed
+            // as string.Trim trims (char.IsWhiteSpace), without a copy.
+            var w = FlagTexts.Writer.Begin();
+            w.Put(FlagTexts.Expected, spanish ? "descripción específica (nombre, grado, CAS)" : "a specific description (name, grade, CAS)");
+            var text = w.Put(FlagTexts.Observed, Inv, $"{description.AsSpan().Trim()}");
+            if (spanish)
+            {
+                w.Put(FlagTexts.Explanation, Inv, $"La descripción \"{text}\" de HS {DeclarationFlags.HsText(line.Hs)} ({line.ValueUsd:N2} USD) es demasiado genérica para identificar la mercancía{(chemical ? "; no nombra el químico ni su número CAS" : string.Empty)}.");
+            }
+            else
+            {
+                w.Put(FlagTexts.Explanation, Inv, $"The description \"{text}\" for HS {DeclarationFlags.HsText(line.Hs)} ({line.ValueUsd:N2} USD) is too generic to identify the goods{(chemical ? "; it names no chemical or CAS number" : string.Empty)}.");
+            }
+
+            sink.Add(DeclarationFlags.Create(line, FlagCode.VagueDescription, chemical ? ChemicalScore : BaseScore, w.End()));
             return memo;
         }, static _ => { });
     }
+
+    /// <summary>Numbers in the texts as <see cref="DeclarationFlags.N2"/> formats them: invariant culture.</summary>
+    private static readonly System.Globalization.CultureInfo Inv = System.Globalization.CultureInfo.InvariantCulture;
 
     /// <summary>Most distinct descriptions whose verdict is remembered during one analysis.</summary>
     private const int MaxRemembered = 100_000;

@@ -154,7 +154,8 @@ public sealed class WeightQuantityDetector : IDetector
         return n % 2 == 1 ? At(n / 2) : (At((n / 2) - 1) + At(n / 2)) / 2;
     }
 
-    private static string QuantityText(DeclarationLine line) => $"{DeclarationFlags.N2(line.NormQuantity)} {line.Unit.ToText()}";
+    /// <summary>Numbers in the texts as <see cref="DeclarationFlags.N2"/> formats them: invariant culture.</summary>
+    private static readonly System.Globalization.CultureInfo Inv = System.Globalization.CultureInfo.InvariantCulture;
 
     /// <summary>The line's HS6 as a span of its code (no substring per line).</summary>
     private static ReadOnlySpan<char> Hs6Of(DeclarationLine line) => line.Hs.Digits.AsSpan(0, 6);
@@ -165,13 +166,20 @@ public sealed class WeightQuantityDetector : IDetector
         var q = line.NormQuantity;
         if (!(w > 0) || !double.IsFinite(w))
         {
-            var qText = QuantityText(line);
-            return DeclarationFlags.Create(
-                line, FlagCode.WeightQuantityMismatch, 50,
-                spanish
-                    ? $"El peso neto declarado es {DeclarationFlags.N2(w)} kg para {qText} de HS {DeclarationFlags.HsText(line.Hs)}, un peso nulo o imposible para mercancía real."
-                    : $"Declared net weight is {DeclarationFlags.N2(w)} kg for {qText} of HS {DeclarationFlags.HsText(line.Hs)}, a zero or impossible weight for real goods.",
-                expected: "net weight > 0 kg", observed: $"{DeclarationFlags.N2(w)} kg");
+            // Straight into the flag's chunk (FlagTexts.Writer), worded as the strings were.
+            var t = FlagTexts.Writer.Begin();
+            t.Put(FlagTexts.Expected, "net weight > 0 kg");
+            t.Put(FlagTexts.Observed, Inv, $"{w:N2} kg");
+            if (spanish)
+            {
+                t.Put(FlagTexts.Explanation, Inv, $"El peso neto declarado es {w:N2} kg para {q:N2} {line.Unit.ToText()} de HS {DeclarationFlags.HsText(line.Hs)}, un peso nulo o imposible para mercancía real.");
+            }
+            else
+            {
+                t.Put(FlagTexts.Explanation, Inv, $"Declared net weight is {w:N2} kg for {q:N2} {line.Unit.ToText()} of HS {DeclarationFlags.HsText(line.Hs)}, a zero or impossible weight for real goods.");
+            }
+
+            return DeclarationFlags.Create(line, FlagCode.WeightQuantityMismatch, 50, t.End());
         }
 
         switch (line.Unit)
@@ -184,15 +192,21 @@ public sealed class WeightQuantityDetector : IDetector
                     return null;
                 }
 
-                var qText = QuantityText(line);
                 var ratio = Math.Max(w, q) / Math.Min(w, q);
                 var pct = 100 * diff / q;
-                return DeclarationFlags.Create(
-                    line, FlagCode.WeightQuantityMismatch, ScoreFromFactor(ratio, 1.1),
-                    spanish
-                        ? $"El peso neto declarado de {DeclarationFlags.N2(w)} kg difiere {DeclarationFlags.N2(pct)}% de la cantidad declarada de {qText} (HS {DeclarationFlags.HsText(line.Hs)}); ambos deberían coincidir en kg."
-                        : $"Declared net weight of {DeclarationFlags.N2(w)} kg differs by {DeclarationFlags.N2(pct)}% from the declared quantity of {qText} (HS {DeclarationFlags.HsText(line.Hs)}); both should agree in kg.",
-                    expected: qText, observed: $"{DeclarationFlags.N2(w)} kg");
+                var t = FlagTexts.Writer.Begin();
+                var qText = t.Put(FlagTexts.Expected, Inv, $"{q:N2} {line.Unit.ToText()}");
+                t.Put(FlagTexts.Observed, Inv, $"{w:N2} kg");
+                if (spanish)
+                {
+                    t.Put(FlagTexts.Explanation, Inv, $"El peso neto declarado de {w:N2} kg difiere {pct:N2}% de la cantidad declarada de {qText} (HS {DeclarationFlags.HsText(line.Hs)}); ambos deberían coincidir en kg.");
+                }
+                else
+                {
+                    t.Put(FlagTexts.Explanation, Inv, $"Declared net weight of {w:N2} kg differs by {pct:N2}% from the declared quantity of {qText} (HS {DeclarationFlags.HsText(line.Hs)}); both should agree in kg.");
+                }
+
+                return DeclarationFlags.Create(line, FlagCode.WeightQuantityMismatch, ScoreFromFactor(ratio, 1.1), t.End());
             }
 
             case BaseUnit.L:
@@ -203,14 +217,20 @@ public sealed class WeightQuantityDetector : IDetector
                     return null;
                 }
 
-                var qText = QuantityText(line);
                 var factor = density > MaxDensity ? density / MaxDensity : MinDensity / density;
-                return DeclarationFlags.Create(
-                    line, FlagCode.WeightQuantityMismatch, ScoreFromFactor(factor, 1.0),
-                    spanish
-                        ? $"Un peso neto de {DeclarationFlags.N2(w)} kg para {qText} de HS {DeclarationFlags.HsText(line.Hs)} implica una densidad de {DeclarationFlags.N2(density)} kg/l, fuera del rango plausible de {DeclarationFlags.N2(MinDensity)}-{DeclarationFlags.N2(MaxDensity)} kg/l."
-                        : $"A net weight of {DeclarationFlags.N2(w)} kg for {qText} of HS {DeclarationFlags.HsText(line.Hs)} means a density of {DeclarationFlags.N2(density)} kg/l, outside the plausible {DeclarationFlags.N2(MinDensity)}-{DeclarationFlags.N2(MaxDensity)} kg/l.",
-                    expected: $"{DeclarationFlags.N2(MinDensity)}-{DeclarationFlags.N2(MaxDensity)} kg/l", observed: $"{DeclarationFlags.N2(density)} kg/l");
+                var t = FlagTexts.Writer.Begin();
+                t.Put(FlagTexts.Expected, Inv, $"{MinDensity:N2}-{MaxDensity:N2} kg/l");
+                t.Put(FlagTexts.Observed, Inv, $"{density:N2} kg/l");
+                if (spanish)
+                {
+                    t.Put(FlagTexts.Explanation, Inv, $"Un peso neto de {w:N2} kg para {q:N2} {line.Unit.ToText()} de HS {DeclarationFlags.HsText(line.Hs)} implica una densidad de {density:N2} kg/l, fuera del rango plausible de {MinDensity:N2}-{MaxDensity:N2} kg/l.");
+                }
+                else
+                {
+                    t.Put(FlagTexts.Explanation, Inv, $"A net weight of {w:N2} kg for {q:N2} {line.Unit.ToText()} of HS {DeclarationFlags.HsText(line.Hs)} means a density of {density:N2} kg/l, outside the plausible {MinDensity:N2}-{MaxDensity:N2} kg/l.");
+                }
+
+                return DeclarationFlags.Create(line, FlagCode.WeightQuantityMismatch, ScoreFromFactor(factor, 1.0), t.End());
             }
 
             case BaseUnit.U:
@@ -237,13 +257,19 @@ public sealed class WeightQuantityDetector : IDetector
                     return null;
                 }
 
-                var qText = QuantityText(line);
-                return DeclarationFlags.Create(
-                    line, FlagCode.WeightQuantityMismatch, ScoreFromFactor(factor, UnitWeightFactor),
-                    spanish
-                        ? $"Un peso neto de {DeclarationFlags.N2(w)} kg para {qText} de HS {DeclarationFlags.HsText(line.Hs)} da {DeclarationFlags.N2(perUnit)} kg por unidad, {DeclarationFlags.N2(factor)} veces {(perUnit > median ? "más" : "menos")} que la mediana de {DeclarationFlags.N2(median)} kg por unidad de {DeclarationFlags.N0(others)} líneas comparables."
-                        : $"A net weight of {DeclarationFlags.N2(w)} kg for {qText} of HS {DeclarationFlags.HsText(line.Hs)} gives {DeclarationFlags.N2(perUnit)} kg per unit, {DeclarationFlags.N2(factor)} times {(perUnit > median ? "more" : "less")} than the median {DeclarationFlags.N2(median)} kg per unit of {DeclarationFlags.N0(others)} comparable lines.",
-                    expected: $"{DeclarationFlags.N2(median)} kg/u", observed: $"{DeclarationFlags.N2(perUnit)} kg/u");
+                var t = FlagTexts.Writer.Begin();
+                t.Put(FlagTexts.Expected, Inv, $"{median:N2} kg/u");
+                t.Put(FlagTexts.Observed, Inv, $"{perUnit:N2} kg/u");
+                if (spanish)
+                {
+                    t.Put(FlagTexts.Explanation, Inv, $"Un peso neto de {w:N2} kg para {q:N2} {line.Unit.ToText()} de HS {DeclarationFlags.HsText(line.Hs)} da {perUnit:N2} kg por unidad, {factor:N2} veces {(perUnit > median ? "más" : "menos")} que la mediana de {median:N2} kg por unidad de {(long)others:N0} líneas comparables.");
+                }
+                else
+                {
+                    t.Put(FlagTexts.Explanation, Inv, $"A net weight of {w:N2} kg for {q:N2} {line.Unit.ToText()} of HS {DeclarationFlags.HsText(line.Hs)} gives {perUnit:N2} kg per unit, {factor:N2} times {(perUnit > median ? "more" : "less")} than the median {median:N2} kg per unit of {(long)others:N0} comparable lines.");
+                }
+
+                return DeclarationFlags.Create(line, FlagCode.WeightQuantityMismatch, ScoreFromFactor(factor, UnitWeightFactor), t.End());
             }
 
             default:

@@ -215,6 +215,7 @@ public readonly struct FlagTexts : IEquatable<FlagTexts>
         private int _start;
         private int _at;
         private int _next;
+        private bool _invalid;
 
         /// <summary>Starts a flag's texts in the current thread's chunk (a new chunk when less than 4 KiB is left).</summary>
         public static Writer Begin()
@@ -236,6 +237,9 @@ public readonly struct FlagTexts : IEquatable<FlagTexts>
 
         /// <summary>Where the next text goes.</summary>
         public readonly Span<byte> Free => _chunk.AsSpan(_at);
+
+        /// <summary>The bytes at <see cref="Free"/> already formatted for the next text (<see cref="FlagTextsWriting.Part"/>).</summary>
+        internal int Pending { readonly get; set; }
 
         /// <summary>Moves what is written so far to a new chunk at least twice as large as what is free now.</summary>
         public void Grow() => Grow(pending: 0);
@@ -266,6 +270,7 @@ public readonly struct FlagTexts : IEquatable<FlagTexts>
             }
 
             _next = order;
+            Pending = 0;
             BinaryPrimitives.WriteInt32LittleEndian(_chunk.AsSpan(_start + (slot * 4)), length);
             var text = _chunk.AsSpan(_at, length);
             _at += length;
@@ -280,13 +285,45 @@ public readonly struct FlagTexts : IEquatable<FlagTexts>
                 return default;
             }
 
-            int written;
-            while (Utf8.FromUtf16(text, Free, out _, out written) != System.Buffers.OperationStatus.Done)
-            {
-                Grow();
-            }
-
+            var written = Pending;
+            Append(text, ref written);
             return Put(slot, written);
+        }
+
+        /// <summary>
+        /// Encodes <paramref name="chars"/> at <see cref="Free"/> after the <paramref name="pos"/> bytes already there, growing
+        /// the chunk as needed. A lone surrogate is written in its three-byte form (ED A0..BF xx: never valid UTF-8, the
+        /// form WTF-8 gives it) and marks the texts: <see cref="End"/> then reads them back into strings and keeps them as
+        /// <see cref="Encode"/> keeps invalid UTF-16, so a formatted text is what the string and its encoding made, for
+        /// any input (untrusted names, numbers, descriptions).
+        /// </summary>
+        internal void Append(ReadOnlySpan<char> chars, ref int pos)
+        {
+            while (true)
+            {
+                var status = Utf8.FromUtf16(chars, Free[pos..], out var read, out var written, replaceInvalidSequences: false);
+                pos += written;
+                chars = chars[read..];
+                if (status == System.Buffers.OperationStatus.Done)
+                {
+                    return;
+                }
+
+                if (status == System.Buffers.OperationStatus.InvalidData && Free.Length - pos >= 3)
+                {
+                    var c = chars[0];
+                    var at = Free[pos..];
+                    at[0] = (byte)(0xE0 | (c >> 12));
+                    at[1] = (byte)(0x80 | ((c >> 6) & 0x3F));
+                    at[2] = (byte)(0x80 | (c & 0x3F));
+                    pos += 3;
+                    chars = chars[1..];
+                    _invalid = true;
+                    continue;
+                }
+
+                Grow(pos);
+            }
         }
 
         /// <summary>The texts written (the chunk's space taken); an explanation never written reads back empty.</summary>
@@ -297,8 +334,46 @@ public readonly struct FlagTexts : IEquatable<FlagTexts>
                 BinaryPrimitives.WriteInt32LittleEndian(_chunk.AsSpan(_start + (Explanation * 4)), 0);
             }
 
+            var texts = new FlagTexts(_chunk, _start);
+            if (_invalid)
+            {
+                // A text had a lone surrogate: the strings back (lossless) and encoded as the string path does, in the
+                // space these bytes took.
+                var explanation = Lossless(texts, Explanation) ?? string.Empty;
+                var expected = Lossless(texts, Expected);
+                var observed = Lossless(texts, Observed);
+                t_used = _start;
+                return Encode(explanation, expected, observed);
+            }
+
             t_used = _at;
-            return new FlagTexts(_chunk, _start);
+            return texts;
+        }
+
+        /// <summary>A slot's bytes as UTF-16, a three-byte surrogate form (<see cref="Append"/>) read back as that surrogate.</summary>
+        private static string? Lossless(FlagTexts texts, int slot)
+        {
+            texts.TryUtf8(slot, out var utf8, out var present);
+            if (!present)
+            {
+                return null;
+            }
+
+            var chars = new char[utf8.Length];
+            var n = 0;
+            while (true)
+            {
+                var status = Utf8.ToUtf16(utf8, chars.AsSpan(n), out var read, out var written, replaceInvalidSequences: false);
+                n += written;
+                utf8 = utf8[read..];
+                if (status == System.Buffers.OperationStatus.Done)
+                {
+                    return new string(chars, 0, n);
+                }
+
+                chars[n++] = (char)(((utf8[0] & 0x0F) << 12) | ((utf8[1] & 0x3F) << 6) | (utf8[2] & 0x3F));
+                utf8 = utf8[3..];
+            }
         }
     }
 
@@ -306,7 +381,8 @@ public readonly struct FlagTexts : IEquatable<FlagTexts>
     /// Formats one text of a <see cref="Writer"/> straight into its chunk (<see cref="FlagTextsWriting.Put"/>), as
     /// <see cref="Utf8.TryWrite(Span{byte}, IFormatProvider?, ref Utf8.TryWriteInterpolatedStringHandler, out int)"/> formats:
     /// figures through <see cref="IUtf8SpanFormattable"/> with the provider, other values through their string, UTF-8
-    /// bytes as they are, invalid UTF-16 replaced. When the chunk is full it grows, keeping what the text has so far, and
+    /// bytes as they are; invalid UTF-16 (a lone surrogate in an untrusted value) is not replaced: the flag's texts are
+    /// then kept as the strings would have been (<see cref="Writer.Append"/>). When the chunk is full it grows, keeping what the text has so far, and
     /// the value is formatted again: no part ends up twice in the text.
     /// </summary>
     [InterpolatedStringHandler]
@@ -322,6 +398,7 @@ public readonly struct FlagTexts : IEquatable<FlagTexts>
             _ = formattedCount;
             _writer = ref writer;
             _provider = provider;
+            _pos = writer.Pending;
         }
 
         /// <summary>The bytes written.</summary>
@@ -331,16 +408,7 @@ public readonly struct FlagTexts : IEquatable<FlagTexts>
 
         public void AppendFormatted(string? value) => AppendFormatted(value.AsSpan());
 
-        public void AppendFormatted(ReadOnlySpan<char> value)
-        {
-            int written;
-            while (Utf8.FromUtf16(value, _writer.Free[_pos..], out _, out written) != System.Buffers.OperationStatus.Done)
-            {
-                _writer.Grow(_pos);
-            }
-
-            _pos += written;
-        }
+        public void AppendFormatted(ReadOnlySpan<char> value) => _writer.Append(value, ref _pos);
 
         public void AppendFormatted(ReadOnlySpan<byte> utf8)
         {
@@ -388,4 +456,14 @@ public static class FlagTextsWriting
         IFormatProvider? provider,
         [InterpolatedStringHandlerArgument("writer", "provider")] ref FlagTexts.TextHandler text) =>
         writer.Put(slot, text.Length);
+
+    /// <summary>
+    /// Formats <paramref name="text"/> as the next part of the text the following <see cref="Put"/> finishes (a text built
+    /// in a loop, e.g. a list of shipments): the parts and that last piece are one text.
+    /// </summary>
+    public static void Part(
+        this ref FlagTexts.Writer writer,
+        IFormatProvider? provider,
+        [InterpolatedStringHandlerArgument("writer", "provider")] ref FlagTexts.TextHandler text) =>
+        writer.Pending = text.Length;
 }

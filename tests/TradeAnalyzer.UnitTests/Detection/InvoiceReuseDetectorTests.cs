@@ -66,4 +66,21 @@ public class InvoiceReuseDetectorTests
         Assert.Equal(["E1", "E2", "P1", "P2"], flags.Select(f => f.DeclarationId).Order(StringComparer.Ordinal));
         Assert.All(flags, f => Assert.Contains("2 distinct shipments", f.Explanation, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_lone_surrogate_in_the_invoice_number_is_kept_as_the_string_path_keeps_it()
+    {
+        // Texts formatted straight into the chunk: invalid UTF-16 in an untrusted value keeps the strings (FlagTexts.Encode), not U+FFFD.
+        var invoice = "INV-\ud800";
+        var flags = Run(Detector,
+        [
+            Export("E1", 100_000, invoice: invoice, shipmentId: "BL-1"),
+            Export("E2", 100_000, invoice: invoice, shipmentId: "BL-2", date: Day0.AddDays(30)),
+        ]);
+
+        Assert.Equal(2, flags.Count);
+        Assert.All(flags, f => Assert.False(f.Texts.IsUtf8));
+        Assert.All(flags, f => Assert.StartsWith($"Invoice {invoice} of ", f.Explanation, StringComparison.Ordinal));
+        Assert.All(flags, f => Assert.Equal("2 shipments", f.Observed));
+    }
 }

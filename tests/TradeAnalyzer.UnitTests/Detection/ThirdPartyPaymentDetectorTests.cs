@@ -86,4 +86,14 @@ public class ThirdPartyPaymentDetectorTests
         Assert.Equal(["INV-2", "INV-4", "INV-6"], flags.Select(f => f.InvoiceNumber).Order(StringComparer.Ordinal));
         Assert.All(flags, f => Assert.Contains("Casa de Cambio Sur SA pays instead of the buyer", f.Explanation, StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void A_lone_surrogate_in_the_payer_is_kept_as_the_string_path_keeps_it()
+    {
+        var payer = "Casa de Cambio \udc00 Sur SA";
+        var flag = Assert.Single(Run(Detector, [], [Invoice("INV-1", 100_000, payer: payer, payerCountry: "MX")]));
+        Assert.False(flag.Texts.IsUtf8);
+        Assert.Contains($"{payer} pays instead of the buyer", flag.Explanation, StringComparison.Ordinal);
+        Assert.StartsWith($"{payer} (MX) -> ", flag.Observed, StringComparison.Ordinal);
+    }
 }

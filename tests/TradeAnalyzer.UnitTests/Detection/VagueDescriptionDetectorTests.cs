@@ -87,4 +87,14 @@ public class VagueDescriptionDetectorTests
         var byId = lines.ToDictionary(l => l.DeclarationId);
         Assert.All(flags, f => Assert.Equal(byId[f.DeclarationId!].Description!.Trim(), f.Observed));
     }
+
+    [Fact]
+    public void A_lone_surrogate_in_the_description_is_kept_as_the_string_path_keeps_it()
+    {
+        var description = " goods \ud800 ";
+        var flag = Assert.Single(TestLines.Run(new VagueDescriptionDetector(), TestLines.Context([TestLines.Line("8431.49", 10, quantity: 500, description: description, id: "X")])));
+        Assert.False(flag.Texts.IsUtf8);
+        Assert.Equal("goods \ud800", flag.Observed);
+        Assert.StartsWith("The description \"goods \ud800\" for HS 8431.49 ", flag.Explanation, StringComparison.Ordinal);
+    }
 }

@@ -116,4 +116,41 @@ public sealed class FlagTextOutputsTests
 
         return parts;
     }
+
+    /// <summary>
+    /// A text with a lone surrogate is kept as a string (FlagTexts.Encode, and the direct path falls back to it); the
+    /// three writers write it as U+FFFD, the very bytes of the replaced UTF-8 text: the outputs do not depend on which
+    /// form a flag keeps (short and long explanations: the workbook's shared-string and inline paths).
+    /// </summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(200)]
+    public void A_lone_surrogate_kept_as_a_string_is_written_as_the_replaced_UTF8_text(int padding)
+    {
+        var model = Sample();
+        var tail = new string('z', padding);
+        var template = model.Result.Flags[0] with { DeclarationId = "S" };
+        var asString = template with { Texts = FlagTexts.FromStrings("a \ud800 b" + tail, "e\udc00", null) };
+        var w = FlagTexts.Writer.Begin();
+        w.Put(FlagTexts.Expected, "e\ufffd");
+        w.Put(FlagTexts.Explanation, "a \ufffd b" + tail);
+        var asBytes = template with { Texts = w.End() };
+        Assert.True(asBytes.Texts.IsUtf8);
+
+        Assert.Equal(Csv([asBytes]), Csv([asString]));
+        Assert.Equal(Json([asBytes]), Json([asString]));
+        var bytes = Workbook(With(model, asBytes));
+        var strings = Workbook(With(model, asString));
+        Assert.Equal(bytes.Keys, strings.Keys);
+        foreach (var (name, part) in bytes)
+        {
+            Assert.True(part.AsSpan().SequenceEqual(strings[name]), name);
+        }
+
+        // Not vacuous: the replacement character is in the sheet.
+        Assert.Contains(bytes.Values, part => part.AsSpan().IndexOf("a � b"u8) >= 0);
+    }
+
+    private static UploadReportModel With(UploadReportModel model, Flag flag) =>
+        model with { Result = new AnalysisResult { Flags = [flag], Exporters = model.Result.Exporters, RecordScores = model.Result.RecordScores, BaselinesUsed = model.Result.BaselinesUsed, TimingsMs = model.Result.TimingsMs, ValueAtRiskUsd = model.Result.ValueAtRiskUsd } };
 }

@@ -108,14 +108,37 @@ public sealed class InvoiceReconciliationDetector : IDetector
                 continue;
             }
 
-            var why = exporterCovered
-                ? spanish ? $"aunque se aportaron facturas de {s.Main.ExporterName}" : $"although invoices of {s.Main.ExporterName} were supplied"
-                : spanish ? $"aunque se aportaron las facturas de {Fmt.Int(inMonth)} otras declaraciones de {s.Reporter} de ese mes" : $"although the invoices of {Fmt.Int(inMonth)} other {s.Reporter} declarations of that month were supplied";
-            var text = spanish
-                ? string.Create(Inv, $"La declaración {s.DeclarationId} de {s.Reporter} del {s.Date:yyyy-MM-dd} ({s.FobUsd:N2} USD FOB) cita la factura {s.InvoiceNumber}, que no figura entre las facturas aportadas, {why}.")
-                : string.Create(Inv, $"Declaration {s.DeclarationId} ({s.Reporter}, {s.Date:yyyy-MM-dd}, {s.FobUsd:N2} USD FOB) names invoice {s.InvoiceNumber}, which is not among the invoices supplied, {why}.");
+            // Straight into the flag's chunk (FlagTexts.Writer), worded as the strings were.
+            var w = FlagTexts.Writer.Begin();
+            w.Put(FlagTexts.Expected, Inv, $"invoice {s.InvoiceNumber}");
+            w.Put(FlagTexts.Observed, "not supplied");
+            if (spanish)
+            {
+                w.Part(Inv, $"La declaración {s.DeclarationId} de {s.Reporter} del {s.Date:yyyy-MM-dd} ({s.FobUsd:N2} USD FOB) cita la factura {s.InvoiceNumber}, que no figura entre las facturas aportadas, ");
+                if (exporterCovered)
+                {
+                    w.Put(FlagTexts.Explanation, Inv, $"aunque se aportaron facturas de {s.Main.ExporterName}.");
+                }
+                else
+                {
+                    w.Put(FlagTexts.Explanation, Inv, $"aunque se aportaron las facturas de {inMonth:N0} otras declaraciones de {s.Reporter} de ese mes.");
+                }
+            }
+            else
+            {
+                w.Part(Inv, $"Declaration {s.DeclarationId} ({s.Reporter}, {s.Date:yyyy-MM-dd}, {s.FobUsd:N2} USD FOB) names invoice {s.InvoiceNumber}, which is not among the invoices supplied, ");
+                if (exporterCovered)
+                {
+                    w.Put(FlagTexts.Explanation, Inv, $"although invoices of {s.Main.ExporterName} were supplied.");
+                }
+                else
+                {
+                    w.Put(FlagTexts.Explanation, Inv, $"although the invoices of {inMonth:N0} other {s.Reporter} declarations of that month were supplied.");
+                }
+            }
+
             var score = exporterCovered ? 55 : 45;
-            sink.Add(NewFlag(FlagCode.InvoiceMissing, score, s, s.InvoiceNumber, s.FobUsd, FlagTexts.Encode(text, $"invoice {s.InvoiceNumber}", "not supplied")));
+            sink.Add(NewFlag(FlagCode.InvoiceMissing, score, s, s.InvoiceNumber, s.FobUsd, w.End()));
         }
 
         context.Artifacts.Counters["invoice.compared"] = compared;
@@ -230,28 +253,44 @@ public sealed class InvoiceReconciliationDetector : IDetector
         var buyerOk = PartyMatch.SameName(doc.BuyerNorm, s.ImporterNorm) || PartyMatch.SameIds(inv.BuyerId, parties.ImporterId);
         if (!sellerOk || !buyerOk)
         {
-            var parts = new List<string>(2);
+            var w = FlagTexts.Writer.Begin();
+            w.Put(FlagTexts.Expected, Inv, $"{s.Main.ExporterName} -> {s.Main.ImporterName}");
+            w.Put(FlagTexts.Observed, Inv, $"{inv.SellerName} -> {inv.BuyerName}");
+            if (spanish)
+            {
+                w.Part(Inv, $"En la factura {number} citada por la declaración {s.DeclarationId} de {s.Reporter} ({s.FobUsd:N2} USD FOB), ");
+            }
+            else
+            {
+                w.Part(Inv, $"On invoice {number} named by {s.Reporter} declaration {s.DeclarationId} ({s.FobUsd:N2} USD FOB), ");
+            }
             if (!sellerOk)
             {
-                parts.Add(spanish
-                    ? $"el vendedor es {inv.SellerName} y no el exportador declarado {s.Main.ExporterName}"
-                    : $"the seller is {inv.SellerName}, not the declared exporter {s.Main.ExporterName}");
+                if (spanish)
+                {
+                    w.Part(Inv, $"el vendedor es {inv.SellerName} y no el exportador declarado {s.Main.ExporterName}{(buyerOk ? string.Empty : " y ")}");
+                }
+                else
+                {
+                    w.Part(Inv, $"the seller is {inv.SellerName}, not the declared exporter {s.Main.ExporterName}{(buyerOk ? string.Empty : " and ")}");
+                }
             }
 
             if (!buyerOk)
             {
-                parts.Add(spanish
-                    ? $"el comprador es {inv.BuyerName} y no el importador declarado {s.Main.ImporterName}"
-                    : $"the buyer is {inv.BuyerName}, not the declared importer {s.Main.ImporterName}");
+                if (spanish)
+                {
+                    w.Part(Inv, $"el comprador es {inv.BuyerName} y no el importador declarado {s.Main.ImporterName}");
+                }
+                else
+                {
+                    w.Part(Inv, $"the buyer is {inv.BuyerName}, not the declared importer {s.Main.ImporterName}");
+                }
             }
 
-            var joined = string.Join(spanish ? " y " : " and ", parts);
-            var text = spanish
-                ? string.Create(Inv, $"En la factura {number} citada por la declaración {s.DeclarationId} de {s.Reporter} ({s.FobUsd:N2} USD FOB), {joined}.")
-                : string.Create(Inv, $"On invoice {number} named by {s.Reporter} declaration {s.DeclarationId} ({s.FobUsd:N2} USD FOB), {joined}.");
+            w.Put(FlagTexts.Explanation, ".");
             var score = sellerOk || buyerOk ? 60 : 75;
-            sink.Add(NewFlag(FlagCode.InvoicePartyMismatch, score, s, number, s.FobUsd,
-                FlagTexts.Encode(text, $"{s.Main.ExporterName} -> {s.Main.ImporterName}", $"{inv.SellerName} -> {inv.BuyerName}")));
+            sink.Add(NewFlag(FlagCode.InvoicePartyMismatch, score, s, number, s.FobUsd, w.End()));
         }
     }
 

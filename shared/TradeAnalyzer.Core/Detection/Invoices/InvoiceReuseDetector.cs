@@ -241,6 +241,9 @@ public sealed class InvoiceReuseDetector : IDetector
         }
     }
 
+    /// <summary>Numbers and dates in the texts as <see cref="Fmt"/> formats them: invariant culture.</summary>
+    private static readonly System.Globalization.CultureInfo Inv = System.Globalization.CultureInfo.InvariantCulture;
+
     private static void Flag(ReadOnlySpan<int> members, ReadOnlySpan<int> cluster, int clusterCount, IReadOnlyList<DeclarationShipment> shipments, bool spanish, IFlagSink sink)
     {
         var score = Math.Round(Math.Min(90, 55 + (10 * Math.Log2(clusterCount - 1))), 1);
@@ -253,20 +256,33 @@ public sealed class InvoiceReuseDetector : IDetector
         for (var i = 0; i < members.Length; i++)
         {
             var s = shipments[members[i]];
-            var others = new List<string>();
-            for (var j = 0; j < members.Length && others.Count < 5; j++)
+            // Straight into the flag's chunk (FlagTexts.Writer), worded as the strings were: up to five other shipments
+            // listed as parts of the explanation.
+            var w = FlagTexts.Writer.Begin();
+            w.Put(FlagTexts.Expected, spanish ? "un embarque por factura" : "one shipment per invoice");
+            if (spanish)
+            {
+                w.Put(FlagTexts.Observed, Inv, $"{clusterCount:N0} embarques");
+                w.Part(Inv, $"La factura {s.InvoiceNumber} de {s.Main.ExporterName}, declarada en {s.Reporter} {s.DeclarationId} ({s.Date:yyyy-MM-dd}, {s.FobUsd:N2} USD FOB), ampara {clusterCount:N0} embarques distintos por {total:N2} USD en total; también figura en ");
+            }
+            else
+            {
+                w.Put(FlagTexts.Observed, Inv, $"{clusterCount:N0} shipments");
+                w.Part(Inv, $"Invoice {s.InvoiceNumber} of {s.Main.ExporterName}, declared on {s.Reporter} {s.DeclarationId} ({s.Date:yyyy-MM-dd}, {s.FobUsd:N2} USD FOB), stands behind {clusterCount:N0} distinct shipments worth {total:N2} USD in all; it also appears on ");
+            }
+
+            var others = 0;
+            for (var j = 0; j < members.Length && others < 5; j++)
             {
                 if (cluster[j] != cluster[i])
                 {
                     var o = shipments[members[j]];
-                    others.Add($"{o.Reporter} {o.DeclarationId} ({Fmt.Date(o.Date)}{(o.ShipmentId is null ? string.Empty : ", " + o.ShipmentId)})");
+                    w.Part(Inv, $"{(others == 0 ? string.Empty : "; ")}{o.Reporter} {o.DeclarationId} ({o.Date:yyyy-MM-dd}{(o.ShipmentId is null ? string.Empty : ", ")}{o.ShipmentId})");
+                    others++;
                 }
             }
 
-            var more = clusterCount > 2 || others.Count >= 5 ? (spanish ? " entre otras" : " among others") : string.Empty;
-            var text = spanish
-                ? $"La factura {s.InvoiceNumber} de {s.Main.ExporterName}, declarada en {s.Reporter} {s.DeclarationId} ({Fmt.Date(s.Date)}, {Fmt.Usd(s.FobUsd)} USD FOB), ampara {Fmt.Int(clusterCount)} embarques distintos por {Fmt.Usd(total)} USD en total; también figura en {string.Join("; ", others)}{more}."
-                : $"Invoice {s.InvoiceNumber} of {s.Main.ExporterName}, declared on {s.Reporter} {s.DeclarationId} ({Fmt.Date(s.Date)}, {Fmt.Usd(s.FobUsd)} USD FOB), stands behind {Fmt.Int(clusterCount)} distinct shipments worth {Fmt.Usd(total)} USD in all; it also appears on {string.Join("; ", others)}{more}.";
+            w.Put(FlagTexts.Explanation, clusterCount > 2 || others >= 5 ? (spanish ? " entre otras." : " among others.") : ".");
             sink.Add(new Flag
             {
                 Code = FlagCode.InvoiceReused,
@@ -282,7 +298,7 @@ public sealed class InvoiceReuseDetector : IDetector
                 HsCode = DeclarationFlags.HsText(s.Main.Hs),
                 ValueUsd = Math.Round(s.ValueUsd, 2),
                 ValueAtRiskUsd = Math.Round(s.FobUsd, 2),
-                Texts = FlagTexts.Encode(text, spanish ? "un embarque por factura" : "one shipment per invoice", spanish ? $"{Fmt.Int(clusterCount)} embarques" : $"{Fmt.Int(clusterCount)} shipments"),
+                Texts = w.End(),
                 ExporterKey = s.Main.ExporterKey.Length > 0 ? s.Main.ExporterKey : null,
                 Date = s.Date,
                 OriginCountry = s.Main.OriginCountry,

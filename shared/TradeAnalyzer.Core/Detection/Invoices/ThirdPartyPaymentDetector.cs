@@ -12,6 +12,9 @@ namespace TradeAnalyzer.Core.Detection.Invoices;
 /// </summary>
 public sealed class ThirdPartyPaymentDetector : IDetector
 {
+    /// <summary>Numbers and dates in the texts as <see cref="Fmt"/> formats them: invariant culture.</summary>
+    private static readonly System.Globalization.CultureInfo Inv = System.Globalization.CultureInfo.InvariantCulture;
+
     public string Name => "third-party-payment";
 
     public void Detect(AnalysisContext context, IFlagSink sink)
@@ -100,10 +103,25 @@ public sealed class ThirdPartyPaymentDetector : IDetector
             flagged++;
             var (fob, value, _) = doc.Totals(null);
             var score = Math.Min(90, 50 + (10 * third) + (thirdCountry ? 15 : 0));
-            var joined = string.Join("; ", reasons);
-            var text = spanish
-                ? $"Factura {inv.InvoiceNumber} del {Fmt.Date(inv.InvoiceDate)} de {inv.SellerName} a {inv.BuyerName} por {Fmt.Usd(value)} USD: {joined}."
-                : $"Invoice {inv.InvoiceNumber} of {Fmt.Date(inv.InvoiceDate)} from {inv.SellerName} to {inv.BuyerName} for {Fmt.Usd(value)} USD: {joined}.";
+            // Straight into the flag's chunk (FlagTexts.Writer), worded as the strings were.
+            var w = FlagTexts.Writer.Begin();
+            w.Put(FlagTexts.Expected, Inv, $"{inv.BuyerName} ({inv.BuyerCountry ?? "?"}) -> {inv.SellerName} ({inv.SellerCountry ?? "?"})");
+            w.Put(FlagTexts.Observed, Inv, $"{payer ?? inv.BuyerName} ({payerCountry ?? "?"}) -> {beneficiary ?? inv.SellerName} ({beneficiaryCountry ?? "?"})");
+            if (spanish)
+            {
+                w.Part(Inv, $"Factura {inv.InvoiceNumber} del {inv.InvoiceDate:yyyy-MM-dd} de {inv.SellerName} a {inv.BuyerName} por {value:N2} USD: ");
+            }
+            else
+            {
+                w.Part(Inv, $"Invoice {inv.InvoiceNumber} of {inv.InvoiceDate:yyyy-MM-dd} from {inv.SellerName} to {inv.BuyerName} for {value:N2} USD: ");
+            }
+
+            for (var r = 0; r < reasons.Count; r++)
+            {
+                w.Part(Inv, $"{(r == 0 ? string.Empty : "; ")}{reasons[r]}");
+            }
+
+            w.Put(FlagTexts.Explanation, ".");
             sink.Add(new Flag
             {
                 Code = FlagCode.ThirdPartyPayment,
@@ -117,7 +135,7 @@ public sealed class ThirdPartyPaymentDetector : IDetector
                 HsCode = DeclarationFlags.HsText(inv.Hs),
                 ValueUsd = Math.Round(value, 2),
                 ValueAtRiskUsd = Math.Round(fob > 0 ? fob : value, 2),
-                Texts = FlagTexts.Encode(text, $"{inv.BuyerName} ({inv.BuyerCountry ?? "?"}) -> {inv.SellerName} ({inv.SellerCountry ?? "?"})", $"{payer ?? inv.BuyerName} ({payerCountry ?? "?"}) -> {beneficiary ?? inv.SellerName} ({beneficiaryCountry ?? "?"})"),
+                Texts = w.End(),
                 ExporterKey = RiskFlags.InvoiceExporterKey(inv),
                 Date = inv.InvoiceDate,
                 OriginCountry = inv.SellerCountry,

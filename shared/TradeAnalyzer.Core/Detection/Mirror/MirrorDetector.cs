@@ -564,11 +564,19 @@ public sealed class MirrorDetector : IDetector
         var exCodes = string.Join(", ", exportOnly.Select(Fmt.HsDigits));
         var imCodes = string.Join(", ", importOnly.Select(Fmt.HsDigits));
         var score = otherChapter ? 75 : 50;
-        var text = spanish
-            ? string.Create(Inv, $"La exportación {ex.DeclarationId} de {ex.Reporter} clasificó las mercancías en HS {exCodes} pero la importación {im.DeclarationId} de {im.Reporter} del mismo embarque en HS {imCodes} ({importOnlyFob:N2} USD FOB){(otherChapter ? ", un capítulo distinto" : ", mismo capítulo")}.")
-            : string.Create(Inv, $"The {ex.Reporter} export {ex.DeclarationId} classified the goods under HS {exCodes} but {im.Reporter}'s import {im.DeclarationId} of the same shipment under HS {imCodes} ({importOnlyFob:N2} USD FOB){(otherChapter ? ", a different chapter" : ", same chapter")}.");
-        sink.Add(NewFlag(FlagCode.MirrorHsMismatch, score, ex, im, shipmentId, importOnlyFob,
-            FlagTexts.Encode(text, $"HS {exCodes} ({ExpectedOf(ex)})", $"HS {imCodes} ({im.Reporter} import {im.DeclarationId})")));
+        var w = FlagTexts.Writer.Begin();
+        w.Put(FlagTexts.Expected, Inv, $"HS {exCodes} ({ExpectedOf(ex)})");
+        w.Put(FlagTexts.Observed, Inv, $"HS {imCodes} ({im.Reporter} import {im.DeclarationId})");
+        if (spanish)
+        {
+            w.Put(FlagTexts.Explanation, Inv, $"La exportación {ex.DeclarationId} de {ex.Reporter} clasificó las mercancías en HS {exCodes} pero la importación {im.DeclarationId} de {im.Reporter} del mismo embarque en HS {imCodes} ({importOnlyFob:N2} USD FOB){(otherChapter ? ", un capítulo distinto" : ", mismo capítulo")}.");
+        }
+        else
+        {
+            w.Put(FlagTexts.Explanation, Inv, $"The {ex.Reporter} export {ex.DeclarationId} classified the goods under HS {exCodes} but {im.Reporter}'s import {im.DeclarationId} of the same shipment under HS {imCodes} ({importOnlyFob:N2} USD FOB){(otherChapter ? ", a different chapter" : ", same chapter")}.");
+        }
+
+        sink.Add(NewFlag(FlagCode.MirrorHsMismatch, score, ex, im, shipmentId, importOnlyFob, w.End()));
     }
 
     private static bool HasHs6(DeclarationShipment s, HsCode hs)
@@ -662,10 +670,19 @@ public sealed class MirrorDetector : IDetector
             lost++;
             var ex = exports[e];
             var partner = ex.Main.DestinationCountry;
-            var text = spanish
-                ? string.Create(Inv, $"La exportación {ex.DeclarationId} de {ex.Reporter} del {ex.Date:yyyy-MM-dd} ({ex.FobUsd:N2} USD FOB, HS {DeclarationFlags.HsText(ex.Main.Hs)}, a {ex.Main.ImporterName}) no tiene importación correspondiente en {partner} dentro de {window} días, aunque los datos incluyen {present:N0} declaraciones de importación de {partner} desde {ex.Reporter} para ese periodo: posible embarque fantasma.")
-                : string.Create(Inv, $"The {ex.Reporter} export {ex.DeclarationId} of {ex.Date:yyyy-MM-dd} ({ex.FobUsd:N2} USD FOB, HS {DeclarationFlags.HsText(ex.Main.Hs)}, to {ex.Main.ImporterName}) has no matching import in {partner} within {window} days, although the data holds {present:N0} {partner} import declarations from {ex.Reporter} for that period: possible phantom shipment.");
-            sink.Add(MissingFlag(ex, text, string.Create(Inv, $"{partner} import within {window} days ({present:N0} {partner} import declarations from {ex.Reporter} present)"), "none found"));
+            var w = FlagTexts.Writer.Begin();
+            w.Put(FlagTexts.Expected, Inv, $"{partner} import within {window} days ({present:N0} {partner} import declarations from {ex.Reporter} present)");
+            w.Put(FlagTexts.Observed, "none found");
+            if (spanish)
+            {
+                w.Put(FlagTexts.Explanation, Inv, $"La exportación {ex.DeclarationId} de {ex.Reporter} del {ex.Date:yyyy-MM-dd} ({ex.FobUsd:N2} USD FOB, HS {DeclarationFlags.HsText(ex.Main.Hs)}, a {ex.Main.ImporterName}) no tiene importación correspondiente en {partner} dentro de {window} días, aunque los datos incluyen {present:N0} declaraciones de importación de {partner} desde {ex.Reporter} para ese periodo: posible embarque fantasma.");
+            }
+            else
+            {
+                w.Put(FlagTexts.Explanation, Inv, $"The {ex.Reporter} export {ex.DeclarationId} of {ex.Date:yyyy-MM-dd} ({ex.FobUsd:N2} USD FOB, HS {DeclarationFlags.HsText(ex.Main.Hs)}, to {ex.Main.ImporterName}) has no matching import in {partner} within {window} days, although the data holds {present:N0} {partner} import declarations from {ex.Reporter} for that period: possible phantom shipment.");
+            }
+
+            sink.Add(MissingFlag(ex, w.End()));
         }
 
         for (var i = 0; i < imports.Count; i++)
@@ -701,17 +718,26 @@ public sealed class MirrorDetector : IDetector
             orphaned++;
             var im = imports[i];
             var partner = partnerSide == 0 ? im.Main.ExporterCountry! : im.Main.OriginCountry;
-            var text = spanish
-                ? string.Create(Inv, $"La importación {im.DeclarationId} de {im.Reporter} del {im.Date:yyyy-MM-dd} ({im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)}, HS {DeclarationFlags.HsText(im.Main.Hs)}, de {im.Main.ExporterName}) no tiene exportación correspondiente en {partner} en los {window} días previos, aunque los datos incluyen {present:N0} declaraciones de exportación de {partner} hacia {im.Reporter} para ese periodo: embarque huérfano.")
-                : string.Create(Inv, $"The {im.Reporter} import {im.DeclarationId} of {im.Date:yyyy-MM-dd} ({im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)}, HS {DeclarationFlags.HsText(im.Main.Hs)}, from {im.Main.ExporterName}) has no matching {partner} export in the {window} days before, although the data holds {present:N0} {partner} export declarations to {im.Reporter} for that period: orphaned shipment.");
-            sink.Add(MissingFlag(im, text, string.Create(Inv, $"{partner} export within {window} days before ({present:N0} {partner} export declarations to {im.Reporter} present)"), "none found"));
+            var w = FlagTexts.Writer.Begin();
+            w.Put(FlagTexts.Expected, Inv, $"{partner} export within {window} days before ({present:N0} {partner} export declarations to {im.Reporter} present)");
+            w.Put(FlagTexts.Observed, "none found");
+            if (spanish)
+            {
+                w.Put(FlagTexts.Explanation, Inv, $"La importación {im.DeclarationId} de {im.Reporter} del {im.Date:yyyy-MM-dd} ({im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)}, HS {DeclarationFlags.HsText(im.Main.Hs)}, de {im.Main.ExporterName}) no tiene exportación correspondiente en {partner} en los {window} días previos, aunque los datos incluyen {present:N0} declaraciones de exportación de {partner} hacia {im.Reporter} para ese periodo: embarque huérfano.");
+            }
+            else
+            {
+                w.Put(FlagTexts.Explanation, Inv, $"The {im.Reporter} import {im.DeclarationId} of {im.Date:yyyy-MM-dd} ({im.ValueUsd:N2} USD {Fmt.Term(im.Main.Incoterm)}, HS {DeclarationFlags.HsText(im.Main.Hs)}, from {im.Main.ExporterName}) has no matching {partner} export in the {window} days before, although the data holds {present:N0} {partner} export declarations to {im.Reporter} for that period: orphaned shipment.");
+            }
+
+            sink.Add(MissingFlag(im, w.End()));
         }
 
         artifacts.Counters["mirror.lost"] = lost;
         artifacts.Counters["mirror.orphaned"] = orphaned;
     }
 
-    private static Flag MissingFlag(DeclarationShipment s, string text, string expected, string observed)
+    private static Flag MissingFlag(DeclarationShipment s, FlagTexts texts)
     {
         var score = Math.Round(Math.Clamp(50 + (10 * Math.Log10(Math.Max(1, s.FobUsd) / 10_000)), 45, 85), 1);
         return new Flag
@@ -728,7 +754,7 @@ public sealed class MirrorDetector : IDetector
             HsCode = DeclarationFlags.HsText(s.Main.Hs),
             ValueUsd = s.ValueUsd,
             ValueAtRiskUsd = Math.Round(s.FobUsd, 2),
-            Texts = FlagTexts.Encode(text, expected, observed),
+            Texts = texts,
             ExporterKey = s.Main.ExporterKey.Length > 0 ? s.Main.ExporterKey : null,
             Date = s.Date,
             OriginCountry = s.Main.OriginCountry,
