@@ -569,22 +569,11 @@ internal static class ExporterRollUp
                 var goods = d.GoodsRef;
                 if (previous is null || !ReferenceEquals(goods, previous.GoodsRef))
                 {
-                    // Numbered on the part, as the parties are: a part of another roll-up's stamp is looked up again.
-                    var mark = Volatile.Read(ref goods.RollUpMark);
-                    if ((mark & ~0xFFFF_FFFFL) == stamp)
+                    var digits = d.Hs.Digits;
+                    if (!ReferenceEquals(digits, lastDigits))
                     {
-                        code = (int)(uint)mark;
-                    }
-                    else
-                    {
-                        var digits = d.Hs.Digits;
-                        if (!ReferenceEquals(digits, lastDigits))
-                        {
-                            code = CodeOf(digits, codeOfDigits, hs6OfDigits, codeHs6);
-                            lastDigits = digits;
-                        }
-
-                        Volatile.Write(ref goods.RollUpMark, stamp | (uint)code);
+                        code = CodeOf(digits, codeOfDigits, hs6OfDigits, codeHs6);
+                        lastDigits = digits;
                     }
                 }
 
