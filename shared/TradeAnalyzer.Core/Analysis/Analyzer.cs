@@ -57,8 +57,10 @@ public sealed class Analyzer
         {
             var flags = sink.ToList();
             recordFlags = flags;
-            // The flags' grouping by record serves both the score and the profile's exporter digests.
-            var grouping = Task.Run(() => FlagGroups.Of(flags), cancellationToken);
+            // The flags' grouping by record serves both the score and the profile's exporter digests, and both wait for it:
+            // it is the first step after the detectors, on a thread of its own. As a pool task it waited behind the
+            // roll-up's parallel loop for 0.3-0.6 s, and the profile then waited for it after the roll-up.
+            var grouping = Task.Factory.StartNew(() => FlagGroups.Of(flags), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             context.Artifacts.RecordFlagGroups = grouping;
             scoring = Task.Factory.StartNew(() => RecordScorer.SortAndScore(flags, grouping), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         }
@@ -153,7 +155,9 @@ public sealed class Analyzer
 
         public void Add(Flag flag) => _flags.Enqueue(flag);
 
-        public List<Flag> ToList() => [.. _flags];
+        /// <summary>The flags so far (copied segment by segment: enumerating 270,000 flags one by one into a growing
+        /// list took 50-200 ms on the analysis's critical path, before the grouping could start).</summary>
+        public List<Flag> ToList() => new(_flags.ToArray());
     }
 }
 

@@ -206,4 +206,35 @@ public sealed class ExporterFlagDigestTests
             Assert.Equal(Shipments(f => ExporterProfiler.IsTradeAnomaly(f.Code)), shared.AnomalyShipments);
         }
     }
+    [Theory]
+    [InlineData(31)]
+    [InlineData(32)]
+    public void Each_records_pair_hash_is_that_of_its_settled_shipment_and_view(int seed)
+    {
+        // The grouping hashes a record's (shipment, view) when it first sees the record, and again when a later flag of
+        // the record settles an earlier pair (ShipmentRef.Earlier): a stale hash would split one shipment's records
+        // between groups in the value at risk.
+        var random = new Random(seed);
+        var flags = new List<Flag>();
+        for (var i = 0; i < 3_000; i++)
+        {
+            var f = RandomFlag(random);
+            if (random.Next(3) == 0 && f.RecordType is RecordType.Declaration or RecordType.Invoice)
+            {
+                f = f with { ShipmentId = MixedIds[random.Next(MixedIds.Length)] };
+            }
+
+            flags.Add(f);
+        }
+
+        var groups = FlagGroups.Of(flags);
+        Assert.Contains(true, groups.Mixed);
+        for (var g = 0; g < groups.Records.Count; g++)
+        {
+            var (shipment, view) = groups.Shipments[g];
+            Assert.Equal(ShipmentRisk.PairHash(shipment, view), groups.PairHashes[g]);
+        }
+
+        Assert.Equal(ShipmentRisk.ValueAtRisk(flags), RecordScorer.SortAndScore(flags).ValueAtRisk);
+    }
 }
