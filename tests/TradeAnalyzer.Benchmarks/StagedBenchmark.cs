@@ -82,6 +82,8 @@ internal static class StagedBenchmark
         var sink = new Sink();
         // E2E_GCLOG=1: each detector's collections after its line (which of them promote what into gen2).
         using var gcLog = GcEventLog.StartIfAsked();
+        // STAGES_ALLOCLOG=N: the N types each stage allocated most of (from here on).
+        using var allocLog = AllocTypeLog.StartIfAsked();
         foreach (var detector in DetectorCatalog.CreateDefault())
         {
             stage = Stage.Start();
@@ -90,6 +92,7 @@ internal static class StagedBenchmark
             stage.Print("detect." + detector.Name, rows);
             Thread.Sleep(gcLog is null ? 0 : 200); // the runtime's events arrive late
             Console.Write(gcLog?.Text(logged));
+            Console.Write(allocLog?.TakeText());
         }
 
         PauseIfAsked("detectors");
@@ -123,6 +126,7 @@ internal static class StagedBenchmark
                     stage = Stage.Start();
                     detector.Detect(fresh, new Sink());
                     stage.Print($"detect.{detector.Name} ({(shared ? "indexes built, " : string.Empty)}repeat {r + 1})", rows);
+                    Console.Write(allocLog?.TakeText());
                 }
             }
         }
@@ -134,6 +138,7 @@ internal static class StagedBenchmark
             var recordFlags = sink.ToList();
             profiler.Profile(context, recordFlags, sink);
             stage.Print("profile", rows);
+            Console.Write(allocLog?.TakeText());
 
             // STAGES_REPEAT=N STAGES_ONLY=profile: the profile (roll-up included) N more times on fresh contexts.
             var onlyProfile = Environment.GetEnvironmentVariable("STAGES_ONLY")?.Split(',').Contains("profile", StringComparer.Ordinal) == true;
@@ -143,6 +148,7 @@ internal static class StagedBenchmark
                 stage = Stage.Start();
                 profiler.Profile(fresh, recordFlags, new Sink());
                 stage.Print($"profile (repeat {r + 1})", rows);
+                Console.Write(allocLog?.TakeText());
             }
 
             // Then N more with the flags' grouping made beforehand and shared, as the analyzer shares the score stage's
@@ -154,6 +160,7 @@ internal static class StagedBenchmark
                 stage = Stage.Start();
                 profiler.Profile(fresh, recordFlags, new Sink());
                 stage.Print($"profile, grouping shared (repeat {r + 1})", rows);
+                Console.Write(allocLog?.TakeText());
             }
         }
 
@@ -161,6 +168,7 @@ internal static class StagedBenchmark
         stage = Stage.Start();
         var (_, scores, valueAtRisk, _) = RecordScorer.SortAndScore(sink.ToList());
         stage.Print("score", rows);
+        Console.Write(allocLog?.TakeText());
         Console.WriteLine($"  {scores.Count:N0} records scored, {valueAtRisk:N0} USD at risk");
 
         // STAGES_REPEAT=N STAGES_ONLY=score: the score stage N more times on the same flags.
@@ -171,6 +179,7 @@ internal static class StagedBenchmark
             stage = Stage.Start();
             _ = RecordScorer.SortAndScore(all);
             stage.Print($"score (repeat {r + 1})", rows);
+            Console.Write(allocLog?.TakeText());
         }
 
         Console.WriteLine($"flags: {sink.Count:N0}; process CPU {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:N2} s, peak {Program.PeakMiB():N0} MiB");
