@@ -86,6 +86,29 @@ public class MirrorDetectorTests
     }
 
     [Fact]
+    public void Each_import_is_weighed_with_its_own_facts_when_shipments_interleave()
+    {
+        // Exports and imports interleaved, so an import's position among the imports is not its shipment number: one
+        // pair only by shipment id (names and HS chapter differ), one only by invoice number, one only by parties.
+        // The import facts a candidate check reads come from both numberings; mixing them up pairs another import.
+        var index = ShipmentIndex.Build(
+        [
+            Export("E1", 20_000, quantity: 2_000, hs: "38089490", shipmentId: "BL-1", exporter: "First Exporter", importer: "First Importer"),
+            Import("P3", 10_700, quantity: 1_000, date: Day0.AddDays(12)),
+            Export("E2", 30_000, quantity: 3_000, invoice: "INV-2", exporter: "Second Exporter", importer: "Second Importer"),
+            Import("P2", 32_100, quantity: 3_000, invoice: "inv 2", exporter: "Second Name", importer: "Other Name", date: Day0.AddDays(9)),
+            Export("E3", 10_000, quantity: 1_000),
+            Import("P1", 21_400, quantity: 2_000, hs: "85171200", shipmentId: "BL-1", exporter: "Unrelated", importer: "Unrelated Too", date: Day0.AddDays(5)),
+        ]);
+
+        var pairs = MirrorDetector.Match(index.Exports, index.Imports, 45)
+            .Select(p => $"{index.Exports[p.Export].DeclarationId}-{index.Imports[p.Import].DeclarationId}")
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(["E1-P1", "E2-P2", "E3-P3"], pairs);
+    }
+
+    [Fact]
     public void Imports_outside_the_window_are_not_matched()
     {
         var flags = Run(Detector, [Export("E1", 50_000), Import("P1", 150_000, date: Day0.AddDays(60))]);
