@@ -25,7 +25,7 @@ public static class IngestionBenchmark
         }
 
         var repeat = int.TryParse(Environment.GetEnvironmentVariable("INGEST_REPEAT"), CultureInfo.InvariantCulture, out var r) ? Math.Max(1, r) : 1;
-        using var allocations = AllocationTickLog.StartIfAsked(out var top);
+        using var allocations = AllocTypeLog.StartIfAsked("INGEST_ALLOCS");
         var best = double.MaxValue;
         for (var i = 0; i < repeat; i++)
         {
@@ -39,7 +39,7 @@ public static class IngestionBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ingestion: best cpu of {repeat}: {best:N2} s"));
         }
 
-        allocations?.Print(top);
+        Console.Write(allocations?.TakeText());
     }
 
     // One read of the file; returns its process CPU seconds.

@@ -35,7 +35,7 @@ internal static class StagedBenchmark
             // STAGES_SWITCH=NAME: the repeats set the environment variable NAME to 0 and 1 in turn (an A/B of one switch in one
             // process, so both sides run under the same load).
             var toggle = Environment.GetEnvironmentVariable("STAGES_SWITCH");
-            using var allocations = AllocationTickLog.StartIfAsked(out var top); // INGEST_ALLOCS=N: what the reads allocate, by type
+            using var allocations = AllocTypeLog.StartIfAsked("INGEST_ALLOCS"); // INGEST_ALLOCS=N: what the reads allocate, by type
             for (var r = 0; r < times; r++)
             {
                 var side = string.Empty;
@@ -59,7 +59,7 @@ internal static class StagedBenchmark
                 GC.KeepAlive(read);
             }
 
-            allocations?.Print(top);
+            Console.Write(allocations?.TakeText());
             return;
         }
 
@@ -85,7 +85,7 @@ internal static class StagedBenchmark
         // E2E_GCLOG=1: each detector's collections after its line (which of them promote what into gen2).
         using var gcLog = GcEventLog.StartIfAsked();
         // STAGES_ALLOCLOG=N: the N types each stage allocated most of (from here on).
-        using var allocLog = AllocTypeLog.StartIfAsked();
+        using var allocLog = AllocTypeLog.StartIfAsked("STAGES_ALLOCLOG");
         foreach (var detector in DetectorCatalog.CreateDefault())
         {
             stage = Stage.Start();
