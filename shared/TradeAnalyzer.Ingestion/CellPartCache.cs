@@ -16,9 +16,10 @@ namespace TradeAnalyzer.Ingestion;
 /// <see cref="MaxProbes"/> slots (the row then takes the ordinary path), so even cells crafted to collide cost at
 /// most that many comparisons per row. Bounded: past <paramref name="capacity"/> parts
 /// or <see cref="MaxKeyChars"/> characters of keys, and for keys longer than <see cref="MaxKeyLength"/>, rows take the
-/// ordinary path.
+/// ordinary path. The slot table starts at <paramref name="initialSlots"/> (rounded to a power of two, at least 1,024,
+/// at most what <paramref name="capacity"/> parts need) and doubles when half full.
 /// </summary>
-internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacity = 262_144)
+internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacity = 262_144, int initialSlots = 1024)
     where T : class
 {
     /// <summary>The longest key remembered (the cells and their lengths).</summary>
@@ -44,7 +45,7 @@ internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacit
     private readonly char[] _key = new char[MaxKeyLength + 64];
     private readonly int[] _cellStarts = new int[columns.Length];
     private readonly int[] _cellLengths = new int[columns.Length];
-    private Slot[] _slots = new Slot[1024];
+    private Slot[] _slots = new Slot[TableSize(initialSlots, capacity)];
     private int _count;
     private int _keyLength = -1;
     private int _used = BlockChars;
@@ -201,6 +202,17 @@ internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacit
 
     /// <summary>The number of parts remembered.</summary>
     public int Count => _count;
+
+    /// <summary>The slots of the table now (for tests).</summary>
+    internal int SlotCount => _slots.Length;
+
+    /// <summary>A table of <paramref name="slots"/> rounded up to a power of two, 1,024 to twice <paramref name="capacity"/>
+    /// (the size that holds <paramref name="capacity"/> parts half full, past which it never grows).</summary>
+    internal static int TableSize(int slots, int capacity)
+    {
+        var most = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(capacity, 512, 1 << 29) * 2);
+        return (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(slots, 1024, most));
+    }
 
     // The current row's key into _key: per cell its length, then its characters; false (and no key) when too long.
     // A cell of at least MinRepeat characters equal to an earlier cell of the key (an invoice's payer is usually its

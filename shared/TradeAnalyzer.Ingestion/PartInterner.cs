@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using TradeAnalyzer.Core.Model;
 
@@ -10,14 +11,16 @@ namespace TradeAnalyzer.Ingestion;
 /// are compared by reference (a different instance of an equal string only costs a second part, never a wrong value).
 /// Known parts are found in an open-addressing table whose comparison <typeparamref name="TShape"/> (a struct) the
 /// compiler inlines, instead of a dictionary calling its comparer through an interface for every hash and match.
-/// Bounded: past <paramref name="capacity"/> parts new ones are used unshared.
+/// Bounded: past <paramref name="capacity"/> parts new ones are used unshared. The table starts at
+/// <paramref name="initialSlots"/> (rounded to a power of two, at least 256, at most what <paramref name="capacity"/>
+/// parts need) and doubles when half full.
 /// </summary>
-internal sealed class PartInterner<T, TShape>(int capacity = 262_144)
+internal sealed class PartInterner<T, TShape>(int capacity = 262_144, int initialSlots = 256)
     where T : RecordPart, new()
     where TShape : struct, IPartShape<T>
 {
-    private T?[] _parts = new T?[256];
-    private int[] _hashes = new int[256];
+    private T?[] _parts = new T?[TableSize(initialSlots, capacity)];
+    private int[] _hashes = new int[TableSize(initialSlots, capacity)];
     private int _count;
     private T? _last;
 
@@ -26,6 +29,16 @@ internal sealed class PartInterner<T, TShape>(int capacity = 262_144)
 
     /// <summary>The number of parts remembered.</summary>
     public int Count => _count;
+
+    /// <summary>The slots of the table now (for tests).</summary>
+    internal int SlotCount => _parts.Length;
+
+    // A power of two, 256 to twice the capacity (the size that holds capacity parts half full, past which it never grows).
+    private static int TableSize(int slots, int capacity)
+    {
+        var most = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(capacity, 128, 1 << 29) * 2);
+        return (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(slots, 256, most));
+    }
 
     /// <summary>The shared part equal to <see cref="Scratch"/>.</summary>
     public T Intern()

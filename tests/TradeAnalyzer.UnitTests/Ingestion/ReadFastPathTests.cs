@@ -161,6 +161,40 @@ public sealed class ReadFastPathTests
     }
 
     [Fact]
+    public void A_presized_part_interner_grows_past_its_first_table_and_finds_every_part_again()
+    {
+        // The parser presizes the parties tables from the file's size: a file with more distinct parties than that
+        // estimate must still grow the table and find every part; a presize never goes past what the capacity needs.
+        var interner = new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, PartShape>(initialSlots: 1_000);
+        Assert.Equal(1_024, interner.SlotCount);
+        var parts = new List<TradeAnalyzer.Core.Model.GoodsPart>();
+        for (var i = 0; i < 5_000; i++)
+        {
+            var scratch = interner.Scratch;
+            scratch.Description = "goods " + i.ToString(CultureInfo.InvariantCulture);
+            scratch.QuantityUnit = "kg";
+            parts.Add(interner.Intern());
+        }
+
+        Assert.Equal(5_000, interner.Count);
+        Assert.True(interner.SlotCount >= 10_000);
+        for (var i = 4_999; i >= 0; i--)
+        {
+            var again = interner.Scratch;
+            again.Description = parts[i].Description; // fields are pooled: parts compare their instances
+            again.QuantityUnit = "kg";
+            Assert.Same(parts[i], interner.Intern());
+        }
+
+        Assert.Equal(256, new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, PartShape>(initialSlots: 0).SlotCount);
+        Assert.Equal(2_048, new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, PartShape>(capacity: 1_000, initialSlots: 1 << 20).SlotCount);
+        Assert.Equal(524_288, new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, PartShape>(initialSlots: int.MaxValue).SlotCount);
+        Assert.Equal(1_024, CellPartCache<object>.TableSize(0, 262_144));
+        Assert.Equal(262_144, CellPartCache<object>.TableSize(238_000, 262_144));
+        Assert.Equal(524_288, CellPartCache<object>.TableSize(int.MaxValue, 262_144));
+    }
+
+    [Fact]
     public void Line_set_agrees_with_a_hash_set_through_growth()
     {
         var rng = new Random(17);
