@@ -49,169 +49,8 @@ internal sealed class FlagGroups
     /// then settle on another pair than <see cref="Shipments"/>: the digests read those flags themselves).</summary>
     public bool[] Mixed { get; }
 
-    /// <summary>Fewer flags than this are grouped on the calling thread alone (two threads' start and merge cost more
-    /// than they save).</summary>
-    internal const int SplitAt = 32_768;
-
-    /// <summary>Groups <paramref name="flags"/> (on two threads from <see cref="SplitAt"/> flags).</summary>
+    /// <summary>Groups <paramref name="flags"/>.</summary>
     public static FlagGroups Of(IReadOnlyList<Flag> flags)
-    {
-        ArgumentNullException.ThrowIfNull(flags);
-        return flags.Count >= SplitAt ? Split(flags) : OneThread(flags);
-    }
-
-    /// <summary>
-    /// Groups <paramref name="flags"/> on two threads, with the result of <see cref="OneThread"/>: the grouping is on the
-    /// critical path of both the score and the profile (~0.4 s on one thread on perf650). First each thread reads half
-    /// of the flags (their facts and their record's hash: the first touch of every flag and of its id text); then each
-    /// numbers the records of one half of the hashes, in flag order, in a table of its own; last one pass over the flags
-    /// numbers the records in order of first appearance from the two threads' numbers (an int a flag).
-    /// <see cref="Parallel.Invoke(Action[])"/> runs the second action on the calling thread when no pool thread has
-    /// taken it up, so neither half waits for a thread that has not started.
-    /// </summary>
-    internal static FlagGroups Split(IReadOnlyList<Flag> flags)
-    {
-        ArgumentNullException.ThrowIfNull(flags);
-        var n = flags.Count;
-        var facts = new FlagFacts[n];
-        var hashes = new int[n];
-        var part = new byte[n]; // 0 or 1: the part of the flag's record; NoRecord for flags of no record
-        var badFirst = n;
-        var badSecond = n;
-        var half = n / 2;
-        Parallel.Invoke(() => badFirst = Read(flags, 0, half, facts, hashes, part), () => badSecond = Read(flags, half, n, facts, hashes, part));
-        var bad = Math.Min(badFirst, badSecond);
-        if (bad < n)
-        {
-            throw new InvalidOperationException($"Flag code {flags[bad].Code} does not fit the record's code set.");
-        }
-
-        var local = new int[n];
-        var first = new Part(half);
-        var second = new Part(half);
-        Parallel.Invoke(() => first.Group(flags, hashes, part, 0, local), () => second.Group(flags, hashes, part, 1, local));
-
-        // Number the records in order of first appearance: a part numbers its records in flag order, so a flag starts a
-        // record when its part's number is the next that part has not mapped.
-        var records = new List<RecordRef>(first.Records.Count + second.Records.Count);
-        var keys = new List<string>(records.Capacity);
-        var shipments = new List<(ShipmentRef Shipment, ShipmentRef View)>(records.Capacity);
-        var pairHashes = new ulong[n];
-        var isMixed = new bool[records.Capacity];
-        var firstMap = new int[first.Records.Count];
-        var secondMap = new int[second.Records.Count];
-        var firstNext = 0;
-        var secondNext = 0;
-        for (var i = 0; i < n; i++)
-        {
-            var p = part[i];
-            if (p == NoRecord)
-            {
-                continue;
-            }
-
-            var (from, map, l) = p == 0 ? (first, firstMap, local[i]) : (second, secondMap, local[i]);
-            ref var next = ref p == 0 ? ref firstNext : ref secondNext;
-            if (l == next)
-            {
-                var g = records.Count;
-                map[l] = g;
-                next++;
-                records.Add(from.Records[l]);
-                keys.Add(from.Keys[l]);
-                shipments.Add(from.Shipments[l]);
-                pairHashes[g] = from.PairHashes[l];
-                isMixed[g] = from.Mixed is { } m && m.Contains(l);
-            }
-
-            facts[i] = facts[i] with { Group = map[l] };
-        }
-
-        return new FlagGroups(flags, facts, records, keys, shipments, isMixed, pairHashes);
-    }
-
-    private const byte NoRecord = 0xFF;
-
-    /// <summary>The facts (group -1), record hash and part of flags [<paramref name="from"/>, <paramref name="to"/>);
-    /// returns the first flag whose code does not fit a code set, <c>flags.Count</c> when none.</summary>
-    private static int Read(IReadOnlyList<Flag> flags, int from, int to, FlagFacts[] facts, int[] hashes, byte[] part)
-    {
-        for (var i = from; i < to; i++)
-        {
-            var f = flags[i];
-            if ((uint)f.Code >= 64)
-            {
-                return i;
-            }
-
-            if (RecordRef.TryOf(f, out var record))
-            {
-                var hash = RecordRef.TypedComparer.Instance.GetHashCode(record);
-                hashes[i] = hash;
-                part[i] = (byte)(hash & 1);
-            }
-            else
-            {
-                part[i] = NoRecord;
-            }
-
-            facts[i] = new FlagFacts(-1, (byte)f.Code, (byte)f.RecordType, f.Score, f.ValueAtRiskUsd ?? 0, f.ExporterKey);
-        }
-
-        return flags.Count;
-    }
-
-    /// <summary>The records of one part of the hashes, numbered in flag order (the work of <see cref="OneThread"/>'s
-    /// loop for those records).</summary>
-    private sealed class Part(int capacity)
-    {
-        private readonly RecordTable _index = new(capacity);
-
-        public List<RecordRef> Records { get; } = new(capacity);
-
-        public List<string> Keys { get; } = new(capacity);
-
-        public List<(ShipmentRef Shipment, ShipmentRef View)> Shipments { get; } = new(capacity);
-
-        public List<ulong> PairHashes { get; } = new(capacity);
-
-        public HashSet<int>? Mixed { get; private set; }
-
-        public void Group(IReadOnlyList<Flag> flags, int[] hashes, byte[] part, byte mine, int[] local)
-        {
-            for (var i = 0; i < flags.Count; i++)
-            {
-                if (part[i] != mine)
-                {
-                    continue;
-                }
-
-                var f = flags[i];
-                _ = RecordRef.TryOf(f, out var record);
-                var g = _index.GroupOf(record, hashes[i], Records, out var known);
-                _ = ShipmentRef.TryOf(f, out var shipment, out var view); // a flag with a record has a shipment
-                if (!known)
-                {
-                    Records.Add(record);
-                    Keys.Add(record.ToKey());
-                    Shipments.Add((shipment, view));
-                    PairHashes.Add(ShipmentRisk.PairHash(shipment, view));
-                }
-                else if (Shipments[g] != (shipment, view))
-                {
-                    var earlier = ShipmentRef.Earlier(Shipments[g], (shipment, view));
-                    Shipments[g] = earlier;
-                    PairHashes[g] = ShipmentRisk.PairHash(earlier.Shipment, earlier.View);
-                    (Mixed ??= []).Add(g);
-                }
-
-                local[i] = g;
-            }
-        }
-    }
-
-    /// <summary>Groups <paramref name="flags"/> on the calling thread.</summary>
-    internal static FlagGroups OneThread(IReadOnlyList<Flag> flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
         var index = new RecordTable(flags.Count);
@@ -280,13 +119,9 @@ internal sealed class FlagGroups
 
         /// <summary>The group of <paramref name="record"/>; a new one (the next number, <paramref name="known"/> false; the
         /// caller adds the record to <paramref name="records"/>) when it has none.</summary>
-        public int GroupOf(in RecordRef record, List<RecordRef> records, out bool known) =>
-            GroupOf(record, RecordRef.TypedComparer.Instance.GetHashCode(record), records, out known);
-
-        /// <summary><see cref="GroupOf(in RecordRef, List{RecordRef}, out bool)"/> with the record's hash
-        /// (<see cref="RecordRef.TypedComparer"/>'s) already worked out.</summary>
-        public int GroupOf(in RecordRef record, int hash, List<RecordRef> records, out bool known)
+        public int GroupOf(in RecordRef record, List<RecordRef> records, out bool known)
         {
+            var hash = RecordRef.TypedComparer.Instance.GetHashCode(record);
             _slots.MakeRoom();
             for (var i = _slots.Start(hash); ; i = _slots.Next(i))
             {
