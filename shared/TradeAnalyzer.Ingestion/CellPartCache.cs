@@ -45,7 +45,7 @@ internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacit
     private readonly char[] _key = new char[MaxKeyLength + 64];
     private readonly int[] _cellStarts = new int[columns.Length];
     private readonly int[] _cellLengths = new int[columns.Length];
-    private Slot[] _slots = new Slot[TableSize(initialSlots, capacity)];
+    private Slot[] _slots = new Slot[TableSizes.Start(initialSlots, 1024, capacity)];
     private int _count;
     private int _keyLength = -1;
     private int _used = BlockChars;
@@ -205,14 +205,6 @@ internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacit
 
     /// <summary>The slots of the table now (for tests).</summary>
     internal int SlotCount => _slots.Length;
-
-    /// <summary>A table of <paramref name="slots"/> rounded up to a power of two, 1,024 to twice <paramref name="capacity"/>
-    /// (the size that holds <paramref name="capacity"/> parts half full, past which it never grows).</summary>
-    internal static int TableSize(int slots, int capacity)
-    {
-        var most = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(capacity, 512, 1 << 29) * 2);
-        return (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(slots, 1024, most));
-    }
 
     // The current row's key into _key: per cell its length, then its characters; false (and no key) when too long.
     // A cell of at least MinRepeat characters equal to an earlier cell of the key (an invoice's payer is usually its

@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using TradeAnalyzer.Core.Model;
 
@@ -19,8 +18,8 @@ internal sealed class PartInterner<T, TShape>(int capacity = 262_144, int initia
     where T : RecordPart, new()
     where TShape : struct, IPartShape<T>
 {
-    private T?[] _parts = new T?[TableSize(initialSlots, capacity)];
-    private int[] _hashes = new int[TableSize(initialSlots, capacity)];
+    private T?[] _parts = new T?[TableSizes.Start(initialSlots, 256, capacity)];
+    private int[] _hashes = new int[TableSizes.Start(initialSlots, 256, capacity)];
     private int _count;
     private T? _last;
 
@@ -32,13 +31,6 @@ internal sealed class PartInterner<T, TShape>(int capacity = 262_144, int initia
 
     /// <summary>The slots of the table now (for tests).</summary>
     internal int SlotCount => _parts.Length;
-
-    // A power of two, 256 to twice the capacity (the size that holds capacity parts half full, past which it never grows).
-    private static int TableSize(int slots, int capacity)
-    {
-        var most = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(capacity, 128, 1 << 29) * 2);
-        return (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(slots, 256, most));
-    }
 
     /// <summary>The shared part equal to <see cref="Scratch"/>.</summary>
     public T Intern()

@@ -189,9 +189,9 @@ public sealed class ReadFastPathTests
         Assert.Equal(256, new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, PartShape>(initialSlots: 0).SlotCount);
         Assert.Equal(2_048, new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, PartShape>(capacity: 1_000, initialSlots: 1 << 20).SlotCount);
         Assert.Equal(524_288, new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, PartShape>(initialSlots: int.MaxValue).SlotCount);
-        Assert.Equal(1_024, CellPartCache<object>.TableSize(0, 262_144));
-        Assert.Equal(262_144, CellPartCache<object>.TableSize(238_000, 262_144));
-        Assert.Equal(524_288, CellPartCache<object>.TableSize(int.MaxValue, 262_144));
+        Assert.Equal(1_024, TableSizes.Start(0, 1_024, 262_144));
+        Assert.Equal(262_144, TableSizes.Start(238_000, 1_024, 262_144));
+        Assert.Equal(524_288, TableSizes.Start(int.MaxValue, 1_024, 262_144));
     }
 
     [Fact]
