@@ -50,6 +50,30 @@ public class InvoiceReuseDetectorTests
         Assert.Empty(flags);
     }
 
+    [Theory]
+    [InlineData("1001", "1002")] // numbers that pack into a long
+    [InlineData("EXP/26-27/0001001", "EXP/26-27/0001002")] // numbers that do not (the index's positions of them)
+    public void Exporters_sharing_an_invoice_number_are_grouped_apart_in_any_order(string number, string other)
+    {
+        // One number, three exporters interleaved (the groups of one number are chained from its first group): A and
+        // B each reuse it on two shipments, C once. A shipment joining the wrong exporter's group, or a third group of
+        // A or B, changes the flags.
+        var flags = Run(Detector,
+        [
+            Export("E1", 100_000, invoice: number, shipmentId: "BL-1"),
+            Export("E2", 100_000, invoice: number, shipmentId: "BL-2", exporter: "Beta Exports SA"),
+            Export("E3", 100_000, invoice: number, shipmentId: "BL-3", exporter: "Gamma Trading Ltd"),
+            Export("E4", 100_000, invoice: number, shipmentId: "BL-4", exporter: "Beta Exports SA", date: Day0.AddDays(40)),
+            Export("E5", 100_000, invoice: number, shipmentId: "BL-5", date: Day0.AddDays(50)),
+            Export("E6", 100_000, invoice: other, shipmentId: "BL-6", exporter: "Gamma Trading Ltd"),
+        ]);
+
+        Assert.Equal(["E1", "E2", "E4", "E5"], flags.Select(f => f.DeclarationId).Order(StringComparer.Ordinal));
+        Assert.All(flags, f => Assert.Contains("2 distinct shipments", f.Explanation, StringComparison.Ordinal));
+        Assert.Contains("E5", flags.Single(f => f.DeclarationId == "E1").Explanation, StringComparison.Ordinal);
+        Assert.Contains("E4", flags.Single(f => f.DeclarationId == "E2").Explanation, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Imports_without_shipment_ids_do_not_chain_two_shipments_into_one()
     {

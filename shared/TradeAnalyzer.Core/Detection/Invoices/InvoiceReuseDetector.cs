@@ -26,18 +26,28 @@ public sealed class InvoiceReuseDetector : IDetector
 
     public void Detect(AnalysisContext context, IFlagSink sink)
     {
-        var shipments = ShipmentIndex.For(context).All;
+        var index = ShipmentIndex.For(context);
+        var shipments = index.All;
         var window = context.Options.MirrorWindowDays;
         var spanish = context.Options.Spanish;
 
         // Group by (invoice key, exporter), then lay the groups of two or more out in one array (no tuple of strings
         // hashed per shipment, no list per group). Groups keep their order of first appearance and their members
         // ascending positions, as a dictionary of lists would. Invoice keys are the index's numbers for them (equal
-        // exactly when the keys are): one dictionary probe per shipment, no string hash.
-        // The groups are numbered in an InvoiceKeyTable keyed by (exporter, invoice number): the invoice numbers come
-        // roughly in sequence, which that table's windows turn into nearby slots (a dictionary sized for every
-        // shipment probes a random bucket and entry of 35 MB per shipment). About two shipments share a group.
-        var groupIds = new InvoiceKeyTable(shipments.Count / 2);
+        // exactly when the keys are), so no string is hashed.
+        // A group is found from the invoice key alone (its first group; the groups of other exporters with that key
+        // follow through nextGroup, as the invoice index chains its documents): nearly every key has one exporter, so
+        // one look-up and one exporter compared per shipment. Keys that pack into a long are looked up in an
+        // InvoiceKeyTable (numbers in sequence, as the declarations come, land in nearby slots); the others (here 39%
+        // of the keys, e.g. EXP/26-27/0000000) are the index's dense positions of them, looked up in an array. Before,
+        // every (exporter, id) pair went into the table: the dense positions fill its windows solid (1,369 consecutive
+        // values per window) and the probes ran long. About 1.4 shipments share a group.
+        var firstGroup = new InvoiceKeyTable(shipments.Count / 2);
+        var firstOfOther = new int[index.OtherKeyCount];
+        // Each group's exporter (at most one group per shipment; written as groups are made); the next group with the
+        // same number only for the few numbers of several exporters.
+        var groupExporter = GC.AllocateUninitializedArray<int>(shipments.Count);
+        var nextGroup = new Dictionary<int, int>();
         var groupOf = new int[shipments.Count];
         var sizes = new List<int>(shipments.Count);
         for (var k = 0; k < shipments.Count; k++)
@@ -50,9 +60,45 @@ public sealed class InvoiceReuseDetector : IDetector
                 continue;
             }
 
-            var g = groupIds.GetOrAdd(s.ExporterId, invoice, sizes.Count, out var newGroup);
-            if (newGroup)
+            var exporter = s.ExporterId;
+            int g;
+            bool newNumber;
+            if (invoice > ShipmentIndex.NoInvoice)
             {
+                g = firstGroup.GetOrAdd(0, invoice, sizes.Count, out newNumber);
+            }
+            else
+            {
+                // Stored plus one, so that the zeroed array means no group.
+                ref var first = ref firstOfOther[ShipmentIndex.OtherKeyPosition(invoice)];
+                newNumber = first == 0;
+                if (newNumber)
+                {
+                    first = sizes.Count + 1;
+                }
+
+                g = first - 1;
+            }
+
+            if (!newNumber)
+            {
+                var last = -1;
+                while (g >= 0 && groupExporter[g] != exporter)
+                {
+                    last = g;
+                    g = nextGroup.GetValueOrDefault(g, -1);
+                }
+
+                if (g < 0)
+                {
+                    g = sizes.Count;
+                    nextGroup.Add(last, g);
+                }
+            }
+
+            if (g == sizes.Count)
+            {
+                groupExporter[g] = exporter;
                 sizes.Add(0);
             }
 

@@ -442,8 +442,15 @@ public sealed class ShipmentIndex
     /// <summary>The id of a key that does not pack: -2, -3, ... in order of first appearance.</summary>
     private static long OtherKeyId(int position) => -2L - position;
 
+    /// <summary>The position (0, 1, ... in order of first appearance) of the key that does not pack into a long of id
+    /// <paramref name="invoiceId"/> (less than <see cref="EmptyKey"/>): dense, so callers may index an array by it.</summary>
+    internal static int OtherKeyPosition(long invoiceId) => (int)(-2L - invoiceId);
+
+    /// <summary>Number of keys that do not pack into a long (their positions are 0 to this - 1).</summary>
+    internal int OtherKeyCount => _otherKeys.Count;
+
     /// <summary>The key that does not pack into a long of id <paramref name="invoiceId"/> (less than <see cref="EmptyKey"/>).</summary>
-    internal OtherInvoiceKey OtherKey(long invoiceId) => _otherKeys[(int)(-2L - invoiceId)];
+    internal OtherInvoiceKey OtherKey(long invoiceId) => _otherKeys[OtherKeyPosition(invoiceId)];
 
     /// <summary>The invoice key of shipment <paramref name="shipment"/> as a string (<see cref="InvoiceKey(string)"/>); null when it declares no invoice number.</summary>
     internal string? InvoiceKeyOf(int shipment) => InvoiceIds[shipment] switch
