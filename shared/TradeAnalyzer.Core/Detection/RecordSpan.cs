@@ -47,16 +47,6 @@ internal static class RecordSpan
         }
     }
 
-    /// <summary>Asks the processor to bring <paramref name="location"/> (an array element) into the caches; only a hint, as <see cref="Prefetch(object?)"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe void PrefetchAt<T>(ref T location)
-    {
-        if (Sse.IsSupported)
-        {
-            Sse.Prefetch0(Unsafe.AsPointer(ref location));
-        }
-    }
-
     /// <summary>The layout of any object's first field, to take its address.</summary>
     private sealed class RawData
     {

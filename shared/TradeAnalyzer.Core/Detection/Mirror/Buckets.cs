@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace TradeAnalyzer.Core.Detection.Mirror;
@@ -218,12 +217,6 @@ internal sealed class LongBuckets
         var slots = _slots = new Slot[1 << bits];
         for (var i = 0; i < keys.Length; i++)
         {
-            // The table is larger than the caches: each key's slot is a miss, asked for a few keys ahead.
-            if (i + PrefetchAhead < keys.Length)
-            {
-                Prefetch(keys[i + PrefetchAhead]);
-            }
-
             var key = keys[i];
             if (include(key))
             {
@@ -248,11 +241,6 @@ internal sealed class LongBuckets
         var items = _items = GC.AllocateUninitializedArray<int>(sum);
         for (var i = keys.Length - 1; i >= 0; i--)
         {
-            if (i >= PrefetchAhead)
-            {
-                Prefetch(keys[i - PrefetchAhead]);
-            }
-
             var key = keys[i];
             if (include(key))
             {
@@ -293,7 +281,7 @@ internal sealed class LongBuckets
     {
         var slots = _slots;
         var mask = slots.Length - 1;
-        var s = SlotOf(key);
+        var s = (int)((((((ulong)key >> 4) * 0x9E3779B97F4A7C15UL) >> _shift) + ((ulong)key & 15)) & (ulong)mask);
         while (true)
         {
             ref var slot = ref slots[s];
@@ -305,22 +293,6 @@ internal sealed class LongBuckets
             s = (s + 1) & mask;
         }
     }
-
-    /// <summary>The first slot <see cref="Find"/> probes for <paramref name="key"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int SlotOf(long key) =>
-        (int)((((((ulong)key >> 4) * 0x9E3779B97F4A7C15UL) >> _shift) + ((ulong)key & 15)) & (ulong)(_slots.Length - 1));
-
-    /// <summary>
-    /// Asks for the first slot of <paramref name="key"/> to be brought into the caches (<see cref="RecordSpan.PrefetchAt{T}"/>):
-    /// a caller that knows its next keys calls this a few look-ups ahead (<see cref="PrefetchAhead"/>), so that the
-    /// misses of several look-ups overlap. Only a hint; the answers do not change.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Prefetch(long key) => RecordSpan.PrefetchAt(ref _slots[SlotOf(key)]);
-
-    /// <summary>How many look-ups ahead a caller of <see cref="Prefetch"/> asks for a slot.</summary>
-    internal const int PrefetchAhead = 8;
 
     /// <summary>A key, its item count (0: empty slot) and its single item (count 1) or the start of its range.</summary>
     private struct Slot

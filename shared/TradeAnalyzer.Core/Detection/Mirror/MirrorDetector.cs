@@ -179,23 +179,6 @@ public sealed class MirrorDetector : IDetector
         var candidates = new List<Candidate>(exports.Count * 2);
         for (var e = 0; e < exports.Count; e++)
         {
-            // The invoice table's slot and the first fact of the party window are each a cache miss at a scattered
-            // place: asked for a few exports ahead, so that they overlap with this export's work.
-            if (e + LongBuckets.PrefetchAhead < exports.Count)
-            {
-                var ahead = exports[e + LongBuckets.PrefetchAhead];
-                if (ahead.HasInvoiceKey)
-                {
-                    byInvoice.Prefetch(ahead.InvoiceId);
-                }
-
-                var first = windowStart[e + LongBuckets.PrefetchAhead];
-                if (first < facts.Length)
-                {
-                    RecordSpan.PrefetchAt(ref facts[first]);
-                }
-            }
-
             var ex = exports[e];
             var x = new ExportSide(shipmentFacts.ExportDay[e], shipmentFacts.ExportReporter[e], shipmentFacts.ExportDestination[e],
                 shipmentFacts.ExportImporterCountry[e], ex.ShipmentNumber, shipmentFacts.UnitOf(ex.Index), shipmentFacts.HsOf(ex.Index), ex.HasInvoiceKey, ex.InvoiceId, ex.PartiesKey, ex.Quantity);
