@@ -195,24 +195,8 @@ public sealed class ShipmentIndex
         var isExport = new bool[n];
         var pairs = GC.AllocateUninitializedArray<ulong>(n);
         var count = 0;
-        var prefetched = 0;
         for (var i = 0; i < n;)
         {
-            // Each line is a cache miss, and so are its declaration id, its route and goods parts (read and numbered by
-            // reference in Describe): the lines ahead and, once in cache, what they point at are asked for beforehand.
-            for (var ahead = Math.Min(n - RecordSpan.PartAhead, i + 4); prefetched < ahead; prefetched++)
-            {
-                if (prefetched + RecordSpan.RecordAhead < n)
-                {
-                    RecordSpan.Prefetch(source[prefetched + RecordSpan.RecordAhead]);
-                }
-
-                var next = source[prefetched + RecordSpan.PartAhead];
-                RecordSpan.Prefetch(next.DeclarationId);
-                RecordSpan.Prefetch(next.RouteRef);
-                RecordSpan.Prefetch(next.GoodsRef);
-            }
-
             var line = source[i];
             var run = RunAt(source, i);
 
