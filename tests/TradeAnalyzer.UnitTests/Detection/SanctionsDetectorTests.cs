@@ -153,6 +153,58 @@ public class SanctionsDetectorTests
     }
 
     [Fact]
+    public void Records_in_a_list_an_array_or_another_collection_give_the_same_flags_in_the_same_order()
+    {
+        // A list or an array is scanned as a span with prefetches ahead of the record; any other collection one record
+        // at a time. Names change in runs of uneven length (the role memos), fuzzy and alias matches included, and the
+        // last records (inside the prefetch distance, where no prefetch is made) match too.
+        var list = SanctionsList.Parse(
+            [
+                ["9001", "ACME QUIMICA, S.A. DE C.V.", "-0-", "SDNTK", "-0-", "-0-", "-0-", "-0-", "-0-", "-0-", "-0-", "-0-"],
+                ["9002", "GUZMAN LOERA, Joaquin", "individual", "SDNTK", "-0-", "-0-", "-0-", "-0-", "-0-", "-0-", "-0-", "-0-"],
+                ["9003", "HUBEI AMARVEL BIOTECH CO., LTD.", "-0-", "ILLICIT-DRUGS-EO14059", "-0-", "-0-", "-0-", "-0-", "-0-", "-0-", "-0-", "-0-"],
+            ],
+            [["9003", "501", "aka", "AMARVEL BIOTECHNOLOGY", "-0-"], ["9002", "502", "aka", "EL CHAPO", "-0-"]]);
+        var names = new[]
+        {
+            "Farmacias del Norte", "Acme Quimica SA de CV", "El Chapo", "ACME QUÍMICA S. de R.L.", "Amarvel Biotechnology",
+            "Hubei Amarvel Biotech Co", "Distribuidora Sur", "International Trading Co.", "Shanghai Fine Chemical Co., Ltd.",
+        };
+        var lines = new List<DeclarationLine>();
+        var invoices = new List<InvoiceLine>();
+        for (var i = 0; i < 97; i++)
+        {
+            var run = i / (1 + (i % 4));
+            lines.Add(Line(exporter: names[run % names.Length], importer: names[(i * 5) % names.Length], id: $"D{i}", value: 100 + i));
+            invoices.Add(Invoice(seller: names[(run + 2) % names.Length], buyer: names[(i / 3) % names.Length], payer: i % 3 == 0 ? names[i % names.Length] : null, number: $"F-{i}", value: 50 + i));
+        }
+
+        lines.Add(Line(exporter: "El Chapo", importer: "Farmacias del Norte", id: "D-last"));
+        invoices.Add(Invoice(seller: "Distribuidora Sur", buyer: "Farmacias del Norte", payer: "Amarvel Biotechnology", number: "F-last"));
+
+        static List<(RecordType, string?, string?, double, string, string?, string?, double?)> Flags(List<Flag> flags) =>
+            [.. flags.Select(f => (f.RecordType, f.DeclarationId, f.InvoiceNumber, f.Score, f.Explanation, f.Expected, f.Observed, f.ValueAtRiskUsd))];
+
+        var fromList = Flags(Run(new SanctionsDetector(), Context(lines, invoices, sanctions: list)));
+        var fromArray = Flags(Run(new SanctionsDetector(), Context(lines.ToArray(), invoices.ToArray(), sanctions: list)));
+        var fromOther = Flags(Run(new SanctionsDetector(), Context(lines.AsReadOnly(), invoices.AsReadOnly(), sanctions: list)));
+        Assert.Equal(fromOther, fromList);
+        Assert.Equal(fromOther, fromArray);
+
+        // The matches themselves: exact after normalisation, fuzzy, and by alias (which the text names).
+        Assert.True(fromList.Count > 60, $"{fromList.Count} flags");
+        Assert.Equal("Exporter 'El Chapo' matches OFAC SDN entry 'GUZMAN LOERA, Joaquin', alias 'EL CHAPO' (program SDNTK, similarity 1.00).", fromList.Single(f => f.Item2 == "D-last").Item5);
+        Assert.Equal("Payer 'Amarvel Biotechnology' matches OFAC SDN entry 'HUBEI AMARVEL BIOTECH CO., LTD.', alias 'AMARVEL BIOTECHNOLOGY' (program ILLICIT-DRUGS-EO14059, similarity 1.00).", fromList.Single(f => f.Item3 == "F-last").Item5);
+        Assert.Contains(fromList, f => f.Item5.StartsWith("Exporter 'Hubei Amarvel Biotech Co' matches OFAC SDN entry 'HUBEI AMARVEL BIOTECH CO., LTD.'", StringComparison.Ordinal));
+        Assert.DoesNotContain(fromList, f => f.Item5.Contains("'International Trading Co.' matches", StringComparison.Ordinal));
+        var threshold = new TradeAnalyzer.Core.Analysis.AnalysisOptions().SanctionsThreshold;
+        var matching = names.Where(n => list.Screener.Screen(n, threshold).Count > 0).ToArray();
+        Assert.Equal(names.AsSpan(1, 5).ToArray(), matching);
+        var declarationsFlagged = lines.Count(d => matching.Contains(d.ExporterName) || matching.Contains(d.ImporterName));
+        Assert.Equal(declarationsFlagged, fromList.Count(f => f.Item1 == RecordType.Declaration));
+    }
+
+    [Fact]
     public void Remembered_texts_are_bounded_and_stay_right_after_clearing()
     {
         var texts = new SanctionsDetector.Descriptions<int>();
