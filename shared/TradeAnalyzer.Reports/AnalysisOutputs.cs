@@ -117,7 +117,7 @@ public static class AnalysisOutputs
         {
             for (var i = 0; i < list.Count; i++)
             {
-                RecordPrefetch.Ahead(list, i);
+                FlagPrefetch.Ahead(list, i);
                 WriteCsvRow(w, list[i]);
             }
         }
@@ -143,7 +143,7 @@ public static class AnalysisOutputs
         {
             for (var i = 0; i < list.Count; i++)
             {
-                RecordPrefetch.Ahead(list, i);
+                FlagPrefetch.Ahead(list, i);
                 json.Write(list[i]);
             }
         }
@@ -175,7 +175,7 @@ public static class AnalysisOutputs
             // The flags in score order are scattered in memory: the later ones are fetched while this one is written.
             for (var i = 0; i < list.Count; i++)
             {
-                RecordPrefetch.Ahead(list, i);
+                FlagPrefetch.Ahead(list, i);
                 var f = list[i];
                 WriteCsvRow(c, f);
                 writer.Write(f);

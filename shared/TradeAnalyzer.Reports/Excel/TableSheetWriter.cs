@@ -80,19 +80,13 @@ internal static class TableSheetWriter
 
         sink.EndRow();
 
-        // Flags (scattered in memory, in score order) and flagged declaration lines (a sparse subset) are fetched ahead
-        // of the row that writes them.
+        // Flags (scattered in memory, in score order) are fetched ahead of the row that writes them.
         var flags = rows as IReadOnlyList<Flag>;
-        var lines = rows as IReadOnlyList<DeclarationLine>;
         for (var i = 0; i < count; i++)
         {
             if (flags is not null)
             {
-                RecordPrefetch.Ahead(flags, start + i);
-            }
-            else if (lines is not null)
-            {
-                RecordPrefetch.Ahead(lines, start + i);
+                FlagPrefetch.Ahead(flags, start + i);
             }
 
             sink.BeginRow(i + 2);

@@ -76,12 +76,12 @@ public sealed class FlagTextOutputsTests
     [Fact]
     public void A_list_of_flags_prefetched_ahead_is_written_as_the_same_flags_enumerated()
     {
-        // A list takes the indexed loop that prefetches flags ahead (RecordPrefetch), any other sequence the plain
+        // A list takes the indexed loop that prefetches flags ahead (FlagPrefetch), any other sequence the plain
         // foreach: the same bytes, the last flags (no flag ahead of them) included, from UTF-8 and from string texts.
         foreach (var model in new[] { Sample(), AsUtf8(Sample()) })
         {
             var list = model.Result.Flags.ToList();
-            Assert.True(list.Count > RecordPrefetch.Far);
+            Assert.True(list.Count > FlagPrefetch.Far);
             var sequence = list.Select(f => f);
             Assert.Equal(Csv(sequence), Csv(list));
             Assert.Equal(Json(sequence), Json(list));
@@ -97,9 +97,9 @@ public sealed class FlagTextOutputsTests
             Assert.Equal(Csv(sequence), csv.ToArray());
 
             // Prefetching past either end of the list reads nothing it should not.
-            RecordPrefetch.Ahead(list, list.Count - 1);
-            RecordPrefetch.Ahead(list, -RecordPrefetch.Near);
-            RecordPrefetch.Ahead(Array.Empty<Flag>(), 0);
+            FlagPrefetch.Ahead(list, list.Count - 1);
+            FlagPrefetch.Ahead(list, -FlagPrefetch.Near);
+            FlagPrefetch.Ahead([], 0);
         }
     }
 

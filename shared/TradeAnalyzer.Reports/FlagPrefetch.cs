@@ -14,7 +14,7 @@ namespace TradeAnalyzer.Reports;
 /// A prefetch is only a hint: it never faults and changes nothing (an address the collector has since moved only
 /// fetches a useless line), so no pinning is needed. Without SSE (e.g. ARM) nothing is done.
 /// </summary>
-internal static class RecordPrefetch
+internal static class FlagPrefetch
 {
     /// <summary>How many flags ahead the flag object is fetched.</summary>
     internal const int Far = 16;
@@ -40,36 +40,6 @@ internal static class RecordPrefetch
         if (index + Near < count)
         {
             Parts(flags[index + Near]);
-        }
-    }
-
-    /// <summary>
-    /// Prefetches for a writer about to write <paramref name="lines"/>[<paramref name="index"/>]: the Shipments sheet's
-    /// flagged declaration lines are a sparse subset of the 1.16M lines, in the file's order, so each line
-    /// object and its own strings (id, invoice, shipment, source file) were a miss as well; its parties, route and goods
-    /// parts are shared by many lines and mostly in cache.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Ahead(IReadOnlyList<DeclarationLine> lines, int index)
-    {
-        if (!Sse.IsSupported)
-        {
-            return;
-        }
-
-        var count = lines.Count;
-        if (index + Far < count)
-        {
-            Object(lines[index + Far], lines: 2);
-        }
-
-        if (index + Near < count)
-        {
-            var line = lines[index + Near];
-            Object(line.DeclarationId, lines: 1);
-            Object(line.InvoiceNumber, lines: 1);
-            Object(line.ShipmentId, lines: 1);
-            Object(line.Source.File, lines: 1);
         }
     }
 
