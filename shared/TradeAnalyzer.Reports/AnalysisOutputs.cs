@@ -113,9 +113,20 @@ public static class AnalysisOutputs
         ArgumentNullException.ThrowIfNull(flags);
         using var w = new XmlByteWriter(s);
         WriteCsvHeader(w);
-        foreach (var f in flags)
+        if (flags is IReadOnlyList<Flag> list)
         {
-            WriteCsvRow(w, f);
+            for (var i = 0; i < list.Count; i++)
+            {
+                FlagPrefetch.Ahead(list, i);
+                WriteCsvRow(w, list[i]);
+            }
+        }
+        else
+        {
+            foreach (var f in flags)
+            {
+                WriteCsvRow(w, f);
+            }
         }
 
         w.FlushStream();
@@ -128,9 +139,20 @@ public static class AnalysisOutputs
         using var w = new Utf8JsonWriter(s, FlagsJsonOptions);
         var json = new FlagJson(w);
         w.WriteStartArray();
-        foreach (var f in flags)
+        if (flags is IReadOnlyList<Flag> list)
         {
-            json.Write(f);
+            for (var i = 0; i < list.Count; i++)
+            {
+                FlagPrefetch.Ahead(list, i);
+                json.Write(list[i]);
+            }
+        }
+        else
+        {
+            foreach (var f in flags)
+            {
+                json.Write(f);
+            }
         }
 
         w.WriteEndArray();
@@ -148,10 +170,24 @@ public static class AnalysisOutputs
         var writer = new FlagJson(j);
         WriteCsvHeader(c);
         j.WriteStartArray();
-        foreach (var f in flags)
+        if (flags is IReadOnlyList<Flag> list)
         {
-            WriteCsvRow(c, f);
-            writer.Write(f);
+            // The flags in score order are scattered in memory: the later ones are fetched while this one is written.
+            for (var i = 0; i < list.Count; i++)
+            {
+                FlagPrefetch.Ahead(list, i);
+                var f = list[i];
+                WriteCsvRow(c, f);
+                writer.Write(f);
+            }
+        }
+        else
+        {
+            foreach (var f in flags)
+            {
+                WriteCsvRow(c, f);
+                writer.Write(f);
+            }
         }
 
         j.WriteEndArray();

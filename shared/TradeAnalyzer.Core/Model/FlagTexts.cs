@@ -115,6 +115,25 @@ public readonly struct FlagTexts : IEquatable<FlagTexts>
         slot == Expected ? text : Text(Expected),
         slot == Observed ? text : Text(Observed));
 
+    /// <summary>
+    /// The chunk and offset where the texts are kept when they are UTF-8 (false otherwise): the outputs ask the processor
+    /// to fetch a later flag's texts while they format the current one (they reach 270,000 flags' texts in score order,
+    /// scattered over the chunks, each a cache miss).
+    /// </summary>
+    internal bool TryLocate(out byte[] chunk, out int start)
+    {
+        if (_store is byte[] bytes)
+        {
+            chunk = bytes;
+            start = _start;
+            return true;
+        }
+
+        chunk = [];
+        start = 0;
+        return false;
+    }
+
     /// <summary>The UTF-8 bytes of a slot when the texts are kept as UTF-8 (<paramref name="present"/> false for an absent text).</summary>
     public bool TryUtf8(int slot, out ReadOnlySpan<byte> utf8, out bool present)
     {

@@ -51,6 +51,7 @@ internal sealed class FlagTally
         var previous = double.PositiveInfinity;
         for (var i = 0; i < flags.Count; i++)
         {
+            FlagPrefetch.Ahead(flags, i);
             var f = flags[i];
             var score = f.Score;
             if (score > previous)

@@ -1,5 +1,6 @@
 using DocumentFormat.OpenXml;
 using DocumentFormat.OpenXml.Spreadsheet;
+using TradeAnalyzer.Core.Model;
 
 namespace TradeAnalyzer.Reports.Excel;
 
@@ -78,8 +79,16 @@ internal static class TableSheetWriter
         }
 
         sink.EndRow();
+
+        // Flags (scattered in memory, in score order) are fetched ahead of the row that writes them.
+        var flags = rows as IReadOnlyList<Flag>;
         for (var i = 0; i < count; i++)
         {
+            if (flags is not null)
+            {
+                FlagPrefetch.Ahead(flags, start + i);
+            }
+
             sink.BeginRow(i + 2);
             writeRow(sink, rows[start + i]);
             sink.EndRow();

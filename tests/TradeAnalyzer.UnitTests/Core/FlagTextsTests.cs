@@ -84,6 +84,25 @@ public sealed class FlagTextsTests
     }
 
     [Fact]
+    public void The_location_of_UTF8_texts_is_their_chunk_and_offset_and_string_texts_have_none()
+    {
+        var texts = FlagTexts.Encode("second explanation", "12.5", null);
+        Assert.True(texts.TryLocate(out var chunk, out var start));
+        Assert.InRange(start, 0, chunk.Length - 34);
+
+        // The three lengths by slot, then the expected, observed (absent) and explanation bytes.
+        Assert.Equal("second explanation".Length, BitConverter.ToInt32(chunk, start));
+        Assert.Equal(4, BitConverter.ToInt32(chunk, start + 4));
+        Assert.Equal(-1, BitConverter.ToInt32(chunk, start + 8));
+        Assert.Equal("12.5second explanation", Encoding.UTF8.GetString(chunk, start + 12, 22));
+
+        Assert.False(FlagTexts.Encode("bad \uD800 text", null, null).TryLocate(out chunk, out start));
+        Assert.Empty(chunk);
+        Assert.Equal(0, start);
+        Assert.False(default(FlagTexts).TryLocate(out _, out _));
+    }
+
+    [Fact]
     public void A_lone_surrogate_is_kept_as_a_string_and_reads_back_unchanged()
     {
         var text = "bad \uD800 text";

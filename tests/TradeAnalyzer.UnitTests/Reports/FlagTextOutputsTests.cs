@@ -74,6 +74,36 @@ public sealed class FlagTextOutputsTests
     }
 
     [Fact]
+    public void A_list_of_flags_prefetched_ahead_is_written_as_the_same_flags_enumerated()
+    {
+        // A list takes the indexed loop that prefetches flags ahead (FlagPrefetch), any other sequence the plain
+        // foreach: the same bytes, the last flags (no flag ahead of them) included, from UTF-8 and from string texts.
+        foreach (var model in new[] { Sample(), AsUtf8(Sample()) })
+        {
+            var list = model.Result.Flags.ToList();
+            Assert.True(list.Count > FlagPrefetch.Far);
+            var sequence = list.Select(f => f);
+            Assert.Equal(Csv(sequence), Csv(list));
+            Assert.Equal(Json(sequence), Json(list));
+
+            using var csv = new MemoryStream();
+            using var json = new MemoryStream();
+            AnalysisOutputs.WriteFlags(csv, json, list);
+            using var csv2 = new MemoryStream();
+            using var json2 = new MemoryStream();
+            AnalysisOutputs.WriteFlags(csv2, json2, sequence);
+            Assert.Equal(csv2.ToArray(), csv.ToArray());
+            Assert.Equal(json2.ToArray(), json.ToArray());
+            Assert.Equal(Csv(sequence), csv.ToArray());
+
+            // Prefetching past either end of the list reads nothing it should not.
+            FlagPrefetch.Ahead(list, list.Count - 1);
+            FlagPrefetch.Ahead(list, -FlagPrefetch.Near);
+            FlagPrefetch.Ahead([], 0);
+        }
+    }
+
+    [Fact]
     public void The_workbook_is_the_same_from_UTF8_texts()
     {
         var strings = Workbook(Sample());
