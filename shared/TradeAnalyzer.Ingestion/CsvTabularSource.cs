@@ -45,7 +45,7 @@ internal sealed class CsvTabularSource : TabularSource
     // the per-row scan for NULs is skipped.
     private bool _mayHoldNul;
 
-    // Where the delimiters and line breaks are in 64 characters of the buffer from _maskBase (bit i: _buf[_maskBase + i]);
+    // Where the delimiters, line breaks and quotes are in 64 characters of the buffer from _maskBase (bit i: _buf[_maskBase + i]);
     // forgotten whenever the buffer's content moves or grows.
     private int _maskBase = -(1 << 30);
     private ulong _mask;
@@ -227,10 +227,11 @@ internal sealed class CsvTabularSource : TabularSource
                 var q = p + 1;
                 var escaped = false;
                 var closed = false;
+                var broken = false;
                 while (true)
                 {
-                    var rel = buf.AsSpan(q, _len - q).IndexOf('"');
-                    if (rel < 0)
+                    var at = NextQuote(q, ref broken);
+                    if (at < 0)
                     {
                         if (!_eof)
                         {
@@ -238,10 +239,11 @@ internal sealed class CsvTabularSource : TabularSource
                         }
 
                         q = _len;
+                        broken = true;
                         break;
                     }
 
-                    q += rel;
+                    q = at;
                     if (q + 1 >= _len && !_eof)
                     {
                         return Parse.Incomplete;
@@ -259,8 +261,13 @@ internal sealed class CsvTabularSource : TabularSource
                 }
 
                 var content = buf.AsSpan(p + 1, q - p - 1);
-                var nl = content.Count('\n');
-                newlines += nl > 0 ? nl : content.Count('\r');
+                if (broken)
+                {
+                    // a line break may be inside the quotes (NextQuote saw one, or did not look): count them
+                    var nl = content.Count('\n');
+                    newlines += nl > 0 ? nl : content.Count('\r');
+                }
+
                 if (escaped)
                 {
                     AddUnescaped(content);
@@ -365,9 +372,16 @@ internal sealed class CsvTabularSource : TabularSource
         while (true)
         {
             var m = _mask >> off;
-            if (m != 0)
+            while (m != 0)
             {
-                return (_maskBase - p) + off + BitOperations.TrailingZeroCount(m);
+                // the mask also marks quotes (for NextQuote): in an unquoted field a quote is an ordinary character
+                var at = _maskBase + off + BitOperations.TrailingZeroCount(m);
+                if (_buf[at] != '"')
+                {
+                    return at - p;
+                }
+
+                m &= m - 1;
             }
 
             var next = _maskBase + 64;
@@ -375,6 +389,56 @@ internal sealed class CsvTabularSource : TabularSource
             {
                 var r = _buf.AsSpan(next, _len - next).IndexOfAny(_stops);
                 return r < 0 ? -1 : (next - p) + r;
+            }
+
+            off = 0;
+        }
+    }
+
+    // The place of the next quote at or after q before _len, or -1: what IndexOf('"') gives, through the same masks as
+    // NextStop (the quoted fields of these files are short, and there are a few in most rows: one vectorised search
+    // and two counts of line breaks per field before). Sets broken when it passed a line break, or did not look.
+    private int NextQuote(int q, ref bool broken)
+    {
+        var off = q - _maskBase;
+        if ((uint)off >= 64)
+        {
+            if (!LoadMask(q))
+            {
+                broken = true;
+                var rel = _buf.AsSpan(q, _len - q).IndexOf('"');
+                return rel < 0 ? -1 : q + rel;
+            }
+
+            off = 0;
+        }
+
+        while (true)
+        {
+            var m = _mask >> off;
+            while (m != 0)
+            {
+                var at = _maskBase + off + BitOperations.TrailingZeroCount(m);
+                var c = _buf[at];
+                if (c == '"')
+                {
+                    return at;
+                }
+
+                if (c != _delim)
+                {
+                    broken = true;
+                }
+
+                m &= m - 1;
+            }
+
+            var next = _maskBase + 64;
+            if (!LoadMask(next))
+            {
+                broken = true;
+                var rel = _buf.AsSpan(next, _len - next).IndexOf('"');
+                return rel < 0 ? -1 : next + rel;
             }
 
             off = 0;
@@ -393,11 +457,12 @@ internal sealed class CsvTabularSource : TabularSource
         var delim = Vector256.Create((ushort)_delim);
         var cr = Vector256.Create((ushort)'\r');
         var lf = Vector256.Create((ushort)'\n');
+        var quote = Vector256.Create((ushort)'"');
         var mask = 0UL;
         for (var k = 0; k < 4; k++)
         {
             var v = Vector256.LoadUnsafe(ref chars, (nuint)(start + (k * 16)));
-            var hits = Vector256.Equals(v, delim) | Vector256.Equals(v, cr) | Vector256.Equals(v, lf);
+            var hits = Vector256.Equals(v, delim) | Vector256.Equals(v, cr) | Vector256.Equals(v, lf) | Vector256.Equals(v, quote);
             mask |= (ulong)hits.ExtractMostSignificantBits() << (k * 16);
         }
 
