@@ -45,10 +45,14 @@ internal sealed class CsvTabularSource : TabularSource
     // the per-row scan for NULs is skipped.
     private bool _mayHoldNul;
 
-    // Where the delimiters, line breaks and quotes are in 64 characters of the buffer from _maskBase (bit i: _buf[_maskBase + i]);
+    // Where the delimiters and line breaks are in 64 characters of the buffer from _maskBase (bit i: _buf[_maskBase + i]);
     // forgotten whenever the buffer's content moves or grows.
     private int _maskBase = -(1 << 30);
     private ulong _mask;
+
+    // The quotes and the line breaks among the same 64 characters (for NextQuote).
+    private ulong _quotes;
+    private ulong _breaks;
 
     private CsvTabularSource(TextReader reader, char delimiter, string detected, TabularSourceOptions options)
     {
@@ -372,16 +376,9 @@ internal sealed class CsvTabularSource : TabularSource
         while (true)
         {
             var m = _mask >> off;
-            while (m != 0)
+            if (m != 0)
             {
-                // the mask also marks quotes (for NextQuote): in an unquoted field a quote is an ordinary character
-                var at = _maskBase + off + BitOperations.TrailingZeroCount(m);
-                if (_buf[at] != '"')
-                {
-                    return at - p;
-                }
-
-                m &= m - 1;
+                return (_maskBase - p) + off + BitOperations.TrailingZeroCount(m);
             }
 
             var next = _maskBase + 64;
@@ -415,22 +412,22 @@ internal sealed class CsvTabularSource : TabularSource
 
         while (true)
         {
-            var m = _mask >> off;
-            while (m != 0)
+            var m = _quotes >> off;
+            var breaks = _breaks >> off;
+            if (m != 0)
             {
-                var at = _maskBase + off + BitOperations.TrailingZeroCount(m);
-                var c = _buf[at];
-                if (c == '"')
-                {
-                    return at;
-                }
-
-                if (c != _delim)
+                var tz = BitOperations.TrailingZeroCount(m);
+                if ((breaks & ((1UL << tz) - 1)) != 0)
                 {
                     broken = true;
                 }
 
-                m &= m - 1;
+                return _maskBase + off + tz;
+            }
+
+            if (breaks != 0)
+            {
+                broken = true;
             }
 
             var next = _maskBase + 64;
@@ -459,14 +456,20 @@ internal sealed class CsvTabularSource : TabularSource
         var lf = Vector256.Create((ushort)'\n');
         var quote = Vector256.Create((ushort)'"');
         var mask = 0UL;
+        var quotes = 0UL;
+        var breaks = 0UL;
         for (var k = 0; k < 4; k++)
         {
             var v = Vector256.LoadUnsafe(ref chars, (nuint)(start + (k * 16)));
-            var hits = Vector256.Equals(v, delim) | Vector256.Equals(v, cr) | Vector256.Equals(v, lf) | Vector256.Equals(v, quote);
-            mask |= (ulong)hits.ExtractMostSignificantBits() << (k * 16);
+            var lineBreaks = Vector256.Equals(v, cr) | Vector256.Equals(v, lf);
+            mask |= (ulong)(lineBreaks | Vector256.Equals(v, delim)).ExtractMostSignificantBits() << (k * 16);
+            breaks |= (ulong)lineBreaks.ExtractMostSignificantBits() << (k * 16);
+            quotes |= (ulong)Vector256.Equals(v, quote).ExtractMostSignificantBits() << (k * 16);
         }
 
         _mask = mask;
+        _quotes = quotes;
+        _breaks = breaks;
         _maskBase = start;
         return true;
     }
