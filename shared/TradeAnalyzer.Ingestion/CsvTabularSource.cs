@@ -25,9 +25,13 @@ internal sealed class CsvTabularSource : TabularSource
     private int _pos;
     private int _len;
     private bool _eof;
+    // Where each field of the current row starts: in _buf, or (as the complement, ~start) in _scratch for a quoted field
+    // with doubled quotes, which was copied there unescaped. One array instead of a flag per field.
     private int[] _starts = new int[64];
     private int[] _lengths = new int[64];
-    private bool[] _scratchField = new bool[64];
+
+    // Fields a row can add by the inlined path of AddField: within the arrays and the column limit.
+    private int _fastFields;
     private char[] _scratch = new char[1024];
     private int _scratchLen;
     private int _count;
@@ -37,10 +41,18 @@ internal sealed class CsvTabularSource : TabularSource
     private int _rowStart;
     private int _rowEnd;
 
+    // False while no NUL character was read into _buf since it was last emptied: then no row in it can contain one, and
+    // the per-row scan for NULs is skipped.
+    private bool _mayHoldNul;
+
     // Where the delimiters and line breaks are in 64 characters of the buffer from _maskBase (bit i: _buf[_maskBase + i]);
     // forgotten whenever the buffer's content moves or grows.
     private int _maskBase = -(1 << 30);
     private ulong _mask;
+
+    // The quotes and the line breaks among the same 64 characters (for NextQuote).
+    private ulong _quotes;
+    private ulong _breaks;
 
     private CsvTabularSource(TextReader reader, char delimiter, string detected, TabularSourceOptions options)
     {
@@ -49,6 +61,7 @@ internal sealed class CsvTabularSource : TabularSource
         Detected = detected;
         _maxField = options.MaxFieldLength;
         _maxFields = options.MaxFields;
+        _fastFields = Math.Min(_maxFields, _starts.Length);
         _stops = SearchValues.Create([delimiter, '\r', '\n']);
         DecimalHint = delimiter == ';' ? DecimalStyle.Comma : DecimalStyle.Auto;
     }
@@ -84,7 +97,8 @@ internal sealed class CsvTabularSource : TabularSource
             return [];
         }
 
-        return _scratchField[index] ? _scratch.AsSpan(_starts[index], _lengths[index]) : _buf.AsSpan(_starts[index], _lengths[index]);
+        var start = _starts[index];
+        return start < 0 ? _scratch.AsSpan(~start, _lengths[index]) : _buf.AsSpan(start, _lengths[index]);
     }
 
     public override bool Read()
@@ -114,12 +128,12 @@ internal sealed class CsvTabularSource : TabularSource
             _pos = end;
             _rowStart = start;
             _rowEnd = end;
-            if (_count == 1 && _lengths[0] == 0 && _error is null && !_scratchField[0] && (start >= end || _buf[start] != '"'))
+            if (_count == 1 && _lengths[0] == 0 && _error is null && _starts[0] >= 0 && (start >= end || _buf[start] != '"'))
             {
                 continue; // blank line
             }
 
-            if (_error is null && _buf.AsSpan(start, end - start).Contains('\0'))
+            if (_mayHoldNul && _error is null && _buf.AsSpan(start, end - start).Contains('\0'))
             {
                 _error = "the row contains NUL characters (binary data or a wrong encoding)";
             }
@@ -139,18 +153,48 @@ internal sealed class CsvTabularSource : TabularSource
         var chars = batch.Chars;
         _buf.AsSpan(_rowStart, rowLength).CopyTo(chars.AsSpan(at));
         _scratch.AsSpan(0, _scratchLen).CopyTo(chars.AsSpan(at + rowLength));
-        var starts = batch.Starts;
-        var lengths = batch.Lengths;
+        var count = _count;
         var inRow = at - _rowStart;
-        var inScratch = at + rowLength;
-        for (var i = 0; i < _count; i++)
+        _lengths.AsSpan(0, count).CopyTo(batch.Lengths.AsSpan(field));
+        var from = _starts.AsSpan(0, count);
+        var to = batch.Starts.AsSpan(field, count);
+        if (_scratchLen == 0)
         {
-            starts[field] = _starts[i] + (_scratchField[i] ? inScratch : inRow);
-            lengths[field] = _lengths[i];
-            field++;
+            // No field in the scratch buffer (nearly every row): every start moves by the same offset.
+            Shift(from, to, inRow);
+        }
+        else
+        {
+            var inScratch = at + rowLength;
+            for (var i = 0; i < from.Length; i++)
+            {
+                var s = from[i];
+                to[i] = s < 0 ? ~s + inScratch : s + inRow;
+            }
         }
 
-        return field;
+        return field + count;
+    }
+
+    // to[i] = from[i] + offset, eight at a time.
+    private static void Shift(ReadOnlySpan<int> from, Span<int> to, int offset)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var add = Vector256.Create(offset);
+            ref var src = ref MemoryMarshal.GetReference(from);
+            ref var dst = ref MemoryMarshal.GetReference(to);
+            for (; i + 8 <= from.Length; i += 8)
+            {
+                (Vector256.LoadUnsafe(ref src, (nuint)i) + add).StoreUnsafe(ref dst, (nuint)i);
+            }
+        }
+
+        for (; i < from.Length; i++)
+        {
+            to[i] = from[i] + offset;
+        }
     }
 
     private enum Parse
@@ -177,7 +221,7 @@ internal sealed class CsvTabularSource : TabularSource
                     return Parse.Incomplete;
                 }
 
-                AddField(p, 0, false);
+                AddField(p, 0);
                 end = p;
                 return Parse.Complete;
             }
@@ -187,10 +231,11 @@ internal sealed class CsvTabularSource : TabularSource
                 var q = p + 1;
                 var escaped = false;
                 var closed = false;
+                var broken = false;
                 while (true)
                 {
-                    var rel = buf.AsSpan(q, _len - q).IndexOf('"');
-                    if (rel < 0)
+                    var at = NextQuote(q, ref broken);
+                    if (at < 0)
                     {
                         if (!_eof)
                         {
@@ -198,10 +243,11 @@ internal sealed class CsvTabularSource : TabularSource
                         }
 
                         q = _len;
+                        broken = true;
                         break;
                     }
 
-                    q += rel;
+                    q = at;
                     if (q + 1 >= _len && !_eof)
                     {
                         return Parse.Incomplete;
@@ -219,15 +265,20 @@ internal sealed class CsvTabularSource : TabularSource
                 }
 
                 var content = buf.AsSpan(p + 1, q - p - 1);
-                var nl = content.Count('\n');
-                newlines += nl > 0 ? nl : content.Count('\r');
+                if (broken)
+                {
+                    // a line break may be inside the quotes (NextQuote saw one, or did not look): count them
+                    var nl = content.Count('\n');
+                    newlines += nl > 0 ? nl : content.Count('\r');
+                }
+
                 if (escaped)
                 {
                     AddUnescaped(content);
                 }
                 else
                 {
-                    AddField(p + 1, q - p - 1, false);
+                    AddField(p + 1, q - p - 1);
                 }
 
                 if (!closed)
@@ -289,12 +340,12 @@ internal sealed class CsvTabularSource : TabularSource
                     return Parse.Incomplete;
                 }
 
-                AddField(p, _len - p, false);
+                AddField(p, _len - p);
                 end = _len;
                 return Parse.Complete;
             }
 
-            AddField(p, r, false);
+            AddField(p, r);
             p += r;
             if (buf[p] == _delim)
             {
@@ -341,6 +392,56 @@ internal sealed class CsvTabularSource : TabularSource
         }
     }
 
+    // The place of the next quote at or after q before _len, or -1: what IndexOf('"') gives, through the same masks as
+    // NextStop (the quoted fields of these files are short, and there are a few in most rows: one vectorised search
+    // and two counts of line breaks per field before). Sets broken when it passed a line break, or did not look.
+    private int NextQuote(int q, ref bool broken)
+    {
+        var off = q - _maskBase;
+        if ((uint)off >= 64)
+        {
+            if (!LoadMask(q))
+            {
+                broken = true;
+                var rel = _buf.AsSpan(q, _len - q).IndexOf('"');
+                return rel < 0 ? -1 : q + rel;
+            }
+
+            off = 0;
+        }
+
+        while (true)
+        {
+            var m = _quotes >> off;
+            var breaks = _breaks >> off;
+            if (m != 0)
+            {
+                var tz = BitOperations.TrailingZeroCount(m);
+                if ((breaks & ((1UL << tz) - 1)) != 0)
+                {
+                    broken = true;
+                }
+
+                return _maskBase + off + tz;
+            }
+
+            if (breaks != 0)
+            {
+                broken = true;
+            }
+
+            var next = _maskBase + 64;
+            if (!LoadMask(next))
+            {
+                broken = true;
+                var rel = _buf.AsSpan(next, _len - next).IndexOf('"');
+                return rel < 0 ? -1 : next + rel;
+            }
+
+            off = 0;
+        }
+    }
+
     // The mask of the 64 characters from start; false when fewer than 64 are in the buffer or vectors are not fast.
     private bool LoadMask(int start)
     {
@@ -353,15 +454,22 @@ internal sealed class CsvTabularSource : TabularSource
         var delim = Vector256.Create((ushort)_delim);
         var cr = Vector256.Create((ushort)'\r');
         var lf = Vector256.Create((ushort)'\n');
+        var quote = Vector256.Create((ushort)'"');
         var mask = 0UL;
+        var quotes = 0UL;
+        var breaks = 0UL;
         for (var k = 0; k < 4; k++)
         {
             var v = Vector256.LoadUnsafe(ref chars, (nuint)(start + (k * 16)));
-            var hits = Vector256.Equals(v, delim) | Vector256.Equals(v, cr) | Vector256.Equals(v, lf);
-            mask |= (ulong)hits.ExtractMostSignificantBits() << (k * 16);
+            var lineBreaks = Vector256.Equals(v, cr) | Vector256.Equals(v, lf);
+            mask |= (ulong)(lineBreaks | Vector256.Equals(v, delim)).ExtractMostSignificantBits() << (k * 16);
+            breaks |= (ulong)lineBreaks.ExtractMostSignificantBits() << (k * 16);
+            quotes |= (ulong)Vector256.Equals(v, quote).ExtractMostSignificantBits() << (k * 16);
         }
 
         _mask = mask;
+        _quotes = quotes;
+        _breaks = breaks;
         _maskBase = start;
         return true;
     }
@@ -386,7 +494,27 @@ internal sealed class CsvTabularSource : TabularSource
         return Parse.Complete;
     }
 
-    private void AddField(int start, int length, bool scratch)
+    // A field of the row (start in _buf, or ~start in _scratch): the common case inlined into the tokenizer's loop.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AddField(int start, int length)
+    {
+        var count = _count;
+        var starts = _starts;
+        var lengths = _lengths;
+        if ((uint)count < (uint)_fastFields && length <= _maxField && (uint)count < (uint)starts.Length && (uint)count < (uint)lengths.Length)
+        {
+            starts[count] = start;
+            lengths[count] = length;
+            _count = count + 1;
+            return;
+        }
+
+        AddFieldChecked(start, length);
+    }
+
+    // A field past the arrays or over a limit: grows the arrays, or records the row's error.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void AddFieldChecked(int start, int length)
     {
         if (_count >= _maxFields)
         {
@@ -404,12 +532,11 @@ internal sealed class CsvTabularSource : TabularSource
         {
             Array.Resize(ref _starts, _count * 2);
             Array.Resize(ref _lengths, _count * 2);
-            Array.Resize(ref _scratchField, _count * 2);
+            _fastFields = Math.Min(_maxFields, _starts.Length);
         }
 
         _starts[_count] = start;
         _lengths[_count] = length;
-        _scratchField[_count] = scratch;
         _count++;
     }
 
@@ -429,7 +556,17 @@ internal sealed class CsvTabularSource : TabularSource
             i += c == '"' && i + 1 < content.Length && content[i + 1] == '"' ? 2 : 1;
         }
 
-        AddField(start, _scratchLen - start, true);
+        AddField(~start, _scratchLen - start);
+    }
+
+    // Notes whether the characters just read into _buf at [start, start + count) hold a NUL (one scan per read
+    // instead of one per row).
+    private void Took(int start, int count)
+    {
+        if (!_mayHoldNul && _buf.AsSpan(start, count).Contains('\0'))
+        {
+            _mayHoldNul = true;
+        }
     }
 
     private void SetError(string message) => _error ??= message;
@@ -446,6 +583,7 @@ internal sealed class CsvTabularSource : TabularSource
         {
             _pos = 0;
             _len = 0;
+            _mayHoldNul = false;
         }
 
         var n = _reader.Read(_buf, _len, _buf.Length - _len);
@@ -455,6 +593,7 @@ internal sealed class CsvTabularSource : TabularSource
             return _pos < _len;
         }
 
+        Took(_len, n);
         _len += n;
         return true;
     }
@@ -486,6 +625,7 @@ internal sealed class CsvTabularSource : TabularSource
         }
         else
         {
+            Took(_len, n);
             _len += n;
         }
 
@@ -519,6 +659,7 @@ internal sealed class CsvTabularSource : TabularSource
 
             _pos = 0;
             _len = _reader.Read(_buf, 0, _buf.Length);
+            _mayHoldNul = true; // not scanned: the rows after this one check for NULs themselves
             if (_len <= 0)
             {
                 _len = 0;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using TradeAnalyzer.Ingestion;
 
@@ -21,6 +22,8 @@ public sealed class CsvTokenizerTests
     {
         var rng = new Random(seed);
         var rows = new List<string[]>();
+        var lines = new List<long>();
+        var line = 1L;
         var text = new StringBuilder();
         for (var r = 0; r < rowCount; r++)
         {
@@ -45,6 +48,16 @@ public sealed class CsvTokenizerTests
             }
 
             rows.Add(fields);
+
+            // a row's number is its first line: each quoted line break counts (LFs, or CRs when a cell has no LF)
+            lines.Add(line);
+            line++;
+            foreach (var v in fields)
+            {
+                var lf = v.Count('\n');
+                line += lf > 0 ? lf : v.Count('\r');
+            }
+
             for (var f = 0; f < fields.Length; f++)
             {
                 if (f > 0)
@@ -61,11 +74,44 @@ public sealed class CsvTokenizerTests
         }
 
         using var source = CsvTabularSource.FromText(chunk == 0 ? new StringReader(text.ToString()) : new ChunkedReader(text.ToString(), chunk, seed), delimiter);
-        foreach (var expected in rows)
+        for (var r = 0; r < rows.Count; r++)
         {
             Assert.True(source.Read());
             Assert.Null(source.RowError);
-            Assert.Equal(expected, source.GetStrings());
+            Assert.Equal(rows[r], source.GetStrings());
+            Assert.Equal(lines[r], source.RowNumber);
+        }
+
+        Assert.False(source.Read());
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(7)]
+    [InlineData(300)]
+    [InlineData(5000)]
+    public void Only_the_rows_with_a_NUL_are_marked_whatever_read_brought_it(int chunk)
+    {
+        // NULs are looked for once per read into the buffer, then only in the rows of a buffer that holds one
+        var text = new StringBuilder();
+        var marked = new HashSet<int>();
+        for (var r = 0; r < 30_000; r++)
+        {
+            var nul = r % 9_973 == 5 || r == 29_999;
+            if (nul)
+            {
+                marked.Add(r);
+            }
+
+            text.Append(CultureInfo.InvariantCulture, $"D{r},\"quoted, {r}\",{(nul ? "a\0b" : "ab")},tail\n");
+        }
+
+        using var source = CsvTabularSource.FromText(chunk == 0 ? new StringReader(text.ToString()) : new ChunkedReader(text.ToString(), chunk, chunk), ',');
+        for (var r = 0; r < 30_000; r++)
+        {
+            Assert.True(source.Read());
+            Assert.Equal(marked.Contains(r), source.RowError is not null);
+            Assert.Equal(4, source.FieldCount);
         }
 
         Assert.False(source.Read());
