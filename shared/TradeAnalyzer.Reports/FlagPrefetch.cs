@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
+using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Model;
 
 namespace TradeAnalyzer.Reports;
@@ -11,8 +12,7 @@ namespace TradeAnalyzer.Reports;
 /// of the flag writers' own samples (flags.csv + flags.json, the workbook's tally and Flags sheet) on the first read of
 /// a flag's field. Fetching the flag <see cref="Far"/> places ahead, and the strings and texts of the one
 /// <see cref="Near"/> places ahead (whose object is in cache by then), lets those misses overlap with the formatting.
-/// A prefetch is only a hint: it never faults and changes nothing (an address the collector has since moved only
-/// fetches a useless line), so no pinning is needed. Without SSE (e.g. ARM) nothing is done.
+/// The prefetch itself is Core's <see cref="CacheHint"/> (a hint that never faults; nothing without SSE).
 /// </summary>
 internal static class FlagPrefetch
 {
@@ -34,7 +34,7 @@ internal static class FlagPrefetch
         var count = flags.Count;
         if (index + Far < count)
         {
-            Object(flags[index + Far], lines: 3);
+            CacheHint.Object(flags[index + Far], lines: 3);
         }
 
         if (index + Near < count)
@@ -46,47 +46,19 @@ internal static class FlagPrefetch
     /// <summary>The strings and texts <paramref name="flag"/> refers to (its object should be in cache already).</summary>
     private static void Parts(Flag flag)
     {
-        Object(flag.DeclarationId, lines: 1);
-        Object(flag.InvoiceNumber, lines: 1);
-        Object(flag.ShipmentId, lines: 1);
-        Object(flag.ExporterName, lines: 1);
-        Object(flag.ImporterName, lines: 1);
-        Object(flag.HsCode, lines: 1);
-        Object(flag.ExporterKey, lines: 1);
-        Object(flag.OriginCountry, lines: 1);
-        Object(flag.DestinationCountry, lines: 1);
+        CacheHint.Object(flag.DeclarationId, lines: 1);
+        CacheHint.Object(flag.InvoiceNumber, lines: 1);
+        CacheHint.Object(flag.ShipmentId, lines: 1);
+        CacheHint.Object(flag.ExporterName, lines: 1);
+        CacheHint.Object(flag.ImporterName, lines: 1);
+        CacheHint.Object(flag.HsCode, lines: 1);
+        CacheHint.Object(flag.ExporterKey, lines: 1);
+        CacheHint.Object(flag.OriginCountry, lines: 1);
+        CacheHint.Object(flag.DestinationCountry, lines: 1);
         if (flag.Texts.TryLocate(out var chunk, out var start))
         {
             // The three lengths, then the expected, observed and explanation texts: ~300 bytes for most flags.
-            Element(chunk, start, lines: 5);
-        }
-    }
-
-    private static unsafe void Object(object? value, int lines)
-    {
-        if (value is null)
-        {
-            return;
-        }
-
-        var address = (byte*)Unsafe.As<object, nint>(ref value);
-        for (var line = 0; line < lines; line++)
-        {
-            Sse.Prefetch0(address + (line * 64));
-        }
-    }
-
-    private static unsafe void Element(byte[] array, int start, int lines)
-    {
-        if ((uint)start >= (uint)array.Length)
-        {
-            return;
-        }
-
-        var address = (byte*)Unsafe.AsPointer(ref array[start]);
-        for (var line = 0; line < lines; line++)
-        {
-            Sse.Prefetch0(address + (line * 64));
+            CacheHint.Bytes(chunk, start, lines: 5);
         }
     }
 }

@@ -1,13 +1,11 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 
 namespace TradeAnalyzer.Core.Detection;
 
 /// <summary>
-/// The records of an analysis as a span, and a prefetch of the objects a loop will read a few records later. A loop
-/// that reads one field of each record and of a part it points to spends most of its time waiting for those two cache
-/// misses in turn; prefetched ahead, the misses of several records overlap.
+/// The records of an analysis as a span, and how far ahead a loop over them prefetches (<see cref="Analysis.CacheHint"/>).
+/// A loop that reads one field of each record and of a part it points to spends most of its time waiting for those two
+/// cache misses in turn; prefetched ahead, the misses of several records overlap.
 /// </summary>
 internal static class RecordSpan
 {
@@ -32,27 +30,5 @@ internal static class RecordSpan
                 span = default;
                 return false;
         }
-    }
-
-    /// <summary>
-    /// Asks the processor to bring the start of <paramref name="item"/> into the caches. Only a hint: a prefetch never
-    /// faults, so an address made stale by a collection moving the object costs nothing but the wasted prefetch.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe void Prefetch(object? item)
-    {
-        if (Sse.IsSupported && item is not null)
-        {
-            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.As<RawData>(item).Data));
-        }
-    }
-
-    /// <summary>The layout of any object's first field, to take its address.</summary>
-    private sealed class RawData
-    {
-        // Never written or instantiated: only its address within another object is taken.
-#pragma warning disable CS0649
-        public byte Data;
-#pragma warning restore CS0649
     }
 }

@@ -48,12 +48,12 @@ public sealed class SanctionsDetector : IDetector
             {
                 if (i + RecordSpan.RecordAhead < declarationSpan.Length)
                 {
-                    RecordSpan.Prefetch(declarationSpan[i + RecordSpan.RecordAhead]);
+                    CacheHint.Object(declarationSpan[i + RecordSpan.RecordAhead]);
                 }
 
                 if (i + RecordSpan.PartAhead < declarationSpan.Length)
                 {
-                    RecordSpan.Prefetch(declarationSpan[i + RecordSpan.PartAhead].PartiesRef);
+                    CacheHint.Object(declarationSpan[i + RecordSpan.PartAhead].PartiesRef);
                 }
 
                 scan.Declaration(declarationSpan[i]);
@@ -74,12 +74,12 @@ public sealed class SanctionsDetector : IDetector
             {
                 if (i + RecordSpan.RecordAhead < invoiceSpan.Length)
                 {
-                    RecordSpan.Prefetch(invoiceSpan[i + RecordSpan.RecordAhead]);
+                    CacheHint.Object(invoiceSpan[i + RecordSpan.RecordAhead]);
                 }
 
                 if (i + RecordSpan.PartAhead < invoiceSpan.Length)
                 {
-                    RecordSpan.Prefetch(invoiceSpan[i + RecordSpan.PartAhead].PartiesRef);
+                    CacheHint.Object(invoiceSpan[i + RecordSpan.PartAhead].PartiesRef);
                 }
 
                 scan.Invoice(invoiceSpan[i]);

@@ -1,0 +1,37 @@
+using TradeAnalyzer.Core.Analysis;
+
+namespace TradeAnalyzer.UnitTests.Core;
+
+/// <summary>The prefetch hint shared by the sanctions scan and the flag writers: a hint never throws and changes nothing.</summary>
+public sealed class CacheHintTests
+{
+    [Fact]
+    public void Object_hint_accepts_null_and_any_object_and_leaves_it_unchanged()
+    {
+        var text = "exporter";
+        var numbers = new[] { 1, 2, 3 };
+
+        CacheHint.Object(null);
+        CacheHint.Object(text, lines: 4);
+        CacheHint.Object(numbers, lines: 0);
+
+        Assert.Equal("exporter", text);
+        Assert.Equal([1, 2, 3], numbers);
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(10, -1)]
+    [InlineData(10, 10)]
+    [InlineData(10, int.MinValue)]
+    [InlineData(300, 299)]
+    public void Bytes_hint_ignores_a_start_outside_the_array_and_never_reads_past_it(int length, int start)
+    {
+        var bytes = new byte[length];
+        Array.Fill(bytes, (byte)7);
+
+        CacheHint.Bytes(bytes, start, lines: 5);
+
+        Assert.All(bytes, b => Assert.Equal(7, b));
+    }
+}
