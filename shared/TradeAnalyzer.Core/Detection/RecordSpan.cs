@@ -31,4 +31,50 @@ internal static class RecordSpan
                 return false;
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="pass"/> over every record in order. When the records are a list or an array, each record is
+    /// prefetched <see cref="RecordAhead"/> records ahead and the part it points to (<see cref="IRecordPass{T}.PartOf"/>)
+    /// <see cref="PartAhead"/> ahead, so that a pass with little work per record overlaps its cache misses; any other
+    /// collection is simply enumerated. The pass is a struct so that both calls inline.
+    /// </summary>
+    public static void Run<T, TPass>(IReadOnlyList<T> records, ref TPass pass)
+        where T : class
+        where TPass : struct, IRecordPass<T>
+    {
+        if (!Of(records, out var span))
+        {
+            foreach (var record in records)
+            {
+                pass.Visit(record);
+            }
+
+            return;
+        }
+
+        for (var i = 0; i < span.Length; i++)
+        {
+            if (i + RecordAhead < span.Length)
+            {
+                Analysis.CacheHint.Object(span[i + RecordAhead]);
+            }
+
+            if (i + PartAhead < span.Length)
+            {
+                Analysis.CacheHint.Object(pass.PartOf(span[i + PartAhead]));
+            }
+
+            pass.Visit(span[i]);
+        }
+    }
+}
+
+/// <summary>One pass over the records for <see cref="RecordSpan.Run{T, TPass}"/>: the part of a record to prefetch, and the work per record.</summary>
+internal interface IRecordPass<in T>
+{
+    /// <summary>The object the pass will read through the record (prefetched a few records ahead), or null.</summary>
+    object? PartOf(T record);
+
+    /// <summary>The work for one record, in order.</summary>
+    void Visit(T record);
 }

@@ -39,63 +39,30 @@ public sealed class SanctionsDetector : IDetector
         // One pass over the records: each distinct name is screened when first met (a few thousand names for
         // millions of mentions), and a record is flagged as soon as one of its parties matched.
         var scan = new Scan(new NameTable(screener, threshold), sink, threshold, spanish);
-        var declarations = context.Declarations;
-        if (RecordSpan.Of(declarations, out var declarationSpan))
-        {
-            // The records are read in order but each one and its parties part is a cache miss (1.9M records, 86,000
-            // parts): both are prefetched a few records ahead, so that the misses overlap instead of stalling each record.
-            for (var i = 0; i < declarationSpan.Length; i++)
-            {
-                if (i + RecordSpan.RecordAhead < declarationSpan.Length)
-                {
-                    CacheHint.Object(declarationSpan[i + RecordSpan.RecordAhead]);
-                }
-
-                if (i + RecordSpan.PartAhead < declarationSpan.Length)
-                {
-                    CacheHint.Object(declarationSpan[i + RecordSpan.PartAhead].PartiesRef);
-                }
-
-                scan.Declaration(declarationSpan[i]);
-            }
-        }
-        else
-        {
-            foreach (var d in declarations)
-            {
-                scan.Declaration(d);
-            }
-        }
-
-        var invoices = context.Invoices;
-        if (RecordSpan.Of(invoices, out var invoiceSpan))
-        {
-            for (var i = 0; i < invoiceSpan.Length; i++)
-            {
-                if (i + RecordSpan.RecordAhead < invoiceSpan.Length)
-                {
-                    CacheHint.Object(invoiceSpan[i + RecordSpan.RecordAhead]);
-                }
-
-                if (i + RecordSpan.PartAhead < invoiceSpan.Length)
-                {
-                    CacheHint.Object(invoiceSpan[i + RecordSpan.PartAhead].PartiesRef);
-                }
-
-                scan.Invoice(invoiceSpan[i]);
-            }
-        }
-        else
-        {
-            foreach (var inv in invoices)
-            {
-                scan.Invoice(inv);
-            }
-        }
+        // The records are read in order but each one and its parties part is a cache miss (1.9M records, 86,000
+        // parts): RecordSpan prefetches both a few records ahead, so that the misses overlap instead of stalling each record.
+        var declarationPass = new DeclarationPass(scan);
+        RecordSpan.Run(context.Declarations, ref declarationPass);
+        var invoicePass = new InvoicePass(scan);
+        RecordSpan.Run(context.Invoices, ref invoicePass);
 
         var table = scan.Table;
         context.Artifacts.Counters["sanctions.names_screened"] = table.Count;
         context.Artifacts.Counters["sanctions.names_matched"] = table.Matched;
+    }
+
+    private readonly struct DeclarationPass(Scan scan) : IRecordPass<DeclarationLine>
+    {
+        public object? PartOf(DeclarationLine record) => record.PartiesRef;
+
+        public void Visit(DeclarationLine record) => scan.Declaration(record);
+    }
+
+    private readonly struct InvoicePass(Scan scan) : IRecordPass<InvoiceLine>
+    {
+        public object? PartOf(InvoiceLine record) => record.PartiesRef;
+
+        public void Visit(InvoiceLine record) => scan.Invoice(record);
     }
 
     /// <summary>The state of one pass: the name table, each role's memo of its last name, and the texts per combination of matched parties.</summary>
