@@ -44,37 +44,18 @@ public sealed class WeightQuantityDetector : IDetector
 
         // Each thread finds a line's HS6 group by its goods part (shared by lines of one code, which it holds), not by
         // hashing the code per line.
-        // In ranges, so that each range reads its records as a span and prefetches each record 16 ahead and its goods
-        // part 8 ahead (Detection/RecordSpan): the per-line work is small, and the two misses would otherwise come in turn.
-        Parallel.ForEach(Ranges.Of(lines.Count), () => new PartMemo<GoodsPart, UnitWeightGroup?>(GroupOf), (range, _, groups) =>
+        Parallel.For(0, lines.Count, () => new PartMemo<GoodsPart, UnitWeightGroup?>(GroupOf), (i, _, groups) =>
         {
-            var span = RecordSpan.Of(lines, out var all) ? all[..range.Item2] : default;
-            for (var i = range.Item1; i < range.Item2; i++)
+            var line = lines[i];
+            if (line.NetWeightKg is not { } w)
             {
-                if (span.Length != 0)
-                {
-                    if (i + RecordSpan.RecordAhead < span.Length)
-                    {
-                        CacheHint.Object(span[i + RecordSpan.RecordAhead]);
-                    }
+                return groups;
+            }
 
-                    if (i + RecordSpan.PartAhead < span.Length)
-                    {
-                        CacheHint.Object(span[i + RecordSpan.PartAhead].GoodsRef);
-                    }
-                }
-
-                var line = span.Length != 0 ? span[i] : lines[i];
-                if (line.NetWeightKg is not { } w)
-                {
-                    continue;
-                }
-
-                var flag = Check(line, w, groups, min, spanish);
-                if (flag is not null)
-                {
-                    sink.Add(flag);
-                }
+            var flag = Check(line, w, groups, min, spanish);
+            if (flag is not null)
+            {
+                sink.Add(flag);
             }
 
             return groups;
