@@ -83,8 +83,25 @@ public sealed class PrecursorDetector : IDetector
         }, _ => { });
 
         var invoiceMemo = new GoodsMemo(declarations: false);
-        foreach (var inv in context.Invoices)
+        var invoices = context.Invoices;
+        // As the declaration ranges: the record 16 ahead and its goods part 8 ahead prefetched when the invoices are a span.
+        var invoiceSpan = RecordSpan.Of(invoices, out var ispan) ? ispan : default;
+        for (var i = 0; i < invoices.Count; i++)
         {
+            if (invoiceSpan.Length != 0)
+            {
+                if (i + RecordSpan.RecordAhead < invoiceSpan.Length)
+                {
+                    CacheHint.Object(invoiceSpan[i + RecordSpan.RecordAhead]);
+                }
+
+                if (i + RecordSpan.PartAhead < invoiceSpan.Length)
+                {
+                    CacheHint.Object(invoiceSpan[i + RecordSpan.PartAhead].GoodsRef);
+                }
+            }
+
+            var inv = invoiceSpan.Length != 0 ? invoiceSpan[i] : invoices[i];
             var finding = invoiceMemo.Get(inv.GoodsRef, watchlist, cache);
             if (finding is null)
             {
