@@ -41,9 +41,26 @@ public sealed class PrecursorDetector : IDetector
         {
             var (memo, keys) = local;
             var found = 0L;
+            // Most lines only compare their goods part with the previous line's, so the loop waits on the record and
+            // (when the part changes) the part's header for its identity hash: both are prefetched ahead within the
+            // range (Detection/RecordSpan), so that the misses overlap.
+            var span = RecordSpan.Of(declarations, out var all) ? all[..range.Item2] : default;
             for (var i = range.Item1; i < range.Item2; i++)
             {
-                var d = declarations[i];
+                if (span.Length != 0)
+                {
+                    if (i + RecordSpan.RecordAhead < span.Length)
+                    {
+                        CacheHint.Object(span[i + RecordSpan.RecordAhead]);
+                    }
+
+                    if (i + RecordSpan.PartAhead < span.Length)
+                    {
+                        CacheHint.Object(span[i + RecordSpan.PartAhead].GoodsRef);
+                    }
+                }
+
+                var d = span.Length != 0 ? span[i] : declarations[i];
                 var finding = memo.Get(d.GoodsRef, watchlist, cache);
                 if (finding is null)
                 {
@@ -66,8 +83,25 @@ public sealed class PrecursorDetector : IDetector
         }, _ => { });
 
         var invoiceMemo = new GoodsMemo(declarations: false);
-        foreach (var inv in context.Invoices)
+        var invoices = context.Invoices;
+        // As the declaration ranges: the record 16 ahead and its goods part 8 ahead prefetched when the invoices are a span.
+        var invoiceSpan = RecordSpan.Of(invoices, out var ispan) ? ispan : default;
+        for (var i = 0; i < invoices.Count; i++)
         {
+            if (invoiceSpan.Length != 0)
+            {
+                if (i + RecordSpan.RecordAhead < invoiceSpan.Length)
+                {
+                    CacheHint.Object(invoiceSpan[i + RecordSpan.RecordAhead]);
+                }
+
+                if (i + RecordSpan.PartAhead < invoiceSpan.Length)
+                {
+                    CacheHint.Object(invoiceSpan[i + RecordSpan.PartAhead].GoodsRef);
+                }
+            }
+
+            var inv = invoiceSpan.Length != 0 ? invoiceSpan[i] : invoices[i];
             var finding = invoiceMemo.Get(inv.GoodsRef, watchlist, cache);
             if (finding is null)
             {

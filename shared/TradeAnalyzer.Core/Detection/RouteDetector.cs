@@ -47,9 +47,26 @@ public sealed class RouteDetector : IDetector
         {
             var (memo, keys) = local;
             var found = 0L;
+            // Most lines only compare their route part with the previous line's, so the loop waits on the record and
+            // (when the part changes) the part's header for its identity hash: both are prefetched ahead within the
+            // range (Detection/RecordSpan), so that the misses overlap.
+            var span = RecordSpan.Of(declarations, out var all) ? all[..range.Item2] : default;
             for (var i = range.Item1; i < range.Item2; i++)
             {
-                var d = declarations[i];
+                if (span.Length != 0)
+                {
+                    if (i + RecordSpan.RecordAhead < span.Length)
+                    {
+                        CacheHint.Object(span[i + RecordSpan.RecordAhead]);
+                    }
+
+                    if (i + RecordSpan.PartAhead < span.Length)
+                    {
+                        CacheHint.Object(span[i + RecordSpan.PartAhead].RouteRef);
+                    }
+                }
+
+                var d = span.Length != 0 ? span[i] : declarations[i];
                 if (memo.Of(d) is { } v)
                 {
                     found++;

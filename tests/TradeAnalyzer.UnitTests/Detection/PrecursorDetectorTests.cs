@@ -172,4 +172,46 @@ public class PrecursorDetectorTests
         Assert.StartsWith("Line D4/1 (60.00 kg, 3,000.00 USD): the description names ", misdeclared[1].Explanation, StringComparison.Ordinal);
         Assert.Equal(misdeclared[0].Expected, misdeclared[1].Expected);
     }
+
+    [Fact]
+    public void Lines_from_a_list_an_array_and_another_collection_give_the_same_flags()
+    {
+        // A list or an array is read as a span with the records and goods parts prefetched ahead within each range
+        // (more than two ranges of lines here, flagged lines at both ends), and so are the invoices (serially); any other
+        // collection one line at a time.
+        (string Hs, string Description)[] goods = [("2915.39.99", "ethyl acetate"), ("2939.41.01", "Ephedrine hydrochloride USP"), ("3824.99.99", "4-piperidone monohydrate"), ("2933.39.99", "resin")];
+        var lines = new List<DeclarationLine>();
+        for (var i = 0; i < 40_000; i++)
+        {
+            var (hs, description) = goods[(i / (1 + (i % 5))) % goods.Length];
+            lines.Add(Line(hs: hs, description: description, id: $"D{i}", value: 1_000 + i));
+        }
+
+        var invoices = new List<InvoiceLine>();
+        for (var i = 0; i < 3_000; i++)
+        {
+            var (hs, description) = goods[(i / (1 + (i % 4))) % goods.Length];
+            invoices.Add(Invoice(hs: hs, description: description, number: $"F{i}", value: 500 + i));
+        }
+
+        invoices[^1] = Invoice(description: "Ephedrine hydrochloride USP", number: "F-last");
+        lines[0] = Line(hs: "2939.41.01", description: "Ephedrine hydrochloride USP", id: "D-first");
+        lines[^1] = Line(hs: "2939.41.01", description: "Ephedrine hydrochloride USP", id: "D-last");
+
+        static List<(string?, string?, FlagCode, double, string, string?, string?)> Sorted(List<Flag> flags) =>
+            [.. flags.Select(f => (f.DeclarationId, f.InvoiceNumber, f.Code, f.Score, f.Explanation, f.Expected, f.Observed)).Order()];
+
+        var fromList = Sorted(Run(new PrecursorDetector(), Context(lines, invoices)));
+        var fromArray = Sorted(Run(new PrecursorDetector(), Context(lines.ToArray(), invoices.ToArray())));
+        var fromOther = Sorted(Run(new PrecursorDetector(), Context(lines.AsReadOnly(), invoices.AsReadOnly())));
+        Assert.Equal(fromOther, fromList);
+        Assert.Equal(fromOther, fromArray);
+        Assert.Contains(fromList, f => f.Item1 == "D-first" && f.Item3 == FlagCode.PrecursorChemical);
+        Assert.Contains(fromList, f => f.Item1 == "D-last" && f.Item3 == FlagCode.PrecursorChemical);
+        Assert.Contains(fromList, f => f.Item2 == "F-last" && f.Item3 == FlagCode.PrecursorChemical);
+        var declarationFlags = fromList.Where(f => f.Item2 is null).ToList();
+        Assert.Equal(lines.Count(d => d.Description is not "ethyl acetate" and not "resin"), declarationFlags.Count(f => f.Item3 == FlagCode.PrecursorChemical));
+        Assert.Equal(lines.Count(d => d.Description == "4-piperidone monohydrate"), declarationFlags.Count(f => f.Item3 == FlagCode.PrecursorMisdeclared));
+        Assert.Equal(invoices.Count(v => v.Description is not "ethyl acetate" and not "resin"), fromList.Count(f => f.Item2 is not null && f.Item3 == FlagCode.PrecursorChemical));
+    }
 }

@@ -54,4 +54,34 @@ public class RouteDetectorTests
     [Fact]
     public void Three_distinct_transit_countries_are_layering() =>
         Assert.Single(Flags(Line(origin: "IN", destination: "MX", transit: ["DE", "US", "GT"])));
+
+    [Fact]
+    public void Lines_from_a_list_an_array_and_another_collection_give_the_same_flags()
+    {
+        // A list or an array is read as a span with the records and route parts prefetched ahead within each range
+        // (more than two ranges of lines here, flagged lines at both ends); any other collection one line at a time.
+        (string Origin, string[] Transit)[] routes = [("CN", []), ("IR", []), ("CN", ["HK", "PA"]), ("CN", ["HK"]), ("MX", ["US"])];
+        var lines = new List<DeclarationLine>();
+        for (var i = 0; i < 40_000; i++)
+        {
+            var (origin, transit) = routes[(i / (1 + (i % 7))) % routes.Length];
+            lines.Add(Line(origin: origin, transit: transit, id: $"D{i}", lineNo: 1 + (i % 3)));
+        }
+
+        lines[0] = Line(origin: "IR", id: "D-first");
+        lines[^1] = Line(origin: "IR", id: "D-last");
+
+        static List<(string?, int?, double, string, string?)> Sorted(List<Flag> flags) =>
+            [.. flags.Select(f => (f.DeclarationId, f.LineNo, f.Score, f.Explanation, f.Observed)).Order()];
+
+        var fromList = Sorted(Run(new RouteDetector(), Context(lines)));
+        var fromArray = Sorted(Run(new RouteDetector(), Context(lines.ToArray())));
+        var fromOther = Sorted(Run(new RouteDetector(), Context(lines.AsReadOnly())));
+        Assert.Equal(fromOther, fromList);
+        Assert.Equal(fromOther, fromArray);
+        Assert.Contains(fromList, f => f.Item1 == "D-first");
+        Assert.Contains(fromList, f => f.Item1 == "D-last");
+        var expected = lines.Count(d => d.OriginCountry == "IR" || d.TransitCountries.Count > 1 || (d.OriginCountry == "MX" && d.TransitCountries.Count == 1));
+        Assert.Equal(expected, fromList.Count);
+    }
 }
