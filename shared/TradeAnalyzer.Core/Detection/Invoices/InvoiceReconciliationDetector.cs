@@ -51,30 +51,9 @@ public sealed class InvoiceReconciliationDetector : IDetector
         var all = shipments.All;
         var firstDoc = new int[all.Count];
         var byShipment = new Dictionary<string, int>(StringComparer.Ordinal);
-        // The keys that do not pack (their ids are dense positions) are looked up once each: the export and the import
-        // of a shipment, and the lines of one invoice declared apart, name the same key, and each look-up reads the key
-        // and probes the invoices' table or hashes its text. Held as first + 2, so that 0 means not looked up yet.
-        var firstOfOther = new int[shipments.OtherKeyCount];
         for (var k = 0; k < firstDoc.Length; k++)
         {
-            var invoiceId = shipments.InvoiceIds[k];
-            int first;
-            if (invoiceId < ShipmentIndex.EmptyKey)
-            {
-                ref var known = ref firstOfOther[ShipmentIndex.OtherKeyPosition(invoiceId)];
-                if (known == 0)
-                {
-                    known = invoices.FirstWithKey(shipments, invoiceId) + 2;
-                }
-
-                first = known - 2;
-            }
-            else
-            {
-                first = invoices.FirstWithKey(shipments, invoiceId);
-            }
-
-            firstDoc[k] = first;
+            var first = firstDoc[k] = invoices.FirstWithKey(shipments, shipments.InvoiceIds[k]);
             if (first < 0 && shipments.ShipmentIds[k] is { } shipmentId)
             {
                 byShipment.TryAdd(shipmentId, -1);
