@@ -72,9 +72,6 @@ public sealed class InvoiceIndex
         var sellerSeen = new bool[64];
         var scratch = new char[64];
         var docs = 0;
-        string? lastSellerName = null, lastBuyerName = null;
-        string lastSeller = string.Empty, lastBuyer = string.Empty;
-        var lastSellerId = 0;
         for (var i = 0; i < n;)
         {
             // Lines of one invoice are usually consecutive: the run with the same number and seller as written joins
@@ -88,16 +85,7 @@ public sealed class InvoiceIndex
                 run++;
             }
 
-            // Each role keeps its last name: the names table keeps only one, and a new document asks for its seller
-            // and then its buyer, so that the next run's seller (often the same instance) would be hashed again.
-            if (!ReferenceEquals(line.SellerName, lastSellerName))
-            {
-                lastSeller = names.Normalize(line.SellerName, out lastSellerId);
-                lastSellerName = line.SellerName;
-            }
-
-            var seller = lastSeller;
-            var sellerId = lastSellerId;
+            var seller = names.Normalize(line.SellerName, out var sellerId);
             var key = KeyChars(line.InvoiceNumber, ref scratch);
             // The first document with this number, or this run's new document when none.
             int head;
@@ -133,13 +121,7 @@ public sealed class InvoiceIndex
                 doc = docs++;
                 _main[doc] = line;
                 _sellerNorm[doc] = seller;
-                if (!ReferenceEquals(line.BuyerName, lastBuyerName))
-                {
-                    lastBuyer = names.Normalize(line.BuyerName);
-                    lastBuyerName = line.BuyerName;
-                }
-
-                _buyerNorm[doc] = lastBuyer;
+                _buyerNorm[doc] = names.Normalize(line.BuyerName);
                 _next[doc] = -1;
                 if (last >= 0)
                 {
