@@ -47,17 +47,9 @@ public sealed class PrecursorDetector : IDetector
             var span = RecordSpan.Of(declarations, out var all) ? all[..range.Item2] : default;
             for (var i = range.Item1; i < range.Item2; i++)
             {
-                if (span.Length != 0)
+                if (RecordSpan.Ahead(span, i) is { } near)
                 {
-                    if (i + RecordSpan.RecordAhead < span.Length)
-                    {
-                        CacheHint.Object(span[i + RecordSpan.RecordAhead]);
-                    }
-
-                    if (i + RecordSpan.PartAhead < span.Length)
-                    {
-                        CacheHint.Object(span[i + RecordSpan.PartAhead].GoodsRef);
-                    }
+                    CacheHint.Object(near.GoodsRef);
                 }
 
                 var d = span.Length != 0 ? span[i] : declarations[i];
@@ -88,17 +80,9 @@ public sealed class PrecursorDetector : IDetector
         var invoiceSpan = RecordSpan.Of(invoices, out var ispan) ? ispan : default;
         for (var i = 0; i < invoices.Count; i++)
         {
-            if (invoiceSpan.Length != 0)
+            if (RecordSpan.Ahead(invoiceSpan, i) is { } near)
             {
-                if (i + RecordSpan.RecordAhead < invoiceSpan.Length)
-                {
-                    CacheHint.Object(invoiceSpan[i + RecordSpan.RecordAhead]);
-                }
-
-                if (i + RecordSpan.PartAhead < invoiceSpan.Length)
-                {
-                    CacheHint.Object(invoiceSpan[i + RecordSpan.PartAhead].GoodsRef);
-                }
+                CacheHint.Object(near.GoodsRef);
             }
 
             var inv = invoiceSpan.Length != 0 ? invoiceSpan[i] : invoices[i];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace TradeAnalyzer.Core.Detection;
@@ -54,18 +55,30 @@ internal static class RecordSpan
 
         for (var i = 0; i < span.Length; i++)
         {
-            if (i + RecordAhead < span.Length)
+            if (Ahead(span, i) is { } near)
             {
-                Analysis.CacheHint.Object(span[i + RecordAhead]);
-            }
-
-            if (i + PartAhead < span.Length)
-            {
-                Analysis.CacheHint.Object(pass.PartOf(span[i + PartAhead]));
+                Analysis.CacheHint.Object(pass.PartOf(near));
             }
 
             pass.Visit(span[i]);
         }
+    }
+
+    /// <summary>
+    /// For a loop at record <paramref name="i"/> of <paramref name="span"/>: prefetches the record
+    /// <see cref="RecordAhead"/> ahead, and gives the one <see cref="PartAhead"/> ahead (null past the end), whose part
+    /// the caller prefetches. A loop over part of the records passes the span cut at the part's end.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T? Ahead<T>(ReadOnlySpan<T> span, int i)
+        where T : class
+    {
+        if (i + RecordAhead < span.Length)
+        {
+            Analysis.CacheHint.Object(span[i + RecordAhead]);
+        }
+
+        return i + PartAhead < span.Length ? span[i + PartAhead] : null;
     }
 }
 

@@ -53,17 +53,9 @@ public sealed class RouteDetector : IDetector
             var span = RecordSpan.Of(declarations, out var all) ? all[..range.Item2] : default;
             for (var i = range.Item1; i < range.Item2; i++)
             {
-                if (span.Length != 0)
+                if (RecordSpan.Ahead(span, i) is { } near)
                 {
-                    if (i + RecordSpan.RecordAhead < span.Length)
-                    {
-                        CacheHint.Object(span[i + RecordSpan.RecordAhead]);
-                    }
-
-                    if (i + RecordSpan.PartAhead < span.Length)
-                    {
-                        CacheHint.Object(span[i + RecordSpan.PartAhead].RouteRef);
-                    }
+                    CacheHint.Object(near.RouteRef);
                 }
 
                 var d = span.Length != 0 ? span[i] : declarations[i];

@@ -1,4 +1,5 @@
 using TradeAnalyzer.Core.Analysis;
+using TradeAnalyzer.Core.Detection;
 
 namespace TradeAnalyzer.UnitTests.Core;
 
@@ -33,5 +34,18 @@ public sealed class CacheHintTests
         CacheHint.Bytes(bytes, start, lines: 5);
 
         Assert.All(bytes, b => Assert.Equal(7, b));
+    }
+
+    [Fact]
+    public void Record_span_ahead_gives_the_record_part_ahead_and_null_past_the_end()
+    {
+        var records = Enumerable.Range(0, 20).Select(i => $"r{i}").ToArray();
+        ReadOnlySpan<string> span = records;
+
+        Assert.Equal("r8", RecordSpan.Ahead(span, 0));
+        Assert.Equal("r19", RecordSpan.Ahead(span, 19 - RecordSpan.PartAhead));
+        Assert.Null(RecordSpan.Ahead(span, 20 - RecordSpan.PartAhead));
+        Assert.Null(RecordSpan.Ahead(span[..5], 0));
+        Assert.Null(RecordSpan.Ahead(ReadOnlySpan<string>.Empty, 0));
     }
 }
