@@ -113,21 +113,7 @@ public static class AnalysisOutputs
         ArgumentNullException.ThrowIfNull(flags);
         using var w = new XmlByteWriter(s);
         WriteCsvHeader(w);
-        if (flags is IReadOnlyList<Flag> list)
-        {
-            for (var i = 0; i < list.Count; i++)
-            {
-                FlagPrefetch.Ahead(list, i);
-                WriteCsvRow(w, list[i]);
-            }
-        }
-        else
-        {
-            foreach (var f in flags)
-            {
-                WriteCsvRow(w, f);
-            }
-        }
+        FlagPrefetch.ForEach(flags, w, static (w, f) => WriteCsvRow(w, f));
 
         w.FlushStream();
     }
@@ -139,21 +125,7 @@ public static class AnalysisOutputs
         using var w = new Utf8JsonWriter(s, FlagsJsonOptions);
         var json = new FlagJson(w);
         w.WriteStartArray();
-        if (flags is IReadOnlyList<Flag> list)
-        {
-            for (var i = 0; i < list.Count; i++)
-            {
-                FlagPrefetch.Ahead(list, i);
-                json.Write(list[i]);
-            }
-        }
-        else
-        {
-            foreach (var f in flags)
-            {
-                json.Write(f);
-            }
-        }
+        FlagPrefetch.ForEach(flags, json, static (json, f) => json.Write(f));
 
         w.WriteEndArray();
     }
@@ -170,25 +142,11 @@ public static class AnalysisOutputs
         var writer = new FlagJson(j);
         WriteCsvHeader(c);
         j.WriteStartArray();
-        if (flags is IReadOnlyList<Flag> list)
+        FlagPrefetch.ForEach(flags, (c, writer), static (to, f) =>
         {
-            // The flags in score order are scattered in memory: the later ones are fetched while this one is written.
-            for (var i = 0; i < list.Count; i++)
-            {
-                FlagPrefetch.Ahead(list, i);
-                var f = list[i];
-                WriteCsvRow(c, f);
-                writer.Write(f);
-            }
-        }
-        else
-        {
-            foreach (var f in flags)
-            {
-                WriteCsvRow(c, f);
-                writer.Write(f);
-            }
-        }
+            WriteCsvRow(to.c, f);
+            to.writer.Write(f);
+        });
 
         j.WriteEndArray();
         c.FlushStream();

@@ -43,6 +43,29 @@ internal static class FlagPrefetch
         }
     }
 
+    /// <summary>
+    /// Writes every flag of <paramref name="flags"/> in order with <paramref name="write"/>; when they are a list (the
+    /// analysis's flags in score order, scattered in memory), each later flag is fetched ahead of its turn.
+    /// </summary>
+    public static void ForEach<TState>(IEnumerable<Flag> flags, TState state, Action<TState, Flag> write)
+    {
+        if (flags is IReadOnlyList<Flag> list)
+        {
+            for (var i = 0; i < list.Count; i++)
+            {
+                Ahead(list, i);
+                write(state, list[i]);
+            }
+
+            return;
+        }
+
+        foreach (var flag in flags)
+        {
+            write(state, flag);
+        }
+    }
+
     /// <summary>The strings and texts <paramref name="flag"/> refers to (its object should be in cache already).</summary>
     private static void Parts(Flag flag)
     {
