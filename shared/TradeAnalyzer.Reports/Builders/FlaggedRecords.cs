@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Model;
 
 namespace TradeAnalyzer.Reports.Builders;
@@ -59,9 +58,9 @@ internal sealed class FlaggedRecords
     {
         // Value -1: wanted, not met yet.
         private readonly Dictionary<Key, int> _rowOf;
-        private readonly byte[] _declarationFilter = new byte[(1 << FilterBits) / 8];
+        private readonly ulong[] _declarationFilter = new ulong[(1 << FilterBits) / 64];
         private readonly HashSet<string> _numbers = new(StringComparer.Ordinal);
-        private byte[]? _invoiceFilter;
+        private ulong[]? _invoiceFilter;
 
         /// <summary>An empty collection sized for about <paramref name="flags"/> flags.</summary>
         public Keys(int flags) => _rowOf = new Dictionary<Key, int>(flags, KeyComparer.Instance);
@@ -80,7 +79,7 @@ internal sealed class FlaggedRecords
 
             if (f.RecordType == RecordType.Invoice && f.InvoiceNumber is { } number && _numbers.Add(number))
             {
-                _invoiceFilter ??= new byte[(1 << FilterBits) / 8];
+                _invoiceFilter ??= new ulong[(1 << FilterBits) / 64];
                 Set(_invoiceFilter, Hash(number, 0));
             }
         }
@@ -102,62 +101,32 @@ internal sealed class FlaggedRecords
         public List<InvoiceLine> FindInvoices(IReadOnlyList<InvoiceLine> invoices) => FlaggedInvoices(invoices, _numbers, _invoiceFilter);
     }
 
-    /// <summary>
-    /// Lines hashed ahead of their filter test in <see cref="FlaggedLines"/>: the filter (1 MiB) is larger than the
-    /// core's own caches, so each test was a miss taken after the previous one; hashing a batch first and asking for
-    /// each hash's filter word lets the misses of a batch overlap.
-    /// </summary>
-    internal const int ScanBatch = 16;
-
-    private static List<DeclarationLine> FlaggedLines(IReadOnlyList<DeclarationLine> declarations, Dictionary<Key, int> rowOf, byte[] filter)
+    private static List<DeclarationLine> FlaggedLines(IReadOnlyList<DeclarationLine> declarations, Dictionary<Key, int> rowOf, ulong[] filter)
     {
-        ReadOnlySpan<DeclarationLine> all = declarations switch
-        {
-            List<DeclarationLine> list => CollectionsMarshal.AsSpan(list),
-            DeclarationLine[] array => array,
-            _ => declarations.ToArray(),
-        };
         var wanted = rowOf.Count;
         var lines = new List<DeclarationLine>(wanted);
-        Span<uint> hashes = stackalloc uint[ScanBatch];
-        for (var start = 0; start < all.Length && wanted > 0; start += ScanBatch)
+        for (var i = 0; i < declarations.Count && wanted > 0; i++)
         {
-            var batch = all.Slice(start, Math.Min(ScanBatch, all.Length - start));
-            for (var j = 0; j < batch.Length; j++)
+            var d = declarations[i];
+            var key = new Key(d.DeclarationId, d.LineNo);
+            if (!IsSet(filter, key.Hash))
             {
-                var d = batch[j];
-                var hash = Hash(d.DeclarationId, d.LineNo);
-                hashes[j] = hash;
-                PrefetchFilterByte(filter, hash);
+                continue;
             }
 
-            for (var j = 0; j < batch.Length && wanted > 0; j++)
+            ref var row = ref CollectionsMarshal.GetValueRefOrNullRef(rowOf, key);
+            if (!Unsafe.IsNullRef(ref row) && row < 0)
             {
-                var hash = hashes[j];
-                if (!IsSet(filter, hash))
-                {
-                    continue;
-                }
-
-                var d = batch[j];
-                ref var row = ref CollectionsMarshal.GetValueRefOrNullRef(rowOf, new Key(d.DeclarationId, d.LineNo, hash));
-                if (!Unsafe.IsNullRef(ref row) && row < 0)
-                {
-                    row = lines.Count;
-                    lines.Add(d);
-                    wanted--;
-                }
+                row = lines.Count;
+                lines.Add(d);
+                wanted--;
             }
         }
 
         return lines;
     }
 
-    /// <summary>Asks the processor for the filter byte of <paramref name="hash"/> (a hint: it never faults; an array the collector moves meanwhile fetches a useless line).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PrefetchFilterByte(byte[] filter, uint hash) => CacheHint.Bytes(filter, (int)(hash >> (32 - FilterBits + 3)), lines: 1);
-
-    private static List<InvoiceLine> FlaggedInvoices(IReadOnlyList<InvoiceLine> invoices, HashSet<string> numbers, byte[]? filter)
+    private static List<InvoiceLine> FlaggedInvoices(IReadOnlyList<InvoiceLine> invoices, HashSet<string> numbers, ulong[]? filter)
     {
         var result = new List<InvoiceLine>();
         if (filter is null)
@@ -196,16 +165,16 @@ internal sealed class FlaggedRecords
         return h ^ (h >> 13);
     }
 
-    private static void Set(byte[] filter, uint hash)
+    private static void Set(ulong[] filter, uint hash)
     {
         var bit = hash >> (32 - FilterBits);
-        filter[bit >> 3] |= (byte)(1 << (int)(bit & 7));
+        filter[bit >> 6] |= 1UL << (int)(bit & 63);
     }
 
-    private static bool IsSet(byte[] filter, uint hash)
+    private static bool IsSet(ulong[] filter, uint hash)
     {
         var bit = hash >> (32 - FilterBits);
-        return (filter[bit >> 3] & (1 << (int)(bit & 7))) != 0;
+        return (filter[bit >> 6] & (1UL << (int)(bit & 63))) != 0;
     }
 
     /// <summary>
@@ -214,24 +183,11 @@ internal sealed class FlaggedRecords
     /// and probe: twice per flag in the tally and twice per candidate line in the scan (about 1.9% of the outputs'
     /// perf samples were the comparer's GetHashCode).
     /// </summary>
-    private readonly struct Key
+    private readonly struct Key(string id, int line)
     {
-        public readonly string Id;
-        public readonly int Line;
-        public readonly uint Hash;
-
-        public Key(string id, int line)
-            : this(id, line, FlaggedRecords.Hash(id, line))
-        {
-        }
-
-        /// <summary>A key whose hash (<see cref="FlaggedRecords.Hash"/> of the id and line) is already known.</summary>
-        public Key(string id, int line, uint hash)
-        {
-            Id = id;
-            Line = line;
-            Hash = hash;
-        }
+        public readonly string Id = id;
+        public readonly int Line = line;
+        public readonly uint Hash = FlaggedRecords.Hash(id, line);
     }
 
     /// <summary>Ordinal (declaration id, line) keys, by the hash they carry.</summary>

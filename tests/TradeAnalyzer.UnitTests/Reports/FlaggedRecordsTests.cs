@@ -44,43 +44,6 @@ public sealed class FlaggedRecordsTests
         Assert.Empty(found.Invoices);
     }
 
-    [Theory]
-    [InlineData(1)]
-    [InlineData(FlaggedRecords.ScanBatch - 1)]
-    [InlineData(FlaggedRecords.ScanBatch)]
-    [InlineData(FlaggedRecords.ScanBatch + 1)]
-    [InlineData(1_003)]
-    public void The_batched_scan_finds_the_same_lines_in_a_list_an_array_or_any_read_only_list(int count)
-    {
-        // Lines around each batch edge, the last line of the last (partial) batch and a line whose key repeats later.
-        var declarations = Enumerable.Range(0, count)
-            .Select(i => ReportSamples.Declaration(string.Concat("D", (i / 2).ToString("0000", CultureInfo.InvariantCulture)), 1 + (i % 2), "Exporter", "2933.39", 10, 100, Day))
-            .ToList();
-        declarations.Add(ReportSamples.Declaration("D0000", 1, "Exporter", "2933.39", 99, 999, Day));
-        var picked = new[] { 0, count - 1, FlaggedRecords.ScanBatch - 1, FlaggedRecords.ScanBatch, 2 * FlaggedRecords.ScanBatch + 3, count / 2 }
-            .Where(i => i >= 0 && i < count)
-            .Distinct()
-            .ToList();
-        var flags = picked.Select(i => Flag(declarationId: declarations[i].DeclarationId, lineNo: declarations[i].LineNo)).ToList();
-        flags.Add(Flag(declarationId: "missing", lineNo: 1));
-
-        var expected = picked.Order().Select(i => declarations[i]).ToList();
-        var fromList = FlaggedRecords.Find(declarations, [], flags);
-        var fromArray = FlaggedRecords.Find(declarations.ToArray(), [], flags);
-        var fromOther = FlaggedRecords.Find(declarations.AsReadOnly(), [], flags);
-
-        Assert.Equal(expected, fromList.Declarations);
-        Assert.Equal(expected, fromArray.Declarations);
-        Assert.Equal(expected, fromOther.Declarations);
-        for (var row = 0; row < expected.Count; row++)
-        {
-            Assert.True(fromList.TryGetRow(expected[row].DeclarationId, expected[row].LineNo, out var r));
-            Assert.Equal(row, r);
-        }
-
-        Assert.False(fromList.TryGetRow("missing", 1, out _));
-    }
-
     [Fact]
     public void Invoice_lines_of_flagged_invoice_numbers_are_kept_in_order_whatever_the_string_instances()
     {
