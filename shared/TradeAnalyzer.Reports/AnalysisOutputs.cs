@@ -67,10 +67,9 @@ public static class AnalysisOutputs
         IReadOnlyDictionary<FlagCode, int> byCode;
         try
         {
-            WriteDataFiles(files, model);
-
-            // summary.json's counts by code (a grouping of every flag) while the workbook is still being written.
-            byCode = model.Result.FlagsByCode;
+            // summary.json's counts by code, counted in the flag files' walk over the flags (a flag is in cache there;
+            // the result's FlagsByCode groups every flag again: a second walk of 270,000 scattered objects).
+            byCode = WriteDataFiles(files, model);
         }
         finally
         {
@@ -86,14 +85,16 @@ public static class AnalysisOutputs
         return files;
     }
 
-    private static void WriteDataFiles(OutputFiles files, UploadReportModel model)
+    /// <summary>Writes the data files; returns the flags counted by code (what <see cref="Core.Analysis.AnalysisResult.FlagsByCode"/> gives).</summary>
+    private static Dictionary<FlagCode, int> WriteDataFiles(OutputFiles files, UploadReportModel model)
     {
         // Both flag files from one walk over the flags: reaching each flag and its strings (270,000 objects in score
         // order, scattered in memory) costs as much as formatting them.
+        var counts = new int[FlagCodeCount];
         using (var csv = File.Create(files.FlagsCsv))
         using (var json = File.Create(files.FlagsJson))
         {
-            WriteFlags(csv, json, model.Result.Flags);
+            WriteFlags(csv, json, model.Result.Flags, counts);
         }
 
         using (var s = File.Create(files.RejectedCsv))
@@ -105,6 +106,26 @@ public static class AnalysisOutputs
         {
             WriteExportersCsv(s, model.Result.Exporters);
         }
+
+        return ByCode(counts);
+    }
+
+    /// <summary>One past the largest <see cref="FlagCode"/>: the size of a count-per-code array.</summary>
+    internal static readonly int FlagCodeCount = Enum.GetValues<FlagCode>().Max(c => (int)c) + 1;
+
+    /// <summary>The codes counted at least once, with their counts.</summary>
+    internal static Dictionary<FlagCode, int> ByCode(int[] counts)
+    {
+        var byCode = new Dictionary<FlagCode, int>();
+        for (var i = 0; i < counts.Length; i++)
+        {
+            if (counts[i] > 0)
+            {
+                byCode.Add((FlagCode)i, counts[i]);
+            }
+        }
+
+        return byCode;
     }
 
     /// <summary>Writes flags.csv: a header and one row per flag, spec section 2 columns in order.</summary>
@@ -134,7 +155,13 @@ public static class AnalysisOutputs
     /// Writes flags.csv to <paramref name="csv"/> and flags.json to <paramref name="json"/> (the bytes
     /// <see cref="WriteFlagsCsv"/> and <see cref="WriteFlagsJson"/> write) in one pass over the flags.
     /// </summary>
-    public static void WriteFlags(Stream csv, Stream json, IEnumerable<Flag> flags)
+    public static void WriteFlags(Stream csv, Stream json, IEnumerable<Flag> flags) => WriteFlags(csv, json, flags, countsByCode: null);
+
+    /// <summary>
+    /// As <see cref="WriteFlags(Stream, Stream, IEnumerable{Flag})"/>, also adding one to
+    /// <paramref name="countsByCode"/>[code] for each flag (an array of at least <see cref="FlagCodeCount"/> counts).
+    /// </summary>
+    internal static void WriteFlags(Stream csv, Stream json, IEnumerable<Flag> flags, int[]? countsByCode)
     {
         ArgumentNullException.ThrowIfNull(flags);
         using var c = new XmlByteWriter(csv);
@@ -142,11 +169,23 @@ public static class AnalysisOutputs
         var writer = new FlagJson(j);
         WriteCsvHeader(c);
         j.WriteStartArray();
-        FlagPrefetch.ForEach(flags, (c, writer), static (to, f) =>
+        if (countsByCode is null)
         {
-            WriteCsvRow(to.c, f);
-            to.writer.Write(f);
-        });
+            FlagPrefetch.ForEach(flags, (c, writer), static (to, f) =>
+            {
+                WriteCsvRow(to.c, f);
+                to.writer.Write(f);
+            });
+        }
+        else
+        {
+            FlagPrefetch.ForEach(flags, (c, writer, countsByCode), static (to, f) =>
+            {
+                to.countsByCode[(int)f.Code]++;
+                WriteCsvRow(to.c, f);
+                to.writer.Write(f);
+            });
+        }
 
         j.WriteEndArray();
         c.FlushStream();

@@ -138,6 +138,49 @@ public sealed class AnalysisOutputsTests
     }
 
     [Fact]
+    public void Flags_counted_by_code_in_the_flag_files_pass_are_the_results_counts_and_the_bytes_do_not_change()
+    {
+        var flags = ReportSamples.Upload(flagCopies: 300).Result.Flags;
+        using var csv = new MemoryStream();
+        using var json = new MemoryStream();
+        var counts = new int[AnalysisOutputs.FlagCodeCount];
+        AnalysisOutputs.WriteFlags(csv, json, flags, counts);
+        using var csvPlain = new MemoryStream();
+        using var jsonPlain = new MemoryStream();
+        AnalysisOutputs.WriteFlags(csvPlain, jsonPlain, flags);
+
+        Assert.Equal(csvPlain.ToArray(), csv.ToArray());
+        Assert.Equal(jsonPlain.ToArray(), json.ToArray());
+        var expected = flags.GroupBy(f => f.Code).ToDictionary(g => g.Key, g => g.Count());
+        Assert.True(expected.Count > 1);
+        var byCode = AnalysisOutputs.ByCode(counts);
+        Assert.Equal(expected.OrderBy(kv => kv.Key), byCode.OrderBy(kv => kv.Key));
+
+        // A sequence that is not a list takes the plain enumeration, and is counted the same.
+        var again = new int[AnalysisOutputs.FlagCodeCount];
+        AnalysisOutputs.WriteFlags(Stream.Null, Stream.Null, flags.Select(f => f), again);
+        Assert.Equal(counts, again);
+    }
+
+    [Fact]
+    public void Write_gives_the_summary_json_that_WriteSummaryJson_writes()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "ta-reports-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var model = ReportSamples.Upload(flagCopies: 50);
+            var files = AnalysisOutputs.Write(dir, model);
+            using var s = new MemoryStream();
+            AnalysisOutputs.WriteSummaryJson(s, model);
+            Assert.Equal(s.ToArray(), File.ReadAllBytes(files.SummaryJson));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Write_creates_every_output_file()
     {
         var dir = Path.Combine(Path.GetTempPath(), "ta-reports-" + Guid.NewGuid().ToString("N"));
