@@ -119,10 +119,8 @@ internal sealed class RecordParser
     private readonly string?[]?[] _recentText;
 
     // Last unit, currency and HS code cells and what they parsed to (they repeat across consecutive lines).
-    private string? _lastUnitText;
-    private string _lastUnitDeclared = string.Empty;
-    private BaseUnit _lastUnit;
-    private double _lastUnitFactor;
+    private readonly UnitMemo[] _units = new UnitMemo[4];
+    private int _nextUnit;
     private string? _lastCurrencyText;
     private string _lastCurrency = string.Empty;
     private DateOnly _lastCurrencyDate;
@@ -130,6 +128,9 @@ internal sealed class RecordParser
     private readonly char[] _lastHsText = new char[32];
     private int _lastHsLength = -1;
     private HsCode _lastHs;
+
+    // A unit cell and what it parsed to.
+    private readonly record struct UnitMemo(string? Text, string Declared, BaseUnit Unit, double Factor);
 
     private string Pooled(int c, ReadOnlySpan<char> v)
     {
@@ -210,7 +211,7 @@ internal sealed class RecordParser
             return !required || Fail(c, $"missing required value for {_cols[c].Name}", v);
         }
 
-        if (CodeLists.TryCountry(v, out var cc))
+        if (CodeLists.TryUpperAlpha2(v, out var cc) || CodeLists.TryCountry(v, out cc))
         {
             code = cc;
             return true;
@@ -267,6 +268,19 @@ internal sealed class RecordParser
             return false;
         }
 
+        // The two words as most files write them, before the lower-casing copy that the other spellings need.
+        if (v is "import")
+        {
+            flow = TradeFlow.Import;
+            return true;
+        }
+
+        if (v is "export")
+        {
+            flow = TradeFlow.Export;
+            return true;
+        }
+
         Span<char> lower = stackalloc char[Math.Min(v.Length, 16)];
         var n = v[..lower.Length].ToLowerInvariant(lower);
         switch (lower[..n])
@@ -292,12 +306,18 @@ internal sealed class RecordParser
             return false;
         }
 
-        if (_lastUnitText is not null && v.SequenceEqual(_lastUnitText))
+        // Files mix a few units (kg and u: the last unit alone was another row's in three rows of ten), so the last
+        // UnitMemo distinct unit cells are remembered with what they parsed to.
+        var memo = _units;
+        for (var k = 0; k < memo.Length && memo[k].Text is { } known; k++)
         {
-            declared = _lastUnitDeclared;
-            unit = _lastUnit;
-            factor = _lastUnitFactor;
-            return true;
+            if (v.SequenceEqual(known))
+            {
+                declared = memo[k].Declared;
+                unit = memo[k].Unit;
+                factor = memo[k].Factor;
+                return true;
+            }
         }
 
         if (!Units.TryParse(v, out unit, out factor))
@@ -308,10 +328,8 @@ internal sealed class RecordParser
         Span<char> lower = stackalloc char[Math.Min(v.Length, 64)];
         var n = v[..lower.Length].ToLowerInvariant(lower);
         declared = _pool.Get(lower[..n]);
-        _lastUnitText = _pool.Get(v);
-        _lastUnitDeclared = declared;
-        _lastUnit = unit;
-        _lastUnitFactor = factor;
+        memo[_nextUnit] = new UnitMemo(_pool.Get(v), declared, unit, factor);
+        _nextUnit = (_nextUnit + 1) % memo.Length;
         return true;
     }
 
@@ -324,14 +342,19 @@ internal sealed class RecordParser
             return false;
         }
 
-        if (date == _lastCurrencyDate && _lastCurrencyText is not null && v.SequenceEqual(_lastCurrencyText))
+        // The same cell as the last row's is the same code (the lines of a document, most rows of a file): only its rate
+        // is looked up again, when the date changed.
+        var same = _lastCurrencyText is not null && v.SequenceEqual(_lastCurrencyText);
+        if (same)
         {
             currency = _lastCurrency;
-            rate = _lastRate;
-            return true;
+            if (date == _lastCurrencyDate)
+            {
+                rate = _lastRate;
+                return true;
+            }
         }
-
-        if (!CodeLists.TryCurrency(v, out currency))
+        else if (!CodeLists.TryCurrency(v, out currency))
         {
             return Fail(c, $"unknown currency '{v}'", v);
         }
@@ -341,8 +364,13 @@ internal sealed class RecordParser
             return Fail(c, $"no USD rate for {currency} on or before {date:yyyy-MM-dd}", v);
         }
 
-        _lastCurrencyText = _pool.Get(v);
-        _lastCurrency = currency;
+        if (!same)
+        {
+            // A cell that is the code as written (most cells) is remembered as the code's own string, without a pool look-up.
+            _lastCurrencyText = v.SequenceEqual(currency) ? currency : _pool.Get(v);
+            _lastCurrency = currency;
+        }
+
         _lastCurrencyDate = date;
         _lastRate = rate;
         return true;
