@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Core.Normalization;
 using TradeAnalyzer.Core.Reference;
@@ -410,10 +413,22 @@ internal sealed class RecordParser
             return true;
         }
 
+        // Then the recent codes (a file has a few hundred, one after another in no order): one slot by a hash of the
+        // cell's characters, compared in place, before the dictionary of every code seen (its hash, entries and key).
+        var slot = HsSlot(v);
+        var text = _recentHsText.AsSpan(slot * RecentHsChars, RecentHsChars);
+        if (_recentHsLength[slot] == v.Length && v.SequenceEqual(text[..v.Length]))
+        {
+            hs = _recentHs[slot];
+            RememberHs(v, _recentHs[slot]);
+            return true;
+        }
+
         if (_hsCodes.TryGet(v, out var cached))
         {
             hs = cached;
             RememberHs(v, cached);
+            RememberRecentHs(slot, v, cached);
             return true;
         }
 
@@ -422,10 +437,54 @@ internal sealed class RecordParser
             hs = code;
             _hsCodes.Add(v, code);
             RememberHs(v, code);
+            RememberRecentHs(slot, v, code);
             return true;
         }
 
         return Fail(c, $"hs_code '{v}' is not an HS code of 6 to 10 digits", v);
+    }
+
+    // Recent HS cells (up to RecentHsChars characters each, copied) and their codes, by HsSlot.
+    private const int RecentHsBits = 9;
+    private const int RecentHsChars = 16;
+    private readonly char[] _recentHsText = new char[(1 << RecentHsBits) * RecentHsChars];
+    private readonly int[] _recentHsLength = new int[1 << RecentHsBits];
+    private readonly HsCode[] _recentHs = new HsCode[1 << RecentHsBits];
+
+    // A slot of the recent HS codes: every character of the cell counts (codes differ in any digit); longer cells than
+    // a slot holds are never found there.
+    private static int HsSlot(ReadOnlySpan<char> v)
+    {
+        ulong h = (uint)v.Length;
+        if (v.Length >= 4)
+        {
+            // Three 8-byte reads cover cells of 4 to 12 characters (the first, the middle and the last four characters).
+            ref var first = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(v));
+            var bytes = v.Length * 2;
+            h ^= Unsafe.ReadUnaligned<ulong>(ref first) * 0x9E3779B185EBCA87UL;
+            h ^= BitOperations.RotateLeft(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref first, (bytes - 8) >> 1)) * 0xC2B2AE3D27D4EB4FUL, 21);
+            h ^= BitOperations.RotateLeft(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref first, bytes - 8)) * 0x165667B19E3779F9UL, 43);
+        }
+        else
+        {
+            foreach (var ch in v)
+            {
+                h = (h * 0x9E3779B185EBCA87UL) + ch;
+            }
+        }
+
+        h *= 0x9E3779B185EBCA87UL;
+        return (int)(h >> (64 - RecentHsBits));
+    }
+
+    private void RememberRecentHs(int slot, ReadOnlySpan<char> text, HsCode code)
+    {
+        if (text.Length <= RecentHsChars)
+        {
+            text.CopyTo(_recentHsText.AsSpan(slot * RecentHsChars));
+            _recentHsLength[slot] = text.Length;
+            _recentHs[slot] = code;
+        }
     }
 
     // The HS cell is copied rather than pooled: the next line compares with it, nothing keeps it.

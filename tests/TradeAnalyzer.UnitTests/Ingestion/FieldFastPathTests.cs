@@ -172,4 +172,36 @@ public sealed class FieldFastPathTests
         Assert.Equal(["EUR", "EUR", "EUR", "EUR", "USD", "EUR", "EUR", "EUR", "EUR", "MXN", "EUR"], r.Declarations.Select(d => d.Currency).ToArray());
         Assert.Equal(["no USD rate for MXN on or before 2025-03-04", "unknown currency 'EUX'"], r.Rejected.Select(x => x.Reason).ToArray());
     }
+
+    [Fact]
+    public void Hs_codes_in_no_order_and_more_of_them_than_the_recent_slots_read_as_parsed()
+    {
+        // 700 codes (more than the 512 recent slots, so slots are shared and overwritten), written in three ways, in
+        // random order; and one cell longer than a slot keeps.
+        var rng = new Random(7);
+        var codes = Enumerable.Range(0, 700).Select(i => 28_000_000 + (i * 7_919)).ToArray();
+        var text = new StringBuilder(DeclHeader).Append('\n');
+        var expected = new List<HsCode>();
+        for (var i = 0; i < 5_000; i++)
+        {
+            var c = codes[rng.Next(codes.Length)].ToString(CultureInfo.InvariantCulture);
+            var cell = (i % 3) switch
+            {
+                0 => c,
+                1 => $"{c[..4]}.{c[4..6]}.{c[6..]}",
+                _ => $"{c[..4]}.{c[4..6]}.{c[6..]}.00",
+            };
+            if (i == 4_000)
+            {
+                cell = $"{c[..4]} . {c[4..6]} . {c[6..]} . 00";
+            }
+
+            text.Append(DeclRow(id: $"D{i}", hs: cell)).Append('\n');
+            expected.Add(HsCode.Parse(cell));
+        }
+
+        var r = Read(text.ToString());
+        Assert.Empty(r.Rejected);
+        Assert.Equal(expected, r.Declarations.Select(d => d.Hs).ToArray());
+    }
 }
