@@ -55,6 +55,22 @@ public static class CodeLists
         return false;
     }
 
+    /// <summary>
+    /// The code's shared instance when <paramref name="text"/> is exactly two upper-case ASCII letters (most cells): what
+    /// <see cref="TryCountry"/> gives for them, without its trim and case folding. False for anything else.
+    /// </summary>
+    internal static bool TryUpperAlpha2(ReadOnlySpan<char> text, out string code)
+    {
+        if (text.Length == 2 && (uint)(text[0] - 'A') < 26 && (uint)(text[1] - 'A') < 26)
+        {
+            code = Alpha2[((text[0] - 'A') * 26) + (text[1] - 'A')];
+            return true;
+        }
+
+        code = string.Empty;
+        return false;
+    }
+
     /// <summary>Normalises an ISO 4217 currency code (any case) to its upper-case shared instance.</summary>
     public static bool TryCurrency(ReadOnlySpan<char> text, out string code)
     {

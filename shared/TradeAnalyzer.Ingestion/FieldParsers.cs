@@ -178,6 +178,19 @@ public static class FieldParsers
     {
         date = default;
         ambiguous = false;
+
+        // Fastest path, nearly every cell: "yyyy-mm-dd" exactly, what the general path below ends in for such text
+        // (a trim, two scans for a time part and a separator, a split and three digit checks) without them.
+        if (text.Length == 10 && text[4] == '-' && text[7] == '-')
+        {
+            uint y0 = (uint)(text[0] - '0'), y1 = (uint)(text[1] - '0'), y2 = (uint)(text[2] - '0'), y3 = (uint)(text[3] - '0');
+            uint m0 = (uint)(text[5] - '0'), m1 = (uint)(text[6] - '0'), d0 = (uint)(text[8] - '0'), d1 = (uint)(text[9] - '0');
+            if (y0 <= 9 && y1 <= 9 && y2 <= 9 && y3 <= 9 && m0 <= 9 && m1 <= 9 && d0 <= 9 && d1 <= 9)
+            {
+                return Make((int)((y0 * 1000) + (y1 * 100) + (y2 * 10) + y3), (int)((m0 * 10) + m1), (int)((d0 * 10) + d1), out date);
+            }
+        }
+
         var t = text.Trim();
         var cut = t.IndexOfAny('T', ' ');
         if (cut > 0)

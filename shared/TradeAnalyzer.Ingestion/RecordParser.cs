@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Core.Normalization;
 using TradeAnalyzer.Core.Reference;
@@ -119,10 +122,8 @@ internal sealed class RecordParser
     private readonly string?[]?[] _recentText;
 
     // Last unit, currency and HS code cells and what they parsed to (they repeat across consecutive lines).
-    private string? _lastUnitText;
-    private string _lastUnitDeclared = string.Empty;
-    private BaseUnit _lastUnit;
-    private double _lastUnitFactor;
+    private readonly UnitMemo[] _units = new UnitMemo[4];
+    private int _nextUnit;
     private string? _lastCurrencyText;
     private string _lastCurrency = string.Empty;
     private DateOnly _lastCurrencyDate;
@@ -130,6 +131,9 @@ internal sealed class RecordParser
     private readonly char[] _lastHsText = new char[32];
     private int _lastHsLength = -1;
     private HsCode _lastHs;
+
+    // A unit cell and what it parsed to.
+    private readonly record struct UnitMemo(string? Text, string Declared, BaseUnit Unit, double Factor);
 
     private string Pooled(int c, ReadOnlySpan<char> v)
     {
@@ -210,7 +214,7 @@ internal sealed class RecordParser
             return !required || Fail(c, $"missing required value for {_cols[c].Name}", v);
         }
 
-        if (CodeLists.TryCountry(v, out var cc))
+        if (CodeLists.TryUpperAlpha2(v, out var cc) || CodeLists.TryCountry(v, out cc))
         {
             code = cc;
             return true;
@@ -267,6 +271,19 @@ internal sealed class RecordParser
             return false;
         }
 
+        // The two words as most files write them, before the lower-casing copy that the other spellings need.
+        if (v is "import")
+        {
+            flow = TradeFlow.Import;
+            return true;
+        }
+
+        if (v is "export")
+        {
+            flow = TradeFlow.Export;
+            return true;
+        }
+
         Span<char> lower = stackalloc char[Math.Min(v.Length, 16)];
         var n = v[..lower.Length].ToLowerInvariant(lower);
         switch (lower[..n])
@@ -292,12 +309,18 @@ internal sealed class RecordParser
             return false;
         }
 
-        if (_lastUnitText is not null && v.SequenceEqual(_lastUnitText))
+        // Files mix a few units (kg and u: the last unit alone was another row's in three rows of ten), so the last
+        // UnitMemo distinct unit cells are remembered with what they parsed to.
+        var memo = _units;
+        for (var k = 0; k < memo.Length && memo[k].Text is { } known; k++)
         {
-            declared = _lastUnitDeclared;
-            unit = _lastUnit;
-            factor = _lastUnitFactor;
-            return true;
+            if (v.SequenceEqual(known))
+            {
+                declared = memo[k].Declared;
+                unit = memo[k].Unit;
+                factor = memo[k].Factor;
+                return true;
+            }
         }
 
         if (!Units.TryParse(v, out unit, out factor))
@@ -308,10 +331,8 @@ internal sealed class RecordParser
         Span<char> lower = stackalloc char[Math.Min(v.Length, 64)];
         var n = v[..lower.Length].ToLowerInvariant(lower);
         declared = _pool.Get(lower[..n]);
-        _lastUnitText = _pool.Get(v);
-        _lastUnitDeclared = declared;
-        _lastUnit = unit;
-        _lastUnitFactor = factor;
+        memo[_nextUnit] = new UnitMemo(_pool.Get(v), declared, unit, factor);
+        _nextUnit = (_nextUnit + 1) % memo.Length;
         return true;
     }
 
@@ -324,14 +345,19 @@ internal sealed class RecordParser
             return false;
         }
 
-        if (date == _lastCurrencyDate && _lastCurrencyText is not null && v.SequenceEqual(_lastCurrencyText))
+        // The same cell as the last row's is the same code (the lines of a document, most rows of a file): only its rate
+        // is looked up again, when the date changed.
+        var same = _lastCurrencyText is not null && v.SequenceEqual(_lastCurrencyText);
+        if (same)
         {
             currency = _lastCurrency;
-            rate = _lastRate;
-            return true;
+            if (date == _lastCurrencyDate)
+            {
+                rate = _lastRate;
+                return true;
+            }
         }
-
-        if (!CodeLists.TryCurrency(v, out currency))
+        else if (!CodeLists.TryCurrency(v, out currency))
         {
             return Fail(c, $"unknown currency '{v}'", v);
         }
@@ -341,8 +367,13 @@ internal sealed class RecordParser
             return Fail(c, $"no USD rate for {currency} on or before {date:yyyy-MM-dd}", v);
         }
 
-        _lastCurrencyText = _pool.Get(v);
-        _lastCurrency = currency;
+        if (!same)
+        {
+            // A cell that is the code as written (most cells) is remembered as the code's own string, without a pool look-up.
+            _lastCurrencyText = v.SequenceEqual(currency) ? currency : _pool.Get(v);
+            _lastCurrency = currency;
+        }
+
         _lastCurrencyDate = date;
         _lastRate = rate;
         return true;
@@ -382,10 +413,22 @@ internal sealed class RecordParser
             return true;
         }
 
+        // Then the recent codes (a file has a few hundred, one after another in no order): one slot by a hash of the
+        // cell's characters, compared in place, before the dictionary of every code seen (its hash, entries and key).
+        var slot = HsSlot(v);
+        var text = _recentHsText.AsSpan(slot * RecentHsChars, RecentHsChars);
+        if (_recentHsLength[slot] == v.Length && v.SequenceEqual(text[..v.Length]))
+        {
+            hs = _recentHs[slot];
+            RememberHs(v, _recentHs[slot]);
+            return true;
+        }
+
         if (_hsCodes.TryGet(v, out var cached))
         {
             hs = cached;
             RememberHs(v, cached);
+            RememberRecentHs(slot, v, cached);
             return true;
         }
 
@@ -394,10 +437,54 @@ internal sealed class RecordParser
             hs = code;
             _hsCodes.Add(v, code);
             RememberHs(v, code);
+            RememberRecentHs(slot, v, code);
             return true;
         }
 
         return Fail(c, $"hs_code '{v}' is not an HS code of 6 to 10 digits", v);
+    }
+
+    // Recent HS cells (up to RecentHsChars characters each, copied) and their codes, by HsSlot.
+    private const int RecentHsBits = 9;
+    private const int RecentHsChars = 16;
+    private readonly char[] _recentHsText = new char[(1 << RecentHsBits) * RecentHsChars];
+    private readonly int[] _recentHsLength = new int[1 << RecentHsBits];
+    private readonly HsCode[] _recentHs = new HsCode[1 << RecentHsBits];
+
+    // A slot of the recent HS codes: every character of the cell counts (codes differ in any digit); longer cells than
+    // a slot holds are never found there.
+    private static int HsSlot(ReadOnlySpan<char> v)
+    {
+        ulong h = (uint)v.Length;
+        if (v.Length >= 4)
+        {
+            // Three 8-byte reads cover cells of 4 to 12 characters (the first, the middle and the last four characters).
+            ref var first = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(v));
+            var bytes = v.Length * 2;
+            h ^= Unsafe.ReadUnaligned<ulong>(ref first) * 0x9E3779B185EBCA87UL;
+            h ^= BitOperations.RotateLeft(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref first, (bytes - 8) >> 1)) * 0xC2B2AE3D27D4EB4FUL, 21);
+            h ^= BitOperations.RotateLeft(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref first, bytes - 8)) * 0x165667B19E3779F9UL, 43);
+        }
+        else
+        {
+            foreach (var ch in v)
+            {
+                h = (h * 0x9E3779B185EBCA87UL) + ch;
+            }
+        }
+
+        h *= 0x9E3779B185EBCA87UL;
+        return (int)(h >> (64 - RecentHsBits));
+    }
+
+    private void RememberRecentHs(int slot, ReadOnlySpan<char> text, HsCode code)
+    {
+        if (text.Length <= RecentHsChars)
+        {
+            text.CopyTo(_recentHsText.AsSpan(slot * RecentHsChars));
+            _recentHsLength[slot] = text.Length;
+            _recentHs[slot] = code;
+        }
     }
 
     // The HS cell is copied rather than pooled: the next line compares with it, nothing keeps it.

@@ -25,6 +25,22 @@ public static class Incoterms
             return false;
         }
 
+        // The two usual codes as most files write them, before the upper-casing copy.
+        if (t.Length == 3)
+        {
+            if (t is "FOB")
+            {
+                incoterm = Incoterm.Fob;
+                return true;
+            }
+
+            if (t is "CIF")
+            {
+                incoterm = Incoterm.Cif;
+                return true;
+            }
+        }
+
         Span<char> code = stackalloc char[3];
         for (var i = 0; i < 3; i++)
         {

@@ -41,6 +41,23 @@ public static class TransportModes
             return true;
         }
 
+        // The four usual words as most files write them, before the case-insensitive look-up (the same modes as its table's).
+        switch (t)
+        {
+            case "sea":
+                mode = TransportMode.Sea;
+                return true;
+            case "road":
+                mode = TransportMode.Road;
+                return true;
+            case "air":
+                mode = TransportMode.Air;
+                return true;
+            case "rail":
+                mode = TransportMode.Rail;
+                return true;
+        }
+
         return SpanLookup.TryGetValue(t, out mode);
     }
 }
