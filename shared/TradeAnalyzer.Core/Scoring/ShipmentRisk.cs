@@ -157,16 +157,11 @@ public static class ShipmentRisk
     private static void Group<TRecords>(TRecords records, Span<Item> items)
         where TRecords : IRecords, allows ref struct
     {
-        items.Sort(static (x, y) =>
-        {
-            var c = x.Hash.CompareTo(y.Hash);
-            if (c == 0)
-            {
-                c = x.Largest.CompareTo(y.Largest);
-            }
-
-            return c != 0 ? c : x.Index.CompareTo(y.Index);
-        });
+        // By Item's own order (IComparable): the runtime's sort of an IComparable struct calls CompareTo directly
+        // (inlined), where a Comparison delegate costs an indirect call per comparison (the score stage sorts ~240,000
+        // items for the value at risk and again per flag code). The order is total (positions differ), so any sort
+        // gives the same permutation.
+        items.Sort();
 
         for (var a = 0; a < items.Length;)
         {
@@ -223,8 +218,21 @@ public static class ShipmentRisk
         return true;
     }
 
-    /// <summary>A record's shipment and view hashes (high and low half), figure and position.</summary>
-    internal readonly record struct Item(ulong Hash, double Largest, int Index);
+    /// <summary>A record's shipment and view hashes (high and low half), figure and position; ordered by hash, then
+    /// figure (<see cref="double.CompareTo(double)"/>: NaN first), then position.</summary>
+    internal readonly record struct Item(ulong Hash, double Largest, int Index) : IComparable<Item>
+    {
+        public int CompareTo(Item other)
+        {
+            var c = Hash.CompareTo(other.Hash);
+            if (c == 0)
+            {
+                c = Largest.CompareTo(other.Largest);
+            }
+
+            return c != 0 ? c : Index.CompareTo(other.Index);
+        }
+    }
 
     /// <summary>The shipment and view at a position.</summary>
     private interface IRecords
