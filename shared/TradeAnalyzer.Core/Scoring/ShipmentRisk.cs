@@ -110,13 +110,18 @@ public static class ShipmentRisk
         var n = records.Count;
         for (var i = 0; i < n;)
         {
+            // An item whose hash differs is of another shipment (or view) without reading its texts: most tests at the
+            // end of a shipment are settled so, where the texts are a read at random (the pair, then the strings).
             var shipment = records.Shipment(i);
+            var first = i;
             var most = 0.0;
-            while (i < n && records.Shipment(i) == shipment)
+            while (i < n && !records.OtherShipment(i, first) && records.Shipment(i) == shipment)
             {
                 var view = records.View(i);
+                var firstOfView = i;
                 var sum = 0.0;
-                for (; i < n && records.Shipment(i) == shipment && records.View(i) == view; i++)
+                for (; i < n && !records.OtherShipment(i, first) && records.Shipment(i) == shipment
+                    && !records.OtherView(i, firstOfView) && records.View(i) == view; i++)
                 {
                     sum += Math.Max(0, records.Largest(i));
                 }
@@ -270,6 +275,14 @@ public static class ShipmentRisk
         ShipmentRef View(int i);
 
         double Largest(int i);
+
+        /// <summary>True when item <paramref name="i"/> is known, by its hash, to be of another shipment than item
+        /// <paramref name="first"/> (false: unknown, compare the texts).</summary>
+        bool OtherShipment(int i, int first);
+
+        /// <summary>True when item <paramref name="i"/>, of item <paramref name="first"/>'s shipment, is known by its
+        /// hash to be of another view (false: unknown, compare the texts).</summary>
+        bool OtherView(int i, int first);
     }
 
     private readonly ref struct InOrder(ReadOnlySpan<(ShipmentRef Shipment, ShipmentRef View, double Largest)> records, int[] order) : ISequence
@@ -283,6 +296,10 @@ public static class ShipmentRisk
         public ShipmentRef View(int i) => _records[order[i]].View;
 
         public double Largest(int i) => _records[order[i]].Largest;
+
+        public bool OtherShipment(int i, int first) => false;
+
+        public bool OtherView(int i, int first) => false;
     }
 
     private readonly ref struct Grouped(ReadOnlySpan<(ShipmentRef Shipment, ShipmentRef View)> pairs, Span<Item> items) : ISequence
@@ -297,5 +314,11 @@ public static class ShipmentRisk
         public ShipmentRef View(int i) => _pairs[_items[i].Index].View;
 
         public double Largest(int i) => _items[i].Largest;
+
+        // The items' hashes are their pairs' (equal pairs, equal hashes: what Group relies on), so a different half
+        // means a different shipment, or, within one shipment, a different view.
+        public bool OtherShipment(int i, int first) => _items[i].Hash >> 32 != _items[first].Hash >> 32;
+
+        public bool OtherView(int i, int first) => _items[i].Hash != _items[first].Hash;
     }
 }
