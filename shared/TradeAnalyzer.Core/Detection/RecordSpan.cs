@@ -67,15 +67,16 @@ internal static class RecordSpan
     /// <summary>
     /// For a loop at record <paramref name="i"/> of <paramref name="span"/>: prefetches the record
     /// <see cref="RecordAhead"/> ahead, and gives the one <see cref="PartAhead"/> ahead (null past the end), whose part
-    /// the caller prefetches. A loop over part of the records passes the span cut at the part's end.
+    /// the caller prefetches. A loop over part of the records passes the span cut at the part's end. A loop that reads
+    /// fields beyond the record's first cache line asks for <paramref name="recordLines"/> lines of it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T? Ahead<T>(ReadOnlySpan<T> span, int i)
+    public static T? Ahead<T>(ReadOnlySpan<T> span, int i, int recordLines = 1)
         where T : class
     {
         if (i + RecordAhead < span.Length)
         {
-            Analysis.CacheHint.Object(span[i + RecordAhead]);
+            Analysis.CacheHint.Object(span[i + RecordAhead], recordLines);
         }
 
         return i + PartAhead < span.Length ? span[i + PartAhead] : null;

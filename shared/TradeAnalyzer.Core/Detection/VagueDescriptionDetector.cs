@@ -75,36 +75,52 @@ public sealed class VagueDescriptionDetector : IDetector
             return vague;
         }
 
-        Parallel.For(0, lines.Count, () => new PartMemo<string, bool>(Decide), (i, _, memo) =>
+        // Most lines only compare their description with the previous line's, so the loop waits on the record and its
+        // goods part: both are prefetched ahead within the range (Detection/RecordSpan), so that the misses overlap.
+        Parallel.ForEach(Ranges.Of(lines.Count), () => new PartMemo<string, bool>(Decide), (range, _, memo) =>
         {
-            var line = lines[i];
-            var description = line.Description;
-
-            // A blank description is not vague (IsVague): the memo decides it like any other text.
-            if (description is null || !memo.Of(description, line))
+            var span = RecordSpan.Of(lines, out var all) ? all[..range.Item2] : default;
+            for (var i = range.Item1; i < range.Item2; i++)
             {
-                return memo;
+                if (RecordSpan.Ahead(span, i) is { } near)
+                {
+                    CacheHint.Object(near.GoodsRef);
+                }
+
+                var line = span.Length != 0 ? span[i] : lines[i];
+                var description = line.Description;
+
+                // A blank description is not vague (IsVague): the memo decides it like any other text.
+                if (description is not null && memo.Of(description, line))
+                {
+                    Flag(line, description, spanish, sink);
+                }
             }
 
-            var chapter = line.Hs.Chapter;
-            var chemical = chapter is "28" or "29" or "38";
-            // Straight into the flag's chunk (FlagTexts.Writer), worded as the strings were; the description trimmed
-            // as string.Trim trims (char.IsWhiteSpace), without a copy.
-            var w = FlagTexts.Writer.Begin();
-            w.Put(FlagTexts.Expected, spanish ? "descripción específica (nombre, grado, CAS)" : "a specific description (name, grade, CAS)");
-            var text = w.Put(FlagTexts.Observed, Inv, $"{description.AsSpan().Trim()}");
-            if (spanish)
-            {
-                w.Put(FlagTexts.Explanation, Inv, $"La descripción \"{text}\" de HS {DeclarationFlags.HsText(line.Hs)} ({line.ValueUsd:N2} USD) es demasiado genérica para identificar la mercancía{(chemical ? "; no nombra el químico ni su número CAS" : string.Empty)}.");
-            }
-            else
-            {
-                w.Put(FlagTexts.Explanation, Inv, $"The description \"{text}\" for HS {DeclarationFlags.HsText(line.Hs)} ({line.ValueUsd:N2} USD) is too generic to identify the goods{(chemical ? "; it names no chemical or CAS number" : string.Empty)}.");
-            }
-
-            sink.Add(DeclarationFlags.Create(line, FlagCode.VagueDescription, chemical ? ChemicalScore : BaseScore, w.End()));
             return memo;
         }, static _ => { });
+    }
+
+    /// <summary>The flag of a vague line.</summary>
+    private static void Flag(DeclarationLine line, string description, bool spanish, IFlagSink sink)
+    {
+        var chapter = line.Hs.Chapter;
+        var chemical = chapter is "28" or "29" or "38";
+        // Straight into the flag's chunk (FlagTexts.Writer), worded as the strings were; the description trimmed
+        // as string.Trim trims (char.IsWhiteSpace), without a copy.
+        var w = FlagTexts.Writer.Begin();
+        w.Put(FlagTexts.Expected, spanish ? "descripción específica (nombre, grado, CAS)" : "a specific description (name, grade, CAS)");
+        var text = w.Put(FlagTexts.Observed, Inv, $"{description.AsSpan().Trim()}");
+        if (spanish)
+        {
+            w.Put(FlagTexts.Explanation, Inv, $"La descripción \"{text}\" de HS {DeclarationFlags.HsText(line.Hs)} ({line.ValueUsd:N2} USD) es demasiado genérica para identificar la mercancía{(chemical ? "; no nombra el químico ni su número CAS" : string.Empty)}.");
+        }
+        else
+        {
+            w.Put(FlagTexts.Explanation, Inv, $"The description \"{text}\" for HS {DeclarationFlags.HsText(line.Hs)} ({line.ValueUsd:N2} USD) is too generic to identify the goods{(chemical ? "; it names no chemical or CAS number" : string.Empty)}.");
+        }
+
+        sink.Add(DeclarationFlags.Create(line, FlagCode.VagueDescription, chemical ? ChemicalScore : BaseScore, w.End()));
     }
 
     /// <summary>Numbers in the texts as <see cref="DeclarationFlags.N2"/> formats them: invariant culture.</summary>

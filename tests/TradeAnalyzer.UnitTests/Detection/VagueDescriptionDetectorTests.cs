@@ -89,6 +89,34 @@ public class VagueDescriptionDetectorTests
     }
 
     [Fact]
+    public void Lines_from_a_list_an_array_and_another_collection_give_the_same_flags()
+    {
+        // A list or an array is read as a span with the records and goods parts prefetched ahead within each range
+        // (more than two ranges of lines here, vague lines at both ends); any other collection one line at a time.
+        var texts = new[] { "chemicals", "ephedrine hydrochloride", "spare parts", "Cajas de cartón corrugado", "varios" };
+        var lines = new List<DeclarationLine>();
+        for (var i = 0; i < 40_000; i++)
+        {
+            lines.Add(TestLines.Line("293339", 10, description: texts[(i / (1 + (i % 5))) % texts.Length], id: $"V{i}"));
+        }
+
+        lines[0] = TestLines.Line("293339", 10, description: "goods", id: "V-first");
+        lines[^1] = TestLines.Line("293339", 10, description: "goods", id: "V-last");
+
+        static List<(string?, string?, string)> Sorted(List<Flag> flags) =>
+            [.. flags.Select(f => (f.DeclarationId, f.Observed, f.Explanation)).Order()];
+
+        var fromList = Sorted(TestLines.Run(new VagueDescriptionDetector(), TestLines.Context(lines)));
+        var fromArray = Sorted(TestLines.Run(new VagueDescriptionDetector(), TestLines.Context(lines.ToArray())));
+        var fromOther = Sorted(TestLines.Run(new VagueDescriptionDetector(), TestLines.Context(lines.AsReadOnly())));
+        Assert.Equal(fromOther, fromList);
+        Assert.Equal(fromOther, fromArray);
+        Assert.Contains(fromList, f => f.Item1 == "V-first");
+        Assert.Contains(fromList, f => f.Item1 == "V-last");
+        Assert.Equal(lines.Count(l => VagueDescriptionDetector.IsVague(l.Description)), fromList.Count);
+    }
+
+    [Fact]
     public void A_lone_surrogate_in_the_description_is_kept_as_the_string_path_keeps_it()
     {
         var description = " goods \ud800 ";

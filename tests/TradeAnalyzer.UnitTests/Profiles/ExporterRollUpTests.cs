@@ -119,6 +119,38 @@ public class ExporterRollUpTests
         }
     }
 
+    [Theory]
+    [InlineData(9)]
+    [InlineData(10)]
+    public void Lines_from_a_list_an_array_and_another_collection_roll_up_alike(int seed)
+    {
+        // A list or an array is read as a span with the records and their parts prefetched ahead; any other collection
+        // one line at a time. All three give the rule's figures.
+        var lines = Shared(RandomLines(seed, 3_000));
+        var expected = Reference(lines);
+        AssertRolledUp(lines, expected);
+        AssertRolledUp(lines.ToArray(), expected);
+        AssertRolledUp(lines.AsReadOnly(), expected);
+    }
+
+    [Fact]
+    public void A_declaration_id_that_reads_as_another_declarations_shipment_id_is_another_shipment()
+    {
+        // The runs' texts are compared only within equal hashes, whose lowest bit is the kind: a declaration without a
+        // shipment id (its id is its shipment) and a shipment id that read the same are two shipments.
+        List<DeclarationLine> lines =
+        [
+            Line("A", "X-1", 1, TradeFlow.Export, null, 100),
+            Line("A", "D2", 1, TradeFlow.Export, "X-1", 200),
+            Line("A", "M2", 1, TradeFlow.Import, " X-1 ", 300), // the import view of D2's shipment: not counted
+            Line("A", "X-1", 2, TradeFlow.Export, "  ", 400), // blank shipment id: declaration X-1 again
+        ];
+        var a = ExporterRollUp.Of(lines, latest => latest ?? AsOf, (_, _) => false).Exporters.Single();
+        Assert.Equal(2, a.Shipments);
+        Assert.Equal((100 * 1.1) + (200 * 1.1) + (400 * 1.1), a.Value);
+        Assert.Equal((100 * 1.1) + (400 * 1.1), a.MaxShipment);
+    }
+
     [Fact]
     public void A_copy_of_a_parties_part_carries_no_roll_up_mark()
     {
@@ -129,7 +161,7 @@ public class ExporterRollUpTests
         Assert.NotEqual(ExporterRollUp.NextStamp(), ExporterRollUp.NextStamp());
     }
 
-    private static void AssertRolledUp(List<DeclarationLine> lines, List<Expected> expected)
+    private static void AssertRolledUp(IReadOnlyList<DeclarationLine> lines, List<Expected> expected)
     {
         var (exporters, asOf) = ExporterRollUp.Of(lines, latest => latest ?? AsOf, (a, _) => a.First >= new DateOnly(2026, 10, 1));
 

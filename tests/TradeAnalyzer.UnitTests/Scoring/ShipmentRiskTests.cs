@@ -113,6 +113,46 @@ public class ShipmentRiskTests
     }
 
     /// <summary>The total as computed before: sorted by (shipment, view, figure) texts, swept, summed smallest first.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Items_sort_by_hash_then_figure_then_position(int seed)
+    {
+        // Item's own order (what Group sorts by): hash, then figure as double.CompareTo (NaN first, -0 equal to 0),
+        // then position; few hashes and figures, so that every tie-break is reached.
+        var rng = new Random(seed);
+        double[] figures = [double.NaN, -1, -0.0, 0, 1.5, 1.5, 7, double.PositiveInfinity];
+        var items = new ShipmentRisk.Item[5_000];
+        for (var i = 0; i < items.Length; i++)
+        {
+            var hash = ((ulong)(uint)rng.Next(3) << 32) | (uint)rng.Next(2) | (rng.Next(2) == 0 ? 0 : 1UL << 63);
+            items[rng.Next(i + 1)] = items[i];
+            items[i] = new ShipmentRisk.Item(hash, figures[rng.Next(figures.Length)], 0);
+        }
+
+        for (var i = 0; i < items.Length; i++)
+        {
+            items[i] = items[i] with { Index = (i * 7919) % items.Length };
+        }
+
+        var expected = items.ToArray();
+        Array.Sort(expected, static (x, y) =>
+        {
+            var c = x.Hash.CompareTo(y.Hash);
+            if (c == 0)
+            {
+                c = x.Largest.CompareTo(y.Largest);
+            }
+
+            return c != 0 ? c : x.Index.CompareTo(y.Index);
+        });
+        var sorted = items.ToArray();
+        sorted.AsSpan().Sort();
+        Assert.Equal(expected, sorted);
+        Assert.True(double.IsNaN(sorted[0].Largest) || sorted[0].Hash < sorted.Where(x => double.IsNaN(x.Largest)).Min(x => x.Hash));
+        Assert.True(expected.Zip(expected.Skip(1)).All(p => p.First.CompareTo(p.Second) < 0));
+    }
+
     private static double BySortedTexts((ShipmentRef Shipment, ShipmentRef View, double Largest)[] records)
     {
         var sorted = records.ToArray();
