@@ -511,8 +511,21 @@ public class MirrorIndexTests
             });
         }
 
-        var index = ShipmentIndex.Build(lines);
+        // Built twice over the same lines: the second build finds the parts marked by the first (another stamp) and
+        // numbers them again, the same way; and once more with a part marked by a build that cannot be this one's.
+        for (var build = 0; build < 3; build++)
+        {
+            if (build == 2)
+            {
+                parts[0].IndexMark = (long)uint.MaxValue << 32 | 7;
+            }
 
+            AssertNumbering(lines, ShipmentIndex.Build(lines));
+        }
+    }
+
+    private static void AssertNumbering(List<DeclarationLine> lines, ShipmentIndex index)
+    {
         // The model: a dictionary by reference numbering the parts, one by name numbering the normalised names (the
         // empty name 0, then exporter and importer of each new part in turn).
         var numbers = new Dictionary<DeclarationParties, int>(ReferenceEqualityComparer.Instance);
