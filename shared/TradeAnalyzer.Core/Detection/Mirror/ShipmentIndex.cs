@@ -48,6 +48,7 @@ public sealed class ShipmentIndex
         InvoiceIds = new long[capacity];
         ShipmentNumbers = GC.AllocateUninitializedArray<int>(capacity);
         InvoiceNumbers = new string?[capacity];
+        InvoiceKeyNumbers = GC.AllocateUninitializedArray<int>(capacity);
         PartiesKeys = GC.AllocateUninitializedArray<long>(capacity);
         PartyNumbers = GC.AllocateUninitializedArray<int>(capacity);
         RouteNumbers = GC.AllocateUninitializedArray<int>(capacity);
@@ -85,6 +86,15 @@ public sealed class ShipmentIndex
     internal long[] InvoiceIds { get; }
 
     internal string?[] InvoiceNumbers { get; }
+
+    /// <summary>Per shipment: the invoice key as a dense number, 0, 1, ... in order of first appearance (equal exactly
+    /// when the keys are), -1 when the shipment has no key (<see cref="HasKey"/> false): the detectors group by it
+    /// through arrays indexed by the number (<see cref="KeyRanges"/>), where they each built a hash table of
+    /// <see cref="InvoiceIds"/> before (the mirror's 16 MiB of import buckets, invoice reuse's first groups).</summary>
+    internal int[] InvoiceKeyNumbers { get; }
+
+    /// <summary>Number of distinct invoice keys (<see cref="InvoiceKeyNumbers"/> are -1 or 0 to this - 1).</summary>
+    internal int InvoiceKeyCount { get; private set; }
 
     /// <summary>Per shipment: exporter and importer normalised-name ids (<c>exporter &lt;&lt; 32 | importer</c>).</summary>
     internal long[] PartiesKeys { get; }
@@ -343,6 +353,7 @@ public sealed class ShipmentIndex
     {
         builder.NumberParties(count);
         PartyCount = builder.PartyCount;
+        InvoiceKeyCount = builder.InvoiceKeyCount;
         PartKeys = builder.PartKeys;
         builder.CompleteParts();
         builder.NumberShipmentIds(count, pairs, scratch);
@@ -502,14 +513,19 @@ public sealed class ShipmentIndex
         // shipment is described (NumberShipmentIds), so that the detectors compare and group numbers.
         private readonly int[] _idHashes = GC.AllocateUninitializedArray<int>(lines);
 
-        // Invoice keys that do not pack into a long, by their position in the index's list of them: those of up to 17
-        // characters (here 39% of all, e.g. EXP/26-27/0000000) by their packed pair, in the same kind of table as the
-        // invoice index's (consecutive numbers in nearby slots), the rest by their text.
-        private readonly InvoiceKeyTable _pairKeys = new(1024);
+        // Invoice keys numbered densely (InvoiceKeyNumbers), with each number's invoice id (InvoiceIds): keys of up to
+        // 17 characters 0-9 and A-Z (nearly all) by their packed pair, those of up to 12 as (0, packed), in the same
+        // kind of table as the invoice index's (consecutive numbers in nearby slots; sized for a key per two lines, an
+        // export and its import), the rest by their text. Keys that do not pack into a long (here 39% of all, e.g.
+        // EXP/26-27/0000000) are also listed by position in the index (OtherKeyId).
+        private readonly InvoiceKeyTable _pairKeys = new(lines / 2);
+        private readonly List<long> _keyIds = [];
         private readonly HashSlots _textKeys = new(16);
         private char[] _scratch = new char[64];
 
         public int PartyCount => _parties.Count;
+
+        public int InvoiceKeyCount => _keyIds.Count;
 
         public long[] PartKeys => [.. _partyKeys];
 
@@ -584,11 +600,14 @@ public sealed class ShipmentIndex
             {
                 _idHashes[s] = HashSlots.Hash(shipmentId);
             }
+            var keyNumber = -1;
             if (invoiceNumber is not null)
             {
-                index.InvoiceIds[s] = InvoiceId(invoiceNumber);
+                index.InvoiceIds[s] = InvoiceId(invoiceNumber, out keyNumber);
                 index.InvoiceNumbers[s] = invoiceNumber.Trim();
             }
+
+            index.InvoiceKeyNumbers[s] = keyNumber;
 
             index.RouteNumbers[s] = _routes.Number(main.RouteRef, out _);
             index.GoodsNumbers[s] = _goods.Number(main.GoodsRef, out _);
@@ -690,31 +709,42 @@ public sealed class ShipmentIndex
             index.ShipmentNumberCount = next;
         }
 
-        /// <summary>The invoice id of <paramref name="invoiceNumber"/> (see <see cref="InvoiceIds"/>), without a key
-        /// string unless the key does not pack and was not seen before.</summary>
-        private long InvoiceId(string invoiceNumber)
+        /// <summary>The invoice id of <paramref name="invoiceNumber"/> (see <see cref="InvoiceIds"/>) and its key's dense
+        /// <paramref name="number"/> (-1 for an empty key), without a key string unless the key does not pack and was
+        /// not seen before.</summary>
+        private long InvoiceId(string invoiceNumber, out int number)
         {
             var key = InvoiceIndex.KeyChars(invoiceNumber, ref _scratch);
             if (key.IsEmpty)
             {
+                number = -1;
                 return EmptyKey;
             }
 
+            bool added;
             if (InvoiceIndex.TryPack(key, out var packed))
             {
+                // (0, packed): no key of 13 to 17 characters packs with a high part of 0 (its leading part is not empty).
+                number = _pairKeys.GetOrAdd(0, packed, _keyIds.Count, out added);
+                if (added)
+                {
+                    _keyIds.Add(packed);
+                }
+
                 return packed;
             }
 
             var keys = index._otherKeys;
             if (InvoiceKeyTable.TryPack(key, out var high, out var low))
             {
-                var position = _pairKeys.GetOrAdd(high, low, keys.Count, out var added);
+                number = _pairKeys.GetOrAdd(high, low, _keyIds.Count, out added);
                 if (added)
                 {
                     keys.Add(new OtherInvoiceKey(high, low, null));
+                    _keyIds.Add(OtherKeyId(keys.Count - 1));
                 }
 
-                return OtherKeyId(position);
+                return _keyIds[number];
             }
 
             var hash = HashSlots.Hash(key);
@@ -724,14 +754,17 @@ public sealed class ShipmentIndex
                 ref var entry = ref _textKeys.At(slot);
                 if (entry.IsEmpty)
                 {
-                    _textKeys.Fill(ref entry, hash, keys.Count);
+                    number = _keyIds.Count;
+                    _textKeys.Fill(ref entry, hash, number);
                     keys.Add(new OtherInvoiceKey(0, 0, key.SequenceEqual(invoiceNumber) ? invoiceNumber : new string(key)));
-                    return OtherKeyId(keys.Count - 1);
+                    _keyIds.Add(OtherKeyId(keys.Count - 1));
+                    return _keyIds[number];
                 }
 
-                if (entry.Hash == hash && key.SequenceEqual(keys[entry.Value].Text))
+                if (entry.Hash == hash && key.SequenceEqual(keys[OtherKeyPosition(_keyIds[entry.Value])].Text))
                 {
-                    return OtherKeyId(entry.Value);
+                    number = entry.Value;
+                    return _keyIds[number];
                 }
             }
         }
