@@ -513,19 +513,21 @@ public sealed class ShipmentIndex
         // shipment is described (NumberShipmentIds), so that the detectors compare and group numbers.
         private readonly int[] _idHashes = GC.AllocateUninitializedArray<int>(lines);
 
-        // Invoice keys numbered densely (InvoiceKeyNumbers), with each number's invoice id (InvoiceIds): keys of up to
+        // Invoice keys numbered densely (InvoiceKeyNumbers), with their invoice ids (InvoiceIds): keys of up to
         // 17 characters 0-9 and A-Z (nearly all) by their packed pair, those of up to 12 as (0, packed), in the same
         // kind of table as the invoice index's (consecutive numbers in nearby slots; sized for a key per two lines, an
         // export and its import), the rest by their text. Keys that do not pack into a long (here 39% of all, e.g.
         // EXP/26-27/0000000) are also listed by position in the index (OtherKeyId).
         private readonly InvoiceKeyTable _pairKeys = new(lines / 2);
-        private readonly List<long> _keyIds = [];
+        // Per key number: the key's position among those that do not pack (OtherKeyId), -1 for a key packed in a long
+        // (its id is the packed value); sized like the table, so that it does not grow by copies.
+        private readonly List<int> _otherPositions = new(lines / 2);
         private readonly HashSlots _textKeys = new(16);
         private char[] _scratch = new char[64];
 
         public int PartyCount => _parties.Count;
 
-        public int InvoiceKeyCount => _keyIds.Count;
+        public int InvoiceKeyCount => _otherPositions.Count;
 
         public long[] PartKeys => [.. _partyKeys];
 
@@ -725,10 +727,10 @@ public sealed class ShipmentIndex
             if (InvoiceIndex.TryPack(key, out var packed))
             {
                 // (0, packed): no key of 13 to 17 characters packs with a high part of 0 (its leading part is not empty).
-                number = _pairKeys.GetOrAdd(0, packed, _keyIds.Count, out added);
+                number = _pairKeys.GetOrAdd(0, packed, _otherPositions.Count, out added);
                 if (added)
                 {
-                    _keyIds.Add(packed);
+                    _otherPositions.Add(-1);
                 }
 
                 return packed;
@@ -737,14 +739,14 @@ public sealed class ShipmentIndex
             var keys = index._otherKeys;
             if (InvoiceKeyTable.TryPack(key, out var high, out var low))
             {
-                number = _pairKeys.GetOrAdd(high, low, _keyIds.Count, out added);
+                number = _pairKeys.GetOrAdd(high, low, _otherPositions.Count, out added);
                 if (added)
                 {
+                    _otherPositions.Add(keys.Count);
                     keys.Add(new OtherInvoiceKey(high, low, null));
-                    _keyIds.Add(OtherKeyId(keys.Count - 1));
                 }
 
-                return _keyIds[number];
+                return OtherKeyId(_otherPositions[number]);
             }
 
             var hash = HashSlots.Hash(key);
@@ -754,17 +756,17 @@ public sealed class ShipmentIndex
                 ref var entry = ref _textKeys.At(slot);
                 if (entry.IsEmpty)
                 {
-                    number = _keyIds.Count;
+                    number = _otherPositions.Count;
                     _textKeys.Fill(ref entry, hash, number);
+                    _otherPositions.Add(keys.Count);
                     keys.Add(new OtherInvoiceKey(0, 0, key.SequenceEqual(invoiceNumber) ? invoiceNumber : new string(key)));
-                    _keyIds.Add(OtherKeyId(keys.Count - 1));
-                    return _keyIds[number];
+                    return OtherKeyId(_otherPositions[number]);
                 }
 
-                if (entry.Hash == hash && key.SequenceEqual(keys[OtherKeyPosition(_keyIds[entry.Value])].Text))
+                if (entry.Hash == hash && key.SequenceEqual(keys[_otherPositions[entry.Value]].Text))
                 {
                     number = entry.Value;
-                    return _keyIds[number];
+                    return OtherKeyId(_otherPositions[number]);
                 }
             }
         }
