@@ -49,32 +49,11 @@ public sealed class InvoiceReconciliationDetector : IDetector
         // First the document each shipment's invoice number leads to; the few shipments whose number is not among the
         // invoices are then looked up by shipment id all at once (one pass over the invoice lines).
         var all = shipments.All;
-        // A key is looked up once (the export and the import of a shipment share it): its first document by the index's
-        // dense key number, stored plus two (0: not looked up yet, 1: no document has the key).
         var firstDoc = new int[all.Count];
-        var firstOfKey = new int[shipments.InvoiceKeyCount];
-        var keyNumbers = shipments.InvoiceKeyNumbers;
         var byShipment = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var k = 0; k < firstDoc.Length; k++)
         {
-            var key = keyNumbers[k];
-            int first;
-            if (key < 0)
-            {
-                first = -1;
-            }
-            else
-            {
-                ref var known = ref firstOfKey[key];
-                if (known == 0)
-                {
-                    known = invoices.FirstWithKey(shipments, shipments.InvoiceIds[k]) + 2;
-                }
-
-                first = known - 2;
-            }
-
-            firstDoc[k] = first;
+            var first = firstDoc[k] = invoices.FirstWithKey(shipments, shipments.InvoiceIds[k]);
             if (first < 0 && shipments.ShipmentIds[k] is { } shipmentId)
             {
                 byShipment.TryAdd(shipmentId, -1);
