@@ -26,6 +26,7 @@ internal abstract class RecordPart
         {
             // A copy is a part of its own: the roll-up has not numbered it.
             parties.RollUpMark = 0;
+            parties.IndexMark = 0;
         }
 
         return copy;
@@ -53,6 +54,16 @@ internal sealed class DeclarationParties : RecordPart
     /// probing a table by identity hash saves a cache miss per part change (about 965,000 on 1.16M lines).
     /// </summary>
     internal long RollUpMark;
+
+    /// <summary>
+    /// The shipment index's number for this part (<c>ShipmentIndex</c>, which numbers the main lines' parties parts):
+    /// the build's stamp in the high 32 bits, the number in the low 32, as <see cref="RollUpMark"/> is for the roll-up.
+    /// A mark of another build is not this build's stamp, so the part is numbered again; two builds over the same
+    /// records at the same time may then give one part two numbers in one index, which only repeats its per-part facts.
+    /// Reading a field of the part replaces sorting the shipments by the parts' identity hashes (whose header read was
+    /// the same miss on the part).
+    /// </summary>
+    internal long IndexMark;
 }
 
 /// <summary>Where a declaration line came from and went, and on what terms.</summary>

@@ -244,57 +244,79 @@ public class MirrorIndexTests
     }
 
     [Theory]
-    [InlineData(1, 2_000, 100)]
-    [InlineData(2, 20_000, 1L << 40)]
-    [InlineData(3, 50, 3)]
-    [InlineData(4, 0, 10)]
-    public void Long_buckets_group_like_hashed_buckets(int seed, int count, long keyRange)
+    [InlineData(1, false)]
+    [InlineData(2, true)]
+    public void Invoice_key_numbers_are_dense_and_equal_exactly_when_the_keys_are(int seed, bool split)
     {
+        // Keys of every kind, repeated at random: packed (up to 12 letters and digits), packed pairs (13-17), longer
+        // ones and ones with letters outside A-Z (kept as text), empty keys and none; numbers in sequence as invoices
+        // are issued, written with other punctuation and case now and then.
         var random = new Random(seed);
-        var keys = new long[count];
-        for (var i = 0; i < count; i++)
+        var kinds = new Func<int, string?>[]
         {
-            // Negative and zero keys included (left out by the filter, as invoice ids without a key are).
-            keys[i] = random.NextInt64(-keyRange, keyRange);
+            k => $"INV-{k:D6}",
+            k => $"EXP/26-27/{k:D7}",
+            k => $"INVOICE-2026-{k:D12}",
+            k => $"FAC-Ñ-{k}",
+            _ => "--",
+            _ => null,
+        };
+        var lines = new List<DeclarationLine>();
+        var keys = new List<string?>();
+        for (var n = 0; n < 6_000; n++)
+        {
+            var k = random.Next(n / 3 + 1);
+            var kind = kinds[random.Next(kinds.Length)];
+            var number = kind(k);
+            if (number is not null && random.Next(4) == 0)
+            {
+                number = number.ToLowerInvariant().Replace('-', ' ');
+            }
+
+            lines.Add(n % 2 == 0 ? Export($"D{n}", 1_000, invoice: number) : Import($"D{n}", 1_000, invoice: number));
+            keys.Add(string.IsNullOrWhiteSpace(number) ? null : ShipmentIndex.InvoiceKey(number)); // a blank number is none
         }
 
-        var buckets = new LongBuckets(keys, ShipmentIndex.HasKey);
-        var hashed = new Buckets<long>(count, i => keys[i], comparer: MixedLongComparer.Instance, include: i => ShipmentIndex.HasKey(keys[i]));
-
-        foreach (var key in keys.Concat([0L, -1L, keyRange + 5, long.MaxValue, long.MinValue]))
+        if (split)
         {
-            Assert.Equal(hashed.Get(key).ToArray(), buckets.Get(key).ToArray());
-        }
-    }
-
-    [Theory]
-    [InlineData(5, 30_000, 1)]
-    [InlineData(6, 30_000, 5)]
-    [InlineData(7, 5_000, 40)]
-    public void Long_buckets_group_dense_sequential_keys_like_hashed_buckets(int seed, int count, int series)
-    {
-        // Invoice ids issued in sequence by a few interleaved series (the dense ids of keys that do not pack, numbers
-        // counting up), some repeated, one series next to long.MaxValue: whole runs of 16 slots filled.
-        var random = new Random(seed);
-        var next = new long[series];
-        for (var j = 0; j < series; j++)
-        {
-            next[j] = j == series - 1 ? long.MaxValue - count : random.NextInt64(0, 1L << 50);
+            // A declaration split across the input: the general build, which describes its shipment again.
+            lines.Add(Export("D0", 500, invoice: lines[0].InvoiceNumber, lineNo: 2));
         }
 
-        var keys = new long[count];
-        for (var i = 0; i < count; i++)
+        var index = ShipmentIndex.Build(lines);
+        var all = index.All;
+        Assert.Equal(6_000, all.Count);
+        var numberOfKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var s = 0; s < all.Count; s++)
         {
-            var j = random.Next(series);
-            keys[i] = random.Next(5) == 0 && i > 0 ? keys[random.Next(i)] : next[j]++;
+            var key = all[s].InvoiceKey;
+            Assert.Equal(keys[s], key);
+            var number = all[s].InvoiceKeyNumber;
+            if (string.IsNullOrEmpty(key))
+            {
+                Assert.Equal(-1, number);
+                Assert.False(all[s].HasInvoiceKey);
+                continue;
+            }
+
+            Assert.True(all[s].HasInvoiceKey);
+            Assert.InRange(number, 0, index.InvoiceKeyCount - 1);
+            if (!numberOfKey.TryGetValue(key, out var expected))
+            {
+                // In order of first appearance among the shipments (each described once, in order, here).
+                expected = numberOfKey[key] = numberOfKey.Count;
+            }
+
+            Assert.Equal(expected, number);
         }
 
-        var buckets = new LongBuckets(keys, ShipmentIndex.HasKey);
-        var hashed = new Buckets<long>(count, i => keys[i], comparer: MixedLongComparer.Instance, include: i => ShipmentIndex.HasKey(keys[i]));
-
-        foreach (var key in keys.Concat(next).Concat([0L, -1L, long.MaxValue, long.MinValue]))
+        // Dense: every number stands for a key; and the invoice ids of shipments with keys agree with the numbers.
+        Assert.Equal(numberOfKey.Count, index.InvoiceKeyCount);
+        var keyed = all.Where(s => s.HasInvoiceKey).ToList();
+        for (var a = 0; a < 2_000; a++)
         {
-            Assert.Equal(hashed.Get(key).ToArray(), buckets.Get(key).ToArray());
+            var (x, y) = (keyed[random.Next(keyed.Count)], keyed[random.Next(keyed.Count)]);
+            Assert.Equal(x.InvoiceKeyNumber == y.InvoiceKeyNumber, x.InvoiceId == y.InvoiceId);
         }
     }
 
@@ -511,8 +533,21 @@ public class MirrorIndexTests
             });
         }
 
-        var index = ShipmentIndex.Build(lines);
+        // Built twice over the same lines: the second build finds the parts marked by the first (another stamp) and
+        // numbers them again, the same way; and once more with a part marked by a build that cannot be this one's.
+        for (var build = 0; build < 3; build++)
+        {
+            if (build == 2)
+            {
+                parts[0].IndexMark = (long)uint.MaxValue << 32 | 7;
+            }
 
+            AssertNumbering(lines, ShipmentIndex.Build(lines));
+        }
+    }
+
+    private static void AssertNumbering(List<DeclarationLine> lines, ShipmentIndex index)
+    {
         // The model: a dictionary by reference numbering the parts, one by name numbering the normalised names (the
         // empty name 0, then exporter and importer of each new part in turn).
         var numbers = new Dictionary<DeclarationParties, int>(ReferenceEqualityComparer.Instance);

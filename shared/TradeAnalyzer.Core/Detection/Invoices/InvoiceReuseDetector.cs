@@ -37,13 +37,11 @@ public sealed class InvoiceReuseDetector : IDetector
         // exactly when the keys are), so no string is hashed.
         // A group is found from the invoice key alone (its first group; the groups of other exporters with that key
         // follow through nextGroup, as the invoice index chains its documents): nearly every key has one exporter, so
-        // one look-up and one exporter compared per shipment. Keys that pack into a long are looked up in an
-        // InvoiceKeyTable (numbers in sequence, as the declarations come, land in nearby slots); the others (here 39%
-        // of the keys, e.g. EXP/26-27/0000000) are the index's dense positions of them, looked up in an array. Before,
-        // every (exporter, id) pair went into the table: the dense positions fill its windows solid (1,369 consecutive
-        // values per window) and the probes ran long. About 1.4 shipments share a group.
-        var firstGroup = new InvoiceKeyTable(shipments.Count / 2);
-        var firstOfOther = new int[index.OtherKeyCount];
+        // one look-up and one exporter compared per shipment. The look-up is an array read by the index's dense number
+        // of the key (ShipmentIndex.InvoiceKeyNumbers); before, keys that pack into a long went through an
+        // InvoiceKeyTable probe per shipment, and only the others (39% here) were dense positions. About 1.4
+        // shipments share a group.
+        var firstOfKey = new int[index.InvoiceKeyCount];
         // Each group's exporter (at most one group per shipment; written as groups are made); the next group with the
         // same number only for the few numbers of several exporters.
         var groupExporter = GC.AllocateUninitializedArray<int>(shipments.Count);
@@ -54,32 +52,22 @@ public sealed class InvoiceReuseDetector : IDetector
         {
             var s = shipments[k];
             groupOf[k] = -1;
-            var invoice = s.InvoiceId;
-            if (!ShipmentIndex.HasKey(invoice))
+            var key = s.InvoiceKeyNumber;
+            if (key < 0)
             {
                 continue;
             }
 
             var exporter = s.ExporterId;
-            int g;
-            bool newNumber;
-            if (invoice > ShipmentIndex.NoInvoice)
+            // Stored plus one, so that the zeroed array means no group.
+            ref var first = ref firstOfKey[key];
+            var newNumber = first == 0;
+            if (newNumber)
             {
-                g = firstGroup.GetOrAdd(0, invoice, sizes.Count, out newNumber);
-            }
-            else
-            {
-                // Stored plus one, so that the zeroed array means no group.
-                ref var first = ref firstOfOther[ShipmentIndex.OtherKeyPosition(invoice)];
-                newNumber = first == 0;
-                if (newNumber)
-                {
-                    first = sizes.Count + 1;
-                }
-
-                g = first - 1;
+                first = sizes.Count + 1;
             }
 
+            var g = first - 1;
             if (!newNumber)
             {
                 var last = -1;

@@ -54,6 +54,10 @@ public readonly struct DeclarationShipment : IEquatable<DeclarationShipment>
     /// <summary>The invoice key as a number, equal exactly when the keys are (<see cref="ShipmentIndex.InvoiceIds"/>).</summary>
     internal long InvoiceId => _index.InvoiceIds[Index];
 
+    /// <summary>The invoice key as a dense number (<see cref="ShipmentIndex.InvoiceKeyNumbers"/>): 0 to the index's
+    /// <see cref="ShipmentIndex.InvoiceKeyCount"/> - 1, equal exactly when the keys are; -1 without a key.</summary>
+    internal int InvoiceKeyNumber => _index.InvoiceKeyNumbers[Index];
+
     /// <summary>True when the shipment declares an invoice number with letters or digits (a non-empty <see cref="InvoiceKey"/>).</summary>
     internal bool HasInvoiceKey => ShipmentIndex.HasKey(InvoiceId);
 

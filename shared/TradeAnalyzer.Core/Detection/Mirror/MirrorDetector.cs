@@ -116,8 +116,7 @@ public sealed class MirrorDetector : IDetector
         out bool[] usedExport, out bool[] usedImport)
     {
         // Shipment ids and invoice keys as the index's numbers for them (equal exactly when the texts are); shipment
-        // ids and parties are dense numbers, grouped through arrays indexed by the number (no hashing); invoice ids
-        // through one open-addressing table.
+        // ids, invoice keys and parties are dense numbers, grouped through arrays indexed by the number (no hashing).
         var pairedExport = usedExport = new bool[exports.Count];
         var pairedImport = usedImport = new bool[imports.Count];
         if (imports.Count == 0 || exports.Count == 0)
@@ -134,13 +133,16 @@ public sealed class MirrorDetector : IDetector
 
         // Shipment-id groups are the shipment numbers themselves (-1, NoId, without one): ranges found by number.
         var byShipment = new KeyRanges(importShipment, owner.ShipmentNumberCount);
-        var importInvoice = GC.AllocateUninitializedArray<long>(imports.Count);
+
+        // Invoice keys too are the index's dense numbers (-1 without a key): ranges found by number, where a table of
+        // the imports' invoice ids (16 MiB at 1x, three probes per import and export) stood before.
+        var importInvoice = GC.AllocateUninitializedArray<int>(imports.Count);
         for (var i = 0; i < importInvoice.Length; i++)
         {
-            importInvoice[i] = imports[i].InvoiceId;
+            importInvoice[i] = imports[i].InvoiceKeyNumber;
         }
 
-        var byInvoice = new LongBuckets(importInvoice, ShipmentIndex.HasKey);
+        var byInvoice = new KeyRanges(importInvoice, owner.InvoiceKeyCount);
         var importDay = shipmentFacts.ImportDay;
 
         // Parties: one number per distinct exporter/importer name pair, worked out once per parties part.
@@ -181,7 +183,7 @@ public sealed class MirrorDetector : IDetector
         {
             var ex = exports[e];
             var x = new ExportSide(shipmentFacts.ExportDay[e], shipmentFacts.ExportReporter[e], shipmentFacts.ExportDestination[e],
-                shipmentFacts.ExportImporterCountry[e], ex.ShipmentNumber, shipmentFacts.UnitOf(ex.Index), shipmentFacts.HsOf(ex.Index), ex.HasInvoiceKey, ex.InvoiceId, ex.PartiesKey, ex.Quantity);
+                shipmentFacts.ExportImporterCountry[e], ex.ShipmentNumber, shipmentFacts.UnitOf(ex.Index), shipmentFacts.HsOf(ex.Index), ex.InvoiceKeyNumber, ex.PartiesKey, ex.Quantity);
 
             // An import reached again (its invoice after its shipment id, its parties after either) is not weighed again:
             // the id-matched candidate is the same or scores at least as high (a longer date allowance, no HS rule), and
@@ -194,7 +196,7 @@ public sealed class MirrorDetector : IDetector
                 AddIfPlausible(candidates, shipmentFacts, x, e, SideOf(shipmentFacts, owner, imports, importShipment, importInvoice, i), i, window, idMatch: true);
             }
 
-            var byNumber = ex.HasInvoiceKey ? byInvoice.Get(ex.InvoiceId) : [];
+            var byNumber = byInvoice.Of(x.InvoiceKey);
             var skipSeen = byId.Length <= MaxSeenScan && byNumber.Length <= MaxSeenScan;
             foreach (var i in byNumber)
             {
@@ -314,7 +316,7 @@ public sealed class MirrorDetector : IDetector
     /// per-shipment arrays when a check needs it: about half of the imports are ever checked (perf650: 315,689 of
     /// 642,200, in 355,124 checks), so a struct per import laid out beforehand (48 bytes, 31 MB, the largest array of
     /// the matching) was mostly written and never read.</summary>
-    private static ImportSide SideOf(MirrorFacts facts, ShipmentIndex owner, IReadOnlyList<DeclarationShipment> imports, int[] importShipment, long[] importInvoice, int i)
+    private static ImportSide SideOf(MirrorFacts facts, ShipmentIndex owner, IReadOnlyList<DeclarationShipment> imports, int[] importShipment, int[] importInvoice, int i)
     {
         var s = imports[i].Index;
         return new ImportSide(facts.ImportDay[i], facts.ImportReporter[i], facts.ImportExporterCountry[i], facts.ImportOrigin[i],
@@ -354,7 +356,7 @@ public sealed class MirrorDetector : IDetector
             return; // two different bills of lading are two different shipments
         }
 
-        var sameInvoice = ex.HasInvoiceKey && ex.InvoiceId == im.InvoiceId;
+        var sameInvoice = ex.InvoiceKey >= 0 && ex.InvoiceKey == im.InvoiceKey;
         // Name ids: 0 exactly for the empty normalised name, equal exactly when the normalised names are.
         var exParties = ex.PartiesKey;
         var imParties = im.PartiesKey;
@@ -830,14 +832,14 @@ public sealed class MirrorDetector : IDetector
     private readonly record struct ImportFacts(int Import, int Day, int Reporter, int ExporterCountry, int Origin, int ShipmentGroup, int Heading);
 
     /// <summary>What a candidate check reads of an import: day, country ids, shipment-id number, goods part (for the
-    /// unit and HS prefix numbers, read only for a candidate past the cheap refusals), invoice id, parties key and
-    /// quantity: 48 bytes (64 with the unit and prefix numbers themselves; 10 MiB more at 1x).</summary>
+    /// unit and HS prefix numbers, read only for a candidate past the cheap refusals), invoice key number, parties
+    /// key and quantity.</summary>
     private readonly record struct ImportSide(int Day, int Reporter, int ExporterCountry, int Origin, int ShipmentNumber, int Goods,
-        long InvoiceId, long PartiesKey, double Quantity);
+        int InvoiceKey, long PartiesKey, double Quantity);
 
     /// <summary>What a candidate check reads of the export.</summary>
     private readonly record struct ExportSide(int Day, int Reporter, int Destination, int ImporterCountry, int ShipmentNumber, BaseUnit Unit,
-        MirrorFacts.HsPrefixes Hs, bool HasInvoiceKey, long InvoiceId, long PartiesKey, double Quantity);
+        MirrorFacts.HsPrefixes Hs, int InvoiceKey, long PartiesKey, double Quantity);
 
     /// <summary>Best score first, then export and import position.</summary>
     internal readonly struct CandidateOrder : IComparer<Candidate>

@@ -48,6 +48,7 @@ public sealed class ShipmentIndex
         InvoiceIds = new long[capacity];
         ShipmentNumbers = GC.AllocateUninitializedArray<int>(capacity);
         InvoiceNumbers = new string?[capacity];
+        InvoiceKeyNumbers = GC.AllocateUninitializedArray<int>(capacity);
         PartiesKeys = GC.AllocateUninitializedArray<long>(capacity);
         PartyNumbers = GC.AllocateUninitializedArray<int>(capacity);
         RouteNumbers = GC.AllocateUninitializedArray<int>(capacity);
@@ -85,6 +86,15 @@ public sealed class ShipmentIndex
     internal long[] InvoiceIds { get; }
 
     internal string?[] InvoiceNumbers { get; }
+
+    /// <summary>Per shipment: the invoice key as a dense number, 0, 1, ... in order of first appearance (equal exactly
+    /// when the keys are), -1 when the shipment has no key (<see cref="HasKey"/> false): the detectors group by it
+    /// through arrays indexed by the number (<see cref="KeyRanges"/>), where they each built a hash table of
+    /// <see cref="InvoiceIds"/> before (the mirror's 16 MiB of import buckets, invoice reuse's first groups).</summary>
+    internal int[] InvoiceKeyNumbers { get; }
+
+    /// <summary>Number of distinct invoice keys (<see cref="InvoiceKeyNumbers"/> are -1 or 0 to this - 1).</summary>
+    internal int InvoiceKeyCount { get; private set; }
 
     /// <summary>Per shipment: exporter and importer normalised-name ids (<c>exporter &lt;&lt; 32 | importer</c>).</summary>
     internal long[] PartiesKeys { get; }
@@ -190,7 +200,7 @@ public sealed class ShipmentIndex
         var n = source.Length;
         var names = new NameCache();
         var index = new ShipmentIndex(n, names.Norms);
-        var builder = new Builder(index, names, n) { DeferParties = true };
+        var builder = new Builder(index, names, n);
         var start = GC.AllocateUninitializedArray<int>(n + 1);
         var isExport = new bool[n];
         var pairs = GC.AllocateUninitializedArray<ulong>(n);
@@ -341,12 +351,9 @@ public sealed class ShipmentIndex
     /// the exports and imports.</summary>
     private void Complete(Builder builder, int count, bool[] isExport, ulong[] pairs, ulong[] scratch)
     {
-        if (builder.DeferParties)
-        {
-            builder.NumberParties(count, pairs, scratch);
-        }
-
+        builder.NumberParties(count);
         PartyCount = builder.PartyCount;
+        InvoiceKeyCount = builder.InvoiceKeyCount;
         PartKeys = builder.PartKeys;
         builder.CompleteParts();
         builder.NumberShipmentIds(count, pairs, scratch);
@@ -436,6 +443,23 @@ public sealed class ShipmentIndex
         }
     }
 
+    /// <summary>The builds made in this process (each one's stamp marks the parties parts it numbered).</summary>
+    private static int s_builds;
+
+    /// <summary>A new build's stamp, in the high 32 bits of <see cref="DeclarationParties.IndexMark"/>: never 0 (a part
+    /// no build has numbered has the mark 0), and unique among the last 2^32 - 1 builds of the process.</summary>
+    private static long NextStamp()
+    {
+        uint stamp;
+        do
+        {
+            stamp = (uint)Interlocked.Increment(ref s_builds);
+        }
+        while (stamp == 0);
+
+        return (long)stamp << 32;
+    }
+
     /// <summary>True when the invoice id stands for a non-empty key.</summary>
     internal static bool HasKey(long invoiceId) => invoiceId is > NoInvoice or < EmptyKey;
 
@@ -472,9 +496,13 @@ public sealed class ShipmentIndex
     private sealed class Builder(ShipmentIndex index, NameCache names, int lines)
     {
         // Parties are shared by many lines (one part per distinct combination): their names are normalised once per
-        // part, found by reference, instead of hashing two name strings per shipment.
-        private readonly PartNumbers<DeclarationParties> _parties = new(4096);
+        // part, numbered by this build's mark on the part (DeclarationParties.IndexMark), instead of hashing two name
+        // strings per shipment or probing a table by reference.
+        private readonly long _stamp = NextStamp();
+        private readonly List<DeclarationParties> _parties = [];
         private readonly List<long> _partyKeys = [];
+        private DeclarationParties? _lastParties;
+        private int _lastPartiesNumber;
 
         // Route and goods parts of the main lines, numbered by reference, so that per-part facts (country ids, HS
         // heading) are worked out once per part by the detectors that need them, without reading the main lines again.
@@ -485,23 +513,21 @@ public sealed class ShipmentIndex
         // shipment is described (NumberShipmentIds), so that the detectors compare and group numbers.
         private readonly int[] _idHashes = GC.AllocateUninitializedArray<int>(lines);
 
-        // Invoice keys that do not pack into a long, by their position in the index's list of them: those of up to 17
-        // characters (here 39% of all, e.g. EXP/26-27/0000000) by their packed pair, in the same kind of table as the
-        // invoice index's (consecutive numbers in nearby slots), the rest by their text.
-        private readonly InvoiceKeyTable _pairKeys = new(1024);
+        // Invoice keys numbered densely (InvoiceKeyNumbers), with their invoice ids (InvoiceIds): keys of up to
+        // 17 characters 0-9 and A-Z (nearly all) by their packed pair, those of up to 12 as (0, packed), in the same
+        // kind of table as the invoice index's (consecutive numbers in nearby slots; sized for a key per two lines, an
+        // export and its import), the rest by their text. Keys that do not pack into a long (here 39% of all, e.g.
+        // EXP/26-27/0000000) are also listed by position in the index (OtherKeyId).
+        private readonly InvoiceKeyTable _pairKeys = new(lines / 2);
+        // Per key number: the key's position among those that do not pack (OtherKeyId), -1 for a key packed in a long
+        // (its id is the packed value); sized like the table, so that it does not grow by copies.
+        private readonly List<int> _otherPositions = new(lines / 2);
         private readonly HashSlots _textKeys = new(16);
         private char[] _scratch = new char[64];
 
-        // The parties parts in number order when their numbering is deferred (NumberParties).
-        private readonly List<DeclarationParties> _deferredParties = [];
+        public int PartyCount => _parties.Count;
 
-        /// <summary>
-        /// True when <see cref="Describe"/> leaves the parties parts unnumbered and <see cref="NumberParties"/> numbers
-        /// them once every shipment is described (shipments described once each, in order: the same numbers).
-        /// </summary>
-        public bool DeferParties { get; init; }
-
-        public int PartyCount => DeferParties ? _deferredParties.Count : _parties.Count;
+        public int InvoiceKeyCount => _otherPositions.Count;
 
         public long[] PartKeys => [.. _partyKeys];
 
@@ -510,51 +536,7 @@ public sealed class ShipmentIndex
         {
             index.RouteParts = [.. _routes.Parts];
             index.GoodsParts = [.. _goods.Parts];
-            index.PartyParts = DeferParties ? [.. _deferredParties] : [.. _parties.Parts];
-        }
-
-        /// <summary>
-        /// Numbers the main lines' parties parts of shipments 0 to <paramref name="count"/> - 1 (<see cref="PartyNumbers"/>,
-        /// <see cref="PartiesKeys"/>) as <see cref="Describe"/> does without <see cref="DeferParties"/> (0, 1, ... in order
-        /// of first appearance, the names normalised in that order), by sorting (identity hash, shipment) pairs
-        /// (<see cref="HashRuns"/>) in <paramref name="pairs"/> and <paramref name="scratch"/> instead of probing a
-        /// table per shipment: the table of ~85,000 parts (4 MiB) cost a cache miss per shipment, and each probe waited
-        /// for the part's header first; here the headers are read in one loop of independent loads.
-        /// </summary>
-        public void NumberParties(int count, ulong[] pairs, ulong[] scratch)
-        {
-            var mains = index.MainLines;
-            var numbers = index.PartyNumbers;
-            for (var s = 0; s < count; s++)
-            {
-                pairs[s] = HashRuns.Pack(RuntimeHelpers.GetHashCode(mains[s].PartiesRef), s);
-            }
-
-            var sorted = pairs.AsSpan(0, count);
-            HashRuns.Sort(sorted, scratch);
-            HashRuns.FirstOfEqual(sorted, numbers, new SameParties(mains));
-
-            // Each shipment now holds the first shipment with its part (at or before it): numbers in that order.
-            var keys = index.PartiesKeys;
-            for (var s = 0; s < count; s++)
-            {
-                var first = numbers[s];
-                if (first == s)
-                {
-                    var part = mains[s].PartiesRef;
-                    names.Normalize(part.ExporterName, out var exporterId);
-                    names.Normalize(part.ImporterName, out var importerId);
-                    numbers[s] = _deferredParties.Count;
-                    _deferredParties.Add(part);
-                    _partyKeys.Add(((long)exporterId << 32) | (uint)importerId);
-                }
-                else
-                {
-                    numbers[s] = numbers[first];
-                }
-
-                keys[s] = _partyKeys[numbers[s]];
-            }
+            index.PartyParts = [.. _parties];
         }
 
         /// <summary>Fills in the facts of shipment <paramref name="s"/> from its lines (in input order).</summary>
@@ -612,19 +594,6 @@ public sealed class ShipmentIndex
                 }
             }
 
-            if (!DeferParties)
-            {
-                var partiesNumber = _parties.Number(main.PartiesRef, out var newParties);
-                if (newParties)
-                {
-                    names.Normalize(main.ExporterName, out var exporterId);
-                    names.Normalize(main.ImporterName, out var importerId);
-                    _partyKeys.Add(((long)exporterId << 32) | (uint)importerId);
-                }
-
-                index.PartiesKeys[s] = _partyKeys[partiesNumber];
-                index.PartyNumbers[s] = partiesNumber;
-            }
 
             index.MainLines[s] = main;
             index.Days[s] = date.DayNumber;
@@ -633,11 +602,14 @@ public sealed class ShipmentIndex
             {
                 _idHashes[s] = HashSlots.Hash(shipmentId);
             }
+            var keyNumber = -1;
             if (invoiceNumber is not null)
             {
-                index.InvoiceIds[s] = InvoiceId(invoiceNumber);
+                index.InvoiceIds[s] = InvoiceId(invoiceNumber, out keyNumber);
                 index.InvoiceNumbers[s] = invoiceNumber.Trim();
             }
+
+            index.InvoiceKeyNumbers[s] = keyNumber;
 
             index.RouteNumbers[s] = _routes.Number(main.RouteRef, out _);
             index.GoodsNumbers[s] = _goods.Number(main.GoodsRef, out _);
@@ -645,6 +617,56 @@ public sealed class ShipmentIndex
             index.Values[s] = value;
             index.Quantities[s] = quantity;
             index.MixedUnits[s] = mixed;
+        }
+
+        /// <summary>
+        /// Numbers the main lines' parties parts of shipments 0 to <paramref name="count"/> - 1 (<see cref="PartyNumbers"/>,
+        /// <see cref="PartiesKeys"/>) once every shipment is described, in one loop of its own: the read of each part's
+        /// mark is a cache miss, and a short loop of independent loads lets several of them overlap, where inside
+        /// <see cref="Describe"/> each one stalled the shipment's other work (measured: twice the samples).
+        /// </summary>
+        public void NumberParties(int count)
+        {
+            var mains = index.MainLines;
+            var numbers = index.PartyNumbers;
+            var keys = index.PartiesKeys;
+            for (var s = 0; s < count; s++)
+            {
+                var number = NumberParties(mains[s].PartiesRef);
+                numbers[s] = number;
+                keys[s] = _partyKeys[number];
+            }
+        }
+
+        /// <summary>The number of a main line's parties part (0, 1, ... in order of first appearance in this build; its
+        /// names normalised then): read from the part's mark when this build set it, else a new number marked on it.
+        /// Consecutive shipments often share the part (the last one is remembered).</summary>
+        private int NumberParties(DeclarationParties part)
+        {
+            if (ReferenceEquals(part, _lastParties))
+            {
+                return _lastPartiesNumber;
+            }
+
+            int number;
+            var mark = Volatile.Read(ref part.IndexMark);
+            if ((mark & ~0xFFFF_FFFFL) == _stamp)
+            {
+                number = (int)(uint)mark;
+            }
+            else
+            {
+                number = _parties.Count;
+                names.Normalize(part.ExporterName, out var exporterId);
+                names.Normalize(part.ImporterName, out var importerId);
+                _parties.Add(part);
+                _partyKeys.Add(((long)exporterId << 32) | (uint)importerId);
+                Volatile.Write(ref part.IndexMark, _stamp | (uint)number);
+            }
+
+            _lastParties = part;
+            _lastPartiesNumber = number;
+            return number;
         }
 
         /// <summary>
@@ -689,31 +711,42 @@ public sealed class ShipmentIndex
             index.ShipmentNumberCount = next;
         }
 
-        /// <summary>The invoice id of <paramref name="invoiceNumber"/> (see <see cref="InvoiceIds"/>), without a key
-        /// string unless the key does not pack and was not seen before.</summary>
-        private long InvoiceId(string invoiceNumber)
+        /// <summary>The invoice id of <paramref name="invoiceNumber"/> (see <see cref="InvoiceIds"/>) and its key's dense
+        /// <paramref name="number"/> (-1 for an empty key), without a key string unless the key does not pack and was
+        /// not seen before.</summary>
+        private long InvoiceId(string invoiceNumber, out int number)
         {
             var key = InvoiceIndex.KeyChars(invoiceNumber, ref _scratch);
             if (key.IsEmpty)
             {
+                number = -1;
                 return EmptyKey;
             }
 
+            bool added;
             if (InvoiceIndex.TryPack(key, out var packed))
             {
+                // (0, packed): no key of 13 to 17 characters packs with a high part of 0 (its leading part is not empty).
+                number = _pairKeys.GetOrAdd(0, packed, _otherPositions.Count, out added);
+                if (added)
+                {
+                    _otherPositions.Add(-1);
+                }
+
                 return packed;
             }
 
             var keys = index._otherKeys;
             if (InvoiceKeyTable.TryPack(key, out var high, out var low))
             {
-                var position = _pairKeys.GetOrAdd(high, low, keys.Count, out var added);
+                number = _pairKeys.GetOrAdd(high, low, _otherPositions.Count, out added);
                 if (added)
                 {
+                    _otherPositions.Add(keys.Count);
                     keys.Add(new OtherInvoiceKey(high, low, null));
                 }
 
-                return OtherKeyId(position);
+                return OtherKeyId(_otherPositions[number]);
             }
 
             var hash = HashSlots.Hash(key);
@@ -723,23 +756,20 @@ public sealed class ShipmentIndex
                 ref var entry = ref _textKeys.At(slot);
                 if (entry.IsEmpty)
                 {
-                    _textKeys.Fill(ref entry, hash, keys.Count);
+                    number = _otherPositions.Count;
+                    _textKeys.Fill(ref entry, hash, number);
+                    _otherPositions.Add(keys.Count);
                     keys.Add(new OtherInvoiceKey(0, 0, key.SequenceEqual(invoiceNumber) ? invoiceNumber : new string(key)));
-                    return OtherKeyId(keys.Count - 1);
+                    return OtherKeyId(_otherPositions[number]);
                 }
 
-                if (entry.Hash == hash && key.SequenceEqual(keys[entry.Value].Text))
+                if (entry.Hash == hash && key.SequenceEqual(keys[_otherPositions[entry.Value]].Text))
                 {
-                    return OtherKeyId(entry.Value);
+                    number = entry.Value;
+                    return OtherKeyId(_otherPositions[number]);
                 }
             }
         }
-    }
-
-    /// <summary>Shipments whose main lines share one parties part.</summary>
-    private readonly struct SameParties(DeclarationLine[] mains) : HashRuns.IItemEquality
-    {
-        public bool Equal(int a, int b) => ReferenceEquals(mains[a].PartiesRef, mains[b].PartiesRef);
     }
 
     /// <summary>Items with equal texts (ordinal).</summary>
