@@ -88,6 +88,27 @@ public class ThirdPartyPaymentDetectorTests
     }
 
     [Fact]
+    public void A_part_marked_clean_by_another_run_is_judged_again()
+    {
+        // A run marks the parts it found clean with its own stamp; a mark of an earlier run (here copied onto a part
+        // that is not clean) must not make a later run skip the part.
+        var clean = Invoice("INV-1", 100_000, payer: "Química Delta, S.A. de C.V.", payerCountry: "MX");
+        var third = Invoice("INV-2", 50_000, payer: "Casa de Cambio Sur SA", payerCountry: "MX");
+        Assert.Equal(["INV-2"], Run(Detector, [], [clean, third]).Select(f => f.InvoiceNumber));
+        var earlier = clean.PartiesRef.CleanMark;
+        Assert.NotEqual(0, earlier);
+        Assert.Equal(0, third.PartiesRef.CleanMark); // flagged: not marked
+
+        third.PartiesRef.CleanMark = earlier;
+        Assert.Equal(["INV-2"], Run(Detector, [], [clean, third]).Select(f => f.InvoiceNumber));
+        Assert.NotEqual(earlier, clean.PartiesRef.CleanMark); // marked again with the second run's stamp
+
+        // A copy taken to be written into is a part of its own, unmarked.
+        clean.PartiesRef.Shared = true;
+        Assert.Equal(0, clean.PartiesRef.Owned<InvoiceParties>().CleanMark);
+    }
+
+    [Fact]
     public void A_lone_surrogate_in_the_payer_is_kept_as_the_string_path_keeps_it()
     {
         var payer = "Casa de Cambio \udc00 Sur SA";

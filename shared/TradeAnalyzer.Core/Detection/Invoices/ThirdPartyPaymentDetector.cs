@@ -29,27 +29,18 @@ public sealed class ThirdPartyPaymentDetector : IDetector
         var names = new InstanceNames();
 
         // The verdict depends only on the parties (names, ids, countries, payer, beneficiary): when every line of an
-        // invoice shares one parties part (nearly always), a part already found clean is not judged again.
-        var parts = new ReferenceIds<InvoiceParties>();
-        var clean = new bool[1024];
+        // invoice shares one parties part (nearly always), a part already found clean by this run (its mark holds this
+        // run's stamp) is not judged again.
+        var stamp = NextStamp();
         long flagged = 0;
         for (var id = 0; id < index.DocumentCount; id++)
         {
             var doc = index.Document(id);
             var lines = doc.Lines;
-            var partId = -1;
-            if (SharedParties(lines) is { } part)
+            var part = SharedParties(lines);
+            if (part is not null && Volatile.Read(ref part.CleanMark) == stamp)
             {
-                partId = parts.IdOf(part, out var added);
-                if (partId >= clean.Length)
-                {
-                    Array.Resize(ref clean, clean.Length * 2);
-                }
-
-                if (!added && clean[partId])
-                {
-                    continue;
-                }
+                continue;
             }
 
             var payer = FirstPresent(lines, Field.PayerName);
@@ -58,7 +49,7 @@ public sealed class ThirdPartyPaymentDetector : IDetector
             var beneficiaryCountry = FirstPresent(lines, Field.BeneficiaryCountry);
             if (payer is null && beneficiary is null && payerCountry is null && beneficiaryCountry is null)
             {
-                MarkClean(clean, partId);
+                MarkClean(part, stamp);
                 continue;
             }
 
@@ -71,7 +62,7 @@ public sealed class ThirdPartyPaymentDetector : IDetector
             var beneficiaryAbroad = knownCountries && IsThirdCountry(beneficiaryCountry, inv);
             if (!payerIsThird && !beneficiaryIsThird && !payerAbroad && !beneficiaryAbroad)
             {
-                MarkClean(clean, partId);
+                MarkClean(part, stamp);
                 continue;
             }
 
@@ -167,12 +158,28 @@ public sealed class ThirdPartyPaymentDetector : IDetector
         return part;
     }
 
-    private static void MarkClean(bool[] clean, int partId)
+    private static void MarkClean(InvoiceParties? part, long stamp)
     {
-        if (partId >= 0)
+        if (part is not null)
         {
-            clean[partId] = true;
+            Volatile.Write(ref part.CleanMark, stamp);
         }
+    }
+
+    /// <summary>The runs made in this process (each one's stamp marks the parts it found clean).</summary>
+    private static long s_runs;
+
+    /// <summary>A new run's stamp: never 0 (the mark of a part no run has judged).</summary>
+    private static long NextStamp()
+    {
+        long stamp;
+        do
+        {
+            stamp = Interlocked.Increment(ref s_runs);
+        }
+        while (stamp == 0);
+
+        return stamp;
     }
 
     /// <summary>
