@@ -1,6 +1,7 @@
 using TradeAnalyzer.Core.Detection;
 using TradeAnalyzer.Core.Detection.Invoices;
 using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.Core.Text;
 using static TradeAnalyzer.UnitTests.Detection.ReconciliationFixtures;
 
 namespace TradeAnalyzer.UnitTests.Detection;
@@ -85,6 +86,13 @@ public class ThirdPartyPaymentDetectorTests
 
         Assert.Equal(["INV-2", "INV-4", "INV-6"], flags.Select(f => f.InvoiceNumber).Order(StringComparer.Ordinal));
         Assert.All(flags, f => Assert.Contains("Casa de Cambio Sur SA pays instead of the buyer", f.Explanation, StringComparison.Ordinal));
+        // The exporter key, remembered by seller name and id after the first flag, is the seller's key on every flag.
+        Assert.All(flags, f => Assert.Equal(PartyNames.Key(third.SellerName, third.SellerId), f.ExporterKey));
+        var otherSeller = Invoice("INV-7", 50_000, seller: "Pacific Trading Ltd", payer: "Casa de Cambio Sur SA", payerCountry: "MX");
+        var two = Run(Detector, [], [third, otherSeller, Like(third, "INV-8")]);
+        Assert.Equal(
+            [PartyNames.Key(third.SellerName, third.SellerId), PartyNames.Key("Pacific Trading Ltd", otherSeller.SellerId), PartyNames.Key(third.SellerName, third.SellerId)],
+            two.OrderBy(f => f.InvoiceNumber, StringComparer.Ordinal).Select(f => f.ExporterKey));
     }
 
     [Fact]

@@ -32,6 +32,9 @@ public sealed class ThirdPartyPaymentDetector : IDetector
         // invoice shares one parties part (nearly always), a part already found clean by this run (its mark holds this
         // run's stamp) is not judged again.
         var stamp = NextStamp();
+        // Exporter keys of the flagged invoices by seller name and id: a flagged invoice's parties part is nearly always
+        // its own (its payer differs), so a memo by part (RiskFlags.InvoiceExporterKey) misses, but its seller repeats.
+        var exporterKeys = new Dictionary<(string Name, string? Id), string>();
         long flagged = 0;
         for (var id = 0; id < index.DocumentCount; id++)
         {
@@ -127,7 +130,7 @@ public sealed class ThirdPartyPaymentDetector : IDetector
                 ValueUsd = Math.Round(value, 2),
                 ValueAtRiskUsd = Math.Round(fob > 0 ? fob : value, 2),
                 Texts = w.End(),
-                ExporterKey = RiskFlags.InvoiceExporterKey(inv),
+                ExporterKey = ExporterKey(exporterKeys, inv),
                 Date = inv.InvoiceDate,
                 OriginCountry = inv.SellerCountry,
                 DestinationCountry = inv.BuyerCountry,
@@ -156,6 +159,18 @@ public sealed class ThirdPartyPaymentDetector : IDetector
         }
 
         return part;
+    }
+
+    /// <summary><see cref="PartyNames.Key"/> of the invoice's seller (a function of its name and id), remembered by both.</summary>
+    private static string ExporterKey(Dictionary<(string Name, string? Id), string> memo, InvoiceLine inv)
+    {
+        ref var key = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(memo, (inv.SellerName, inv.SellerId), out var known);
+        if (!known)
+        {
+            key = PartyNames.Key(inv.SellerName, inv.SellerId);
+        }
+
+        return key!;
     }
 
     private static void MarkClean(InvoiceParties? part, long stamp)
