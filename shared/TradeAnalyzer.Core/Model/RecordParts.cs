@@ -28,6 +28,11 @@ internal abstract class RecordPart
             parties.RollUpMark = 0;
             parties.IndexMark = 0;
         }
+        else if (copy is InvoiceParties invoiceParties)
+        {
+            // Its fields are about to change: no detector run has judged it.
+            invoiceParties.CleanMark = 0;
+        }
 
         return copy;
     }
@@ -111,6 +116,15 @@ internal sealed class InvoiceParties : RecordPart
     internal string? PayerCountry;
     internal string? BeneficiaryName;
     internal string? BeneficiaryCountry;
+
+    /// <summary>
+    /// Set by a run of the third-party-payment detector to its stamp (never 0) once it found an invoice whose every line
+    /// has this part clean: the verdict depends only on the part, so the run skips the part's other invoices. A stamp
+    /// of another run (an earlier one, or one at the same time on the same records) is not this run's, so the part is
+    /// judged again; no other code reads it. Reading a field of the part, which the detector reads anyway, replaces a
+    /// probe of a table by the part's identity hash per invoice.
+    /// </summary>
+    internal long CleanMark;
 }
 
 /// <summary>The file and commercial terms of an invoice line.</summary>

@@ -82,6 +82,77 @@ public class InvoiceIndexTests
         return InvoiceIndex.KeyChars(text, ref scratch).SequenceEqual(ShipmentIndex.InvoiceKey(text));
     }
 
+    /// <summary>The one-pass packing must give exactly the pair of the two-pass path (key characters, then packed), and
+    /// decline only the numbers that path does not pack into a pair or that hold non-ASCII characters.</summary>
+    [Theory]
+    [InlineData("EXP/26-27/0000000")] // 14 characters once the punctuation is dropped
+    [InlineData("CI2026040000001")] // its own key, 15 characters
+    [InlineData("inv-2026-0042")] // lower case
+    [InlineData("123456789012")] // the longest key in a long
+    [InlineData("1234567890123")] // the shortest in a pair
+    [InlineData("12345678901234567")] // the longest in a pair
+    [InlineData("1-2-3-4-5-6-7-8-9-0-1-2-3-4-5-6-7")] // 17 characters among punctuation
+    [InlineData("123456789012345678")] // too long to pack
+    [InlineData("ZZZZZZZZZZZZZZZZZ")]
+    [InlineData("zzzzzzzzzzzz")]
+    [InlineData("A")]
+    [InlineData("0")]
+    [InlineData("-/ .")] // an empty key
+    [InlineData("")]
+    [InlineData("FAC-Ñ-77")] // a letter outside A-Z: a text key
+    [InlineData("FAC\u2013077")] // a non-ASCII dash, which the key leaves out
+    [InlineData("INV\u00A0001")] // a no-break space
+    public void One_pass_packing_agrees_with_the_key_characters_packed(string number)
+    {
+        number = System.Text.RegularExpressions.Regex.Unescape(number);
+        var expected = TwoPass(number);
+        var actual = OnePass(number);
+        if (number.Any(c => c >= 128))
+        {
+            Assert.Null(actual); // the two-pass path decides (Ñ is a letter, the dash and the space are left out)
+        }
+        else
+        {
+            Assert.Equal(expected, actual);
+            Assert.Equal(actual is null, number.Count(char.IsAsciiLetterOrDigit) is 0 or > InvoiceKeyTable.MaxLength);
+        }
+    }
+
+    [Property(MaxTest = 500)]
+    public bool One_pass_packing_agrees_with_the_key_characters_packed_for_any_number(string? number, bool decorate)
+    {
+        var text = (number ?? string.Empty) + (decorate ? "-inv/7" : string.Empty);
+        var expected = TwoPass(text);
+        var actual = OnePass(text);
+        // Declined only for what the two-pass path does not pack, or for a non-ASCII character; agreed otherwise.
+        return actual is { } a
+            ? expected == a
+            : expected is null || text.Any(c => c >= 128);
+    }
+
+    private static (int High, long Low)? OnePass(string number) =>
+        InvoiceIndex.TryPackNumber(number, out var high, out var low) ? (high, low) : null;
+
+    private static (int High, long Low)? TwoPass(string number)
+    {
+        var scratch = new char[2];
+        var key = InvoiceIndex.KeyChars(number, ref scratch);
+        if (key.IsEmpty || !InvoiceKeyTable.TryPack(key, out var high, out var low))
+        {
+            return null;
+        }
+
+        // A key of up to 12 characters is (0, its long), as the shipment index's invoice ids take it.
+        Assert.Equal(key.Length <= InvoiceIndex.MaxPackedLength, high == 0);
+        if (high == 0)
+        {
+            Assert.True(InvoiceIndex.TryPack(key, out var packed));
+            Assert.Equal(packed, low);
+        }
+
+        return (high, low);
+    }
+
     [Fact]
     public void Instance_cache_gives_equal_names_in_other_instances_the_same_normalised_name_and_id()
     {

@@ -1,6 +1,7 @@
 using TradeAnalyzer.Core.Detection;
 using TradeAnalyzer.Core.Detection.Invoices;
 using TradeAnalyzer.Core.Model;
+using TradeAnalyzer.Core.Text;
 using static TradeAnalyzer.UnitTests.Detection.ReconciliationFixtures;
 
 namespace TradeAnalyzer.UnitTests.Detection;
@@ -85,6 +86,34 @@ public class ThirdPartyPaymentDetectorTests
 
         Assert.Equal(["INV-2", "INV-4", "INV-6"], flags.Select(f => f.InvoiceNumber).Order(StringComparer.Ordinal));
         Assert.All(flags, f => Assert.Contains("Casa de Cambio Sur SA pays instead of the buyer", f.Explanation, StringComparison.Ordinal));
+        // The exporter key, remembered by seller name and id after the first flag, is the seller's key on every flag.
+        Assert.All(flags, f => Assert.Equal(PartyNames.Key(third.SellerName, third.SellerId), f.ExporterKey));
+        var otherSeller = Invoice("INV-7", 50_000, seller: "Pacific Trading Ltd", payer: "Casa de Cambio Sur SA", payerCountry: "MX");
+        var two = Run(Detector, [], [third, otherSeller, Like(third, "INV-8")]);
+        Assert.Equal(
+            [PartyNames.Key(third.SellerName, third.SellerId), PartyNames.Key("Pacific Trading Ltd", otherSeller.SellerId), PartyNames.Key(third.SellerName, third.SellerId)],
+            two.OrderBy(f => f.InvoiceNumber, StringComparer.Ordinal).Select(f => f.ExporterKey));
+    }
+
+    [Fact]
+    public void A_part_marked_clean_by_another_run_is_judged_again()
+    {
+        // A run marks the parts it found clean with its own stamp; a mark of an earlier run (here copied onto a part
+        // that is not clean) must not make a later run skip the part.
+        var clean = Invoice("INV-1", 100_000, payer: "Química Delta, S.A. de C.V.", payerCountry: "MX");
+        var third = Invoice("INV-2", 50_000, payer: "Casa de Cambio Sur SA", payerCountry: "MX");
+        Assert.Equal(["INV-2"], Run(Detector, [], [clean, third]).Select(f => f.InvoiceNumber));
+        var earlier = clean.PartiesRef.CleanMark;
+        Assert.NotEqual(0, earlier);
+        Assert.Equal(0, third.PartiesRef.CleanMark); // flagged: not marked
+
+        third.PartiesRef.CleanMark = earlier;
+        Assert.Equal(["INV-2"], Run(Detector, [], [clean, third]).Select(f => f.InvoiceNumber));
+        Assert.NotEqual(earlier, clean.PartiesRef.CleanMark); // marked again with the second run's stamp
+
+        // A copy taken to be written into is a part of its own, unmarked.
+        clean.PartiesRef.Shared = true;
+        Assert.Equal(0, clean.PartiesRef.Owned<InvoiceParties>().CleanMark);
     }
 
     [Fact]

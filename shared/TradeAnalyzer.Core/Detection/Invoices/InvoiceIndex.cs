@@ -86,10 +86,13 @@ public sealed class InvoiceIndex
             }
 
             var seller = names.Normalize(line.SellerName, out var sellerId);
-            var key = KeyChars(line.InvoiceNumber, ref scratch);
             // The first document with this number, or this run's new document when none.
             int head;
-            if (InvoiceKeyTable.TryPack(key, out var high, out var low))
+            if (TryPackNumber(line.InvoiceNumber, out var high, out var low))
+            {
+                head = _byPacked.GetOrAdd(high, low, docs, out _);
+            }
+            else if (KeyChars(line.InvoiceNumber, ref scratch) is var key && InvoiceKeyTable.TryPack(key, out high, out low))
             {
                 head = _byPacked.GetOrAdd(high, low, docs, out _);
             }
@@ -391,6 +394,73 @@ public sealed class InvoiceIndex
             packed = (packed * 37) + digit;
         }
 
+        return true;
+    }
+
+    /// <summary>37^11, the value of a packed key's first digit when it holds <see cref="MaxPackedLength"/> of them.</summary>
+    private const ulong Pow37To11 = 37UL * 37 * 37 * 37 * 37 * 37 * 37 * 37 * 37 * 37 * 37;
+
+    /// <summary>Base-37 digit of each ASCII character in a key: 1-10 for 0-9, 11-36 for A-Z and a-z (upper-cased), 0 for
+    /// the characters a key leaves out (every other ASCII character: <see cref="char.IsLetterOrDigit(char)"/> is
+    /// false for them).</summary>
+    private static ReadOnlySpan<byte> Digit37 =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0, 0, 0, 0, 0, 0,
+        0, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 0, 0, 0, 0, 0,
+        0, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 0, 0, 0, 0, 0,
+    ];
+
+    /// <summary>
+    /// <see cref="InvoiceKeyTable.TryPack"/> of <see cref="KeyChars"/>(<paramref name="invoiceNumber"/>) in one pass
+    /// over the number, without writing the key: for a number of ASCII characters only whose key has 1 to
+    /// <see cref="InvoiceKeyTable.MaxLength"/> characters (nearly all; <paramref name="high"/> is 0 exactly when the key
+    /// has at most <see cref="MaxPackedLength"/>, <paramref name="low"/> then being <see cref="TryPack"/>'s value).
+    /// False for any other number (non-ASCII characters, an empty or a longer key): the caller takes the two-pass path.
+    /// </summary>
+    internal static bool TryPackNumber(string invoiceNumber, out int high, out long low)
+    {
+        var table = Digit37;
+        ulong packed = 0;
+        ulong leading = 0;
+        var n = 0;
+        foreach (var c in invoiceNumber)
+        {
+            if (c >= 128)
+            {
+                high = 0;
+                low = 0;
+                return false;
+            }
+
+            ulong digit = table[c];
+            if (digit == 0)
+            {
+                continue;
+            }
+
+            if (++n <= MaxPackedLength)
+            {
+                packed = (packed * 37) + digit;
+            }
+            else
+            {
+                // The long keeps the last 12 characters: the first of them moves to the leading part.
+                var first = packed / Pow37To11;
+                packed = ((packed - (first * Pow37To11)) * 37) + digit;
+                leading = (leading * 37) + first;
+            }
+        }
+
+        if (n == 0 || n > InvoiceKeyTable.MaxLength)
+        {
+            high = 0;
+            low = 0;
+            return false;
+        }
+
+        high = (int)leading;
+        low = (long)packed;
         return true;
     }
 

@@ -29,27 +29,21 @@ public sealed class ThirdPartyPaymentDetector : IDetector
         var names = new InstanceNames();
 
         // The verdict depends only on the parties (names, ids, countries, payer, beneficiary): when every line of an
-        // invoice shares one parties part (nearly always), a part already found clean is not judged again.
-        var parts = new ReferenceIds<InvoiceParties>();
-        var clean = new bool[1024];
+        // invoice shares one parties part (nearly always), a part already found clean by this run (its mark holds this
+        // run's stamp) is not judged again.
+        var stamp = NextStamp();
+        // Exporter keys of the flagged invoices by seller name and id: a flagged invoice's parties part is nearly always
+        // its own (its payer differs), so a memo by part (RiskFlags.InvoiceExporterKey) misses, but its seller repeats.
+        var exporterKeys = new Dictionary<(string Name, string? Id), string>();
         long flagged = 0;
         for (var id = 0; id < index.DocumentCount; id++)
         {
             var doc = index.Document(id);
             var lines = doc.Lines;
-            var partId = -1;
-            if (SharedParties(lines) is { } part)
+            var part = SharedParties(lines);
+            if (part is not null && Volatile.Read(ref part.CleanMark) == stamp)
             {
-                partId = parts.IdOf(part, out var added);
-                if (partId >= clean.Length)
-                {
-                    Array.Resize(ref clean, clean.Length * 2);
-                }
-
-                if (!added && clean[partId])
-                {
-                    continue;
-                }
+                continue;
             }
 
             var payer = FirstPresent(lines, Field.PayerName);
@@ -58,7 +52,7 @@ public sealed class ThirdPartyPaymentDetector : IDetector
             var beneficiaryCountry = FirstPresent(lines, Field.BeneficiaryCountry);
             if (payer is null && beneficiary is null && payerCountry is null && beneficiaryCountry is null)
             {
-                MarkClean(clean, partId);
+                MarkClean(part, stamp);
                 continue;
             }
 
@@ -71,7 +65,7 @@ public sealed class ThirdPartyPaymentDetector : IDetector
             var beneficiaryAbroad = knownCountries && IsThirdCountry(beneficiaryCountry, inv);
             if (!payerIsThird && !beneficiaryIsThird && !payerAbroad && !beneficiaryAbroad)
             {
-                MarkClean(clean, partId);
+                MarkClean(part, stamp);
                 continue;
             }
 
@@ -136,7 +130,7 @@ public sealed class ThirdPartyPaymentDetector : IDetector
                 ValueUsd = Math.Round(value, 2),
                 ValueAtRiskUsd = Math.Round(fob > 0 ? fob : value, 2),
                 Texts = w.End(),
-                ExporterKey = RiskFlags.InvoiceExporterKey(inv),
+                ExporterKey = ExporterKey(exporterKeys, inv),
                 Date = inv.InvoiceDate,
                 OriginCountry = inv.SellerCountry,
                 DestinationCountry = inv.BuyerCountry,
@@ -167,12 +161,40 @@ public sealed class ThirdPartyPaymentDetector : IDetector
         return part;
     }
 
-    private static void MarkClean(bool[] clean, int partId)
+    /// <summary><see cref="PartyNames.Key"/> of the invoice's seller (a function of its name and id), remembered by both.</summary>
+    private static string ExporterKey(Dictionary<(string Name, string? Id), string> memo, InvoiceLine inv)
     {
-        if (partId >= 0)
+        ref var key = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(memo, (inv.SellerName, inv.SellerId), out var known);
+        if (!known)
         {
-            clean[partId] = true;
+            key = PartyNames.Key(inv.SellerName, inv.SellerId);
         }
+
+        return key!;
+    }
+
+    private static void MarkClean(InvoiceParties? part, long stamp)
+    {
+        if (part is not null)
+        {
+            Volatile.Write(ref part.CleanMark, stamp);
+        }
+    }
+
+    /// <summary>The runs made in this process (each one's stamp marks the parts it found clean).</summary>
+    private static long s_runs;
+
+    /// <summary>A new run's stamp: never 0 (the mark of a part no run has judged).</summary>
+    private static long NextStamp()
+    {
+        long stamp;
+        do
+        {
+            stamp = Interlocked.Increment(ref s_runs);
+        }
+        while (stamp == 0);
+
+        return stamp;
     }
 
     /// <summary>

@@ -716,6 +716,31 @@ public sealed class ShipmentIndex
         /// not seen before.</summary>
         private long InvoiceId(string invoiceNumber, out int number)
         {
+            bool added;
+            var keys = index._otherKeys;
+            if (InvoiceIndex.TryPackNumber(invoiceNumber, out var high, out var low))
+            {
+                // One pass over the number (nearly all): the same pair as the two-pass path below.
+                number = _pairKeys.GetOrAdd(high, low, _otherPositions.Count, out added);
+                if (high == 0)
+                {
+                    if (added)
+                    {
+                        _otherPositions.Add(-1);
+                    }
+
+                    return low;
+                }
+
+                if (added)
+                {
+                    _otherPositions.Add(keys.Count);
+                    keys.Add(new OtherInvoiceKey(high, low, null));
+                }
+
+                return OtherKeyId(_otherPositions[number]);
+            }
+
             var key = InvoiceIndex.KeyChars(invoiceNumber, ref _scratch);
             if (key.IsEmpty)
             {
@@ -723,7 +748,6 @@ public sealed class ShipmentIndex
                 return EmptyKey;
             }
 
-            bool added;
             if (InvoiceIndex.TryPack(key, out var packed))
             {
                 // (0, packed): no key of 13 to 17 characters packs with a high part of 0 (its leading part is not empty).
@@ -736,8 +760,7 @@ public sealed class ShipmentIndex
                 return packed;
             }
 
-            var keys = index._otherKeys;
-            if (InvoiceKeyTable.TryPack(key, out var high, out var low))
+            if (InvoiceKeyTable.TryPack(key, out high, out low))
             {
                 number = _pairKeys.GetOrAdd(high, low, _otherPositions.Count, out added);
                 if (added)
