@@ -15,9 +15,7 @@ public static class FieldParsers
     public static bool TryParseNumber(ReadOnlySpan<char> text, DecimalStyle style, out double value)
     {
         value = 0;
-        // What Trim() gives, without its two white-space scans for a cell that starts and ends with a printable ASCII
-        // character (nearly every cell: the row cursor has trimmed them already).
-        var t = text.IsEmpty || ((uint)(text[0] - 0x21) < 0x5E && (uint)(text[^1] - 0x21) < 0x5E) ? text : text.Trim();
+        var t = text.Trim();
         if (t.IsEmpty || t.Length > 64)
         {
             return false;

@@ -121,40 +121,26 @@ internal interface IPartShape<T>
     static abstract int Hash(T part);
 }
 
-// The shapes of the record parts: PartComparer's comparisons, called directly. One struct per part type, so that each
-// interner is an instantiation of its own whose TShape calls the JIT resolves and inlines: with one struct for all five
-// (the parts are reference types, so the interners share one canonical body) each Same and Hash went through the
-// generic dictionary as an indirect call.
-internal readonly struct DeclarationPartiesShape : IPartShape<DeclarationParties>
+/// <summary>The shapes of the record parts: <see cref="PartComparer"/>'s comparisons, called directly.</summary>
+internal readonly struct PartShape :
+    IPartShape<DeclarationParties>, IPartShape<DeclarationRoute>, IPartShape<GoodsPart>, IPartShape<InvoiceParties>, IPartShape<InvoiceTerms>
 {
     public static bool Same(DeclarationParties x, DeclarationParties y) => PartComparer.Instance.Equals(x, y);
 
     public static int Hash(DeclarationParties part) => PartComparer.Instance.GetHashCode(part);
-}
 
-internal readonly struct DeclarationRouteShape : IPartShape<DeclarationRoute>
-{
     public static bool Same(DeclarationRoute x, DeclarationRoute y) => PartComparer.Instance.Equals(x, y);
 
     public static int Hash(DeclarationRoute part) => PartComparer.Instance.GetHashCode(part);
-}
 
-internal readonly struct GoodsPartShape : IPartShape<GoodsPart>
-{
     public static bool Same(GoodsPart x, GoodsPart y) => PartComparer.Instance.Equals(x, y);
 
     public static int Hash(GoodsPart part) => PartComparer.Instance.GetHashCode(part);
-}
 
-internal readonly struct InvoicePartiesShape : IPartShape<InvoiceParties>
-{
     public static bool Same(InvoiceParties x, InvoiceParties y) => PartComparer.Instance.Equals(x, y);
 
     public static int Hash(InvoiceParties part) => PartComparer.Instance.GetHashCode(part);
-}
 
-internal readonly struct InvoiceTermsShape : IPartShape<InvoiceTerms>
-{
     public static bool Same(InvoiceTerms x, InvoiceTerms y) => PartComparer.Instance.Equals(x, y);
 
     public static int Hash(InvoiceTerms part) => PartComparer.Instance.GetHashCode(part);

@@ -97,24 +97,6 @@ public sealed class NormalizationTests
     }
 
     [Theory]
-    [InlineData(" 12.5", DecimalStyle.Auto, 12.5)]
-    [InlineData("12.5 ", DecimalStyle.Point, 12.5)]
-    [InlineData("\t-3\u00A0", DecimalStyle.Auto, -3)]
-    [InlineData(" 1.234,56 ", DecimalStyle.Auto, 1234.56)]
-    [InlineData("\u00A07\u202F", DecimalStyle.Comma, 7)]
-    public void Numbers_parse_with_white_space_around(string text, DecimalStyle style, double expected)
-    {
-        Assert.True(FieldParsers.TryParseNumber(text, style, out var v));
-        Assert.Equal(expected, v, 9);
-    }
-
-    [Theory]
-    [InlineData(" ")]
-    [InlineData("\u00A0")]
-    [InlineData(" 12 abc ")]
-    public void Blank_or_padded_non_numbers_fail(string text) => Assert.False(FieldParsers.TryParseNumber(text, DecimalStyle.Auto, out _));
-
-    [Theory]
     [InlineData("NaN")]
     [InlineData("Infinity")]
     [InlineData("1e999")]

@@ -115,8 +115,8 @@ public sealed class ReadFastPathTests
     {
         // Its tables become large objects: an outgrown one is garbage that young collections still scan, so it is
         // cleared when the interner grows; released after the read, the interner holds no part (the records keep theirs).
-        var interner = new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, GoodsPartShape>();
-        var field = typeof(PartInterner<TradeAnalyzer.Core.Model.GoodsPart, GoodsPartShape>).GetField("_parts", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+        var interner = new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, PartShape>();
+        var field = typeof(PartInterner<TradeAnalyzer.Core.Model.GoodsPart, PartShape>).GetField("_parts", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
         var kept = new List<TradeAnalyzer.Core.Model.GoodsPart>();
         var weak = new List<WeakReference>();
         var outgrown = new List<TradeAnalyzer.Core.Model.GoodsPart?[]>();
@@ -165,7 +165,7 @@ public sealed class ReadFastPathTests
     {
         // The parser presizes the parties tables from the file's size: a file with more distinct parties than that
         // estimate must still grow the table and find every part; a presize never goes past what the capacity needs.
-        var interner = new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, GoodsPartShape>(initialSlots: 1_000);
+        var interner = new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, PartShape>(initialSlots: 1_000);
         Assert.Equal(1_024, interner.SlotCount);
         var parts = new List<TradeAnalyzer.Core.Model.GoodsPart>();
         for (var i = 0; i < 5_000; i++)
@@ -186,9 +186,9 @@ public sealed class ReadFastPathTests
             Assert.Same(parts[i], interner.Intern());
         }
 
-        Assert.Equal(256, new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, GoodsPartShape>(initialSlots: 0).SlotCount);
-        Assert.Equal(2_048, new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, GoodsPartShape>(capacity: 1_000, initialSlots: 1 << 20).SlotCount);
-        Assert.Equal(524_288, new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, GoodsPartShape>(initialSlots: int.MaxValue).SlotCount);
+        Assert.Equal(256, new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, PartShape>(initialSlots: 0).SlotCount);
+        Assert.Equal(2_048, new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, PartShape>(capacity: 1_000, initialSlots: 1 << 20).SlotCount);
+        Assert.Equal(524_288, new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, PartShape>(initialSlots: int.MaxValue).SlotCount);
         Assert.Equal(1_024, TableSizes.Start(0, 1_024, 262_144));
         Assert.Equal(262_144, TableSizes.Start(238_000, 1_024, 262_144));
         Assert.Equal(524_288, TableSizes.Start(int.MaxValue, 1_024, 262_144));
