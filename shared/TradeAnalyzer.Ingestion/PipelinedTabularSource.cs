@@ -12,24 +12,12 @@ namespace TradeAnalyzer.Ingestion;
 /// </summary>
 internal sealed class PipelinedTabularSource : TabularSource
 {
-    private static readonly int Batches = Setting("TRADEANALYZER_READ_BATCHES", 4, 2, 64);
-
-    // The reading thread, once it finds the ring full, sleeps until the caller has emptied it down to this many
-    // batches, so that the caller wakes it once per Batches - Resume batches rather than on every batch it takes.
-    private static readonly int Resume = Setting("TRADEANALYZER_READ_RESUME", 2, 0, Batches - 1);
-
-    private static int Setting(string name, int value, int min, int max) =>
-        int.TryParse(Environment.GetEnvironmentVariable(name), out var v) ? Math.Clamp(v, min, max) : value;
+    private const int Batches = 4;
 
     private readonly TabularSource _inner;
 
     // Filled batches in order (single producer, single consumer). Waiting sides block on kernel events without
-    // spinning: a spinning wait burns the core the other thread needs on a machine with two. Each side signals its
-    // event only when the other has said it waits (_putterWaits, _takerWaits): waking a sleeping thread is a system
-    // call whose cost (~8% of the parsing thread's samples when every batch taken woke the reading thread, on this VM)
-    // lands on the thread that sets the read's pace. The flags and the counters follow Dekker's pattern: each side
-    // publishes its own write with a full fence before it reads the other's, so at least one of them sees the other
-    // and a wake is never lost (a spare one leaves the event set, and the waiter's loop checks again).
+    // spinning: a spinning wait burns the core the other thread needs on a machine with two.
     private readonly RowBatch?[] _ring = new RowBatch?[Batches];
     private readonly AutoResetEvent _filled = new(false);
     private readonly AutoResetEvent _emptied = new(false);
@@ -38,8 +26,6 @@ internal sealed class PipelinedTabularSource : TabularSource
     private readonly Thread _thread;
     private long _head;
     private long _tail;
-    private int _putterWaits;
-    private int _takerWaits;
     private RowBatch? _current;
     private char[] _chars = [];
     private int[] _starts = [];
@@ -119,66 +105,34 @@ internal sealed class PipelinedTabularSource : TabularSource
     // The next filled batch, waiting for the reading thread when there is none yet.
     private RowBatch Take()
     {
-        if (Volatile.Read(ref _tail) == _head)
+        while (Volatile.Read(ref _tail) == _head)
         {
-            while (true)
-            {
-                Interlocked.Exchange(ref _takerWaits, 1);
-                if (Volatile.Read(ref _tail) != _head)
-                {
-                    break;
-                }
-
-                _filled.WaitOne();
-            }
-
-            Volatile.Write(ref _takerWaits, 0);
+            _filled.WaitOne();
         }
 
         var slot = (int)(_head % Batches);
         var b = _ring[slot]!;
         _ring[slot] = null;
-        Interlocked.Exchange(ref _head, _head + 1);
-        if (Volatile.Read(ref _putterWaits) != 0 && Volatile.Read(ref _tail) - _head <= Resume)
-        {
-            Volatile.Write(ref _putterWaits, 0);
-            _emptied.Set();
-        }
-
+        Volatile.Write(ref _head, _head + 1);
+        _emptied.Set();
         return b;
     }
 
     // Hands a filled batch over; false when the caller stopped reading.
     private bool Publish(RowBatch b)
     {
-        if (_tail - Volatile.Read(ref _head) == Batches)
+        WaitHandle[] waits = [_emptied, _stopping];
+        while (_tail - Volatile.Read(ref _head) == Batches)
         {
-            WaitHandle[] waits = [_emptied, _stopping];
-            while (true)
+            if (WaitHandle.WaitAny(waits) == 1)
             {
-                Interlocked.Exchange(ref _putterWaits, 1);
-                if (_tail - Volatile.Read(ref _head) <= Resume)
-                {
-                    break;
-                }
-
-                if (WaitHandle.WaitAny(waits) == 1)
-                {
-                    return false;
-                }
+                return false;
             }
-
-            Volatile.Write(ref _putterWaits, 0);
         }
 
         _ring[(int)(_tail % Batches)] = b;
-        Interlocked.Exchange(ref _tail, _tail + 1);
-        if (Volatile.Read(ref _takerWaits) != 0)
-        {
-            Volatile.Write(ref _takerWaits, 0);
-            _filled.Set();
-        }
-
+        Volatile.Write(ref _tail, _tail + 1);
+        _filled.Set();
         return true;
     }
 

@@ -149,67 +149,6 @@ public sealed class PipelinedReadTests
         Assert.False(piped.Read());
     }
 
-    [Fact]
-    public void Pipelined_source_hands_over_every_batch_when_either_side_waits()
-    {
-        // ~25 batches of 4,096 short rows: the caller pauses now and then (the ring fills and the reading thread sleeps
-        // until the caller has emptied it down to the resume mark), and a file given slowly makes the caller wait for
-        // batches; every row arrives once, in order, either way.
-        var sb = new System.Text.StringBuilder();
-        for (var i = 0; i < 100_000; i++)
-        {
-            sb.Append(i).Append(",x").Append(i % 7).Append('\n');
-        }
-
-        var text = sb.ToString();
-        using var piped = new PipelinedTabularSource(CsvTabularSource.FromText(new StringReader(text), ','));
-        var n = 0;
-        while (piped.Read())
-        {
-            Assert.Equal(n.ToString(System.Globalization.CultureInfo.InvariantCulture), piped.GetSpan(0).ToString());
-            Assert.Equal("x" + (n % 7), piped.GetSpan(1).ToString());
-            if (n % 9_000 == 0)
-            {
-                Thread.Sleep(20);
-            }
-
-            n++;
-        }
-
-        Assert.Equal(100_000, n);
-        using var slow = new PipelinedTabularSource(CsvTabularSource.FromText(new SlowReader(text), ','));
-        n = 0;
-        while (slow.Read())
-        {
-            Assert.Equal(n.ToString(System.Globalization.CultureInfo.InvariantCulture), slow.GetSpan(0).ToString());
-            n++;
-        }
-
-        Assert.Equal(100_000, n);
-    }
-
-    // Gives the text in small pieces, pausing now and then, so that the caller catches up with the reading thread.
-    private sealed class SlowReader(string text) : TextReader
-    {
-        private int _at;
-        private int _calls;
-
-        public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
-
-        public override int Read(Span<char> buffer)
-        {
-            if (++_calls % 64 == 0)
-            {
-                Thread.Sleep(2);
-            }
-
-            var n = Math.Min(Math.Min(buffer.Length, 4_096), text.Length - _at);
-            text.AsSpan(_at, n).CopyTo(buffer);
-            _at += n;
-            return n;
-        }
-    }
-
     private sealed class NonSeekable(byte[] bytes) : MemoryStream(bytes)
     {
         public override bool CanSeek => false;
