@@ -38,6 +38,30 @@ internal abstract class RecordPart
     }
 }
 
+/// <summary>
+/// Stamps of the passes that number or judge record parts by a mark on the part (<see cref="DeclarationParties.RollUpMark"/>,
+/// <see cref="DeclarationParties.IndexMark"/>, <see cref="InvoiceParties.CleanMark"/>): one counter for the process, the
+/// stamp in the high 32 bits so that a pass can keep a number in the low 32.
+/// </summary>
+internal static class PartStamps
+{
+    private static int s_passes;
+
+    /// <summary>A new pass's stamp: never 0 (the mark of a part no pass has marked), and unique among the last 2^32 - 1
+    /// passes of the process.</summary>
+    internal static long Next()
+    {
+        uint stamp;
+        do
+        {
+            stamp = (uint)Interlocked.Increment(ref s_passes);
+        }
+        while (stamp == 0);
+
+        return (long)stamp << 32;
+    }
+}
+
 /// <summary>The parties of a declaration line.</summary>
 internal sealed class DeclarationParties : RecordPart
 {

@@ -38,7 +38,7 @@ internal static class ExporterRollUp
         ArgumentNullException.ThrowIfNull(declarations);
         ArgumentNullException.ThrowIfNull(asOf);
         ArgumentNullException.ThrowIfNull(isNew);
-        var lines = new Lines(declarations.Count, NextStamp());
+        var lines = new Lines(declarations.Count, PartStamps.Next());
         lines.Read(declarations);
         var date = asOf(lines.Count > 0 ? lines.Latest : null);
 
@@ -96,23 +96,6 @@ internal static class ExporterRollUp
             _ => { });
 
         return (exporters, date);
-    }
-
-    /// <summary>The roll-ups made in this process (each one's stamp marks the parties parts it numbered).</summary>
-    private static int s_rollUps;
-
-    /// <summary>A new roll-up's stamp, in the high 32 bits of <see cref="DeclarationParties.RollUpMark"/>: never 0 (a
-    /// part no roll-up has numbered has the mark 0), and unique among the last 2^32 - 1 roll-ups of the process.</summary>
-    internal static long NextStamp()
-    {
-        uint stamp;
-        do
-        {
-            stamp = (uint)Interlocked.Increment(ref s_rollUps);
-        }
-        while (stamp == 0);
-
-        return (long)stamp << 32;
     }
 
     /// <summary>Rolls up one exporter from its runs (numbers into <paramref name="lines"/>' run arrays, in input order).</summary>

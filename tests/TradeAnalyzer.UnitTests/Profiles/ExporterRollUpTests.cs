@@ -154,11 +154,11 @@ public class ExporterRollUpTests
     [Fact]
     public void A_copy_of_a_parties_part_carries_no_roll_up_mark()
     {
-        var part = new DeclarationParties { ExporterName = "A", ImporterName = "B", Shared = true, RollUpMark = ExporterRollUp.NextStamp() | 7 };
+        var part = new DeclarationParties { ExporterName = "A", ImporterName = "B", Shared = true, RollUpMark = PartStamps.Next() | 7 };
         var line = new DeclarationLine(2, part, DeclarationRoute.Empty, GoodsPart.Empty) { DeclarationId = "D1", ExporterName = "C" };
         Assert.NotSame(part, line.PartiesRef);
         Assert.Equal(0, line.PartiesRef.RollUpMark);
-        Assert.NotEqual(ExporterRollUp.NextStamp(), ExporterRollUp.NextStamp());
+        Assert.NotEqual(PartStamps.Next(), PartStamps.Next());
     }
 
     private static void AssertRolledUp(IReadOnlyList<DeclarationLine> lines, List<Expected> expected)

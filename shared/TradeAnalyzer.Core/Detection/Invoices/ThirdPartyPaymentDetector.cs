@@ -31,7 +31,7 @@ public sealed class ThirdPartyPaymentDetector : IDetector
         // The verdict depends only on the parties (names, ids, countries, payer, beneficiary): when every line of an
         // invoice shares one parties part (nearly always), a part already found clean by this run (its mark holds this
         // run's stamp) is not judged again.
-        var stamp = NextStamp();
+        var stamp = PartStamps.Next();
         // Exporter keys of the flagged invoices by seller name and id: a flagged invoice's parties part is nearly always
         // its own (its payer differs), so a memo by part (RiskFlags.InvoiceExporterKey) misses, but its seller repeats.
         var exporterKeys = new Dictionary<(string Name, string? Id), string>();
@@ -179,22 +179,6 @@ public sealed class ThirdPartyPaymentDetector : IDetector
         {
             Volatile.Write(ref part.CleanMark, stamp);
         }
-    }
-
-    /// <summary>The runs made in this process (each one's stamp marks the parts it found clean).</summary>
-    private static long s_runs;
-
-    /// <summary>A new run's stamp: never 0 (the mark of a part no run has judged).</summary>
-    private static long NextStamp()
-    {
-        long stamp;
-        do
-        {
-            stamp = Interlocked.Increment(ref s_runs);
-        }
-        while (stamp == 0);
-
-        return stamp;
     }
 
     /// <summary>

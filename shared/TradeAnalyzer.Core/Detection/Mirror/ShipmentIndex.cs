@@ -443,23 +443,6 @@ public sealed class ShipmentIndex
         }
     }
 
-    /// <summary>The builds made in this process (each one's stamp marks the parties parts it numbered).</summary>
-    private static int s_builds;
-
-    /// <summary>A new build's stamp, in the high 32 bits of <see cref="DeclarationParties.IndexMark"/>: never 0 (a part
-    /// no build has numbered has the mark 0), and unique among the last 2^32 - 1 builds of the process.</summary>
-    private static long NextStamp()
-    {
-        uint stamp;
-        do
-        {
-            stamp = (uint)Interlocked.Increment(ref s_builds);
-        }
-        while (stamp == 0);
-
-        return (long)stamp << 32;
-    }
-
     /// <summary>True when the invoice id stands for a non-empty key.</summary>
     internal static bool HasKey(long invoiceId) => invoiceId is > NoInvoice or < EmptyKey;
 
@@ -498,7 +481,7 @@ public sealed class ShipmentIndex
         // Parties are shared by many lines (one part per distinct combination): their names are normalised once per
         // part, numbered by this build's mark on the part (DeclarationParties.IndexMark), instead of hashing two name
         // strings per shipment or probing a table by reference.
-        private readonly long _stamp = NextStamp();
+        private readonly long _stamp = PartStamps.Next();
         private readonly List<DeclarationParties> _parties = [];
         private readonly List<long> _partyKeys = [];
         private DeclarationParties? _lastParties;
