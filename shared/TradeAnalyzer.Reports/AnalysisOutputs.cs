@@ -155,13 +155,13 @@ public static class AnalysisOutputs
     /// Writes flags.csv to <paramref name="csv"/> and flags.json to <paramref name="json"/> (the bytes
     /// <see cref="WriteFlagsCsv"/> and <see cref="WriteFlagsJson"/> write) in one pass over the flags.
     /// </summary>
-    public static void WriteFlags(Stream csv, Stream json, IEnumerable<Flag> flags) => WriteFlags(csv, json, flags, countsByCode: null);
+    public static void WriteFlags(Stream csv, Stream json, IEnumerable<Flag> flags) => WriteFlags(csv, json, flags, new int[FlagCodeCount]);
 
     /// <summary>
     /// As <see cref="WriteFlags(Stream, Stream, IEnumerable{Flag})"/>, also adding one to
     /// <paramref name="countsByCode"/>[code] for each flag (an array of at least <see cref="FlagCodeCount"/> counts).
     /// </summary>
-    internal static void WriteFlags(Stream csv, Stream json, IEnumerable<Flag> flags, int[]? countsByCode)
+    internal static void WriteFlags(Stream csv, Stream json, IEnumerable<Flag> flags, int[] countsByCode)
     {
         ArgumentNullException.ThrowIfNull(flags);
         using var c = new XmlByteWriter(csv);
@@ -169,23 +169,12 @@ public static class AnalysisOutputs
         var writer = new FlagJson(j);
         WriteCsvHeader(c);
         j.WriteStartArray();
-        if (countsByCode is null)
+        FlagPrefetch.ForEach(flags, (c, writer, countsByCode), static (to, f) =>
         {
-            FlagPrefetch.ForEach(flags, (c, writer), static (to, f) =>
-            {
-                WriteCsvRow(to.c, f);
-                to.writer.Write(f);
-            });
-        }
-        else
-        {
-            FlagPrefetch.ForEach(flags, (c, writer, countsByCode), static (to, f) =>
-            {
-                to.countsByCode[(int)f.Code]++;
-                WriteCsvRow(to.c, f);
-                to.writer.Write(f);
-            });
-        }
+            to.countsByCode[(int)f.Code]++;
+            WriteCsvRow(to.c, f);
+            to.writer.Write(f);
+        });
 
         j.WriteEndArray();
         c.FlushStream();
