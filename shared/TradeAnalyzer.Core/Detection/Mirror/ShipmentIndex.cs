@@ -694,34 +694,41 @@ public sealed class ShipmentIndex
             index.ShipmentNumberCount = next;
         }
 
+        /// <summary>The invoice id of a key packed as (<paramref name="high"/>, <paramref name="low"/>) and its dense
+        /// <paramref name="number"/>: a key of up to 12 characters packs with a high part of 0 (its id is the packed
+        /// value), one of 13 to 17 never does (its leading part is not empty) and is listed among the keys that do not pack
+        /// into a long.</summary>
+        private long PairId(int high, long low, out int number)
+        {
+            number = _pairKeys.GetOrAdd(high, low, _otherPositions.Count, out var added);
+            if (high == 0)
+            {
+                if (added)
+                {
+                    _otherPositions.Add(-1);
+                }
+
+                return low;
+            }
+
+            if (added)
+            {
+                _otherPositions.Add(index._otherKeys.Count);
+                index._otherKeys.Add(new OtherInvoiceKey(high, low, null));
+            }
+
+            return OtherKeyId(_otherPositions[number]);
+        }
+
         /// <summary>The invoice id of <paramref name="invoiceNumber"/> (see <see cref="InvoiceIds"/>) and its key's dense
         /// <paramref name="number"/> (-1 for an empty key), without a key string unless the key does not pack and was
         /// not seen before.</summary>
         private long InvoiceId(string invoiceNumber, out int number)
         {
-            bool added;
-            var keys = index._otherKeys;
+            // One pass over the number (nearly all): the same pair as the two-pass path below.
             if (InvoiceIndex.TryPackNumber(invoiceNumber, out var high, out var low))
             {
-                // One pass over the number (nearly all): the same pair as the two-pass path below.
-                number = _pairKeys.GetOrAdd(high, low, _otherPositions.Count, out added);
-                if (high == 0)
-                {
-                    if (added)
-                    {
-                        _otherPositions.Add(-1);
-                    }
-
-                    return low;
-                }
-
-                if (added)
-                {
-                    _otherPositions.Add(keys.Count);
-                    keys.Add(new OtherInvoiceKey(high, low, null));
-                }
-
-                return OtherKeyId(_otherPositions[number]);
+                return PairId(high, low, out number);
             }
 
             var key = InvoiceIndex.KeyChars(invoiceNumber, ref _scratch);
@@ -731,30 +738,13 @@ public sealed class ShipmentIndex
                 return EmptyKey;
             }
 
-            if (InvoiceIndex.TryPack(key, out var packed))
-            {
-                // (0, packed): no key of 13 to 17 characters packs with a high part of 0 (its leading part is not empty).
-                number = _pairKeys.GetOrAdd(0, packed, _otherPositions.Count, out added);
-                if (added)
-                {
-                    _otherPositions.Add(-1);
-                }
-
-                return packed;
-            }
-
+            // Up to 12 characters give (0, InvoiceIndex.TryPack), up to 17 a pair.
             if (InvoiceKeyTable.TryPack(key, out high, out low))
             {
-                number = _pairKeys.GetOrAdd(high, low, _otherPositions.Count, out added);
-                if (added)
-                {
-                    _otherPositions.Add(keys.Count);
-                    keys.Add(new OtherInvoiceKey(high, low, null));
-                }
-
-                return OtherKeyId(_otherPositions[number]);
+                return PairId(high, low, out number);
             }
 
+            var keys = index._otherKeys;
             var hash = HashSlots.Hash(key);
             _textKeys.MakeRoom();
             for (var slot = _textKeys.Start(hash); ; slot = _textKeys.Next(slot))
