@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace TradeAnalyzer.Ingestion;
@@ -9,46 +10,55 @@ namespace TradeAnalyzer.Ingestion;
 /// Finds the shared record part already built from equal cells: the party columns of a row determine its parties part
 /// (names and ids pooled, countries validated, exporter key derived), so a row whose party cells are exactly those of
 /// an earlier accepted row reuses its part without pooling, validating or interning them again.
-/// The row's cells (as <see cref="RowCursor.Get"/> gives them, each preceded by its length) form a key; the keys of the
-/// remembered parts are copied into large character blocks, and an open-addressing table finds a candidate (the key's hash, where its copy starts, and the part) whose key is then compared character by
-/// character: a hit reads one slot and one contiguous key instead of the part and each of its strings. The hash
+/// The row's cells (as <see cref="RowCursor.Get"/> gives them, each preceded by its length) form a key of bytes, a cell
+/// whose characters are all below U+0100 (every party cell of the usual files) as one byte per character (Latin-1),
+/// another as its UTF-16 code units; the keys of the remembered parts are copied into large byte blocks, and an
+/// open-addressing table finds a candidate (the key's hash, where its copy starts, and the part) whose key is then
+/// compared byte by byte: a hit reads one slot and one contiguous key instead of the part and each of its strings. The hash
 /// (<see cref="KeyHash"/>) is seeded at random per process, and a look-up or insertion gives up after
 /// <see cref="MaxProbes"/> slots (the row then takes the ordinary path), so even cells crafted to collide cost at
 /// most that many comparisons per row. Bounded: past <paramref name="capacity"/> parts
-/// or <see cref="MaxKeyChars"/> characters of keys, and for keys longer than <see cref="MaxKeyLength"/>, rows take the
+/// or <see cref="MaxKeyBytes"/> bytes of keys, and for keys longer than <see cref="MaxKeyLength"/> bytes, rows take the
 /// ordinary path. The slot table starts at <paramref name="initialSlots"/> (rounded to a power of two, at least 1,024,
 /// at most what <paramref name="capacity"/> parts need) and doubles when half full.
 /// </summary>
 internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacity = 262_144, int initialSlots = 1024)
     where T : class
 {
-    /// <summary>The longest key remembered (the cells and their lengths).</summary>
+    /// <summary>The longest key remembered, in bytes (the cells and their lengths).</summary>
     public const int MaxKeyLength = 4096;
 
-    /// <summary>The characters of keys remembered in all, at most (32 MiB).</summary>
-    public const int MaxKeyChars = 16 << 20;
+    /// <summary>The bytes of keys remembered in all, at most (32 MiB).</summary>
+    public const int MaxKeyBytes = 32 << 20;
 
-    // Keys live in blocks of BlockChars: [key length, key...]; a key never straddles two blocks, so a key's place is
-    // one int (block * BlockChars + offset).
-    private const int BlockShift = 18;
-    private const int BlockChars = 1 << BlockShift;
-    private const int Header = 1;
+    // Keys live in blocks of BlockBytes: [key length (2 bytes), key...]; a key never straddles two blocks, so a key's
+    // place is one int (block * BlockBytes + offset).
+    private const int BlockShift = 19;
+    private const int BlockBytes = 1 << BlockShift;
+    private const int Header = 2;
 
     // Cells this long or longer that repeat an earlier cell of the key are written as Mark + that cell's index.
     private const int MinRepeat = 8;
 
     // Slots looked at per look-up or insertion at most (the table is at most half full: chains are short unless crafted).
     internal const int MaxProbes = 32;
-    private const char Mark = '\uF000';
 
-    private readonly List<char[]> _blocks = [];
-    private readonly char[] _key = new char[MaxKeyLength + 64];
+    // The first byte of a cell in the key: below LongNarrow, the length of a Latin-1 cell that follows; LongNarrow or
+    // Wide, a Latin-1 or UTF-16 cell whose length (in characters) is in the next two bytes; Mark, the index of an earlier
+    // equal cell in the next byte. No encoding is a prefix of another, so equal keys still mean equal cells.
+    private const byte LongNarrow = 0xFD;
+    private const byte Wide = 0xFE;
+    private const byte Mark = 0xFF;
+
+    private readonly List<byte[]> _blocks = [];
+    private readonly byte[] _key = new byte[MaxKeyLength + 64];
     private readonly int[] _cellStarts = new int[columns.Length];
     private readonly int[] _cellLengths = new int[columns.Length];
+    private readonly bool[] _cellWide = new bool[columns.Length];
     private Slot[] _slots = new Slot[TableSizes.Start(initialSlots, 1024, capacity)];
     private int _count;
     private int _keyLength = -1;
-    private int _used = BlockChars;
+    private int _used = BlockBytes;
     private T? _last;
     private int _lastPlace = -1;
     private long _preparedRow = -1;
@@ -101,10 +111,10 @@ internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacit
         {
             // A prefetch never faults: past the block's end (a key near it) it only fetches nothing useful.
             ref var first = ref MemoryMarshal.GetArrayDataReference(_blocks[slot.Place >> BlockShift]);
-            ref var at = ref Unsafe.Add(ref first, slot.Place & (BlockChars - 1));
+            ref var at = ref Unsafe.Add(ref first, slot.Place & (BlockBytes - 1));
             Sse.Prefetch0(Unsafe.AsPointer(ref at));
-            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref at, 32)));
             Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref at, 64)));
+            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref at, 128)));
         }
     }
 
@@ -174,21 +184,21 @@ internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacit
         }
 
         var need = Header + length;
-        if (_used + need > BlockChars)
+        if (_used + need > BlockBytes)
         {
-            if ((_blocks.Count + 1) * (long)BlockChars > MaxKeyChars)
+            if ((_blocks.Count + 1) * (long)BlockBytes > MaxKeyBytes)
             {
                 return;
             }
 
-            _blocks.Add(GC.AllocateUninitializedArray<char>(BlockChars)); // every character is written before it is read
+            _blocks.Add(GC.AllocateUninitializedArray<byte>(BlockBytes)); // every byte is written before it is read
             _used = 0;
         }
 
         var blockIndex = _blocks.Count - 1;
         var block = _blocks[blockIndex];
         var place = (blockIndex << BlockShift) + _used;
-        block[_used] = (char)length;
+        Unsafe.WriteUnaligned(ref block[_used], (ushort)length);
         _key.AsSpan(0, length).CopyTo(block.AsSpan(_used + Header));
         _used += need;
         _count++;
@@ -206,11 +216,12 @@ internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacit
     /// <summary>The slots of the table now (for tests).</summary>
     internal int SlotCount => _slots.Length;
 
-    // The current row's key into _key: per cell its length, then its characters; false (and no key) when too long.
-    // A cell of at least MinRepeat characters equal to an earlier cell of the key (an invoice's payer is usually its
-    // buyer, its beneficiary its seller) is written as one mark naming that cell instead: the key stays a function of the
-    // cells that can be read back into them (lengths are below MaxKeyLength, marks above), so equal keys still mean equal
-    // cells, and it is shorter to copy, hash, store and compare.
+    // The current row's key into _key: per cell its length, then its characters (one byte each when all are below U+0100,
+    // else two); false (and no key) when too long. A cell of at least MinRepeat characters equal to an earlier cell of
+    // the key (an invoice's payer is usually its buyer, its beneficiary its seller) is written as one mark naming that
+    // cell instead: the key stays a function of the cells that can be read back into them, so equal keys still mean
+    // equal cells, and it is shorter to copy, hash, store and compare. Latin-1 halves the bytes of the usual keys
+    // (~100-180 characters): the narrowing costs what the copy did, the hash, the compares and the blocks are halved.
     private bool BuildKey()
     {
         _keyLength = -1;
@@ -221,41 +232,188 @@ internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacit
             var cell = row.Get(columns[k]);
             var length = cell.Length;
             _cellLengths[k] = length;
-            _cellStarts[k] = n + 1;
             var same = length >= MinRepeat ? Earlier(k, cell) : -1;
             if (same >= 0)
             {
-                key[n++] = (char)(Mark + same);
+                key[n] = Mark;
+                key[n + 1] = (byte)same;
+                n += 2;
                 _cellStarts[k] = _cellStarts[same];
+                _cellWide[k] = _cellWide[same];
                 continue;
             }
 
-            if (n + 1 + length > MaxKeyLength)
+            var header = length < LongNarrow ? 1 : 3;
+            if (n + header + length > MaxKeyLength)
             {
                 return false;
             }
 
-            key[n++] = (char)length;
-            cell.CopyTo(key.AsSpan(n));
-            n += length;
+            var body = n + header;
+            var wide = !TryNarrow(cell, key.AsSpan(body, length));
+            if (wide)
+            {
+                header = 3;
+                body = n + header;
+                if (body + (2 * length) > MaxKeyLength)
+                {
+                    return false;
+                }
+
+                MemoryMarshal.AsBytes(cell).CopyTo(key.AsSpan(body));
+            }
+
+            _cellWide[k] = wide;
+            _cellStarts[k] = body;
+            if (header == 1)
+            {
+                key[n] = (byte)length;
+            }
+            else
+            {
+                key[n] = wide ? Wide : LongNarrow;
+                Unsafe.WriteUnaligned(ref key[n + 1], (ushort)length);
+            }
+
+            n = body + (wide ? 2 * length : length);
         }
 
         _keyLength = n;
         return true;
     }
 
-    // The first of cells 0..k-1 equal to cell k (whose length is already recorded), or -1.
+    // The first of cells 0..k-1 equal to cell k (whose length is already recorded), or -1: compared with the earlier
+    // cells as the key holds them, so that a repeated cell is neither narrowed nor copied.
     private int Earlier(int k, ReadOnlySpan<char> cell)
     {
         for (var j = 0; j < k; j++)
         {
-            if (_cellLengths[j] == cell.Length && _key.AsSpan(_cellStarts[j], cell.Length).SequenceEqual(cell))
+            if (_cellLengths[j] == cell.Length &&
+                (_cellWide[j]
+                    ? _key.AsSpan(_cellStarts[j], 2 * cell.Length).SequenceEqual(MemoryMarshal.AsBytes(cell))
+                    : SameAsNarrow(cell, _key.AsSpan(_cellStarts[j], cell.Length))))
             {
                 return j;
             }
         }
 
         return -1;
+    }
+
+    /// <summary>Whether <paramref name="cell"/> is <paramref name="narrow"/> (Latin-1, as long as the cell) widened.</summary>
+    internal static bool SameAsNarrow(ReadOnlySpan<char> cell, ReadOnlySpan<byte> narrow)
+    {
+        var length = cell.Length;
+        if (narrow.Length != length)
+        {
+            return false;
+        }
+
+        ref var from = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(cell));
+        ref var bytes = ref MemoryMarshal.GetReference(narrow);
+        if (Vector128.IsHardwareAccelerated && length >= Vector128<ushort>.Count)
+        {
+            // Eight at a time; the last eight overlap the ones before when the length is not a multiple.
+            var last = (nuint)(length - Vector128<ushort>.Count);
+            for (nuint i = 0; ; i += (nuint)Vector128<ushort>.Count)
+            {
+                if (i > last)
+                {
+                    i = last;
+                }
+
+                var widened = Vector128.WidenLower(Vector128.CreateScalar(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bytes, i))).AsByte());
+                if (Vector128.LoadUnsafe(ref from, i) != widened)
+                {
+                    return false;
+                }
+
+                if (i == last)
+                {
+                    return true;
+                }
+            }
+        }
+
+        for (var i = 0; i < length; i++)
+        {
+            if (Unsafe.Add(ref from, i) != Unsafe.Add(ref bytes, i))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Writes <paramref name="cell"/> as Latin-1 into <paramref name="into"/> (as long as the cell); false, with
+    /// <paramref name="into"/> partly written, when a character is U+0100 or above.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool TryNarrow(ReadOnlySpan<char> cell, Span<byte> into)
+    {
+        var length = cell.Length;
+        if (into.Length < length)
+        {
+            throw new ArgumentException("The destination is shorter than the cell.", nameof(into));
+        }
+
+        ref var from = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(cell));
+        ref var to = ref MemoryMarshal.GetReference(into);
+        if (Vector128.IsHardwareAccelerated && (uint)(length - 4) < 4)
+        {
+            // Four to seven characters (ids, short names): the first four and the last four, overlapping.
+            var head = Vector128.CreateScalar(Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref from))).AsUInt16();
+            var tail = Vector128.CreateScalar(Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref from, length - 4)))).AsUInt16();
+            if (((head | tail) & Vector128.Create((ushort)0xFF00)) != Vector128<ushort>.Zero)
+            {
+                return false;
+            }
+
+            Unsafe.WriteUnaligned(ref to, Vector128.Narrow(head, head).AsUInt32().ToScalar());
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, length - 4), Vector128.Narrow(tail, tail).AsUInt32().ToScalar());
+            return true;
+        }
+
+        if (Vector128.IsHardwareAccelerated && length >= Vector128<ushort>.Count)
+        {
+            // Eight characters at a time; the last eight overlap the ones before when the length is not a multiple.
+            var high = Vector128.Create((ushort)0xFF00);
+            var last = (nuint)(length - Vector128<ushort>.Count);
+            for (nuint i = 0; ; i += (nuint)Vector128<ushort>.Count)
+            {
+                if (i > last)
+                {
+                    i = last;
+                }
+
+                var v = Vector128.LoadUnsafe(ref from, i);
+                if ((v & high) != Vector128<ushort>.Zero)
+                {
+                    return false;
+                }
+
+                Vector128.Narrow(v, v).GetLower().StoreUnsafe(ref to, i);
+                if (i == last)
+                {
+                    return true;
+                }
+            }
+        }
+
+        for (var i = 0; i < length; i++)
+        {
+            var c = Unsafe.Add(ref from, i);
+            if (c > 0xFF)
+            {
+                return false;
+            }
+
+            Unsafe.Add(ref to, i) = (byte)c;
+        }
+
+        return true;
     }
 
     // Per process, so the slots a key lands in cannot be known in advance.
@@ -271,10 +429,10 @@ internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacit
     /// bytes and was ~2% of a file's read for keys of 100-150 characters; safety against crafted collisions now comes
     /// from the probe limit, not from the hash.
     /// </summary>
-    internal static int KeyHash(ReadOnlySpan<char> key)
+    internal static int KeyHash(ReadOnlySpan<byte> key)
     {
-        ref var p = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(key));
-        var n = key.Length * 2;
+        ref var p = ref MemoryMarshal.GetReference(key);
+        var n = key.Length;
         var a = Seed + P1;
         var b = Seed ^ P2;
         var c = Seed;
@@ -300,9 +458,15 @@ internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacit
             i += 4;
         }
 
-        if (i < n)
+        if (i + 2 <= n)
         {
             h = BitOperations.RotateLeft(h ^ (Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref p, i)) * P3), 11) * P1;
+            i += 2;
+        }
+
+        if (i < n)
+        {
+            h = BitOperations.RotateLeft(h ^ (Unsafe.Add(ref p, i) * P3), 11) * P1;
         }
 
         h ^= h >> 33;
@@ -315,11 +479,11 @@ internal sealed class CellPartCache<T>(RowCursor row, int[] columns, int capacit
 
     private static ulong Round(ulong acc, ulong value) => BitOperations.RotateLeft(acc + (value * P2), 31) * P1;
 
-    private ReadOnlySpan<char> KeyAt(int place)
+    private ReadOnlySpan<byte> KeyAt(int place)
     {
         var block = _blocks[place >> BlockShift];
-        var at = place & (BlockChars - 1);
-        return block.AsSpan(at + Header, block[at]);
+        var at = place & (BlockBytes - 1);
+        return block.AsSpan(at + Header, Unsafe.ReadUnaligned<ushort>(ref block[at]));
     }
 
     /// <summary>

@@ -112,27 +112,23 @@ public sealed class PartyCellKeyTests
     }
 
     [Fact]
-    public void The_key_hash_depends_on_the_characters_only_and_on_every_one_of_them()
+    public void The_key_hash_depends_on_the_bytes_only_and_on_every_one_of_them()
     {
-        // Every tail length of the hash (32-byte steps, then 8, 4 and 2 bytes) and every position: equal text in
-        // different arrays and offsets hashes the same, and changing any one character changes the hash.
+        // Every tail length of the hash (32-byte steps, then 8, 4, 2 and 1 bytes) and every position: equal bytes in
+        // different arrays and offsets hash the same, and changing any one bit of any byte changes the hash.
         var rng = new Random(3);
-        for (var length = 0; length <= 90; length++)
+        for (var length = 0; length <= 180; length++)
         {
-            var text = new char[length];
-            for (var k = 0; k < length; k++)
-            {
-                text[k] = (char)rng.Next(1, 0x3000);
-            }
-
-            var copy = new char[length + 5];
+            var text = new byte[length];
+            rng.NextBytes(text);
+            var copy = new byte[length + 5];
             text.CopyTo(copy, 5);
             var hash = TradeAnalyzer.Ingestion.CellPartCache<object>.KeyHash(text);
             Assert.Equal(hash, TradeAnalyzer.Ingestion.CellPartCache<object>.KeyHash(copy.AsSpan(5, length)));
             for (var k = 0; k < length; k++)
             {
-                var changed = (char[])text.Clone();
-                changed[k] ^= (char)(1 << rng.Next(16));
+                var changed = (byte[])text.Clone();
+                changed[k] ^= (byte)(1 << rng.Next(8));
                 Assert.NotEqual(hash, TradeAnalyzer.Ingestion.CellPartCache<object>.KeyHash(changed));
             }
 
@@ -140,6 +136,82 @@ public sealed class PartyCellKeyTests
             {
                 Assert.NotEqual(hash, TradeAnalyzer.Ingestion.CellPartCache<object>.KeyHash(text.AsSpan(0, length - 1)));
             }
+        }
+    }
+
+    [Fact]
+    public void Cells_narrow_to_Latin1_exactly_when_every_character_is_below_U0100_and_compare_equal_to_their_narrow_form_only()
+    {
+        // Every length around the eight-character steps (and the overlapping last step), a character above U+00FF at
+        // every position, and characters at the edges (U+0000, U+00FF, U+0100).
+        var rng = new Random(5);
+        for (var length = 0; length <= 40; length++)
+        {
+            for (var trial = 0; trial < 20; trial++)
+            {
+                var cell = new char[length];
+                for (var k = 0; k < length; k++)
+                {
+                    cell[k] = (char)(rng.Next(4) == 0 ? rng.Next(0xF0, 0x100) : rng.Next(0, 0x80));
+                }
+
+                var wideAt = trial % 2 == 1 && length > 0 ? rng.Next(length) : -1;
+                if (wideAt >= 0)
+                {
+                    cell[wideAt] = (char)(trial % 4 == 1 ? 0x100 : rng.Next(0x100, 0x10000));
+                }
+
+                var into = new byte[length + 3];
+                into.AsSpan().Fill(0xAA);
+                var narrow = TradeAnalyzer.Ingestion.CellPartCache<object>.TryNarrow(cell, into.AsSpan(0, length));
+                Assert.Equal(wideAt < 0, narrow);
+                if (narrow)
+                {
+                    Assert.Equal(cell.Select(c => (byte)c).ToArray(), into[..length]);
+                    Assert.Equal(new byte[] { 0xAA, 0xAA, 0xAA }, into[length..]); // nothing written past the cell
+                    Assert.True(TradeAnalyzer.Ingestion.CellPartCache<object>.SameAsNarrow(cell, into.AsSpan(0, length)));
+                    Assert.False(TradeAnalyzer.Ingestion.CellPartCache<object>.SameAsNarrow(cell, into.AsSpan(0, length + 1)));
+                    for (var k = 0; k < length; k++)
+                    {
+                        // One character changed, in its low byte or only in its high byte (which the narrow form lacks).
+                        var changed = (char[])cell.Clone();
+                        changed[k] = (char)(k % 2 == 0 ? changed[k] ^ 1 : changed[k] | 0x100);
+                        Assert.False(TradeAnalyzer.Ingestion.CellPartCache<object>.SameAsNarrow(changed, into.AsSpan(0, length)));
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Parties_with_characters_beyond_Latin1_read_back_exactly_beside_their_Latin1_look_alikes()
+    {
+        // Cells kept in the key as UTF-16 (a character above U+00FF) next to Latin-1 ones of the same length, short and
+        // long (past the one-byte length), repeated by the payer and beneficiary (marks): each row keeps its own values.
+        var longWide = "Łódź " + new string('x', 300);
+        var longNarrow = "Aódz " + new string('x', 300); // the low bytes of longWide's characters: only the high bytes tell them apart
+        string[] names = ["Łódź Trading Sp. z o.o.", "Aódz Trading Sp. z o.o.", "北京贸易有限公司", "Café Nordic AB", "Cafe Nordic AB", longWide, longNarrow, "Ωmega"];
+        var rng = new Random(9);
+        var text = new StringBuilder(InvoiceHeader).Append('\n');
+        var expected = new List<(string, string, string?, string?, string?)>();
+        for (var i = 0; i < 3_000; i++)
+        {
+            var seller = names[rng.Next(names.Length)];
+            var buyer = names[rng.Next(names.Length)];
+            var payer = rng.Next(2) == 0 ? buyer : names[rng.Next(names.Length)];
+            var beneficiary = rng.Next(2) == 0 ? seller : names[rng.Next(names.Length)];
+            var sellerId = rng.Next(4) == 0 ? names[rng.Next(names.Length)] : string.Empty;
+            text.Append(InvoiceRow($"I{i}", seller, buyer, payer, beneficiary, sellerId)).Append('\n');
+            expected.Add((seller, buyer, payer, beneficiary, sellerId.Length == 0 ? null : sellerId));
+        }
+
+        var r = Read(text.ToString());
+        Assert.Empty(r.Rejected);
+        Assert.Equal(expected.Count, r.Invoices.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var v = r.Invoices[i];
+            Assert.Equal(expected[i], (v.SellerName, v.BuyerName, v.PayerName, v.BeneficiaryName, v.SellerId));
         }
     }
 
