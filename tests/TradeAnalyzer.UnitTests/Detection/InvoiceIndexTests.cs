@@ -174,6 +174,39 @@ public class InvoiceIndexTests
     }
 
     [Fact]
+    public void Sequential_keys_of_interleaved_series_fill_windows_across_growth_and_the_table_end()
+    {
+        // Invoice numbers issued in sequence across a few series (as the benchmark's files: one counter, several
+        // prefixes, some 12 characters, some pairs), each series' keys filling 256-slot windows densely, in a table that
+        // starts smaller than one window (so windows wrap around its end) and grows several times.
+        string[] series = ["INV26{0:D7}", "CI202604{0:D7}", "CI202605{0:D7}", "EXP2627{0:D7}"];
+        var table = new InvoiceKeyTable(10);
+        var expected = new Dictionary<(int, long), int>();
+        for (var k = 0; k < 40_000; k++)
+        {
+            var key = string.Format(System.Globalization.CultureInfo.InvariantCulture, series[k % 7 % series.Length], k);
+            Assert.True(InvoiceKeyTable.TryPack(key, out var high, out var low), key);
+            var value = expected.Count;
+            if (!expected.TryAdd((high, low), value))
+            {
+                value = expected[(high, low)];
+            }
+
+            Assert.Equal(value, table.GetOrAdd(high, low, expected.Count - 1, out _));
+        }
+
+        Assert.Equal(expected.Count, table.Count);
+        foreach (var ((high, low), value) in expected)
+        {
+            Assert.Equal(value, table.Find(high, low));
+        }
+
+        Assert.True(InvoiceKeyTable.TryPack("INV260040000", out var h, out var l));
+        Assert.Equal(-1, table.Find(h, l));
+        Assert.Equal(-1, table.Find(1, l));
+    }
+
+    [Fact]
     public void Wide_packed_keys_are_distinct_agree_with_the_short_packing_and_survive_growth()
     {
         string[] keys = ["", "0", "A", "123456789012", "0123456789012", "1234567890120", "EXP26270000000", "EXP2627000000", "EXP262700000000",

@@ -188,6 +188,32 @@ public class MirrorIndexTests
     }
 
     [Fact]
+    public void Invoice_keys_of_a_split_declaration_are_numbered_in_shipment_order_once_all_its_lines_are_read()
+    {
+        // E1's first run has no invoice number, its later runs do: a key of its own (a packed pair), then one that I1
+        // shares; E2 has a text key. The keys are numbered once every shipment is described, in shipment order: E1's
+        // key first although its lines were read last, and no number is left without a shipment.
+        var index = ShipmentIndex.Build(
+        [
+            Export("E1", 1_000, lineNo: 1),
+            Import("I1", 900, invoice: "INV-000001"),
+            Export("E2", 2_000, invoice: "FAC-Ñ-7"),
+            Import("I2", 800, invoice: "INV-000001"),
+            Export("E1", 3_000, lineNo: 2, invoice: "EXP/26-27/0000009"),
+            Export("E1", 500, lineNo: 3, invoice: "INV-000001"),
+        ]);
+
+        var all = index.All;
+        Assert.Equal(["E1", "I1", "E2", "I2"], all.Select(s => s.DeclarationId));
+        Assert.Equal([0, 1, 2, 1], all.Select(s => s.InvoiceKeyNumber));
+        Assert.Equal(3, index.InvoiceKeyCount);
+        Assert.Equal("EXP26270000009", all[0].InvoiceKey);
+        Assert.Equal("FACÑ7", all[2].InvoiceKey);
+        Assert.Equal(all[1].InvoiceId, all[3].InvoiceId);
+        Assert.Equal(3, all.Select(s => s.InvoiceId).Distinct().Count());
+    }
+
+    [Fact]
     public void Many_long_invoice_keys_keep_distinct_numbers_as_the_table_grows()
     {
         var lines = new List<DeclarationLine>();

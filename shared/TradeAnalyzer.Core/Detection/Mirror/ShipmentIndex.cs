@@ -352,6 +352,7 @@ public sealed class ShipmentIndex
     private void Complete(Builder builder, int count, bool[] isExport, ulong[] pairs, ulong[] scratch)
     {
         builder.NumberParties(count);
+        builder.NumberInvoiceKeys(count, pairs, scratch);
         PartyCount = builder.PartyCount;
         InvoiceKeyCount = builder.InvoiceKeyCount;
         PartKeys = builder.PartKeys;
@@ -496,21 +497,24 @@ public sealed class ShipmentIndex
         // shipment is described (NumberShipmentIds), so that the detectors compare and group numbers.
         private readonly int[] _idHashes = GC.AllocateUninitializedArray<int>(lines);
 
-        // Invoice keys numbered densely (InvoiceKeyNumbers), with their invoice ids (InvoiceIds): keys of up to
-        // 17 characters 0-9 and A-Z (nearly all) by their packed pair, those of up to 12 as (0, packed), in the same
-        // kind of table as the invoice index's (consecutive numbers in nearby slots; sized for a key per two lines, an
-        // export and its import), the rest by their text. Keys that do not pack into a long (here 39% of all, e.g.
-        // EXP/26-27/0000000) are also listed by position in the index (OtherKeyId).
-        private readonly InvoiceKeyTable _pairKeys = new(lines / 2);
-        // Per key number: the key's position among those that do not pack (OtherKeyId), -1 for a key packed in a long
-        // (its id is the packed value); sized like the table, so that it does not grow by copies.
-        private readonly List<int> _otherPositions = new(lines / 2);
+        // Invoice keys numbered densely (InvoiceKeyNumbers), with their invoice ids (InvoiceIds), once every shipment
+        // is described (NumberInvoiceKeys). Describe packs a key of up to 17 characters 0-9 and A-Z (nearly all) as a
+        // pair (those of up to 12 as (0, packed)): the low part in InvoiceIds, the high part here, the shipment's key
+        // number PackedKey; the pairs are then numbered by sorting their hashes (HashRuns), as the shipment ids are,
+        // instead of a probe per shipment of a 16 MiB table (InvoiceKeyTable: nearly every new key's slot is a cold
+        // cache line, ~1 miss per shipment). The rare keys that do not pack are numbered by their text in Describe
+        // (TextKey(t) in the key number) and numbered among the others in order of first appearance afterwards.
+        // Keys that do not pack into a long (here 39% of all, e.g. EXP/26-27/0000000) are also listed by position in
+        // the index (OtherKeyId).
+        private const int PackedKey = -2;
+        private readonly int[] _keyHighs = GC.AllocateUninitializedArray<int>(lines);
+        private readonly List<string> _texts = [];
         private readonly HashSlots _textKeys = new(16);
         private char[] _scratch = new char[64];
 
         public int PartyCount => _parties.Count;
 
-        public int InvoiceKeyCount => _otherPositions.Count;
+        public int InvoiceKeyCount { get; private set; }
 
         public long[] PartKeys => [.. _partyKeys];
 
@@ -588,7 +592,7 @@ public sealed class ShipmentIndex
             var keyNumber = -1;
             if (invoiceNumber is not null)
             {
-                index.InvoiceIds[s] = InvoiceId(invoiceNumber, out keyNumber);
+                index.InvoiceIds[s] = InvoiceId(invoiceNumber, out _keyHighs[s], out keyNumber);
                 index.InvoiceNumbers[s] = invoiceNumber.Trim();
             }
 
@@ -694,41 +698,99 @@ public sealed class ShipmentIndex
             index.ShipmentNumberCount = next;
         }
 
-        /// <summary>The invoice id of a key packed as (<paramref name="high"/>, <paramref name="low"/>) and its dense
-        /// <paramref name="number"/>: a key of up to 12 characters packs with a high part of 0 (its id is the packed
-        /// value), one of 13 to 17 never does (its leading part is not empty) and is listed among the keys that do not pack
-        /// into a long.</summary>
-        private long PairId(int high, long low, out int number)
+        /// <summary>
+        /// Numbers the invoice keys of shipments 0 to <paramref name="count"/> - 1 once every shipment is described
+        /// (<see cref="InvoiceKeyNumbers"/>: 0, 1, ... in order of first appearance among the shipments, -1 without a
+        /// key, equal exactly when the keys are; <see cref="InvoiceIds"/> of the keys that do not pack into a long, listed
+        /// in that order too) and sets <see cref="InvoiceKeyCount"/>. The packed pairs' (hash, shipment) pairs are sorted
+        /// (<see cref="HashRuns"/>, with <paramref name="pairs"/> and <paramref name="scratch"/>, room for
+        /// <paramref name="count"/> each) and a shipment whose pair an earlier one has takes that one's number.
+        /// </summary>
+        public void NumberInvoiceKeys(int count, ulong[] pairs, ulong[] scratch)
         {
-            number = _pairKeys.GetOrAdd(high, low, _otherPositions.Count, out var added);
-            if (high == 0)
+            var ids = index.InvoiceIds;
+            var numbers = index.InvoiceKeyNumbers;
+            var highs = _keyHighs;
+            var m = 0;
+            for (var s = 0; s < count; s++)
             {
-                if (added)
+                if (numbers[s] == PackedKey)
                 {
-                    _otherPositions.Add(-1);
+                    pairs[m++] = HashRuns.Pack(PairHash(highs[s], ids[s]), s);
                 }
-
-                return low;
             }
 
-            if (added)
+            var sorted = pairs.AsSpan(0, m);
+            HashRuns.Sort(sorted, scratch);
+
+            // Each packed shipment now holds the first shipment with its pair (at or before it), the others -1 or
+            // their text key: numbers and ids in shipment order.
+            HashRuns.FirstOfEqual(sorted, numbers, new SamePair(highs, ids));
+            var textNumbers = new int[_texts.Count];
+            textNumbers.AsSpan().Fill(-1);
+            var textIds = new long[_texts.Count];
+            var keys = index._otherKeys;
+            var next = 0;
+            for (var s = 0; s < count; s++)
             {
-                _otherPositions.Add(index._otherKeys.Count);
-                index._otherKeys.Add(new OtherInvoiceKey(high, low, null));
+                var first = numbers[s];
+                if (first >= 0)
+                {
+                    if (first != s)
+                    {
+                        numbers[s] = numbers[first];
+                        ids[s] = ids[first];
+                        continue;
+                    }
+
+                    numbers[s] = next++;
+                    if (highs[s] != 0)
+                    {
+                        // 13 to 17 characters (a key of up to 12 packs with a high part of 0: its id is the packed value).
+                        keys.Add(new OtherInvoiceKey(highs[s], ids[s], null));
+                        ids[s] = OtherKeyId(keys.Count - 1);
+                    }
+                }
+                else if (first != -1)
+                {
+                    var t = TextKeyOf(first);
+                    if (textNumbers[t] < 0)
+                    {
+                        textNumbers[t] = next++;
+                        textIds[t] = OtherKeyId(keys.Count);
+                        keys.Add(new OtherInvoiceKey(0, 0, _texts[t]));
+                    }
+
+                    numbers[s] = textNumbers[t];
+                    ids[s] = textIds[t];
+                }
             }
 
-            return OtherKeyId(_otherPositions[number]);
+            InvoiceKeyCount = next;
         }
 
-        /// <summary>The invoice id of <paramref name="invoiceNumber"/> (see <see cref="InvoiceIds"/>) and its key's dense
-        /// <paramref name="number"/> (-1 for an empty key), without a key string unless the key does not pack and was
-        /// not seen before.</summary>
-        private long InvoiceId(string invoiceNumber, out int number)
+        /// <summary>A 32-bit hash of a packed pair for <see cref="HashRuns"/> (its radix sort reads all 32 bits).</summary>
+        internal static int PairHash(int high, long low) =>
+            (int)((((ulong)low * 0x9E3779B97F4A7C15UL) + ((ulong)(uint)high * 0xC2B2AE3D27D4EB4FUL)) >> 32);
+
+        /// <summary>The key number that Describe leaves for the text key <paramref name="t"/> (at most -3).</summary>
+        private static int TextKey(int t) => -3 - t;
+
+        private static int TextKeyOf(int keyNumber) => -3 - keyNumber;
+
+        /// <summary>The invoice id of <paramref name="invoiceNumber"/> as Describe leaves it for
+        /// <see cref="NumberInvoiceKeys"/>: a packed key's low part (<paramref name="high"/> its high part,
+        /// <paramref name="number"/> <see cref="PackedKey"/>), <see cref="EmptyKey"/> (number -1) or, for a key that does
+        /// not pack, <see cref="TextKey"/> of its position among those texts; without a key string unless the key does
+        /// not pack and was not seen before.</summary>
+        private long InvoiceId(string invoiceNumber, out int high, out int number)
         {
+            number = PackedKey;
+
             // One pass over the number (nearly all): the same pair as the two-pass path below.
-            if (InvoiceIndex.TryPackNumber(invoiceNumber, out var high, out var low))
+            if (InvoiceIndex.TryPackNumber(invoiceNumber, out high, out var low))
             {
-                return PairId(high, low, out number);
+                return low;
             }
 
             var key = InvoiceIndex.KeyChars(invoiceNumber, ref _scratch);
@@ -741,10 +803,10 @@ public sealed class ShipmentIndex
             // Up to 12 characters give (0, InvoiceIndex.TryPack), up to 17 a pair.
             if (InvoiceKeyTable.TryPack(key, out high, out low))
             {
-                return PairId(high, low, out number);
+                return low;
             }
 
-            var keys = index._otherKeys;
+            high = 0;
             var hash = HashSlots.Hash(key);
             _textKeys.MakeRoom();
             for (var slot = _textKeys.Start(hash); ; slot = _textKeys.Next(slot))
@@ -752,20 +814,27 @@ public sealed class ShipmentIndex
                 ref var entry = ref _textKeys.At(slot);
                 if (entry.IsEmpty)
                 {
-                    number = _otherPositions.Count;
-                    _textKeys.Fill(ref entry, hash, number);
-                    _otherPositions.Add(keys.Count);
-                    keys.Add(new OtherInvoiceKey(0, 0, key.SequenceEqual(invoiceNumber) ? invoiceNumber : new string(key)));
-                    return OtherKeyId(_otherPositions[number]);
+                    var t = _texts.Count;
+                    _textKeys.Fill(ref entry, hash, t);
+                    _texts.Add(key.SequenceEqual(invoiceNumber) ? invoiceNumber : new string(key));
+                    number = TextKey(t);
+                    return NoInvoice;
                 }
 
-                if (entry.Hash == hash && key.SequenceEqual(keys[_otherPositions[entry.Value]].Text))
+                if (entry.Hash == hash && key.SequenceEqual(_texts[entry.Value]))
                 {
-                    number = entry.Value;
-                    return OtherKeyId(_otherPositions[number]);
+                    number = TextKey(entry.Value);
+                    return NoInvoice;
                 }
             }
         }
+    }
+
+    /// <summary>Items with equal packed invoice keys: equal high parts (Builder's) and low parts (in
+    /// <see cref="InvoiceIds"/> until they are numbered).</summary>
+    private readonly struct SamePair(int[] highs, long[] lows) : HashRuns.IItemEquality
+    {
+        public bool Equal(int a, int b) => lows[a] == lows[b] && highs[a] == highs[b];
     }
 
     /// <summary>Items with equal texts (ordinal).</summary>
