@@ -36,14 +36,7 @@ public readonly record struct PriceStats(
     public static PriceStats FromHistogram(LogHistogram h, double excludedLnValue, double k)
     {
         ArgumentNullException.ThrowIfNull(h);
-        return From(
-            h.CountExcluding(excludedLnValue),
-            h.Quantile(0.5, excludedLnValue),
-            h.Quantile(0.25, excludedLnValue),
-            h.Quantile(0.75, excludedLnValue),
-            h.Mad(excludedLnValue),
-            h.MeanAbsoluteDeviation(excludedLnValue),
-            k);
+        return h.LeaveOneOutStats(excludedLnValue, k);
     }
 
     /// <summary>

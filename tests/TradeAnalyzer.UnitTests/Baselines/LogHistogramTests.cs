@@ -157,6 +157,74 @@ public class LogHistogramTests
         Assert.True(ha.ContentEquals(LogHistogram.FromValues([.. a, .. b])));
     }
 
+    public static TheoryData<string> StatsShapes => ["exact", "exact-ties", "dense", "sparse", "mad-zero", "one-bin", "one"];
+
+    [Theory]
+    [MemberData(nameof(StatsShapes))]
+    public void Leave_one_out_stats_equal_the_figures_asked_one_by_one(string shape)
+    {
+        // The fused statistics (one exclusion, one median, the mean absolute deviation only when the MAD is not above 0)
+        // must give the same figures, to the bit, as the separate queries PriceStats used to make.
+        var values = StatsSample(shape);
+        var h = LogHistogram.FromValues(values);
+        var asked = values.Concat([double.NaN, values.Min() - 1, values.Max() + 0.0123, 1e-9]).Distinct().ToArray();
+        foreach (var k in new[] { 1.5, 3.0 })
+        {
+            foreach (var x in asked)
+            {
+                var expected = PriceStats.From(
+                    h.CountExcluding(x), h.Quantile(0.5, x), h.Quantile(0.25, x), h.Quantile(0.75, x), h.Mad(x), h.MeanAbsoluteDeviation(x), k);
+                var actual = PriceStats.FromHistogram(h, x, k);
+                Assert.Equal(expected, actual);
+                Assert.Equal(BitConverter.DoubleToInt64Bits(expected.Sigma), BitConverter.DoubleToInt64Bits(actual.Sigma));
+            }
+        }
+
+        if (shape == "mad-zero")
+        {
+            // The case the mean absolute deviation is read for: most values equal.
+            Assert.Equal(0, h.Mad());
+            Assert.True(PriceStats.FromHistogram(h, double.NaN, 1.5).Sigma > PriceStats.SigmaFloor);
+        }
+    }
+
+    [Theory]
+    [InlineData("dense")]
+    [InlineData("sparse")]
+    [InlineData("one-bin")]
+    public void Bin_positions_equal_a_binary_search_of_the_bins(string shape)
+    {
+        var values = StatsSample(shape);
+        var h = LogHistogram.FromValues(values);
+        Assert.False(h.IsExact);
+        var keys = values.Select(LogHistogram.BinOf).Distinct().Order().ToArray();
+        for (long b = keys[0] - 5; b <= keys[^1] + 5; b++)
+        {
+            Assert.Equal(Array.BinarySearch(keys, (int)b), h.FindBin((int)b));
+        }
+
+        foreach (var b in new[] { int.MinValue, int.MaxValue, 0, -1 })
+        {
+            Assert.Equal(Array.BinarySearch(keys, b), h.FindBin(b));
+        }
+    }
+
+    private static double[] StatsSample(string shape) => shape switch
+    {
+        "exact" => NormalSample(40, 1, 0.5, seed: 11),
+        "exact-ties" => [1, 1, 1, 2, 2, 3, 5, 8, 8, 13],
+        // Bins close together: the dense position table.
+        "dense" => NormalSample(3_000, 2, 0.3, seed: 12),
+        // A few far outliers: too sparse for the table, the binary search.
+        "sparse" => [.. NormalSample(300, 0, 0.2, seed: 13), -40, 35, 60],
+        // Most values equal (exact form; a binned MAD is never quite 0): the MAD is 0, the scale comes from the mean
+        // absolute deviation.
+        "mad-zero" => [.. Enumerable.Repeat(1.5, 30), .. NormalSample(20, 1, 0.5, seed: 14)],
+        // Three quarters of the values in one bin.
+        "one-bin" => [.. Enumerable.Repeat(1.0001, 300), .. NormalSample(100, 1, 0.5, seed: 15)],
+        _ => [4.2],
+    };
+
     internal static double[] NormalSample(int n, double mean, double sd, int seed)
     {
         var rng = new Random(seed);
