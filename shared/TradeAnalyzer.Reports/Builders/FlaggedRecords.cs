@@ -95,6 +95,18 @@ internal sealed class FlaggedRecords
             }
         }
 
+        /// <summary>
+        /// Asks for the table slot of the declaration line a flag points at, a few flags before it is added: each new
+        /// key is a cache miss into a table of several MB (the id is hashed twice, ~15 ns against the miss's ~100).
+        /// </summary>
+        public void Prefetch(Flag f)
+        {
+            if (f.DeclarationId is { } id)
+            {
+                _rowOf.Prefetch(new Key(id, f.LineNo ?? 1));
+            }
+        }
+
         /// <summary>The lines of <paramref name="declarations"/> and <paramref name="invoices"/> the added flags point at.</summary>
         public FlaggedRecords Find(IReadOnlyList<DeclarationLine> declarations, IReadOnlyList<InvoiceLine> invoices) =>
             new(FlaggedLines(declarations, _rowOf, _declarationFilter), _rowOf, FindInvoices(invoices));

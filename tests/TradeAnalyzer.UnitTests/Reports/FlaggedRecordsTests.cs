@@ -77,6 +77,26 @@ public sealed class FlaggedRecordsTests
     }
 
     [Fact]
+    public void Prefetching_a_flags_key_adds_nothing_and_changes_no_answer()
+    {
+        var declarations = Enumerable.Range(0, 100)
+            .Select(i => ReportSamples.Declaration(string.Concat("D", i.ToString("000", CultureInfo.InvariantCulture)), 1, "Exporter", "2933.39", 10, 100, Day))
+            .ToList();
+        var keys = new FlaggedRecords.Keys(4);
+        keys.Prefetch(Flag(declarationId: "D007", lineNo: 1));
+        keys.Prefetch(Flag(declarationId: null));
+        keys.Prefetch(Flag(invoiceNumber: "INV-1", recordType: RecordType.Invoice));
+        keys.Add(Flag(declarationId: "D042", lineNo: null));
+
+        var found = keys.FindDeclarations(declarations);
+
+        Assert.Equal([declarations[42]], found.Declarations);
+        Assert.False(found.TryGetRow("D007", 1, out _));
+        Assert.True(found.TryGetRow("D042", 1, out var row));
+        Assert.Equal(0, row);
+    }
+
+    [Fact]
     public void Invoice_lines_of_flagged_invoice_numbers_are_kept_in_order_whatever_the_string_instances()
     {
         var invoices = new List<InvoiceLine>();
