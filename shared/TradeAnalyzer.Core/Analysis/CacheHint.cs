@@ -47,4 +47,18 @@ internal static class CacheHint
             Sse.Prefetch0(address + (line * LineBytes));
         }
     }
+
+    /// <summary>Fetches the cache line of <paramref name="array"/>'s element <paramref name="index"/> (nothing when out of range).</summary>
+    /// <remarks>For tables of structs probed at a hash's slot (the outputs' flagged-record keys): the slot is asked for
+    /// while the items before it are worked on.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Element<T>(T[] array, int index)
+    {
+        if (!Sse.IsSupported || (uint)index >= (uint)array.Length)
+        {
+            return;
+        }
+
+        Sse.Prefetch0(Unsafe.AsPointer(ref array[index]));
+    }
 }

@@ -11,6 +11,12 @@ namespace TradeAnalyzer.Reports.Builders;
 /// </summary>
 internal sealed class FlagTally
 {
+    /// <summary>
+    /// How many flags ahead the record key's table slot is fetched: nearer than <see cref="FlagPrefetch.Near"/>, whose
+    /// prefetch of the flag's strings (the id among them) has then arrived for the key's hash.
+    /// </summary>
+    private const int KeyAhead = 4;
+
     private readonly Dictionary<string, string> _digitsOf = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _groupOf = new(StringComparer.Ordinal);
 
@@ -52,6 +58,11 @@ internal sealed class FlagTally
         for (var i = 0; i < flags.Count; i++)
         {
             FlagPrefetch.Ahead(flags, i);
+            if (i + KeyAhead < flags.Count)
+            {
+                tally.Records.Prefetch(flags[i + KeyAhead]);
+            }
+
             var f = flags[i];
             var score = f.Score;
             if (score > previous)

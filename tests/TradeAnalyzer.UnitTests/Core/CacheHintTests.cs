@@ -36,6 +36,22 @@ public sealed class CacheHintTests
         Assert.All(bytes, b => Assert.Equal(7, b));
     }
 
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(10, -1)]
+    [InlineData(10, 10)]
+    [InlineData(10, int.MinValue)]
+    [InlineData(300, 299)]
+    [InlineData(300, 0)]
+    public void Element_hint_ignores_an_index_outside_the_array_and_leaves_it_unchanged(int length, int index)
+    {
+        var slots = Enumerable.Range(0, length).Select(i => (Id: $"k{i}", Row: i)).ToArray();
+
+        CacheHint.Element(slots, index);
+
+        Assert.Equal(Enumerable.Range(0, length).Select(i => (Id: $"k{i}", Row: i)), slots);
+    }
+
     [Fact]
     public void Record_span_ahead_gives_the_record_part_ahead_and_null_past_the_end()
     {

@@ -45,6 +45,58 @@ public sealed class FlaggedRecordsTests
     }
 
     [Fact]
+    public void Keys_added_past_the_tables_first_size_are_all_found_once_with_their_rows()
+    {
+        // Sized for 1 key, given 3,000 distinct keys each added twice (separate id instances): the key table grows
+        // several times, a repeated key is not added again, and every key keeps its first line's row.
+        var declarations = Enumerable.Range(0, 6_000)
+            .Select(i => ReportSamples.Declaration(string.Concat("D", (i / 4).ToString("0000", CultureInfo.InvariantCulture)), 1 + (i % 4), "Exporter", "2933.39", 10, 100, Day))
+            .ToList();
+        var keys = new FlaggedRecords.Keys(1);
+        var wanted = Enumerable.Range(0, 3_000).Select(i => (i * 7) % 6_000).Distinct().ToList();
+        foreach (var i in wanted.Concat(wanted))
+        {
+            var d = declarations[i];
+            keys.Add(Flag(declarationId: new string(d.DeclarationId.AsSpan()), lineNo: d.LineNo));
+        }
+
+        var found = keys.FindDeclarations(declarations);
+
+        var expected = wanted.Order().ToList();
+        Assert.Equal(expected.Select(i => declarations[i]), found.Declarations);
+        for (var row = 0; row < expected.Count; row++)
+        {
+            var d = declarations[expected[row]];
+            Assert.True(found.TryGetRow(d.DeclarationId, d.LineNo, out var r));
+            Assert.Equal(row, r);
+        }
+
+        var unflagged = Enumerable.Range(0, 6_000).Except(wanted).First();
+        Assert.False(found.TryGetRow(declarations[unflagged].DeclarationId, declarations[unflagged].LineNo, out _));
+        Assert.False(found.TryGetRow("D9999", 1, out _));
+    }
+
+    [Fact]
+    public void Prefetching_a_flags_key_adds_nothing_and_changes_no_answer()
+    {
+        var declarations = Enumerable.Range(0, 100)
+            .Select(i => ReportSamples.Declaration(string.Concat("D", i.ToString("000", CultureInfo.InvariantCulture)), 1, "Exporter", "2933.39", 10, 100, Day))
+            .ToList();
+        var keys = new FlaggedRecords.Keys(4);
+        keys.Prefetch(Flag(declarationId: "D007", lineNo: 1));
+        keys.Prefetch(Flag(declarationId: null));
+        keys.Prefetch(Flag(invoiceNumber: "INV-1", recordType: RecordType.Invoice));
+        keys.Add(Flag(declarationId: "D042", lineNo: null));
+
+        var found = keys.FindDeclarations(declarations);
+
+        Assert.Equal([declarations[42]], found.Declarations);
+        Assert.False(found.TryGetRow("D007", 1, out _));
+        Assert.True(found.TryGetRow("D042", 1, out var row));
+        Assert.Equal(0, row);
+    }
+
+    [Fact]
     public void Invoice_lines_of_flagged_invoice_numbers_are_kept_in_order_whatever_the_string_instances()
     {
         var invoices = new List<InvoiceLine>();
