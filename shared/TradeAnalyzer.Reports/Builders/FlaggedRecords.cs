@@ -261,15 +261,10 @@ internal sealed class FlaggedRecords
         public bool TryAdd(in Key key)
         {
             var slots = _slots;
-            var i = (int)key.Hash & _mask;
-            while (slots[i].Id is { } id)
+            var i = Probe(slots, key);
+            if (slots[i].Id is not null)
             {
-                if (slots[i].Hash == key.Hash && slots[i].Line == key.Line && string.Equals(id, key.Id, StringComparison.Ordinal))
-                {
-                    return false;
-                }
-
-                i = (i + 1) & _mask;
+                return false;
             }
 
             slots[i] = new Slot(key.Id, key.Hash, key.Line, -1);
@@ -285,18 +280,25 @@ internal sealed class FlaggedRecords
         public int IndexOf(in Key key)
         {
             var slots = _slots;
+            var i = Probe(slots, key);
+            return slots[i].Id is null ? -1 : i;
+        }
+
+        /// <summary>The key's slot, or the empty slot where its probe ends (the table always has one).</summary>
+        private int Probe(Slot[] slots, in Key key)
+        {
             var i = (int)key.Hash & _mask;
             while (slots[i].Id is { } id)
             {
                 if (slots[i].Hash == key.Hash && slots[i].Line == key.Line && string.Equals(id, key.Id, StringComparison.Ordinal))
                 {
-                    return i;
+                    break;
                 }
 
                 i = (i + 1) & _mask;
             }
 
-            return -1;
+            return i;
         }
 
         /// <summary>Asks for the cache line of the key's first slot ahead of <see cref="IndexOf"/>.</summary>
