@@ -313,6 +313,7 @@ public sealed class BaselineSet
             var goodsKeys = new Dictionary<(string Digits, BaseUnit Unit), int>();
             var routeKeys = new Dictionary<(string Origin, string Destination), int>();
             var rows = new List<int[]>();
+            var rowCells = 0;
             GoodsPart? lastGoods = null;
             DeclarationRoute? lastRoute = null;
             var lastGroup = -1;
@@ -343,7 +344,7 @@ public sealed class BaselineSet
 
                         if (goodsKey >= 0 && routeKey >= 0)
                         {
-                            SetRow(rows, goodsKey, routeKey, lastGroup);
+                            SetRow(rows, goodsKey, routeKey, lastGroup, ref rowCells);
                         }
                     }
 
@@ -481,7 +482,10 @@ public sealed class BaselineSet
         return false;
     }
 
-    private static void SetRow(List<int[]> rows, int goodsKey, int routeKey, int group)
+    /// <summary>Sets the group of (goods key, route key); not when the route key or the rows' cells
+    /// (<paramref name="cells"/>, summed over the rows) pass their bounds, so that a file of many codes each seen with a
+    /// late corridor can't make rows of thousands of cells per code: those pairs are then looked up by their full key.</summary>
+    private static void SetRow(List<int[]> rows, int goodsKey, int routeKey, int group, ref int cells)
     {
         if (routeKey >= MaxRow)
         {
@@ -496,7 +500,14 @@ public sealed class BaselineSet
         var row = rows[goodsKey];
         if (routeKey >= row.Length)
         {
-            Array.Resize(ref row, Math.Min(MaxRow, Math.Max(routeKey + 1, row.Length * 2)));
+            var length = Math.Min(MaxRow, Math.Max(routeKey + 1, row.Length * 2));
+            if (cells + length - row.Length > MaxRowCells)
+            {
+                return;
+            }
+
+            cells += length - row.Length;
+            Array.Resize(ref row, length);
             rows[goodsKey] = row;
         }
 
@@ -505,6 +516,9 @@ public sealed class BaselineSet
 
     /// <summary>Route keys beyond this many per row are looked up by their full key (rows stay small on odd inputs).</summary>
     private const int MaxRow = 1 << 12;
+
+    /// <summary>The cells of all rows of one chunk together (4 MiB of ints).</summary>
+    private const int MaxRowCells = 1 << 20;
 
     /// <summary>Lines [start, end) of chunk <paramref name="c"/> of <paramref name="chunks"/>.</summary>
     private static (int Start, int End) ChunkRange(int n, int chunks, int c) =>

@@ -17,14 +17,16 @@ public class GroupedLinesTests
     /// Lines over shared goods and route parts (as ingestion builds them), some with parts of their own holding the same
     /// fields as a shared one, some without a valid price; enough lines for several chunks.
     /// </summary>
-    private static List<DeclarationLine> RandomLines(int count, int seed, int countries = 0)
+    private static List<DeclarationLine> RandomLines(int count, int seed, int countries = 0, int moreCodes = 0)
     {
         // countries > 0: that many countries instead of five (countries^2 corridors; over 4,096 the grouping's rows of
         // corridors by code are full and the rest are looked up by their full key).
         string[] countryCodes = countries == 0 ? Countries : [.. Enumerable.Range(0, countries).Select(c => $"{(char)('A' + (c / 26))}{(char)('A' + (c % 26))}")];
         var random = new Random(seed);
         var goods = new List<GoodsPart>();
-        foreach (var code in Codes)
+        // moreCodes > 0: that many more codes (with many corridors, more rows of corridors than the grouping's bound on
+        // their cells: the pairs past it are looked up by their full key).
+        foreach (var code in Codes.Concat(Enumerable.Range(0, moreCodes).Select(c => $"29{c:D6}")))
         {
             foreach (var unit in (ReadOnlySpan<BaseUnit>)[BaseUnit.Kg, BaseUnit.U])
             {
@@ -104,9 +106,10 @@ public class GroupedLinesTests
     [InlineData(1_000, 3)]
     [InlineData(160_000, 4)]
     [InlineData(160_000, 5, 70)]
-    public void Grouping_equals_a_dictionary_of_lists_in_order_of_first_appearance(int count, int seed, int countries = 0)
+    [InlineData(160_000, 6, 70, 300)]
+    public void Grouping_equals_a_dictionary_of_lists_in_order_of_first_appearance(int count, int seed, int countries = 0, int moreCodes = 0)
     {
-        var lines = RandomLines(count, seed, countries);
+        var lines = RandomLines(count, seed, countries, moreCodes);
         var expected = new Dictionary<(string, BaseUnit, string, string), List<int>>();
         for (var i = 0; i < lines.Count; i++)
         {
