@@ -453,6 +453,52 @@ public class MirrorIndexTests
 
         Assert.NotEqual(HashSlots.Hash("AB"), HashSlots.Hash("BA"));
     }
+
+    [Fact]
+    public void Hash_slots_hash_spreads_texts_chosen_to_share_the_unseeded_hash()
+    {
+        // Texts of two 8-byte blocks whose second block cancels the first's state under seed 0 (the mix is
+        // h = rotl((h ^ block) * C, 29)): all share one hash without the seed; the per-process seed spreads them.
+        const ulong C = 0xFF51AFD7ED558CCDUL;
+        var h0 = unchecked(16 * 0x9E3779B97F4A7C15UL);
+        ulong target = 0x0123456789ABCDEFUL;
+        var texts = new List<string>();
+        for (var i = 0; i < 2_000; i++)
+        {
+            var first = 0x0030_0030_0030_0030UL + (ulong)i;
+            var h1 = System.Numerics.BitOperations.RotateLeft((h0 ^ first) * C, 29);
+            var second = h1 ^ target;
+            var chars = new char[8];
+            for (var k = 0; k < 4; k++)
+            {
+                chars[k] = (char)(first >> (16 * k));
+                chars[4 + k] = (char)(second >> (16 * k));
+            }
+
+            texts.Add(new string(chars));
+        }
+
+        Assert.Single(texts.Select(t => HashSlots.Hash(t, 0)).Distinct());
+        Assert.True(texts.Select(t => HashSlots.Hash(t)).Distinct().Count() > 1_990);
+    }
+
+    [Fact]
+    public void Pair_hash_spreads_keys_chosen_to_share_a_fixed_multipliers_hash()
+    {
+        // Multiples of the inverse of a fixed odd multiplier K: K * low is 1, 2, 3 ..., so (K * low) >> 32 is 0 for all
+        // of them; the multipliers drawn per process spread them.
+        const ulong K = 0x9E3779B97F4A7C15UL;
+        var inverse = K;
+        for (var step = 0; step < 6; step++)
+        {
+            inverse *= 2 - (K * inverse);
+        }
+
+        var lows = Enumerable.Range(1, 2_000).Select(i => (long)((ulong)i * inverse)).ToArray();
+        Assert.All(lows, low => Assert.Equal(0, (int)(((ulong)low * K) >> 32)));
+        Assert.True(lows.Select(low => HashRuns.PairHash(0, low)).Distinct().Count() > 1_990);
+        Assert.True(lows.Select(low => HashRuns.PairHash(7, low)).Distinct().Count() > 1_990);
+    }
     [Theory]
     [InlineData(0)]
     [InlineData(1)]

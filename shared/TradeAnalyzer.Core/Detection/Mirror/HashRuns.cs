@@ -116,6 +116,19 @@ internal static class HashRuns
         }
     }
 
+    /// <summary>A 32-bit hash of a pair of numbers (a packed invoice key) for <see cref="Pack"/> (the radix sort reads all
+    /// 32 bits): multiply-shift with odd multipliers drawn per process, so that a file can't choose keys whose pairs share
+    /// a hash (<see cref="FirstOfEqual"/> compares the distinct keys of one hash with each other).</summary>
+    public static int PairHash(int high, long low) =>
+        (int)((((ulong)low * PairMultipliers.Low) + ((ulong)(uint)high * PairMultipliers.High)) >> 32);
+
+    /// <summary>The multipliers of <see cref="PairHash"/> (odd; constants to the JIT once read).</summary>
+    private static class PairMultipliers
+    {
+        public static readonly ulong Low = (ulong)Random.Shared.NextInt64(long.MinValue, long.MaxValue) | 1;
+        public static readonly ulong High = (ulong)Random.Shared.NextInt64(long.MinValue, long.MaxValue) | 1;
+    }
+
     /// <summary>Whether two items (as packed by <see cref="Pack"/>) have equal keys; a struct, so that
     /// <see cref="FirstOfEqual"/> is compiled for each and the comparison inlined.</summary>
     public interface IItemEquality

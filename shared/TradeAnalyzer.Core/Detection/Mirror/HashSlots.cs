@@ -14,6 +14,9 @@ namespace TradeAnalyzer.Core.Detection.Mirror;
 /// call <see cref="MakeRoom"/> before a probe that may add, then <see cref="Fill"/> the empty slot found.</remarks>
 internal sealed class HashSlots
 {
+    /// <summary>The per-process seed of <see cref="Hash"/> (a constant to the JIT once read).</summary>
+    internal static readonly ulong Seed = (ulong)Random.Shared.NextInt64(long.MinValue, long.MaxValue);
+
     private Slot[] _slots;
     private int _shift;
 
@@ -72,12 +75,16 @@ internal sealed class HashSlots
         }
     }
 
-    /// <summary>A hash of <paramref name="text"/>'s characters (8 bytes at a time; not randomised: the keys come from
-    /// the analysed files, which are not adversarial, and a bad distribution only costs time).</summary>
-    public static int Hash(ReadOnlySpan<char> text)
+    /// <summary>A hash of <paramref name="text"/>'s characters (8 bytes at a time), seeded at random per process: the keys
+    /// come from uploaded files, and equal hashes cost comparisons (probes here, <see cref="HashRuns.FirstOfEqual"/>'s
+    /// runs), so a file must not be able to choose keys that share one. No caller's result depends on the hash's value.</summary>
+    public static int Hash(ReadOnlySpan<char> text) => Hash(text, Seed);
+
+    /// <summary><see cref="Hash(ReadOnlySpan{char})"/> with the seed given (for tests).</summary>
+    internal static int Hash(ReadOnlySpan<char> text, ulong seed)
     {
         var bytes = MemoryMarshal.AsBytes(text);
-        var h = (ulong)bytes.Length * 0x9E3779B97F4A7C15UL;
+        var h = ((ulong)bytes.Length * 0x9E3779B97F4A7C15UL) ^ seed;
         while (bytes.Length >= 8)
         {
             h = BitOperations.RotateLeft((h ^ BinaryPrimitives.ReadUInt64LittleEndian(bytes)) * 0xFF51AFD7ED558CCDUL, 29);

@@ -716,7 +716,7 @@ public sealed class ShipmentIndex
             {
                 if (numbers[s] == PackedKey)
                 {
-                    pairs[m++] = HashRuns.Pack(PairHash(highs[s], ids[s]), s);
+                    pairs[m++] = HashRuns.Pack(HashRuns.PairHash(highs[s], ids[s]), s);
                 }
             }
 
@@ -768,10 +768,6 @@ public sealed class ShipmentIndex
 
             InvoiceKeyCount = next;
         }
-
-        /// <summary>A 32-bit hash of a packed pair for <see cref="HashRuns"/> (its radix sort reads all 32 bits).</summary>
-        internal static int PairHash(int high, long low) =>
-            (int)((((ulong)low * 0x9E3779B97F4A7C15UL) + ((ulong)(uint)high * 0xC2B2AE3D27D4EB4FUL)) >> 32);
 
         /// <summary>The key number that Describe leaves for the text key <paramref name="t"/> (at most -3).</summary>
         private static int TextKey(int t) => -3 - t;
