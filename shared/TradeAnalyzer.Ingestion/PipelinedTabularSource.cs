@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
 
 namespace TradeAnalyzer.Ingestion;
 
@@ -35,7 +33,6 @@ internal sealed class PipelinedTabularSource : TabularSource
     private int _index;
     private int _fieldOffset;
     private int _fieldCount;
-    private int _fetched;
     private volatile bool _stopped;
 
     public PipelinedTabularSource(TabularSource inner)
@@ -81,7 +78,6 @@ internal sealed class PipelinedTabularSource : TabularSource
                     _index++;
                     _fieldOffset = b.RowFields[_index];
                     _fieldCount = b.RowFields[_index + 1] - _fieldOffset;
-                    Fetch(b);
                     return true;
                 }
 
@@ -103,45 +99,7 @@ internal sealed class PipelinedTabularSource : TabularSource
             _starts = b.Starts;
             _lengths = b.Lengths;
             _index = -1;
-            _fetched = 0;
         }
-    }
-
-    // Bytes of text ahead of the current row's start that the processor is asked to fetch (about three rows).
-    private const int FetchBytes = 2048;
-
-    // Cell places ahead of the current row's first cell whose cache lines are fetched (a few rows of these files).
-    private const int FetchFields = 128;
-
-    // Asks the processor to fetch the text and cell places of the next rows, which the reading thread wrote on the other
-    // core: the parser's first read of a row's cells (the party cells, in CellPartCache.BuildKey) otherwise waits for
-    // them. Only prefetches, so nothing waits here: the rows' text is contiguous in the block, so a cursor walks it a
-    // few rows ahead of the current row's start (whose place was itself fetched rows ago), and the place arrays are
-    // fetched FetchFields entries ahead. A prefetch never faults, so neither the arrays need pinning nor the ends an
-    // exact bound.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private unsafe void Fetch(RowBatch b)
-    {
-        if (!Sse.IsSupported)
-        {
-            return;
-        }
-
-        var f = _fieldOffset;
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(b.Starts), f + FetchFields)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(b.Lengths), f + FetchFields)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(b.Starts), f + FetchFields + 16)));
-        Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(b.Lengths), f + FetchFields + 16)));
-        var start = _fieldCount > 0 ? _starts[f] * sizeof(char) : 0;
-        var from = Math.Max(_fetched, start);
-        var to = Math.Min(start + FetchBytes, b.CharCount * sizeof(char));
-        ref var chars = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetArrayDataReference(b.Chars));
-        for (; from < to; from += 64)
-        {
-            Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref chars, from)));
-        }
-
-        _fetched = Math.Max(_fetched, from);
     }
 
     // The next filled batch, waiting for the reading thread when there is none yet.
