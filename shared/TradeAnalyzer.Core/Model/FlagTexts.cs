@@ -443,6 +443,25 @@ public readonly struct FlagTexts : IEquatable<FlagTexts>
 
         public void AppendFormatted<T>(T value, string? format)
         {
+            // The flags' money figures ("N2", invariant) without the framework's Dragon4 (InvariantN2); the test on T is
+            // a constant for the JIT, so other types do not pay for it.
+            if (typeof(T) == typeof(double) && InvariantN2.Applies(format, _provider))
+            {
+                var number = (double)(object)value!;
+                int n2;
+                bool handled;
+                while (!InvariantN2.TryWrite(number, _writer.Free[_pos..], out n2, out handled) && handled)
+                {
+                    _writer.Grow(_pos);
+                }
+
+                if (handled)
+                {
+                    _pos += n2;
+                    return;
+                }
+            }
+
             if (value is IUtf8SpanFormattable)
             {
                 int written;
