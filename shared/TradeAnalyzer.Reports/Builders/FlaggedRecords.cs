@@ -22,18 +22,12 @@ internal sealed class FlaggedRecords
     /// </summary>
     private const int FilterBits = 21;
 
-    private FlaggedRecords(List<DeclarationLine> declarations, KeyTable rowOf, int[] keyOfFlag, int flags, List<InvoiceLine> invoices)
+    private FlaggedRecords(List<DeclarationLine> declarations, KeyTable rowOf, List<InvoiceLine> invoices)
     {
         Declarations = declarations;
         RowOf = rowOf;
-        _keyOfFlag = keyOfFlag;
-        _flags = flags;
         Invoices = invoices;
     }
-
-    // Per flag (in the order they were added), the number of its key in RowOf, or -1 for a flag without a declaration.
-    private readonly int[] _keyOfFlag;
-    private readonly int _flags;
 
     /// <summary>
     /// The declaration lines flags point at (by declaration id and line, a flag without a line number meaning line 1):
@@ -50,20 +44,8 @@ internal sealed class FlaggedRecords
     /// <summary>The index in <see cref="Declarations"/> of the line with this declaration id and line number, if any.</summary>
     public bool TryGetRow(string declarationId, int lineNo, out int row)
     {
-        var number = RowOf.IndexOf(new Key(declarationId, lineNo));
-        row = number < 0 ? -1 : RowOf.RowAt(number);
-        return row >= 0;
-    }
-
-    /// <summary>
-    /// The index in <see cref="Declarations"/> of the line the <paramref name="flag"/>-th added flag points at, if any:
-    /// two array reads in flag order (the Flags sheet's links), no hash and no string compare. The table's slots are
-    /// scattered over several MB; its keys' numbers and rows are in insertion order, which is flag order.
-    /// </summary>
-    public bool TryGetRowOfFlag(int flag, out int row)
-    {
-        var number = (uint)flag < (uint)_flags ? _keyOfFlag[flag] : -1;
-        row = number < 0 ? -1 : RowOf.RowAt(number);
+        var slot = RowOf.IndexOf(new Key(declarationId, lineNo));
+        row = slot < 0 ? -1 : RowOf.RowAt(slot);
         return row >= 0;
     }
 
@@ -90,36 +72,21 @@ internal sealed class FlaggedRecords
         private readonly ulong[] _declarationFilter = new ulong[(1 << FilterBits) / 64];
         private readonly HashSet<string> _numbers = new(StringComparer.Ordinal);
         private ulong[]? _invoiceFilter;
-        private int[] _keyOfFlag;
-        private int _flags;
 
         /// <summary>An empty collection sized for about <paramref name="flags"/> flags.</summary>
-        public Keys(int flags)
-        {
-            _rowOf = new KeyTable(flags);
-            _keyOfFlag = new int[Math.Max(16, flags)];
-        }
+        public Keys(int flags) => _rowOf = new KeyTable(flags);
 
         /// <summary>Adds the declaration line (a flag without a line number meaning line 1) and invoice number a flag points at.</summary>
         public void Add(Flag f)
         {
-            var keyNumber = -1;
             if (f.DeclarationId is { } id)
             {
                 var key = new Key(id, f.LineNo ?? 1);
-                keyNumber = _rowOf.Add(key, out var added);
-                if (added)
+                if (_rowOf.TryAdd(key))
                 {
                     Set(_declarationFilter, key.Hash);
                 }
             }
-
-            if (_flags == _keyOfFlag.Length)
-            {
-                Array.Resize(ref _keyOfFlag, _keyOfFlag.Length * 2);
-            }
-
-            _keyOfFlag[_flags++] = keyNumber;
 
             if (f.RecordType == RecordType.Invoice && f.InvoiceNumber is { } number && _numbers.Add(number))
             {
@@ -142,7 +109,7 @@ internal sealed class FlaggedRecords
 
         /// <summary>The lines of <paramref name="declarations"/> and <paramref name="invoices"/> the added flags point at.</summary>
         public FlaggedRecords Find(IReadOnlyList<DeclarationLine> declarations, IReadOnlyList<InvoiceLine> invoices) =>
-            new(FlaggedLines(declarations, _rowOf, _declarationFilter), _rowOf, _keyOfFlag, _flags, FindInvoices(invoices));
+            new(FlaggedLines(declarations, _rowOf, _declarationFilter), _rowOf, FindInvoices(invoices));
 
         /// <summary>
         /// The lines of <paramref name="declarations"/> the added flags point at, without the invoices (an empty
@@ -150,7 +117,7 @@ internal sealed class FlaggedRecords
         /// them only after its Flags sheet).
         /// </summary>
         public FlaggedRecords FindDeclarations(IReadOnlyList<DeclarationLine> declarations) =>
-            new(FlaggedLines(declarations, _rowOf, _declarationFilter), _rowOf, _keyOfFlag, _flags, []);
+            new(FlaggedLines(declarations, _rowOf, _declarationFilter), _rowOf, []);
 
         /// <summary>The lines of <paramref name="invoices"/> whose invoice number an added invoice flag carries, in their order.</summary>
         /// <remarks>Reads only what <see cref="Add"/> collected: may run beside <see cref="FindDeclarations"/>'s result being read.</remarks>
@@ -187,8 +154,10 @@ internal sealed class FlaggedRecords
 
             for (var k = 0; k < n; k++)
             {
-                if (rowOf.Meet(keys[k], lines.Count))
+                var slot = rowOf.IndexOf(keys[k]);
+                if (slot >= 0 && rowOf.RowAt(slot) < 0)
                 {
+                    rowOf.RowAt(slot) = lines.Count;
                     lines.Add(declarations[at[k]]);
                     wanted--;
                 }
@@ -276,9 +245,6 @@ internal sealed class FlaggedRecords
         private int _mask;
         private int _count;
 
-        // Each key's row by its number (the order keys were added: flag order), -1 until its line is met.
-        private int[] _rows;
-
         /// <summary>An empty table that takes about <paramref name="capacity"/> keys before it grows.</summary>
         public KeyTable(int capacity)
         {
@@ -286,44 +252,36 @@ internal sealed class FlaggedRecords
             var size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, capacity + (capacity / 2)));
             _slots = new Slot[size];
             _mask = size - 1;
-            _rows = new int[size];
         }
 
         /// <summary>The number of keys added.</summary>
         public int Count => _count;
 
-        /// <summary>
-        /// The key's number (0, 1, ... in the order keys were first added), adding it with row -1 (wanted, not met yet)
-        /// when it was not there (<paramref name="added"/>).
-        /// </summary>
-        public int Add(in Key key, out bool added)
+        /// <summary>Adds the key with row -1 (wanted, not met yet); false when it was there.</summary>
+        public bool TryAdd(in Key key)
         {
             var slots = _slots;
             var i = Probe(slots, key);
             if (slots[i].Id is not null)
             {
-                added = false;
-                return slots[i].Number;
+                return false;
             }
 
-            var number = _count;
-            slots[i] = new Slot(key.Id, key.Hash, key.Line, number, -1);
-            _rows[number] = -1;
+            slots[i] = new Slot(key.Id, key.Hash, key.Line, -1);
             if (++_count > (slots.Length / 4) * 3)
             {
                 Grow();
             }
 
-            added = true;
-            return number;
+            return true;
         }
 
-        /// <summary>The key's number, or -1 when it was not added.</summary>
+        /// <summary>The slot of the key, or -1 when it was not added.</summary>
         public int IndexOf(in Key key)
         {
             var slots = _slots;
             var i = Probe(slots, key);
-            return slots[i].Id is null ? -1 : slots[i].Number;
+            return slots[i].Id is null ? -1 : i;
         }
 
         /// <summary>The key's slot, or the empty slot where its probe ends (the table always has one).</summary>
@@ -343,31 +301,11 @@ internal sealed class FlaggedRecords
             return i;
         }
 
-        /// <summary>
-        /// Gives the key its row when it was added and had none yet (true). The slot keeps the row too, so that the
-        /// declarations scan tests it in the slot it has just read (a load from the rows by number would be a second
-        /// miss per line, ~100 samples over 7 workbooks); the row by number is only stored.
-        /// </summary>
-        public bool Meet(in Key key, int row)
-        {
-            var slots = _slots;
-            var i = Probe(slots, key);
-            ref var slot = ref slots[i];
-            if (slot.Id is null || slot.Row >= 0)
-            {
-                return false;
-            }
-
-            slot.Row = row;
-            _rows[slot.Number] = row;
-            return true;
-        }
-
         /// <summary>Asks for the cache line of the key's first slot ahead of <see cref="IndexOf"/>.</summary>
         public void Prefetch(in Key key) => CacheHint.Element(_slots, (int)key.Hash & _mask);
 
-        /// <summary>The row of the key of the number <see cref="Add"/> or <see cref="IndexOf"/> gave (-1 until its line is met).</summary>
-        public ref int RowAt(int number) => ref _rows[number];
+        /// <summary>The row of the key in the slot <see cref="IndexOf"/> gave (-1 until its line is met).</summary>
+        public ref int RowAt(int slot) => ref _slots[slot].Row;
 
         private void Grow()
         {
@@ -392,15 +330,13 @@ internal sealed class FlaggedRecords
 
             _slots = slots;
             _mask = mask;
-            Array.Resize(ref _rows, slots.Length);
         }
 
-        private struct Slot(string id, uint hash, int line, int number, int row)
+        private struct Slot(string id, uint hash, int line, int row)
         {
             public readonly string? Id = id;
             public readonly uint Hash = hash;
             public readonly int Line = line;
-            public readonly int Number = number;
             public int Row = row;
         }
     }

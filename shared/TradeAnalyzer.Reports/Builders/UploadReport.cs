@@ -67,14 +67,11 @@ public static class UploadReport
         try
         {
             var flagColumns = FlagSheet.Columns(l);
-            // The rows are the flags' indexes (the tally added the flags' keys in this order), so that a link is the
-            // row of the flag's key number: two array reads in flag order instead of a hash table probe.
-            book.AddTable(names.Flags, flagColumns, new FlagIndexes(flags.Count), (row, i) =>
+            book.AddTable(names.Flags, flagColumns, flags, (row, f) =>
             {
-                var f = flags[i];
                 string? location = null;
                 // Past the sheet's hyperlink limit the location would be dropped anyway: skip the key and location strings.
-                if (row.AcceptsLinks && flagged.TryGetRowOfFlag(i, out var s))
+                if (f.DeclarationId is not null && row.AcceptsLinks && flagged.TryGetRow(f.DeclarationId, f.LineNo ?? 1, out var s))
                 {
                     location = Location(names.Shipments, s);
                 }
@@ -422,16 +419,4 @@ public static class UploadReport
         l.T("Every flag has a 0-100 score; records and exporters are ranked by their combined scores. Text from input files never becomes a formula: cells starting with = + - @ tab or CR get a leading apostrophe.",
             "Cada alerta tiene un puntaje de 0 a 100; registros y exportadores se ordenan por su puntaje combinado. El texto de los archivos nunca se vuelve fórmula: las celdas que empiezan con = + - @ tabulador o CR llevan un apóstrofo inicial."),
     ];
-
-    /// <summary>The numbers 0 .. count - 1, the rows of the Flags sheet (its writer needs each flag's index).</summary>
-    private sealed class FlagIndexes(int count) : IReadOnlyList<int>
-    {
-        public int Count => count;
-
-        public int this[int index] => (uint)index < (uint)count ? index : throw new ArgumentOutOfRangeException(nameof(index));
-
-        public IEnumerator<int> GetEnumerator() => Enumerable.Range(0, count).GetEnumerator();
-
-        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
-    }
 }

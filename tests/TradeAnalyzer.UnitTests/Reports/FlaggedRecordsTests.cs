@@ -42,22 +42,6 @@ public sealed class FlaggedRecordsTests
         Assert.False(found.TryGetRow("missing", 1, out _));
         Assert.False(found.TryGetRow("D00001", 1, out _));
         Assert.Empty(found.Invoices);
-
-        // By flag index (the Flags sheet's links): the row of each flag's key, none for the missing key, past the flags
-        // or for a flag without a declaration.
-        int[] rowOfFlag = [4, 1, 3, 2, 1, -1, 0];
-        for (var i = 0; i < flags.Count; i++)
-        {
-            Assert.Equal(rowOfFlag[i] >= 0, found.TryGetRowOfFlag(i, out var r));
-            Assert.Equal(rowOfFlag[i], r);
-        }
-
-        Assert.False(found.TryGetRowOfFlag(flags.Count, out _));
-        Assert.False(found.TryGetRowOfFlag(-1, out _));
-        var noDeclaration = FlaggedRecords.Find(declarations, [], [Flag(declarationId: null, lineNo: null), flags[0]]);
-        Assert.False(noDeclaration.TryGetRowOfFlag(0, out _));
-        Assert.True(noDeclaration.TryGetRowOfFlag(1, out var only));
-        Assert.Equal(0, only);
     }
 
     [Fact]
@@ -85,14 +69,6 @@ public sealed class FlaggedRecordsTests
             var d = declarations[expected[row]];
             Assert.True(found.TryGetRow(d.DeclarationId, d.LineNo, out var r));
             Assert.Equal(row, r);
-        }
-
-        // Each of the 6,000 flags (the per-flag numbers grow past their first size too) finds its key's row by index.
-        var all = wanted.Concat(wanted).ToList();
-        for (var i = 0; i < all.Count; i++)
-        {
-            Assert.True(found.TryGetRowOfFlag(i, out var r));
-            Assert.Equal(expected.IndexOf(all[i]), r);
         }
 
         var unflagged = Enumerable.Range(0, 6_000).Except(wanted).First();
