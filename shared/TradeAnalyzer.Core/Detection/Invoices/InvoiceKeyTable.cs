@@ -114,7 +114,7 @@ internal sealed class InvoiceKeyTable
 
     /// <summary>
     /// Numbers that differ only in their low <see cref="WindowBits"/> bits land in one window of slots, placed
-    /// by Fibonacci hashing of the rest: invoices are numbered in sequence, and both the invoices and the declarations
+    /// by Fibonacci hashing of the rest (seeded): invoices are numbered in sequence, and both the invoices and the declarations
     /// naming them come roughly in that order, so consecutive look-ups touch a few windows of the table instead of a
     /// random slot of it each (on this machine a random access to a large table costs a cache and a TLB miss).
     /// </summary>
@@ -122,8 +122,18 @@ internal sealed class InvoiceKeyTable
     {
         var block = (ulong)low >> WindowBits;
         var within = (ulong)low & ((1UL << WindowBits) - 1);
-        var start = ((block * 0x9E3779B97F4A7C15UL) ^ ((ulong)(uint)high * 0xC2B2AE3D27D4EB4FUL)) >> _shift;
+        var start = (((block ^ Seeds.Block) * 0x9E3779B97F4A7C15UL) ^ ((ulong)(uint)(high ^ Seeds.High) * 0xC2B2AE3D27D4EB4FUL)) >> _shift;
         return (int)((start + within) & (ulong)_mask);
+    }
+
+    /// <summary>The seeds of <see cref="Home"/>'s placement, drawn per process and xored in before the Fibonacci
+    /// multiplications (which keep spreading consecutive blocks evenly): without them a file could choose invoice numbers
+    /// whose windows all start at one slot, and every insert and look-up would walk the cluster. The numbers a table
+    /// gives do not depend on them (constants to the JIT once read).</summary>
+    private static class Seeds
+    {
+        public static readonly ulong Block = (ulong)Random.Shared.NextInt64(long.MinValue, long.MaxValue);
+        public static readonly int High = Random.Shared.Next(int.MinValue, int.MaxValue);
     }
 
     private void Grow()

@@ -81,15 +81,18 @@ internal sealed class Buckets<TKey>
 
 /// <summary>
 /// Equality of <see cref="long"/> keys with a mixed hash: <see cref="long.GetHashCode"/> XORs the two halves, so keys
-/// made of two small ids (<c>(a &lt;&lt; 32) | b</c>, e.g. exporter and importer name ids) collide massively.
+/// made of two small ids (<c>(a &lt;&lt; 32) | b</c>, e.g. exporter and importer name ids) collide massively. Seeded per
+/// process, so that a file can't choose which pairs of ids meet to make the keys share a hash.
 /// </summary>
 internal sealed class MixedLongComparer : IEqualityComparer<long>
 {
+    private static readonly ulong Seed = (ulong)Random.Shared.NextInt64(long.MinValue, long.MaxValue);
+
     public static MixedLongComparer Instance { get; } = new();
 
     public bool Equals(long x, long y) => x == y;
 
-    public int GetHashCode(long obj) => (int)(((ulong)obj * 0x9E3779B97F4A7C15UL) >> 32);
+    public int GetHashCode(long obj) => (int)((((ulong)obj ^ Seed) * 0x9E3779B97F4A7C15UL) >> 32);
 }
 
 /// <summary>
