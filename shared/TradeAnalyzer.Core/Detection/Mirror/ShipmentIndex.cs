@@ -168,6 +168,10 @@ public sealed class ShipmentIndex
     public static ShipmentIndex For(AnalysisContext context) =>
         Cache.GetValue(context, c => new Lazy<ShipmentIndex>(() => Build(c.Declarations))).Value;
 
+    /// <summary>True while a detector is building the index of <paramref name="context"/> (asked for, not yet there): another
+    /// detector asking for it now would wait for that build.</summary>
+    internal static bool IsBuilding(AnalysisContext context) => Cache.TryGetValue(context, out var index) && !index.IsValueCreated;
+
     /// <summary>Forgets the index of <paramref name="context"/> (a later <see cref="For"/> builds it again).</summary>
     internal static void Release(AnalysisContext context) => Cache.Remove(context);
 
