@@ -227,16 +227,6 @@ public sealed class InvoiceIndex
         return Find(first, shipmentId, exporterNorm, exporterId, out sellerMatches);
     }
 
-    /// <summary>Asks for the table slot that <see cref="FirstWithKey(ShipmentIndex, long)"/> will read for a packed
-    /// key of up to 12 characters (nearly all): a hint for a loop over the shipments, given the key a few ahead.</summary>
-    internal void PrefetchKey(long invoiceId)
-    {
-        if (invoiceId > ShipmentIndex.NoInvoice)
-        {
-            _byPacked.Prefetch(0, invoiceId);
-        }
-    }
-
     /// <summary>The first document with the invoice key of a shipment of <paramref name="shipments"/> given as its number
     /// (<see cref="ShipmentIndex.InvoiceIds"/>); -1 when none or no key.</summary>
     internal int FirstWithKey(ShipmentIndex shipments, long invoiceId)

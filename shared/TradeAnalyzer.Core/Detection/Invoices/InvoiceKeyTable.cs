@@ -81,9 +81,6 @@ internal sealed class InvoiceKeyTable
         }
     }
 
-    /// <summary>Asks for the cache line of the key's first slot (a hint for a look-up a few keys later; changes nothing).</summary>
-    public void Prefetch(int high, long low) => Analysis.CacheHint.Element(_slots, Home(high, low));
-
     /// <summary>The value of the key if present (<paramref name="added"/> false), else adds it with
     /// <paramref name="value"/> and returns that.</summary>
     public int GetOrAdd(int high, long low, int value, out bool added)

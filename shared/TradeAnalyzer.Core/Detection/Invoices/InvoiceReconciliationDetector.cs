@@ -51,17 +51,9 @@ public sealed class InvoiceReconciliationDetector : IDetector
         var all = shipments.All;
         var firstDoc = new int[all.Count];
         var byShipment = new Dictionary<string, int>(StringComparer.Ordinal);
-        var invoiceIds = shipments.InvoiceIds;
         for (var k = 0; k < firstDoc.Length; k++)
         {
-            // The key table's slot of the shipment 8 ahead is asked for while this one is looked up (a new window of
-            // the table is a cache miss).
-            if (k + 8 < firstDoc.Length)
-            {
-                invoices.PrefetchKey(invoiceIds[k + 8]);
-            }
-
-            var first = firstDoc[k] = invoices.FirstWithKey(shipments, invoiceIds[k]);
+            var first = firstDoc[k] = invoices.FirstWithKey(shipments, shipments.InvoiceIds[k]);
             if (first < 0 && shipments.ShipmentIds[k] is { } shipmentId)
             {
                 byShipment.TryAdd(shipmentId, -1);
