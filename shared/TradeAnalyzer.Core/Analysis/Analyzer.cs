@@ -33,8 +33,9 @@ public sealed class Analyzer
         var sink = new FlagCollector();
         var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = Environment.ProcessorCount };
 
-        // Longest detectors first, handed out one at a time, so the long poles do not end up last on one core; the
-        // shared indexes are dropped as soon as the last detector that reads them is done (they are large).
+        // Longest detectors first, handed out one at a time, so the long poles do not end up last on one core (one that
+        // would wait for the shipment index while the mirror builds it is passed over meanwhile); the shared indexes are
+        // dropped as soon as the last detector that reads them is done (they are large).
         var ordered = SharedIndexes.LongestFirst(_detectors);
         if (_profiler is not null)
         {
@@ -70,7 +71,7 @@ public sealed class Analyzer
             StartScoring();
         }
 
-        Parallel.ForEach(Partitioner.Create(ordered, EnumerablePartitionerOptions.NoBuffering), options, detector =>
+        Parallel.ForEach(Partitioner.Create(SharedIndexes.ReadyFirst(ordered, indexes.WaitsForIndex), EnumerablePartitionerOptions.NoBuffering), options, detector =>
         {
             var sw = Stopwatch.StartNew();
             detector.Detect(context, sink);

@@ -58,6 +58,48 @@ internal sealed class SharedIndexes
         return result;
     }
 
+    /// <summary>True when <paramref name="detector"/> reads the shipment index and another detector is building it now:
+    /// started now, it would hold a core waiting for that build (see <see cref="ReadyFirst"/>).</summary>
+    public bool WaitsForIndex(IDetector detector) => ShipmentReaders.Contains(detector.Name) && ShipmentIndex.IsBuilding(_context);
+
+    /// <summary>
+    /// <paramref name="detectors"/> handed out one at a time in their order, except that one for which
+    /// <paramref name="waits"/> holds is passed over while a later one does not (the analysis's second core started the
+    /// invoice detector after price and then waited ~0.25-0.7 s for the mirror's shipment index build, a core left idle
+    /// in the analysis stage; it now runs the next detectors meanwhile). When every detector left waits, the first of
+    /// them is handed out (it waits for the build, as before). One enumeration is shared by the analysis's threads:
+    /// <c>Partitioner.Create(..., NoBuffering)</c> moves it under its lock, one detector at a time, and each is
+    /// handed out once; <paramref name="waits"/> is asked at that moment.
+    /// </summary>
+    public static IEnumerable<IDetector> ReadyFirst(IReadOnlyList<IDetector> detectors, Func<IDetector, bool> waits)
+    {
+        var taken = new bool[detectors.Count];
+        while (true)
+        {
+            var first = -1;
+            var pick = -1;
+            for (var i = 0; i < taken.Length && pick < 0; i++)
+            {
+                if (taken[i])
+                {
+                    continue;
+                }
+
+                first = first < 0 ? i : first;
+                pick = waits(detectors[i]) ? -1 : i;
+            }
+
+            pick = pick < 0 ? first : pick;
+            if (pick < 0)
+            {
+                yield break;
+            }
+
+            taken[pick] = true;
+            yield return detectors[pick];
+        }
+    }
+
     /// <summary>Called when <paramref name="detector"/> has finished: drops the indexes nobody else still reads.</summary>
     public void Done(IDetector detector)
     {

@@ -616,6 +616,13 @@ public class MirrorIndexTests
 
             AssertNumbering(lines, ShipmentIndex.Build(lines));
         }
+
+        // Fewer shipments than the numbering loop prefetches ahead (16 lines, 8 parts), and one more than that: the
+        // loop's look-ahead stops at the last shipment, never past it.
+        foreach (var few in new[] { 1, 7, 8, 9, 17 })
+        {
+            AssertNumbering(lines[..few], ShipmentIndex.Build(lines[..few]));
+        }
     }
 
     private static void AssertNumbering(List<DeclarationLine> lines, ShipmentIndex index)

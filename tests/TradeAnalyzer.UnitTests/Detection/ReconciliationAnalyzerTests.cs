@@ -1,3 +1,4 @@
+using System.Collections;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Detection.Invoices;
 using TradeAnalyzer.Core.Detection.Mirror;
@@ -63,5 +64,79 @@ public class ReconciliationAnalyzerTests
         Assert.Contains("centro de reexportación", corridor.Explanation, StringComparison.Ordinal);
         Assert.Contains("embarques distintos", reuse[0].Explanation, StringComparison.Ordinal);
         Assert.Contains("y no el comprador", payment.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_detector_that_would_wait_for_the_shipment_index_is_passed_over_while_others_are_ready()
+    {
+        IDetector[] detectors = [new MirrorDetector(), new Named("price"), new InvoiceReconciliationDetector(), new Named("precursor"), new InvoiceReuseDetector(), new Named("weight")];
+        var building = true;
+        var handedOut = new List<string>();
+        foreach (var d in SharedIndexes.ReadyFirst(detectors, d => building && d.Name is "invoice" or "invoice-reuse"))
+        {
+            handedOut.Add(d.Name);
+            // The build ends while precursor runs: the invoice detector, passed over once, comes next, before weight.
+            building &= d.Name != "precursor";
+        }
+
+        Assert.Equal(["mirror", "price", "precursor", "invoice", "invoice-reuse", "weight"], handedOut);
+
+        // Every detector left waits: the first of them is handed out all the same (it waits for the build), then the rest
+        // in order; each exactly once.
+        Assert.Equal(["invoice", "invoice-reuse", "mirror"], SharedIndexes.ReadyFirst([detectors[2], detectors[4], detectors[0]], _ => true).Select(d => d.Name));
+        Assert.Equal(["price", "mirror"], SharedIndexes.ReadyFirst([detectors[0], detectors[1]], d => d.Name == "mirror").Select(d => d.Name));
+    }
+
+    [Fact]
+    public async Task The_shipment_index_is_building_only_between_the_first_request_and_its_end()
+    {
+        using var started = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var lines = new Gated([Export("E1", 1_000, shipmentId: "BL-1", invoice: "INV-1"), Import("P1", 1_000, shipmentId: "BL-1", invoice: "INV-1")], started, release);
+        var context = new AnalysisContext { Declarations = lines, Invoices = [] };
+        var indexes = new SharedIndexes(context, [new MirrorDetector(), new InvoiceReconciliationDetector()]);
+
+        Assert.False(ShipmentIndex.IsBuilding(context));
+        Assert.False(indexes.WaitsForIndex(new InvoiceReconciliationDetector()));
+        var build = Task.Run(() => ShipmentIndex.For(context));
+        Assert.True(started.Wait(TimeSpan.FromSeconds(30)));
+
+        Assert.True(ShipmentIndex.IsBuilding(context));
+        Assert.True(indexes.WaitsForIndex(new InvoiceReconciliationDetector()));
+        Assert.True(indexes.WaitsForIndex(new InvoiceReuseDetector()));
+        Assert.False(indexes.WaitsForIndex(new Named("price")));
+        Assert.False(indexes.WaitsForIndex(new ThirdPartyPaymentDetector())); // reads the invoice index only
+
+        release.Set();
+        Assert.Equal(2, (await build).All.Count);
+        Assert.False(ShipmentIndex.IsBuilding(context));
+        Assert.False(indexes.WaitsForIndex(new InvoiceReconciliationDetector()));
+    }
+
+    private sealed class Named(string name) : IDetector
+    {
+        public string Name => name;
+
+        public void Detect(AnalysisContext context, IFlagSink sink)
+        {
+        }
+    }
+
+    /// <summary>Declarations whose enumeration (the index build's copy of a list that is not a List or an array) signals
+    /// <paramref name="started"/>, then waits for <paramref name="release"/>.</summary>
+    private sealed class Gated(List<DeclarationLine> lines, ManualResetEventSlim started, ManualResetEventSlim release) : IReadOnlyList<DeclarationLine>
+    {
+        public DeclarationLine this[int index] => lines[index];
+
+        public int Count => lines.Count;
+
+        public IEnumerator<DeclarationLine> GetEnumerator()
+        {
+            started.Set();
+            release.Wait(TimeSpan.FromSeconds(30));
+            return lines.GetEnumerator();
+        }
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }
