@@ -140,16 +140,20 @@ internal static class ExporterRollUp
 
         a.Shipments = shipments;
 
-        // 2. Shipments with an export declaration: from the runs' own bit (taken in the line pass), so that no line is
-        // read here (the runs were just read by step 1; their lines are scattered over the file).
+        // 2. Shipments with an export declaration.
         var hasExport = scratch.HasExport(shipments);
         var info = lines.Info;
         var runsOf = lines.Runs;
         for (var j = 0; j < m; j++)
         {
-            if (runsOf[runs[j]].HasExport)
+            var r = runs[j];
+            for (var i = runsOf[r].Start; i < runsOf[r + 1].Start; i++)
             {
-                hasExport[shipmentOf[j]] = true;
+                if ((info[i] & ExportBit) != 0)
+                {
+                    hasExport[shipmentOf[j]] = true;
+                    break;
+                }
             }
         }
 
@@ -164,12 +168,6 @@ internal static class ExporterRollUp
             var r = runs[j];
             var s = shipmentOf[j];
             var exportOnly = hasExport[s];
-            if (exportOnly && !runsOf[r].HasExport)
-            {
-                // An import declaration's run of a shipment counted at export: none of its lines counts.
-                continue;
-            }
-
             for (var i = runsOf[r].Start; i < runsOf[r + 1].Start; i++)
             {
                 var bits = info[i];
@@ -455,9 +453,9 @@ internal static class ExporterRollUp
         public byte[] Info { get; } = new byte[count];
 
         /// <summary>Per run: its first line (run r's lines are <c>Runs[r].Start..Runs[r + 1].Start</c>; one more run marks
-        /// the end), whether it has a line of export flow, and the hash of its shipment reference's text, its lowest bit
-        /// the kind (1: a shipment id, 0: a declaration id), so that runs of equal hash are of one kind and compare by their
-        /// texts alone. Side by side: the exporters' loop reads a run's hash, then its lines' range, at random.</summary>
+        /// the end) and the hash of its shipment reference's text, its lowest bit the kind (1: a shipment id, 0: a
+        /// declaration id), so that runs of equal hash are of one kind and compare by their texts alone. Side by side: the
+        /// exporters' loop reads a run's hash, then its lines' range, at random.</summary>
         public Run[] Runs { get; } = new Run[count + 1];
 
         /// <summary>Per run: its shipment reference's text (<see cref="ShipmentRef.Text"/>). The roll-up compares the runs
@@ -599,16 +597,10 @@ internal static class ExporterRollUp
                     RunText[r] = key.Text;
                 }
 
-                var export = d.Flow == TradeFlow.Export;
-                if (export)
-                {
-                    Runs[RunCount - 1].MarkExport();
-                }
-
                 exporter = e;
                 var declared = d.Value;
                 var digit = Benford.FirstDigit(declared);
-                Info[i] = (byte)((export ? ExportBit : 0)
+                Info[i] = (byte)((d.Flow == TradeFlow.Export ? ExportBit : 0)
                     | (digit << DigitShift)
                     | (declared > 0 ? PositiveBit : 0)
                     | (declared > 0 && Benford.IsRound(declared) ? RoundBit : 0));
@@ -669,22 +661,8 @@ internal static class ExporterRollUp
     /// <summary>What the exporters' loop reads of a counted line (<see cref="Lines.Facts"/>).</summary>
     private readonly record struct LineFacts(double Usd, int Code, int Party);
 
-    /// <summary>A run's first line and shipment hash (<see cref="Lines.Runs"/>), and whether one of its lines is of export
-    /// flow (the sign bit of the start: a line number is below 2^31). The exporters' loop reads the run for its hash
-    /// anyway; with the bit there it reads no line to find the shipments declared at export, and none of a run that
-    /// does not count (an import declaration's run of such a shipment).</summary>
-    private struct Run(int start, int hash)
-    {
-        private int _startAndExport = start;
-
-        public readonly int Start => _startAndExport & int.MaxValue;
-
-        public readonly int Hash { get; } = hash;
-
-        public readonly bool HasExport => _startAndExport < 0;
-
-        public void MarkExport() => _startAndExport |= int.MinValue;
-    }
+    /// <summary>A run's first line and shipment hash (<see cref="Lines.Runs"/>).</summary>
+    private readonly record struct Run(int Start, int Hash);
 
     /// <summary>One thread's reusable buffers for rolling up exporters one after the other.</summary>
     private sealed class Scratch(int codes, int hs6s, int importers)
