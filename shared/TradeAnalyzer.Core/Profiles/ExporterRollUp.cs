@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Detection;
-using TradeAnalyzer.Core.Detection.Mirror;
 using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Core.Scoring;
 
@@ -591,9 +590,7 @@ internal static class ExporterRollUp
                 {
                     var r = RunCount++;
                     var key = ShipmentRef.Of(d);
-                    // Seeded per process (the ids come from uploaded files; runs of equal hash are compared by text), 8
-                    // bytes a step (the framework's Marvin string hash takes 4): this pass is on the critical path.
-                    Runs[r] = new Run(i, (HashSlots.Hash(key.Text) & ~1) | (key.Kind == RecordType.Shipment ? 1 : 0));
+                    Runs[r] = new Run(i, (string.GetHashCode(key.Text.AsSpan(), StringComparison.Ordinal) & ~1) | (key.Kind == RecordType.Shipment ? 1 : 0));
                     RunText[r] = key.Text;
                 }
 

@@ -1,4 +1,3 @@
-using TradeAnalyzer.Core.Detection.Mirror;
 using TradeAnalyzer.Core.Model;
 
 namespace TradeAnalyzer.Core.Scoring;
@@ -71,19 +70,16 @@ internal readonly struct RecordRef
             && text[(lined.Text.Length + 1)..].SequenceEqual(digits[..n]);
     }
 
-    /// <summary>A hash equal for equal key strings: of the key up to its last '#' (the line number never holds one).
-    /// <see cref="HashSlots.Hash(ReadOnlySpan{char})"/> (8 bytes a step, seeded at random per process as the framework's
-    /// string hash is: the ids come from uploaded files) instead of the framework's Marvin hash (4 bytes a step): the
-    /// flags' grouping hashes every flag's record on the score's and the profile's critical path.</summary>
+    /// <summary>A hash equal for equal key strings: of the key up to its last '#' (the line number never holds one).</summary>
     public static int KeyHash(in RecordRef r)
     {
         if (r.HasLine)
         {
-            return HashSlots.Hash(r.Text);
+            return string.GetHashCode(r.Text.AsSpan(), StringComparison.Ordinal);
         }
 
         var cut = r.Text.LastIndexOf('#');
-        return HashSlots.Hash(cut < 0 ? r.Text.AsSpan() : r.Text.AsSpan(0, cut));
+        return string.GetHashCode(cut < 0 ? r.Text.AsSpan() : r.Text.AsSpan(0, cut), StringComparison.Ordinal);
     }
 
     /// <summary>Records equal by type and key string (the grouping of <see cref="RecordScorer.Score"/>).</summary>
