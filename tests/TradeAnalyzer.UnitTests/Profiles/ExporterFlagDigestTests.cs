@@ -237,4 +237,42 @@ public sealed class ExporterFlagDigestTests
 
         Assert.Equal(ShipmentRisk.ValueAtRisk(flags), RecordScorer.SortAndScore(flags).ValueAtRisk);
     }
+
+    [Theory]
+    [InlineData(33)]
+    [InlineData(34)]
+    public void Grouping_from_a_list_an_array_and_another_collection_is_alike(int seed)
+    {
+        // The grouping prefetches flags ahead when they are a list or an array (a span) and reads other collections one
+        // flag at a time: the same records, keys, facts, shipments, mixed marks and pair hashes either way, over the
+        // whole of the flags (the first and last 16, with no flag ahead, included).
+        var random = new Random(seed);
+        var flags = new List<Flag>();
+        for (var i = 0; i < 2_000; i++)
+        {
+            var f = RandomFlag(random);
+            if (random.Next(3) == 0 && f.RecordType is RecordType.Declaration or RecordType.Invoice)
+            {
+                f = f with { ShipmentId = MixedIds[random.Next(MixedIds.Length)] };
+            }
+
+            flags.Add(f);
+        }
+
+        var other = FlagGroups.Of(flags.AsReadOnly());
+        Assert.Contains(true, other.Mixed);
+        foreach (var groups in new[] { FlagGroups.Of(flags), FlagGroups.Of(flags.ToArray()) })
+        {
+            Assert.Equal(other.Facts, groups.Facts);
+            Assert.Equal(other.Keys, groups.Keys);
+            Assert.Equal(other.Records.Select(r => r.ToKey()), groups.Records.Select(r => r.ToKey()));
+            Assert.Equal(other.Shipments, groups.Shipments);
+            Assert.Equal(other.Mixed, groups.Mixed);
+            Assert.Equal(other.PairHashes, groups.PairHashes);
+        }
+
+        // A few flags (fewer than the prefetch distance) too.
+        var few = flags.Take(5).ToList();
+        Assert.Equal(FlagGroups.Of(few.AsReadOnly()).Facts, FlagGroups.Of(few).Facts);
+    }
 }

@@ -240,6 +240,31 @@ public class ExporterRollUpTests
         Assert.Equal((10 * 1.1) + (20 * 1.1), b.MaxShipment);
     }
 
+    [Fact]
+    public void A_declaration_of_mixed_flows_counts_only_its_export_lines_when_its_shipment_is_declared_at_export()
+    {
+        // The roll-up keeps a per-run "has an export line" bit and skips a run without one when its shipment was declared
+        // at export: a run (one declaration) whose lines mix flows must still be read line by line, and a run whose
+        // export line is not its first must still mark its shipment. Figures against the rule's reading.
+        List<DeclarationLine> lines =
+        [
+            Line("A", "D1", 1, TradeFlow.Import, "BL-1", 1),
+            Line("A", "D1", 2, TradeFlow.Export, "BL-1", 20), // the run's only export line, not its first
+            Line("A", "D1", 3, TradeFlow.Import, "BL-1", 300),
+            Line("A", "M1", 1, TradeFlow.Import, "BL-1", 4_000), // another run of BL-1, import only: left out
+            Line("A", "M2", 1, TradeFlow.Import, "BL-2", 50_000), // BL-2 has no export line: all of it counts
+            Line("A", "M3", 1, TradeFlow.Import, "BL-2", 600_000),
+            Line("A", "D4", 1, TradeFlow.Import, null, 7_000_000),
+            Line("A", "D4", 2, TradeFlow.Export, null, 80_000_000),
+        ];
+        var (exporters, _) = ExporterRollUp.Of(lines, latest => latest ?? AsOf, (_, _) => false);
+        var a = Assert.Single(exporters);
+        Assert.Equal(3, a.Shipments);
+        Assert.Equal((20 * 1.1) + (50_000 * 1.1) + (600_000 * 1.1) + (80_000_000 * 1.1), a.Value);
+        Assert.Equal(80_000_000 * 1.1, a.MaxShipment);
+        AssertRolledUp(lines, Reference(lines));
+    }
+
     private static DeclarationLine Line(string exporter, string id, int lineNo, TradeFlow flow, string? shipment, double value,
         string importer = "Farma Sur", string hs = "2915.39.99", DateOnly? date = null, string? exporterId = null) => new()
     {
