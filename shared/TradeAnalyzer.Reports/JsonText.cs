@@ -56,8 +56,10 @@ internal static class JsonText
         w.Raw((byte)'"');
         w.Chars(value[..stop]);
         var rest = value[stop..];
-        const int Chunk = 4_096;
-        Span<byte> utf8 = stackalloc byte[Chunk * 3];
+        const int Chunk = 1_024;
+
+        // Sized to the value: a fixed 12 KiB buffer was zeroed for every escaped value, a fifth of this writer's samples.
+        Span<byte> utf8 = stackalloc byte[Math.Min(rest.Length, Chunk) * 3];
         var encoding = false;
         while (!rest.IsEmpty)
         {
@@ -98,6 +100,17 @@ internal static class JsonText
         var i = 0;
         while (!encoding && i < utf8.Length)
         {
+            // Runs of plain characters copied whole, between the characters to escape.
+            var run = utf8[i..].IndexOfAnyExcept(PlainUtf8);
+            if (run < 0)
+            {
+                w.Raw(utf8[i..]);
+                i = utf8.Length;
+                break;
+            }
+
+            w.Raw(utf8.Slice(i, run));
+            i += run;
             var b = utf8[i];
             if (b >= 0x80)
             {
@@ -105,15 +118,7 @@ internal static class JsonText
                 break;
             }
 
-            if (PlainUtf8.Contains(b))
-            {
-                w.Raw(b);
-            }
-            else
-            {
-                EscapeAscii(w, b);
-            }
-
+            EscapeAscii(w, b);
             i++;
         }
 

@@ -81,7 +81,7 @@ public sealed class JsonTextTests
             .Concat(new[] { '\uD800', '\uDC00' }).ToArray();
         for (var i = 0; i < 300; i++)
         {
-            var length = i < 20 ? 4_090 + i : random.Next(0, 10_000);
+            var length = i < 20 ? 1_015 + i : random.Next(0, 5_000);
             var chars = new char[length];
             for (var j = 0; j < length; j++)
             {
@@ -91,10 +91,12 @@ public sealed class JsonTextTests
             AssertSame(new string(chars));
         }
 
-        // A surrogate pair across the 4,096-character chunk boundary, before and after the encoder is reached.
-        AssertSame(new string('a', 4_095) + "😀" + new string('b', 5_000));
-        AssertSame("é" + new string('a', 4_094) + "😀'" + new string('b', 5_000));
-        AssertSame(new string('\'', 9_000) + "é");
+        // A surrogate pair across the 1,024-character chunk boundary (counted from the first character to escape),
+        // before and after the encoder is reached.
+        AssertSame("'" + new string('a', 1_022) + "😀" + new string('b', 3_000));
+        AssertSame("x'" + new string('a', 1_021) + "😀'" + new string('b', 3_000));
+        AssertSame("é" + new string('a', 1_022) + "😀'" + new string('b', 3_000));
+        AssertSame(new string('\'', 9_000) + "é" + new string('<', 2_000));
     }
 
     [Fact]
