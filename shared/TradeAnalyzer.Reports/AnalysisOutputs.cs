@@ -20,11 +20,9 @@ public static class AnalysisOutputs
         "exporter_name", "importer_name", "hs_code", "value_usd", "value_at_risk_usd", "expected", "observed", "explanation",
     ];
 
-    private const int FlushThreshold = 1 << 16;
-
     /// <summary>
-    /// flags.json's writer: compact, and without the writer's structure checks (every object is written whole by
-    /// <see cref="FlagJson"/>; the checks do not change the bytes, they only cost a state test per property).
+    /// The framework writer's options for flags.json's bytes (compact): <see cref="FlagJson"/> writes what it wrote
+    /// and asks it for the rare number <see cref="RoundedNumber"/> does not format.
     /// </summary>
     private static readonly JsonWriterOptions FlagsJsonOptions = new() { Indented = false, SkipValidation = true };
 
@@ -143,12 +141,13 @@ public static class AnalysisOutputs
     public static void WriteFlagsJson(Stream s, IEnumerable<Flag> flags)
     {
         ArgumentNullException.ThrowIfNull(flags);
-        using var w = new Utf8JsonWriter(s, FlagsJsonOptions);
+        using var w = new XmlByteWriter(s);
         var json = new FlagJson(w);
-        w.WriteStartArray();
+        json.Start();
         FlagPrefetch.ForEach(flags, json, static (json, f) => json.Write(f));
 
-        w.WriteEndArray();
+        json.End();
+        w.FlushStream();
     }
 
     /// <summary>
@@ -165,10 +164,10 @@ public static class AnalysisOutputs
     {
         ArgumentNullException.ThrowIfNull(flags);
         using var c = new XmlByteWriter(csv);
-        using var j = new Utf8JsonWriter(json, FlagsJsonOptions);
+        using var j = new XmlByteWriter(json);
         var writer = new FlagJson(j);
         WriteCsvHeader(c);
-        j.WriteStartArray();
+        writer.Start();
         FlagPrefetch.ForEach(flags, (c, writer, countsByCode), static (to, f) =>
         {
             to.countsByCode[(int)f.Code]++;
@@ -176,8 +175,9 @@ public static class AnalysisOutputs
             to.writer.Write(f);
         });
 
-        j.WriteEndArray();
+        writer.End();
         c.FlushStream();
+        j.FlushStream();
     }
 
     private static void WriteCsvHeader(XmlByteWriter w)
@@ -234,55 +234,87 @@ public static class AnalysisOutputs
         w.Raw("\r\n"u8);
     }
 
-    /// <summary>Writes one flag as a flags.json object (keys encoded once; date and source formatted into buffers).</summary>
-    private sealed class FlagJson(Utf8JsonWriter w)
+    /// <summary>
+    /// Writes one flag as a flags.json object, in the bytes a compact <see cref="Utf8JsonWriter"/> wrote (keys as
+    /// literals, values escaped by <see cref="JsonText"/>, numbers as before): the writer's per-property state
+    /// and UTF-16 escaping were a tenth of the flag files' walk.
+    /// </summary>
+    private sealed class FlagJson(XmlByteWriter w)
     {
-        private readonly JsonKeys _keys = JsonKeys.Instance;
         private readonly char[] _date = new char[16];
         private char[] _source = new char[256];
+        private bool _first = true;
+
+        /// <summary>Writes the array's opening bracket.</summary>
+        public void Start() => w.Raw((byte)'[');
+
+        /// <summary>Writes the array's closing bracket.</summary>
+        public void End() => w.Raw((byte)']');
 
         public void Write(Flag f)
         {
-            var k = _keys;
             Span<char> date = _date;
-            w.WriteStartObject();
-            w.WriteString(k.Flag, f.Code.ToCode());
-            w.WriteString(k.Severity, f.Severity.ToText());
-            Rounded(w, k.Score, f.Score, 2);
-            w.WriteString(k.RecordType, f.RecordType.ToText());
-            w.WriteString(k.DeclarationId, f.DeclarationId);
-            Nullable(w, k.LineNo, f.LineNo);
-            w.WriteString(k.InvoiceNumber, f.InvoiceNumber);
-            w.WriteString(k.ShipmentId, f.ShipmentId);
-            w.WriteString(k.ExporterName, f.ExporterName);
-            w.WriteString(k.ImporterName, f.ImporterName);
-            w.WriteString(k.HsCode, f.HsCode);
-            Nullable(w, k.ValueUsd, f.ValueUsd);
-            Nullable(w, k.ValueAtRiskUsd, f.ValueAtRiskUsd);
-            var texts = f.Texts;
-            WriteText(w, k.Expected, texts, FlagTexts.Expected);
-            WriteText(w, k.Observed, texts, FlagTexts.Observed);
-            WriteText(w, k.Explanation, texts, FlagTexts.Explanation);
-            w.WriteString(k.ExporterKey, f.ExporterKey);
-            if (f.Date is { } day && day.TryFormat(date, out var dateLength, "yyyy-MM-dd", CultureInfo.InvariantCulture))
+            w.Raw(_first ? "{\"flag\":"u8 : ",{\"flag\":"u8);
+            _first = false;
+            JsonText.String(w, f.Code.ToCode());
+            w.Raw(",\"severity\":"u8);
+            JsonText.String(w, f.Severity.ToText());
+            w.Raw(",\"score\":"u8);
+            Rounded(w, f.Score, 2);
+            w.Raw(",\"record_type\":"u8);
+            JsonText.String(w, f.RecordType.ToText());
+            w.Raw(",\"declaration_id\":"u8);
+            JsonText.String(w, f.DeclarationId);
+            w.Raw(",\"line_no\":"u8);
+            if (f.LineNo is { } lineNo)
             {
-                w.WriteString(k.Date, date[..dateLength]);
+                w.Integer(lineNo);
             }
             else
             {
-                w.WriteString(k.Date, f.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                w.Raw("null"u8);
             }
 
-            w.WriteString(k.OriginCountry, f.OriginCountry);
-            w.WriteString(k.DestinationCountry, f.DestinationCountry);
-            WriteSource(w, k.Source, f.Source, ref _source);
-            w.WriteEndObject();
-            if (w.BytesPending > FlushThreshold)
+            w.Raw(",\"invoice_number\":"u8);
+            JsonText.String(w, f.InvoiceNumber);
+            w.Raw(",\"shipment_id\":"u8);
+            JsonText.String(w, f.ShipmentId);
+            w.Raw(",\"exporter_name\":"u8);
+            JsonText.String(w, f.ExporterName);
+            w.Raw(",\"importer_name\":"u8);
+            JsonText.String(w, f.ImporterName);
+            w.Raw(",\"hs_code\":"u8);
+            JsonText.String(w, f.HsCode);
+            w.Raw(",\"value_usd\":"u8);
+            Nullable(w, f.ValueUsd);
+            w.Raw(",\"value_at_risk_usd\":"u8);
+            Nullable(w, f.ValueAtRiskUsd);
+            var texts = f.Texts;
+            w.Raw(",\"expected\":"u8);
+            WriteJsonText(w, texts, FlagTexts.Expected);
+            w.Raw(",\"observed\":"u8);
+            WriteJsonText(w, texts, FlagTexts.Observed);
+            w.Raw(",\"explanation\":"u8);
+            WriteJsonText(w, texts, FlagTexts.Explanation);
+            w.Raw(",\"exporter_key\":"u8);
+            JsonText.String(w, f.ExporterKey);
+            w.Raw(",\"date\":"u8);
+            if (f.Date is { } day && day.TryFormat(date, out var dateLength, "yyyy-MM-dd", CultureInfo.InvariantCulture))
             {
-                // Utf8JsonWriter buffers everything until Flush: without this the whole file (hundreds of MB for
-                // big uploads) is held in a buffer that doubles and copies as it grows.
-                w.Flush();
+                JsonText.String(w, date[..dateLength]);
             }
+            else
+            {
+                JsonText.String(w, f.Date?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+            }
+
+            w.Raw(",\"origin_country\":"u8);
+            JsonText.String(w, f.OriginCountry);
+            w.Raw(",\"destination_country\":"u8);
+            JsonText.String(w, f.DestinationCountry);
+            w.Raw(",\"source\":"u8);
+            WriteSource(w, f.Source, ref _source);
+            w.Raw((byte)'}');
         }
     }
 
@@ -480,20 +512,20 @@ public static class AnalysisOutputs
         w.Raw((byte)'"');
     }
 
-    /// <summary>A flag text as a flags.json property, from its UTF-8 bytes when the flag keeps them so (the same escaping).</summary>
-    private static void WriteText(Utf8JsonWriter w, JsonEncodedText key, FlagTexts texts, int slot)
+    /// <summary>A flag text as a flags.json value, from its UTF-8 bytes when the flag keeps them so (the same escaping).</summary>
+    private static void WriteJsonText(XmlByteWriter w, FlagTexts texts, int slot)
     {
         if (!texts.TryUtf8(slot, out var utf8, out var present))
         {
-            w.WriteString(key, texts.Text(slot));
+            JsonText.String(w, texts.Text(slot));
         }
         else if (present)
         {
-            w.WriteString(key, utf8);
+            JsonText.String(w, utf8);
         }
         else
         {
-            w.WriteNull(key);
+            w.Raw("null"u8);
         }
     }
 
@@ -583,54 +615,47 @@ public static class AnalysisOutputs
     private static string? Num(double? value) =>
         value is { } v && double.IsFinite(v) ? Math.Round(v, 4).ToString("0.####", CultureInfo.InvariantCulture) : null;
 
-    private static void Nullable(Utf8JsonWriter w, JsonEncodedText name, double? value)
+    private static void Nullable(XmlByteWriter w, double? value)
     {
         if (value is { } v && double.IsFinite(v))
         {
-            Rounded(w, name, v, 4);
+            Rounded(w, v, 4);
         }
         else
         {
-            w.WriteNull(name);
+            w.Raw("null"u8);
         }
     }
 
     /// <summary>
-    /// Writes Math.Round(<paramref name="value"/>, <paramref name="decimals"/>) as <see cref="Utf8JsonWriter.WriteNumber(JsonEncodedText, double)"/>
+    /// Writes Math.Round(<paramref name="value"/>, <paramref name="decimals"/>) as <see cref="Utf8JsonWriter.WriteNumberValue(double)"/>
     /// does, formatted by <see cref="RoundedNumber"/> when it can (the same text, without the shortest round-trip search).
     /// </summary>
-    private static void Rounded(Utf8JsonWriter w, JsonEncodedText name, double value, int decimals)
+    private static void Rounded(XmlByteWriter w, double value, int decimals)
     {
         Span<byte> digits = stackalloc byte[32];
         if (RoundedNumber.TryWrite(value, decimals, digits, out var length))
         {
-            w.WritePropertyName(name);
-            w.WriteRawValue(digits[..length], skipInputValidation: true);
+            w.Raw(digits[..length]);
+            return;
         }
-        else
-        {
-            w.WriteNumber(name, Math.Round(value, decimals));
-        }
-    }
 
-    private static void Nullable(Utf8JsonWriter w, JsonEncodedText name, int? value)
-    {
-        if (value is { } v)
+        // Rare (no exact short form, or not finite): the framework writer's own text, or its exception.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
+        using (var json = new Utf8JsonWriter(buffer, FlagsJsonOptions))
         {
-            w.WriteNumber(name, v);
+            json.WriteNumberValue(Math.Round(value, decimals));
         }
-        else
-        {
-            w.WriteNull(name);
-        }
+
+        w.Raw(buffer.WrittenSpan);
     }
 
     /// <summary>Writes a <see cref="SourceRef"/> as its ToString() text ("file:row") without building the string.</summary>
-    private static void WriteSource(Utf8JsonWriter w, JsonEncodedText name, SourceRef? value, ref char[] buffer)
+    private static void WriteSource(XmlByteWriter w, SourceRef? value, ref char[] buffer)
     {
         if (value is not { } source || source.File is null)
         {
-            w.WriteString(name, value?.ToString());
+            JsonText.String(w, value?.ToString());
             return;
         }
 
@@ -644,37 +669,10 @@ public static class AnalysisOutputs
         buffer[length++] = ':';
         if (source.Row < 0 || !source.Row.TryFormat(buffer.AsSpan(length), out var digits, default, CultureInfo.InvariantCulture))
         {
-            w.WriteString(name, source.ToString());
+            JsonText.String(w, source.ToString());
             return;
         }
 
-        w.WriteString(name, buffer.AsSpan(0, length + digits));
-    }
-
-    /// <summary>flags.json property names, encoded once.</summary>
-    private sealed class JsonKeys
-    {
-        public static readonly JsonKeys Instance = new();
-        public readonly JsonEncodedText Flag = JsonEncodedText.Encode("flag");
-        public readonly JsonEncodedText Severity = JsonEncodedText.Encode("severity");
-        public readonly JsonEncodedText Score = JsonEncodedText.Encode("score");
-        public readonly JsonEncodedText RecordType = JsonEncodedText.Encode("record_type");
-        public readonly JsonEncodedText DeclarationId = JsonEncodedText.Encode("declaration_id");
-        public readonly JsonEncodedText LineNo = JsonEncodedText.Encode("line_no");
-        public readonly JsonEncodedText InvoiceNumber = JsonEncodedText.Encode("invoice_number");
-        public readonly JsonEncodedText ShipmentId = JsonEncodedText.Encode("shipment_id");
-        public readonly JsonEncodedText ExporterName = JsonEncodedText.Encode("exporter_name");
-        public readonly JsonEncodedText ImporterName = JsonEncodedText.Encode("importer_name");
-        public readonly JsonEncodedText HsCode = JsonEncodedText.Encode("hs_code");
-        public readonly JsonEncodedText ValueUsd = JsonEncodedText.Encode("value_usd");
-        public readonly JsonEncodedText ValueAtRiskUsd = JsonEncodedText.Encode("value_at_risk_usd");
-        public readonly JsonEncodedText Expected = JsonEncodedText.Encode("expected");
-        public readonly JsonEncodedText Observed = JsonEncodedText.Encode("observed");
-        public readonly JsonEncodedText Explanation = JsonEncodedText.Encode("explanation");
-        public readonly JsonEncodedText ExporterKey = JsonEncodedText.Encode("exporter_key");
-        public readonly JsonEncodedText Date = JsonEncodedText.Encode("date");
-        public readonly JsonEncodedText OriginCountry = JsonEncodedText.Encode("origin_country");
-        public readonly JsonEncodedText DestinationCountry = JsonEncodedText.Encode("destination_country");
-        public readonly JsonEncodedText Source = JsonEncodedText.Encode("source");
+        JsonText.String(w, buffer.AsSpan(0, length + digits));
     }
 }

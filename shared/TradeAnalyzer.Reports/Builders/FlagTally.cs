@@ -60,7 +60,7 @@ internal sealed class FlagTally
             FlagPrefetch.Ahead(flags, i);
             if (i + KeyAhead < flags.Count)
             {
-                tally.Records.Prefetch(flags[i + KeyAhead]);
+                tally.Records.Prefetch(flags[i + KeyAhead], i + KeyAhead);
             }
 
             var f = flags[i];
@@ -80,7 +80,7 @@ internal sealed class FlagTally
 
     private void Add(Flag f, int index)
     {
-        Records.Add(f);
+        Records.Add(f, index);
         var key = f.ExporterKey ?? f.ExporterName;
         if (key is not null)
         {

@@ -85,6 +85,23 @@ internal sealed class XmlByteWriter : IDisposable
         _position += written;
     }
 
+    /// <summary>
+    /// At least <paramref name="bytes"/> bytes of free buffer to write into (a caller's own encoder); follow with
+    /// <see cref="Advance"/>. <paramref name="bytes"/> may exceed the usual buffer: the buffer grows.
+    /// </summary>
+    public Span<byte> Space(int bytes)
+    {
+        if (bytes > _buffer.Length - _position)
+        {
+            Reserve(bytes);
+        }
+
+        return _buffer.AsSpan(_position);
+    }
+
+    /// <summary>Counts <paramref name="written"/> bytes written into the <see cref="Space"/> last returned.</summary>
+    public void Advance(int written) => _position += written;
+
     /// <summary>Writes one ASCII character.</summary>
     public void Raw(byte ascii)
     {

@@ -97,6 +97,55 @@ public sealed class FlaggedRecordsTests
     }
 
     [Fact]
+    public void Keys_prefetched_into_the_ring_and_added_by_index_are_what_plain_adds_give()
+    {
+        var declarations = Enumerable.Range(0, 2_000)
+            .Select(i => ReportSamples.Declaration(string.Concat("D", (i / 2).ToString("0000", CultureInfo.InvariantCulture)), 1 + (i % 2), "Exporter", "2933.39", 10, 100, Day))
+            .ToList();
+        var invoices = Enumerable.Range(0, 300).Select(i => Invoice(string.Concat("INV-", (i / 3).ToString(CultureInfo.InvariantCulture)), i)).ToList();
+        var flags = new List<Flag>();
+        for (var i = 0; i < 1_500; i++)
+        {
+            flags.Add(i % 7 == 3
+                ? Flag(invoiceNumber: string.Concat("INV-", (i % 120).ToString(CultureInfo.InvariantCulture)), recordType: RecordType.Invoice)
+                : i % 11 == 5
+                    ? Flag(declarationId: null)
+                    : Flag(declarationId: string.Concat("D", ((i * 13) % 900).ToString("0000", CultureInfo.InvariantCulture)), lineNo: i % 3 == 0 ? null : 1 + (i % 2)));
+        }
+
+        var plain = new FlaggedRecords.Keys(1);
+        var ring = new FlaggedRecords.Keys(1);
+        for (var i = 0; i < flags.Count; i++)
+        {
+            plain.Add(flags[i]);
+
+            // As the tally does: 4 ahead; also a prefetch the add never matches (another flag at that index), which
+            // must not stand in for the real flag's key.
+            if (i + 4 < flags.Count)
+            {
+                ring.Prefetch(i % 50 == 0 ? Flag(declarationId: "D0950", lineNo: 2) : flags[i + 4], i + 4);
+            }
+
+            ring.Add(flags[i], i);
+        }
+
+        var one = plain.Find(declarations, invoices);
+        var other = ring.Find(declarations, invoices);
+
+        Assert.Equal(one.Declarations, other.Declarations);
+        Assert.Equal(one.Invoices, other.Invoices);
+        Assert.NotEmpty(other.Invoices);
+        Assert.True(other.Declarations.Count > 500);
+        Assert.False(other.TryGetRow("D0950", 2, out _));
+        foreach (var d in one.Declarations)
+        {
+            Assert.True(one.TryGetRow(d.DeclarationId, d.LineNo, out var r1));
+            Assert.True(other.TryGetRow(d.DeclarationId, d.LineNo, out var r2));
+            Assert.Equal(r1, r2);
+        }
+    }
+
+    [Fact]
     public void Invoice_lines_of_flagged_invoice_numbers_are_kept_in_order_whatever_the_string_instances()
     {
         var invoices = new List<InvoiceLine>();
