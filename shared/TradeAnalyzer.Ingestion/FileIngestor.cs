@@ -149,12 +149,6 @@ public sealed class FileIngestor
         // that brings the next full collection of the whole heap of records forward.
         var expected = (int)Math.Max(16, Math.Min(total / 256, Math.Min(options.MaxRows, 8_000_000)));
         var parser = new RecordParser(cursor, run.File, options.Fx, expected);
-        if (source is PipelinedTabularSource piped && resolution.Kind is FileKind.Declarations or FileKind.Invoices)
-        {
-            // The reading thread fetches each row's slot of the duplicate check ahead of the parse (see TouchIds).
-            piped.TouchIds(cursor.FileColumn(0), parser.Seen);
-        }
-
         switch (resolution.Kind)
         {
             case FileKind.Declarations:

@@ -55,22 +55,6 @@ internal sealed class LineSet
         }
     }
 
-    /// <summary>
-    /// Asks for the slot of <paramref name="id"/> to be fetched, from another thread (the csv reader's, when it splits the
-    /// row a few batches before the parsing thread reaches it): the slot's cache line is then in the shared cache, not
-    /// in memory, when <see cref="Prefetch"/> and <see cref="Add"/> want it. Reads nothing it keeps and writes nothing, so
-    /// a race with <see cref="Add"/> or <see cref="Grow"/> (a stale table) costs only a wasted fetch.
-    /// </summary>
-    public unsafe void Touch(ReadOnlySpan<char> id)
-    {
-        var slots = Volatile.Read(ref _slots);
-        var hash = string.GetHashCode(id); // the same value as id's string's GetHashCode (one seed per process)
-        if (Sse.IsSupported)
-        {
-            Sse.Prefetch0(Unsafe.AsPointer(ref slots[hash & (slots.Length - 1)]));
-        }
-    }
-
     /// <summary>Adds the pair; false when it was already there.</summary>
     public bool Add(string id, int line)
     {
@@ -176,6 +160,6 @@ internal sealed class LineSet
             }
         }
 
-        Volatile.Write(ref _slots, slots);
+        _slots = slots;
     }
 }

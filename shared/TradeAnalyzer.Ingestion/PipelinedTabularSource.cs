@@ -35,10 +35,6 @@ internal sealed class PipelinedTabularSource : TabularSource
     private int _fieldCount;
     private volatile bool _stopped;
 
-    // The duplicate check whose slots the reading thread fetches for each row's id (see TouchIds), and the id's column.
-    private volatile LineSet? _touchSet;
-    private int _touchColumn;
-
     public PipelinedTabularSource(TabularSource inner)
     {
         _inner = inner;
@@ -140,38 +136,6 @@ internal sealed class PipelinedTabularSource : TabularSource
         return true;
     }
 
-    /// <summary>
-    /// From now on the reading thread, as it splits each row, fetches the slot of the row's cell in
-    /// <paramref name="column"/> (trimmed as <see cref="RowCursor"/> trims it) in <paramref name="set"/>: the parsing
-    /// thread reaches the row some thousand rows later and finds that line in the shared cache instead of memory. The
-    /// set's table is 16 MiB for a million ids, a miss per new id that was the parsing thread's largest stall. Changes
-    /// nothing in what is read. TRADEANALYZER_READ_TOUCH=0 leaves it off (for A/B runs of one binary).
-    /// </summary>
-    public void TouchIds(int column, LineSet set)
-    {
-        if (column < 0 || TouchDisabled)
-        {
-            return;
-        }
-
-        _touchColumn = column;
-        _touchSet = set; // volatile: the column is seen with it
-    }
-
-    private static readonly bool TouchDisabled = Environment.GetEnvironmentVariable("TRADEANALYZER_READ_TOUCH") == "0";
-
-    private void Touch()
-    {
-        if (_touchSet is { } set && _touchColumn < _inner.FieldCount)
-        {
-            var id = RowCursor.Trimmed(_inner.GetSpan(_touchColumn));
-            if (!id.IsEmpty)
-            {
-                set.Touch(id);
-            }
-        }
-    }
-
     private RowBatch NextBatch() => _free.TryDequeue(out var b) ? b : new RowBatch();
 
     private void Produce()
@@ -188,7 +152,6 @@ internal sealed class PipelinedTabularSource : TabularSource
                     return;
                 }
 
-                Touch();
                 if (!batch.TryAdd(_inner))
                 {
                     if (!Publish(batch))

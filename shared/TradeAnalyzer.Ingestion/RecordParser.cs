@@ -35,9 +35,6 @@ internal sealed class RecordParser
     private readonly BoundedCache<IReadOnlyList<string>> _lists = new();
     private readonly BoundedCache<IReadOnlyList<string>> _transits = new();
 
-    /// <summary>The duplicate check (for <see cref="PipelinedTabularSource.TouchIds"/>); the id is canonical column 0 of both kinds.</summary>
-    internal LineSet Seen => _seen;
-
     public RecordParser(RowCursor row, string file, FxTable fx, int expectedRows = 0)
     {
         _seen = new LineSet(expectedRows - (expectedRows / 4)); // most documents have one or two lines

@@ -58,9 +58,6 @@ internal sealed class RowCursor
     /// <summary>True when the column has a value source at all (file column, fixed or default).</summary>
     public bool Has(int column) => _map[column] >= 0 || _fixed[column] is not null || _defaults[column] is not null;
 
-    /// <summary>The file's column that canonical <paramref name="column"/> is read from as it is (no fixed value, value map or default), or -1.</summary>
-    public int FileColumn(int column) => _plain[column] ? _map[column] : -1;
-
     /// <summary>The value of canonical column <paramref name="column"/> for the current row (empty when none).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ReadOnlySpan<char> Get(int column)
@@ -94,6 +91,6 @@ internal sealed class RowCursor
 
     // The cell without leading and trailing white space (what Trim() gives): a cell that starts and ends with a printable
     // ASCII character, nearly every cell, is returned as it is without the two white-space scans.
-    internal static ReadOnlySpan<char> Trimmed(ReadOnlySpan<char> cell) =>
+    private static ReadOnlySpan<char> Trimmed(ReadOnlySpan<char> cell) =>
         cell.IsEmpty || ((uint)(cell[0] - 0x21) < 0x5E && (uint)(cell[^1] - 0x21) < 0x5E) ? cell : cell.Trim();
 }
