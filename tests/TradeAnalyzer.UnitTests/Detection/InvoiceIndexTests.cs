@@ -33,6 +33,30 @@ public class InvoiceIndexTests
         Assert.False(index.HasSeller("SOMEONE ELSE"));
     }
 
+    [Fact]
+    public void The_same_documents_come_from_a_list_an_array_and_any_other_read_only_list()
+    {
+        // The index reads a List or an array in place as a span and copies any other list first: all three must agree.
+        var lines = new List<InvoiceLine>();
+        for (var k = 0; k < 40; k++)
+        {
+            lines.Add(Invoice($"INV-{k % 7}", 10 + (k % 5), seller: k % 3 == 0 ? "Pacific Trading Ltd" : "Acme Exports"));
+        }
+
+        foreach (var source in new IReadOnlyList<InvoiceLine>[] { lines.ToArray(), lines.AsReadOnly() })
+        {
+            var expected = new InvoiceIndex(lines);
+            var index = new InvoiceIndex(source);
+            Assert.Equal(expected.DocumentCount, index.DocumentCount);
+            Assert.Equal(14, index.DocumentCount);
+            for (var d = 0; d < index.DocumentCount; d++)
+            {
+                Assert.Equal(expected.Document(d).Lines.ToArray(), index.Document(d).Lines.ToArray());
+                Assert.Same(expected.Document(d).Main, index.Document(d).Main);
+            }
+        }
+    }
+
     [Theory]
     [InlineData("INV-2026-000000000001")] // longer than a packed key
     [InlineData("FAC-Ñ-77")] // a letter outside A-Z

@@ -59,6 +59,14 @@ public sealed class InvoiceIndex
     {
         ArgumentNullException.ThrowIfNull(invoices);
         var n = invoices.Count;
+        // The lines as a span (the reader's list, copied only for another kind of list): each line is read three
+        // times below, by index, where an interface call per read stood.
+        ReadOnlySpan<InvoiceLine> input = invoices switch
+        {
+            List<InvoiceLine> list => CollectionsMarshal.AsSpan(list),
+            InvoiceLine[] array => array,
+            _ => invoices.ToArray(),
+        };
         var names = new InstanceNames();
         var docOf = new int[n];
         _input = invoices;
@@ -76,11 +84,12 @@ public sealed class InvoiceIndex
         {
             // Lines of one invoice are usually consecutive: the run with the same number and seller as written joins
             // one document with one look-up.
-            var line = invoices[i];
+            var line = input[i];
             var run = 1;
             while (i + run < n
-                && string.Equals(invoices[i + run].InvoiceNumber, line.InvoiceNumber, StringComparison.Ordinal)
-                && string.Equals(invoices[i + run].SellerName, line.SellerName, StringComparison.Ordinal))
+                && input[i + run] is var other
+                && string.Equals(other.InvoiceNumber, line.InvoiceNumber, StringComparison.Ordinal)
+                && string.Equals(other.SellerName, line.SellerName, StringComparison.Ordinal))
             {
                 run++;
             }
@@ -147,7 +156,7 @@ public sealed class InvoiceIndex
             var main = _main[doc];
             for (var k = 0; k < run; k++)
             {
-                var l = invoices[i + k];
+                var l = input[i + k];
                 docOf[i + k] = doc;
 
                 // The main line: the largest FOB value, the first of equals (lines join their document in input order).
@@ -172,7 +181,7 @@ public sealed class InvoiceIndex
         _lines = new InvoiceLine[n];
         for (var i = 0; i < n; i++)
         {
-            _lines[count[docOf[i]]++] = invoices[i];
+            _lines[count[docOf[i]]++] = input[i];
         }
 
         DocumentCount = docs;
