@@ -69,7 +69,11 @@ internal sealed class ExporterFlagDigest
     /// </summary>
     internal static ExporterFlagDigest Of(ReadOnlySpan<int> positions, FlagGroups groups, Scratch scratch)
     {
-        var byCode = new Dictionary<FlagCode, int>();
+        // Counts per code in the scratch's array (indexed by the fact's code byte), the codes in order of first
+        // appearance beside: one array increment a flag instead of a dictionary look-up; the dictionary is built once.
+        var counts = scratch.Counts;
+        var order = scratch.Codes;
+        order.Clear();
         var facts = groups.Facts;
         var mixed = groups.Mixed;
         var pairs = groups.Shipments;
@@ -85,7 +89,11 @@ internal sealed class ExporterFlagDigest
         foreach (var k in positions)
         {
             ref readonly var fact = ref facts[k];
-            CollectionsMarshal.GetValueRefOrAddDefault(byCode, (FlagCode)fact.Code, out _)++;
+            if (counts[fact.Code]++ == 0)
+            {
+                order.Add(fact.Code);
+            }
+
             var g = fact.Group;
             if (g < 0)
             {
@@ -127,6 +135,13 @@ internal sealed class ExporterFlagDigest
                 kinds[r] |= (byte)((code is FlagCode.PrecursorChemical or FlagCode.PrecursorMisdeclared ? Precursor : 0)
                     | (ExporterProfiler.IsTradeAnomaly(code) ? Anomaly : 0));
             }
+        }
+
+        var byCode = new Dictionary<FlagCode, int>(order.Count);
+        foreach (var code in order)
+        {
+            byCode.Add((FlagCode)code, counts[code]);
+            counts[code] = 0;
         }
 
         // Scores first (per record, in any order); then the records grouped by shipment (and document, for the value at
@@ -190,6 +205,12 @@ internal sealed class ExporterFlagDigest
         private int _current;
 
         public List<(ShipmentRef Shipment, ShipmentRef View, double Largest)> Shipments { get; } = [];
+
+        /// <summary>Flag count per code byte, all zero between exporters (the digest zeroes the codes it counted).</summary>
+        public int[] Counts { get; } = new int[byte.MaxValue + 1];
+
+        /// <summary>The codes counted, in order of first appearance.</summary>
+        public List<byte> Codes { get; } = [];
 
         public List<double> Keep { get; } = [];
 
