@@ -69,11 +69,7 @@ internal sealed class ExporterFlagDigest
     /// </summary>
     internal static ExporterFlagDigest Of(ReadOnlySpan<int> positions, FlagGroups groups, Scratch scratch)
     {
-        // Counts per code in the scratch's array (indexed by the fact's code byte), the codes in order of first
-        // appearance beside: one array increment a flag instead of a dictionary look-up; the dictionary is built once.
-        var counts = scratch.Counts;
-        var order = scratch.Codes;
-        order.Clear();
+        var byCode = new Dictionary<FlagCode, int>();
         var facts = groups.Facts;
         var mixed = groups.Mixed;
         var pairs = groups.Shipments;
@@ -89,11 +85,7 @@ internal sealed class ExporterFlagDigest
         foreach (var k in positions)
         {
             ref readonly var fact = ref facts[k];
-            if (counts[fact.Code]++ == 0)
-            {
-                order.Add(fact.Code);
-            }
-
+            CollectionsMarshal.GetValueRefOrAddDefault(byCode, (FlagCode)fact.Code, out _)++;
             var g = fact.Group;
             if (g < 0)
             {
@@ -135,13 +127,6 @@ internal sealed class ExporterFlagDigest
                 kinds[r] |= (byte)((code is FlagCode.PrecursorChemical or FlagCode.PrecursorMisdeclared ? Precursor : 0)
                     | (ExporterProfiler.IsTradeAnomaly(code) ? Anomaly : 0));
             }
-        }
-
-        var byCode = new Dictionary<FlagCode, int>(order.Count);
-        foreach (var code in order)
-        {
-            byCode.Add((FlagCode)code, counts[code]);
-            counts[code] = 0;
         }
 
         // Scores first (per record, in any order); then the records grouped by shipment (and document, for the value at
@@ -205,12 +190,6 @@ internal sealed class ExporterFlagDigest
         private int _current;
 
         public List<(ShipmentRef Shipment, ShipmentRef View, double Largest)> Shipments { get; } = [];
-
-        /// <summary>Flag count per code byte, all zero between exporters (the digest zeroes the codes it counted).</summary>
-        public int[] Counts { get; } = new int[byte.MaxValue + 1];
-
-        /// <summary>The codes counted, in order of first appearance.</summary>
-        public List<byte> Codes { get; } = [];
 
         public List<double> Keep { get; } = [];
 
