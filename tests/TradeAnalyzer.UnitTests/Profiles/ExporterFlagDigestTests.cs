@@ -122,6 +122,15 @@ public sealed class ExporterFlagDigestTests
             Assert.Equal(fresh.ValueAtRisk, reused.ValueAtRisk);
             Assert.Equal(fresh.TopScores, reused.TopScores);
             Assert.Equal(fresh.ByCode, reused.ByCode);
+
+            // The per-code counts live in the scratch: the previous exporter's must not leak in, and the order is that
+            // of first appearance.
+            Assert.Equal(flags.Select(f => f.Code).Distinct(), reused.ByCode.Keys);
+            foreach (var (code, count) in reused.ByCode)
+            {
+                Assert.Equal(flags.Count(f => f.Code == code), count);
+            }
+
             Assert.Equal(ShipmentRisk.ValueAtRisk(flags), reused.ValueAtRisk);
             Assert.Equal(RecordScorer.Score(flags).Select(r => r.Score).Take(3), reused.TopScores);
         }
