@@ -32,6 +32,15 @@ public static class AnalysisOutputs
     private static readonly System.Buffers.SearchValues<byte> CsvSpecialUtf8 = System.Buffers.SearchValues.Create("\"\r\n,"u8);
 
     /// <summary>
+    /// The characters a flags.csv field and a flags.json value both copy as they are (JSON's plain characters less the
+    /// comma): the one pass scans a flag's strings once with these and tells the json writer which ones are plain.
+    /// </summary>
+    private static readonly System.Buffers.SearchValues<char> BothPlain = System.Buffers.SearchValues.Create(JsonText.PlainChars.Replace(",", "", StringComparison.Ordinal));
+
+    /// <summary>As <see cref="BothPlain"/>, for UTF-8 texts.</summary>
+    private static readonly System.Buffers.SearchValues<byte> BothPlainUtf8 = System.Buffers.SearchValues.Create(System.Text.Encoding.ASCII.GetBytes(JsonText.PlainChars.Replace(",", "", StringComparison.Ordinal)));
+
+    /// <summary>
     /// Write buffer of the workbook's file. The zip entries' deflate streams hand the file 8 KiB pieces: with the default
     /// 4 KiB buffer each went to the kernel as it came, one write call per 8 KiB, and each piece ending inside a page
     /// not yet in the file made the kernel zero the rest of that page before the next piece overwrote it (a quarter
@@ -132,7 +141,7 @@ public static class AnalysisOutputs
         ArgumentNullException.ThrowIfNull(flags);
         using var w = new XmlByteWriter(s);
         WriteCsvHeader(w);
-        FlagPrefetch.ForEach(flags, w, static (w, f) => WriteCsvRow(w, f));
+        FlagPrefetch.ForEach(flags, w, static (w, f) => _ = WriteCsvRow(w, f));
 
         w.FlushStream();
     }
@@ -144,7 +153,7 @@ public static class AnalysisOutputs
         using var w = new XmlByteWriter(s);
         var json = new FlagJson(w);
         json.Start();
-        FlagPrefetch.ForEach(flags, json, static (json, f) => json.Write(f));
+        FlagPrefetch.ForEach(flags, json, static (json, f) => json.Write(f, plain: 0));
 
         json.End();
         w.FlushStream();
@@ -171,8 +180,7 @@ public static class AnalysisOutputs
         FlagPrefetch.ForEach(flags, (c, writer, countsByCode), static (to, f) =>
         {
             to.countsByCode[(int)f.Code]++;
-            WriteCsvRow(to.c, f);
-            to.writer.Write(f);
+            to.writer.Write(f, WriteCsvRow(to.c, f));
         });
 
         writer.End();
@@ -186,8 +194,13 @@ public static class AnalysisOutputs
         w.Raw("\r\n"u8);
     }
 
-    private static void WriteCsvRow(XmlByteWriter w, Flag f)
+    /// <summary>
+    /// Writes one flags.csv row and returns which of the flag's strings are <see cref="BothPlain"/> (bit
+    /// <see cref="PlainDeclarationId"/> and on): the json writer copies those without scanning them again.
+    /// </summary>
+    private static int WriteCsvRow(XmlByteWriter w, Flag f)
     {
+        var plain = 0;
         // Same fields as the spec columns; the first four are never hostile text, the rest are formula-safe.
         WriteField(w, f.Code.ToCode(), safe: false);
         w.Raw((byte)',');
@@ -197,7 +210,7 @@ public static class AnalysisOutputs
         w.Raw((byte)',');
         WriteField(w, f.RecordType.ToText(), safe: false);
         w.Raw((byte)',');
-        WriteField(w, f.DeclarationId, safe: true);
+        plain |= WriteField(w, f.DeclarationId, safe: true) ? 1 << 0 : 0;
         w.Raw((byte)',');
         if (f.LineNo is { } lineNo)
         {
@@ -211,28 +224,33 @@ public static class AnalysisOutputs
         }
 
         w.Raw((byte)',');
-        WriteField(w, f.InvoiceNumber, safe: true);
+        plain |= WriteField(w, f.InvoiceNumber, safe: true) ? 1 << 1 : 0;
         w.Raw((byte)',');
-        WriteField(w, f.ShipmentId, safe: true);
+        plain |= WriteField(w, f.ShipmentId, safe: true) ? 1 << 2 : 0;
         w.Raw((byte)',');
-        WriteField(w, f.ExporterName, safe: true);
+        plain |= WriteField(w, f.ExporterName, safe: true) ? 1 << 3 : 0;
         w.Raw((byte)',');
-        WriteField(w, f.ImporterName, safe: true);
+        plain |= WriteField(w, f.ImporterName, safe: true) ? 1 << 4 : 0;
         w.Raw((byte)',');
-        WriteField(w, f.HsCode, safe: true);
+        plain |= WriteField(w, f.HsCode, safe: true) ? 1 << 5 : 0;
         w.Raw((byte)',');
         WriteSafeNum(w, f.ValueUsd);
         w.Raw((byte)',');
         WriteSafeNum(w, f.ValueAtRiskUsd);
         w.Raw((byte)',');
         var texts = f.Texts;
-        WriteText(w, texts, FlagTexts.Expected);
+        plain |= WriteText(w, texts, FlagTexts.Expected) ? 1 << 6 : 0;
         w.Raw((byte)',');
-        WriteText(w, texts, FlagTexts.Observed);
+        plain |= WriteText(w, texts, FlagTexts.Observed) ? 1 << 7 : 0;
         w.Raw((byte)',');
-        WriteText(w, texts, FlagTexts.Explanation);
+        plain |= WriteText(w, texts, FlagTexts.Explanation) ? 1 << 8 : 0;
         w.Raw("\r\n"u8);
+        return plain;
     }
+
+    /// <summary>The bits of <see cref="WriteCsvRow"/>'s result, one per string the two files share.</summary>
+    private const int PlainDeclarationId = 1, PlainInvoiceNumber = 2, PlainShipmentId = 4, PlainExporterName = 8,
+        PlainImporterName = 16, PlainHsCode = 32, PlainExpected = 64, PlainObserved = 128, PlainExplanation = 256;
 
     /// <summary>
     /// Writes one flag as a flags.json object, in the bytes a compact <see cref="Utf8JsonWriter"/> wrote (keys as
@@ -251,7 +269,11 @@ public static class AnalysisOutputs
         /// <summary>Writes the array's closing bracket.</summary>
         public void End() => w.Raw((byte)']');
 
-        public void Write(Flag f)
+        /// <summary>
+        /// Writes <paramref name="f"/>; <paramref name="plain"/> holds <see cref="WriteCsvRow"/>'s bits for the strings
+        /// already found plain (0 when written alone).
+        /// </summary>
+        public void Write(Flag f, int plain)
         {
             Span<char> date = _date;
             w.Raw(_first ? "{\"flag\":"u8 : ",{\"flag\":"u8);
@@ -264,7 +286,7 @@ public static class AnalysisOutputs
             w.Raw(",\"record_type\":"u8);
             JsonText.String(w, f.RecordType.ToText());
             w.Raw(",\"declaration_id\":"u8);
-            JsonText.String(w, f.DeclarationId);
+            Field(w, f.DeclarationId, plain & PlainDeclarationId);
             w.Raw(",\"line_no\":"u8);
             if (f.LineNo is { } lineNo)
             {
@@ -276,26 +298,26 @@ public static class AnalysisOutputs
             }
 
             w.Raw(",\"invoice_number\":"u8);
-            JsonText.String(w, f.InvoiceNumber);
+            Field(w, f.InvoiceNumber, plain & PlainInvoiceNumber);
             w.Raw(",\"shipment_id\":"u8);
-            JsonText.String(w, f.ShipmentId);
+            Field(w, f.ShipmentId, plain & PlainShipmentId);
             w.Raw(",\"exporter_name\":"u8);
-            JsonText.String(w, f.ExporterName);
+            Field(w, f.ExporterName, plain & PlainExporterName);
             w.Raw(",\"importer_name\":"u8);
-            JsonText.String(w, f.ImporterName);
+            Field(w, f.ImporterName, plain & PlainImporterName);
             w.Raw(",\"hs_code\":"u8);
-            JsonText.String(w, f.HsCode);
+            Field(w, f.HsCode, plain & PlainHsCode);
             w.Raw(",\"value_usd\":"u8);
             Nullable(w, f.ValueUsd);
             w.Raw(",\"value_at_risk_usd\":"u8);
             Nullable(w, f.ValueAtRiskUsd);
             var texts = f.Texts;
             w.Raw(",\"expected\":"u8);
-            WriteJsonText(w, texts, FlagTexts.Expected);
+            WriteJsonText(w, texts, FlagTexts.Expected, plain & PlainExpected);
             w.Raw(",\"observed\":"u8);
-            WriteJsonText(w, texts, FlagTexts.Observed);
+            WriteJsonText(w, texts, FlagTexts.Observed, plain & PlainObserved);
             w.Raw(",\"explanation\":"u8);
-            WriteJsonText(w, texts, FlagTexts.Explanation);
+            WriteJsonText(w, texts, FlagTexts.Explanation, plain & PlainExplanation);
             w.Raw(",\"exporter_key\":"u8);
             JsonText.String(w, f.ExporterKey);
             w.Raw(",\"date\":"u8);
@@ -315,6 +337,19 @@ public static class AnalysisOutputs
             w.Raw(",\"source\":"u8);
             WriteSource(w, f.Source, ref _source);
             w.Raw((byte)'}');
+        }
+
+        /// <summary>A string value, copied unscanned when the csv row found it plain (<paramref name="plain"/> not 0).</summary>
+        private static void Field(XmlByteWriter w, string? value, int plain)
+        {
+            if (plain != 0 && value is not null)
+            {
+                JsonText.PlainString(w, value.AsSpan());
+            }
+            else
+            {
+                JsonText.String(w, value);
+            }
         }
     }
 
@@ -463,22 +498,24 @@ public static class AnalysisOutputs
     /// A flag text as <see cref="WriteField(XmlByteWriter, string?, bool)"/> writes it (formula-safe), from its UTF-8 bytes
     /// when the flag keeps them so: the same quoting, quote doubling and apostrophe, without transcoding.
     /// </summary>
-    private static void WriteText(XmlByteWriter w, FlagTexts texts, int slot)
+    private static bool WriteText(XmlByteWriter w, FlagTexts texts, int slot)
     {
         if (!texts.TryUtf8(slot, out var utf8, out _))
         {
-            WriteField(w, texts.Text(slot), safe: true);
-            return;
+            return WriteField(w, texts.Text(slot), safe: true);
         }
 
         if (utf8.IsEmpty)
         {
-            return;
+            return false;
         }
 
         // CellText.NeedsQuotePrefix: its characters are ASCII, so the first byte tells.
         var prefix = utf8[0] is (byte)'=' or (byte)'+' or (byte)'-' or (byte)'@' or (byte)'\t' or (byte)'\r';
-        if (utf8.IndexOfAny(CsvSpecialUtf8) < 0)
+
+        // No csv special character can come before the first character that is not plain for both files: one scan.
+        var stop = utf8.IndexOfAnyExcept(BothPlainUtf8);
+        if (stop < 0 || utf8[stop..].IndexOfAny(CsvSpecialUtf8) < 0)
         {
             if (prefix)
             {
@@ -486,7 +523,7 @@ public static class AnalysisOutputs
             }
 
             w.Raw(utf8);
-            return;
+            return stop < 0;
         }
 
         w.Raw((byte)'"');
@@ -510,18 +547,37 @@ public static class AnalysisOutputs
         }
 
         w.Raw((byte)'"');
+        return false;
     }
 
-    /// <summary>A flag text as a flags.json value, from its UTF-8 bytes when the flag keeps them so (the same escaping).</summary>
-    private static void WriteJsonText(XmlByteWriter w, FlagTexts texts, int slot)
+    /// <summary>
+    /// A flag text as a flags.json value, from its UTF-8 bytes when the flag keeps them so (the same escaping);
+    /// copied unscanned when the csv row found it plain (<paramref name="plain"/> not 0).
+    /// </summary>
+    private static void WriteJsonText(XmlByteWriter w, FlagTexts texts, int slot, int plain)
     {
         if (!texts.TryUtf8(slot, out var utf8, out var present))
         {
-            JsonText.String(w, texts.Text(slot));
+            var text = texts.Text(slot);
+            if (plain != 0 && text is not null)
+            {
+                JsonText.PlainString(w, text.AsSpan());
+            }
+            else
+            {
+                JsonText.String(w, text);
+            }
         }
         else if (present)
         {
-            JsonText.String(w, utf8);
+            if (plain != 0)
+            {
+                JsonText.PlainString(w, utf8);
+            }
+            else
+            {
+                JsonText.String(w, utf8);
+            }
         }
         else
         {
@@ -529,16 +585,23 @@ public static class AnalysisOutputs
         }
     }
 
-    private static void WriteField(XmlByteWriter w, string? value, bool safe)
+    /// <summary>
+    /// Writes one csv field (see above) and returns whether <paramref name="value"/> is non-empty and holds only
+    /// <see cref="BothPlain"/> characters (then flags.json copies it as it is).
+    /// </summary>
+    private static bool WriteField(XmlByteWriter w, string? value, bool safe)
     {
         if (string.IsNullOrEmpty(value))
         {
-            return;
+            return false;
         }
 
         var prefix = safe && CellText.NeedsQuotePrefix(value);
         var span = value.AsSpan();
-        if (span.IndexOfAny(CsvSpecial) < 0)
+
+        // No csv special character can come before the first character that is not plain for both files: one scan.
+        var stop = span.IndexOfAnyExcept(BothPlain);
+        if (stop < 0 || span[stop..].IndexOfAny(CsvSpecial) < 0)
         {
             if (prefix)
             {
@@ -546,7 +609,7 @@ public static class AnalysisOutputs
             }
 
             w.Chars(span);
-            return;
+            return stop < 0;
         }
 
         w.Raw((byte)'"');
@@ -570,6 +633,7 @@ public static class AnalysisOutputs
         }
 
         w.Raw((byte)'"');
+        return false;
     }
 
     /// <summary>Writes <see cref="Num"/>(<paramref name="value"/>) to <paramref name="w"/> without allocating.</summary>
