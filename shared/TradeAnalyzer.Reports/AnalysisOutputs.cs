@@ -32,15 +32,6 @@ public static class AnalysisOutputs
     private static readonly System.Buffers.SearchValues<byte> CsvSpecialUtf8 = System.Buffers.SearchValues.Create("\"\r\n,"u8);
 
     /// <summary>
-    /// The characters a flags.csv field and a flags.json value both copy as they are (JSON's plain characters less the
-    /// comma): the one pass scans a flag's strings once with these and tells the json writer which ones are plain.
-    /// </summary>
-    private static readonly System.Buffers.SearchValues<char> BothPlain = System.Buffers.SearchValues.Create(JsonText.PlainChars.Replace(",", "", StringComparison.Ordinal));
-
-    /// <summary>As <see cref="BothPlain"/>, for UTF-8 texts.</summary>
-    private static readonly System.Buffers.SearchValues<byte> BothPlainUtf8 = System.Buffers.SearchValues.Create(System.Text.Encoding.ASCII.GetBytes(JsonText.PlainChars.Replace(",", "", StringComparison.Ordinal)));
-
-    /// <summary>
     /// Write buffer of the workbook's file. The zip entries' deflate streams hand the file 8 KiB pieces: with the default
     /// 4 KiB buffer each went to the kernel as it came, one write call per 8 KiB, and each piece ending inside a page
     /// not yet in the file made the kernel zero the rest of that page before the next piece overwrote it (a quarter
@@ -141,7 +132,7 @@ public static class AnalysisOutputs
         ArgumentNullException.ThrowIfNull(flags);
         using var w = new XmlByteWriter(s);
         WriteCsvHeader(w);
-        FlagPrefetch.ForEach(flags, w, static (w, f) => _ = WriteCsvRow(w, f));
+        FlagPrefetch.ForEach(flags, w, static (w, f) => WriteCsvRow(w, f));
 
         w.FlushStream();
     }
@@ -153,7 +144,7 @@ public static class AnalysisOutputs
         using var w = new XmlByteWriter(s);
         var json = new FlagJson(w);
         json.Start();
-        FlagPrefetch.ForEach(flags, json, static (json, f) => json.Write(f, plain: 0));
+        FlagPrefetch.ForEach(flags, json, static (json, f) => json.Write(f));
 
         json.End();
         w.FlushStream();
@@ -180,7 +171,8 @@ public static class AnalysisOutputs
         FlagPrefetch.ForEach(flags, (c, writer, countsByCode), static (to, f) =>
         {
             to.countsByCode[(int)f.Code]++;
-            to.writer.Write(f, WriteCsvRow(to.c, f));
+            WriteCsvRow(to.c, f);
+            to.writer.Write(f);
         });
 
         writer.End();
@@ -194,13 +186,8 @@ public static class AnalysisOutputs
         w.Raw("\r\n"u8);
     }
 
-    /// <summary>
-    /// Writes one flags.csv row and returns which of the flag's strings are <see cref="BothPlain"/> (bit
-    /// <see cref="PlainDeclarationId"/> and on): the json writer copies those without scanning them again.
-    /// </summary>
-    private static int WriteCsvRow(XmlByteWriter w, Flag f)
+    private static void WriteCsvRow(XmlByteWriter w, Flag f)
     {
-        var plain = 0;
         // Same fields as the spec columns; the first four are never hostile text, the rest are formula-safe.
         WriteField(w, f.Code.ToCode(), safe: false);
         w.Raw((byte)',');
@@ -210,7 +197,7 @@ public static class AnalysisOutputs
         w.Raw((byte)',');
         WriteField(w, f.RecordType.ToText(), safe: false);
         w.Raw((byte)',');
-        plain |= WriteField(w, f.DeclarationId, safe: true) ? 1 << 0 : 0;
+        WriteField(w, f.DeclarationId, safe: true);
         w.Raw((byte)',');
         if (f.LineNo is { } lineNo)
         {
@@ -224,33 +211,28 @@ public static class AnalysisOutputs
         }
 
         w.Raw((byte)',');
-        plain |= WriteField(w, f.InvoiceNumber, safe: true) ? 1 << 1 : 0;
+        WriteField(w, f.InvoiceNumber, safe: true);
         w.Raw((byte)',');
-        plain |= WriteField(w, f.ShipmentId, safe: true) ? 1 << 2 : 0;
+        WriteField(w, f.ShipmentId, safe: true);
         w.Raw((byte)',');
-        plain |= WriteField(w, f.ExporterName, safe: true) ? 1 << 3 : 0;
+        WriteField(w, f.ExporterName, safe: true);
         w.Raw((byte)',');
-        plain |= WriteField(w, f.ImporterName, safe: true) ? 1 << 4 : 0;
+        WriteField(w, f.ImporterName, safe: true);
         w.Raw((byte)',');
-        plain |= WriteField(w, f.HsCode, safe: true) ? 1 << 5 : 0;
+        WriteField(w, f.HsCode, safe: true);
         w.Raw((byte)',');
         WriteSafeNum(w, f.ValueUsd);
         w.Raw((byte)',');
         WriteSafeNum(w, f.ValueAtRiskUsd);
         w.Raw((byte)',');
         var texts = f.Texts;
-        plain |= WriteText(w, texts, FlagTexts.Expected) ? 1 << 6 : 0;
+        WriteText(w, texts, FlagTexts.Expected);
         w.Raw((byte)',');
-        plain |= WriteText(w, texts, FlagTexts.Observed) ? 1 << 7 : 0;
+        WriteText(w, texts, FlagTexts.Observed);
         w.Raw((byte)',');
-        plain |= WriteText(w, texts, FlagTexts.Explanation) ? 1 << 8 : 0;
+        WriteText(w, texts, FlagTexts.Explanation);
         w.Raw("\r\n"u8);
-        return plain;
     }
-
-    /// <summary>The bits of <see cref="WriteCsvRow"/>'s result, one per string the two files share.</summary>
-    private const int PlainDeclarationId = 1, PlainInvoiceNumber = 2, PlainShipmentId = 4, PlainExporterName = 8,
-        PlainImporterName = 16, PlainHsCode = 32, PlainExpected = 64, PlainObserved = 128, PlainExplanation = 256;
 
     /// <summary>
     /// Writes one flag as a flags.json object, in the bytes a compact <see cref="Utf8JsonWriter"/> wrote (keys as
@@ -269,11 +251,7 @@ public static class AnalysisOutputs
         /// <summary>Writes the array's closing bracket.</summary>
         public void End() => w.Raw((byte)']');
 
-        /// <summary>
-        /// Writes <paramref name="f"/>; <paramref name="plain"/> holds <see cref="WriteCsvRow"/>'s bits for the strings
-        /// already found plain (0 when written alone).
-        /// </summary>
-        public void Write(Flag f, int plain)
+        public void Write(Flag f)
         {
             Span<char> date = _date;
             w.Raw(_first ? "{\"flag\":"u8 : ",{\"flag\":"u8);
@@ -286,7 +264,7 @@ public static class AnalysisOutputs
             w.Raw(",\"record_type\":"u8);
             JsonText.String(w, f.RecordType.ToText());
             w.Raw(",\"declaration_id\":"u8);
-            Field(w, f.DeclarationId, plain & PlainDeclarationId);
+            JsonText.String(w, f.DeclarationId);
             w.Raw(",\"line_no\":"u8);
             if (f.LineNo is { } lineNo)
             {
@@ -298,26 +276,26 @@ public static class AnalysisOutputs
             }
 
             w.Raw(",\"invoice_number\":"u8);
-            Field(w, f.InvoiceNumber, plain & PlainInvoiceNumber);
+            JsonText.String(w, f.InvoiceNumber);
             w.Raw(",\"shipment_id\":"u8);
-            Field(w, f.ShipmentId, plain & PlainShipmentId);
+            JsonText.String(w, f.ShipmentId);
             w.Raw(",\"exporter_name\":"u8);
-            Field(w, f.ExporterName, plain & PlainExporterName);
+            JsonText.String(w, f.ExporterName);
             w.Raw(",\"importer_name\":"u8);
-            Field(w, f.ImporterName, plain & PlainImporterName);
+            JsonText.String(w, f.ImporterName);
             w.Raw(",\"hs_code\":"u8);
-            Field(w, f.HsCode, plain & PlainHsCode);
+            JsonText.String(w, f.HsCode);
             w.Raw(",\"value_usd\":"u8);
             Nullable(w, f.ValueUsd);
             w.Raw(",\"value_at_risk_usd\":"u8);
             Nullable(w, f.ValueAtRiskUsd);
             var texts = f.Texts;
             w.Raw(",\"expected\":"u8);
-            WriteJsonText(w, texts, FlagTexts.Expected, plain & PlainExpected);
+            WriteJsonText(w, texts, FlagTexts.Expected);
             w.Raw(",\"observed\":"u8);
-            WriteJsonText(w, texts, FlagTexts.Observed, plain & PlainObserved);
+            WriteJsonText(w, texts, FlagTexts.Observed);
             w.Raw(",\"explanation\":"u8);
-            WriteJsonText(w, texts, FlagTexts.Explanation, plain & PlainExplanation);
+            WriteJsonText(w, texts, FlagTexts.Explanation);
             w.Raw(",\"exporter_key\":"u8);
             JsonText.String(w, f.ExporterKey);
             w.Raw(",\"date\":"u8);
@@ -337,19 +315,6 @@ public static class AnalysisOutputs
             w.Raw(",\"source\":"u8);
             WriteSource(w, f.Source, ref _source);
             w.Raw((byte)'}');
-        }
-
-        /// <summary>A string value, copied unscanned when the csv row found it plain (<paramref name="plain"/> not 0).</summary>
-        private static void Field(XmlByteWriter w, string? value, int plain)
-        {
-            if (plain != 0 && value is not null)
-            {
-                JsonText.PlainString(w, value.AsSpan());
-            }
-            else
-            {
-                JsonText.String(w, value);
-            }
         }
     }
 
@@ -498,24 +463,22 @@ public static class AnalysisOutputs
     /// A flag text as <see cref="WriteField(XmlByteWriter, string?, bool)"/> writes it (formula-safe), from its UTF-8 bytes
     /// when the flag keeps them so: the same quoting, quote doubling and apostrophe, without transcoding.
     /// </summary>
-    private static bool WriteText(XmlByteWriter w, FlagTexts texts, int slot)
+    private static void WriteText(XmlByteWriter w, FlagTexts texts, int slot)
     {
         if (!texts.TryUtf8(slot, out var utf8, out _))
         {
-            return WriteField(w, texts.Text(slot), safe: true);
+            WriteField(w, texts.Text(slot), safe: true);
+            return;
         }
 
         if (utf8.IsEmpty)
         {
-            return false;
+            return;
         }
 
         // CellText.NeedsQuotePrefix: its characters are ASCII, so the first byte tells.
         var prefix = utf8[0] is (byte)'=' or (byte)'+' or (byte)'-' or (byte)'@' or (byte)'\t' or (byte)'\r';
-
-        // No csv special character can come before the first character that is not plain for both files: one scan.
-        var stop = utf8.IndexOfAnyExcept(BothPlainUtf8);
-        if (stop < 0 || utf8[stop..].IndexOfAny(CsvSpecialUtf8) < 0)
+        if (utf8.IndexOfAny(CsvSpecialUtf8) < 0)
         {
             if (prefix)
             {
@@ -523,7 +486,7 @@ public static class AnalysisOutputs
             }
 
             w.Raw(utf8);
-            return stop < 0;
+            return;
         }
 
         w.Raw((byte)'"');
@@ -547,37 +510,18 @@ public static class AnalysisOutputs
         }
 
         w.Raw((byte)'"');
-        return false;
     }
 
-    /// <summary>
-    /// A flag text as a flags.json value, from its UTF-8 bytes when the flag keeps them so (the same escaping);
-    /// copied unscanned when the csv row found it plain (<paramref name="plain"/> not 0).
-    /// </summary>
-    private static void WriteJsonText(XmlByteWriter w, FlagTexts texts, int slot, int plain)
+    /// <summary>A flag text as a flags.json value, from its UTF-8 bytes when the flag keeps them so (the same escaping).</summary>
+    private static void WriteJsonText(XmlByteWriter w, FlagTexts texts, int slot)
     {
         if (!texts.TryUtf8(slot, out var utf8, out var present))
         {
-            var text = texts.Text(slot);
-            if (plain != 0 && text is not null)
-            {
-                JsonText.PlainString(w, text.AsSpan());
-            }
-            else
-            {
-                JsonText.String(w, text);
-            }
+            JsonText.String(w, texts.Text(slot));
         }
         else if (present)
         {
-            if (plain != 0)
-            {
-                JsonText.PlainString(w, utf8);
-            }
-            else
-            {
-                JsonText.String(w, utf8);
-            }
+            JsonText.String(w, utf8);
         }
         else
         {
@@ -585,23 +529,16 @@ public static class AnalysisOutputs
         }
     }
 
-    /// <summary>
-    /// Writes one csv field (see above) and returns whether <paramref name="value"/> is non-empty and holds only
-    /// <see cref="BothPlain"/> characters (then flags.json copies it as it is).
-    /// </summary>
-    private static bool WriteField(XmlByteWriter w, string? value, bool safe)
+    private static void WriteField(XmlByteWriter w, string? value, bool safe)
     {
         if (string.IsNullOrEmpty(value))
         {
-            return false;
+            return;
         }
 
         var prefix = safe && CellText.NeedsQuotePrefix(value);
         var span = value.AsSpan();
-
-        // No csv special character can come before the first character that is not plain for both files: one scan.
-        var stop = span.IndexOfAnyExcept(BothPlain);
-        if (stop < 0 || span[stop..].IndexOfAny(CsvSpecial) < 0)
+        if (span.IndexOfAny(CsvSpecial) < 0)
         {
             if (prefix)
             {
@@ -609,7 +546,7 @@ public static class AnalysisOutputs
             }
 
             w.Chars(span);
-            return stop < 0;
+            return;
         }
 
         w.Raw((byte)'"');
@@ -633,7 +570,6 @@ public static class AnalysisOutputs
         }
 
         w.Raw((byte)'"');
-        return false;
     }
 
     /// <summary>Writes <see cref="Num"/>(<paramref name="value"/>) to <paramref name="w"/> without allocating.</summary>

@@ -17,7 +17,7 @@ namespace TradeAnalyzer.Reports;
 internal static class JsonText
 {
     /// <summary>The characters the writer copies as they are (it escapes every other one).</summary>
-    internal const string PlainChars =
+    private const string PlainChars =
         " !#$%()*,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_abcdefghijklmnopqrstuvwxyz{|}~";
 
     private static readonly SearchValues<char> Plain = SearchValues.Create(PlainChars);
@@ -33,29 +33,6 @@ internal static class JsonText
         }
 
         String(w, value.AsSpan());
-    }
-
-    /// <summary>
-    /// Writes <paramref name="value"/>, known to hold only <see cref="PlainChars"/> (the caller scanned it), as a quoted
-    /// JSON string without scanning it again.
-    /// </summary>
-    public static void PlainString(XmlByteWriter w, ReadOnlySpan<char> value)
-    {
-        var span = w.Space(value.Length + 2);
-        span[0] = (byte)'"';
-        Ascii.FromUtf16(value, span[1..], out _);
-        span[value.Length + 1] = (byte)'"';
-        w.Advance(value.Length + 2);
-    }
-
-    /// <summary>As <see cref="PlainString(XmlByteWriter, ReadOnlySpan{char})"/> for UTF-8 bytes known to be plain.</summary>
-    public static void PlainString(XmlByteWriter w, ReadOnlySpan<byte> value)
-    {
-        var span = w.Space(value.Length + 2);
-        span[0] = (byte)'"';
-        value.CopyTo(span[1..]);
-        span[value.Length + 1] = (byte)'"';
-        w.Advance(value.Length + 2);
     }
 
     /// <summary>Writes <paramref name="value"/> as a quoted JSON string.</summary>
