@@ -16,6 +16,10 @@ internal static class RecordSpan
     /// <summary>How many records ahead a loop prefetches a part the record points to (the record, prefetched earlier, is then in cache).</summary>
     internal const int PartAhead = 8;
 
+    /// <summary>The records of <paramref name="records"/> as a span: in place when it is a list or an array (what ingestion
+    /// gives), otherwise copied once.</summary>
+    public static ReadOnlySpan<T> InPlaceOrCopy<T>(IReadOnlyList<T> records) => Of(records, out var span) ? span : records.ToArray();
+
     /// <summary>The records of <paramref name="records"/> as a span when it is a list or an array (what ingestion gives); false otherwise.</summary>
     public static bool Of<T>(IReadOnlyList<T> records, out ReadOnlySpan<T> span)
     {

@@ -61,12 +61,7 @@ public sealed class InvoiceIndex
         var n = invoices.Count;
         // The lines as a span (the reader's list, copied only for another kind of list): each line is read three
         // times below, by index, where an interface call per read stood.
-        ReadOnlySpan<InvoiceLine> input = invoices switch
-        {
-            List<InvoiceLine> list => CollectionsMarshal.AsSpan(list),
-            InvoiceLine[] array => array,
-            _ => invoices.ToArray(),
-        };
+        var input = RecordSpan.InPlaceOrCopy(invoices);
         var names = new InstanceNames();
         var docOf = new int[n];
         _input = invoices;

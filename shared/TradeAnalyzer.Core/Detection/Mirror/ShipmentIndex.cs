@@ -179,12 +179,7 @@ public sealed class ShipmentIndex
     public static ShipmentIndex Build(IReadOnlyList<DeclarationLine> declarations)
     {
         ArgumentNullException.ThrowIfNull(declarations);
-        var source = declarations switch
-        {
-            List<DeclarationLine> list => CollectionsMarshal.AsSpan(list),
-            DeclarationLine[] array => array,
-            _ => [.. declarations],
-        };
+        var source = RecordSpan.InPlaceOrCopy(declarations);
         return BuildFromRuns(source) ?? BuildWithSplits(source);
     }
 
