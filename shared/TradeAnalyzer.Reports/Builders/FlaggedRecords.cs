@@ -139,21 +139,10 @@ internal sealed class FlaggedRecords
         }
 
         /// <summary>
-        /// Asks for the table slot of the declaration line a flag points at, a few flags before it is added: each new
-        /// key is a cache miss into a table of several MB (the id is hashed twice, ~15 ns against the miss's ~100).
-        /// </summary>
-        public void Prefetch(Flag f)
-        {
-            if (f.DeclarationId is { } id)
-            {
-                _rowOf.Prefetch(new Key(id, f.LineNo ?? 1));
-            }
-        }
-
-        /// <summary>
-        /// As <see cref="Prefetch(Flag)"/>, keeping the hashed key for <see cref="Add(Flag, int)"/> with the same
-        /// <paramref name="index"/>, fewer than <see cref="Ring"/> flags later: each id was hashed twice (Marvin over
-        /// every character, ~270,000 times a workbook), once to prefetch and once to add.
+        /// Asks for the table slot of the declaration line a flag points at, a few flags before it is added (each new
+        /// key is a cache miss into a table of several MB), and keeps the hashed key for <see cref="Add(Flag, int)"/>
+        /// with the same <paramref name="index"/>, fewer than <see cref="Ring"/> flags later: each id was hashed twice
+        /// (Marvin over every character, ~270,000 times a workbook), once to prefetch and once to add.
         /// </summary>
         public void Prefetch(Flag f, int index)
         {

@@ -83,9 +83,9 @@ public sealed class FlaggedRecordsTests
             .Select(i => ReportSamples.Declaration(string.Concat("D", i.ToString("000", CultureInfo.InvariantCulture)), 1, "Exporter", "2933.39", 10, 100, Day))
             .ToList();
         var keys = new FlaggedRecords.Keys(4);
-        keys.Prefetch(Flag(declarationId: "D007", lineNo: 1));
-        keys.Prefetch(Flag(declarationId: null));
-        keys.Prefetch(Flag(invoiceNumber: "INV-1", recordType: RecordType.Invoice));
+        keys.Prefetch(Flag(declarationId: "D007", lineNo: 1), 0);
+        keys.Prefetch(Flag(declarationId: null), 1);
+        keys.Prefetch(Flag(invoiceNumber: "INV-1", recordType: RecordType.Invoice), 2);
         keys.Add(Flag(declarationId: "D042", lineNo: null));
 
         var found = keys.FindDeclarations(declarations);
