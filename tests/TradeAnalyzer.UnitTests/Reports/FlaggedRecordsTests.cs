@@ -99,9 +99,7 @@ public sealed class FlaggedRecordsTests
     [Fact]
     public void Keys_prefetched_into_the_ring_and_added_by_index_are_what_plain_adds_give()
     {
-        var declarations = Enumerable.Range(0, 2_000)
-            .Select(i => ReportSamples.Declaration(string.Concat("D", (i / 2).ToString("0000", CultureInfo.InvariantCulture)), 1 + (i % 2), "Exporter", "2933.39", 10, 100, Day))
-            .ToList();
+        var declarations = TwoLineDeclarations(1_000);
         var invoices = Enumerable.Range(0, 300).Select(i => Invoice(string.Concat("INV-", (i / 3).ToString(CultureInfo.InvariantCulture)), i)).ToList();
         var flags = new List<Flag>();
         for (var i = 0; i < 1_500; i++)
@@ -171,9 +169,7 @@ public sealed class FlaggedRecordsTests
     [Fact]
     public void Declarations_and_invoices_found_apart_are_what_one_find_gives()
     {
-        var declarations = Enumerable.Range(0, 2_000)
-            .Select(i => ReportSamples.Declaration(string.Concat("D", (i / 2).ToString("0000", CultureInfo.InvariantCulture)), 1 + (i % 2), "Exporter", "2933.39", 10, 100, Day))
-            .ToList();
+        var declarations = TwoLineDeclarations(1_000);
         var invoices = Enumerable.Range(0, 2_000).Select(i => Invoice(string.Concat("INV-", (i / 3).ToString(CultureInfo.InvariantCulture)), i)).ToList();
         var flags = new List<Flag>
         {
@@ -262,6 +258,11 @@ public sealed class FlaggedRecordsTests
 
         Assert.Equal(value.ToString("R", CultureInfo.InvariantCulture), System.Text.Encoding.ASCII.GetString(stream.ToArray()));
     }
+
+    /// <summary><paramref name="count"/> declarations D0000, D0001, ... of two lines each, in id and line order.</summary>
+    private static List<DeclarationLine> TwoLineDeclarations(int count) => Enumerable.Range(0, 2 * count)
+        .Select(i => ReportSamples.Declaration(string.Concat("D", (i / 2).ToString("0000", CultureInfo.InvariantCulture)), 1 + (i % 2), "Exporter", "2933.39", 10, 100, Day))
+        .ToList();
 
     private static Flag Flag(string? declarationId = null, int? lineNo = null, string? invoiceNumber = null, RecordType recordType = RecordType.Declaration) => new()
     {
