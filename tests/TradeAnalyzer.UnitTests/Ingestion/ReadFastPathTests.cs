@@ -194,6 +194,39 @@ public sealed class ReadFastPathTests
         Assert.Equal(524_288, TableSizes.Start(int.MaxValue, 1_024, 262_144));
     }
 
+    [Theory]
+    [InlineData(0)] // the smallest filter (eight words): nearly every id after the first hundreds is looked up
+    [InlineData(1_000_000)] // the largest: nearly every new id is cleared by the filter and its slot held back
+    public void Line_set_with_held_back_slots_agrees_with_a_hash_set(int expected)
+    {
+        var rng = new Random(23);
+        var set = new LineSet(expected);
+        var reference = new HashSet<(string, int)>();
+        var sawPending = false;
+        var sawFull = false;
+        for (var i = 0; i < 200_000; i++)
+        {
+            // new ids only at first (the held-back slots fill up), then some revisited, so look-ups must see held-back slots
+            var id = i >= 50_000 && rng.Next(8) == 0
+                ? "D" + rng.Next(Math.Max(1, i)).ToString(CultureInfo.InvariantCulture)
+                : "D" + i.ToString(CultureInfo.InvariantCulture);
+            var line = rng.Next(1, 4);
+            Assert.Equal(reference.Add((id, line)), set.Add(new string(id.AsSpan()), line));
+            sawPending |= set.PendingCount > 0;
+            sawFull |= set.PendingCount == LineSet.MaxPending - 1;
+        }
+
+        Assert.True(sawPending);
+        Assert.Equal(expected > 0, sawFull);
+        set.Flush();
+        Assert.Equal(0, set.PendingCount);
+        for (var i = 0; i < 200_000; i += 997)
+        {
+            var id = "D" + i.ToString(CultureInfo.InvariantCulture);
+            Assert.Equal(reference.Add((id, 1)), set.Add(id, 1));
+        }
+    }
+
     [Fact]
     public void Line_set_agrees_with_a_hash_set_through_growth()
     {
