@@ -62,7 +62,9 @@ public class InvoiceIndexTests
     [InlineData(7)]
     [InlineData(8)]
     [InlineData(9)]
+    [InlineData(16)]
     [InlineData(17)]
+    [InlineData(33)]
     [InlineData(600)]
     public void Numbers_packed_ahead_of_their_run_give_the_documents_of_a_grouping_by_key_and_seller(int count)
     {

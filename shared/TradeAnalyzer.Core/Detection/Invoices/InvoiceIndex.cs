@@ -22,10 +22,10 @@ public sealed class InvoiceIndex
     internal const int MaxPackedLength = 12;
 
     /// <summary>How many lines ahead the build packs an invoice number and asks for its key table slot.</summary>
-    internal const int KeyAhead = 8;
+    internal const int KeyAhead = 16;
 
     /// <summary>Packed numbers kept for their run (a power of two above <see cref="KeyAhead"/>).</summary>
-    private const int KeyRing = 16;
+    private const int KeyRing = 32;
 
     private static readonly ConditionalWeakTable<AnalysisContext, Lazy<InvoiceIndex>> Cache = [];
 
