@@ -58,6 +58,61 @@ public class InvoiceIndexTests
     }
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(33)]
+    [InlineData(600)]
+    public void Numbers_packed_ahead_of_their_run_give_the_documents_of_a_grouping_by_key_and_seller(int count)
+    {
+        // The build packs each number InvoiceIndex.KeyAhead lines ahead and keeps it in a ring for its run: runs of one
+        // to three lines, numbers that pack, that are too long or have a letter outside A-Z (looked up another way),
+        // numbers written differently with one key, and numbers seen again more than the ring's length later.
+        var lines = new List<InvoiceLine>();
+        var random = new Random(6);
+        while (lines.Count < count)
+        {
+            var k = random.Next(40);
+            var number = (k % 4) switch
+            {
+                0 => $"INV-{k}",
+                1 => $"inv {k}",
+                2 => $"INV-2026-0000000000{k:D2}",
+                _ => $"FAC-Ñ-{k}",
+            };
+            var seller = random.Next(3) == 0 ? "Pacific Trading Ltd" : "Acme Exports";
+            for (var run = random.Next(1, 4); run > 0 && lines.Count < count; run--)
+            {
+                lines.Add(Invoice(number, 10 + lines.Count, seller: seller));
+            }
+        }
+
+        var index = new InvoiceIndex(lines);
+        var expected = new Dictionary<(string Key, string Seller), List<InvoiceLine>>();
+        var order = new List<List<InvoiceLine>>();
+        foreach (var line in lines)
+        {
+            var key = (ShipmentIndex.InvoiceKey(line.InvoiceNumber), line.SellerName);
+            if (!expected.TryGetValue(key, out var doc))
+            {
+                expected[key] = doc = [];
+                order.Add(doc);
+            }
+
+            doc.Add(line);
+        }
+
+        Assert.Equal(order.Count, index.DocumentCount);
+        for (var d = 0; d < order.Count; d++)
+        {
+            Assert.Equal(order[d], index.Document(d).Lines.ToArray());
+        }
+    }
+
+    [Theory]
     [InlineData("INV-2026-000000000001")] // longer than a packed key
     [InlineData("FAC-Ñ-77")] // a letter outside A-Z
     [InlineData("123456789012")] // exactly the longest packed key

@@ -21,6 +21,12 @@ public sealed class InvoiceIndex
     /// <summary>Longest normalised invoice number packed into a long (37^12 &lt; 2^63).</summary>
     internal const int MaxPackedLength = 12;
 
+    /// <summary>How many lines ahead the build packs an invoice number and asks for its key table slot.</summary>
+    internal const int KeyAhead = 16;
+
+    /// <summary>Packed numbers kept for their run (a power of two above <see cref="KeyAhead"/>).</summary>
+    private const int KeyRing = 32;
+
     private static readonly ConditionalWeakTable<AnalysisContext, Lazy<InvoiceIndex>> Cache = [];
 
     /// <summary>Normalised invoice number packed (<see cref="InvoiceKeyTable.TryPack"/>) -> its first document; the
@@ -75,8 +81,32 @@ public sealed class InvoiceIndex
         var sellerSeen = new bool[64];
         var scratch = new char[64];
         var docs = 0;
+
+        // Each new invoice's first look-up lands on a cold slot of the key table (16 MiB here; consecutive invoices
+        // are different sellers' sequences, so their windows are far apart): the number of the line KeyAhead lines on
+        // is packed now and its slot asked for, so that the miss overlaps with the runs before it. The packed keys
+        // wait in a ring (by line) for their run, so a number is packed once.
+        Span<int> ringLine = stackalloc int[KeyRing];
+        Span<int> ringHigh = stackalloc int[KeyRing];
+        Span<long> ringLow = stackalloc long[KeyRing];
+        ringLine.Fill(-1);
+        var packedTo = 0;
         for (var i = 0; i < n;)
         {
+            for (var ahead = Math.Min(n - 1, i + KeyAhead); packedTo <= ahead; packedTo++)
+            {
+                var r = packedTo & (KeyRing - 1);
+                if (TryPackNumber(input[packedTo].InvoiceNumber, out ringHigh[r], out ringLow[r]))
+                {
+                    ringLine[r] = packedTo;
+                    _byPacked.Prefetch(ringHigh[r], ringLow[r]);
+                }
+                else
+                {
+                    ringLine[r] = -1;
+                }
+            }
+
             // Lines of one invoice are usually consecutive: the run with the same number and seller as written joins
             // one document with one look-up.
             var line = input[i];
@@ -92,9 +122,11 @@ public sealed class InvoiceIndex
             var seller = names.Normalize(line.SellerName, out var sellerId);
             // The first document with this number, or this run's new document when none.
             int head;
-            if (TryPackNumber(line.InvoiceNumber, out var high, out var low))
+            var high = 0;
+            long low = 0;
+            if (ringLine[i & (KeyRing - 1)] == i)
             {
-                head = _byPacked.GetOrAdd(high, low, docs, out _);
+                head = _byPacked.GetOrAdd(ringHigh[i & (KeyRing - 1)], ringLow[i & (KeyRing - 1)], docs, out _);
             }
             else if (KeyChars(line.InvoiceNumber, ref scratch) is var key && InvoiceKeyTable.TryPack(key, out high, out low))
             {

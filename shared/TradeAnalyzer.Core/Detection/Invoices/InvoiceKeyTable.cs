@@ -1,3 +1,5 @@
+using TradeAnalyzer.Core.Analysis;
+
 namespace TradeAnalyzer.Core.Detection.Invoices;
 
 /// <summary>
@@ -80,6 +82,10 @@ internal sealed class InvoiceKeyTable
             }
         }
     }
+
+    /// <summary>Asks for the cache line of the key's first slot, ahead of a <see cref="GetOrAdd"/> or <see cref="Find"/>
+    /// of it (a hint: nothing changes).</summary>
+    public void Prefetch(int high, long low) => CacheHint.Element(_slots, Home(high, low));
 
     /// <summary>The value of the key if present (<paramref name="added"/> false), else adds it with
     /// <paramref name="value"/> and returns that.</summary>
