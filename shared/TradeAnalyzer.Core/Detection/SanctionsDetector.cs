@@ -70,9 +70,6 @@ public sealed class SanctionsDetector : IDetector
     {
         private readonly RiskFlags.ExporterKeys _keys = new();
 
-        // The flagged invoices' seller keys by seller (RiskFlags.SellerKeys): their parties parts repeat less than their sellers.
-        private readonly RiskFlags.SellerKeys _sellerKeys = new();
-
         // A flag's texts depend only on the parties that matched (the other names are not quoted): a few hundred
         // combinations for tens of thousands of flagged records, so each is described once.
         private readonly Descriptions<(string? Exporter, string? Importer)> _declarationTexts = new();
@@ -134,7 +131,7 @@ public sealed class SanctionsDetector : IDetector
                 described = _invoiceTexts.Add(matched, Describe(parts, threshold, spanish));
             }
 
-            sink.Add(RiskFlags.ForInvoice(inv, _sellerKeys.Of(inv), FlagCode.SanctionedParty, described.Score, described.Texts, inv.ValueUsd));
+            sink.Add(RiskFlags.ForInvoice(inv, FlagCode.SanctionedParty, described.Score, described.Texts, inv.ValueUsd));
         }
     }
 
