@@ -75,6 +75,7 @@ public sealed class PrecursorDetector : IDetector
         }, _ => { });
 
         var invoiceMemo = new GoodsMemo(declarations: false);
+        var sellerKeys = new RiskFlags.SellerKeys();
         var invoices = context.Invoices;
         // As the declaration ranges: the record 16 ahead and its goods part 8 ahead prefetched when the invoices are a span.
         var invoiceSpan = RecordSpan.Of(invoices, out var ispan) ? ispan : default;
@@ -93,12 +94,14 @@ public sealed class PrecursorDetector : IDetector
             }
 
             hits++;
-            var what = spanish
-                ? $"La factura {inv.InvoiceNumber} línea {inv.LineNo} ({RiskFlags.N2(inv.Quantity)} {inv.QuantityUnit}, {RiskFlags.N2(inv.ValueUsd)} USD)"
-                : $"Invoice {inv.InvoiceNumber} line {inv.LineNo} ({RiskFlags.N2(inv.Quantity)} {inv.QuantityUnit}, {RiskFlags.N2(inv.ValueUsd)} USD)";
-            foreach (var (code, score, text, expected, observed) in finding.Flags(what, spanish))
+            // As the declarations: the record's words and the finding's tail written once into the flag's texts, the
+            // seller's key remembered by seller (this loop runs on one thread, the invoice flags are ~half its time).
+            var t = finding.TextsFor(spanish);
+            var key = sellerKeys.Of(inv);
+            sink.Add(RiskFlags.ForInvoice(inv, key, FlagCode.PrecursorChemical, t.Score, InvoiceTexts(inv, t.ChemicalTail, null, t.Observed, spanish), inv.ValueUsd));
+            if (t.MisdeclaredTail is not null)
             {
-                sink.Add(RiskFlags.ForInvoice(inv, code, score, text, expected, observed, inv.ValueUsd));
+                sink.Add(RiskFlags.ForInvoice(inv, key, FlagCode.PrecursorMisdeclared, t.MisdeclaredScore, InvoiceTexts(inv, t.MisdeclaredTail, t.MisdeclaredExpected, t.MisdeclaredObserved, spanish), inv.ValueUsd));
             }
         }
 
@@ -135,6 +138,44 @@ public sealed class PrecursorDetector : IDetector
         }
 
         return w.End();
+    }
+
+    /// <summary>
+    /// An invoice line's flag texts: "Invoice N line n (quantity unit, value USD)" followed by <paramref name="tail"/> as
+    /// the explanation (<see cref="InvoiceText"/>), written straight into UTF-8 (<see cref="FlagTexts.Writer"/>) for a line
+    /// numbered as usual.
+    /// </summary>
+    internal static FlagTexts InvoiceTexts(InvoiceLine inv, string tail, string? expected, string? observed, bool spanish)
+    {
+        if (inv.LineNo < 0)
+        {
+            return FlagTexts.Encode(InvoiceText(inv, tail, spanish), expected, observed);
+        }
+
+        var invariant = CultureInfo.InvariantCulture;
+        var w = FlagTexts.Writer.Begin();
+        w.Put(FlagTexts.Expected, expected);
+        w.Put(FlagTexts.Observed, observed);
+        if (spanish)
+        {
+            w.Put(FlagTexts.Explanation, invariant, $"La factura {inv.InvoiceNumber} línea {inv.LineNo} ({inv.Quantity:N2} {inv.QuantityUnit}, {inv.ValueUsd:N2} USD){tail}");
+        }
+        else
+        {
+            w.Put(FlagTexts.Explanation, invariant, $"Invoice {inv.InvoiceNumber} line {inv.LineNo} ({inv.Quantity:N2} {inv.QuantityUnit}, {inv.ValueUsd:N2} USD){tail}");
+        }
+
+        return w.End();
+    }
+
+    /// <summary>The explanation <see cref="InvoiceTexts"/> writes, as a string: the line number with the current culture,
+    /// the figures invariant (<see cref="RiskFlags.N2"/>), as the invoice flags were worded.</summary>
+    internal static string InvoiceText(InvoiceLine inv, string tail, bool spanish)
+    {
+        var what = spanish
+            ? $"La factura {inv.InvoiceNumber} línea {inv.LineNo} ({RiskFlags.N2(inv.Quantity)} {inv.QuantityUnit}, {RiskFlags.N2(inv.ValueUsd)} USD)"
+            : $"Invoice {inv.InvoiceNumber} line {inv.LineNo} ({RiskFlags.N2(inv.Quantity)} {inv.QuantityUnit}, {RiskFlags.N2(inv.ValueUsd)} USD)";
+        return what + tail;
     }
 
     internal static string LineText(DeclarationLine d, string tail, bool spanish)
@@ -340,16 +381,6 @@ public sealed class PrecursorDetector : IDetector
         /// many records share (one per distinct goods): built once per language, then each record only prefixes its words.
         /// </summary>
         internal Texts TextsFor(bool spanish) => spanish ? _spanish ??= BuildTexts(true) : _english ??= BuildTexts(false);
-
-        public IEnumerable<(FlagCode Code, double Score, string Explanation, string? Expected, string? Observed)> Flags(string what, bool spanish)
-        {
-            var t = TextsFor(spanish);
-            yield return (FlagCode.PrecursorChemical, t.Score, what + t.ChemicalTail, null, t.Observed);
-            if (t.MisdeclaredTail is not null)
-            {
-                yield return (FlagCode.PrecursorMisdeclared, t.MisdeclaredScore, what + t.MisdeclaredTail, t.MisdeclaredExpected, t.MisdeclaredObserved);
-            }
-        }
 
         private Texts BuildTexts(bool spanish)
         {

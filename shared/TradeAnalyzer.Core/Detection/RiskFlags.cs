@@ -31,7 +31,12 @@ internal static class RiskFlags
         ForInvoice(i, code, score, FlagTexts.Encode(explanation, expected, observed), valueAtRisk);
 
     /// <summary>As <see cref="ForInvoice(InvoiceLine, FlagCode, double, string, string?, string?, double?)"/> with the texts already written.</summary>
-    public static Flag ForInvoice(InvoiceLine i, FlagCode code, double score, FlagTexts texts, double? valueAtRisk)
+    public static Flag ForInvoice(InvoiceLine i, FlagCode code, double score, FlagTexts texts, double? valueAtRisk) =>
+        ForInvoice(i, InvoiceExporterKey(i), code, score, texts, valueAtRisk);
+
+    /// <summary>As <see cref="ForInvoice(InvoiceLine, FlagCode, double, FlagTexts, double?)"/> with the seller's exporter key
+    /// already known (<see cref="SellerKeys"/>).</summary>
+    public static Flag ForInvoice(InvoiceLine i, string exporterKey, FlagCode code, double score, FlagTexts texts, double? valueAtRisk)
     {
         var s = Clamp(score);
         return new Flag
@@ -49,7 +54,7 @@ internal static class RiskFlags
             ValueUsd = i.ValueUsd,
             ValueAtRiskUsd = valueAtRisk,
             Texts = texts,
-            ExporterKey = InvoiceExporterKey(i),
+            ExporterKey = exporterKey,
             Date = i.InvoiceDate,
             OriginCountry = i.SellerCountry,
             DestinationCountry = i.BuyerCountry,
@@ -67,6 +72,47 @@ internal static class RiskFlags
 
     [ThreadStatic]
     private static Dictionary<InvoiceParties, string>? t_sellerKeys;
+
+    /// <summary>
+    /// <see cref="PartyNames.Key"/> of invoice sellers for one loop of one detector run, remembered by seller name and id
+    /// (the key is a function of the two). A flagged invoice's parties part is often its own (its payer or beneficiary
+    /// differs), so <see cref="InvoiceExporterKey"/>'s memo by part misses and its 4,096 entries are cleared over and
+    /// over, while the seller repeats: the precursor detector's 34,513 invoice flags on perf650 normalised a name for
+    /// most of them. The previous line's part is checked first (an invoice's lines share it). Bounded: after
+    /// <see cref="MaxSellers"/> sellers the memo is cleared. Names are hashed by the default string comparer (seeded
+    /// per process), so hostile names cannot crowd one bucket.
+    /// </summary>
+    internal sealed class SellerKeys
+    {
+        internal const int MaxSellers = 1 << 16;
+        private readonly Dictionary<(string Name, string? Id), string> _keys = [];
+        private InvoiceParties? _lastPart;
+        private string _lastKey = string.Empty;
+
+        public string Of(InvoiceLine i)
+        {
+            var part = i.PartiesRef;
+            if (ReferenceEquals(part, _lastPart))
+            {
+                return _lastKey;
+            }
+
+            if (_keys.Count >= MaxSellers)
+            {
+                _keys.Clear();
+            }
+
+            ref var key = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_keys, (i.SellerName, i.SellerId), out var known);
+            if (!known)
+            {
+                key = PartyNames.Key(i.SellerName, i.SellerId);
+            }
+
+            _lastPart = part;
+            _lastKey = key!;
+            return _lastKey;
+        }
+    }
 
     /// <summary>The declaration's exporter key as ingestion set it, else computed the same way.</summary>
     public static string ExporterKeyOf(DeclarationLine d) =>

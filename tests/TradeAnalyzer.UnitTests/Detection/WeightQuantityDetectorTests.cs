@@ -135,4 +135,38 @@ public class WeightQuantityDetectorTests
         Assert.Equal("W999", flag.DeclarationId);
         Assert.Equal("50.00 kg/u", flag.Expected);
     }
+
+    [Fact]
+    public void Lines_over_several_ranges_are_each_checked_once_from_a_list_an_array_or_another_collection()
+    {
+        // More lines than one range (16,384), of shared goods parts: every 7th kg line weighs three times its quantity
+        // (flagged), the others agree; every unit-counted line weighs 1 kg/u but every 500th, at 100 kg/u (flagged).
+        GoodsPart Goods(string code, BaseUnit unit) => new() { Hs = HsCode.Parse(code), Unit = unit, QuantityUnit = unit == BaseUnit.U ? "u" : "kg", Shared = true };
+        var kg = Goods("2915390000", BaseUnit.Kg);
+        var units = Goods("8471300000", BaseUnit.U);
+        var lines = new List<DeclarationLine>();
+        var expected = new List<string>();
+        for (var n = 0; n < 40_003; n++)
+        {
+            var unit = n % 3 == 0;
+            var flagged = unit ? n % 500 == 0 : n % 7 == 0;
+            var weight = unit ? (flagged ? 1_000 : 10) : (flagged ? 300 : 100);
+            lines.Add(new DeclarationLine(n, DeclarationParties.Empty, DeclarationRoute.Empty, unit ? units : kg)
+            {
+                DeclarationId = $"W{n}", Date = new DateOnly(2026, 1, 1), Quantity = unit ? 10 : 100, NormQuantity = unit ? 10 : 100,
+                NetWeightKg = n % 11 == 5 ? null : weight, Value = 1, ValueUsd = 1, FobUsd = 1,
+            });
+            if (flagged && n % 11 != 5)
+            {
+                expected.Add($"W{n}");
+            }
+        }
+
+        expected.Sort(StringComparer.Ordinal);
+        foreach (IReadOnlyList<DeclarationLine> records in new IReadOnlyList<DeclarationLine>[] { lines, lines.ToArray(), lines.AsReadOnly() })
+        {
+            var flags = TestLines.Run(new WeightQuantityDetector(), TestLines.Context(records));
+            Assert.Equal(expected, flags.Select(f => f.DeclarationId!).Order(StringComparer.Ordinal));
+        }
+    }
 }
