@@ -440,10 +440,7 @@ internal sealed class RowSink
     private void StartCell(StyleId style, CellKind kind)
     {
         EnsureRow(1);
-        var w = _writer!;
-        w.Raw(_column < _cellOpen.Length ? _cellOpen[_column] : PaddedBytes.Ascii("<c r=\"" + CellRef.Column(_column)));
-        w.Raw(_rowText);
-        w.Raw(CellTails[(int)kind][(int)style]);
+        _writer!.Raw(_column < _cellOpen.Length ? _cellOpen[_column] : PaddedBytes.Ascii("<c r=\"" + CellRef.Column(_column)), _rowText, CellTails[(int)kind][(int)style]);
     }
 
     private static PaddedBytes[] Tails(string content) => Enum.GetValues<StyleId>()

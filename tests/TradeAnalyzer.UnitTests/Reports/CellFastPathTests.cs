@@ -53,6 +53,39 @@ public sealed class CellFastPathTests
     }
 
     [Fact]
+    public void Three_padded_pieces_in_one_call_write_as_three_calls_do_across_buffer_flushes()
+    {
+        var pieces = new[] { PaddedBytes.Ascii("<c r=\"AB"), PaddedBytes.Ascii("1048576"), PaddedBytes.Ascii(new string('x', PaddedBytes.Size)), PaddedBytes.Ascii(string.Empty), PaddedBytes.Ascii("\" s=\"3\" t=\"s\"><v>") };
+        void Cells(XmlByteWriter w, bool fused)
+        {
+            for (var i = 0; i < 5_000; i++)
+            {
+                var (a, b, c) = (pieces[i % pieces.Length], pieces[(i / 5) % pieces.Length], pieces[(i / 25) % pieces.Length]);
+                if (fused)
+                {
+                    w.Raw(a, b, c);
+                }
+                else
+                {
+                    w.Raw(a);
+                    w.Raw(b);
+                    w.Raw(c);
+                }
+
+                // An odd number of bytes between cells, so the pieces start at every offset of the buffer's end.
+                for (var k = 0; k < i % 7; k++)
+                {
+                    w.Raw((byte)';');
+                }
+            }
+        }
+
+        var expected = Write(w => Cells(w, fused: false));
+        Assert.True(expected.Length > 1 << 17);
+        Assert.Equal(expected, Write(w => Cells(w, fused: true)));
+    }
+
+    [Fact]
     public void Instance_lookups_answer_and_count_as_index_does()
     {
         var random = new Random(3);
