@@ -319,6 +319,13 @@ internal sealed class RowSink
             return;
         }
 
+        if (v is >= 0 and <= uint.MaxValue && v == Math.Truncate(v) && !double.IsNegative(v))
+        {
+            // A whole number (a count, a line number): the digits XmlByteWriter.Number writes for it, in one call.
+            ValueCell(style, (uint)v);
+            return;
+        }
+
         StartCell(style, CellKind.Value);
         _writer.Number(v);
         _writer.Raw("</v></c>"u8);
@@ -341,8 +348,15 @@ internal sealed class RowSink
             return;
         }
 
+        var serial = d.DayNumber - OaEpoch.DayNumber;
+        if (serial >= 0)
+        {
+            ValueCell(StyleId.Date, (uint)serial);
+            return;
+        }
+
         StartCell(StyleId.Date, CellKind.Value);
-        _writer.Integer(d.DayNumber - OaEpoch.DayNumber);
+        _writer.Integer(serial);
         _writer.Raw("</v></c>"u8);
         _column++;
     }
@@ -430,17 +444,26 @@ internal sealed class RowSink
     /// <summary>Writes a reference to shared string <paramref name="index"/> in the current cell.</summary>
     private void SharedCell(StyleId style, int index)
     {
-        StartCell(style, CellKind.Shared);
-        _writer!.Integer(index);
-        _writer.Raw("</v></c>"u8);
+        EnsureRow(1);
+        _writer!.ValueCell(CellOpen(), _rowText, CellTails[(int)CellKind.Shared][(int)style], (uint)index);
         _column++;
     }
+
+    /// <summary>Writes a whole cell of kind <see cref="CellKind.Value"/> holding <paramref name="value"/>.</summary>
+    private void ValueCell(StyleId style, uint value)
+    {
+        EnsureRow(1);
+        _writer!.ValueCell(CellOpen(), _rowText, CellTails[(int)CellKind.Value][(int)style], value);
+        _column++;
+    }
+
+    private PaddedBytes CellOpen() => _column < _cellOpen.Length ? _cellOpen[_column] : PaddedBytes.Ascii("<c r=\"" + CellRef.Column(_column));
 
     /// <summary>Writes `&lt;c r="B7" s="3" t="s"&gt;&lt;v&gt;` (or the start of another kind of content).</summary>
     private void StartCell(StyleId style, CellKind kind)
     {
         EnsureRow(1);
-        _writer!.Raw(_column < _cellOpen.Length ? _cellOpen[_column] : PaddedBytes.Ascii("<c r=\"" + CellRef.Column(_column)), _rowText, CellTails[(int)kind][(int)style]);
+        _writer!.Raw(CellOpen(), _rowText, CellTails[(int)kind][(int)style]);
     }
 
     private static PaddedBytes[] Tails(string content) => Enum.GetValues<StyleId>()

@@ -90,6 +90,33 @@ internal sealed class XmlByteWriter : IDisposable
         _position += first.Length + second.Length + third.Length;
     }
 
+    /// <summary>
+    /// Writes a whole cell whose value is <paramref name="value"/>: the three pieces of its start (as
+    /// <see cref="Raw(PaddedBytes, PaddedBytes, PaddedBytes)"/>), the value's digits and `&lt;/v&gt;&lt;/c&gt;`, after
+    /// one check of the free space (a shared-string reference, a date, a whole number: most cells of the big sheets).
+    /// </summary>
+    public void ValueCell(PaddedBytes first, PaddedBytes second, PaddedBytes third, uint value)
+    {
+        const int Most = (3 * PaddedBytes.Size) + 10 + 8;
+        if (_buffer.Length - _position < Most)
+        {
+            Reserve(Most);
+        }
+
+        ref var start = ref MemoryMarshal.GetArrayDataReference(_buffer);
+        ref var at = ref Unsafe.Add(ref start, _position);
+        Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(first.Bytes), PaddedBytes.Size);
+        at = ref Unsafe.Add(ref at, first.Length);
+        Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(second.Bytes), PaddedBytes.Size);
+        at = ref Unsafe.Add(ref at, second.Length);
+        Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(third.Bytes), PaddedBytes.Size);
+        var position = _position + first.Length + second.Length + third.Length;
+        value.TryFormat(_buffer.AsSpan(position), out var digits);
+        position += digits;
+        "</v></c>"u8.CopyTo(_buffer.AsSpan(position));
+        _position = position + 8;
+    }
+
     /// <summary>True when <paramref name="text"/> is printable ASCII without &amp; &lt; &gt; (see <see cref="PlainText"/>).</summary>
     public static bool IsPlain(ReadOnlySpan<char> text) => !text.ContainsAnyExcept(PlainAscii);
 
