@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using TradeAnalyzer.Core.Model;
 
 namespace TradeAnalyzer.Reports.Excel;
@@ -237,7 +238,8 @@ internal sealed class RowSink
             digits.AsSpan(6).CopyTo(display[8..]);
         }
 
-        WritePlainText(display, ColumnTextStyle());
+        // Digits and dots only (HsCode holds 6 to 10 digits): plain.
+        WritePlainText(display, ColumnTextStyle(), plain: true);
     }
 
     /// <summary>A source cell ("file:row", as <see cref="SourceRef.ToString"/> writes it) without building the string.</summary>
@@ -418,16 +420,17 @@ internal sealed class RowSink
             }
         }
 
-        StartCell(style, SharedStrings.NeedsPreserve(safe) ? CellKind.InlinePreserve : CellKind.Inline);
+        var kind = SharedStrings.NeedsPreserve(safe) ? CellKind.InlinePreserve : CellKind.Inline;
         if (plain)
         {
-            w.PlainText(safe);
-        }
-        else
-        {
-            w.Text(safe);
+            // The row is started (StartRowFor above): the whole cell in one call.
+            w.PlainTextCell(CellOpen(), _rowText, CellTails[(int)kind][(int)style], safe);
+            _column++;
+            return;
         }
 
+        StartCell(style, kind);
+        w.Text(safe);
         w.Raw("</t></is></c>"u8);
         _column++;
     }
@@ -457,7 +460,13 @@ internal sealed class RowSink
         _column++;
     }
 
-    private PaddedBytes CellOpen() => _column < _cellOpen.Length ? _cellOpen[_column] : PaddedBytes.Ascii("<c r=\"" + CellRef.Column(_column));
+    /// <summary>`&lt;c r="AB` for the current column; inlined into each cell writer (a call of its own in the profile).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private PaddedBytes CellOpen() => _column < _cellOpen.Length ? _cellOpen[_column] : CellOpenBeyondColumns(_column);
+
+    /// <summary>A column past the sheet's declared ones (none of the report's sheets writes one): built when asked.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static PaddedBytes CellOpenBeyondColumns(int column) => PaddedBytes.Ascii("<c r=\"" + CellRef.Column(column));
 
     /// <summary>Writes `&lt;c r="B7" s="3" t="s"&gt;&lt;v&gt;` (or the start of another kind of content).</summary>
     private void StartCell(StyleId style, CellKind kind)

@@ -117,6 +117,32 @@ internal sealed class XmlByteWriter : IDisposable
         _position = position + 8;
     }
 
+    /// <summary>
+    /// Writes a whole inline-string cell of <paramref name="text"/> that <see cref="IsPlain"/> said is plain: the three
+    /// pieces of its start (the third ends with `&lt;t&gt;`), the text one byte per character and
+    /// `&lt;/t&gt;&lt;/is&gt;&lt;/c&gt;`, after one check of the free space.
+    /// </summary>
+    public void PlainTextCell(PaddedBytes first, PaddedBytes second, PaddedBytes third, ReadOnlySpan<char> text)
+    {
+        var most = (3 * PaddedBytes.Size) + text.Length + 13;
+        if (_buffer.Length - _position < most)
+        {
+            Reserve(most);
+        }
+
+        ref var at = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer), _position);
+        Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(first.Bytes), PaddedBytes.Size);
+        at = ref Unsafe.Add(ref at, first.Length);
+        Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(second.Bytes), PaddedBytes.Size);
+        at = ref Unsafe.Add(ref at, second.Length);
+        Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(third.Bytes), PaddedBytes.Size);
+        var position = _position + first.Length + second.Length + third.Length;
+        Ascii.FromUtf16(text, _buffer.AsSpan(position), out var written);
+        position += written;
+        "</t></is></c>"u8.CopyTo(_buffer.AsSpan(position));
+        _position = position + 13;
+    }
+
     /// <summary>True when <paramref name="text"/> is printable ASCII without &amp; &lt; &gt; (see <see cref="PlainText"/>).</summary>
     public static bool IsPlain(ReadOnlySpan<char> text) => !text.ContainsAnyExcept(PlainAscii);
 

@@ -157,6 +157,42 @@ public sealed class CellFastPathTests
     }
 
     [Fact]
+    public void A_plain_text_cell_in_one_call_writes_as_its_pieces_text_and_end_do_across_buffer_flushes_and_growth()
+    {
+        var pieces = new[] { PaddedBytes.Ascii("<c r=\"XFD"), PaddedBytes.Ascii("1048576"), PaddedBytes.Ascii(new string('x', PaddedBytes.Size)), PaddedBytes.Ascii(string.Empty), PaddedBytes.Ascii("\" t=\"inlineStr\"><is><t>") };
+        var texts = new[] { string.Empty, "a", "ACME TRADING CO., LTD", new string('q', 300), new string('z', 100_000) };
+        void Cells(XmlByteWriter w, bool fused)
+        {
+            for (var i = 0; i < 3_000; i++)
+            {
+                var (a, b, c) = (pieces[i % pieces.Length], pieces[(i / 5) % pieces.Length], pieces[(i / 25) % pieces.Length]);
+                var text = texts[i % 97 == 0 ? 4 : i % 4];
+                if (fused)
+                {
+                    w.PlainTextCell(a, b, c, text);
+                }
+                else
+                {
+                    w.Raw(a);
+                    w.Raw(b);
+                    w.Raw(c);
+                    w.PlainText(text);
+                    w.Raw("</t></is></c>"u8);
+                }
+
+                for (var k = 0; k < i % 7; k++)
+                {
+                    w.Raw((byte)';');
+                }
+            }
+        }
+
+        var expected = Write(w => Cells(w, fused: false));
+        Assert.True(expected.Length > 3_000_000);
+        Assert.Equal(expected, Write(w => Cells(w, fused: true)));
+    }
+
+    [Fact]
     public void Instance_lookups_answer_and_count_as_index_does()
     {
         var random = new Random(3);
