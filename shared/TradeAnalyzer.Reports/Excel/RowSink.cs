@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using TradeAnalyzer.Core.Model;
 
 namespace TradeAnalyzer.Reports.Excel;
@@ -237,7 +238,8 @@ internal sealed class RowSink
             digits.AsSpan(6).CopyTo(display[8..]);
         }
 
-        WritePlainText(display, ColumnTextStyle());
+        // Digits and dots only (HsCode holds 6 to 10 digits): plain.
+        WritePlainText(display, ColumnTextStyle(), plain: true);
     }
 
     /// <summary>A source cell ("file:row", as <see cref="SourceRef.ToString"/> writes it) without building the string.</summary>
@@ -319,6 +321,13 @@ internal sealed class RowSink
             return;
         }
 
+        if (v is >= 0 and <= uint.MaxValue && v == Math.Truncate(v) && !double.IsNegative(v))
+        {
+            // A whole number (a count, a line number): the digits XmlByteWriter.Number writes for it, in one call.
+            ValueCell(style, (uint)v);
+            return;
+        }
+
         StartCell(style, CellKind.Value);
         _writer.Number(v);
         _writer.Raw("</v></c>"u8);
@@ -341,8 +350,15 @@ internal sealed class RowSink
             return;
         }
 
+        var serial = d.DayNumber - OaEpoch.DayNumber;
+        if (serial >= 0)
+        {
+            ValueCell(StyleId.Date, (uint)serial);
+            return;
+        }
+
         StartCell(StyleId.Date, CellKind.Value);
-        _writer.Integer(d.DayNumber - OaEpoch.DayNumber);
+        _writer.Integer(serial);
         _writer.Raw("</v></c>"u8);
         _column++;
     }
@@ -404,16 +420,17 @@ internal sealed class RowSink
             }
         }
 
-        StartCell(style, SharedStrings.NeedsPreserve(safe) ? CellKind.InlinePreserve : CellKind.Inline);
+        var kind = SharedStrings.NeedsPreserve(safe) ? CellKind.InlinePreserve : CellKind.Inline;
         if (plain)
         {
-            w.PlainText(safe);
-        }
-        else
-        {
-            w.Text(safe);
+            // The row is started (StartRowFor above): the whole cell in one call.
+            w.PlainTextCell(CellOpen(), _rowText, CellTails[(int)kind][(int)style], safe);
+            _column++;
+            return;
         }
 
+        StartCell(style, kind);
+        w.Text(safe);
         w.Raw("</t></is></c>"u8);
         _column++;
     }
@@ -430,20 +447,32 @@ internal sealed class RowSink
     /// <summary>Writes a reference to shared string <paramref name="index"/> in the current cell.</summary>
     private void SharedCell(StyleId style, int index)
     {
-        StartCell(style, CellKind.Shared);
-        _writer!.Integer(index);
-        _writer.Raw("</v></c>"u8);
+        EnsureRow(1);
+        _writer!.ValueCell(CellOpen(), _rowText, CellTails[(int)CellKind.Shared][(int)style], (uint)index);
         _column++;
     }
+
+    /// <summary>Writes a whole cell of kind <see cref="CellKind.Value"/> holding <paramref name="value"/>.</summary>
+    private void ValueCell(StyleId style, uint value)
+    {
+        EnsureRow(1);
+        _writer!.ValueCell(CellOpen(), _rowText, CellTails[(int)CellKind.Value][(int)style], value);
+        _column++;
+    }
+
+    /// <summary>`&lt;c r="AB` for the current column; inlined into each cell writer (a call of its own in the profile).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private PaddedBytes CellOpen() => _column < _cellOpen.Length ? _cellOpen[_column] : CellOpenBeyondColumns(_column);
+
+    /// <summary>A column past the sheet's declared ones (none of the report's sheets writes one): built when asked.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static PaddedBytes CellOpenBeyondColumns(int column) => PaddedBytes.Ascii("<c r=\"" + CellRef.Column(column));
 
     /// <summary>Writes `&lt;c r="B7" s="3" t="s"&gt;&lt;v&gt;` (or the start of another kind of content).</summary>
     private void StartCell(StyleId style, CellKind kind)
     {
         EnsureRow(1);
-        var w = _writer!;
-        w.Raw(_column < _cellOpen.Length ? _cellOpen[_column] : PaddedBytes.Ascii("<c r=\"" + CellRef.Column(_column)));
-        w.Raw(_rowText);
-        w.Raw(CellTails[(int)kind][(int)style]);
+        _writer!.Raw(CellOpen(), _rowText, CellTails[(int)kind][(int)style]);
     }
 
     private static PaddedBytes[] Tails(string content) => Enum.GetValues<StyleId>()

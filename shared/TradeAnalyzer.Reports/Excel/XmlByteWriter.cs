@@ -70,6 +70,79 @@ internal sealed class XmlByteWriter : IDisposable
         _position += markup.Length;
     }
 
+    /// <summary>
+    /// Writes three padded pieces one after the other (a cell's start: its column, its row number, its style and type)
+    /// after one check of the free space: one call per cell instead of three, each with its own check.
+    /// </summary>
+    public void Raw(PaddedBytes first, PaddedBytes second, PaddedBytes third)
+    {
+        if (_buffer.Length - _position < 3 * PaddedBytes.Size)
+        {
+            Reserve(3 * PaddedBytes.Size);
+        }
+
+        ref var at = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer), _position);
+        Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(first.Bytes), PaddedBytes.Size);
+        at = ref Unsafe.Add(ref at, first.Length);
+        Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(second.Bytes), PaddedBytes.Size);
+        at = ref Unsafe.Add(ref at, second.Length);
+        Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(third.Bytes), PaddedBytes.Size);
+        _position += first.Length + second.Length + third.Length;
+    }
+
+    /// <summary>
+    /// Writes a whole cell whose value is <paramref name="value"/>: the three pieces of its start (as
+    /// <see cref="Raw(PaddedBytes, PaddedBytes, PaddedBytes)"/>), the value's digits and `&lt;/v&gt;&lt;/c&gt;`, after
+    /// one check of the free space (a shared-string reference, a date, a whole number: most cells of the big sheets).
+    /// </summary>
+    public void ValueCell(PaddedBytes first, PaddedBytes second, PaddedBytes third, uint value)
+    {
+        const int Most = (3 * PaddedBytes.Size) + 10 + 8;
+        if (_buffer.Length - _position < Most)
+        {
+            Reserve(Most);
+        }
+
+        ref var start = ref MemoryMarshal.GetArrayDataReference(_buffer);
+        ref var at = ref Unsafe.Add(ref start, _position);
+        Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(first.Bytes), PaddedBytes.Size);
+        at = ref Unsafe.Add(ref at, first.Length);
+        Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(second.Bytes), PaddedBytes.Size);
+        at = ref Unsafe.Add(ref at, second.Length);
+        Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(third.Bytes), PaddedBytes.Size);
+        var position = _position + first.Length + second.Length + third.Length;
+        value.TryFormat(_buffer.AsSpan(position), out var digits);
+        position += digits;
+        "</v></c>"u8.CopyTo(_buffer.AsSpan(position));
+        _position = position + 8;
+    }
+
+    /// <summary>
+    /// Writes a whole inline-string cell of <paramref name="text"/> that <see cref="IsPlain"/> said is plain: the three
+    /// pieces of its start (the third ends with `&lt;t&gt;`), the text one byte per character and
+    /// `&lt;/t&gt;&lt;/is&gt;&lt;/c&gt;`, after one check of the free space.
+    /// </summary>
+    public void PlainTextCell(PaddedBytes first, PaddedBytes second, PaddedBytes third, ReadOnlySpan<char> text)
+    {
+        var most = (3 * PaddedBytes.Size) + text.Length + 13;
+        if (_buffer.Length - _position < most)
+        {
+            Reserve(most);
+        }
+
+        ref var at = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer), _position);
+        Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(first.Bytes), PaddedBytes.Size);
+        at = ref Unsafe.Add(ref at, first.Length);
+        Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(second.Bytes), PaddedBytes.Size);
+        at = ref Unsafe.Add(ref at, second.Length);
+        Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(third.Bytes), PaddedBytes.Size);
+        var position = _position + first.Length + second.Length + third.Length;
+        Ascii.FromUtf16(text, _buffer.AsSpan(position), out var written);
+        position += written;
+        "</t></is></c>"u8.CopyTo(_buffer.AsSpan(position));
+        _position = position + 13;
+    }
+
     /// <summary>True when <paramref name="text"/> is printable ASCII without &amp; &lt; &gt; (see <see cref="PlainText"/>).</summary>
     public static bool IsPlain(ReadOnlySpan<char> text) => !text.ContainsAnyExcept(PlainAscii);
 
