@@ -81,13 +81,7 @@ internal sealed class XmlByteWriter : IDisposable
             Reserve(3 * PaddedBytes.Size);
         }
 
-        ref var at = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer), _position);
-        Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(first.Bytes), PaddedBytes.Size);
-        at = ref Unsafe.Add(ref at, first.Length);
-        Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(second.Bytes), PaddedBytes.Size);
-        at = ref Unsafe.Add(ref at, second.Length);
-        Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(third.Bytes), PaddedBytes.Size);
-        _position += first.Length + second.Length + third.Length;
+        _position = Pieces(first, second, third);
     }
 
     /// <summary>
@@ -103,18 +97,27 @@ internal sealed class XmlByteWriter : IDisposable
             Reserve(Most);
         }
 
-        ref var start = ref MemoryMarshal.GetArrayDataReference(_buffer);
-        ref var at = ref Unsafe.Add(ref start, _position);
+        var position = Pieces(first, second, third);
+        value.TryFormat(_buffer.AsSpan(position), out var digits);
+        position += digits;
+        "</v></c>"u8.CopyTo(_buffer.AsSpan(position));
+        _position = position + 8;
+    }
+
+    /// <summary>
+    /// Copies three padded pieces at the current position (the caller has reserved room for three whole
+    /// <see cref="PaddedBytes.Size"/> copies) and returns the position after them; the position itself is not moved.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int Pieces(PaddedBytes first, PaddedBytes second, PaddedBytes third)
+    {
+        ref var at = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer), _position);
         Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(first.Bytes), PaddedBytes.Size);
         at = ref Unsafe.Add(ref at, first.Length);
         Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(second.Bytes), PaddedBytes.Size);
         at = ref Unsafe.Add(ref at, second.Length);
         Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(third.Bytes), PaddedBytes.Size);
-        var position = _position + first.Length + second.Length + third.Length;
-        value.TryFormat(_buffer.AsSpan(position), out var digits);
-        position += digits;
-        "</v></c>"u8.CopyTo(_buffer.AsSpan(position));
-        _position = position + 8;
+        return _position + first.Length + second.Length + third.Length;
     }
 
     /// <summary>
@@ -130,13 +133,7 @@ internal sealed class XmlByteWriter : IDisposable
             Reserve(most);
         }
 
-        ref var at = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer), _position);
-        Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(first.Bytes), PaddedBytes.Size);
-        at = ref Unsafe.Add(ref at, first.Length);
-        Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(second.Bytes), PaddedBytes.Size);
-        at = ref Unsafe.Add(ref at, second.Length);
-        Unsafe.CopyBlockUnaligned(ref at, ref MemoryMarshal.GetArrayDataReference(third.Bytes), PaddedBytes.Size);
-        var position = _position + first.Length + second.Length + third.Length;
+        var position = Pieces(first, second, third);
         Ascii.FromUtf16(text, _buffer.AsSpan(position), out var written);
         position += written;
         "</t></is></c>"u8.CopyTo(_buffer.AsSpan(position));
