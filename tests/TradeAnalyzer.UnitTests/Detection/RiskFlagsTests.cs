@@ -57,10 +57,11 @@ public sealed class RiskFlagsTests
             Assert.Equal(hs.Display, DeclarationFlags.HsText(hs));
         }
     }
-    [Fact]
-    public void Invoice_exporter_keys_kept_by_parties_part_are_the_keys_of_the_sellers()
+
+    // 60 shared invoice parties parts over 9 seller names, some with ids (in two spellings) and some with a blank one:
+    // many parts per seller, so a memo by part and a memo by seller are both exercised.
+    private static InvoiceParties[] SharedSellerParts()
     {
-        var random = new Random(5);
         var parts = new InvoiceParties[60];
         for (var k = 0; k < parts.Length; k++)
         {
@@ -70,8 +71,18 @@ public sealed class RiskFlagsTests
                 SellerName = $"Química {k % 9} S.A. de C.V.",
                 BuyerName = "Distribuidora Norte",
                 SellerId = k % 3 == 0 ? $"rfc-{k % 5}" : k % 7 == 0 ? " - " : null,
+                PayerName = $"Payer {k}",
             };
         }
+
+        return parts;
+    }
+
+    [Fact]
+    public void Invoice_exporter_keys_kept_by_parties_part_are_the_keys_of_the_sellers()
+    {
+        var random = new Random(5);
+        var parts = SharedSellerParts();
 
         // More parts than the memo keeps (it is cleared when full), lines sharing parts in runs and scattered, and lines
         // with parts of their own (object initializers) whose sellers repeat other lines' names with other ids.
@@ -105,18 +116,7 @@ public sealed class RiskFlagsTests
     public void Seller_keys_remembered_by_seller_are_the_keys_of_the_sellers_also_after_the_memo_is_cleared()
     {
         var random = new Random(11);
-        var parts = new InvoiceParties[60];
-        for (var k = 0; k < parts.Length; k++)
-        {
-            parts[k] = new InvoiceParties
-            {
-                Shared = true,
-                SellerName = $"Química {k % 9} S.A. de C.V.",
-                BuyerName = "Distribuidora Norte",
-                SellerId = k % 3 == 0 ? $"rfc-{k % 5}" : k % 7 == 0 ? " - " : null,
-                PayerName = $"Payer {k}",
-            };
-        }
+        var parts = SharedSellerParts();
 
         var keys = new RiskFlags.SellerKeys();
         void Check(InvoiceLine line) => Assert.Equal(TradeAnalyzer.Core.Text.PartyNames.Key(line.SellerName, line.SellerId), keys.Of(line));
