@@ -445,18 +445,14 @@ internal sealed class RowSink
     }
 
     /// <summary>Writes a reference to shared string <paramref name="index"/> in the current cell.</summary>
-    private void SharedCell(StyleId style, int index)
-    {
-        EnsureRow(1);
-        _writer!.ValueCell(CellOpen(), _rowText, CellTails[(int)CellKind.Shared][(int)style], (uint)index);
-        _column++;
-    }
+    private void SharedCell(StyleId style, int index) => ValueCell(style, (uint)index, CellKind.Shared);
 
-    /// <summary>Writes a whole cell of kind <see cref="CellKind.Value"/> holding <paramref name="value"/>.</summary>
-    private void ValueCell(StyleId style, uint value)
+    /// <summary>Writes a whole cell of kind <paramref name="kind"/> (a number, or a shared string's index) holding
+    /// <paramref name="value"/>.</summary>
+    private void ValueCell(StyleId style, uint value, CellKind kind = CellKind.Value)
     {
         EnsureRow(1);
-        _writer!.ValueCell(CellOpen(), _rowText, CellTails[(int)CellKind.Value][(int)style], value);
+        _writer!.ValueCell(CellOpen(), _rowText, CellTails[(int)kind][(int)style], value);
         _column++;
     }
 
