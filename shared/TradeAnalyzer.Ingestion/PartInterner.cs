@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using TradeAnalyzer.Core.Model;
 
@@ -121,103 +122,156 @@ internal interface IPartShape<T>
     static abstract int Hash(T part);
 }
 
-/// <summary>The shapes of the record parts: <see cref="PartComparer"/>'s comparisons, called directly.</summary>
-internal readonly struct PartShape :
-    IPartShape<DeclarationParties>, IPartShape<DeclarationRoute>, IPartShape<GoodsPart>, IPartShape<InvoiceParties>, IPartShape<InvoiceTerms>
+/// <summary>
+/// The shapes of the record parts, one struct per part type: the interner of a reference type runs shared generic code,
+/// where one struct implementing all five shapes would be resolved per call at run time; a struct per type is resolved
+/// when the interner is compiled, so <c>Same</c> and <c>Hash</c> inline into <see cref="PartInterner{T,TShape}.Intern"/>.
+/// The fields are pooled instances, compared by reference and hashed by their identity hashes (which input text cannot
+/// choose), mixed by <see cref="PartHash"/> in place of <see cref="HashCode"/>'s out-of-line calls.
+/// </summary>
+internal readonly struct DeclarationPartiesShape : IPartShape<DeclarationParties>
 {
-    public static bool Same(DeclarationParties x, DeclarationParties y) => PartComparer.Instance.Equals(x, y);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Same(DeclarationParties x, DeclarationParties y) =>
+        ReferenceEquals(x.ExporterName, y.ExporterName) && ReferenceEquals(x.ImporterName, y.ImporterName) &&
+        ReferenceEquals(x.ExporterId, y.ExporterId) && ReferenceEquals(x.ImporterId, y.ImporterId) &&
+        ReferenceEquals(x.ExporterCountry, y.ExporterCountry) && ReferenceEquals(x.ImporterCountry, y.ImporterCountry) &&
+        ReferenceEquals(x.ExporterKey, y.ExporterKey);
 
-    public static int Hash(DeclarationParties part) => PartComparer.Instance.GetHashCode(part);
-
-    public static bool Same(DeclarationRoute x, DeclarationRoute y) => PartComparer.Instance.Equals(x, y);
-
-    public static int Hash(DeclarationRoute part) => PartComparer.Instance.GetHashCode(part);
-
-    public static bool Same(GoodsPart x, GoodsPart y) => PartComparer.Instance.Equals(x, y);
-
-    public static int Hash(GoodsPart part) => PartComparer.Instance.GetHashCode(part);
-
-    public static bool Same(InvoiceParties x, InvoiceParties y) => PartComparer.Instance.Equals(x, y);
-
-    public static int Hash(InvoiceParties part) => PartComparer.Instance.GetHashCode(part);
-
-    public static bool Same(InvoiceTerms x, InvoiceTerms y) => PartComparer.Instance.Equals(x, y);
-
-    public static int Hash(InvoiceTerms part) => PartComparer.Instance.GetHashCode(part);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Hash(DeclarationParties part)
+    {
+        var h = PartHash.Seed;
+        h = PartHash.Add(h, PartHash.Of(part.ExporterName));
+        h = PartHash.Add(h, PartHash.Of(part.ImporterName));
+        h = PartHash.Add(h, PartHash.Of(part.ExporterId));
+        h = PartHash.Add(h, PartHash.Of(part.ImporterId));
+        h = PartHash.Add(h, PartHash.Of(part.ExporterCountry));
+        h = PartHash.Add(h, PartHash.Of(part.ImporterCountry));
+        h = PartHash.Add(h, PartHash.Of(part.ExporterKey));
+        return PartHash.Finish(h);
+    }
 }
 
-/// <summary>Reference equality of the (pooled) fields of the record parts.</summary>
-internal sealed class PartComparer :
-    IEqualityComparer<DeclarationParties>, IEqualityComparer<DeclarationRoute>, IEqualityComparer<GoodsPart>,
-    IEqualityComparer<InvoiceParties>, IEqualityComparer<InvoiceTerms>
+/// <summary>The shape of <see cref="DeclarationRoute"/> (see <see cref="DeclarationPartiesShape"/>).</summary>
+internal readonly struct DeclarationRouteShape : IPartShape<DeclarationRoute>
 {
-    public static readonly PartComparer Instance = new();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Same(DeclarationRoute x, DeclarationRoute y) =>
+        ReferenceEquals(x.File, y.File) && x.Flow == y.Flow && x.Incoterm == y.Incoterm && x.Mode == y.Mode &&
+        ReferenceEquals(x.ReporterCountry, y.ReporterCountry) && ReferenceEquals(x.OriginCountry, y.OriginCountry) &&
+        ReferenceEquals(x.DestinationCountry, y.DestinationCountry) && ReferenceEquals(x.Currency, y.Currency) &&
+        ReferenceEquals(x.PortOfLoading, y.PortOfLoading) && ReferenceEquals(x.PortOfDischarge, y.PortOfDischarge) &&
+        ReferenceEquals(x.TransitCountries, y.TransitCountries);
 
-    private static int H(object? o) => o is null ? 0 : RuntimeHelpers.GetHashCode(o);
-
-    private static bool Same(object? a, object? b) => ReferenceEquals(a, b);
-
-    public bool Equals(DeclarationParties? x, DeclarationParties? y) =>
-        x is not null && y is not null && Same(x.ExporterName, y.ExporterName) && Same(x.ImporterName, y.ImporterName) &&
-        Same(x.ExporterId, y.ExporterId) && Same(x.ImporterId, y.ImporterId) && Same(x.ExporterCountry, y.ExporterCountry) &&
-        Same(x.ImporterCountry, y.ImporterCountry) && Same(x.ExporterKey, y.ExporterKey);
-
-    public int GetHashCode(DeclarationParties obj) =>
-        HashCode.Combine(H(obj.ExporterName), H(obj.ImporterName), H(obj.ExporterId), H(obj.ImporterId), H(obj.ExporterCountry), H(obj.ImporterCountry), H(obj.ExporterKey));
-
-    public bool Equals(DeclarationRoute? x, DeclarationRoute? y) =>
-        x is not null && y is not null && Same(x.File, y.File) && x.Flow == y.Flow && x.Incoterm == y.Incoterm && x.Mode == y.Mode &&
-        Same(x.ReporterCountry, y.ReporterCountry) && Same(x.OriginCountry, y.OriginCountry) &&
-        Same(x.DestinationCountry, y.DestinationCountry) && Same(x.Currency, y.Currency) && Same(x.PortOfLoading, y.PortOfLoading) &&
-        Same(x.PortOfDischarge, y.PortOfDischarge) && Same(x.TransitCountries, y.TransitCountries);
-
-    public int GetHashCode(DeclarationRoute obj)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Hash(DeclarationRoute part)
     {
-        var h = new HashCode();
-        h.Add(H(obj.File));
-        h.Add((int)obj.Flow | ((int)obj.Incoterm << 8) | ((int)obj.Mode << 16));
-        h.Add(H(obj.ReporterCountry));
-        h.Add(H(obj.OriginCountry));
-        h.Add(H(obj.DestinationCountry));
-        h.Add(H(obj.Currency));
-        h.Add(H(obj.PortOfLoading));
-        h.Add(H(obj.PortOfDischarge));
-        h.Add(H(obj.TransitCountries));
-        return h.ToHashCode();
+        var h = PartHash.Seed;
+        h = PartHash.Add(h, PartHash.Of(part.File));
+        h = PartHash.Add(h, (int)part.Flow | ((int)part.Incoterm << 8) | ((int)part.Mode << 16));
+        h = PartHash.Add(h, PartHash.Of(part.ReporterCountry));
+        h = PartHash.Add(h, PartHash.Of(part.OriginCountry));
+        h = PartHash.Add(h, PartHash.Of(part.DestinationCountry));
+        h = PartHash.Add(h, PartHash.Of(part.Currency));
+        h = PartHash.Add(h, PartHash.Of(part.PortOfLoading));
+        h = PartHash.Add(h, PartHash.Of(part.PortOfDischarge));
+        h = PartHash.Add(h, PartHash.Of(part.TransitCountries));
+        return PartHash.Finish(h);
     }
+}
 
-    public bool Equals(GoodsPart? x, GoodsPart? y) =>
-        x is not null && y is not null && x.Hs.HasValue == y.Hs.HasValue && Same(x.Hs?.Digits, y.Hs?.Digits) &&
-        Same(x.Description, y.Description) && Same(x.CasNumbers, y.CasNumbers) && Same(x.QuantityUnit, y.QuantityUnit) && x.Unit == y.Unit;
+/// <summary>The shape of <see cref="GoodsPart"/> (see <see cref="DeclarationPartiesShape"/>).</summary>
+internal readonly struct GoodsPartShape : IPartShape<GoodsPart>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Same(GoodsPart x, GoodsPart y) =>
+        x.Hs.HasValue == y.Hs.HasValue && ReferenceEquals(x.Hs?.Digits, y.Hs?.Digits) &&
+        ReferenceEquals(x.Description, y.Description) && ReferenceEquals(x.CasNumbers, y.CasNumbers) &&
+        ReferenceEquals(x.QuantityUnit, y.QuantityUnit) && x.Unit == y.Unit;
 
-    public int GetHashCode(GoodsPart obj) =>
-        HashCode.Combine(H(obj.Hs?.Digits), obj.Hs.HasValue, H(obj.Description), H(obj.CasNumbers), H(obj.QuantityUnit), obj.Unit);
-
-    public bool Equals(InvoiceParties? x, InvoiceParties? y) =>
-        x is not null && y is not null && Same(x.SellerName, y.SellerName) && Same(x.BuyerName, y.BuyerName) &&
-        Same(x.SellerCountry, y.SellerCountry) && Same(x.BuyerCountry, y.BuyerCountry) && Same(x.SellerId, y.SellerId) &&
-        Same(x.BuyerId, y.BuyerId) && Same(x.PayerName, y.PayerName) && Same(x.PayerCountry, y.PayerCountry) &&
-        Same(x.BeneficiaryName, y.BeneficiaryName) && Same(x.BeneficiaryCountry, y.BeneficiaryCountry);
-
-    public int GetHashCode(InvoiceParties obj)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Hash(GoodsPart part)
     {
-        var h = new HashCode();
-        h.Add(H(obj.SellerName));
-        h.Add(H(obj.BuyerName));
-        h.Add(H(obj.SellerCountry));
-        h.Add(H(obj.BuyerCountry));
-        h.Add(H(obj.SellerId));
-        h.Add(H(obj.BuyerId));
-        h.Add(H(obj.PayerName));
-        h.Add(H(obj.PayerCountry));
-        h.Add(H(obj.BeneficiaryName));
-        h.Add(H(obj.BeneficiaryCountry));
-        return h.ToHashCode();
+        var h = PartHash.Seed;
+        h = PartHash.Add(h, PartHash.Of(part.Hs?.Digits));
+        h = PartHash.Add(h, (part.Hs.HasValue ? 1 : 0) | ((int)part.Unit << 8));
+        h = PartHash.Add(h, PartHash.Of(part.Description));
+        h = PartHash.Add(h, PartHash.Of(part.CasNumbers));
+        h = PartHash.Add(h, PartHash.Of(part.QuantityUnit));
+        return PartHash.Finish(h);
     }
+}
 
-    public bool Equals(InvoiceTerms? x, InvoiceTerms? y) =>
-        x is not null && y is not null && Same(x.File, y.File) && Same(x.Currency, y.Currency) && x.Incoterm == y.Incoterm &&
-        Same(x.PaymentTerms, y.PaymentTerms);
+/// <summary>The shape of <see cref="InvoiceParties"/> (see <see cref="DeclarationPartiesShape"/>).</summary>
+internal readonly struct InvoicePartiesShape : IPartShape<InvoiceParties>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Same(InvoiceParties x, InvoiceParties y) =>
+        ReferenceEquals(x.SellerName, y.SellerName) && ReferenceEquals(x.BuyerName, y.BuyerName) &&
+        ReferenceEquals(x.SellerCountry, y.SellerCountry) && ReferenceEquals(x.BuyerCountry, y.BuyerCountry) &&
+        ReferenceEquals(x.SellerId, y.SellerId) && ReferenceEquals(x.BuyerId, y.BuyerId) &&
+        ReferenceEquals(x.PayerName, y.PayerName) && ReferenceEquals(x.PayerCountry, y.PayerCountry) &&
+        ReferenceEquals(x.BeneficiaryName, y.BeneficiaryName) && ReferenceEquals(x.BeneficiaryCountry, y.BeneficiaryCountry);
 
-    public int GetHashCode(InvoiceTerms obj) => HashCode.Combine(H(obj.File), H(obj.Currency), obj.Incoterm, H(obj.PaymentTerms));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Hash(InvoiceParties part)
+    {
+        var h = PartHash.Seed;
+        h = PartHash.Add(h, PartHash.Of(part.SellerName));
+        h = PartHash.Add(h, PartHash.Of(part.BuyerName));
+        h = PartHash.Add(h, PartHash.Of(part.SellerCountry));
+        h = PartHash.Add(h, PartHash.Of(part.BuyerCountry));
+        h = PartHash.Add(h, PartHash.Of(part.SellerId));
+        h = PartHash.Add(h, PartHash.Of(part.BuyerId));
+        h = PartHash.Add(h, PartHash.Of(part.PayerName));
+        h = PartHash.Add(h, PartHash.Of(part.PayerCountry));
+        h = PartHash.Add(h, PartHash.Of(part.BeneficiaryName));
+        h = PartHash.Add(h, PartHash.Of(part.BeneficiaryCountry));
+        return PartHash.Finish(h);
+    }
+}
+
+/// <summary>The shape of <see cref="InvoiceTerms"/> (see <see cref="DeclarationPartiesShape"/>).</summary>
+internal readonly struct InvoiceTermsShape : IPartShape<InvoiceTerms>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool Same(InvoiceTerms x, InvoiceTerms y) =>
+        ReferenceEquals(x.File, y.File) && ReferenceEquals(x.Currency, y.Currency) && x.Incoterm == y.Incoterm &&
+        ReferenceEquals(x.PaymentTerms, y.PaymentTerms);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Hash(InvoiceTerms part)
+    {
+        var h = PartHash.Seed;
+        h = PartHash.Add(h, PartHash.Of(part.File));
+        h = PartHash.Add(h, PartHash.Of(part.Currency));
+        h = PartHash.Add(h, (int)part.Incoterm);
+        h = PartHash.Add(h, PartHash.Of(part.PaymentTerms));
+        return PartHash.Finish(h);
+    }
+}
+
+/// <summary>
+/// The parts' hash: each field's identity hash (or small value) mixed by a multiply and a rotate, then one avalanche
+/// step so that the table's low bits depend on every field. Seeded per process like <see cref="HashCode"/>.
+/// </summary>
+internal static class PartHash
+{
+    internal static readonly uint Seed = (uint)HashCode.Combine(0);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int Of(object? o) => o is null ? 0 : RuntimeHelpers.GetHashCode(o);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static uint Add(uint h, int value) => BitOperations.RotateLeft((h + (uint)value) * 0x9E3779B1U, 15);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int Finish(uint h)
+    {
+        h ^= h >> 16;
+        h *= 0x85EBCA6BU;
+        h ^= h >> 13;
+        return (int)h;
+    }
 }

@@ -22,11 +22,11 @@ internal sealed class RecordParser
     private readonly IReadOnlyList<CanonicalColumn> _cols;
     private readonly StringPool _pool = new();
     private readonly LineSet _seen;
-    private readonly PartInterner<DeclarationParties, PartShape> _declParties;
-    private readonly PartInterner<DeclarationRoute, PartShape> _declRoutes = new();
-    private readonly PartInterner<GoodsPart, PartShape> _goods = new();
-    private readonly PartInterner<InvoiceParties, PartShape> _invParties;
-    private readonly PartInterner<InvoiceTerms, PartShape> _invTerms = new();
+    private readonly PartInterner<DeclarationParties, DeclarationPartiesShape> _declParties;
+    private readonly PartInterner<DeclarationRoute, DeclarationRouteShape> _declRoutes = new();
+    private readonly PartInterner<GoodsPart, GoodsPartShape> _goods = new();
+    private readonly PartInterner<InvoiceParties, InvoicePartiesShape> _invParties;
+    private readonly PartInterner<InvoiceTerms, InvoiceTermsShape> _invTerms = new();
     private readonly CellPartCache<DeclarationParties> _declPartyCells;
     private readonly CellPartCache<InvoiceParties> _invPartyCells;
     private readonly BoundedCache<string> _keysById = new();

@@ -115,8 +115,8 @@ public sealed class ReadFastPathTests
     {
         // Its tables become large objects: an outgrown one is garbage that young collections still scan, so it is
         // cleared when the interner grows; released after the read, the interner holds no part (the records keep theirs).
-        var interner = new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, PartShape>();
-        var field = typeof(PartInterner<TradeAnalyzer.Core.Model.GoodsPart, PartShape>).GetField("_parts", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
+        var interner = new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, GoodsPartShape>();
+        var field = typeof(PartInterner<TradeAnalyzer.Core.Model.GoodsPart, GoodsPartShape>).GetField("_parts", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!;
         var kept = new List<TradeAnalyzer.Core.Model.GoodsPart>();
         var weak = new List<WeakReference>();
         var outgrown = new List<TradeAnalyzer.Core.Model.GoodsPart?[]>();
@@ -161,11 +161,74 @@ public sealed class ReadFastPathTests
     }
 
     [Fact]
+    public void Each_part_shape_compares_and_hashes_every_field_of_its_part()
+    {
+        // The shapes spell each part's fields out (so that they compile into the interner): a field left out of Same
+        // would merge two different parts, one left out of Hash would put equal parts in different slots. Every
+        // instance field but the detectors' marks is set, copied and then changed alone (a string to an equal text in
+        // another instance: parts compare the pooled instances), for all five part types.
+        ShapeSeesEveryField<TradeAnalyzer.Core.Model.DeclarationParties, DeclarationPartiesShape>();
+        ShapeSeesEveryField<TradeAnalyzer.Core.Model.DeclarationRoute, DeclarationRouteShape>();
+        ShapeSeesEveryField<TradeAnalyzer.Core.Model.GoodsPart, GoodsPartShape>();
+        ShapeSeesEveryField<TradeAnalyzer.Core.Model.InvoiceParties, InvoicePartiesShape>();
+        ShapeSeesEveryField<TradeAnalyzer.Core.Model.InvoiceTerms, InvoiceTermsShape>();
+    }
+
+    private static void ShapeSeesEveryField<T, TShape>()
+        where T : TradeAnalyzer.Core.Model.RecordPart, new()
+        where TShape : struct, IPartShape<T>
+    {
+        var fields = typeof(T).GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly)
+            .Where(f => !f.Name.EndsWith("Mark", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(fields.Count >= 4, typeof(T).Name);
+        var x = new T();
+        var n = 0;
+        foreach (var f in fields)
+        {
+            f.SetValue(x, Value(f.FieldType, n++));
+        }
+
+        foreach (var changed in fields)
+        {
+            var y = new T();
+            foreach (var f in fields)
+            {
+                f.SetValue(y, f.GetValue(x));
+            }
+
+            Assert.True(TShape.Same(x, y), typeof(T).Name);
+            Assert.Equal(TShape.Hash(x), TShape.Hash(y));
+            changed.SetValue(y, Other(changed.FieldType, changed.GetValue(x)));
+            Assert.False(TShape.Same(x, y), typeof(T).Name + "." + changed.Name);
+            Assert.False(TShape.Same(y, x), typeof(T).Name + "." + changed.Name);
+            Assert.NotEqual(TShape.Hash(x), TShape.Hash(y)); // holds for these values: each field's change moves the hash
+        }
+
+        static object? Value(Type type, int n) =>
+            type == typeof(string) ? "field " + n.ToString(CultureInfo.InvariantCulture)
+            : type == typeof(IReadOnlyList<string>) ? new List<string> { "XX" }
+            : type == typeof(TradeAnalyzer.Core.Model.HsCode?) ? Hs("29333999")
+            : type.IsEnum ? Enum.ToObject(type, 1)
+            : throw new InvalidOperationException(type.Name);
+
+        static object? Other(Type type, object? value) =>
+            type == typeof(string) ? new string(((string)value!).AsSpan())
+            : type == typeof(IReadOnlyList<string>) ? new List<string> { "XX" }
+            : type == typeof(TradeAnalyzer.Core.Model.HsCode?) ? null
+            : type.IsEnum ? Enum.ToObject(type, 2)
+            : throw new InvalidOperationException(type.Name);
+
+        static TradeAnalyzer.Core.Model.HsCode? Hs(string digits) =>
+            TradeAnalyzer.Core.Model.HsCode.TryParse(digits, out var code) ? code : throw new InvalidOperationException(digits);
+    }
+
+    [Fact]
     public void A_presized_part_interner_grows_past_its_first_table_and_finds_every_part_again()
     {
         // The parser presizes the parties tables from the file's size: a file with more distinct parties than that
         // estimate must still grow the table and find every part; a presize never goes past what the capacity needs.
-        var interner = new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, PartShape>(initialSlots: 1_000);
+        var interner = new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, GoodsPartShape>(initialSlots: 1_000);
         Assert.Equal(1_024, interner.SlotCount);
         var parts = new List<TradeAnalyzer.Core.Model.GoodsPart>();
         for (var i = 0; i < 5_000; i++)
@@ -186,9 +249,9 @@ public sealed class ReadFastPathTests
             Assert.Same(parts[i], interner.Intern());
         }
 
-        Assert.Equal(256, new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, PartShape>(initialSlots: 0).SlotCount);
-        Assert.Equal(2_048, new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, PartShape>(capacity: 1_000, initialSlots: 1 << 20).SlotCount);
-        Assert.Equal(524_288, new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, PartShape>(initialSlots: int.MaxValue).SlotCount);
+        Assert.Equal(256, new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, GoodsPartShape>(initialSlots: 0).SlotCount);
+        Assert.Equal(2_048, new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, GoodsPartShape>(capacity: 1_000, initialSlots: 1 << 20).SlotCount);
+        Assert.Equal(524_288, new PartInterner<TradeAnalyzer.Core.Model.GoodsPart, GoodsPartShape>(initialSlots: int.MaxValue).SlotCount);
         Assert.Equal(1_024, TableSizes.Start(0, 1_024, 262_144));
         Assert.Equal(262_144, TableSizes.Start(238_000, 1_024, 262_144));
         Assert.Equal(524_288, TableSizes.Start(int.MaxValue, 1_024, 262_144));
