@@ -16,8 +16,8 @@ namespace TradeAnalyzer.Ingestion;
 /// parts need) and doubles when half full.
 /// </summary>
 internal sealed class PartInterner<T, TShape>(int capacity = 262_144, int initialSlots = 256)
-    where T : RecordPart, new()
-    where TShape : struct, IPartShape<T>
+    where T : RecordPart
+    where TShape : struct, IPartShape
 {
     private T?[] _parts = new T?[TableSizes.Start(initialSlots, 256, capacity)];
     private int[] _hashes = new int[TableSizes.Start(initialSlots, 256, capacity)];
@@ -25,7 +25,7 @@ internal sealed class PartInterner<T, TShape>(int capacity = 262_144, int initia
     private T? _last;
 
     /// <summary>The part to fill for the current line (all of its fields).</summary>
-    public T Scratch { get; private set; } = new() { Shared = true };
+    public T Scratch { get; private set; } = (T)TShape.New(); // a checked cast, once: the shape's casts below rely on it
 
     /// <summary>The number of parts remembered.</summary>
     public int Count => _count;
@@ -66,7 +66,7 @@ internal sealed class PartInterner<T, TShape>(int capacity = 262_144, int initia
             }
         }
 
-        Scratch = new() { Shared = true };
+        Scratch = Unsafe.As<T>(TShape.New());
         return _last = s;
     }
 
@@ -112,35 +112,49 @@ internal sealed class PartInterner<T, TShape>(int capacity = 262_144, int initia
     }
 }
 
-/// <summary>How parts of type <typeparamref name="T"/> are compared and hashed (static, so calls through a struct inline).</summary>
-internal interface IPartShape<T>
+/// <summary>
+/// How parts of one type are made, compared and hashed (static, so calls through a struct inline). Not generic in the
+/// part type: the interner of a reference type runs shared generic code, where a call to a method of
+/// <c>IPartShape&lt;T&gt;</c> is looked up at run time per call (a helper call and an indirect call, never inlined);
+/// a method of this interface on a struct type argument is a direct call the compiler inlines. The interner passes only
+/// parts of its own type, which its first <see cref="New"/> checks (a cast), so a shape may take them unchecked.
+/// </summary>
+internal interface IPartShape
 {
     /// <summary>True when the parts hold the same field values (the same pooled instances).</summary>
-    static abstract bool Same(T x, T y);
+    static abstract bool Same(RecordPart x, RecordPart y);
 
     /// <summary>A hash consistent with <see cref="Same"/>.</summary>
-    static abstract int Hash(T part);
+    static abstract int Hash(RecordPart part);
+
+    /// <summary>A new shared part to fill (the interner's next scratch part).</summary>
+    static abstract RecordPart New();
 }
 
 /// <summary>
-/// The shapes of the record parts, one struct per part type: the interner of a reference type runs shared generic code,
-/// where one struct implementing all five shapes would be resolved per call at run time; a struct per type is resolved
-/// when the interner is compiled, so <c>Same</c> and <c>Hash</c> inline into <see cref="PartInterner{T,TShape}.Intern"/>.
+/// The shapes of the record parts, one struct per part type: so that <c>Same</c> and <c>Hash</c> inline into
+/// <see cref="PartInterner{T,TShape}.Intern"/> (see <see cref="IPartShape"/>).
 /// The fields are pooled instances, compared by reference and hashed by their identity hashes (which input text cannot
 /// choose), mixed by <see cref="PartHash"/> in place of <see cref="HashCode"/>'s out-of-line calls.
 /// </summary>
-internal readonly struct DeclarationPartiesShape : IPartShape<DeclarationParties>
+internal readonly struct DeclarationPartiesShape : IPartShape
 {
+    public static RecordPart New() => new DeclarationParties { Shared = true };
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool Same(DeclarationParties x, DeclarationParties y) =>
+    public static bool Same(RecordPart a, RecordPart b) => Same(Unsafe.As<DeclarationParties>(a), Unsafe.As<DeclarationParties>(b));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Same(DeclarationParties x, DeclarationParties y) =>
         ReferenceEquals(x.ExporterName, y.ExporterName) && ReferenceEquals(x.ImporterName, y.ImporterName) &&
         ReferenceEquals(x.ExporterId, y.ExporterId) && ReferenceEquals(x.ImporterId, y.ImporterId) &&
         ReferenceEquals(x.ExporterCountry, y.ExporterCountry) && ReferenceEquals(x.ImporterCountry, y.ImporterCountry) &&
         ReferenceEquals(x.ExporterKey, y.ExporterKey);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Hash(DeclarationParties part)
+    public static int Hash(RecordPart p)
     {
+        var part = Unsafe.As<DeclarationParties>(p);
         var h = PartHash.Seed;
         h = PartHash.Add(h, PartHash.Of(part.ExporterName));
         h = PartHash.Add(h, PartHash.Of(part.ImporterName));
@@ -154,10 +168,15 @@ internal readonly struct DeclarationPartiesShape : IPartShape<DeclarationParties
 }
 
 /// <summary>The shape of <see cref="DeclarationRoute"/> (see <see cref="DeclarationPartiesShape"/>).</summary>
-internal readonly struct DeclarationRouteShape : IPartShape<DeclarationRoute>
+internal readonly struct DeclarationRouteShape : IPartShape
 {
+    public static RecordPart New() => new DeclarationRoute { Shared = true };
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool Same(DeclarationRoute x, DeclarationRoute y) =>
+    public static bool Same(RecordPart a, RecordPart b) => Same(Unsafe.As<DeclarationRoute>(a), Unsafe.As<DeclarationRoute>(b));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Same(DeclarationRoute x, DeclarationRoute y) =>
         ReferenceEquals(x.File, y.File) && x.Flow == y.Flow && x.Incoterm == y.Incoterm && x.Mode == y.Mode &&
         ReferenceEquals(x.ReporterCountry, y.ReporterCountry) && ReferenceEquals(x.OriginCountry, y.OriginCountry) &&
         ReferenceEquals(x.DestinationCountry, y.DestinationCountry) && ReferenceEquals(x.Currency, y.Currency) &&
@@ -165,8 +184,9 @@ internal readonly struct DeclarationRouteShape : IPartShape<DeclarationRoute>
         ReferenceEquals(x.TransitCountries, y.TransitCountries);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Hash(DeclarationRoute part)
+    public static int Hash(RecordPart p)
     {
+        var part = Unsafe.As<DeclarationRoute>(p);
         var h = PartHash.Seed;
         h = PartHash.Add(h, PartHash.Of(part.File));
         h = PartHash.Add(h, (int)part.Flow | ((int)part.Incoterm << 8) | ((int)part.Mode << 16));
@@ -182,17 +202,23 @@ internal readonly struct DeclarationRouteShape : IPartShape<DeclarationRoute>
 }
 
 /// <summary>The shape of <see cref="GoodsPart"/> (see <see cref="DeclarationPartiesShape"/>).</summary>
-internal readonly struct GoodsPartShape : IPartShape<GoodsPart>
+internal readonly struct GoodsPartShape : IPartShape
 {
+    public static RecordPart New() => new GoodsPart { Shared = true };
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool Same(GoodsPart x, GoodsPart y) =>
+    public static bool Same(RecordPart a, RecordPart b) => Same(Unsafe.As<GoodsPart>(a), Unsafe.As<GoodsPart>(b));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Same(GoodsPart x, GoodsPart y) =>
         x.Hs.HasValue == y.Hs.HasValue && ReferenceEquals(x.Hs?.Digits, y.Hs?.Digits) &&
         ReferenceEquals(x.Description, y.Description) && ReferenceEquals(x.CasNumbers, y.CasNumbers) &&
         ReferenceEquals(x.QuantityUnit, y.QuantityUnit) && x.Unit == y.Unit;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Hash(GoodsPart part)
+    public static int Hash(RecordPart p)
     {
+        var part = Unsafe.As<GoodsPart>(p);
         var h = PartHash.Seed;
         h = PartHash.Add(h, PartHash.Of(part.Hs?.Digits));
         h = PartHash.Add(h, (part.Hs.HasValue ? 1 : 0) | ((int)part.Unit << 8));
@@ -204,10 +230,15 @@ internal readonly struct GoodsPartShape : IPartShape<GoodsPart>
 }
 
 /// <summary>The shape of <see cref="InvoiceParties"/> (see <see cref="DeclarationPartiesShape"/>).</summary>
-internal readonly struct InvoicePartiesShape : IPartShape<InvoiceParties>
+internal readonly struct InvoicePartiesShape : IPartShape
 {
+    public static RecordPart New() => new InvoiceParties { Shared = true };
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool Same(InvoiceParties x, InvoiceParties y) =>
+    public static bool Same(RecordPart a, RecordPart b) => Same(Unsafe.As<InvoiceParties>(a), Unsafe.As<InvoiceParties>(b));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Same(InvoiceParties x, InvoiceParties y) =>
         ReferenceEquals(x.SellerName, y.SellerName) && ReferenceEquals(x.BuyerName, y.BuyerName) &&
         ReferenceEquals(x.SellerCountry, y.SellerCountry) && ReferenceEquals(x.BuyerCountry, y.BuyerCountry) &&
         ReferenceEquals(x.SellerId, y.SellerId) && ReferenceEquals(x.BuyerId, y.BuyerId) &&
@@ -215,8 +246,9 @@ internal readonly struct InvoicePartiesShape : IPartShape<InvoiceParties>
         ReferenceEquals(x.BeneficiaryName, y.BeneficiaryName) && ReferenceEquals(x.BeneficiaryCountry, y.BeneficiaryCountry);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Hash(InvoiceParties part)
+    public static int Hash(RecordPart p)
     {
+        var part = Unsafe.As<InvoiceParties>(p);
         var h = PartHash.Seed;
         h = PartHash.Add(h, PartHash.Of(part.SellerName));
         h = PartHash.Add(h, PartHash.Of(part.BuyerName));
@@ -233,16 +265,22 @@ internal readonly struct InvoicePartiesShape : IPartShape<InvoiceParties>
 }
 
 /// <summary>The shape of <see cref="InvoiceTerms"/> (see <see cref="DeclarationPartiesShape"/>).</summary>
-internal readonly struct InvoiceTermsShape : IPartShape<InvoiceTerms>
+internal readonly struct InvoiceTermsShape : IPartShape
 {
+    public static RecordPart New() => new InvoiceTerms { Shared = true };
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static bool Same(InvoiceTerms x, InvoiceTerms y) =>
+    public static bool Same(RecordPart a, RecordPart b) => Same(Unsafe.As<InvoiceTerms>(a), Unsafe.As<InvoiceTerms>(b));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Same(InvoiceTerms x, InvoiceTerms y) =>
         ReferenceEquals(x.File, y.File) && ReferenceEquals(x.Currency, y.Currency) && x.Incoterm == y.Incoterm &&
         ReferenceEquals(x.PaymentTerms, y.PaymentTerms);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Hash(InvoiceTerms part)
+    public static int Hash(RecordPart p)
     {
+        var part = Unsafe.As<InvoiceTerms>(p);
         var h = PartHash.Seed;
         h = PartHash.Add(h, PartHash.Of(part.File));
         h = PartHash.Add(h, PartHash.Of(part.Currency));

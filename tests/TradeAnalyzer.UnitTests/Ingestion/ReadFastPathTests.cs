@@ -176,12 +176,14 @@ public sealed class ReadFastPathTests
 
     private static void ShapeSeesEveryField<T, TShape>()
         where T : TradeAnalyzer.Core.Model.RecordPart, new()
-        where TShape : struct, IPartShape<T>
+        where TShape : struct, IPartShape
     {
         var fields = typeof(T).GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.DeclaredOnly)
             .Where(f => !f.Name.EndsWith("Mark", StringComparison.Ordinal))
             .ToList();
         Assert.True(fields.Count >= 4, typeof(T).Name);
+        Assert.IsType<T>(TShape.New());
+        Assert.True(TShape.New().Shared);
         var x = new T();
         var n = 0;
         foreach (var f in fields)
