@@ -318,9 +318,18 @@ public sealed class BaselineSet
             DeclarationRoute? lastRoute = null;
             var lastGroup = -1;
             var routeKey = -1;
+            // The line's price (FOB and quantity: its second cache line) and its parts are each a cache miss: prefetched
+            // ahead as the detectors' record loops do (RecordSpan.Ahead), so that the misses of several lines overlap.
+            var span = RecordSpan.Of(lines, out var all) ? all[..end] : default;
             for (var i = start; i < end; i++)
             {
-                var line = lines[i];
+                if (RecordSpan.Ahead(span, i, recordLines: 2) is { } near)
+                {
+                    Analysis.CacheHint.Object(near.GoodsRef);
+                    Analysis.CacheHint.Object(near.RouteRef);
+                }
+
+                var line = span.Length != 0 ? span[i] : lines[i];
                 ln[i] = LnPrice(line);
                 var goods = line.GoodsRef;
                 var route = line.RouteRef;

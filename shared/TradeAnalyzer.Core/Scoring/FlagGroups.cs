@@ -19,6 +19,13 @@ internal sealed class FlagGroups
     /// figures (after the references, in the second and third).</summary>
     private const int FlagLines = 3;
 
+    /// <summary>How many flags ahead the grouping hashes a record and prefetches its table slot (its texts were
+    /// prefetched <see cref="RecordSpan.PartAhead"/> ahead, so they are in cache or on their way).</summary>
+    private const int HashAhead = 4;
+
+    /// <summary>The ring of hashes waiting for the loop (a power of two above <see cref="HashAhead"/>).</summary>
+    private const int HashRing = 8;
+
     private FlagGroups(IReadOnlyList<Flag> flags, FlagFacts[] facts, List<RecordRef> records, List<string> keys, List<(ShipmentRef Shipment, ShipmentRef View)> shipments, bool[] mixed, ulong[] pairHashes)
     {
         Flags = flags;
@@ -75,9 +82,20 @@ internal sealed class FlagGroups
         // When the flags are a list or an array, the flag 16 ahead and the id texts of the flag 8 ahead are prefetched
         // (Detection/RecordSpan), so that the misses of several flags overlap.
         var span = RecordSpan.Of(flags, out var all) ? all : default;
+        // The table slot of a record is known only once its texts are hashed, and probing it was the grouping's largest
+        // remaining miss (tail18): the record of the flag HashAhead ahead (its texts prefetched earlier) is hashed then and
+        // its slot prefetched; the hash waits in a ring until the loop reaches the flag.
+        Span<int> ring = stackalloc int[HashRing];
+        for (var j = 0; j < Math.Min(HashAhead, span.Length); j++)
+        {
+            ring[j] = index.HashAndPrefetch(span[j]);
+        }
+
         for (var i = 0; i < flags.Count; i++)
         {
             Flag f;
+            var hashed = false;
+            var hash = 0;
             if (span.Length != 0)
             {
                 if (RecordSpan.Ahead(span, i, FlagLines) is { } near)
@@ -85,6 +103,13 @@ internal sealed class FlagGroups
                     CacheHint.Object(near.DeclarationId);
                     CacheHint.Object(near.InvoiceNumber);
                     CacheHint.Object(near.ShipmentId);
+                }
+
+                hash = ring[i & (HashRing - 1)];
+                hashed = true;
+                if (i + HashAhead < span.Length)
+                {
+                    ring[(i + HashAhead) & (HashRing - 1)] = index.HashAndPrefetch(span[i + HashAhead]);
                 }
 
                 f = span[i];
@@ -101,7 +126,7 @@ internal sealed class FlagGroups
             var group = -1;
             if (RecordRef.TryOf(f, out var record))
             {
-                var g = index.GroupOf(record, records, out var known);
+                var g = index.GroupOf(record, hashed ? hash : RecordTable.HashOf(record), records, out var known);
                 _ = ShipmentRef.TryOf(f, out var shipment, out var view); // a flag with a record has a shipment
                 if (!known)
                 {
@@ -143,11 +168,26 @@ internal sealed class FlagGroups
     {
         private readonly HashSlots _slots = new(capacity);
 
-        /// <summary>The group of <paramref name="record"/>; a new one (the next number, <paramref name="known"/> false; the
-        /// caller adds the record to <paramref name="records"/>) when it has none.</summary>
-        public int GroupOf(in RecordRef record, List<RecordRef> records, out bool known)
+        /// <summary>The hash <see cref="GroupOf"/> is given for <paramref name="record"/>.</summary>
+        public static int HashOf(in RecordRef record) => RecordRef.TypedComparer.Instance.GetHashCode(record);
+
+        /// <summary>The hash of <paramref name="flag"/>'s record (0 when it has none), its slot in the table prefetched.</summary>
+        public int HashAndPrefetch(Flag flag)
         {
-            var hash = RecordRef.TypedComparer.Instance.GetHashCode(record);
+            if (!RecordRef.TryOf(flag, out var record))
+            {
+                return 0;
+            }
+
+            var hash = HashOf(record);
+            _slots.Prefetch(hash);
+            return hash;
+        }
+
+        /// <summary>The group of <paramref name="record"/>, whose <see cref="HashOf"/> is <paramref name="hash"/>; a new one (the next number, <paramref name="known"/> false; the
+        /// caller adds the record to <paramref name="records"/>) when it has none.</summary>
+        public int GroupOf(in RecordRef record, int hash, List<RecordRef> records, out bool known)
+        {
             _slots.MakeRoom();
             for (var i = _slots.Start(hash); ; i = _slots.Next(i))
             {

@@ -126,6 +126,12 @@ public class GroupedLinesTests
 
         var grouped = BaselineSet.GroupLines(lines);
         Assert.Equal(expected.Count, grouped.Groups.Count);
+
+        // A list is read as a span with its lines and parts prefetched ahead; another collection line by line: alike.
+        var other = BaselineSet.GroupLines(lines.AsReadOnly());
+        Assert.Equal(grouped.Groups, other.Groups);
+        Assert.Equal(grouped.Order, other.Order);
+        Assert.Equal(grouped.LnPrices.Select(BitConverter.DoubleToInt64Bits), other.LnPrices.Select(BitConverter.DoubleToInt64Bits));
         Assert.Equal(lines.Count, grouped.Order.Length);
         var g = 0;
         var position = 0;

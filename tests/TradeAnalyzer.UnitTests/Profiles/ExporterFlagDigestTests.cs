@@ -280,8 +280,14 @@ public sealed class ExporterFlagDigestTests
             Assert.Equal(other.PairHashes, groups.PairHashes);
         }
 
-        // A few flags (fewer than the prefetch distance) too.
-        var few = flags.Take(5).ToList();
-        Assert.Equal(FlagGroups.Of(few.AsReadOnly()).Facts, FlagGroups.Of(few).Facts);
+        // A few flags (fewer than the prefetch distance, and fewer, as many and more than the hashes taken ahead) too,
+        // repeated so that records are found again in the table by the hashes taken ahead.
+        for (var n = 0; n <= 9; n++)
+        {
+            var few = flags.Take(n).Concat(flags.Take(n)).ToList();
+            var one = FlagGroups.Of(few.AsReadOnly());
+            Assert.Equal(one.Facts, FlagGroups.Of(few).Facts);
+            Assert.Equal(one.Keys, FlagGroups.Of(few.ToArray()).Keys);
+        }
     }
 }
