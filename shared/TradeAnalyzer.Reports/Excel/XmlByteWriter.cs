@@ -219,8 +219,10 @@ internal sealed class XmlByteWriter : IDisposable
         {
             ((long)value).TryFormat(_buffer.AsSpan(_position), out written, default, CultureInfo.InvariantCulture);
         }
-        else if (!TryCents(value, _buffer.AsSpan(_position), out written))
+        else if (!TryCents(value, _buffer.AsSpan(_position), out written)
+            && !ShortestNumber.TryWrite(value, _buffer.AsSpan(_position), out written))
         {
+            // Zero's sign, non-finite values and exponents: the framework's "R" (ShortestNumber writes its bytes).
             value.TryFormat(_buffer.AsSpan(_position), out written, "R", CultureInfo.InvariantCulture);
         }
 
