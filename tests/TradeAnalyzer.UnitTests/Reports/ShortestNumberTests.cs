@@ -152,6 +152,34 @@ public sealed class ShortestNumberTests
         }
     }
 
+    [Fact]
+    public void The_writers_numbers_are_R_for_cents_fractions_whole_numbers_and_the_declined_values()
+    {
+        var values = new List<double> { -0.0, 0, 1e15, 1e15 + 0.125, -1e15, 1e16, 5e-5, 1e-300, double.MaxValue, 12.5, 0.01, 0.1, 0.29 };
+        var random = new Random(23);
+        for (var i = 0; i < 20_000; i++)
+        {
+            var cents = random.NextInt64(-10_000_000_000, 10_000_000_000);
+            values.Add(cents / 100.0);
+            values.Add(random.NextDouble() * 1e6 / 7);
+        }
+
+        using var stream = new MemoryStream();
+        using (var writer = new XmlByteWriter(stream))
+        {
+            foreach (var value in values)
+            {
+                writer.Number(value);
+                writer.Raw(";"u8);
+            }
+
+            writer.Flush();
+        }
+
+        var expected = string.Concat(values.Select(v => v.ToString("R", CultureInfo.InvariantCulture) + ";"));
+        Assert.Equal(expected, Encoding.ASCII.GetString(stream.ToArray()));
+    }
+
     /// <summary>Asserts TryWrite agrees with "R"; true when it wrote the value.</summary>
     private static bool Check(double value)
     {
