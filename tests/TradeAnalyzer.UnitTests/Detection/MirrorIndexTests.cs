@@ -350,7 +350,7 @@ public class MirrorIndexTests
     [InlineData(1, 40, 2_000, 1_500, 60)]
     [InlineData(2, 3, 5_000, 100, 20)]
     [InlineData(3, 200, 300, 800, 400)]
-    public void Window_starts_are_the_binary_search_of_each_export(int seed, int pairs, int imports, int exports, int dayRange)
+    public void Windows_start_at_the_binary_search_of_each_export_and_end_with_its_pair(int seed, int pairs, int imports, int exports, int dayRange)
     {
         var random = new Random(seed);
         var importPair = new int[imports];
@@ -371,7 +371,7 @@ public class MirrorIndexTests
         }
 
         var byParties = new KeyRanges(importPair, pairs + 5, importDay);
-        var starts = MirrorDetector.WindowStarts(byParties, exportPair, exportDay, 3);
+        var windows = MirrorDetector.Windows(byParties, exportPair, exportDay, 3);
 
         var days = byParties.SortKeys;
         for (var e = 0; e < exports; e++)
@@ -392,7 +392,48 @@ public class MirrorIndexTests
                 }
             }
 
-            Assert.Equal(lo, starts[e]);
+            Assert.Equal(lo, MirrorDetector.WindowStart(windows[e]));
+            Assert.Equal(byParties.End(p), MirrorDetector.WindowEnd(windows[e]));
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 1, false)]
+    [InlineData(2, 37, false)]
+    [InlineData(3, 300, false)]
+    [InlineData(4, 300, true)]
+    public void Party_window_facts_are_each_imports_facts_in_the_given_order(int seed, int imports, bool someLeftOut)
+    {
+        var random = new Random(seed);
+        var reporters = new[] { "MX", "US", "GT", "CO" };
+        var hs = new[] { "29333999", "293339", "847130", "29343999" };
+        var lines = new List<DeclarationLine>();
+        for (var i = 0; i < imports; i++)
+        {
+            lines.Add(Import($"I{i}", 1_000 + i, date: Day0.AddDays(random.Next(90)), reporter: reporters[random.Next(4)],
+                origin: reporters[random.Next(4)], hs: hs[random.Next(4)], shipmentId: random.Next(3) == 0 ? null : $"BL-{random.Next(50)}"));
+        }
+
+        var index = ShipmentIndex.Build(lines);
+        var facts = new MirrorFacts(index.Exports, index.Imports);
+        var shipment = index.Imports.Select(s => s.ShipmentNumber).ToArray();
+        var order = Enumerable.Range(0, imports).OrderBy(_ => random.Next()).ToArray();
+        if (someLeftOut)
+        {
+            order = order[..(imports / 2)];
+        }
+
+        var scratch = Enumerable.Repeat(-7, imports).ToArray();
+        var laid = MirrorDetector.PartyWindowFacts(order, facts, shipment, scratch);
+
+        Assert.Equal(order.Length, laid.Length);
+        for (var k = 0; k < order.Length; k++)
+        {
+            var i = order[k];
+            Assert.Equal(
+                new MirrorDetector.ImportFacts(i, facts.ImportDay[i], facts.ImportReporter[i], facts.ImportExporterCountry[i], facts.ImportOrigin[i],
+                    shipment[i], facts.ImportHeading[i]),
+                laid[k]);
         }
     }
 
