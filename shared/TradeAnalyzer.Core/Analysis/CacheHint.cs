@@ -61,4 +61,17 @@ internal static class CacheHint
 
         Sse.Prefetch0(Unsafe.AsPointer(ref array[index]));
     }
+
+    /// <summary>Fetches the cache line of <paramref name="span"/>'s element <paramref name="index"/> (nothing when out of
+    /// range). The span's memory is not pinned: if the collector moves it meanwhile, the hint fetches a useless line.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe void Element<T>(Span<T> span, int index)
+    {
+        if (!Sse.IsSupported || (uint)index >= (uint)span.Length)
+        {
+            return;
+        }
+
+        Sse.Prefetch0(Unsafe.AsPointer(ref span[index]));
+    }
 }

@@ -586,6 +586,9 @@ public class MirrorIndexTests
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
+    [InlineData(8)]
+    [InlineData(16)]
+    [InlineData(17)]
     [InlineData(5_000)]
     public void First_of_equal_items_after_the_hash_sort_is_the_first_with_that_key_like_a_dictionary(int count)
     {
@@ -841,5 +844,7 @@ public class MirrorIndexTests
     private readonly struct SameKey(int[] keys) : HashRuns.IItemEquality
     {
         public bool Equal(int a, int b) => keys[a] == keys[b];
+
+        public void Prefetch(int item, bool near) => Assert.InRange(item, 0, keys.Length - 1);
     }
 }

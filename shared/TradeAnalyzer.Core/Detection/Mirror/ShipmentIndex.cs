@@ -839,12 +839,33 @@ public sealed class ShipmentIndex
     private readonly struct SamePair(int[] highs, long[] lows) : HashRuns.IItemEquality
     {
         public bool Equal(int a, int b) => lows[a] == lows[b] && highs[a] == highs[b];
+
+        public void Prefetch(int item, bool near)
+        {
+            if (!near)
+            {
+                CacheHint.Element(lows, item);
+                CacheHint.Element(highs, item);
+            }
+        }
     }
 
     /// <summary>Items with equal texts (ordinal).</summary>
     private readonly struct SameText(string?[] texts) : HashRuns.IItemEquality
     {
         public bool Equal(int a, int b) => string.Equals(texts[a], texts[b], StringComparison.Ordinal);
+
+        public void Prefetch(int item, bool near)
+        {
+            if (near)
+            {
+                CacheHint.Object(texts[item]);
+            }
+            else
+            {
+                CacheHint.Element(texts, item);
+            }
+        }
     }
 
     /// <summary>An invoice key that does not pack into a long: its <see cref="InvoiceKeyTable.TryPack"/> pair when
