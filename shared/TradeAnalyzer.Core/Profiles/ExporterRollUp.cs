@@ -117,9 +117,7 @@ internal static class ExporterRollUp
         {
             if (j + Ahead < m)
             {
-                var near = runs[j + Ahead];
-                CacheHint.Element(runsOf, near);
-                CacheHint.Element(runText, near);
+                CacheHint.Element(runsOf, runs[j + Ahead]);
             }
 
             keys[j] = ((long)runsOf[runs[j]].Hash << 32) | (uint)j;
@@ -135,10 +133,12 @@ internal static class ExporterRollUp
             var first = shipments;
             for (; k < m && (int)(keys[k] >> 32) == hash; k++)
             {
-                if (k + Ahead < m)
+                if (k + Ahead < m && (int)(keys[k + Ahead] >> 32) == (int)(keys[k + Ahead - 1] >> 32))
                 {
-                    // The text of the run a few keys on (its slot fetched by the loop above), compared when its hash repeats.
+                    // A hash that repeats a few keys on: the two runs' texts will be compared (only those: most hashes
+                    // are alone, and their texts are never read).
                     CacheHint.Object(runText[runs[(int)(uint)keys[k + Ahead]]]);
+                    CacheHint.Object(runText[runs[(int)(uint)keys[k + Ahead - 1]]]);
                 }
 
                 var j = (int)(uint)keys[k];
