@@ -27,9 +27,6 @@ internal static class ExporterRollUp
     private const byte RoundBit = 1 << 5;
     private const byte PositiveBit = 1 << 6;
 
-    /// <summary>How many runs (or sorted keys) ahead the exporters' loop prefetches what it will read.</summary>
-    private const int Ahead = 8;
-
     /// <summary>
     /// The exporters of <paramref name="declarations"/>, in order of first appearance, rolled up, and the analysis date:
     /// <paramref name="asOf"/> of the latest line date (null without lines), read in the same pass.
@@ -106,21 +103,11 @@ internal static class ExporterRollUp
     {
         // 1. Runs of the same shipment (an export and an import declaration, a shipment split over declarations): the
         // runs sorted by the hash of their shipment reference; runs of equal hash compared by the reference itself.
-        // The exporter's runs are scattered over the file, so each step below reads its run slots, run texts and lines at
-        // random, one miss after another: each loop asks for what it reads some items ahead (CacheHint, as the detectors'
-        // record loops do), so that the misses of several items overlap. Hints only: nothing read changes.
         var m = runs.Length;
         var keys = scratch.Keys(m);
-        var runsOf = lines.Runs;
-        var runText = lines.RunText;
         for (var j = 0; j < m; j++)
         {
-            if (j + Ahead < m)
-            {
-                CacheHint.Element(runsOf, runs[j + Ahead]);
-            }
-
-            keys[j] = ((long)runsOf[runs[j]].Hash << 32) | (uint)j;
+            keys[j] = ((long)lines.Runs[runs[j]].Hash << 32) | (uint)j;
         }
 
         keys.Sort();
@@ -133,14 +120,6 @@ internal static class ExporterRollUp
             var first = shipments;
             for (; k < m && (int)(keys[k] >> 32) == hash; k++)
             {
-                if (k + Ahead < m && (int)(keys[k + Ahead] >> 32) == (int)(keys[k + Ahead - 1] >> 32))
-                {
-                    // A hash that repeats a few keys on: the two runs' texts will be compared (only those: most hashes
-                    // are alone, and their texts are never read).
-                    CacheHint.Object(runText[runs[(int)(uint)keys[k + Ahead]]]);
-                    CacheHint.Object(runText[runs[(int)(uint)keys[k + Ahead - 1]]]);
-                }
-
                 var j = (int)(uint)keys[k];
                 var r = runs[j];
                 var s = first;
@@ -163,17 +142,9 @@ internal static class ExporterRollUp
         // 2. Shipments with an export declaration.
         var hasExport = scratch.HasExport(shipments);
         var info = lines.Info;
-        var facts = lines.Facts;
+        var runsOf = lines.Runs;
         for (var j = 0; j < m; j++)
         {
-            if (j + Ahead < m)
-            {
-                // The first line of the run a few on: its flow byte here, its facts in step 3.
-                var start = runsOf[runs[j + Ahead]].Start;
-                CacheHint.Element(info, start);
-                CacheHint.Element(facts, start);
-            }
-
             var r = runs[j];
             for (var i = runsOf[r].Start; i < runsOf[r + 1].Start; i++)
             {
@@ -189,6 +160,7 @@ internal static class ExporterRollUp
         // counterparties. Commodity and counterparty sums are kept by number with the order of first appearance.
         var shipmentValue = scratch.ShipmentValue(shipments);
         var stamp = scratch.NextStamp();
+        var facts = lines.Facts;
         double value = 0;
         for (var j = 0; j < m; j++)
         {
