@@ -152,6 +152,31 @@ public class ExporterRollUpTests
     }
 
     [Fact]
+    public void Exporters_with_fewer_as_many_and_more_runs_than_the_prefetch_distance_roll_up_by_the_rule()
+    {
+        // Written for a prefetch of the runs a few ahead in the exporters' loop (measured, not adopted: docs/benchmarks.md,
+        // twentieth pass second round): exporters of 1 to 24 runs (around such a distance), shipments declared at export
+        // and at import, repeated and alone, give the rule's figures; so do the same lines as a list and as an array.
+        var lines = new List<DeclarationLine>();
+        for (var runs = 1; runs <= 24; runs++)
+        {
+            var exporter = $"Exporter {runs}";
+            for (var r = 0; r < runs; r++)
+            {
+                var shipment = r % 3 == 2 ? null : $"BL-{runs}-{r / 2}";
+                var flow = r % 2 == 0 ? TradeFlow.Export : TradeFlow.Import;
+                lines.Add(Line(exporter, $"D{runs}-{r}", 1, flow, shipment, 10 + r, hs: Codes[r % Codes.Length]));
+                lines.Add(Line(exporter, $"D{runs}-{r}", 2, flow == TradeFlow.Export && r % 4 == 0 ? TradeFlow.Import : flow, shipment, 1_000 * (r + 1)));
+            }
+        }
+
+        var expected = Reference(lines);
+        Assert.Equal(24, expected.Count);
+        AssertRolledUp(lines, expected);
+        AssertRolledUp(lines.ToArray(), expected);
+    }
+
+    [Fact]
     public void A_copy_of_a_parties_part_carries_no_roll_up_mark()
     {
         var part = new DeclarationParties { ExporterName = "A", ImporterName = "B", Shared = true, RollUpMark = PartStamps.Next() | 7 };
