@@ -328,9 +328,9 @@ internal sealed class RowSink
             return;
         }
 
-        // A fraction (an amount of cents, a price, a ratio), a larger or a negative number: the whole cell in one call.
-        EnsureRow(1);
-        _writer.NumberCell(CellOpen(), _rowText, CellTails[(int)CellKind.Value][(int)style], v);
+        StartCell(style, CellKind.Value);
+        _writer.Number(v);
+        _writer.Raw("</v></c>"u8);
         _column++;
     }
 

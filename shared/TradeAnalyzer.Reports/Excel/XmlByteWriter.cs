@@ -212,51 +212,23 @@ internal sealed class XmlByteWriter : IDisposable
             Reserve(32);
         }
 
-        _position += NumberDigits(value, _buffer.AsSpan(_position));
-    }
-
-    /// <summary>
-    /// Writes a number's whole cell: the three pieces of its start (as <see cref="Raw(PaddedBytes, PaddedBytes, PaddedBytes)"/>),
-    /// <paramref name="value"/> as <see cref="Number"/> writes it and `&lt;/v&gt;&lt;/c&gt;`, after one check of the free
-    /// space (fractional amounts, prices, ratios: ~1.5 M cells of the e2e workbook took three calls and checks each).
-    /// </summary>
-    public void NumberCell(PaddedBytes first, PaddedBytes second, PaddedBytes third, double value)
-    {
-        const int Most = (3 * PaddedBytes.Size) + 32 + 8;
-        if (_buffer.Length - _position < Most)
-        {
-            Reserve(Most);
-        }
-
-        var position = Pieces(first, second, third);
-        position += NumberDigits(value, _buffer.AsSpan(position));
-        "</v></c>"u8.CopyTo(_buffer.AsSpan(position));
-        _position = position + 8;
-    }
-
-    /// <summary>
-    /// Writes finite <paramref name="value"/>'s "R" text into <paramref name="destination"/> (at least 32 bytes) and
-    /// returns its length.
-    /// </summary>
-    private static int NumberDigits(double value, Span<byte> destination)
-    {
         // Whole numbers below 1e15 ("R" switches to exponents there) are written as integers: the same digits as "R",
         // without the shortest-round-trip search. Negative zero keeps "R" ("-0").
         int written;
         if (value is > -1e15 and < 1e15 && value == Math.Truncate(value) && (value != 0 || !double.IsNegative(value)))
         {
-            ((long)value).TryFormat(destination, out written, default, CultureInfo.InvariantCulture);
+            ((long)value).TryFormat(_buffer.AsSpan(_position), out written, default, CultureInfo.InvariantCulture);
         }
-        else if (!TryCents(value, destination, out written)
-            && !ShortestNumber.TryWrite(value, destination, out written))
+        else if (!TryCents(value, _buffer.AsSpan(_position), out written)
+            && !ShortestNumber.TryWrite(value, _buffer.AsSpan(_position), out written))
         {
             // Numbers of cents took TryCents, other fractions Ryu's digits ("R"'s bytes): Ryu alone for the cents too
             // measured no faster in the 200,000-flag workbook and slower in the e2e one, whose numbers are mostly
             // cents. Left here: -0, non-finite values, exponents and magnitudes from 1e15 on.
-            value.TryFormat(destination, out written, "R", CultureInfo.InvariantCulture);
+            value.TryFormat(_buffer.AsSpan(_position), out written, "R", CultureInfo.InvariantCulture);
         }
 
-        return written;
+        _position += written;
     }
 
     /// <summary>

@@ -122,50 +122,6 @@ public sealed class CellFastPathTests
     }
 
     [Fact]
-    public void A_number_cell_in_one_call_writes_as_its_pieces_number_and_end_do_across_buffer_flushes()
-    {
-        var pieces = new[] { PaddedBytes.Ascii("<c r=\"XFD"), PaddedBytes.Ascii("1048576"), PaddedBytes.Ascii(new string('x', PaddedBytes.Size)), PaddedBytes.Ascii(string.Empty), PaddedBytes.Ascii("\" s=\"4\"><v>") };
-
-        // Cents, fractions for Ryu, whole numbers, -0 and the longest texts "R" writes (exponent forms, 17 digits, sign).
-        var values = new[]
-        {
-            12.34, 0.1, 1.0 / 3, -2.5, 0.0001, 123_456.789, 999_999_999_999_999.9, 42, 0, -0.0, uint.MaxValue + 1.0, -7,
-            1e15, 1e300, -double.MaxValue, -2.2250738585072014E-308, -1.2345678901234567E-300, double.Epsilon, 4.35, 0.30000000000000004,
-        };
-        void Cells(XmlByteWriter w, bool fused)
-        {
-            for (var i = 0; i < 5_000; i++)
-            {
-                var (a, b, c, v) = (pieces[i % pieces.Length], pieces[(i / 5) % pieces.Length], pieces[(i / 25) % pieces.Length], values[i % values.Length]);
-                if (fused)
-                {
-                    w.NumberCell(a, b, c, v);
-                }
-                else
-                {
-                    w.Raw(a);
-                    w.Raw(b);
-                    w.Raw(c);
-                    w.Number(v);
-                    w.Raw("</v></c>"u8);
-                }
-
-                for (var k = 0; k < i % 7; k++)
-                {
-                    w.Raw((byte)';');
-                }
-            }
-        }
-
-        var expected = Write(w => Cells(w, fused: false));
-        Assert.Contains("><v>-1.7976931348623157E+308</v></c>", expected, StringComparison.Ordinal);
-        Assert.Contains("><v>0.3333333333333333</v></c>", expected, StringComparison.Ordinal);
-        Assert.Contains("><v>-0</v></c>", expected, StringComparison.Ordinal);
-        Assert.True(expected.Length > 1 << 17);
-        Assert.Equal(expected, Write(w => Cells(w, fused: true)));
-    }
-
-    [Fact]
     public void Whole_numbers_and_dates_written_in_one_call_hold_the_values_the_general_path_writes()
     {
         double[] numbers = [0, -0.0, 1, 42, 1_048_576, uint.MaxValue, uint.MaxValue + 1.0, -3, 1.25, 0.1, 1e15, 123_456.789];
