@@ -333,6 +333,8 @@ internal static class ShortestNumber
     /// <summary>Writes <paramref name="v"/>'s digits to fill <paramref name="destination"/> (its exact length).</summary>
     private static void WriteDigits(ulong v, Span<byte> destination)
     {
+        // Two digits per division, from a table of the pairs 00..99: half the divisions of one digit at a time.
+        var pairs = DigitPairs;
         var at = destination.Length;
         while (v >= 100_000_000)
         {
@@ -340,23 +342,39 @@ internal static class ShortestNumber
             var upper = v / 100_000_000;
             var lower = (uint)(v - upper * 100_000_000);
             v = upper;
-            for (var i = 0; i < 8; i++)
+            for (var i = 0; i < 4; i++)
             {
-                var next = lower / 10;
-                destination[--at] = (byte)('0' + (lower - next * 10));
+                var next = lower / 100;
+                var pair = (int)(lower - next * 100) * 2;
+                destination[--at] = pairs[pair + 1];
+                destination[--at] = pairs[pair];
                 lower = next;
             }
         }
 
         var rest = (uint)v;
-        do
+        while (rest >= 100)
         {
-            var next = rest / 10;
-            destination[--at] = (byte)('0' + (rest - next * 10));
+            var next = rest / 100;
+            var pair = (int)(rest - next * 100) * 2;
+            destination[--at] = pairs[pair + 1];
+            destination[--at] = pairs[pair];
             rest = next;
         }
-        while (rest != 0);
+
+        if (rest >= 10)
+        {
+            destination[--at] = pairs[((int)rest * 2) + 1];
+            destination[--at] = pairs[(int)rest * 2];
+        }
+        else
+        {
+            destination[--at] = (byte)('0' + rest);
+        }
     }
+
+    /// <summary>"00", "01", ... "99" back to back.</summary>
+    private static ReadOnlySpan<byte> DigitPairs => "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"u8;
 
     private static ulong[] BuildPowersOf10()
     {
