@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 
 namespace TradeAnalyzer.Core.Analysis;
@@ -50,17 +51,11 @@ internal static class CacheHint
 
     /// <summary>Fetches the cache line of <paramref name="array"/>'s element <paramref name="index"/> (nothing when out of range).</summary>
     /// <remarks>For tables of structs probed at a hash's slot (the outputs' flagged-record keys): the slot is asked for
-    /// while the items before it are worked on.</remarks>
+    /// while the items before it are worked on. The array is seen as a span without <c>AsSpan</c>'s covariance check (a
+    /// prefetch reads nothing), so that both overloads share one body.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe void Element<T>(T[] array, int index)
-    {
-        if (!Sse.IsSupported || (uint)index >= (uint)array.Length)
-        {
-            return;
-        }
-
-        Sse.Prefetch0(Unsafe.AsPointer(ref array[index]));
-    }
+    public static void Element<T>(T[] array, int index) =>
+        Element(MemoryMarshal.CreateSpan(ref MemoryMarshal.GetArrayDataReference(array), array.Length), index);
 
     /// <summary>Fetches the cache line of <paramref name="span"/>'s element <paramref name="index"/> (nothing when out of
     /// range). The span's memory is not pinned: if the collector moves it meanwhile, the hint fetches a useless line.</summary>
