@@ -94,8 +94,6 @@ internal sealed class FlagGroups
         for (var i = 0; i < flags.Count; i++)
         {
             Flag f;
-            var hashed = false;
-            var hash = 0;
             if (span.Length != 0)
             {
                 if (RecordSpan.Ahead(span, i, FlagLines) is { } near)
@@ -105,8 +103,6 @@ internal sealed class FlagGroups
                     CacheHint.Object(near.ShipmentId);
                 }
 
-                hash = ring[i & (HashRing - 1)];
-                hashed = true;
                 if (i + HashAhead < span.Length)
                 {
                     ring[(i + HashAhead) & (HashRing - 1)] = index.HashAndPrefetch(span[i + HashAhead]);
@@ -118,6 +114,7 @@ internal sealed class FlagGroups
             {
                 f = flags[i];
             }
+
             if ((uint)f.Code >= 64)
             {
                 throw new InvalidOperationException($"Flag code {f.Code} does not fit the record's code set.");
@@ -126,7 +123,9 @@ internal sealed class FlagGroups
             var group = -1;
             if (RecordRef.TryOf(f, out var record))
             {
-                var g = index.GroupOf(record, hashed ? hash : RecordTable.HashOf(record), records, out var known);
+                // From the span, the hash waits in the ring (its slot is rewritten only HashRing - HashAhead flags on).
+                var hash = span.Length != 0 ? ring[i & (HashRing - 1)] : RecordTable.HashOf(record);
+                var g = index.GroupOf(record, hash, records, out var known);
                 _ = ShipmentRef.TryOf(f, out var shipment, out var view); // a flag with a record has a shipment
                 if (!known)
                 {
