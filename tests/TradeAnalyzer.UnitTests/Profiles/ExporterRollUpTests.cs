@@ -176,6 +176,61 @@ public class ExporterRollUpTests
         AssertRolledUp(lines.ToArray(), expected);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Shipments_are_numbered_in_order_of_first_appearance_whatever_the_hashes(int hashing)
+    {
+        // The table finds the earlier runs of equal hash and compares their texts: with every hash equal (every run
+        // collides), a few hashes shared by many texts, and distinct hashes, each run gets the number of its text's first
+        // run, counted in order of first appearance; the table is cleared first (left dirty by the exporter before).
+        var random = new Random(17 + hashing);
+        var table = new long[4096];
+        foreach (var m in new[] { 1, 2, 7, 8, 9, 15, 16, 17, 100, 1_000, 2_048 })
+        {
+            var texts = new string[m];
+            for (var j = 0; j < m; j++)
+            {
+                texts[j] = $"S{random.Next(1 + (m / 2))}";
+            }
+
+            var hashes = texts.Select(t => hashing switch
+            {
+                0 => 42,
+                1 => t.Length & ~1,
+                _ => string.GetHashCode(t, StringComparison.Ordinal),
+            }).ToArray();
+            var size = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, 2 * m));
+            random.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(table.AsSpan()));
+            var shipmentOf = new int[m];
+            var representative = new int[m];
+            var count = ExporterRollUp.NumberShipments(new TextRuns(hashes, texts), m, shipmentOf, representative, table.AsSpan(0, size));
+
+            var first = new Dictionary<string, int>();
+            for (var j = 0; j < m; j++)
+            {
+                if (!first.TryGetValue(texts[j], out var s))
+                {
+                    s = first.Count;
+                    first.Add(texts[j], s);
+                    Assert.Equal(j, representative[s]);
+                }
+
+                Assert.Equal(s, shipmentOf[j]);
+            }
+
+            Assert.Equal(first.Count, count);
+        }
+    }
+
+    private readonly struct TextRuns(int[] hashes, string[] texts) : ExporterRollUp.IShipmentRuns
+    {
+        public int Hash(int j) => hashes[j];
+
+        public bool Same(int j, int k) => string.Equals(texts[j], texts[k], StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_copy_of_a_parties_part_carries_no_roll_up_mark()
     {
