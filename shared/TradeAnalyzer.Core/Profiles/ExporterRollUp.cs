@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Detection;
@@ -545,6 +546,8 @@ internal static class ExporterRollUp
             var codeHs6 = new List<int>();
             var partyExporter = _partyExporter;
             string? lastDigits = null;
+            var recentDigits = new string?[1 << DigitsSlotBits];
+            var recentCodes = new int[1 << DigitsSlotBits];
 
             DeclarationLine? previous = null;
             var party = -1;
@@ -618,7 +621,22 @@ internal static class ExporterRollUp
                     var digits = d.Hs.Digits;
                     if (!ReferenceEquals(digits, lastDigits))
                     {
-                        code = CodeOf(digits, codeOfDigits, hs6OfDigits, codeHs6);
+                        // The digits' instances are few (ingestion shares one per code cell text and parser), so a slot
+                        // by the instance's address tells the code without hashing the digits and probing the dictionary
+                        // (~1M look-ups a roll-up). A string the collector moved since lands in another slot and is
+                        // looked up again: the slot only remembers, the reference test decides.
+                        var slot = DigitsSlot(digits);
+                        if (ReferenceEquals(recentDigits[slot], digits))
+                        {
+                            code = recentCodes[slot];
+                        }
+                        else
+                        {
+                            code = CodeOf(digits, codeOfDigits, hs6OfDigits, codeHs6);
+                            recentDigits[slot] = digits;
+                            recentCodes[slot] = code;
+                        }
+
                         lastDigits = digits;
                     }
                 }
@@ -650,6 +668,13 @@ internal static class ExporterRollUp
             Runs[RunCount] = new Run(Count, 0);
             CodeHs6 = [.. codeHs6];
         }
+
+        private const int DigitsSlotBits = 8;
+
+        /// <summary>A slot of the recent digits' instances, by the instance's address (which a collection may change: then
+        /// the instance is only looked up again).</summary>
+        private static int DigitsSlot(string digits) =>
+            (int)(((ulong)Unsafe.As<string, nint>(ref digits) * 0x9E3779B97F4A7C15UL) >> (64 - DigitsSlotBits));
 
         private int NewParty(DeclarationLine d, Dictionary<string, int> exporterOfKey, Dictionary<string, int> importerOfName, List<int> partyExporter)
         {
