@@ -130,7 +130,27 @@ internal static class KeyedSort
             items[k] = new Item(high, low, run[k]);
         }
 
-        items.Sort(new ItemOrder<TKeys>(keys, common));
+        // By the packed characters and position first, as the items' own order (the runtime's sort then calls CompareTo
+        // directly instead of a comparer through a delegate per comparison); items of equal packed characters (keys
+        // that agree on the 16 characters after the prefix, or saturated ones) then by their texts, then position: the
+        // comparer's order, which is total, so the same permutation as one sort with the comparer.
+        items.Sort();
+        for (var k = 0; k < items.Length;)
+        {
+            var end = k + 1;
+            while (end < items.Length && items[end].High == items[k].High && items[end].Low == items[k].Low)
+            {
+                end++;
+            }
+
+            if (end - k > 1)
+            {
+                items[k..end].Sort(new ItemOrder<TKeys>(keys, common));
+            }
+
+            k = end;
+        }
+
         for (var k = 0; k < run.Length; k++)
         {
             run[k] = items[k].Index;
@@ -176,7 +196,14 @@ internal static class KeyedSort
     }
 
     /// <summary>Packed characters after a run's common prefix (<see cref="Pack"/>) and the item's position.</summary>
-    private readonly record struct Item(ulong High, ulong Low, int Index);
+    private readonly record struct Item(ulong High, ulong Low, int Index) : IComparable<Item>
+    {
+        /// <summary>By packed characters, then position (the texts are the comparer's: <see cref="ItemOrder{TKeys}"/>).</summary>
+        public int CompareTo(Item other) =>
+            High != other.High ? (High < other.High ? -1 : 1)
+            : Low != other.Low ? (Low < other.Low ? -1 : 1)
+            : Index.CompareTo(other.Index);
+    }
 
     /// <summary>By packed characters, then (when both are equal) by the key texts after the common prefix, then position.</summary>
     private readonly struct ItemOrder<TKeys>(TKeys keys, int common) : IComparer<Item>

@@ -63,6 +63,53 @@ public sealed class KeyedSortTests
         Assert.Equal(expected, KeyedSort.Order(figure, number, new Keys(keys)));
     }
 
+    [Theory]
+    [InlineData(21)]
+    [InlineData(22)]
+    public void Keys_that_agree_past_the_packed_characters_are_ordered_by_their_texts(int seed)
+    {
+        // A few families of keys that share 16 or more characters after the run's common prefix (empty here) and differ
+        // only after them: their packed characters tie, so their texts and then their positions decide. Figures and
+        // numbers are few, so the runs are long.
+        var random = new Random(seed);
+        string[] families = ["Declaration|AAAAAAAAAAAAAAAA", "Declaration|AAAAAAAAAAAAAAAAB", "Shipment|ZZZZZZZZZZZZZZZZZZZZ", "\u00FF\u00FF\u00FF"];
+        var n = 3000;
+        var figure = new double[n];
+        var number = new byte[n];
+        var keys = new string[n];
+        for (var i = 0; i < n; i++)
+        {
+            figure[i] = random.Next(2) * 10.0;
+            number[i] = (byte)random.Next(2);
+            var tail = new char[random.Next(0, 5)];
+            for (var k = 0; k < tail.Length; k++)
+            {
+                tail[k] = Alphabet[random.Next(Alphabet.Length)];
+            }
+
+            keys[i] = random.Next(20) == 0 && i > 0 ? keys[random.Next(i)] : families[random.Next(families.Length)] + new string(tail);
+        }
+
+        var expected = Enumerable.Range(0, n).ToArray();
+        Array.Sort(expected, (a, b) =>
+        {
+            var c = figure[b].CompareTo(figure[a]);
+            if (c == 0)
+            {
+                c = number[a].CompareTo(number[b]);
+            }
+
+            if (c == 0)
+            {
+                c = string.CompareOrdinal(keys[a], keys[b]);
+            }
+
+            return c != 0 ? c : a.CompareTo(b);
+        });
+
+        Assert.Equal(expected, KeyedSort.Order(figure, number, new Keys(keys)));
+    }
+
     [Fact]
     public void Packed_characters_order_as_the_texts_wherever_they_differ()
     {
