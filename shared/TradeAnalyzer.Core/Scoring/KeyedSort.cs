@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace TradeAnalyzer.Core.Scoring;
@@ -199,10 +200,21 @@ internal static class KeyedSort
     private readonly record struct Item(ulong High, ulong Low, int Index) : IComparable<Item>
     {
         /// <summary>By packed characters, then position (the texts are the comparer's: <see cref="ItemOrder{TKeys}"/>).</summary>
-        public int CompareTo(Item other) =>
-            High != other.High ? (High < other.High ? -1 : 1)
-            : Low != other.Low ? (Low < other.Low ? -1 : 1)
-            : Index.CompareTo(other.Index);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int CompareTo(Item other)
+        {
+            if (High != other.High)
+            {
+                return High < other.High ? -1 : 1;
+            }
+
+            if (Low != other.Low)
+            {
+                return Low < other.Low ? -1 : 1;
+            }
+
+            return Index - other.Index; // positions are not negative: no overflow
+        }
     }
 
     /// <summary>By packed characters, then (when both are equal) by the key texts after the common prefix, then position.</summary>
