@@ -109,7 +109,7 @@ internal static class ExporterRollUp
         var m = runs.Length;
         var shipmentOf = scratch.ShipmentOf(m);
         var representative = scratch.Representative(m);
-        var shipments = NumberShipments(new ExporterRuns(lines, runs), m, shipmentOf, representative, scratch.Table(m));
+        var shipments = NumberShipments(new ExporterRuns(lines, runs), m, shipmentOf, representative, scratch.ShipmentHash(m), scratch.Table(m));
         a.Shipments = shipments;
 
         // 2. Shipments with an export declaration.
@@ -213,15 +213,16 @@ internal static class ExporterRollUp
     /// <summary>
     /// Numbers <paramref name="m"/> runs' shipments in order of first appearance: <paramref name="shipmentOf"/>[j] is run
     /// j's shipment, <paramref name="representative"/>[s] shipment s's first run; returns the number of shipments. An
-    /// open-addressing table of (hash, shipment) slots (<paramref name="table"/>: a power of two of at least 2m slots,
-    /// cleared here) finds the earlier runs of equal hash, compared by <see cref="IShipmentRuns.Same"/> as the sort's
+    /// open-addressing table of shipment numbers (<paramref name="table"/>: a power of two of at least 2m slots,
+    /// cleared here; each shipment's hash in <paramref name="hashOf"/>, so that a slot is 4 bytes and the table of the
+    /// largest exporters, ~35,000 runs on perf650, stays within a core's L2) finds the earlier runs of equal hash, compared by <see cref="IShipmentRuns.Same"/> as the sort's
     /// runs of equal hash were. This replaced a sort of the runs' hashes per exporter (17% of the exporters' loop's
     /// samples in the twenty-first pass's profile): a probe per run in a table in the thread's cache instead of
     /// m log m comparisons. The numbering order does not reach the figures: a shipment's sums are taken in input order
     /// and the largest shipment value is the same whichever shipment comes first (sums from +0 are never -0). The
     /// hashes are seeded per process (string hashing), so input cannot choose colliding runs.
     /// </summary>
-    internal static int NumberShipments<TRuns>(TRuns runs, int m, Span<int> shipmentOf, Span<int> representative, Span<long> table)
+    internal static int NumberShipments<TRuns>(TRuns runs, int m, Span<int> shipmentOf, Span<int> representative, Span<int> hashOf, Span<int> table)
         where TRuns : IShipmentRuns, allows ref struct
     {
         table.Clear();
@@ -235,18 +236,19 @@ internal static class ExporterRollUp
             int s;
             while (true)
             {
-                var entry = table[slot];
-                if (entry == 0)
+                var entry = table[slot] - 1;
+                if (entry < 0)
                 {
                     s = shipments++;
                     representative[s] = j;
-                    table[slot] = ((long)hash << 32) | (uint)(s + 1);
+                    hashOf[s] = hash;
+                    table[slot] = s + 1;
                     break;
                 }
 
-                if ((int)(entry >> 32) == hash && runs.Same(j, representative[(int)(uint)entry - 1]))
+                if (hashOf[entry] == hash && runs.Same(j, representative[entry]))
                 {
-                    s = (int)(uint)entry - 1;
+                    s = entry;
                     break;
                 }
 
@@ -740,15 +742,19 @@ internal static class ExporterRollUp
         private readonly double[] _importerSums = new double[importers];
         private readonly int[] _importerStamps = new int[importers];
         private readonly List<int> _importersTouched = [];
-        private long[] _table = [];
+        private int[] _table = [];
+        private int[] _shipmentHash = [];
         private int[] _shipmentOf = [];
         private int[] _representative = [];
         private bool[] _hasExport = [];
         private double[] _shipmentValue = [];
         private int _stamp;
 
+        /// <summary>Each shipment's hash, for <paramref name="m"/> runs.</summary>
+        public Span<int> ShipmentHash(int m) => Grow(ref _shipmentHash, m).AsSpan(0, m);
+
         /// <summary>The shipment table for <paramref name="m"/> runs: a power of two of at least 2m slots (at least 16).</summary>
-        public Span<long> Table(int m)
+        public Span<int> Table(int m)
         {
             var size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, 2 * m));
             return Grow(ref _table, size).AsSpan(0, size);

@@ -186,7 +186,7 @@ public class ExporterRollUpTests
         // collides), a few hashes shared by many texts, and distinct hashes, each run gets the number of its text's first
         // run, counted in order of first appearance; the table is cleared first (left dirty by the exporter before).
         var random = new Random(17 + hashing);
-        var table = new long[4096];
+        var table = new int[4096];
         foreach (var m in new[] { 1, 2, 7, 8, 9, 15, 16, 17, 100, 1_000, 2_048 })
         {
             var texts = new string[m];
@@ -205,7 +205,8 @@ public class ExporterRollUpTests
             random.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(table.AsSpan()));
             var shipmentOf = new int[m];
             var representative = new int[m];
-            var count = ExporterRollUp.NumberShipments(new TextRuns(hashes, texts), m, shipmentOf, representative, table.AsSpan(0, size));
+            var hashOf = new int[m];
+            var count = ExporterRollUp.NumberShipments(new TextRuns(hashes, texts), m, shipmentOf, representative, hashOf, table.AsSpan(0, size));
 
             var first = new Dictionary<string, int>();
             for (var j = 0; j < m; j++)
