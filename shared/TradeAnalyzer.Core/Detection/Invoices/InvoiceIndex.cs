@@ -401,7 +401,8 @@ public sealed class InvoiceIndex
     /// one after another unless asked for some shipments ahead.</summary>
     internal void Prefetch(int doc)
     {
-        if ((uint)doc >= (uint)_main.Length)
+        // The arrays are sized by lines, not documents: past DocumentCount there is no document (and no _start + 1).
+        if ((uint)doc >= (uint)DocumentCount)
         {
             return;
         }
