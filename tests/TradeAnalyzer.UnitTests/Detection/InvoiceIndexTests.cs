@@ -57,6 +57,36 @@ public class InvoiceIndexTests
         }
     }
 
+    [Fact]
+    public void Prefetching_any_document_or_one_out_of_range_changes_no_document()
+    {
+        // The invoice detector asks for the document of the shipment CompareAhead on, which may be -1 (no invoice by
+        // number): a hint only, never a throw, and no line, main line or name changed (multi-line documents whose
+        // main line is not the first too).
+        var lines = new List<InvoiceLine>();
+        for (var k = 0; k < 30; k++)
+        {
+            lines.Add(Invoice($"INV-{k % 9}", 10 + (k % 4), seller: k % 2 == 0 ? "Pacific Trading Ltd" : "Acme Exports"));
+        }
+
+        var expected = new InvoiceIndex(lines);
+        var index = new InvoiceIndex(lines);
+        foreach (var doc in new[] { -1, int.MinValue, index.DocumentCount, int.MaxValue })
+        {
+            index.Prefetch(doc);
+        }
+
+        Assert.Contains(Enumerable.Range(0, index.DocumentCount), d => !ReferenceEquals(index.Document(d).Lines[0], index.Document(d).Main));
+        for (var d = 0; d < index.DocumentCount; d++)
+        {
+            index.Prefetch(d);
+            Assert.Equal(expected.Document(d).Lines.ToArray(), index.Document(d).Lines.ToArray());
+            Assert.Same(expected.Document(d).Main, index.Document(d).Main);
+            Assert.Equal(expected.Document(d).SellerNorm, index.Document(d).SellerNorm);
+            Assert.Equal(expected.Document(d).BuyerNorm, index.Document(d).BuyerNorm);
+        }
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(7)]

@@ -22,6 +22,38 @@ public class InvoiceReconciliationDetectorTests
         Assert.Contains("80,000.00 USD", flag.Explanation, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(8)]
+    [InlineData(9)]
+    [InlineData(25)]
+    public void Many_shipments_compared_together_flag_as_each_compared_alone(int count)
+    {
+        // The comparison loop asks for the document of the shipment 8 ahead: around and past that distance, and with
+        // shipments whose number has no invoice (no document to ask for), every shipment flags as it does alone.
+        var exports = new List<DeclarationLine>();
+        var invoices = new List<InvoiceLine>();
+        for (var k = 0; k < count; k++)
+        {
+            exports.Add(Export($"E{k}", 100_000, quantity: k % 3 == 0 ? 6_000 : 10_000, invoice: $"INV-{k}"));
+            if (k % 4 != 3)
+            {
+                invoices.Add(Invoice($"INV-{k}", k % 2 == 0 ? 100_000 : 60_000, quantity: 10_000));
+                invoices.Add(Invoice($"INV-{k}", 1_000 + k, quantity: 0));
+            }
+        }
+
+        var expected = new List<string>();
+        for (var k = 0; k < count; k++)
+        {
+            expected.AddRange(Run(Detector, [exports[k]], invoices).Select(f => $"{f.DeclarationId} {f.Code} {f.ValueAtRiskUsd}"));
+        }
+
+        var together = Run(Detector, exports, invoices).Select(f => $"{f.DeclarationId} {f.Code} {f.ValueAtRiskUsd}").ToList();
+        Assert.NotEmpty(together);
+        Assert.Equal(expected.Order(StringComparer.Ordinal), together.Order(StringComparer.Ordinal));
+    }
+
     [Fact]
     public void Cif_declaration_against_fob_invoice_is_compared_after_conversion()
     {

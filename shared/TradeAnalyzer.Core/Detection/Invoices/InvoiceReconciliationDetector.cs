@@ -24,6 +24,9 @@ public sealed class InvoiceReconciliationDetector : IDetector
     /// <summary>Slots for per-unit sums, indexed by <see cref="BaseUnit"/>.</summary>
     private const int UnitSlots = 8;
 
+    /// <summary>How many shipments ahead the comparison loop asks for a shipment's document.</summary>
+    private const int CompareAhead = 8;
+
     public string Name => "invoice";
 
     public void Detect(AnalysisContext context, IFlagSink sink)
@@ -64,6 +67,12 @@ public sealed class InvoiceReconciliationDetector : IDetector
 
         for (var k = 0; k < firstDoc.Length; k++)
         {
+            // The document of the shipment CompareAhead on (its lines and names), asked for while this one is compared.
+            if (k + CompareAhead < firstDoc.Length)
+            {
+                invoices.Prefetch(firstDoc[k + CompareAhead]);
+            }
+
             var s = all[k];
             var invoiceId = s.InvoiceId;
             if (invoiceId == ShipmentIndex.NoInvoice && s.ShipmentId is null)
