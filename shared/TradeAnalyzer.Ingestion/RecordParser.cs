@@ -44,7 +44,6 @@ internal sealed class RecordParser
         _cols = CanonicalColumns.For(row.Kind);
         _lastText = new string?[_cols.Count];
         _recentText = new string?[]?[_cols.Count];
-        _recentChars = new char[]?[_cols.Count];
         // The parties tables of the file's kind start at the size that holds one party combination per 12 expected rows
         // (perf650: 85,784 per 1.16M declaration lines, 75,452 per 764,271 invoice lines, estimated from the file's
         // bytes: 262,144 slots each) instead of doubling up from 1,024 / 256, every outgrown table a large object of
@@ -122,11 +121,6 @@ internal sealed class RecordParser
     private const int RecentSlots = 1 << RecentBits;
     private readonly string?[]?[] _recentText;
 
-    // Per column, a copy of each recent slot's text (RecentStride characters a slot: the length, then up to
-    // RecentStride - 1 characters), created for the columns that are pooled: 128 KiB a column, fixed.
-    private const int RecentStride = 64;
-    private readonly char[]?[] _recentChars;
-
     // Last unit, currency and HS code cells and what they parsed to (they repeat across consecutive lines).
     private readonly UnitMemo[] _units = new UnitMemo[4];
     private int _nextUnit;
@@ -152,36 +146,7 @@ internal sealed class RecordParser
         // Then the column's recent values (descriptions, ports: a few hundred distinct per file), in a small table by a
         // cheap hash of the cell that stays in the processor's cache, before the pool's dictionary of every value.
         var recent = _recentText[c] ??= new string?[RecentSlots];
-        var index = RecentSlot(v);
-        if (v.Length < RecentStride)
-        {
-            // A cell that fits is compared with the copy of the slot's text kept in the column's character table, not
-            // with the pooled string: the strings lie wherever the heap put them when first seen, and reading one (then
-            // its characters) after loading its reference from the slot was two dependent misses per cell (a third of
-            // Pooled's samples); the copy's load and the reference's are independent. The copy's first character is
-            // its length (0: empty slot; a cell is never empty here), so slot and copy always name the same text.
-            var copies = _recentChars[c] ??= new char[RecentSlots * RecentStride];
-            var copy = copies.AsSpan(index * RecentStride, RecentStride);
-            if (copy[0] == v.Length && v.SequenceEqual(copy.Slice(1, v.Length)) && recent[index] is { } same)
-            {
-                return _lastText[c] = same;
-            }
-
-            var pooled = _pool.Get(v);
-            recent[index] = pooled;
-            copy[0] = (char)v.Length;
-            v.CopyTo(copy[1..]);
-            return _lastText[c] = pooled;
-        }
-
-        // A longer cell (rare) keeps the reference alone in its slot; the copy's length says 0 so that no shorter cell
-        // takes this slot's string for the text of an earlier occupant.
-        if (_recentChars[c] is { } table)
-        {
-            table[index * RecentStride] = '\0';
-        }
-
-        ref var slot = ref recent[index];
+        ref var slot = ref recent[RecentSlot(v)];
         if (slot is { } known && v.SequenceEqual(known))
         {
             return _lastText[c] = known;
