@@ -443,12 +443,6 @@ internal sealed class CsvTabularSource : TabularSource
     }
 
     // The mask of the 64 characters from start; false when fewer than 64 are in the buffer or vectors are not fast.
-    /// <summary>
-    /// Whether <see cref="LoadMask"/> takes 32-character vectors (where 512-bit vectors are accelerated). The two paths
-    /// give the same masks; a test sets this to false to run the 16-character path on a machine that has both.
-    /// </summary>
-    internal static bool WideMasks { get; set; } = Vector512.IsHardwareAccelerated;
-
     private bool LoadMask(int start)
     {
         if (!Vector256.IsHardwareAccelerated || _len - start < 64)
@@ -457,26 +451,6 @@ internal sealed class CsvTabularSource : TabularSource
         }
 
         ref var chars = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetArrayDataReference(_buf));
-        if (WideMasks)
-        {
-            // Two 32-character vectors instead of four of 16: each comparison gives its 32 bits at once (a mask
-            // register on AVX-512), half the loads, comparisons and bit extractions of the loop below.
-            var delim512 = Vector512.Create((ushort)_delim);
-            var cr512 = Vector512.Create((ushort)'\r');
-            var lf512 = Vector512.Create((ushort)'\n');
-            var quote512 = Vector512.Create((ushort)'"');
-            var low = Vector512.LoadUnsafe(ref chars, (nuint)start);
-            var high = Vector512.LoadUnsafe(ref chars, (nuint)(start + 32));
-            var lowBreaks = Vector512.Equals(low, cr512) | Vector512.Equals(low, lf512);
-            var highBreaks = Vector512.Equals(high, cr512) | Vector512.Equals(high, lf512);
-            _breaks = lowBreaks.ExtractMostSignificantBits() | (highBreaks.ExtractMostSignificantBits() << 32);
-            _mask = (lowBreaks | Vector512.Equals(low, delim512)).ExtractMostSignificantBits() |
-                ((highBreaks | Vector512.Equals(high, delim512)).ExtractMostSignificantBits() << 32);
-            _quotes = Vector512.Equals(low, quote512).ExtractMostSignificantBits() | (Vector512.Equals(high, quote512).ExtractMostSignificantBits() << 32);
-            _maskBase = start;
-            return true;
-        }
-
         var delim = Vector256.Create((ushort)_delim);
         var cr = Vector256.Create((ushort)'\r');
         var lf = Vector256.Create((ushort)'\n');

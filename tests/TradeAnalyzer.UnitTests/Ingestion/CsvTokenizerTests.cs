@@ -18,30 +18,7 @@ public sealed class CsvTokenizerTests
     [InlineData(3, ';', 70, 1_000)]
     [InlineData(4, '\t', 300, 2_000)]
     [InlineData(5, ',', 4096, 3_000)]
-    public void Written_rows_read_back_field_for_field(int seed, char delimiter, int chunk, int rowCount) =>
-        ReadBack(seed, delimiter, chunk, rowCount);
-
-    // The tokenizer's masks from 16-character vectors, as on a machine without 512-bit vectors (this one may have both,
-    // and takes the 32-character path by default): the same rows, field for field.
-    [Theory]
-    [InlineData(1, ',', 0, 3_000)]
-    [InlineData(3, ';', 70, 1_000)]
-    [InlineData(5, ',', 4096, 3_000)]
-    public void Written_rows_read_back_field_for_field_through_16_character_masks(int seed, char delimiter, int chunk, int rowCount)
-    {
-        var wide = CsvTabularSource.WideMasks;
-        CsvTabularSource.WideMasks = false;
-        try
-        {
-            ReadBack(seed, delimiter, chunk, rowCount);
-        }
-        finally
-        {
-            CsvTabularSource.WideMasks = wide;
-        }
-    }
-
-    private static void ReadBack(int seed, char delimiter, int chunk, int rowCount)
+    public void Written_rows_read_back_field_for_field(int seed, char delimiter, int chunk, int rowCount)
     {
         var rng = new Random(seed);
         var rows = new List<string[]>();
