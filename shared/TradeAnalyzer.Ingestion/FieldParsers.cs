@@ -134,53 +134,37 @@ public static class FieldParsers
             i = 1;
         }
 
-        // The digits before the point, then those after it, in two loops whose only test per character is the digit
-        // test (one loop testing for the point and counting digits at every character before); more than 15 digits
-        // (the mantissa may have wrapped then) fail after the loops, as before.
         ulong mantissa = 0;
-        var first = i;
+        var digits = 0;
+        var point = -1;
         for (; i < s.Length; i++)
         {
             var d = (uint)(s[i] - '0');
-            if (d > 9)
+            if (d <= 9)
             {
-                break;
-            }
-
-            mantissa = (mantissa * 10) + d;
-        }
-
-        var digits = i - first;
-        var fraction = 0;
-        if (i < s.Length)
-        {
-            if (s[i] != '.')
-            {
-                return false;
-            }
-
-            var point = ++i;
-            for (; i < s.Length; i++)
-            {
-                var d = (uint)(s[i] - '0');
-                if (d > 9)
+                if (++digits > 15)
                 {
                     return false;
                 }
 
                 mantissa = (mantissa * 10) + d;
             }
-
-            fraction = i - point;
+            else if (s[i] == '.' && point < 0)
+            {
+                point = digits;
+            }
+            else
+            {
+                return false;
+            }
         }
 
-        digits += fraction;
-        if (digits == 0 || digits > 15)
+        if (digits == 0)
         {
             return false;
         }
 
-        var v = mantissa / PowersOfTen[fraction];
+        var v = point < 0 ? mantissa : mantissa / PowersOfTen[digits - point];
         value = negative ? -v : v;
         return true;
     }
