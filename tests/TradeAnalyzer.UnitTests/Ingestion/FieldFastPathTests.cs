@@ -204,4 +204,58 @@ public sealed class FieldFastPathTests
         Assert.Empty(r.Rejected);
         Assert.Equal(expected, r.Declarations.Select(d => d.Hs).ToArray());
     }
+
+    [Fact]
+    public void Descriptions_sharing_recent_slots_short_and_long_read_as_written_and_pooled()
+    {
+        // 1,600 texts of 2 to 120 characters (the recent table keeps a copy of texts under 64 characters; longer ones
+        // keep only the reference) in 1,024 slots, so short and long texts take each other's slots; and groups of texts
+        // equal in length and in their first, middle and last characters (one slot, forced) that differ elsewhere.
+        var rng = new Random(11);
+        var texts = new List<string>();
+        for (var i = 0; i < 1_200; i++)
+        {
+            var length = 2 + rng.Next(119);
+            var chars = new char[length];
+            for (var k = 0; k < length; k++)
+            {
+                chars[k] = (char)('a' + rng.Next(26));
+            }
+
+            chars[0] = 'd';
+            texts.Add(new string(chars));
+        }
+
+        for (var g = 0; g < 100; g++)
+        {
+            var length = g < 50 ? 5 + g : 64 + g; // below and above the copy's limit
+            var baseText = new string('q', length).ToCharArray();
+            baseText[^1] = (char)('a' + (g % 26));
+            for (var v = 0; v < 4; v++)
+            {
+                baseText[1] = (char)('k' + v);
+                texts.Add(new string(baseText));
+            }
+        }
+
+        var text = new StringBuilder(DeclHeader).Append('\n');
+        var expected = new List<string>();
+        for (var i = 0; i < 20_000; i++)
+        {
+            var d = texts[rng.Next(texts.Count)];
+            text.Append(DeclRow(id: $"D{i}").Replace(",piperidone,", $",{d},", StringComparison.Ordinal)).Append('\n');
+            expected.Add(d);
+        }
+
+        var r = Read(text.ToString());
+        Assert.Empty(r.Rejected);
+        Assert.Equal(expected, r.Declarations.Select(d => d.Description).ToArray());
+
+        // Equal texts are one string (pooled), whichever path found them.
+        var first = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var description in r.Declarations.Select(d => d.Description!))
+        {
+            Assert.Same(first.TryAdd(description, description) ? description : first[description], description);
+        }
+    }
 }

@@ -37,6 +37,11 @@ public sealed class ReadFastPathTests
     [InlineData("9007199254740993")]
     [InlineData("1e3")]
     [InlineData("+7.25")]
+    [InlineData("1234567890.12345")]
+    [InlineData("1234567890.123456")]
+    [InlineData("0000000000000000000001.5")]
+    [InlineData("12345678901234567890123.5")]
+    [InlineData("-12.")]
     public void Edge_numbers_match_double_Parse(string text)
     {
         Assert.True(FieldParsers.TryParseNumber(text, DecimalStyle.Point, out var v));
@@ -62,6 +67,9 @@ public sealed class ReadFastPathTests
     [InlineData("-")]
     [InlineData("1-2")]
     [InlineData("--1")]
+    [InlineData("-.")]
+    [InlineData("12a")]
+    [InlineData("1.2x")]
     public void Non_numbers_still_fail(string text) => Assert.False(FieldParsers.TryParseNumber(text, DecimalStyle.Point, out _));
 
     [Fact]
