@@ -2,6 +2,7 @@ using System.Globalization;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Baselines;
 using TradeAnalyzer.Core.Model;
+using System.Runtime.CompilerServices;
 
 namespace TradeAnalyzer.Core.Detection;
 
@@ -21,6 +22,7 @@ public sealed class PriceDetector : IDetector
     public string Name => "price";
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Detect(AnalysisContext context, IFlagSink sink)
     {
         ArgumentNullException.ThrowIfNull(context);

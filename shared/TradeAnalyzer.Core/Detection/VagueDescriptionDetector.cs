@@ -1,6 +1,7 @@
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Core.Text;
+using System.Runtime.CompilerServices;
 
 namespace TradeAnalyzer.Core.Detection;
 
@@ -49,6 +50,7 @@ public sealed class VagueDescriptionDetector : IDetector
     public string Name => "vague";
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Detect(AnalysisContext context, IFlagSink sink)
     {
         ArgumentNullException.ThrowIfNull(context);
