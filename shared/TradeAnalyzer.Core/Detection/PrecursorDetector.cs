@@ -4,7 +4,6 @@ using System.Text;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Core.Reference;
-using System.Runtime.CompilerServices;
 
 namespace TradeAnalyzer.Core.Detection;
 
@@ -22,7 +21,6 @@ public sealed class PrecursorDetector : IDetector
 
     public string Name => "precursor";
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Detect(AnalysisContext context, IFlagSink sink)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -2,7 +2,6 @@ using System.Globalization;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Baselines;
 using TradeAnalyzer.Core.Model;
-using System.Runtime.CompilerServices;
 
 namespace TradeAnalyzer.Core.Detection;
 
@@ -22,7 +21,6 @@ public sealed class PriceDetector : IDetector
     public string Name => "price";
 
     /// <inheritdoc />
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Detect(AnalysisContext context, IFlagSink sink)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -43,7 +43,6 @@ internal static class RecordSpan
     /// <see cref="PartAhead"/> ahead, so that a pass with little work per record overlaps its cache misses; any other
     /// collection is simply enumerated. The pass is a struct so that both calls inline.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<T, TPass>(IReadOnlyList<T> records, ref TPass pass)
         where T : class
         where TPass : struct, IRecordPass<T>

@@ -2,7 +2,6 @@ using System.Globalization;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Core.Reference;
-using System.Runtime.CompilerServices;
 
 namespace TradeAnalyzer.Core.Detection;
 
@@ -29,7 +28,6 @@ public sealed class RouteDetector : IDetector
 
     public string Name => "route";
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Detect(AnalysisContext context, IFlagSink sink)
     {
         ArgumentNullException.ThrowIfNull(context);

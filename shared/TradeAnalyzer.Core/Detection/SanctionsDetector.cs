@@ -22,7 +22,6 @@ public sealed class SanctionsDetector : IDetector
 {
     public string Name => "sanctions";
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Detect(AnalysisContext context, IFlagSink sink)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -1,6 +1,5 @@
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Model;
-using System.Runtime.CompilerServices;
 
 namespace TradeAnalyzer.Core.Detection;
 
@@ -33,7 +32,6 @@ public sealed class WeightQuantityDetector : IDetector
     public string Name => "weight";
 
     /// <inheritdoc />
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Detect(AnalysisContext context, IFlagSink sink)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -75,7 +73,6 @@ public sealed class WeightQuantityDetector : IDetector
     }
 
     /// <summary>The kg-per-unit medians of unit-counted lines with a positive weight, per HS6 (<see cref="UnitWeightGroup"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Dictionary<string, UnitWeightGroup> UnitWeights(IReadOnlyList<DeclarationLine> lines)
     {
         var byHs6 = new Dictionary<string, List<double>>(StringComparer.Ordinal);

@@ -3,7 +3,6 @@ using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Detection;
 using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Core.Scoring;
-using System.Runtime.CompilerServices;
 
 namespace TradeAnalyzer.Core.Profiles;
 
@@ -100,7 +99,6 @@ internal static class ExporterRollUp
     }
 
     /// <summary>Rolls up one exporter from its runs (numbers into <paramref name="lines"/>' run arrays, in input order).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RollUp(ExporterTotals a, ReadOnlySpan<int> runs, Lines lines, Scratch scratch)
     {
         // 1. Runs of the same shipment (an export and an import declaration, a shipment split over declarations): the
@@ -496,7 +494,6 @@ internal static class ExporterRollUp
         /// one kind), have one shipment reference.</summary>
         public bool SameShipment(int r, int other) => string.Equals(RunText[r], RunText[other], StringComparison.Ordinal);
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Read(IReadOnlyList<DeclarationLine> declarations)
         {
             var exporterOfKey = new Dictionary<string, int>(StringComparer.Ordinal);

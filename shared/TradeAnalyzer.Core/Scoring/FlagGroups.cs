@@ -2,7 +2,6 @@ using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Detection;
 using TradeAnalyzer.Core.Detection.Mirror;
 using TradeAnalyzer.Core.Model;
-using System.Runtime.CompilerServices;
 
 namespace TradeAnalyzer.Core.Scoring;
 
@@ -64,7 +63,6 @@ internal sealed class FlagGroups
     public bool[] Mixed { get; }
 
     /// <summary>Groups <paramref name="flags"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static FlagGroups Of(IReadOnlyList<Flag> flags)
     {
         ArgumentNullException.ThrowIfNull(flags);

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Model;
-using System.Runtime.CompilerServices;
 
 namespace TradeAnalyzer.Core.Scoring;
 
@@ -142,7 +141,6 @@ public static class RecordScorer
 
     /// <summary><see cref="SortAndScore(IReadOnlyList{Flag})"/> with the flags' grouping by record made (or being made)
     /// elsewhere: the analyzer shares one grouping between the score and the exporter profile.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static (List<Flag> Sorted, IReadOnlyList<RecordScore> Scores, double ValueAtRisk, IReadOnlyDictionary<FlagCode, double> ValueAtRiskByCode) SortAndScore(IReadOnlyList<Flag> flags, Task<FlagGroups> grouping)
     {
         ArgumentNullException.ThrowIfNull(flags);

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Model;
-using System.Runtime.CompilerServices;
 
 namespace TradeAnalyzer.Core.Scoring;
 
@@ -104,7 +103,6 @@ public static class ShipmentRisk
     /// group order: each document's figures added up, the largest document of each shipment kept, the shipments summed
     /// smallest first. <paramref name="perShipment"/> is a scratch list (cleared).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Sweep<TSequence>(TSequence records, List<double> perShipment)
         where TSequence : ISequence, allows ref struct
     {

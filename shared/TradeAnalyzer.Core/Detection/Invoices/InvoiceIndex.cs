@@ -61,7 +61,6 @@ public sealed class InvoiceIndex
     private readonly int[] _next;
 
     /// <summary>Groups <paramref name="invoices"/> by (invoice number, seller); linear.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public InvoiceIndex(IReadOnlyList<InvoiceLine> invoices)
     {
         ArgumentNullException.ThrowIfNull(invoices);

@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Detection.Mirror;
 using TradeAnalyzer.Core.Model;
-using System.Runtime.CompilerServices;
 
 namespace TradeAnalyzer.Core.Detection.Invoices;
 
@@ -27,7 +26,6 @@ public sealed class InvoiceReconciliationDetector : IDetector
 
     public string Name => "invoice";
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Detect(AnalysisContext context, IFlagSink sink)
     {
         if (context.Invoices.Count == 0 || context.Declarations.Count == 0)

@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Detection.Mirror;
 using TradeAnalyzer.Core.Model;
-using System.Runtime.CompilerServices;
 
 namespace TradeAnalyzer.Core.Detection.Invoices;
 
@@ -25,7 +24,6 @@ public sealed class InvoiceReuseDetector : IDetector
 
     public string Name => "invoice-reuse";
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Detect(AnalysisContext context, IFlagSink sink)
     {
         var index = ShipmentIndex.For(context);

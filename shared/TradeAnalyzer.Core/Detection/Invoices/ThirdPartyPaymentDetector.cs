@@ -2,7 +2,6 @@ using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Detection.Mirror;
 using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Core.Text;
-using System.Runtime.CompilerServices;
 
 namespace TradeAnalyzer.Core.Detection.Invoices;
 
@@ -18,7 +17,6 @@ public sealed class ThirdPartyPaymentDetector : IDetector
 
     public string Name => "third-party-payment";
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Detect(AnalysisContext context, IFlagSink sink)
     {
         if (context.Invoices.Count == 0)

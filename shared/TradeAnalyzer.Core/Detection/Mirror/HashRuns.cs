@@ -25,7 +25,6 @@ internal static class HashRuns
     /// Four passes of 8 bits through <paramref name="scratch"/> (at least as long), the counts of all four taken in one
     /// read; the result ends in <paramref name="pairs"/>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sort(Span<ulong> pairs, Span<ulong> scratch)
     {
         if (scratch.Length < pairs.Length)
@@ -75,7 +74,6 @@ internal static class HashRuns
     /// items ascend, and each is compared with the run's first and then with the first item of each other key met in
     /// the run so far (nearly always none: different keys with one 32-bit hash are rare).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FirstOfEqual<TEquality>(ReadOnlySpan<ulong> sorted, Span<int> first, TEquality equality)
         where TEquality : struct, IItemEquality
     {

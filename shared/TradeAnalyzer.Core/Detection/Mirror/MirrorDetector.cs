@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Analysis;
 using TradeAnalyzer.Core.Model;
-using System.Runtime.CompilerServices;
 
 namespace TradeAnalyzer.Core.Detection.Mirror;
 
@@ -34,7 +33,6 @@ public sealed class MirrorDetector : IDetector
 
     public string Name => "mirror";
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Detect(AnalysisContext context, IFlagSink sink)
     {
         var index = ShipmentIndex.For(context);
@@ -114,7 +112,6 @@ public sealed class MirrorDetector : IDetector
     /// <summary>One-to-one pairs (export position, import position), best candidate first, with the shipments'
     /// <paramref name="shipmentFacts"/>; <paramref name="usedExport"/> and <paramref name="usedImport"/>: which
     /// exports and imports are paired.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static List<(int Export, int Import)> Match(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports, MirrorFacts shipmentFacts, int window,
         out bool[] usedExport, out bool[] usedImport)
     {

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using TradeAnalyzer.Core.Model;
-using System.Runtime.CompilerServices;
 
 namespace TradeAnalyzer.Core.Detection.Mirror;
 
@@ -18,7 +17,6 @@ internal sealed class MirrorFacts
     private string? _lastCountry;
     private int _lastId;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public MirrorFacts(IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports)
     {
         ArgumentNullException.ThrowIfNull(exports);

@@ -611,7 +611,6 @@ public sealed class ShipmentIndex
         /// mark is a cache miss, and a short loop of independent loads lets several of them overlap, where inside
         /// <see cref="Describe"/> each one stalled the shipment's other work (measured: twice the samples).
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void NumberParties(int count)
         {
             var mains = index.MainLines;
