@@ -298,23 +298,6 @@ public class MirrorDetectorTests
     }
 
     [Fact]
-    public void Month_of_a_day_number_is_the_dates_year_and_month_over_the_whole_calendar()
-    {
-        for (var day = 0; day <= DateOnly.MaxValue.DayNumber; day++)
-        {
-            var date = DateOnly.FromDayNumber(day);
-            var expected = (date.Year * 12) + date.Month - 1;
-            if (MirrorDetector.MonthOf(day) != expected)
-            {
-                Assert.Fail($"day {day} ({date:yyyy-MM-dd}): {MirrorDetector.MonthOf(day)}, expected {expected}");
-            }
-        }
-
-        Assert.Throws<ArgumentOutOfRangeException>(() => MirrorDetector.MonthOf(-1));
-        Assert.Throws<ArgumentOutOfRangeException>(() => MirrorDetector.MonthOf(DateOnly.MaxValue.DayNumber + 1));
-    }
-
-    [Fact]
     public void Orphaned_import_is_flagged_where_the_partner_reports_exports()
     {
         var flags = Run(Detector, [.. Background(), Import("P9", 300_000, date: Day0.AddDays(50), exporter: "Ghost Exporter", importer: "Ghost Importer")]);

@@ -880,31 +880,10 @@ public sealed class MirrorDetector : IDetector
         };
     }
 
-    /// <summary>
-    /// The month of a day number as year * 12 + month - 1. Worked out from the day number in integer arithmetic (the
-    /// civil-from-days reckoning of the proleptic Gregorian calendar, years counted from March so that the leap day is
-    /// the last of a year), not through <see cref="DateOnly.FromDayNumber"/> and its <c>Year</c> and <c>Month</c>, which
-    /// each took the date apart again: the coverage counts ask for ~1.2 M months at 1x (a sixth of the missing
-    /// shipments' pass). Day numbers outside <see cref="DateOnly"/>'s range go through it as before (and throw).
-    /// </summary>
-    internal static int MonthOf(int dayNumber)
+    private static int MonthOf(int dayNumber)
     {
-        if ((uint)dayNumber > (uint)DateOnly.MaxValue.DayNumber)
-        {
-            var date = DateOnly.FromDayNumber(dayNumber);
-            return (date.Year * 12) + date.Month - 1;
-        }
-
-        // Days since 0000-03-01 (day number 0 is 0001-01-01, 306 days later), split into 400-year eras of 146,097 days.
-        var z = dayNumber + 306;
-        var era = z / 146_097;
-        var dayOfEra = z - (era * 146_097);
-        var yearOfEra = (dayOfEra - (dayOfEra / 1_460) + (dayOfEra / 36_524) - (dayOfEra / 146_096)) / 365;
-        var dayOfYear = dayOfEra - ((365 * yearOfEra) + (yearOfEra / 4) - (yearOfEra / 100));
-        var monthFromMarch = ((5 * dayOfYear) + 2) / 153; // 0 = March .. 11 = February
-        var year = yearOfEra + (era * 400) + (monthFromMarch >= 10 ? 1 : 0);
-        var month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
-        return (year * 12) + month - 1;
+        var date = DateOnly.FromDayNumber(dayNumber);
+        return (date.Year * 12) + date.Month - 1;
     }
 
     /// <summary>One (reporter, partner, month) coverage cell: two country ids of 21 bits and the month.</summary>
