@@ -251,6 +251,52 @@ public class MirrorDetectorTests
             ShipmentIndex.Build(lines).Exports, ShipmentIndex.Build(lines).Imports, 45));
     }
 
+    [Theory]
+    [InlineData(45, 0, 30, 49)] // under MinPairsForHorizon: the window
+    [InlineData(45, 0, 30, 50)]
+    [InlineData(45, -10, 60, 1_000)] // delays below the floor, inside the window and beyond it
+    [InlineData(45, 20, 40, 999)] // all inside: the percentile itself
+    [InlineData(45, -400, 3, 345)] // most below 7: the floor
+    [InlineData(45, 50, 900, 200)] // all beyond the window: the window
+    [InlineData(7, -3, 12, 500)] // floor and window equal
+    [InlineData(3, -5, 10, 500)] // window under 7: the floor is the window
+    [InlineData(0, -2, 2, 77)]
+    [InlineData(1 << 16, -100, 200_000, 3_000)] // the largest window counted by day
+    [InlineData((1 << 16) + 1, -100, 200_000, 3_000)] // sorted
+    [InlineData(-4, -10, 10, 100)] // a negative window (sorted, clamped to it)
+    public void Arrival_horizon_counted_by_day_is_the_sorted_delays_95th_percentile_clamped(int window, int minDelay, int maxDelay, int count)
+    {
+        var random = new Random(window ^ count ^ minDelay);
+        var exportDay = new int[count];
+        var importDay = new int[count];
+        var pairs = new List<(int Export, int Import)>(count);
+        for (var k = 0; k < count; k++)
+        {
+            exportDay[k] = 738_000 + random.Next(0, 400);
+            pairs.Add((k, count - 1 - k));
+        }
+
+        foreach (var (e, i) in pairs)
+        {
+            importDay[i] = exportDay[e] + random.Next(minDelay, maxDelay + 1);
+        }
+
+        // The reading before the count: every delay sorted, the 95th percentile's rank, clamped to [min(7, window), window].
+        int expected;
+        if (count < 50)
+        {
+            expected = window;
+        }
+        else
+        {
+            var delays = pairs.Select(p => importDay[p.Import] - exportDay[p.Export]).Order().ToArray();
+            var p95 = delays[Math.Min(delays.Length - 1, (int)Math.Ceiling(0.95 * delays.Length) - 1)];
+            expected = Math.Clamp(p95, Math.Min(7, window), window);
+        }
+
+        Assert.Equal(expected, MirrorDetector.ArrivalHorizon(pairs, exportDay, importDay, window));
+    }
+
     [Fact]
     public void Orphaned_import_is_flagged_where_the_partner_reports_exports()
     {
