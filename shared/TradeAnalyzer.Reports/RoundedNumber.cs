@@ -42,45 +42,19 @@ internal static class RoundedNumber
             n = -n;
         }
 
-        // The callers ask for 2 (cents, scores) or 4 places: a constant divisor is a multiplication and a shift, where
-        // a divisor read from Scales was a 64-bit division per digit (~40 cycles each, five per value).
-        var u = (ulong)n;
-        ulong whole;
-        uint fraction;
-        if (decimals == 2)
-        {
-            whole = u / 100;
-            fraction = (uint)(u - (whole * 100));
-        }
-        else if (decimals == 4)
-        {
-            whole = u / 10_000;
-            fraction = (uint)(u - (whole * 10_000));
-        }
-        else
-        {
-            var unit = (ulong)Scales[decimals];
-            whole = u / unit;
-            fraction = (uint)(u - (whole * unit));
-        }
-
+        var unit = (long)Scales[decimals];
+        var whole = n / unit;
+        var fraction = n - (whole * unit);
         whole.TryFormat(destination[at..], out var digits, default, CultureInfo.InvariantCulture);
         at += digits;
         if (fraction != 0)
         {
-            // All the places' digits, then the trailing zeros dropped (fraction != 0: at least one digit stays).
             destination[at++] = (byte)'.';
-            for (var place = decimals - 1; place >= 0; place--)
+            for (var place = unit / 10; fraction != 0; place /= 10)
             {
-                var next = fraction / 10;
-                destination[at + place] = (byte)('0' + (fraction - (next * 10)));
-                fraction = next;
-            }
-
-            at += decimals;
-            while (destination[at - 1] == (byte)'0')
-            {
-                at--;
+                var digit = fraction / place;
+                destination[at++] = (byte)('0' + digit);
+                fraction -= digit * place;
             }
         }
 
