@@ -21,9 +21,8 @@ internal sealed class SharedStrings
     private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _spanIndex;
     private readonly List<string> _strings = [];
-    // Key and index side by side in one slot: a hit reads one cache line, not one in a keys array and another in a
-    // values array (the 65,536 slots are scattered over 1 MiB, beyond what stays in L2 beside the records).
-    private readonly CacheSlot[] _cache = new CacheSlot[CacheSize];
+    private readonly string?[] _cacheKeys = new string?[CacheSize];
+    private readonly int[] _cacheValues = new int[CacheSize];
 
     /// <summary>An empty table.</summary>
     public SharedStrings() => _spanIndex = _index.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -48,13 +47,12 @@ internal sealed class SharedStrings
         // A slot from a few characters (no full hash): records share string instances, and texts equal to a cached
         // one are confirmed with one vectorised comparison before the dictionary is asked.
         var slot = Slot(text);
-        ref var entry = ref _cache[slot];
-        var cached = entry.Key;
+        var cached = _cacheKeys[slot];
         if (ReferenceEquals(cached, text) || (cached is not null && cached.Length == text.Length && cached.AsSpan().SequenceEqual(text)))
         {
             References++;
             column.Count(added: false);
-            return entry.Index;
+            return _cacheValues[slot];
         }
 
         if (!_index.TryGetValue(text, out var index))
@@ -70,8 +68,8 @@ internal sealed class SharedStrings
             column.Count(added: false);
         }
 
-        entry.Key = text;
-        entry.Index = index;
+        _cacheKeys[slot] = text;
+        _cacheValues[slot] = index;
         References++;
         return index;
     }
@@ -87,12 +85,12 @@ internal sealed class SharedStrings
     {
         if (!column.Inline && text.Length <= MaxSharedLength)
         {
-            ref var entry = ref _cache[Slot(text)];
-            if (ReferenceEquals(entry.Key, text))
+            var slot = Slot(text);
+            if (ReferenceEquals(_cacheKeys[slot], text))
             {
                 References++;
                 column.Count(added: false);
-                index = entry.Index;
+                index = _cacheValues[slot];
                 return true;
             }
         }
@@ -182,13 +180,6 @@ internal sealed class SharedStrings
         _strings.Add(text);
         _index.Add(text, index);
         return index;
-    }
-
-    /// <summary>One slot of the instance cache: a text already made safe and its index in the table.</summary>
-    private struct CacheSlot
-    {
-        public string? Key;
-        public int Index;
     }
 
     /// <summary>
