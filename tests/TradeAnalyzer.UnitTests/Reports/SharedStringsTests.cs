@@ -25,6 +25,45 @@ public sealed class SharedStringsTests
     }
 
     [Fact]
+    public void Instance_cache_answers_with_each_texts_own_index_when_slots_collide_and_are_overwritten()
+    {
+        // 200,000 texts in 65,536 cache slots: slots are shared and overwritten, and a hit must still give the index
+        // stored with that very key (the key and its index live in one slot).
+        var table = new SharedStrings();
+        var texts = new string[200_000];
+        var indexes = new int[texts.Length];
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var column = default(SharedStrings.ColumnState);
+            texts[i] = $"N{i * 7919 % 1_000_003}";
+            indexes[i] = table.Index(texts[i], ref column);
+            Assert.Equal(i, indexes[i]);
+        }
+
+        var hits = 0;
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var column = default(SharedStrings.ColumnState);
+            if (table.TryIndexOfInstance(texts[i], ref column, out var known))
+            {
+                hits++;
+                Assert.Equal(indexes[i], known);
+            }
+            else
+            {
+                Assert.Equal(-1, known);
+            }
+
+            var again = default(SharedStrings.ColumnState);
+            Assert.Equal(indexes[i], table.Index(new string(texts[i].AsSpan()), ref again));
+            Assert.True(table.TryIndexOfInstance(new string(texts[i].AsSpan()), ref again, out _) is false);
+        }
+
+        Assert.InRange(hits, 1, 65_536);
+        Assert.Equal(texts.Length, table.Strings.Count);
+    }
+
+    [Fact]
     public void Long_texts_and_columns_of_mostly_new_texts_stay_inline()
     {
         var table = new SharedStrings();
