@@ -44,27 +44,12 @@ internal static class ExporterRollUp
         lines.Read(declarations);
         var date = asOf(lines.Count > 0 ? lines.Latest : null);
 
-        // The runs of each exporter, in input order (a counting sort of the runs by exporter).
+        // The runs of each exporter, in input order, and their lines copied in that order (a counting sort of the runs
+        // by exporter).
         var exporters = lines.Exporters;
-        var runStartOf = new int[exporters.Count + 1];
-        for (var r = 0; r < lines.RunCount; r++)
-        {
-            runStartOf[lines.ExporterOfRun(r) + 1]++;
-        }
-
-        for (var e = 0; e < exporters.Count; e++)
-        {
-            runStartOf[e + 1] += runStartOf[e];
-        }
-
-        var runsByExporter = new int[lines.RunCount];
-        var cursor = (int[])runStartOf.Clone();
-        for (var r = 0; r < lines.RunCount; r++)
-        {
-            runsByExporter[cursor[lines.ExporterOfRun(r)]++] = r;
-        }
-
-        var ordered = new ExporterOrder(lines, runsByExporter);
+        var ordered = new ExporterOrder(lines, exporters.Count);
+        var runStartOf = ordered.RunStartOf;
+        var runsByExporter = ordered.RunsByExporter;
 
         // New exporters: their largest line against the typical (median) line value of the same HS6 goods among all
         // lines, since "unusually high value" for a newcomer is about the goods, not the exporter. Which exporters are new
@@ -738,32 +723,58 @@ internal static class ExporterRollUp
     /// </summary>
     private sealed class ExporterOrder
     {
-        public ExporterOrder(Lines lines, int[] runsByExporter)
+        public ExporterOrder(Lines lines, int exporterCount)
         {
-            var runCount = runsByExporter.Length;
+            // Runs and lines per exporter, then one pass over the runs in input order that places each run and copies its
+            // lines (reads in address order, writes in one stream per exporter).
+            var runCount = lines.RunCount;
             var runs = lines.Runs;
-            Start = new int[runCount + 1];
-            Hash = new int[runCount];
-            var positionOf = new int[runCount];
-            for (var p = 0; p < runCount; p++)
-            {
-                var r = runsByExporter[p];
-                positionOf[r] = p;
-                Hash[p] = runs[r].Hash;
-                Start[p + 1] = Start[p] + (runs[r + 1].Start - runs[r].Start);
-            }
-
-            Facts = new LineFacts[lines.Count];
-            Info = new byte[lines.Count];
+            var exporterOfRun = new int[runCount];
+            RunStartOf = new int[exporterCount + 1];
+            var lineCursor = new int[exporterCount + 1];
             for (var r = 0; r < runCount; r++)
             {
+                var e = lines.ExporterOfRun(r);
+                exporterOfRun[r] = e;
+                RunStartOf[e + 1]++;
+                lineCursor[e + 1] += runs[r + 1].Start - runs[r].Start;
+            }
+
+            for (var e = 0; e < exporterCount; e++)
+            {
+                RunStartOf[e + 1] += RunStartOf[e];
+                lineCursor[e + 1] += lineCursor[e];
+            }
+
+            RunsByExporter = new int[runCount];
+            Start = new int[runCount + 1];
+            Hash = new int[runCount];
+            Facts = new LineFacts[lines.Count];
+            Info = new byte[lines.Count];
+            var runCursor = (int[])RunStartOf.Clone();
+            for (var r = 0; r < runCount; r++)
+            {
+                var e = exporterOfRun[r];
+                var p = runCursor[e]++;
                 var from = runs[r].Start;
                 var length = runs[r + 1].Start - from;
-                var to = Start[positionOf[r]];
+                var to = lineCursor[e];
+                lineCursor[e] = to + length;
+                RunsByExporter[p] = r;
+                Start[p] = to;
+                Hash[p] = runs[r].Hash;
                 lines.Facts.AsSpan(from, length).CopyTo(Facts.AsSpan(to, length));
                 lines.Info.AsSpan(from, length).CopyTo(Info.AsSpan(to, length));
             }
+
+            Start[runCount] = lines.Count;
         }
+
+        /// <summary>Per exporter: its first position in the exporter order (one more marks the end).</summary>
+        public int[] RunStartOf { get; }
+
+        /// <summary>Per position in the exporter order: its run's number (into <see cref="Lines.Runs"/>).</summary>
+        public int[] RunsByExporter { get; }
 
         /// <summary>Per position in the exporter order: its run's first line in <see cref="Facts"/> and <see cref="Info"/>
         /// (one more marks the end).</summary>
