@@ -300,6 +300,36 @@ public class ExporterRollUpTests
     }
 
     [Fact]
+    public void Exporters_whose_runs_of_different_lengths_alternate_roll_up_from_their_own_lines()
+    {
+        // The exporters' loop reads the lines from a copy in exporter order (each run's lines placed at its exporter's
+        // cursor): 37 exporters whose runs of 1 to 5 lines alternate round-robin, with values that tell every line apart
+        // (a line placed in another exporter's stretch or another run's place changes the value, the largest shipment or
+        // the lists), and an exporter of one line first and last. Figures against the rule's reading, list and array.
+        var lines = new List<DeclarationLine> { Line("First", "F1", 1, TradeFlow.Export, null, 7) };
+        for (var round = 0; round < 6; round++)
+        {
+            for (var x = 0; x < 37; x++)
+            {
+                var length = 1 + ((x + round) % 5);
+                var flow = (x + round) % 3 == 0 ? TradeFlow.Import : TradeFlow.Export;
+                var shipment = round % 2 == 0 ? $"BL-{x}-{round / 3}" : null;
+                for (var k = 1; k <= length; k++)
+                {
+                    lines.Add(Line($"Exporter {x}", $"D{x}-{round}", k, k == 2 ? TradeFlow.Import : flow, shipment,
+                        (1_000 * x) + (100 * round) + k, Importers[(x + k) % Importers.Length], Codes[(x + round + k) % Codes.Length]));
+                }
+            }
+        }
+
+        lines.Add(Line("Last", "L1", 1, TradeFlow.Import, "BL-last", 9));
+        var expected = Reference(lines);
+        Assert.Equal(39, expected.Count);
+        AssertRolledUp(lines, expected);
+        AssertRolledUp(lines.ToArray(), expected);
+    }
+
+    [Fact]
     public void A_declaration_split_by_other_exporters_lines_is_still_one_shipment()
     {
         List<DeclarationLine> lines =
