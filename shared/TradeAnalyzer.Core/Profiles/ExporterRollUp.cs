@@ -17,9 +17,10 @@ namespace TradeAnalyzer.Core.Profiles;
 /// One pass over the lines in input order keeps what the roll-up needs of each line in flat arrays (value in USD, a
 /// byte of flow, first digit and round-value bits, a commodity number and a parties number) and cuts the lines into
 /// runs of one exporter, declaration and shipment id, keyed by the hash of their shipment reference. Each exporter is
-/// then rolled up from those arrays alone (its runs of one shipment found by sorting the hashes): the line objects are
-/// read once, in memory order, instead of four times per exporter in scattered order. Sums are taken in input order,
-/// as before, so the figures are the same to the last bit.
+/// then rolled up from those arrays alone, copied in exporter order so that each exporter's lines are one stretch (its
+/// runs of one shipment found by a table of the hashes): the line objects are read once, in memory order, instead of
+/// four times per exporter in scattered order. Sums are taken in input order, as before, so the figures are the same
+/// to the last bit.
 /// </para>
 /// </summary>
 internal static class ExporterRollUp
@@ -479,7 +480,7 @@ internal static class ExporterRollUp
 
         /// <summary>Per line: value in USD, its HS code's number (<see cref="Codes"/>) and its parties' number
         /// (<see cref="PartyImporters"/>, <see cref="PartyExporterIds"/>), side by side: the exporters' loop reads the three
-        /// for each counted line, in the exporter's order (scattered over the file), so one cache line instead of three.</summary>
+        /// for each counted line (from the copy in exporter order, <see cref="ExporterOrder"/>), so one cache line instead of three.</summary>
         public LineFacts[] Facts { get; } = new LineFacts[count];
 
         /// <summary>Per line: export flow (bit 0), first digit of the declared value (bits 1-4), round (bit 5), positive (bit 6).</summary>
