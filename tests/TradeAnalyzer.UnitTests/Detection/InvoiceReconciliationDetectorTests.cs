@@ -189,6 +189,24 @@ public class InvoiceReconciliationDetectorTests
     }
 
     [Fact]
+    public void Missing_invoice_month_coverage_is_by_reporter_across_route_parts()
+    {
+        // The reporter's id is kept per route part (reporter, incoterm, mode): two parts of one reporter are one
+        // reporter, and a part of another reporter in between does not cover.
+        var flags = Run(Detector,
+        [
+            Export("X1", 10_000, invoice: "X-1", exporter: "Other Exporter", mode: TransportMode.Air),
+            Export("C1", 10_000, invoice: "C-1", reporter: "CA", exporter: "Canadian Exporter"),
+            Export("E2", 90_000, invoice: "INV-2", date: Day0.AddDays(3), mode: TransportMode.Sea),
+            Export("E3", 90_000, invoice: "INV-3", date: Day0.AddDays(4), reporter: "MX", exporter: "Third Exporter", mode: TransportMode.Air),
+        ],
+        [Invoice("X-1", 10_000, seller: "Other Exporter"), Invoice("C-1", 10_000, seller: "Canadian Exporter")]);
+
+        var missing = flags.Where(f => f.Code == FlagCode.InvoiceMissing).Select(f => f.DeclarationId).ToList();
+        Assert.Equal(["E2"], missing);
+    }
+
+    [Fact]
     public void Explanations_are_in_spanish_when_asked()
     {
         var flag = Assert.Single(Run(Detector, [Export("E1", 52_000, invoice: "INV-9")], [Invoice("INV-9", 80_000)], spanish: true));

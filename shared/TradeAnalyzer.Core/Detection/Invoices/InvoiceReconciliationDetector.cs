@@ -44,8 +44,9 @@ public sealed class InvoiceReconciliationDetector : IDetector
         var exportersCovered = new bool[64];
         var monthsCovered = new Dictionary<long, int>();
         var reporters = new Dictionary<string, int>(StringComparer.Ordinal);
-        string? lastReporter = null;
-        var lastReporterId = 0;
+        // Per route part of the shipment index: its reporter's id + 1 (0 = not looked up yet). The parts are few and
+        // numbered per shipment already, so the reporter's text is hashed once per part, not whenever it changes.
+        var reporterOfRoute = new int[shipments.RouteParts.Length];
         var missing = new List<DeclarationShipment>();
         long compared = 0;
 
@@ -152,25 +153,25 @@ public sealed class InvoiceReconciliationDetector : IDetector
 
         context.Artifacts.Counters["invoice.compared"] = compared;
 
-        // The reporter's id (reporters are pooled country codes: the previous shipment's is usually the same instance)
-        // and the month since year 0, from the day number by integer arithmetic (DateOnly's Year and Month would each
-        // convert the day number again).
+        // The reporter's id (by the shipment's route part number) and the month since year 0, from the day number by
+        // integer arithmetic (DateOnly's Year and Month would each convert the day number again).
         long MonthKey(DeclarationShipment s)
         {
-            var reporter = shipments.RouteOf(s.Index).ReporterCountry;
-            if (!ReferenceEquals(reporter, lastReporter))
+            var route = shipments.RouteNumbers[s.Index];
+            var reporterId = reporterOfRoute[route] - 1;
+            if (reporterId < 0)
             {
-                ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(reporters, reporter, out var known);
+                ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(reporters, shipments.RouteParts[route].ReporterCountry, out var known);
                 if (!known)
                 {
                     id = reporters.Count - 1;
                 }
 
-                lastReporter = reporter;
-                lastReporterId = id;
+                reporterId = id;
+                reporterOfRoute[route] = id + 1;
             }
 
-            return ((long)lastReporterId << 32) | (uint)MonthOfDay(s.Day);
+            return ((long)reporterId << 32) | (uint)MonthOfDay(s.Day);
         }
     }
 
