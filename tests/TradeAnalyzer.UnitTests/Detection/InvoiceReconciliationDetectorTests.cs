@@ -153,6 +153,60 @@ public class InvoiceReconciliationDetectorTests
     }
 
     [Fact]
+    public void Month_of_a_day_number_is_year_times_12_plus_month_for_every_day_of_the_range()
+    {
+        // Every day from 0001-01-01 to 9999-12-31 (leap days, century and 400-year rules, both ends of the range).
+        var last = DateOnly.MaxValue.DayNumber;
+        for (var day = 0; day <= last; day++)
+        {
+            var date = DateOnly.FromDayNumber(day);
+            var expected = (date.Year * 12) + date.Month - 1;
+            var actual = InvoiceReconciliationDetector.MonthOfDay(day);
+            if (actual != expected)
+            {
+                Assert.Fail($"{date:yyyy-MM-dd} (day {day}): {actual}, expected {expected}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("2023-12-31", "2024-01-01", false)]
+    [InlineData("2024-02-29", "2024-02-01", true)]
+    [InlineData("2024-02-29", "2024-03-01", false)]
+    [InlineData("2000-02-29", "2000-02-28", true)]
+    [InlineData("2100-02-28", "2100-03-01", false)]
+    [InlineData("2023-01-31", "2023-01-01", true)]
+    public void Missing_invoice_month_coverage_holds_across_month_and_year_ends(string covered, string missingOn, bool flagged)
+    {
+        var flags = Run(Detector,
+        [
+            Export("X1", 10_000, invoice: "X-1", date: DateOnly.Parse(covered, System.Globalization.CultureInfo.InvariantCulture), exporter: "Other Exporter"),
+            Export("E2", 90_000, invoice: "INV-2", date: DateOnly.Parse(missingOn, System.Globalization.CultureInfo.InvariantCulture)),
+        ],
+        [Invoice("X-1", 10_000, seller: "Other Exporter")]);
+
+        Assert.Equal(flagged, flags.Any(f => f.Code == FlagCode.InvoiceMissing && f.DeclarationId == "E2"));
+    }
+
+    [Fact]
+    public void Missing_invoice_month_coverage_is_by_reporter_across_route_parts()
+    {
+        // The reporter's id is kept per route part (reporter, incoterm, mode): two parts of one reporter are one
+        // reporter, and a part of another reporter in between does not cover.
+        var flags = Run(Detector,
+        [
+            Export("X1", 10_000, invoice: "X-1", exporter: "Other Exporter", mode: TransportMode.Air),
+            Export("C1", 10_000, invoice: "C-1", reporter: "CA", exporter: "Canadian Exporter"),
+            Export("E2", 90_000, invoice: "INV-2", date: Day0.AddDays(3), mode: TransportMode.Sea),
+            Export("E3", 90_000, invoice: "INV-3", date: Day0.AddDays(4), reporter: "MX", exporter: "Third Exporter", mode: TransportMode.Air),
+        ],
+        [Invoice("X-1", 10_000, seller: "Other Exporter"), Invoice("C-1", 10_000, seller: "Canadian Exporter")]);
+
+        var missing = flags.Where(f => f.Code == FlagCode.InvoiceMissing).Select(f => f.DeclarationId).ToList();
+        Assert.Equal(["E2"], missing);
+    }
+
+    [Fact]
     public void Explanations_are_in_spanish_when_asked()
     {
         var flag = Assert.Single(Run(Detector, [Export("E1", 52_000, invoice: "INV-9")], [Invoice("INV-9", 80_000)], spanish: true));

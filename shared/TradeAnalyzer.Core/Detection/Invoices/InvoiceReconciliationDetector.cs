@@ -44,8 +44,9 @@ public sealed class InvoiceReconciliationDetector : IDetector
         var exportersCovered = new bool[64];
         var monthsCovered = new Dictionary<long, int>();
         var reporters = new Dictionary<string, int>(StringComparer.Ordinal);
-        string? lastReporter = null;
-        var lastReporterId = 0;
+        // Per route part of the shipment index: its reporter's id + 1 (0 = not looked up yet). The parts are few and
+        // numbered per shipment already, so the reporter's text is hashed once per part, not whenever it changes.
+        var reporterOfRoute = new int[shipments.RouteParts.Length];
         var missing = new List<DeclarationShipment>();
         long compared = 0;
 
@@ -152,25 +153,47 @@ public sealed class InvoiceReconciliationDetector : IDetector
 
         context.Artifacts.Counters["invoice.compared"] = compared;
 
-        // The reporter's id (reporters are pooled country codes: the previous shipment's is usually the same instance)
-        // and the month since year 0.
+        // The reporter's id (by the shipment's route part number) and the month since year 0, from the day number by
+        // integer arithmetic (DateOnly's Year and Month would each convert the day number again).
         long MonthKey(DeclarationShipment s)
         {
-            var reporter = shipments.RouteOf(s.Index).ReporterCountry;
-            if (!ReferenceEquals(reporter, lastReporter))
+            var route = shipments.RouteNumbers[s.Index];
+            var reporterId = reporterOfRoute[route] - 1;
+            if (reporterId < 0)
             {
-                ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(reporters, reporter, out var known);
+                ref var id = ref CollectionsMarshal.GetValueRefOrAddDefault(reporters, shipments.RouteParts[route].ReporterCountry, out var known);
                 if (!known)
                 {
                     id = reporters.Count - 1;
                 }
 
-                lastReporter = reporter;
-                lastReporterId = id;
+                reporterId = id;
+                reporterOfRoute[route] = id + 1;
             }
 
-            return ((long)lastReporterId << 32) | (uint)((s.Date.Year * 12) + s.Date.Month - 1);
+            return ((long)reporterId << 32) | (uint)MonthOfDay(s.Day);
         }
+    }
+
+    /// <summary>
+    /// The month of day number <paramref name="dayNumber"/> (<see cref="DateOnly.DayNumber"/>, 0 = 0001-01-01) counted
+    /// from January of year 0: <c>Year * 12 + Month - 1</c> of its date, for every day of <see cref="DateOnly"/>'s range.
+    /// </summary>
+    /// <remarks>
+    /// Days are counted from 0000-03-01 (306 days before 0001-01-01) so that the leap day ends a year; the 400-year era,
+    /// the year in the era and the month from March (0-11) follow by integer division (the civil-from-days algorithm
+    /// of H. Hinnant). March of such a year Y is month Y * 12 + 2, January and February fall into the next calendar
+    /// year: Y * 12 + 12 and + 13, i.e. still Y * 12 + monthFromMarch + 2.
+    /// </remarks>
+    internal static int MonthOfDay(int dayNumber)
+    {
+        var z = (uint)dayNumber + 306;
+        var era = z / 146097;
+        var dayOfEra = z - (era * 146097);
+        var yearOfEra = (dayOfEra - (dayOfEra / 1460) + (dayOfEra / 36524) - (dayOfEra / 146096)) / 365;
+        var dayOfYear = dayOfEra - ((365 * yearOfEra) + (yearOfEra / 4) - (yearOfEra / 100));
+        var monthFromMarch = ((5 * dayOfYear) + 2) / 153;
+        return (int)((((era * 400) + yearOfEra) * 12) + monthFromMarch + 2);
     }
 
     private static void Compare(ShipmentIndex shipments, DeclarationShipment s, InvoiceDocument doc, bool? sellerMatches, bool spanish, IFlagSink sink)
