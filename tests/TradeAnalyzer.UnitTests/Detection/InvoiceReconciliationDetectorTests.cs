@@ -152,23 +152,6 @@ public class InvoiceReconciliationDetectorTests
         Assert.Contains("the invoices of 1 other US declarations of that month were supplied", inMonth.Explanation, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Month_of_a_day_number_is_year_times_12_plus_month_for_every_day_of_the_range()
-    {
-        // Every day from 0001-01-01 to 9999-12-31 (leap days, century and 400-year rules, both ends of the range).
-        var last = DateOnly.MaxValue.DayNumber;
-        for (var day = 0; day <= last; day++)
-        {
-            var date = DateOnly.FromDayNumber(day);
-            var expected = (date.Year * 12) + date.Month - 1;
-            var actual = InvoiceReconciliationDetector.MonthOfDay(day);
-            if (actual != expected)
-            {
-                Assert.Fail($"{date:yyyy-MM-dd} (day {day}): {actual}, expected {expected}");
-            }
-        }
-    }
-
     [Theory]
     [InlineData("2023-12-31", "2024-01-01", false)]
     [InlineData("2024-02-29", "2024-02-01", true)]

@@ -747,7 +747,7 @@ public sealed class MirrorDetector : IDetector
         for (var i = 0; i < imports.Count; i++)
         {
             var day = facts.ImportDay[i];
-            var month = MonthOf(day);
+            var month = CalendarMonths.OfDay(day);
             var reporter = facts.ImportReporter[i];
             var origin = facts.ImportOrigin[i];
             Increment(importCount, CoverageKey(reporter, origin, month));
@@ -763,7 +763,7 @@ public sealed class MirrorDetector : IDetector
         for (var e = 0; e < exports.Count; e++)
         {
             var day = facts.ExportDay[e];
-            Increment(exportCount, CoverageKey(facts.ExportReporter[e], facts.ExportDestination[e], MonthOf(day)));
+            Increment(exportCount, CoverageKey(facts.ExportReporter[e], facts.ExportDestination[e], CalendarMonths.OfDay(day)));
             exportRange.Extend(facts.ExportReporter[e], day);
         }
 
@@ -880,12 +880,6 @@ public sealed class MirrorDetector : IDetector
         };
     }
 
-    private static int MonthOf(int dayNumber)
-    {
-        var date = DateOnly.FromDayNumber(dayNumber);
-        return (date.Year * 12) + date.Month - 1;
-    }
-
     /// <summary>One (reporter, partner, month) coverage cell: two country ids of 21 bits and the month.</summary>
     private static long CoverageKey(int reporter, int partner, int month) => ((long)reporter << 42) | ((long)partner << 21) | (uint)month;
 
@@ -894,7 +888,7 @@ public sealed class MirrorDetector : IDetector
     private static int CountMonths(Dictionary<long, int> counts, int reporter, int partner, int fromDay, int toDay)
     {
         var total = 0;
-        for (int month = MonthOf(fromDay), last = MonthOf(toDay); month <= last; month++)
+        for (int month = CalendarMonths.OfDay(fromDay), last = CalendarMonths.OfDay(toDay); month <= last; month++)
         {
             if (counts.TryGetValue(CoverageKey(reporter, partner, month), out var n))
             {
