@@ -247,8 +247,9 @@ public class MirrorDetectorTests
 
         var flag = Assert.Single(flags, f => f.Code == FlagCode.MirrorMissing);
         Assert.Equal("E40", flag.DeclarationId);
-        Assert.Equal(7, MirrorDetector.ArrivalHorizon([.. Enumerable.Range(0, 60).Select(i => (i, i))],
-            ShipmentIndex.Build(lines).Exports, ShipmentIndex.Build(lines).Imports, 45));
+        var index = ShipmentIndex.Build(lines);
+        var facts = new MirrorFacts(index.Exports, index.Imports);
+        Assert.Equal(7, MirrorDetector.ArrivalHorizon([.. Enumerable.Range(0, 60).Select(i => (i, i))], facts.ExportDay, facts.ImportDay, 45));
     }
 
     [Theory]

@@ -89,18 +89,9 @@ public sealed class MirrorDetector : IDetector
     /// <summary>
     /// Days after an export by which the data must extend before the export may be called lost: the 95th percentile of
     /// the export-to-import delays of the matched pairs (at least 7 days, at most the window); the window itself when
-    /// fewer than <see cref="MinPairsForHorizon"/> pairs were matched.
-    /// </summary>
-    internal static int ArrivalHorizon(List<(int Export, int Import)> pairs, IReadOnlyList<DeclarationShipment> exports, IReadOnlyList<DeclarationShipment> imports, int window)
-    {
-        var facts = new MirrorFacts(exports, imports);
-        return ArrivalHorizon(pairs, facts.ExportDay, facts.ImportDay, window);
-    }
-
-    /// <summary>
-    /// The horizon of the overload above
-    /// from the shipments' day numbers (<see cref="MirrorFacts.ExportDay"/>, <see cref="MirrorFacts.ImportDay"/>: each
-    /// shipment's <c>Date.DayNumber</c>). The percentile is clamped to [min(7, window), window], so only the delays in
+    /// fewer than <see cref="MinPairsForHorizon"/> pairs were matched. The delays come from the shipments' day numbers
+    /// (<see cref="MirrorFacts.ExportDay"/>, <see cref="MirrorFacts.ImportDay"/>: each shipment's <c>Date.DayNumber</c>).
+    /// The percentile is clamped to [min(7, window), window], so only the delays in
     /// that range need telling apart: they are counted by day (window + 1 counters) and the ones below it counted
     /// together, and the percentile's rank is found by walking the counts, where a sort of every delay stood before
     /// (an <c>Array.Sort</c> of ~345,000 ints at 1x, ~20 ms at the end of the mirror, the analysis's longest detector).
