@@ -67,6 +67,8 @@ public static class LocalHost
             logging(builder.Logging);
         }
 
+        // The posted disposition is read through the compile-time contracts too (no reflection-based serialisation).
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ReviewApiJson.Default));
         builder.WebHost.UseUrls(FormattableString.Invariant($"http://127.0.0.1:{options.Port}"));
         builder.Services.AddSingleton(history);
         builder.Services.AddSingleton(TimeProvider.System);

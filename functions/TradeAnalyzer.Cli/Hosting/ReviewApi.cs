@@ -1,12 +1,17 @@
 using Microsoft.AspNetCore.Builder;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
+using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Handlers.Exporters;
 
 namespace TradeAnalyzer.Cli.Hosting;
 
 /// <summary>
 /// The exporter review HTTP API (the same routes the Functions app exposes): every route needs the key in the
-/// `x-api-key` header (or `x-functions-key`); errors are fixed JSON messages that never echo the request.
+/// `x-api-key` header (or `x-functions-key`); errors are fixed JSON messages that never echo the request. Bodies are
+/// written and read through <see cref="ReviewApiJson"/>'s compile-time contracts (ASP.NET Core's web defaults, as
+/// before), so the host also runs when the command line is compiled ahead of time.
 /// </summary>
 public static class ReviewApi
 {
@@ -19,16 +24,16 @@ public static class ReviewApi
                 : headers.TryGetValue("x-functions-key", out var f) ? f.ToString() : null;
             return ApiKeys.IsValid(presented, apiKey)
                 ? await next(ctx).ConfigureAwait(false)
-                : Results.Json(new { error = "missing or wrong API key" }, statusCode: StatusCodes.Status401Unauthorized);
+                : Results.Json(new ApiError("missing or wrong API key"), ReviewApiJson.Default.ApiError, statusCode: StatusCodes.Status401Unauthorized);
         });
 
         api.MapGet("/exporters", async (int? top, CancellationToken ct) =>
-            Results.Json(await service.ListAsync(top ?? 100, ct).ConfigureAwait(false)));
+            Results.Json(await service.ListAsync(top ?? 100, ct).ConfigureAwait(false), ReviewApiJson.Default.IReadOnlyListExporterProfile));
 
         api.MapGet("/exporters/{key}", async (string key, CancellationToken ct) =>
             await service.GetAsync(key, ct).ConfigureAwait(false) is { } detail
-                ? Results.Json(detail)
-                : Results.Json(new { error = "exporter not found" }, statusCode: StatusCodes.Status404NotFound));
+                ? Results.Json(detail, ReviewApiJson.Default.ExporterDetail)
+                : Results.Json(new ApiError("exporter not found"), ReviewApiJson.Default.ApiError, statusCode: StatusCodes.Status404NotFound));
 
         api.MapGet("/exporters/{key}/review.xlsx", async (string key, string? lang, CancellationToken ct) =>
         {
@@ -36,7 +41,7 @@ public static class ReviewApi
             var language = string.Equals(lang, "es", StringComparison.OrdinalIgnoreCase) ? "es" : "en";
             return await service.WriteReviewAsync(key, buffer, language, ct).ConfigureAwait(false)
                 ? Results.File(buffer.ToArray(), Handlers.Outputs.ContentTypes.Xlsx, "review.xlsx")
-                : Results.Json(new { error = "exporter not found" }, statusCode: StatusCodes.Status404NotFound);
+                : Results.Json(new ApiError("exporter not found"), ReviewApiJson.Default.ApiError, statusCode: StatusCodes.Status404NotFound);
         });
 
         api.MapPost("/exporters/{key}/dispositions", async (string key, DispositionRequest body, CancellationToken ct) =>
@@ -44,14 +49,27 @@ public static class ReviewApi
             try
             {
                 return await service.PostDispositionAsync(key, body, ct).ConfigureAwait(false) is { } d
-                    ? Results.Json(d, statusCode: StatusCodes.Status201Created)
-                    : Results.Json(new { error = "exporter not found" }, statusCode: StatusCodes.Status404NotFound);
+                    ? Results.Json(d, ReviewApiJson.Default.Disposition, statusCode: StatusCodes.Status201Created)
+                    : Results.Json(new ApiError("exporter not found"), ReviewApiJson.Default.ApiError, statusCode: StatusCodes.Status404NotFound);
             }
             catch (ArgumentException ex)
             {
                 // Our own validation messages only; they never contain the posted values.
-                return Results.Json(new { error = ex.Message }, statusCode: StatusCodes.Status400BadRequest);
+                return Results.Json(new ApiError(ex.Message), ReviewApiJson.Default.ApiError, statusCode: StatusCodes.Status400BadRequest);
             }
         });
     }
 }
+
+/// <summary>An error body: <c>{"error": "..."}</c>.</summary>
+/// <param name="Error">A fixed message of ours; never the request's values.</param>
+public sealed record ApiError(string Error);
+
+/// <summary>The review API's bodies, with ASP.NET Core's web defaults (camel case, numbers as numbers).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(IReadOnlyList<ExporterProfile>))]
+[JsonSerializable(typeof(Handlers.Exporters.ExporterDetail))]
+[JsonSerializable(typeof(Disposition))]
+[JsonSerializable(typeof(Handlers.Exporters.DispositionRequest))]
+public sealed partial class ReviewApiJson : JsonSerializerContext;

@@ -28,12 +28,26 @@ internal sealed partial class AzureTableStore : ITableStore
         using var message = NewMessage(RequestMethod.Post, "/Tables");
         message.Request.Headers.SetValue("Content-Type", "application/json");
         message.Request.Headers.SetValue("Prefer", "return-no-content");
-        message.Request.Content = RequestContent.Create(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["TableName"] = table }));
+        message.Request.Content = RequestContent.Create(TableNameBody(table));
         var response = await SendAsync(message, ct).ConfigureAwait(false);
         if (response.Status is not (201 or 204 or 409))
         {
             throw StorageErrors.Create(response, "Create table", table);
         }
+    }
+
+    /// <summary>The body of Create Table: {"TableName":"..."}, written without reflection-based serialisation.</summary>
+    internal static byte[] TableNameBody(string table)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(64);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("TableName", table);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     /// <inheritdoc />
