@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Performance benchmarks of issue 6, printed as figures (never timed tests). Usage: bench/run.sh [SHIPMENTS]
 # Default 650,000 shipments = about 1,000,000 declaration lines + 600,000 invoice lines. Needs node/npm for the
-# DuckDB yardstick (installed into bench/node_modules). Takes several minutes on 2 cores.
+# DuckDB yardstick (installed into bench/node_modules). Takes several minutes on 2 cores. AOT=1 runs the benchmarks
+# compiled ahead of time (Native AOT, publish-aot.sh; needs clang or gcc and 5-10 more minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shipments=${1:-650000}
@@ -10,6 +11,10 @@ dotnet build functions/TradeAnalyzer.Cli -c Release -nologo -v quiet >/dev/null
 dotnet build tests/TradeAnalyzer.Benchmarks -c Release -nologo -v quiet >/dev/null
 cli="dotnet functions/TradeAnalyzer.Cli/bin/Release/net10.0/tradeanalyzer.dll"
 bench="dotnet tests/TradeAnalyzer.Benchmarks/bin/Release/net10.0/TradeAnalyzer.Benchmarks.dll"
+if [ "${AOT:-0}" = 1 ]; then # the benchmarks compiled ahead of time, as `./publish-aot.sh` builds the command line
+  ./publish-aot.sh bench
+  bench=artifacts/aot/bench/TradeAnalyzer.Benchmarks
+fi
 [ -d bench/node_modules/@duckdb ] || npm install --prefix bench --no-audit --no-fund --loglevel=error >/dev/null
 
 data=bench/data-$shipments

@@ -47,7 +47,7 @@ internal static class EndToEndBenchmark
         Console.WriteLine($"  {"outputs",-28} {outputs,10:N0} ms {run.Result.Flags.Count,14:N0} flags (cpu {outputsCpu:N0} ms, allocated {outputsAllocated:N0} MiB)");
         Console.WriteLine($"analysis cpu: {analysisCpu.TotalSeconds:N2} s (reference, read, detectors, profile, score; process user+sys), peak memory before outputs {analysisPeak:N0} MiB");
         var cpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
-        Console.WriteLine($"cpu: {cpu:N2} s (process user+sys), allocated {GC.GetTotalAllocatedBytes() / 1048576.0:N0} MiB, GC pauses {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms, GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, JIT {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:N0} ms");
+        Console.WriteLine($"cpu: {cpu:N2} s (process user+sys), allocated {GC.GetTotalAllocatedBytes() / 1048576.0:N0} MiB, GC pauses {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms, GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, {(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? $"JIT {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:N0} ms" : "compiled ahead of time (Native AOT)")}");
         // The pipeline's stages run one after the other: reference, read, analyze (detectors, profile, score), then outputs.
         double[] marks =
         [

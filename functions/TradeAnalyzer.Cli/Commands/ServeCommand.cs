@@ -34,6 +34,11 @@ internal static class ServeCommand
         };
         command.SetAction(async (parse, ct) =>
         {
+            if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
+            {
+                throw new UsageException(ReviewApi.NeedsJit + ".");
+            }
+
             var language = CommonOptions.ParseLanguage(parse.GetValue(lang));
             WeeklyDigestHandler.ParseSchedule(parse.GetValue(schedule)!); // fails early with a clear message
             var claim = ResolveClaimTimeout(parse.GetValue(claimTimeout));
@@ -47,7 +52,7 @@ internal static class ServeCommand
                 Watcher = new WatcherOptions { MaxParallel = Math.Max(1, parse.GetValue(parallel)), PollInterval = TimeSpan.FromSeconds(Math.Max(0.1, parse.GetValue(poll))) },
                 ClaimTimeout = claim ?? new LocalHostOptions().ClaimTimeout,
             };
-            await using var app = LocalHost.Build(history, options);
+            await using var app = BuildHost(history, options);
             await app.StartAsync(ct).ConfigureAwait(false);
             // Said once the host listens and handles signals, so whoever waits for it can use the host at once.
             await stdout.WriteLineAsync($"Serving on http://127.0.0.1:{options.Port}; drop files into incoming/ of the store. Ctrl-C stops.").ConfigureAwait(false);
@@ -61,6 +66,12 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    // Reached only where dynamic code runs (the JIT build): the action refuses `serve` in a Native AOT build first.
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Only reached in the JIT build, checked before.")]
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only reached in the JIT build, checked before.")]
+    private static Microsoft.AspNetCore.Builder.WebApplication BuildHost(Handlers.History.HistoryStore history, LocalHostOptions options) =>
+        LocalHost.Build(history, options);
 
     private static TimeSpan? ResolveClaimTimeout(double? option)
     {

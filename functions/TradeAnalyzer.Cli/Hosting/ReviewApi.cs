@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
@@ -15,6 +16,11 @@ namespace TradeAnalyzer.Cli.Hosting;
 /// </summary>
 public static class ReviewApi
 {
+    /// <summary>Why the local host needs the JIT build (the Native AOT build refuses `serve` with this message).</summary>
+    public const string NeedsJit = "the local host's HTTP handlers are bound at run time (ASP.NET Core minimal APIs): run `serve` from the JIT build (dotnet tradeanalyzer.dll serve), not from the Native AOT executable";
+
+    [RequiresUnreferencedCode(NeedsJit)]
+    [RequiresDynamicCode(NeedsJit)]
     public static void Map(WebApplication app, ExporterReviewService service, string? apiKey)
     {
         var api = app.MapGroup("/api").AddEndpointFilter(async (ctx, next) =>

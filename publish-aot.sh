@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Compiles an executable ahead of time (Native AOT): no method is compiled while a run works, which saves CPU on every
+# run (docs/benchmarks.md, "Native AOT"). Needs a C toolchain as the linker (clang, or gcc: Debian's build-essential)
+# and takes 5-10 minutes on 2 cores. The JIT build (`dotnet build`, run.sh) needs none of this and gives the same
+# results.
+#
+#   ./publish-aot.sh [cli]     the `tradeanalyzer` command line  -> artifacts/aot/cli/tradeanalyzer
+#   ./publish-aot.sh bench     the benchmarks (e2e, upload, report, ...) -> artifacts/aot/bench/TradeAnalyzer.Benchmarks
+#   ./publish-aot.sh check     publishes the command line, then analyses the bundled samples with it and with the JIT
+#                              build and compares the outputs: data files byte for byte, the workbook part by part
+#                              (its creation time and the timings on the About sheet aside)
+#
+# AOT_ISA sets the instruction set (default x86-64-v3: any machine with AVX2; `native`: the build machine's own).
+set -euo pipefail
+cd "$(dirname "$0")"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+what=${1:-cli}
+
+if ! command -v clang >/dev/null 2>&1 && ! command -v gcc >/dev/null 2>&1; then
+  echo "publish-aot: Native AOT needs clang or gcc as its linker (Debian: apt-get install clang, or build-essential)." >&2
+  exit 2
+fi
+
+publish() { # project output-folder
+  echo "Publishing $1 ahead of time into $2 (5-10 minutes on 2 cores) ..."
+  dotnet publish "$1" -c Release -r linux-x64 -p:PublishAot=true ${AOT_ISA:+-p:IlcInstructionSet=$AOT_ISA} \
+    -o "$2" -nologo -v quiet
+}
+
+case "$what" in
+  cli) publish functions/TradeAnalyzer.Cli artifacts/aot/cli ;;
+  bench) publish tests/TradeAnalyzer.Benchmarks artifacts/aot/bench ;;
+  check)
+    publish functions/TradeAnalyzer.Cli artifacts/aot/cli
+    dotnet build functions/TradeAnalyzer.Cli -c Release -nologo -v quiet >/dev/null
+    work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+    inputs=(samples/declarations.csv samples/invoices.csv samples/declarations_messy.csv samples/fx.csv --sanctions samples/sanctions.csv)
+    dotnet functions/TradeAnalyzer.Cli/bin/Release/net10.0/tradeanalyzer.dll analyze "${inputs[@]}" --out "$work/jit" --store "$work/store-jit" -q
+    artifacts/aot/cli/tradeanalyzer analyze "${inputs[@]}" --out "$work/aot" --store "$work/store-aot" -q
+    for f in flags.csv flags.json exporters.csv rejected.csv; do
+      cmp "$work/jit/$f" "$work/aot/$f" || { echo "publish-aot check: $f differs between the JIT and AOT builds" >&2; exit 1; }
+    done
+    # The workbook: the same parts, each identical, except its creation time (docProps/core.xml), the About sheet
+    # (the run's timings) and the "Generated" minute on the Summary sheet.
+    for b in jit aot; do
+      mkdir "$work/x$b" && (cd "$work/x$b" && unzip -q "../$b/report.xlsx")
+      rid=$(grep -o '<sheet [^>]*name="About"[^>]*>' "$work/x$b/xl/workbook.xml" | grep -o 'r:id="[^"]*"' | cut -d'"' -f2)
+      about=$(grep -o "<Relationship [^>]*Id=\"$rid\"[^>]*>" "$work/x$b/xl/_rels/workbook.xml.rels" | grep -o 'Target="[^"]*"' | cut -d'"' -f2)
+      rm -f "$work/x$b/docProps/core.xml" "$work/x$b/xl/${about#/xl/}"
+      sed -i -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}(:[0-9]{2})? UTC/(generated)/g' "$work/x$b"/xl/worksheets/*.xml
+    done
+    if ! diff -r -q "$work/xjit" "$work/xaot"; then
+      echo "publish-aot check: the workbooks differ (parts listed above)" >&2; exit 1
+    fi
+    echo "publish-aot check: the AOT build's outputs equal the JIT build's ($(ls "$work/xaot/xl/worksheets" | wc -l) sheets compared)"
+    ;;
+  *) echo "usage: ./publish-aot.sh [cli|bench|check]" >&2; exit 2 ;;
+esac
