@@ -1,5 +1,7 @@
 using System.Diagnostics;
+#if !NO_BENCHMARKDOTNET
 using BenchmarkDotNet.Running;
+#endif
 
 namespace TradeAnalyzer.Benchmarks;
 
@@ -47,9 +49,11 @@ internal static class Program
             case "risk":
                 RiskBenchmark.Run(args.Length >= 2 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
                 return 0;
+#if !NO_BENCHMARKDOTNET
             case "micro":
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args[1..]);
                 return 0;
+#endif
             default:
                 Console.Error.WriteLine($"unknown benchmark '{args[0]}'");
                 return 2;
