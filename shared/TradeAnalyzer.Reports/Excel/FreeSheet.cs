@@ -227,7 +227,7 @@ internal sealed class FreeSheet
                 var reference = CellRef.Of(c, rowNumber);
                 if (cell.Text is not null)
                 {
-                    writer.WriteElement(new Cell(new InlineString(new Text(CellText.Safe(cell.Text)) { Space = SpaceProcessingModeValues.Preserve }))
+                    writer.WriteElement(new Cell(new InlineString(PreservedText(CellText.Safe(cell.Text))))
                     {
                         CellReference = reference,
                         DataType = CellValues.InlineString,
@@ -309,4 +309,18 @@ internal sealed class FreeSheet
         };
         return value.ToString(format, CultureInfo.InvariantCulture).Length + (style == StyleId.Money ? 4 : 0);
     }
+
+    /// <summary>
+    /// A text element with xml:space="preserve", set as a plain attribute: the typed <c>Space</c> property makes the
+    /// Open XML SDK 2.20 look the enum's names up by reflection, which fails in the Native AOT build
+    /// (SpaceProcessingModeValues[] is not compiled in; found by `tradeanalyzer fuzz` on the AOT executable).
+    /// </summary>
+    private static Text PreservedText(string text)
+    {
+        var element = new Text(text);
+        element.SetAttribute(PreserveSpace);
+        return element;
+    }
+
+    private static readonly OpenXmlAttribute PreserveSpace = new("xml", "space", "http://www.w3.org/XML/1998/namespace", "preserve");
 }
