@@ -200,6 +200,7 @@ internal sealed class FreeSheet
     /// </summary>
     internal void WriteElements(Stream output, string? drawingRelationshipId, bool selected)
     {
+        GC.KeepAlive(AotEnumArrays);
         var widths = Widths();
         using var writer = OpenXmlWriter.Create(output);
         writer.WriteStartDocument(true);
@@ -321,6 +322,11 @@ internal sealed class FreeSheet
         element.SetAttribute(PreserveSpace);
         return element;
     }
+
+    // Native AOT: the Open XML SDK 2.20 looks an enum's names up with Enum.GetValues, which needs the enum's array type
+    // compiled into the executable; these arrays make the compiler include the ones this sheet's SDK path writes
+    // (`tradeanalyzer fuzz` on the AOT build stopped on CellValues[] and SpaceProcessingModeValues[] before).
+    private static readonly Array[] AotEnumArrays = [new CellValues[1], new SpaceProcessingModeValues[1], new OrientationValues[1]];
 
     private static readonly OpenXmlAttribute PreserveSpace = new("xml", "space", "http://www.w3.org/XML/1998/namespace", "preserve");
 }
