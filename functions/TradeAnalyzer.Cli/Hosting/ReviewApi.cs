@@ -12,7 +12,7 @@ namespace TradeAnalyzer.Cli.Hosting;
 /// The exporter review HTTP API (the same routes the Functions app exposes): every route needs the key in the
 /// `x-api-key` header (or `x-functions-key`); errors are fixed JSON messages that never echo the request. Bodies are
 /// written and read through <see cref="ReviewApiJson"/>'s compile-time contracts (ASP.NET Core's web defaults, as
-/// before), so the host also runs when the command line is compiled ahead of time.
+/// before). The handlers themselves are bound at run time, so `serve` needs the JIT build (<see cref="NeedsJit"/>).
 /// </summary>
 public static class ReviewApi
 {
