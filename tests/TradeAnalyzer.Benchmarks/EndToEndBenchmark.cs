@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using TradeAnalyzer.Handlers.Analysis;
 using TradeAnalyzer.Handlers.Outputs;
 using TradeAnalyzer.Reports;
@@ -48,6 +49,9 @@ internal static class EndToEndBenchmark
         Console.WriteLine($"analysis cpu: {analysisCpu.TotalSeconds:N2} s (reference, read, detectors, profile, score; process user+sys), peak memory before outputs {analysisPeak:N0} MiB");
         var cpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         Console.WriteLine($"cpu: {cpu:N2} s (process user+sys), allocated {GC.GetTotalAllocatedBytes() / 1048576.0:N0} MiB, GC pauses {GC.GetTotalPauseDuration().TotalMilliseconds:N0} ms, GCs {GC.CollectionCount(0)}/{GC.CollectionCount(1)}/{GC.CollectionCount(2)}, {(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? $"JIT {System.Runtime.JitInfo.GetCompiledMethodCount():N0} methods in {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:N0} ms" : "compiled ahead of time (Native AOT)")}");
+        // The collector's settings in effect (the AOT build embeds a larger gen0 budget, Directory.Build.props).
+        var gc = GC.GetConfigurationVariables();
+        Console.WriteLine($"gc settings: gen0 budget up to {Convert.ToInt64(gc.GetValueOrDefault("GCGen0MaxBudget", 0L), CultureInfo.InvariantCulture) / 1048576.0:N0} MiB, conserve memory {gc.GetValueOrDefault("GCConserveMem", 0L)}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")}, concurrent {gc.GetValueOrDefault("ConcurrentGC", false)}");
         // The pipeline's stages run one after the other: reference, read, analyze (detectors, profile, score), then outputs.
         double[] marks =
         [
