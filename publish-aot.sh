@@ -8,7 +8,9 @@
 #   ./publish-aot.sh bench     the benchmarks (e2e, upload, report, ...) -> artifacts/aot/bench/TradeAnalyzer.Benchmarks
 #   ./publish-aot.sh check     publishes the command line, then analyses the bundled samples with it and with the JIT
 #                              build and compares the outputs: data files byte for byte, the workbook part by part
-#                              (its creation time and the timings on the About sheet aside)
+#                              (its creation time and the timings on the About sheet aside); then ingests the samples
+#                              into a store with each build and compares exporter --list, the weekly digest and the
+#                              riskiest exporter's review workbook
 #   ./publish-aot.sh compare   the same comparison with the executable published before
 #
 # AOT_ISA sets the instruction set (default x86-64-v3: any machine with AVX2; `native`: the build machine's own).
@@ -53,7 +55,26 @@ case "$what" in
     if ! diff -r -q "$work/xjit" "$work/xaot"; then
       echo "publish-aot check: the workbooks differ (parts listed above)" >&2; exit 1
     fi
-    echo "publish-aot check: the AOT build's outputs equal the JIT build's ($(ls "$work/xaot/xl/worksheets"/*.xml | wc -l) sheets compared besides About)"
+    # The stored history's workbooks: ingest the samples into a store per build, then the weekly digest of the samples'
+    # last week and the review workbook of the riskiest exporter; the same parts, each identical, but the creation time.
+    week=$(date -u -d "$(cut -d, -f4 samples/declarations.csv | grep -E '^[0-9]{4}-' | sort | tail -1)" +%G-W%V)
+    for b in jit aot; do
+      if [ $b = jit ]; then c=(dotnet functions/TradeAnalyzer.Cli/bin/Release/net10.0/tradeanalyzer.dll); else c=(artifacts/aot/cli/tradeanalyzer); fi
+      "${c[@]}" ingest samples/declarations.csv samples/invoices.csv --store "$work/hist-$b" > "$work/$b-ingest.txt"
+      "${c[@]}" exporter --list --top 10 --store "$work/hist-$b" > "$work/$b-list.txt"
+      "${c[@]}" digest --week "$week" --store "$work/hist-$b" --out "$work/$b-digest.xlsx" > /dev/null
+      top=$(head -1 "$work/$b-list.txt" | sed -E 's/.*USD at risk +//; s/ \[ID:[^]]*\]$//')
+      "${c[@]}" exporter "$top" --store "$work/hist-$b" --out "$work/$b-exporter.xlsx" > /dev/null
+    done
+    cmp "$work/jit-list.txt" "$work/aot-list.txt" || { echo "publish-aot check: exporter --list differs" >&2; exit 1; }
+    for f in digest exporter; do
+      for b in jit aot; do
+        mkdir "$work/$f-$b" && (cd "$work/$f-$b" && unzip -q "../$b-$f.xlsx") && rm -f "$work/$f-$b/docProps/core.xml"
+        sed -i -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}(:[0-9]{2})? UTC/(generated)/g' "$work/$f-$b"/xl/worksheets/*.xml
+      done
+      diff -r -q "$work/$f-jit" "$work/$f-aot" || { echo "publish-aot check: the $f workbooks differ (parts listed above)" >&2; exit 1; }
+    done
+    echo "publish-aot check: the AOT build's outputs equal the JIT build's ($(ls "$work/xaot/xl/worksheets"/*.xml | wc -l) sheets compared besides About; the $week digest and the review workbook of \"$top\" too)"
     ;;
   *) echo "usage: ./publish-aot.sh [cli|bench|check|compare]" >&2; exit 2 ;;
 esac
