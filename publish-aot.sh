@@ -24,6 +24,11 @@ if ! command -v clang >/dev/null 2>&1 && ! command -v gcc >/dev/null 2>&1; then
   exit 2
 fi
 
+unpack() { # workbook folder: its parts, without the creation time (docProps/core.xml) and with the "Generated" minute blanked
+  mkdir "$2" && (cd "$2" && unzip -q "$1") && rm -f "$2/docProps/core.xml"
+  sed -i -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}(:[0-9]{2})? UTC/(generated)/g' "$2"/xl/worksheets/*.xml
+}
+
 publish() { # project output-folder
   echo "Publishing $1 ahead of time into $2 (5-10 minutes on 2 cores) ..."
   dotnet publish "$1" -c Release -r linux-x64 -p:PublishAot=true ${AOT_ISA:+-p:IlcInstructionSet=$AOT_ISA} \
@@ -46,11 +51,10 @@ case "$what" in
     # The workbook: the same parts, each identical, except its creation time (docProps/core.xml), the About sheet
     # (the run's timings) and the "Generated" minute on the Summary sheet.
     for b in jit aot; do
-      mkdir "$work/x$b" && (cd "$work/x$b" && unzip -q "../$b/report.xlsx")
+      unpack "$work/$b/report.xlsx" "$work/x$b"
       rid=$(grep -o '<[a-z]*:*sheet [^>]*name="About"[^>]*>' "$work/x$b/xl/workbook.xml" | grep -o 'r:id="[^"]*"' | cut -d'"' -f2)
       about=$(grep -o "<Relationship [^>]*Id=\"$rid\"[^>]*>" "$work/x$b/xl/_rels/workbook.xml.rels" | grep -o 'Target="[^"]*"' | cut -d'"' -f2)
-      rm -f "$work/x$b/docProps/core.xml" "$work/x$b/xl/${about#/xl/}"
-      sed -i -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}(:[0-9]{2})? UTC/(generated)/g' "$work/x$b"/xl/worksheets/*.xml
+      rm -f "$work/x$b/xl/${about#/xl/}"
     done
     if ! diff -r -q "$work/xjit" "$work/xaot"; then
       echo "publish-aot check: the workbooks differ (parts listed above)" >&2; exit 1
@@ -68,10 +72,7 @@ case "$what" in
     done
     cmp "$work/jit-list.txt" "$work/aot-list.txt" || { echo "publish-aot check: exporter --list differs" >&2; exit 1; }
     for f in digest exporter; do
-      for b in jit aot; do
-        mkdir "$work/$f-$b" && (cd "$work/$f-$b" && unzip -q "../$b-$f.xlsx") && rm -f "$work/$f-$b/docProps/core.xml"
-        sed -i -E 's/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}(:[0-9]{2})? UTC/(generated)/g' "$work/$f-$b"/xl/worksheets/*.xml
-      done
+      for b in jit aot; do unpack "$work/$b-$f.xlsx" "$work/$f-$b"; done
       diff -r -q "$work/$f-jit" "$work/$f-aot" || { echo "publish-aot check: the $f workbooks differ (parts listed above)" >&2; exit 1; }
     done
     echo "publish-aot check: the AOT build's outputs equal the JIT build's ($(ls "$work/xaot/xl/worksheets"/*.xml | wc -l) sheets compared besides About; the $week digest and the review workbook of \"$top\" too)"
