@@ -30,7 +30,7 @@ public static class ReviewApi
                 : headers.TryGetValue("x-functions-key", out var f) ? f.ToString() : null;
             return ApiKeys.IsValid(presented, apiKey)
                 ? await next(ctx).ConfigureAwait(false)
-                : Results.Json(new ApiError("missing or wrong API key"), ReviewApiJson.Default.ApiError, statusCode: StatusCodes.Status401Unauthorized);
+                : Error("missing or wrong API key", StatusCodes.Status401Unauthorized);
         });
 
         api.MapGet("/exporters", async (int? top, CancellationToken ct) =>
@@ -39,7 +39,7 @@ public static class ReviewApi
         api.MapGet("/exporters/{key}", async (string key, CancellationToken ct) =>
             await service.GetAsync(key, ct).ConfigureAwait(false) is { } detail
                 ? Results.Json(detail, ReviewApiJson.Default.ExporterDetail)
-                : Results.Json(new ApiError("exporter not found"), ReviewApiJson.Default.ApiError, statusCode: StatusCodes.Status404NotFound));
+                : Error("exporter not found", StatusCodes.Status404NotFound));
 
         api.MapGet("/exporters/{key}/review.xlsx", async (string key, string? lang, CancellationToken ct) =>
         {
@@ -47,7 +47,7 @@ public static class ReviewApi
             var language = string.Equals(lang, "es", StringComparison.OrdinalIgnoreCase) ? "es" : "en";
             return await service.WriteReviewAsync(key, buffer, language, ct).ConfigureAwait(false)
                 ? Results.File(buffer.ToArray(), Handlers.Outputs.ContentTypes.Xlsx, "review.xlsx")
-                : Results.Json(new ApiError("exporter not found"), ReviewApiJson.Default.ApiError, statusCode: StatusCodes.Status404NotFound);
+                : Error("exporter not found", StatusCodes.Status404NotFound);
         });
 
         api.MapPost("/exporters/{key}/dispositions", async (string key, DispositionRequest body, CancellationToken ct) =>
@@ -56,15 +56,19 @@ public static class ReviewApi
             {
                 return await service.PostDispositionAsync(key, body, ct).ConfigureAwait(false) is { } d
                     ? Results.Json(d, ReviewApiJson.Default.Disposition, statusCode: StatusCodes.Status201Created)
-                    : Results.Json(new ApiError("exporter not found"), ReviewApiJson.Default.ApiError, statusCode: StatusCodes.Status404NotFound);
+                    : Error("exporter not found", StatusCodes.Status404NotFound);
             }
             catch (ArgumentException ex)
             {
                 // Our own validation messages only; they never contain the posted values.
-                return Results.Json(new ApiError(ex.Message), ReviewApiJson.Default.ApiError, statusCode: StatusCodes.Status400BadRequest);
+                return Error(ex.Message, StatusCodes.Status400BadRequest);
             }
         });
     }
+
+    // An error body with its status: a fixed message of ours, never the request's values.
+    private static IResult Error(string message, int status) =>
+        Results.Json(new ApiError(message), ReviewApiJson.Default.ApiError, statusCode: status);
 }
 
 /// <summary>An error body: <c>{"error": "..."}</c>.</summary>

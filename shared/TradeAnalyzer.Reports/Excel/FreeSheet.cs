@@ -228,7 +228,7 @@ internal sealed class FreeSheet
                 var reference = CellRef.Of(c, rowNumber);
                 if (cell.Text is not null)
                 {
-                    writer.WriteElement(new Cell(new InlineString(PreservedText(CellText.Safe(cell.Text))))
+                    writer.WriteElement(new Cell(new InlineString(new Text(CellText.Safe(cell.Text)) { Space = SpaceProcessingModeValues.Preserve }))
                     {
                         CellReference = reference,
                         DataType = CellValues.InlineString,
@@ -311,22 +311,9 @@ internal sealed class FreeSheet
         return value.ToString(format, CultureInfo.InvariantCulture).Length + (style == StyleId.Money ? 4 : 0);
     }
 
-    /// <summary>
-    /// A text element with xml:space="preserve", set as a plain attribute: the typed <c>Space</c> property makes the
-    /// Open XML SDK 2.20 look the enum's names up by reflection, which fails in the Native AOT build
-    /// (SpaceProcessingModeValues[] is not compiled in; found by `tradeanalyzer fuzz` on the AOT executable).
-    /// </summary>
-    private static Text PreservedText(string text)
-    {
-        var element = new Text(text);
-        element.SetAttribute(PreserveSpace);
-        return element;
-    }
-
-    // Native AOT: the Open XML SDK 2.20 looks an enum's names up with Enum.GetValues, which needs the enum's array type
-    // compiled into the executable; these arrays make the compiler include the ones this sheet's SDK path writes
-    // (`tradeanalyzer fuzz` on the AOT build stopped on CellValues[] and SpaceProcessingModeValues[] before).
+    // Native AOT: the Open XML SDK 2.20 looks an enum's names up with Enum.GetValues when it writes a typed enum
+    // attribute (Cell.DataType, Text.Space, ...), which needs the enum's array type compiled into the executable; these
+    // arrays make the compiler include the ones this sheet's SDK path writes (`tradeanalyzer fuzz` on the AOT build
+    // stopped on SpaceProcessingModeValues[] and CellValues[] before).
     private static readonly Array[] AotEnumArrays = [new CellValues[1], new SpaceProcessingModeValues[1], new OrientationValues[1]];
-
-    private static readonly OpenXmlAttribute PreserveSpace = new("xml", "space", "http://www.w3.org/XML/1998/namespace", "preserve");
 }
