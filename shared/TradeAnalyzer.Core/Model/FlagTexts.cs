@@ -31,7 +31,7 @@ public readonly struct FlagTexts : IEquatable<FlagTexts>
 
     // Below the large object threshold (85,000 bytes) on purpose: 256 KiB chunks (on the LOH, never copied) promoted 70
     // MiB less per analysis, but their ~80 MiB of LOH allocation set off a background gen2 that ran into the outputs
-    // and cost more CPU there than the copies saved (docs/benchmarks.md, "Flag texts, thirteenth pass"). A chunk is
+    // and cost more CPU there than the copies saved (docs/benchmarks-history.md, "Flag texts, thirteenth pass"). A chunk is
     // one object without references: copied once into gen1 and once into gen2 by a memcpy, never walked.
     private const int ChunkSize = 60 * 1024;
 

@@ -154,7 +154,7 @@ public class ExporterRollUpTests
     [Fact]
     public void Exporters_with_fewer_as_many_and_more_runs_than_the_prefetch_distance_roll_up_by_the_rule()
     {
-        // Written for a prefetch of the runs a few ahead in the exporters' loop (measured, not adopted: docs/benchmarks.md,
+        // Written for a prefetch of the runs a few ahead in the exporters' loop (measured, not adopted: docs/benchmarks-history.md,
         // twentieth pass second round): exporters of 1 to 24 runs (around such a distance), shipments declared at export
         // and at import, repeated and alone, give the rule's figures; so do the same lines as a list and as an array.
         var lines = new List<DeclarationLine>();
