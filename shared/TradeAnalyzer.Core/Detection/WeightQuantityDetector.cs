@@ -110,7 +110,7 @@ public sealed class WeightQuantityDetector : IDetector
         foreach (var (key, list) in byHs6)
         {
             var a = list.ToArray();
-            Array.Sort(a);
+            SpanSort.Sort(a.AsSpan());
             result[key] = new UnitWeightGroup(a);
         }
 

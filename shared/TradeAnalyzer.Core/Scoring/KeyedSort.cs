@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using TradeAnalyzer.Core.Analysis;
 
 namespace TradeAnalyzer.Core.Scoring;
 
@@ -131,11 +132,11 @@ internal static class KeyedSort
             items[k] = new Item(high, low, run[k]);
         }
 
-        // By the packed characters and position first, as the items' own order (the runtime's sort then calls CompareTo
-        // directly instead of a comparer through a delegate per comparison); items of equal packed characters (keys
-        // that agree on the 16 characters after the prefix, or saturated ones) then by their texts, then position: the
-        // comparer's order, which is total, so the same permutation as one sort with the comparer.
-        items.Sort();
+        // By the packed characters and position first, as the items' own order (SpanSort calls CompareTo inlined instead
+        // of a comparer through a delegate per comparison); items of equal packed characters (keys that agree on the 16
+        // characters after the prefix, or saturated ones) then by their texts, then position: the comparer's order,
+        // which is total, so the same permutation as one sort with the comparer.
+        SpanSort.Sort(items);
         for (var k = 0; k < items.Length;)
         {
             var end = k + 1;
@@ -146,7 +147,7 @@ internal static class KeyedSort
 
             if (end - k > 1)
             {
-                items[k..end].Sort(new ItemOrder<TKeys>(keys, common));
+                SpanSort.Sort(items[k..end], new ItemOrder<TKeys>(keys, common));
             }
 
             k = end;
