@@ -16,9 +16,10 @@ internal static class SpanSort
     /// <summary>Partitions of this many items or fewer are insertion-sorted (the runtime's threshold).</summary>
     private const int InsertionThreshold = 16;
 
-    /// <summary>Sorts <paramref name="keys"/> by their own order (<see cref="IComparable{T}.CompareTo"/>).</summary>
+    /// <summary>Sorts <paramref name="keys"/> by their own order (<see cref="IComparable{T}.CompareTo"/>; value types
+    /// only, where the runtime's sort would also order nulls).</summary>
     public static void Sort<T>(Span<T> keys)
-        where T : IComparable<T> => Sort(keys, default(OwnOrder<T>));
+        where T : struct, IComparable<T> => Sort(keys, default(OwnOrder<T>));
 
     /// <summary>Sorts <paramref name="keys"/> by <paramref name="order"/>.</summary>
     public static void Sort<T, TOrder>(Span<T> keys, TOrder order)
@@ -43,10 +44,10 @@ internal static class SpanSort
 
     /// <summary>A type's own order as a comparer the compiler can inline.</summary>
     private readonly struct OwnOrder<T> : IComparer<T>
-        where T : IComparable<T>
+        where T : struct, IComparable<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int Compare(T? x, T? y) => x!.CompareTo(y!);
+        public int Compare(T x, T y) => x.CompareTo(y);
     }
 
     private static void IntroSort<T, TOrder>(Span<T> keys, int depthLimit, TOrder order)
