@@ -23,13 +23,8 @@ internal static class SpanSort
 
     /// <summary>Sorts <paramref name="keys"/> by <paramref name="order"/>.</summary>
     public static void Sort<T, TOrder>(Span<T> keys, TOrder order)
-        where TOrder : struct, IComparer<T>
-    {
-        if (keys.Length > 1)
-        {
-            IntroSort(keys, 2 * (System.Numerics.BitOperations.Log2((uint)keys.Length) + 1), order);
-        }
-    }
+        where TOrder : struct, IComparer<T> =>
+        Sort(keys, order, 2 * (System.Numerics.BitOperations.Log2((uint)keys.Length) + 1));
 
     /// <summary>As <see cref="Sort{T, TOrder}(Span{T}, TOrder)"/> with the depth at which the sort turns to heap sort
     /// given (0: heap sort at once), for tests of that path, which random input never reaches.</summary>
