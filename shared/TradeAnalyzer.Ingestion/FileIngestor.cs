@@ -54,9 +54,11 @@ public sealed class FileIngestor
             return run.Fail(hashing, $"the file could not be read: {ex.Message}");
         }
 
-        if (source is CsvTabularSource && total >= options.PipelineMinBytes)
+        var text = source is CsvTabularSource;
+        if ((text || source is XlsxTabularSource) && total >= options.PipelineMinBytes)
         {
-            // A big text file is split into rows on a second thread while this one parses them (same rows, same order).
+            // A big file is split into rows on a second thread (a text file's lines, a workbook's inflated and scanned
+            // sheet) while this one parses them (same rows, same order).
             source = new PipelinedTabularSource(source);
         }
 
@@ -67,8 +69,9 @@ public sealed class FileIngestor
         }
 
         string? detected;
-        // A big file is read without collections (see ReadGcScope): they would find almost nothing to free.
-        using (ReadGcScope.Enter(source is PipelinedTabularSource && total >= ReadGcScope.MinBytes, total))
+        // A big file is read without collections (see ReadGcScope): they would find almost nothing to free. Text files
+        // only: the region's budget follows the file's size, which a workbook's compression hides.
+        using (ReadGcScope.Enter(text && source is PipelinedTabularSource && total >= ReadGcScope.MinBytes, total))
         using (source)
         {
             try

@@ -40,7 +40,7 @@ internal sealed class PipelinedTabularSource : TabularSource
         _inner = inner;
         Detected = inner.Detected;
         DecimalHint = inner.DecimalHint;
-        _thread = new Thread(Produce) { IsBackground = true, Name = "csv reader" };
+        _thread = new Thread(Produce) { IsBackground = true, Name = inner is CsvTabularSource ? "csv reader" : "xlsx reader" };
         _thread.Start();
     }
 

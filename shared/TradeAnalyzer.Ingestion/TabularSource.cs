@@ -22,6 +22,9 @@ public sealed record TabularSourceOptions
 
     /// <summary>XLSX: pick the sheet named after this kind when there is one.</summary>
     public FileKind? Kind { get; init; }
+
+    /// <summary>Reads workbooks' rows with <see cref="System.Xml.XmlReader"/> instead of the UTF-8 scanner (tests compare the two).</summary>
+    internal bool XlsxWithXmlReader { get; init; }
 }
 
 /// <summary>

@@ -14,7 +14,7 @@ namespace TradeAnalyzer.Ingestion;
 /// (TRUE/FALSE), dates (date-formatted numbers become yyyy-mm-dd), formulas' cached values (never evaluated).
 /// Before anything is parsed the zip directory is checked against size and compression-ratio limits.
 /// </summary>
-internal sealed class XlsxTabularSource : TabularSource
+internal sealed partial class XlsxTabularSource : TabularSource
 {
     private static readonly XmlReaderSettings XmlSettings = new()
     {
@@ -29,7 +29,8 @@ internal sealed class XlsxTabularSource : TabularSource
 
     private readonly Stream _package;
     private readonly SpreadsheetDocument _doc;
-    private readonly XmlReader _sheet;
+    private readonly XmlReader? _sheet;
+    private readonly Utf8XmlScanner? _scan;
     private readonly List<string> _sharedStrings;
     private readonly bool[] _dateStyles;
     private readonly int _maxField;
@@ -39,11 +40,18 @@ internal sealed class XlsxTabularSource : TabularSource
     private long _rowNumber;
     private string? _error;
 
-    private XlsxTabularSource(Stream package, SpreadsheetDocument doc, XmlReader sheet, List<string> sharedStrings, bool[] dateStyles, string detected, TabularSourceOptions options)
+    // The scanner's row: per column either a string (shared strings, fixed texts) or a range of the scanner's chars.
+    private string?[] _fStr = new string?[64];
+    private int[] _fStart = new int[64];
+    private int[] _fLen = new int[64];
+    private int _fCount;
+
+    private XlsxTabularSource(Stream package, SpreadsheetDocument doc, XmlReader? sheet, Utf8XmlScanner? scan, List<string> sharedStrings, bool[] dateStyles, string detected, TabularSourceOptions options)
     {
         _package = package;
         _doc = doc;
         _sheet = sheet;
+        _scan = scan;
         _sharedStrings = sharedStrings;
         _dateStyles = dateStyles;
         Detected = detected;
@@ -51,7 +59,7 @@ internal sealed class XlsxTabularSource : TabularSource
         _maxFields = options.MaxFields;
     }
 
-    public override int FieldCount => _cells.Count;
+    public override int FieldCount => _scan is null ? _cells.Count : _fCount;
 
     public override long RowNumber => _rowNumber;
 
@@ -61,7 +69,20 @@ internal sealed class XlsxTabularSource : TabularSource
 
     public override DecimalStyle DecimalHint => DecimalStyle.Point;
 
-    public override ReadOnlySpan<char> GetSpan(int index) => (uint)index < (uint)_cells.Count ? _cells[index].AsSpan() : [];
+    public override ReadOnlySpan<char> GetSpan(int index)
+    {
+        if (_scan is null)
+        {
+            return (uint)index < (uint)_cells.Count ? _cells[index].AsSpan() : [];
+        }
+
+        if ((uint)index >= (uint)_fCount)
+        {
+            return [];
+        }
+
+        return _fStr[index] is { } s ? s.AsSpan() : _scan.Chars.AsSpan(_fStart[index], _fLen[index]);
+    }
 
     public static XlsxTabularSource Open(Stream input, TabularSourceOptions options)
     {
@@ -98,8 +119,15 @@ internal sealed class XlsxTabularSource : TabularSource
                 var (sheetName, sheetPart) = PickSheet(wb, options.Kind);
                 var shared = ReadSharedStrings(wb.SharedStringTablePart, options);
                 var dates = ReadDateStyles(wb.WorkbookStylesPart);
-                var reader = XmlReader.Create(sheetPart.GetStream(FileMode.Open, FileAccess.Read), XmlSettings);
-                return new XlsxTabularSource(spool, doc, reader, shared, dates, $"xlsx, sheet '{sheetName}'", options);
+                var scan = options.XlsxWithXmlReader ? null : new Utf8XmlScanner(sheetPart.GetStream(FileMode.Open, FileAccess.Read));
+                if (scan is not null && !scan.IsUtf8())
+                {
+                    scan.Dispose();
+                    scan = null;
+                }
+
+                var reader = scan is null ? XmlReader.Create(sheetPart.GetStream(FileMode.Open, FileAccess.Read), XmlSettings) : null;
+                return new XlsxTabularSource(spool, doc, reader, scan, shared, dates, $"xlsx, sheet '{sheetName}'", options);
             }
             catch (Exception ex) when (ex is not InvalidDataException and not OutOfMemoryException)
             {
@@ -233,6 +261,16 @@ internal sealed class XlsxTabularSource : TabularSource
             return list;
         }
 
+        if (!options.XlsxWithXmlReader)
+        {
+            using var scan = new Utf8XmlScanner(part.GetStream(FileMode.Open, FileAccess.Read), 1 << 16);
+            if (scan.IsUtf8())
+            {
+                ScanSharedStrings(scan, list, options.MaxFieldLength);
+                return list;
+            }
+        }
+
         using var r = XmlReader.Create(part.GetStream(FileMode.Open, FileAccess.Read), XmlSettings);
         var sb = new StringBuilder();
         var inRph = false;
@@ -258,9 +296,10 @@ internal sealed class XlsxTabularSource : TabularSource
                     case "t" when !r.IsEmptyElement:
                         var t = r.ReadElementContentAsString();
                         advanced = true;
-                        if (!inRph && sb.Length + t.Length <= options.MaxFieldLength + 1)
+                        if (!inRph)
                         {
-                            sb.Append(t);
+                            // Kept up to one char past the limit, so that a cell using it is reported as too long.
+                            sb.Append(t.AsSpan(0, Math.Clamp(options.MaxFieldLength + 1 - sb.Length, 0, t.Length)));
                         }
 
                         break;
@@ -373,19 +412,27 @@ internal sealed class XlsxTabularSource : TabularSource
 
     public override bool Read()
     {
+        if (_scan is not null)
+        {
+            return ScanRow(_scan);
+        }
+
+        var sheet = _sheet!;
         _cells.Clear();
         _error = null;
         try
         {
-            while (_sheet.Read())
+            while (sheet.Read())
             {
-                if (_sheet.NodeType != XmlNodeType.Element || _sheet.LocalName != "row")
+                if (sheet.NodeType != XmlNodeType.Element || sheet.LocalName != "row")
                 {
                     continue;
                 }
 
-                _rowNumber = long.TryParse(_sheet.GetAttribute("r"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var rn) ? rn : _rowNumber + 1;
-                if (_sheet.IsEmptyElement)
+                _cells.Clear();
+                _error = null;
+                _rowNumber = long.TryParse(sheet.GetAttribute("r"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var rn) ? rn : _rowNumber + 1;
+                if (sheet.IsEmptyElement)
                 {
                     continue;
                 }
@@ -422,23 +469,24 @@ internal sealed class XlsxTabularSource : TabularSource
 
     private void ReadRowCells()
     {
-        var rowDepth = _sheet.Depth;
+        var sheet = _sheet!;
+        var rowDepth = sheet.Depth;
         string? cellRef = null, type = null, style = null, value = null;
         var inCell = false;
         var inlineText = false;
         var inRph = false;
         var advanced = false;
-        while (advanced || _sheet.Read())
+        while (advanced || sheet.Read())
         {
             advanced = false;
-            if (_sheet.NodeType == XmlNodeType.EndElement && _sheet.Depth == rowDepth)
+            if (sheet.NodeType == XmlNodeType.EndElement && sheet.Depth == rowDepth)
             {
                 break;
             }
 
-            if (_sheet.NodeType == XmlNodeType.Element)
+            if (sheet.NodeType == XmlNodeType.Element)
             {
-                switch (_sheet.LocalName)
+                switch (sheet.LocalName)
                 {
                     case "c":
                         if (inCell)
@@ -446,49 +494,46 @@ internal sealed class XlsxTabularSource : TabularSource
                             Commit(cellRef, type, style, value, inlineText);
                         }
 
-                        cellRef = _sheet.GetAttribute("r");
-                        type = _sheet.GetAttribute("t");
-                        style = _sheet.GetAttribute("s");
+                        cellRef = sheet.GetAttribute("r");
+                        type = sheet.GetAttribute("t");
+                        style = sheet.GetAttribute("s");
                         value = null;
                         inlineText = false;
                         _text.Clear();
-                        inCell = !_sheet.IsEmptyElement;
+                        inCell = !sheet.IsEmptyElement;
                         if (!inCell)
                         {
                             Commit(cellRef, type, style, null, false);
                         }
 
                         break;
-                    case "v" when !_sheet.IsEmptyElement:
-                        value = _sheet.ReadElementContentAsString();
+                    case "v" when !sheet.IsEmptyElement:
+                        value = sheet.ReadElementContentAsString();
                         advanced = true;
                         break;
                     case "rPh":
-                        inRph = !_sheet.IsEmptyElement;
+                        inRph = !sheet.IsEmptyElement;
                         break;
-                    case "t" when !_sheet.IsEmptyElement:
-                        var t = _sheet.ReadElementContentAsString();
+                    case "t" when !sheet.IsEmptyElement:
+                        var t = sheet.ReadElementContentAsString();
                         advanced = true;
                         if (!inRph)
                         {
                             inlineText = true;
-                            if (_text.Length + t.Length <= _maxField + 1)
-                            {
-                                _text.Append(t);
-                            }
+                            _text.Append(t.AsSpan(0, Math.Clamp(_maxField + 1 - _text.Length, 0, t.Length)));
                         }
 
                         break;
                 }
             }
-            else if (_sheet.NodeType == XmlNodeType.EndElement)
+            else if (sheet.NodeType == XmlNodeType.EndElement)
             {
-                if (_sheet.LocalName == "c" && inCell)
+                if (sheet.LocalName == "c" && inCell)
                 {
                     Commit(cellRef, type, style, value, inlineText);
                     inCell = false;
                 }
-                else if (_sheet.LocalName == "rPh")
+                else if (sheet.LocalName == "rPh")
                 {
                     inRph = false;
                 }
@@ -602,7 +647,8 @@ internal sealed class XlsxTabularSource : TabularSource
     {
         if (disposing)
         {
-            _sheet.Dispose();
+            _sheet?.Dispose();
+            _scan?.Dispose();
             _doc.Dispose();
             _package.Dispose();
         }

@@ -1,0 +1,448 @@
+using System.Globalization;
+using System.Xml;
+
+namespace TradeAnalyzer.Ingestion;
+
+/// <summary>
+/// The rows of a UTF-8 worksheet read by <see cref="Utf8XmlScanner"/>, with the same meaning as the
+/// <see cref="XmlReader"/> path in XlsxTabularSource.cs (unit tests read the same workbooks both ways and compare every
+/// cell): a cell's text is decoded once into the scanner's chars and handed out as a span; shared strings are the
+/// table's own strings.
+/// </summary>
+internal sealed partial class XlsxTabularSource
+{
+    private enum CellType : byte
+    {
+        Number,
+        Shared,
+        Inline,
+        Boolean,
+        Text,
+        Date,
+    }
+
+    private bool ScanRow(Utf8XmlScanner s)
+    {
+        try
+        {
+            while (s.Next(out var isStart))
+            {
+                if (!isStart || !Is(s.LocalName, "row"u8))
+                {
+                    continue;
+                }
+
+                _fCount = 0;
+                _error = null;
+                s.CharCount = 0;
+                _rowNumber = s.TryGetAttribute("r"u8, out var raw) && TryParseLong(raw, out var rn) ? rn : _rowNumber + 1;
+                if (s.IsEmptyElement)
+                {
+                    continue;
+                }
+
+                ScanRowCells(s);
+                if (_error is null && IsBlankScanned())
+                {
+                    continue;
+                }
+
+                return true;
+            }
+        }
+        catch (XmlException ex)
+        {
+            throw new InvalidDataException($"the worksheet is malformed near row {_rowNumber + 1:N0}: {ex.Message}", ex);
+        }
+
+        _fCount = 0;
+        return false;
+    }
+
+    private bool IsBlankScanned()
+    {
+        for (var i = 0; i < _fCount; i++)
+        {
+            if (!GetSpan(i).IsWhiteSpace())
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void ScanRowCells(Utf8XmlScanner s)
+    {
+        var rowDepth = s.Depth;
+        var inCell = false;
+        var inRph = false;
+        var col = 0;
+        var type = CellType.Number;
+        var style = -1;
+        int valueStart = 0, valueLength = -1; // -1: no value
+        int textStart = 0, textLength = -1;   // -1: no inline text
+        var capture = 0; // 0 none, 1 value, 2 text
+        while (s.Next(out var isStart))
+        {
+            var name = s.LocalName;
+            if (isStart)
+            {
+                if (capture != 0)
+                {
+                    throw new XmlException("A cell's value or text holds an element.");
+                }
+
+                if (Is(name, "c"u8))
+                {
+                    if (inCell)
+                    {
+                        CommitScanned(s, col, type, style, valueStart, valueLength, textStart, textLength);
+                    }
+
+                    col = s.TryGetAttribute("r"u8, out var r) ? ColumnIndex(r, _fCount) : _fCount;
+                    type = s.TryGetAttribute("t"u8, out var t) ? TypeOf(t) : CellType.Number;
+                    style = s.TryGetAttribute("s"u8, out var st) && TryParseInt(st, out var si) ? si : -1;
+                    valueLength = -1;
+                    textLength = -1;
+                    inCell = !s.IsEmptyElement;
+                    if (!inCell)
+                    {
+                        CommitScanned(s, col, type, style, 0, -1, 0, -1);
+                    }
+                }
+                else if (Is(name, "v"u8))
+                {
+                    if (!s.IsEmptyElement)
+                    {
+                        valueStart = s.CharCount;
+                        s.CaptureLimit = valueStart + _maxField + 1;
+                        s.Capturing = true;
+                        capture = 1;
+                    }
+                }
+                else if (Is(name, "t"u8))
+                {
+                    if (!s.IsEmptyElement && !inRph)
+                    {
+                        if (textLength < 0)
+                        {
+                            textStart = s.CharCount;
+                            textLength = 0;
+                        }
+                        else if (textStart + textLength != s.CharCount)
+                        {
+                            // Something else was captured since this cell's last run: move the runs to the end.
+                            var moved = s.CharCount;
+                            EnsureChars(s, moved + textLength);
+                            s.Chars.AsSpan(textStart, textLength).CopyTo(s.Chars.AsSpan(moved));
+                            textStart = moved;
+                            s.CharCount = moved + textLength;
+                        }
+
+                        s.CaptureLimit = textStart + _maxField + 1;
+                        s.Capturing = true;
+                        capture = 2;
+                    }
+                }
+                else if (Is(name, "rPh"u8))
+                {
+                    inRph = !s.IsEmptyElement;
+                }
+
+                continue;
+            }
+
+            if (s.Depth == rowDepth)
+            {
+                break;
+            }
+
+            if (capture != 0)
+            {
+                if (capture == 1)
+                {
+                    valueLength = s.CharCount - valueStart;
+                }
+                else
+                {
+                    textLength = s.CharCount - textStart;
+                }
+
+                s.Capturing = false;
+                s.CaptureLimit = int.MaxValue;
+                capture = 0;
+            }
+            else if (Is(name, "c"u8) && inCell)
+            {
+                CommitScanned(s, col, type, style, valueStart, valueLength, textStart, textLength);
+                inCell = false;
+            }
+            else if (Is(name, "rPh"u8))
+            {
+                inRph = false;
+            }
+        }
+
+        if (inCell)
+        {
+            CommitScanned(s, col, type, style, valueStart, valueLength, textStart, textLength);
+        }
+    }
+
+    private void CommitScanned(Utf8XmlScanner s, int col, CellType type, int style, int valueStart, int valueLength, int textStart, int textLength)
+    {
+        if (col >= _maxFields)
+        {
+            _error ??= string.Create(CultureInfo.InvariantCulture, $"the row has more than {_maxFields:N0} columns");
+            return;
+        }
+
+        string? str = null;
+        int start = 0, length = 0;
+        var value = valueLength < 0 ? default : s.Chars.AsSpan(valueStart, valueLength);
+        switch (type)
+        {
+            case CellType.Shared:
+                str = TryParseInt(value, out var i) && (uint)i < (uint)_sharedStrings.Count ? _sharedStrings[i] : string.Empty;
+                break;
+            case CellType.Inline:
+                (start, length) = textLength < 0 ? (0, 0) : (textStart, textLength);
+                break;
+            case CellType.Boolean:
+                str = value.SequenceEqual("1") ? "TRUE" : value.SequenceEqual("0") ? "FALSE" : null;
+                (start, length) = (valueStart, Math.Max(valueLength, 0));
+                break;
+            case CellType.Text:
+                (start, length) = (valueStart, Math.Max(valueLength, 0));
+                break;
+            case CellType.Date:
+                (start, length) = (valueStart, Math.Min(Math.Max(valueLength, 0), valueLength >= 10 ? 10 : int.MaxValue));
+                break;
+            default:
+                if (textLength >= 0 && valueLength < 0)
+                {
+                    (start, length) = (textStart, textLength);
+                }
+                else if (valueLength >= 0)
+                {
+                    (start, length) = (valueStart, valueLength);
+                    if ((uint)style < (uint)_dateStyles.Length && _dateStyles[style] &&
+                        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var serial) && serial is >= 1 and < 2958466)
+                    {
+                        start = s.CharCount;
+                        EnsureChars(s, start + 10);
+                        _ = DateTime.FromOADate(serial).TryFormat(s.Chars.AsSpan(start), out length, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                        s.CharCount = start + length;
+                    }
+                }
+
+                break;
+        }
+
+        if ((str?.Length ?? length) > _maxField)
+        {
+            _error ??= string.Create(CultureInfo.InvariantCulture, $"a field is longer than {_maxField:N0} characters");
+            str = string.Empty;
+        }
+
+        if (col >= _fStr.Length)
+        {
+            var n = Math.Max(col + 1, _fStr.Length * 2);
+            Array.Resize(ref _fStr, n);
+            Array.Resize(ref _fStart, n);
+            Array.Resize(ref _fLen, n);
+        }
+
+        while (_fCount < col)
+        {
+            _fStr[_fCount++] = string.Empty;
+        }
+
+        _fStr[col] = str;
+        _fStart[col] = start;
+        _fLen[col] = length;
+        if (col == _fCount)
+        {
+            _fCount++;
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool Is(ReadOnlySpan<byte> name, ReadOnlySpan<byte> expected) =>
+        name.Length == expected.Length && name[0] == expected[0] && (name.Length == 1 || name.SequenceEqual(expected));
+
+    private static void EnsureChars(Utf8XmlScanner s, int count)
+    {
+        if (count > s.Chars.Length)
+        {
+            Array.Resize(ref s.Chars, Math.Max(count, s.Chars.Length * 2));
+        }
+    }
+
+    private static CellType TypeOf(ReadOnlySpan<byte> raw)
+    {
+        Span<char> buf = stackalloc char[16];
+        var n = Utf8XmlScanner.DecodeAttribute(raw, buf);
+        var t = n < 0 ? [] : buf[..n];
+        return t switch
+        {
+            "s" => CellType.Shared,
+            "inlineStr" => CellType.Inline,
+            "b" => CellType.Boolean,
+            "str" or "e" => CellType.Text,
+            "d" => CellType.Date,
+            _ => CellType.Number,
+        };
+    }
+
+    private static int ColumnIndex(ReadOnlySpan<byte> raw, int fallback)
+    {
+        if (raw.Length is > 0 and <= 16 && raw.IndexOf((byte)'&') < 0)
+        {
+            var c = 0;
+            var k = 0;
+            for (; k < raw.Length && raw[k] is >= (byte)'A' and <= (byte)'Z'; k++)
+            {
+                c = (c * 26) + (raw[k] - 'A' + 1);
+            }
+
+            return k == 0 ? fallback : c > 1_000_000 ? int.MaxValue : c - 1;
+        }
+
+        Span<char> buf = stackalloc char[64];
+        var n = Utf8XmlScanner.DecodeAttribute(raw, buf);
+        var col = 0;
+        var any = false;
+        foreach (var c in n < 0 ? buf : buf[..n])
+        {
+            if (c is >= 'A' and <= 'Z')
+            {
+                col = (col * 26) + (c - 'A' + 1);
+                any = true;
+                if (col > 1_000_000)
+                {
+                    return int.MaxValue;
+                }
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return any ? col - 1 : fallback;
+    }
+
+    private static bool TryParseInt(ReadOnlySpan<byte> raw, out int value)
+    {
+        if (raw.Length is > 0 and <= 9)
+        {
+            var v = 0;
+            var k = 0;
+            for (; k < raw.Length && raw[k] is >= (byte)'0' and <= (byte)'9'; k++)
+            {
+                v = (v * 10) + (raw[k] - '0');
+            }
+
+            if (k == raw.Length)
+            {
+                value = v;
+                return true;
+            }
+        }
+
+        Span<char> buf = stackalloc char[64];
+        var n = Utf8XmlScanner.DecodeAttribute(raw, buf);
+        value = 0;
+        return n >= 0 && int.TryParse(buf[..n], NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
+    }
+
+    private static bool TryParseInt(ReadOnlySpan<char> text, out int value)
+    {
+        if (text.Length is > 0 and <= 9)
+        {
+            var v = 0;
+            var k = 0;
+            for (; k < text.Length && text[k] is >= '0' and <= '9'; k++)
+            {
+                v = (v * 10) + (text[k] - '0');
+            }
+
+            if (k == text.Length)
+            {
+                value = v;
+                return true;
+            }
+        }
+
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
+    }
+
+    private static bool TryParseLong(ReadOnlySpan<byte> raw, out long value)
+    {
+        if (TryParseInt(raw, out var small))
+        {
+            value = small;
+            return true;
+        }
+
+        Span<char> buf = stackalloc char[64];
+        var n = Utf8XmlScanner.DecodeAttribute(raw, buf);
+        value = 0;
+        return n >= 0 && long.TryParse(buf[..n], NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
+    }
+
+    private static void ScanSharedStrings(Utf8XmlScanner s, List<string> list, int maxField)
+    {
+        var inRph = false;
+        try
+        {
+            while (s.Next(out var isStart))
+            {
+                var name = s.LocalName;
+                if (isStart)
+                {
+                    if (s.Capturing)
+                    {
+                        throw new XmlException("A shared string's text holds an element.");
+                    }
+
+                    if (Is(name, "si"u8))
+                    {
+                        s.CharCount = 0;
+                        if (s.IsEmptyElement)
+                        {
+                            list.Add(string.Empty);
+                        }
+                    }
+                    else if (Is(name, "rPh"u8))
+                    {
+                        inRph = !s.IsEmptyElement;
+                    }
+                    else if (Is(name, "t"u8) && !s.IsEmptyElement && !inRph)
+                    {
+                        s.CaptureLimit = maxField + 1;
+                        s.Capturing = true;
+                    }
+                }
+                else if (s.Capturing)
+                {
+                    s.Capturing = false;
+                }
+                else if (Is(name, "si"u8))
+                {
+                    list.Add(new string(s.Chars, 0, s.CharCount));
+                }
+                else if (Is(name, "rPh"u8))
+                {
+                    inRph = false;
+                }
+            }
+        }
+        catch (XmlException ex)
+        {
+            throw new InvalidDataException($"the shared strings of the workbook are malformed: {ex.Message}", ex);
+        }
+    }
+}

@@ -1,0 +1,298 @@
+using System.IO.Compression;
+using System.Text;
+using System.Xml;
+using TradeAnalyzer.Ingestion;
+
+namespace TradeAnalyzer.UnitTests.Ingestion;
+
+/// <summary>
+/// The workbook rows read by the UTF-8 scanner must be the rows <see cref="XmlReader"/> reads: each test builds a
+/// workbook from raw XML, reads it both ways and compares row numbers, errors and every cell.
+/// </summary>
+public sealed class XlsxScannerTests
+{
+    private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+
+    private static byte[] Package(string sheetXml, string? sharedXml = null, string? stylesXml = null)
+    {
+        using var ms = new MemoryStream();
+        using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, true))
+        {
+            void Add(string name, string text)
+            {
+                using var w = zip.CreateEntry(name).Open();
+                w.Write(Encoding.UTF8.GetBytes(text));
+            }
+
+            Add("[Content_Types].xml", """<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>""");
+            Add("_rels/.rels", """<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>""");
+            Add("xl/workbook.xml", $"""<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{Main}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>""");
+            Add("xl/_rels/workbook.xml.rels", """<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>""");
+            Add("xl/styles.xml", stylesXml ?? $"""<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{Main}"><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="14" applyNumberFormat="1"/></cellXfs></styleSheet>""");
+            Add("xl/sharedStrings.xml", sharedXml ?? $"""<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{Main}"><si><t>first</t></si></sst>""");
+            Add("xl/worksheets/sheet1.xml", sheetXml);
+        }
+
+        return ms.ToArray();
+    }
+
+    private static string Sheet(string rows, string prefix = "") =>
+        prefix.Length == 0
+            ? $"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>{"\r\n"}<worksheet xmlns="{Main}"><sheetData>{rows}</sheetData></worksheet>"""
+            : $"""<?xml version="1.0" encoding="UTF-8"?><{prefix}:worksheet xmlns:{prefix}="{Main}"><{prefix}:sheetData>{rows}</{prefix}:sheetData></{prefix}:worksheet>""";
+
+    // Every row as "number|error|cell|cell...", or "!" and the error's type when opening or reading fails.
+    private static List<string> Rows(byte[] package, bool xmlReader, int maxField = 100_000, int maxFields = 2_000)
+    {
+        var rows = new List<string>();
+        try
+        {
+            using var source = TabularSource.Open(new MemoryStream(package), "t.xlsx",
+                new TabularSourceOptions { XlsxWithXmlReader = xmlReader, MaxFieldLength = maxField, MaxFields = maxFields });
+            while (source.Read())
+            {
+                var sb = new StringBuilder().Append(source.RowNumber).Append('|').Append(source.RowError);
+                for (var i = 0; i < source.FieldCount; i++)
+                {
+                    sb.Append('|').Append(source.GetSpan(i));
+                }
+
+                rows.Add(sb.ToString());
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            rows.Add("!" + ex.GetType().Name);
+        }
+
+        return rows;
+    }
+
+    private static List<string> Same(byte[] package, int maxField = 100_000, int maxFields = 2_000)
+    {
+        var expected = Rows(package, xmlReader: true, maxField, maxFields);
+        var actual = Rows(package, xmlReader: false, maxField, maxFields);
+        Assert.Equal(expected, actual);
+        return actual;
+    }
+
+    [Fact]
+    public void Plain_rows_read_the_same_both_ways()
+    {
+        var rows = Same(Package(Sheet("""<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1"><v>12.5</v></c><c r="C1" s="1"><v>45726</v></c></row>""")));
+        Assert.Equal(["1||first|12.5|2025-03-10"], rows);
+    }
+
+    [Fact]
+    public void Prefixed_elements_quotes_and_white_space_in_tags_read_the_same()
+    {
+        var rows = Same(Package(Sheet(
+            "<x:row r='1' spans=\"1:3\"\r\n  ><x:c  r = \"A1\"\tt='inlineStr'><x:is><x:t>a b</x:t></x:is></x:c><x:c r=\"C1\" ><x:v >7</x:v ></x:c ></x:row>",
+            "x")));
+        Assert.Equal(["1||a b||7"], rows);
+    }
+
+    [Fact]
+    public void Entities_character_references_cdata_and_line_ends_read_the_same()
+    {
+        var rows = Same(Package(Sheet(
+            "<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>&amp;&lt;&gt;&quot;&apos;&#65;&#x42;&#x1F600;</t></is></c>" +
+            "<c r=\"B2\" t=\"inlineStr\"><is><t><![CDATA[<raw> & \r\n stuff]]></t></is></c>" +
+            "<c r=\"C2\" t=\"inlineStr\"><is><t xml:space=\"preserve\"> two\r\nlines\rend </t></is></c>" +
+            "<c r=\"D2\" t=\"str\"><f>\"a\"&amp;\"b\"</f><v>a&amp;b</v></c>" +
+            "<c r=\"E2\" t=\"inlineStr\"><is><t>Zürich — 東京</t></is></c></row>")));
+        Assert.Equal("2||&<>\"'AB\U0001F600|<raw> & \n stuff| two\nlines\nend |a&b|Zürich — 東京", Assert.Single(rows));
+    }
+
+    [Fact]
+    public void Rich_text_phonetic_runs_comments_and_instructions_read_the_same()
+    {
+        Same(Package(Sheet(
+            "<!-- a comment --><row r=\"1\"><?pi data?><c r=\"A1\" t=\"inlineStr\"><is><r><rPr><b/></rPr><t>ab</t></r><!-- x --><r><t xml:space=\"preserve\"> cd</t></r>" +
+            "<rPh sb=\"0\" eb=\"1\"><t>ignored</t></rPh></is></c><c r=\"B1\" t=\"s\"><v>1</v></c><c r=\"C1\" t=\"s\"><v>2</v></c><c r=\"D1\" t=\"s\"><v>9</v></c></row>"),
+            sharedXml: $"""<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{Main}"><si><t>zero</t></si><si><r><t>o</t></r><r><rPr/><t>ne</t></r><rPh><t>x</t></rPh></si><si/></sst>"""));
+    }
+
+    [Fact]
+    public void Cell_types_styles_and_positions_read_the_same()
+    {
+        var rows = Same(Package(Sheet(
+            "<row r=\"3\"><c r=\"A3\" t=\"b\"><v>1</v></c><c r=\"B3\" t=\"b\"><v>0</v></c><c r=\"C3\" t=\"e\"><v>#N/A</v></c>" +
+            "<c r=\"D3\" t=\"d\"><v>2025-03-10T00:00:00</v></c><c r=\"E3\" s=\"1\"><v>0.5</v></c><c r=\"F3\" s=\"7\"><v>45726</v></c>" +
+            "<c r=\"H3\"><v></v></c><c r=\"I3\"><v/></c><c r=\"J3\"/><c><v>after J</v></c><c r=\"B3\"><v>overwrites B</v></c>" +
+            "<c r=\"a1\"><v>lower-case reference</v></c><c r=\"K3\" t=\"s\"><v>99</v></c><c r=\"L3\" t=\"s\"><v> 0 </v></c><c r=\"M3\" t=\"n\"><v>1e3</v></c></row>" +
+            "<row><c r=\"A4\"><v>no row number</v></c></row><row r=\"6\"/><row r=\"7\"><c r=\"A7\" t=\"inlineStr\"><is><t>  </t></is></c></row>" +
+            "<row r=\"8\"><c r=\"B8\"><v>x</v></c><c r=\"A8\"><v>y</v></c></row>")));
+        Assert.Equal(3, rows.Count); // the empty row 6 and the blank row 7 are skipped
+        Assert.StartsWith("3||TRUE|overwrites B|#N/A|2025-03-10|0.5|45726", rows[0], StringComparison.Ordinal);
+        Assert.Equal("4||no row number", rows[1]);
+        Assert.Equal("8||y|x", rows[2]);
+    }
+
+    [Fact]
+    public void Over_long_fields_and_too_many_columns_are_row_errors_both_ways()
+    {
+        var longText = new string('x', 50);
+        var rows = Same(Package(
+            Sheet($"<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>{longText}</t></is></c></row>" +
+                  $"<row r=\"2\"><c r=\"A2\"><v>{longText}</v></c></row>" +
+                  "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>1</v></c></row>" +
+                  "<row r=\"4\"><c r=\"A4\" t=\"inlineStr\"><is><t>0123456789</t><t>0123456789</t><t>0123456789</t></is></c></row>" +
+                  "<row r=\"5\"><c r=\"Z5\"><v>far</v></c></row><row r=\"6\"><c r=\"A6\"><v>ok</v></c></row>"),
+            sharedXml: $"""<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{Main}"><si><t>short</t></si><si><t>{longText}</t></si></sst>"""),
+            maxField: 20, maxFields: 10);
+        Assert.Equal(6, rows.Count);
+        Assert.All(rows.Take(5), r => Assert.False(r.Split('|')[1].Length == 0, r));
+        Assert.Equal("6||ok", rows[5]);
+    }
+
+    [Theory]
+    [InlineData("<row r=\"1\"><c r=\"A1\"><v>1</v></row>")]                     // end tag does not match
+    [InlineData("<row r=\"1\"><c r=\"A1\"><v>&nbsp;</v></c></row>")]             // undeclared entity
+    [InlineData("<row r=\"1\"><c r=\"A1\"><v>a\u0001b</v></c></row>")]           // a character XML forbids
+    [InlineData("<row r=\"1\"><c r=\"A1\"><v>1<b/></v></c></row>")]              // an element inside a value
+    [InlineData("<row r=\"1\"><c r=A1><v>1</v></c></row>")]                      // an unquoted attribute
+    [InlineData("<row r=\"1\"><c r=\"A1\"><v>&#0;</v></c></row>")]               // a reference to NUL
+    public void Malformed_sheets_are_refused_both_ways(string rows)
+    {
+        var result = Same(Package(Sheet(rows)));
+        Assert.Equal("!InvalidDataException", result[^1]);
+    }
+
+    [Fact]
+    public void A_truncated_sheet_is_refused_both_ways()
+    {
+        var sheet = Sheet("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row><row r=\"2\"><c r=\"A2\"><v>2</v></c></row>");
+        var result = Same(Package(sheet[..^30]));
+        Assert.Equal("!InvalidDataException", result[^1]);
+    }
+
+    [Fact]
+    public void A_utf16_sheet_is_read_by_the_xml_reader()
+    {
+        var sheet = Sheet("<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>ü</t></is></c></row>").Replace("UTF-8", "UTF-16", StringComparison.Ordinal);
+        using var ms = new MemoryStream();
+        var bytes = Package("<placeholder/>");
+        using (var zip = new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read))
+        using (var output = new ZipArchive(ms, ZipArchiveMode.Create, true))
+        {
+            foreach (var e in zip.Entries)
+            {
+                using var w = output.CreateEntry(e.FullName).Open();
+                if (e.FullName == "xl/worksheets/sheet1.xml")
+                {
+                    w.Write([.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(sheet)]);
+                }
+                else
+                {
+                    using var r = e.Open();
+                    r.CopyTo(w);
+                }
+            }
+        }
+
+        Assert.Equal(["1||ü"], Same(ms.ToArray()));
+    }
+
+    [Fact]
+    public void Mutated_sheets_read_the_same_whenever_the_xml_reader_accepts_them()
+    {
+        var sheet = Sheet(
+            "<row r=\"1\" spans=\"1:4\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" s=\"1\"><v>45726</v></c><c r=\"C1\" t=\"inlineStr\"><is><t>a &amp; b</t></is></c></row>" +
+            "<row r=\"2\"><c r=\"A2\" t=\"b\"><v>1</v></c><c r=\"B2\"><f>1+1</f><v>2</v></c><c r=\"D2\" t=\"inlineStr\"><is><r><t>x</t></r><r><t>y</t></r></is></c></row>");
+        const string alphabet = "<>&\"'/= x;#ARc\r\n";
+        var rng = new Random(7);
+        var compared = 0;
+        for (var i = 0; i < 300; i++)
+        {
+            var chars = sheet.ToCharArray().ToList();
+            for (var m = rng.Next(1, 4); m > 0; m--)
+            {
+                var at = rng.Next(60, chars.Count);
+                switch (rng.Next(3))
+                {
+                    case 0: chars[at] = alphabet[rng.Next(alphabet.Length)]; break;
+                    case 1: chars.RemoveAt(at); break;
+                    default: chars.Insert(at, alphabet[rng.Next(alphabet.Length)]); break;
+                }
+            }
+
+            var package = Package(new string([.. chars]));
+            var expected = Rows(package, xmlReader: true);
+            var actual = Rows(package, xmlReader: false); // throws nothing but InvalidDataException (Rows catches only that)
+            if (!expected.Exists(r => r.StartsWith('!')))
+            {
+                Assert.Equal(expected, actual);
+                compared++;
+            }
+        }
+
+        Assert.True(compared > 50, $"only {compared} mutants were readable");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(17)]
+    public void The_scanner_gives_the_same_tags_and_text_whatever_the_buffer_and_read_sizes(int readSize)
+    {
+        var xml = "<?xml version=\"1.0\"?><a:root xmlns:a=\"u\"><!-- c --><b x='1' y = \"&lt;2&gt;\">text &amp; more<![CDATA[ <cd> ]]>\r\nend</b><c/>" +
+            new string(' ', 40) + "<d>" + string.Concat(Enumerable.Repeat("ü&#x42;", 30)) + "</d></a:root>";
+        var expected = Events(new MemoryStream(Encoding.UTF8.GetBytes(xml)), 1 << 16);
+        foreach (var buffer in new[] { 8, 16, 64 })
+        {
+            Assert.Equal(expected, Events(new TrickleStream(Encoding.UTF8.GetBytes(xml), readSize), buffer));
+        }
+
+        Assert.Equal(
+            ["<root x=,y=", "<b x=1,y=<2>", "text & more <cd> \nend", ">b", "<c", new string(' ', 40), "<d", string.Concat(Enumerable.Repeat("üB", 30)), ">d", ">root"],
+            expected);
+    }
+
+    private static List<string> Events(Stream input, int buffer)
+    {
+        using var s = new Utf8XmlScanner(input, buffer);
+        Assert.True(s.IsUtf8());
+        var events = new List<string>();
+        s.Capturing = true;
+        while (s.Next(out var isStart))
+        {
+            if (s.CharCount > 0)
+            {
+                events.Add(new string(s.Chars, 0, s.CharCount));
+                s.CharCount = 0;
+            }
+
+            var name = Encoding.UTF8.GetString(s.LocalName);
+            if (isStart)
+            {
+                var attrs = new List<string>();
+                foreach (var a in new[] { "x", "y" })
+                {
+                    if (s.TryGetAttribute(Encoding.UTF8.GetBytes(a), out var raw))
+                    {
+                        var chars = new char[64];
+                        attrs.Add(a + "=" + new string(chars, 0, Utf8XmlScanner.DecodeAttribute(raw, chars)));
+                    }
+                    else if (name == "root")
+                    {
+                        attrs.Add(a + "=");
+                    }
+                }
+
+                events.Add("<" + name + (attrs.Count > 0 ? " " + string.Join(',', attrs) : string.Empty));
+            }
+            else
+            {
+                events.Add(">" + name);
+            }
+        }
+
+        return events;
+    }
+
+    private sealed class TrickleStream(byte[] data, int step) : MemoryStream(data)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, step));
+    }
+}
