@@ -12,7 +12,7 @@ public sealed record TabularSourceOptions
     public int MaxFields { get; init; } = 2_000;
 
     /// <summary>XLSX: the most uncompressed bytes a workbook may expand to.</summary>
-    public long MaxUncompressedBytes { get; init; } = 1L << 30;
+    public long MaxUncompressedBytes { get; init; } = 4L << 30;
 
     /// <summary>XLSX: the highest compression ratio accepted for an entry larger than <see cref="MinBytesForRatioCheck"/>.</summary>
     public double MaxCompressionRatio { get; init; } = 100;

@@ -269,6 +269,62 @@ internal sealed class Utf8XmlScanner : IDisposable
 
     public void Dispose() => _input.Dispose();
 
+    /// <summary>
+    /// Right after the start tag of an unprefixed element <c>c</c>: when what follows is exactly
+    /// <c>&lt;v&gt;text&lt;/v&gt;&lt;/c&gt;</c> (a worksheet's usual cell), decodes the text into <see cref="Chars"/>
+    /// (at most <paramref name="limit"/> chars), closes the cell and returns true: the three tags cost one look
+    /// instead of three tokens. Otherwise (another shape, a prefix, white space, the buffer's end) changes nothing and
+    /// returns false.
+    /// </summary>
+    internal bool TryReadValueCell(int limit, out int start, out int length)
+    {
+        start = CharCount;
+        length = 0;
+        var buf = _buf;
+        var p = _pos;
+        var end = _end;
+        if (_depth == 0 || end - p < 11 || buf[p] != '<' || buf[p + 1] != 'v' || buf[p + 2] != '>')
+        {
+            return false;
+        }
+
+        var top = _depth == 1 ? 0 : _nameEnds[_depth - 2];
+        if (_nameEnds[_depth - 1] - top != 1 || _names[top] != 'c')
+        {
+            return false;
+        }
+
+        var t = p + 3;
+        var lt = t;
+        while (lt < end && buf[lt] != '<')
+        {
+            lt++;
+        }
+
+        if (end - lt < 8 || buf[lt + 1] != '/' || buf[lt + 2] != 'v' || buf[lt + 3] != '>' || buf[lt + 4] != '<' ||
+            buf[lt + 5] != '/' || buf[lt + 6] != 'c' || buf[lt + 7] != '>')
+        {
+            return false;
+        }
+
+        if (lt > t)
+        {
+            var saved = Capturing;
+            var savedLimit = CaptureLimit;
+            Capturing = true;
+            CaptureLimit = start + limit;
+            Text(buf.AsSpan(t, lt - t));
+            Capturing = saved;
+            CaptureLimit = savedLimit;
+        }
+
+        length = CharCount - start;
+        _pos = lt + 8;
+        Depth = _depth--;
+        IsEmptyElement = false;
+        return true;
+    }
+
     // Appends [pos, end) of the buffer as text (captured or skipped).
     private void Text(ReadOnlySpan<byte> raw)
     {

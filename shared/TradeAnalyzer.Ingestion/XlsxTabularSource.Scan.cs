@@ -110,6 +110,11 @@ internal sealed partial class XlsxTabularSource
                     {
                         CommitScanned(s, col, type, style, 0, -1, 0, -1);
                     }
+                    else if (s.TryReadValueCell(_maxField + 1, out var vs, out var vl))
+                    {
+                        CommitScanned(s, col, type, style, vs, vl, 0, -1);
+                        inCell = false;
+                    }
                 }
                 else if (Is(name, "v"u8))
                 {
@@ -282,6 +287,18 @@ internal sealed partial class XlsxTabularSource
 
     private static CellType TypeOf(ReadOnlySpan<byte> raw)
     {
+        if (raw.Length == 1)
+        {
+            return raw[0] switch
+            {
+                (byte)'s' => CellType.Shared,
+                (byte)'b' => CellType.Boolean,
+                (byte)'e' => CellType.Text,
+                (byte)'d' => CellType.Date,
+                _ => CellType.Number,
+            };
+        }
+
         Span<char> buf = stackalloc char[16];
         var n = Utf8XmlScanner.DecodeAttribute(raw, buf);
         var t = n < 0 ? [] : buf[..n];
