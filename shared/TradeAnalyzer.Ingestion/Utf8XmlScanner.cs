@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using System.Xml;
 
@@ -14,7 +16,9 @@ namespace TradeAnalyzer.Ingestion;
 /// refuses with an <see cref="XmlException"/>: a DTD, an undeclared entity, a character XML forbids in captured text,
 /// an end tag that does not close the open element, a document that ends inside an element, and a tag or text run
 /// longer than <see cref="MaxTokenBytes"/>. Only UTF-8 parts are scanned: <see cref="IsUtf8"/> tells the caller to
-/// use <see cref="XmlReader"/> for the rest.
+/// use <see cref="XmlReader"/> for the rest. Names are matched by their local part, as the XmlReader path did; unlike
+/// XmlReader it does not check that a prefix was declared, nor that names are valid XML names, nor duplicate
+/// attributes (the first counts): such a part is read, where XmlReader would refuse it.
 /// </summary>
 internal sealed class Utf8XmlScanner : IDisposable
 {
@@ -543,6 +547,11 @@ internal sealed class Utf8XmlScanner : IDisposable
     // Parses the start tag at _pos if it is whole in the buffer (byte loops: a worksheet's tags are a few bytes).
     private bool TryStartTag()
     {
+        if (_end - _pos >= 32 && Vector256.IsHardwareAccelerated && TryShortStartTag())
+        {
+            return true;
+        }
+
         var buf = _buf;
         var end = _end;
         var i = _pos + 1;
@@ -699,6 +708,103 @@ internal sealed class Utf8XmlScanner : IDisposable
                 throw new XmlException("Attributes are not separated by white space.");
             }
         }
+    }
+
+    // A start tag that ends within 32 bytes and has the plain shape <name a="v" b="v"> or <name a="v"/> (a worksheet's
+    // cells and most of its rows), read from one vector's masks of quotes, '=', spaces and '>'. Anything else
+    // (single quotes, other white space, a '<', a value holding '>', spacing around '=') is left to the byte loop.
+    private bool TryShortStartTag()
+    {
+        var buf = _buf;
+        var p = _pos;
+        var v = Vector256.LoadUnsafe(ref buf[p]);
+        var gt = Vector256.Equals(v, Vector256.Create((byte)'>')).ExtractMostSignificantBits();
+        if (gt == 0)
+        {
+            return false;
+        }
+
+        var tagEnd = BitOperations.TrailingZeroCount(gt);
+        var below = tagEnd == 31 ? 0x7FFF_FFFFu : (1u << tagEnd) - 1;
+        var dq = Vector256.Equals(v, Vector256.Create((byte)'"')).ExtractMostSignificantBits() & below;
+        var bad = (Vector256.Equals(v, Vector256.Create((byte)'\'')) | Vector256.Equals(v, Vector256.Create((byte)'<')) |
+            Vector256.Equals(v, Vector256.Create((byte)'\t')) | Vector256.Equals(v, Vector256.Create((byte)'\r')) |
+            Vector256.Equals(v, Vector256.Create((byte)'\n'))).ExtractMostSignificantBits() & below & ~1u;
+        if (bad != 0 || (BitOperations.PopCount(dq) & 1) != 0)
+        {
+            return false;
+        }
+
+        var sp = Vector256.Equals(v, Vector256.Create((byte)' ')).ExtractMostSignificantBits() & below;
+        var eq = Vector256.Equals(v, Vector256.Create((byte)'=')).ExtractMostSignificantBits() & below;
+        var slash = Vector256.Equals(v, Vector256.Create((byte)'/')).ExtractMostSignificantBits() & below;
+        var nameEnd = BitOperations.TrailingZeroCount((sp | slash | (1u << tagEnd)) & ~1u);
+        if (nameEnd == 1 || ((eq | dq) & ((1u << nameEnd) - 1)) != 0)
+        {
+            return false;
+        }
+
+        var empty = buf[p + tagEnd - 1] == '/';
+        var last = empty ? tagEnd - 1 : tagEnd; // where the attributes must end
+        var count = 0;
+        var prev = nameEnd - 1; // the byte after it must be a space before each attribute
+        var quotes = dq;
+        while (quotes != 0)
+        {
+            var open = BitOperations.TrailingZeroCount(quotes);
+            quotes &= quotes - 1;
+            var close = BitOperations.TrailingZeroCount(quotes);
+            quotes &= quotes - 1;
+            var nameStart = prev + 2;
+            var eqAt = open - 1;
+            if (buf[p + prev + 1] != ' ' || eqAt <= nameStart || buf[p + eqAt] != '=')
+            {
+                return false;
+            }
+
+            var nameMask = ((1u << eqAt) - 1) & ~((1u << nameStart) - 1);
+            if (((sp | eq | slash) & nameMask) != 0)
+            {
+                return false;
+            }
+
+            if ((count + 1) * 4 > _attrs.Length)
+            {
+                return false;
+            }
+
+            var a = count++ * 4;
+            _attrs[a] = p + nameStart;
+            _attrs[a + 1] = p + eqAt;
+            _attrs[a + 2] = p + open + 1;
+            _attrs[a + 3] = p + close;
+            prev = close;
+        }
+
+        // Nothing but the tag's end after the last attribute (or the name).
+        if (prev + 1 != last)
+        {
+            return false;
+        }
+
+        _nameStart = p + 1;
+        _nameLength = nameEnd - 1;
+        var colon = buf.AsSpan(p + 1, nameEnd - 1).IndexOf((byte)':');
+        _localStart = colon < 0 ? _nameStart : _nameStart + colon + 1;
+        _attrCount = count;
+        _pos = p + tagEnd + 1;
+        if (empty)
+        {
+            IsEmptyElement = true;
+            Depth = _depth + 1;
+        }
+        else
+        {
+            IsEmptyElement = false;
+            Push();
+        }
+
+        return true;
     }
 
     private void Push()

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Xml;
 
 namespace TradeAnalyzer.Ingestion;
@@ -273,7 +274,7 @@ internal sealed partial class XlsxTabularSource
         }
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool Is(ReadOnlySpan<byte> name, ReadOnlySpan<byte> expected) =>
         name.Length == expected.Length && name[0] == expected[0] && (name.Length == 1 || name.SequenceEqual(expected));
 
@@ -299,6 +300,14 @@ internal sealed partial class XlsxTabularSource
             };
         }
 
+        return DecodedTypeOf(raw);
+    }
+
+    // The slow paths below decode the attribute (entities, spaces) first; kept apart so that the fast paths' frames do
+    // not zero a stack buffer on every cell.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static CellType DecodedTypeOf(ReadOnlySpan<byte> raw)
+    {
         Span<char> buf = stackalloc char[16];
         var n = Utf8XmlScanner.DecodeAttribute(raw, buf);
         var t = n < 0 ? [] : buf[..n];
@@ -327,6 +336,12 @@ internal sealed partial class XlsxTabularSource
             return k == 0 ? fallback : c > 1_000_000 ? int.MaxValue : c - 1;
         }
 
+        return DecodedColumnIndex(raw, fallback);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int DecodedColumnIndex(ReadOnlySpan<byte> raw, int fallback)
+    {
         Span<char> buf = stackalloc char[64];
         var n = Utf8XmlScanner.DecodeAttribute(raw, buf);
         var col = 0;
@@ -369,6 +384,12 @@ internal sealed partial class XlsxTabularSource
             }
         }
 
+        return DecodedTryParseInt(raw, out value);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool DecodedTryParseInt(ReadOnlySpan<byte> raw, out int value)
+    {
         Span<char> buf = stackalloc char[64];
         var n = Utf8XmlScanner.DecodeAttribute(raw, buf);
         value = 0;
@@ -404,6 +425,12 @@ internal sealed partial class XlsxTabularSource
             return true;
         }
 
+        return DecodedTryParseLong(raw, out value);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool DecodedTryParseLong(ReadOnlySpan<byte> raw, out long value)
+    {
         Span<char> buf = stackalloc char[64];
         var n = Utf8XmlScanner.DecodeAttribute(raw, buf);
         value = 0;

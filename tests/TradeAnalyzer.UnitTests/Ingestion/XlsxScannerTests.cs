@@ -147,6 +147,18 @@ public sealed class XlsxScannerTests
     }
 
     [Theory]
+    [InlineData("<c r=\"A1\"/><c r=\"B1\" /><c r=\"C1\" t=\"inlineStr\"><is><t>x</t></is></c>")]
+    [InlineData("<c r=\"A1\" t=\"str\" s=\"0\" cm=\"1\" vm=\"1\"><v>a&gt;b</v></c><c r=\"B1\"><v>0</v></c>")] // 32 bytes and more
+    [InlineData("<c r=\"A1\" t=\"str\"><v>1</v></c><c r=\"B1\" t=\"s\" x=\"a>b\"><v>0</v></c>")]             // '>' inside a value
+    [InlineData("<c r=\"A1\" t=\"str\" x=\"a/b=c d\"><v>1</v></c><c r=\"AB1\"  t=\"s\"><v>0</v></c>")]     // '/', '=', ' ' in a value; two spaces
+    [InlineData("<x:c xmlns:x=\"urn:x\" r=\"A1\" x:t=\"s\" t=\"str\"><v>1</v></x:c><c r=\"B1\" t =\"s\"><v>0</v></c>")] // prefixes; a space before '='
+    public void Short_tags_of_every_shape_read_the_same(string cells)
+    {
+        var rows = Same(Package(Sheet($"<row r=\"1\">{cells}</row><row r=\"2\"><c r=\"A2\"><v>end</v></c></row>")));
+        Assert.Equal("2||end", rows[^1]);
+    }
+
+    [Theory]
     [InlineData("<row r=\"1\"><c r=\"A1\"><v>1</v></row>")]                     // end tag does not match
     [InlineData("<row r=\"1\"><c r=\"A1\"><v>&nbsp;</v></c></row>")]             // undeclared entity
     [InlineData("<row r=\"1\"><c r=\"A1\"><v>a\u0001b</v></c></row>")]           // a character XML forbids
