@@ -61,6 +61,15 @@ internal sealed class Utf8XmlScanner : IDisposable
         _buf = new byte[bufferSize];
     }
 
+    /// <summary>Grows <see cref="Chars"/> to hold at least <paramref name="count"/> chars.</summary>
+    internal void EnsureChars(int count)
+    {
+        if (count > Chars.Length)
+        {
+            Array.Resize(ref Chars, Math.Max(count, Chars.Length * 2));
+        }
+    }
+
     /// <summary>True while text is decoded into <see cref="Chars"/>.</summary>
     internal bool Capturing { get; set; }
 
@@ -357,11 +366,7 @@ internal sealed class Utf8XmlScanner : IDisposable
             raw = raw[..Utf8Boundary(raw, cut)];
         }
 
-        var need = CharCount + raw.Length;
-        if (need > Chars.Length)
-        {
-            Array.Resize(ref Chars, Math.Max(need, Chars.Length * 2));
-        }
+        EnsureChars(CharCount + raw.Length);
 
         CharCount = DecodeText(raw, Chars, CharCount, CaptureLimit, attribute: false);
     }
@@ -970,11 +975,7 @@ internal sealed class Utf8XmlScanner : IDisposable
             raw = raw[..Utf8Boundary(raw, (room * 4) + 16)];
         }
 
-        var need = CharCount + raw.Length;
-        if (need > Chars.Length)
-        {
-            Array.Resize(ref Chars, Math.Max(need, Chars.Length * 2));
-        }
+        EnsureChars(CharCount + raw.Length);
 
         var start = CharCount;
         var n = Encoding.UTF8.GetChars(raw, Chars.AsSpan(start));

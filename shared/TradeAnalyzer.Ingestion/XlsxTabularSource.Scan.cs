@@ -140,7 +140,7 @@ internal sealed partial class XlsxTabularSource
                         {
                             // Something else was captured since this cell's last run: move the runs to the end.
                             var moved = s.CharCount;
-                            EnsureChars(s, moved + textLength);
+                            s.EnsureChars(moved + textLength);
                             s.Chars.AsSpan(textStart, textLength).CopyTo(s.Chars.AsSpan(moved));
                             textStart = moved;
                             s.CharCount = moved + textLength;
@@ -237,7 +237,7 @@ internal sealed partial class XlsxTabularSource
                         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var serial) && serial is >= 1 and < 2958466)
                     {
                         start = s.CharCount;
-                        EnsureChars(s, start + 10);
+                        s.EnsureChars(start + 10);
                         _ = DateTime.FromOADate(serial).TryFormat(s.Chars.AsSpan(start), out length, "yyyy-MM-dd", CultureInfo.InvariantCulture);
                         s.CharCount = start + length;
                     }
@@ -278,14 +278,6 @@ internal sealed partial class XlsxTabularSource
     private static bool Is(ReadOnlySpan<byte> name, ReadOnlySpan<byte> expected) =>
         name.Length == expected.Length && name[0] == expected[0] && (name.Length == 1 || name.SequenceEqual(expected));
 
-    private static void EnsureChars(Utf8XmlScanner s, int count)
-    {
-        if (count > s.Chars.Length)
-        {
-            Array.Resize(ref s.Chars, Math.Max(count, s.Chars.Length * 2));
-        }
-    }
-
     private static CellType TypeOf(ReadOnlySpan<byte> raw)
     {
         if (raw.Length == 1)
@@ -308,10 +300,7 @@ internal sealed partial class XlsxTabularSource
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static CellType DecodedTypeOf(ReadOnlySpan<byte> raw)
     {
-        Span<char> buf = stackalloc char[16];
-        var n = Utf8XmlScanner.DecodeAttribute(raw, buf);
-        var t = n < 0 ? [] : buf[..n];
-        return t switch
+        return Decoded(raw, stackalloc char[16]) switch
         {
             "s" => CellType.Shared,
             "inlineStr" => CellType.Inline,
@@ -340,30 +329,13 @@ internal sealed partial class XlsxTabularSource
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int DecodedColumnIndex(ReadOnlySpan<byte> raw, int fallback)
-    {
-        Span<char> buf = stackalloc char[64];
-        var n = Utf8XmlScanner.DecodeAttribute(raw, buf);
-        var col = 0;
-        var any = false;
-        foreach (var c in n < 0 ? buf : buf[..n])
-        {
-            if (c is >= 'A' and <= 'Z')
-            {
-                col = (col * 26) + (c - 'A' + 1);
-                any = true;
-                if (col > 1_000_000)
-                {
-                    return int.MaxValue;
-                }
-            }
-            else
-            {
-                break;
-            }
-        }
+    private static int DecodedColumnIndex(ReadOnlySpan<byte> raw, int fallback) => ColumnIndex(Decoded(raw, stackalloc char[64]), fallback);
 
-        return any ? col - 1 : fallback;
+    // An attribute's value decoded into the buffer, or into a new array when it is longer.
+    private static ReadOnlySpan<char> Decoded(ReadOnlySpan<byte> raw, Span<char> buffer)
+    {
+        var dest = raw.Length <= buffer.Length ? buffer : new char[raw.Length];
+        return dest[..Math.Max(Utf8XmlScanner.DecodeAttribute(raw, dest), 0)];
     }
 
     private static bool TryParseInt(ReadOnlySpan<byte> raw, out int value)
@@ -388,13 +360,8 @@ internal sealed partial class XlsxTabularSource
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool DecodedTryParseInt(ReadOnlySpan<byte> raw, out int value)
-    {
-        Span<char> buf = stackalloc char[64];
-        var n = Utf8XmlScanner.DecodeAttribute(raw, buf);
-        value = 0;
-        return n >= 0 && int.TryParse(buf[..n], NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
-    }
+    private static bool DecodedTryParseInt(ReadOnlySpan<byte> raw, out int value) =>
+        int.TryParse(Decoded(raw, stackalloc char[64]), NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
 
     private static bool TryParseInt(ReadOnlySpan<char> text, out int value)
     {
@@ -429,13 +396,8 @@ internal sealed partial class XlsxTabularSource
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static bool DecodedTryParseLong(ReadOnlySpan<byte> raw, out long value)
-    {
-        Span<char> buf = stackalloc char[64];
-        var n = Utf8XmlScanner.DecodeAttribute(raw, buf);
-        value = 0;
-        return n >= 0 && long.TryParse(buf[..n], NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
-    }
+    private static bool DecodedTryParseLong(ReadOnlySpan<byte> raw, out long value) =>
+        long.TryParse(Decoded(raw, stackalloc char[64]), NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
 
     private static void ScanSharedStrings(Utf8XmlScanner s, List<string> list, int maxField)
     {

@@ -614,13 +614,11 @@ internal sealed partial class XlsxTabularSource : TabularSource
         return value;
     }
 
-    private static int ColumnIndex(string? cellRef, int fallback)
-    {
-        if (string.IsNullOrEmpty(cellRef))
-        {
-            return fallback;
-        }
+    private static int ColumnIndex(string? cellRef, int fallback) => ColumnIndex(cellRef.AsSpan(), fallback);
 
+    // The column of a cell reference ("AB12" is 27), or the fallback when it starts with no capital letter.
+    private static int ColumnIndex(ReadOnlySpan<char> cellRef, int fallback)
+    {
         var col = 0;
         var any = false;
         foreach (var c in cellRef)

@@ -138,12 +138,15 @@ public sealed class XlsxScannerTests
                   $"<row r=\"2\"><c r=\"A2\"><v>{longText}</v></c></row>" +
                   "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>1</v></c></row>" +
                   "<row r=\"4\"><c r=\"A4\" t=\"inlineStr\"><is><t>0123456789</t><t>0123456789</t><t>0123456789</t></is></c></row>" +
-                  "<row r=\"5\"><c r=\"Z5\"><v>far</v></c></row><row r=\"6\"><c r=\"A6\"><v>ok</v></c></row>"),
+                  "<row r=\"5\"><c r=\"Z5\"><v>far</v></c></row><row r=\"6\"><c r=\"A6\"><v>ok</v></c></row>" +
+                  $"<row r=\"7\"><c r=\"{new string('A', 70)}7\"><v>far</v></c></row><row r=\"{new string('0', 70)}8\"><c r=\"&#65;8\" s=\"{new string('0', 71)}\"><v>1</v></c></row>"),
             sharedXml: $"""<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{Main}"><si><t>short</t></si><si><t>{longText}</t></si></sst>"""),
             maxField: 20, maxFields: 10);
-        Assert.Equal(6, rows.Count);
+        Assert.Equal(8, rows.Count);
         Assert.All(rows.Take(5), r => Assert.False(r.Split('|')[1].Length == 0, r));
         Assert.Equal("6||ok", rows[5]);
+        Assert.StartsWith("7|the row has more than", rows[6], StringComparison.Ordinal); // a 70-letter column reference
+        Assert.Equal("8||1", rows[7]); // a 72-digit row number and style, an entity in the reference
     }
 
     [Theory]
