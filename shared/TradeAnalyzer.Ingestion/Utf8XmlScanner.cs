@@ -514,7 +514,7 @@ internal sealed class Utf8XmlScanner : IDisposable
             }
             else if (code is >= 0x10000 and <= 0x10FFFF)
             {
-                at += char.ConvertFromUtf32(code).AsSpan().TryCopyTo(chars.AsSpan(at)) ? 2 : 0;
+                at += new Rune(code).EncodeToUtf16(chars.AsSpan(at));
             }
             else
             {
