@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Xml;
 
@@ -338,50 +339,39 @@ internal sealed partial class XlsxTabularSource
         return dest[..Math.Max(Utf8XmlScanner.DecodeAttribute(raw, dest), 0)];
     }
 
-    private static bool TryParseInt(ReadOnlySpan<byte> raw, out int value)
-    {
-        if (raw.Length is > 0 and <= 9)
-        {
-            var v = 0;
-            var k = 0;
-            for (; k < raw.Length && raw[k] is >= (byte)'0' and <= (byte)'9'; k++)
-            {
-                v = (v * 10) + (raw[k] - '0');
-            }
-
-            if (k == raw.Length)
-            {
-                value = v;
-                return true;
-            }
-        }
-
-        return DecodedTryParseInt(raw, out value);
-    }
+    private static bool TryParseInt(ReadOnlySpan<byte> raw, out int value) =>
+        TryDigits(raw, out value) || DecodedTryParseInt(raw, out value);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static bool DecodedTryParseInt(ReadOnlySpan<byte> raw, out int value) =>
         int.TryParse(Decoded(raw, stackalloc char[64]), NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
 
-    private static bool TryParseInt(ReadOnlySpan<char> text, out int value)
-    {
-        if (text.Length is > 0 and <= 9)
-        {
-            var v = 0;
-            var k = 0;
-            for (; k < text.Length && text[k] is >= '0' and <= '9'; k++)
-            {
-                v = (v * 10) + (text[k] - '0');
-            }
+    private static bool TryParseInt(ReadOnlySpan<char> text, out int value) =>
+        TryDigits(text, out value) || int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
 
-            if (k == text.Length)
-            {
-                value = v;
-                return true;
-            }
+    // The usual spelling of a style, row or shared-string index: 1 to 9 digits, nothing else (no sign, no spaces).
+    private static bool TryDigits<T>(ReadOnlySpan<T> digits, out int value)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        value = 0;
+        if (digits.Length is 0 or > 9)
+        {
+            return false;
         }
 
-        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
+        foreach (var d in digits)
+        {
+            var x = int.CreateTruncating(d) - '0';
+            if ((uint)x > 9)
+            {
+                value = 0;
+                return false;
+            }
+
+            value = (value * 10) + x;
+        }
+
+        return true;
     }
 
     private static bool TryParseLong(ReadOnlySpan<byte> raw, out long value)
