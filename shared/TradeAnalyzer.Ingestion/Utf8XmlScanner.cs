@@ -320,16 +320,7 @@ internal sealed class Utf8XmlScanner : IDisposable
             return false;
         }
 
-        if (lt > t)
-        {
-            var saved = Capturing;
-            var savedLimit = CaptureLimit;
-            Capturing = true;
-            CaptureLimit = start + limit;
-            Text(buf.AsSpan(t, lt - t));
-            Capturing = saved;
-            CaptureLimit = savedLimit;
-        }
+        Capture(buf.AsSpan(t, lt - t), start + limit);
 
         length = CharCount - start;
         _pos = lt + 8;
@@ -338,15 +329,24 @@ internal sealed class Utf8XmlScanner : IDisposable
         return true;
     }
 
-    // Appends [pos, end) of the buffer as text (captured or skipped).
+    // Text between tags: decoded into Chars while capturing, skipped otherwise.
     private void Text(ReadOnlySpan<byte> raw)
     {
-        if (!Capturing || raw.IsEmpty)
+        if (Capturing)
+        {
+            Capture(raw, CaptureLimit);
+        }
+    }
+
+    // Decodes raw text onto the end of Chars, keeping at most `limit` chars in all.
+    private void Capture(ReadOnlySpan<byte> raw, int limit)
+    {
+        var room = limit - CharCount;
+        if (raw.IsEmpty || room <= 0)
         {
             return;
         }
 
-        var room = CaptureLimit - CharCount;
         if (room <= 0)
         {
             return;
@@ -367,8 +367,7 @@ internal sealed class Utf8XmlScanner : IDisposable
         }
 
         EnsureChars(CharCount + raw.Length);
-
-        CharCount = DecodeText(raw, Chars, CharCount, CaptureLimit, attribute: false);
+        CharCount = DecodeText(raw, Chars, CharCount, limit, attribute: false);
     }
 
     private static int Utf8Boundary(ReadOnlySpan<byte> raw, int cut)
