@@ -48,7 +48,7 @@ internal static class Program
                 IngestionBenchmark.Run(args[1]);
                 return 0;
             case "workbook" when args.Length >= 3:
-                WorkbookInputWriter.Run(args[1], args[2], args.Length >= 4 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1_048_575);
+                Console.WriteLine(WorkbookInputWriter.Run(args[1], args[2], args.Length >= 4 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1_048_575));
                 return 0;
             case "risk":
                 RiskBenchmark.Run(args.Length >= 2 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);

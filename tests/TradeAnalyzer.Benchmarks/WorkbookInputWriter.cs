@@ -9,17 +9,21 @@ namespace TradeAnalyzer.Benchmarks;
 /// Writes the rows of a CSV file as a workbook shaped like Excel's own save of it (the input an analyst uploads when the
 /// data passed through Excel): texts in the shared-strings table, numbers as numbers, ISO dates as date serials with a
 /// date style. Usage: `workbook CSV OUT.xlsx [ROWS]` (at most 1,048,575 data rows, Excel's limit); then `ingest OUT.xlsx`.
+/// Numbers are read in the CSV's own convention, as Excel set to that locale opens it: in a ';' file "1.615" is 1615 and
+/// "24.389,37" is 24389.37, both stored as invariant numbers. The unit tests link this file to analyse the samples both
+/// ways and compare the outputs.
 /// </summary>
 internal static class WorkbookInputWriter
 {
     private const string Main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 
-    public static void Run(string csv, string output, int maxRows)
+    public static string Run(string csv, string output, int maxRows)
     {
         maxRows = Math.Min(maxRows, 1_048_575);
         var shared = new Dictionary<string, int>(StringComparer.Ordinal);
         var sharedList = new List<string>();
         var rows = 0;
+        var number = new char[64];
         using (var file = File.Create(output))
         using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
         {
@@ -45,10 +49,10 @@ internal static class WorkbookInputWriter
                         w.Write("<c r=\"");
                         w.Write(Column(i));
                         w.Write(rows.ToString(CultureInfo.InvariantCulture));
-                        if (rows > 1 && IsNumber(v))
+                        if (rows > 1 && Number(v, source.DecimalHint, number) is var length and > 0)
                         {
                             w.Write("\"><v>");
-                            w.Write(v);
+                            w.Write(number[..length]);
                         }
                         else if (rows > 1 && v.Length == 10 && DateOnly.TryParseExact(v, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
                         {
@@ -97,7 +101,67 @@ internal static class WorkbookInputWriter
             Add(zip, "[Content_Types].xml", """<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/><Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>""");
         }
 
-        Console.WriteLine($"{output}: {rows - 1:N0} data rows, {sharedList.Count:N0} shared strings, {new FileInfo(output).Length / 1e6:N1} MB");
+        return $"{output}: {rows - 1:N0} data rows, {sharedList.Count:N0} shared strings, {new FileInfo(output).Length / 1e6:N1} MB";
+    }
+
+    /// <summary>
+    /// The cell as Excel's number text (invariant, '.' decimal) into <paramref name="into"/>, and its length; 0 when Excel
+    /// would keep the text (leading zeros, codes, more than 15 digits). A ';' file's "1.234,5" is 1234.5 there.
+    /// </summary>
+    private static int Number(ReadOnlySpan<char> v, DecimalStyle hint, Span<char> into)
+    {
+        if (v.Length > into.Length)
+        {
+            return 0;
+        }
+
+        if (hint != DecimalStyle.Comma)
+        {
+            v.CopyTo(into);
+            return IsNumber(v) ? v.Length : 0;
+        }
+
+        // Decimal comma: '.' groups thousands (each group after the first exactly three digits), ',' is the decimal.
+        var n = 0;
+        var group = -1; // digits since the last '.', or -1 before the first
+        var run = 0;
+        foreach (var c in v)
+        {
+            if (c == '.')
+            {
+                var badFirst = group == -1 && run is 0 or > 3;
+                if (badFirst || group == -2 || (group >= 0 && run != 3))
+                {
+                    return 0;
+                }
+
+                group = 0;
+                run = 0;
+                continue;
+            }
+
+            if (c == ',')
+            {
+                if (group == -2 || (group >= 0 && run != 3))
+                {
+                    return 0;
+                }
+
+                group = -2; // decimals follow: no more groups
+                into[n++] = '.';
+                continue;
+            }
+
+            run++;
+            into[n++] = c;
+        }
+
+        if (group >= 0 && run != 3)
+        {
+            return 0;
+        }
+
+        return IsNumber(into[..n]) ? n : 0;
     }
 
     private static void Add(ZipArchive zip, string name, string text)
