@@ -83,6 +83,7 @@ public static class HostileCorpus
         yield return new("a zip that is not a workbook", "notbook.xlsx", () => Zip(("hello.txt", Utf8("hi"))), 3, true);
         yield return new("password-protected workbook (OLE container)", "protected.xlsx", () => [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, .. new byte[4000]], 3, true, "password");
         yield return new("zip bomb", "bomb.xlsx", ZipBomb, 3, true);
+        yield return new("zip bomb that declares a small size", "liar.xlsx", () => LyingZipBombBytes.Value, 3, true, "malformed");
         yield return new("workbook with DOCTYPE and external entity", "xxe.xlsx", XxeWorkbook, 3, true);
         yield return new("truncated zip", "trunc.xlsx", () => XxeWorkbook()[..^200], 3, true);
     }
@@ -130,6 +131,53 @@ public static class HostileCorpus
         }
 
         return ms.ToArray();
+    }
+
+    /// <summary>
+    /// A sheet of 256 MiB of white space between its tags (valid XML, 256 KB compressed) whose zip headers declare 1,000 bytes,
+    /// so the size and ratio checks pass: the part must be read as the 1,000 bytes it declares (a cut-off sheet, refused),
+    /// never inflated to its real size.
+    /// </summary>
+    private static readonly Lazy<byte[]> LyingZipBombBytes = new(LyingZipBomb);
+
+    private static byte[] LyingZipBomb()
+    {
+        var ms = new MemoryStream();
+        using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            Entry(zip, "[Content_Types].xml", ContentTypes);
+            Entry(zip, "_rels/.rels", RootRels);
+            Entry(zip, "xl/workbook.xml", WorkbookXml);
+            Entry(zip, "xl/_rels/workbook.xml.rels", WorkbookRels);
+            using var s = zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.SmallestSize).Open();
+            s.Write("<?xml version=\"1.0\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"u8);
+            var spaces = new byte[1 << 20];
+            spaces.AsSpan().Fill((byte)' ');
+            for (var i = 0; i < 256; i++)
+            {
+                s.Write(spaces);
+            }
+
+            s.Write("</sheetData></worksheet>"u8);
+        }
+
+        var bytes = ms.ToArray();
+        var name = "xl/worksheets/sheet1.xml"u8;
+        for (var i = 0; i + 46 < bytes.Length; i++)
+        {
+            // Local header (PK 3 4): uncompressed size at +22, name at +30; central directory (PK 1 2): at +24 and +46.
+            if (bytes[i] == 'P' && bytes[i + 1] == 'K' && bytes[i + 2] is 3 or 1 && bytes[i + 3] == bytes[i + 2] + 1)
+            {
+                var local = bytes[i + 2] == 3;
+                var at = i + (local ? 30 : 46);
+                if (at + name.Length <= bytes.Length && bytes.AsSpan(at, name.Length).SequenceEqual(name))
+                {
+                    BitConverter.TryWriteBytes(bytes.AsSpan(i + (local ? 22 : 24), 4), 1000u);
+                }
+            }
+        }
+
+        return bytes;
     }
 
     private static byte[] XxeWorkbook()
