@@ -119,7 +119,8 @@ internal sealed partial class XlsxTabularSource : TabularSource
                 var (sheetName, sheetPart) = PickSheet(wb, options.Kind);
                 var shared = ReadSharedStrings(wb.SharedStringTablePart, options);
                 var dates = ReadDateStyles(wb.WorkbookStylesPart);
-                var scan = options.XlsxWithXmlReader ? null : new Utf8XmlScanner(sheetPart.GetStream(FileMode.Open, FileAccess.Read));
+                // The sheet is inflated on a thread of its own, beside the scanner (OffThreadReadStream).
+                var scan = options.XlsxWithXmlReader ? null : new Utf8XmlScanner(new OffThreadReadStream(sheetPart.GetStream(FileMode.Open, FileAccess.Read), "xlsx inflate"));
                 if (scan is not null && !scan.IsUtf8())
                 {
                     scan.Dispose();
@@ -263,7 +264,7 @@ internal sealed partial class XlsxTabularSource : TabularSource
 
         if (!options.XlsxWithXmlReader)
         {
-            using var scan = new Utf8XmlScanner(part.GetStream(FileMode.Open, FileAccess.Read), 1 << 16);
+            using var scan = new Utf8XmlScanner(new OffThreadReadStream(part.GetStream(FileMode.Open, FileAccess.Read), "xlsx inflate"), 1 << 16);
             if (scan.IsUtf8())
             {
                 ScanSharedStrings(scan, list, options.MaxFieldLength);
