@@ -55,6 +55,8 @@ public static class AnalysisOutputs
             Path.Combine(directory, "rejected.csv"),
             Path.Combine(directory, "summary.json"),
             Path.Combine(directory, "exporters.csv"));
+        var removing = SetAsidePrevious(files);
+
         // The workbook is the biggest file by far and shares nothing mutable with the others (the model is read
         // only): it is written on its own thread while this one writes the CSV and JSON files.
         var report = Task.Run(() =>
@@ -80,7 +82,56 @@ public static class AnalysisOutputs
             WriteSummaryJson(s, model, byCode);
         }
 
+        removing.GetAwaiter().GetResult();
         return files;
+    }
+
+    /// <summary>Output files this size or larger left by an earlier run are set aside instead of overwritten.</summary>
+    internal const long SetAsideBytes = 1 << 20;
+
+    /// <summary>
+    /// Moves an earlier run's big output files out of the way (renamed to hidden names beside them) and deletes them on
+    /// a task of their own, which the caller waits for once the new files are written. Overwriting truncates the old file
+    /// first, in the writer's path: on a file system that discards freed blocks (ext4 mounted with `discard`, as on the
+    /// benchmark machine) truncating the 500 MB of a 270,000-flag run's outputs kept the writers waiting, not
+    /// computing, for 0.3-0.5 s. A file that cannot be moved (open elsewhere, no permission) is overwritten as before;
+    /// a symbolic link is moved too, so the new file is never written through it.
+    /// </summary>
+    internal static Task SetAsidePrevious(OutputFiles files)
+    {
+        List<string>? aside = null;
+        foreach (var path in new[] { files.Report, files.FlagsCsv, files.FlagsJson, files.RejectedCsv, files.SummaryJson, files.ExportersCsv })
+        {
+            try
+            {
+                var info = new FileInfo(path);
+                if (info.Exists && (info.Length >= SetAsideBytes || info.LinkTarget is not null))
+                {
+                    var to = Path.Combine(info.DirectoryName!, $".{info.Name}.{Guid.NewGuid():N}.old");
+                    File.Move(path, to);
+                    (aside ??= []).Add(to);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Overwritten in place.
+            }
+        }
+
+        return aside is null ? Task.CompletedTask : Task.Run(() =>
+        {
+            foreach (var path in aside)
+            {
+                try
+                {
+                    File.Delete(path);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // A hidden leftover is harmless; the new outputs are written.
+                }
+            }
+        });
     }
 
     /// <summary>Writes the data files; returns the flags counted by code (what <see cref="Core.Analysis.AnalysisResult.FlagsByCode"/> gives).</summary>

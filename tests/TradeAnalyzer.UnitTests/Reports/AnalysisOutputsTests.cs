@@ -204,6 +204,53 @@ public sealed class AnalysisOutputsTests
         }
     }
 
+    /// <summary>
+    /// A second run into the same folder: the earlier run's big files are moved aside and deleted (not truncated in the
+    /// writers' path), small ones overwritten, a planted symbolic link replaced instead of written through; the folder
+    /// ends with exactly the new outputs, equal to a run into an empty folder.
+    /// </summary>
+    [Fact]
+    public void A_run_over_an_earlier_runs_outputs_leaves_exactly_the_new_files_and_never_writes_through_a_link()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "ta-reports-" + Guid.NewGuid().ToString("N"));
+        var fresh = Path.Combine(Path.GetTempPath(), "ta-reports-" + Guid.NewGuid().ToString("N"));
+        var outside = Path.Combine(Path.GetTempPath(), "ta-outside-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            Directory.CreateDirectory(dir);
+            File.WriteAllBytes(Path.Combine(dir, "flags.csv"), new byte[(int)AnalysisOutputs.SetAsideBytes + 5]);
+            File.WriteAllBytes(Path.Combine(dir, "report.xlsx"), new byte[3 << 20]);
+            File.WriteAllText(Path.Combine(dir, "exporters.csv"), "old");
+            File.WriteAllText(outside, "not an output");
+            File.CreateSymbolicLink(Path.Combine(dir, "flags.json"), outside);
+            File.WriteAllText(Path.Combine(dir, "notes.txt"), "the analyst's");
+
+            var model = ReportSamples.Upload(flagCopies: 20);
+            var files = AnalysisOutputs.Write(dir, model);
+            AnalysisOutputs.Write(fresh, model);
+
+            Assert.Equal("not an output", File.ReadAllText(outside));
+            Assert.Null(new FileInfo(files.FlagsJson).LinkTarget);
+            Assert.Equal(
+                ["exporters.csv", "flags.csv", "flags.json", "notes.txt", "rejected.csv", "report.xlsx", "summary.json"],
+                Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            foreach (var name in new[] { "flags.csv", "flags.json", "exporters.csv", "rejected.csv" })
+            {
+                Assert.Equal(File.ReadAllBytes(Path.Combine(fresh, name)), File.ReadAllBytes(Path.Combine(dir, name)));
+            }
+
+            using var report = new System.IO.Compression.ZipArchive(File.OpenRead(files.Report));
+            using var freshReport = new System.IO.Compression.ZipArchive(File.OpenRead(Path.Combine(fresh, "report.xlsx")));
+            Assert.Equal(freshReport.Entries.Select(e => (e.FullName, e.Length)), report.Entries.Select(e => (e.FullName, e.Length)));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+            Directory.Delete(fresh, recursive: true);
+            File.Delete(outside);
+        }
+    }
+
     [Fact]
     public void Workbook_file_over_a_longer_old_file_holds_the_parts_written_to_memory()
     {
