@@ -112,8 +112,8 @@ public static class HostileCorpus
         return ms.ToArray();
     }
 
-    /// <summary>A workbook-shaped zip whose sheet inflates to 2 GB of zeros (a few MB compressed).</summary>
-    private static byte[] ZipBomb()
+    /// <summary>A workbook-shaped zip (content types, relationships, workbook) whose one sheet <paramref name="sheet"/> writes.</summary>
+    private static byte[] Workbook(Action<Stream> sheet)
     {
         var ms = new MemoryStream();
         using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
@@ -123,15 +123,21 @@ public static class HostileCorpus
             Entry(zip, "xl/workbook.xml", WorkbookXml);
             Entry(zip, "xl/_rels/workbook.xml.rels", WorkbookRels);
             using var s = zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.SmallestSize).Open();
-            var zeros = new byte[1 << 20];
-            for (var i = 0; i < 2048; i++)
-            {
-                s.Write(zeros);
-            }
+            sheet(s);
         }
 
         return ms.ToArray();
     }
+
+    /// <summary>A workbook-shaped zip whose sheet inflates to 2 GB of zeros (a few MB compressed).</summary>
+    private static byte[] ZipBomb() => Workbook(s =>
+    {
+        var zeros = new byte[1 << 20];
+        for (var i = 0; i < 2048; i++)
+        {
+            s.Write(zeros);
+        }
+    });
 
     /// <summary>
     /// A sheet of 256 MiB of white space between its tags (valid XML, 256 KB compressed) whose zip headers declare 1,000 bytes,
@@ -142,14 +148,8 @@ public static class HostileCorpus
 
     private static byte[] LyingZipBomb()
     {
-        var ms = new MemoryStream();
-        using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
+        var bytes = Workbook(s =>
         {
-            Entry(zip, "[Content_Types].xml", ContentTypes);
-            Entry(zip, "_rels/.rels", RootRels);
-            Entry(zip, "xl/workbook.xml", WorkbookXml);
-            Entry(zip, "xl/_rels/workbook.xml.rels", WorkbookRels);
-            using var s = zip.CreateEntry("xl/worksheets/sheet1.xml", CompressionLevel.SmallestSize).Open();
             s.Write("<?xml version=\"1.0\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"u8);
             var spaces = new byte[1 << 20];
             spaces.AsSpan().Fill((byte)' ');
@@ -159,9 +159,7 @@ public static class HostileCorpus
             }
 
             s.Write("</sheetData></worksheet>"u8);
-        }
-
-        var bytes = ms.ToArray();
+        });
         var name = "xl/worksheets/sheet1.xml"u8;
         for (var i = 0; i + 46 < bytes.Length; i++)
         {
@@ -180,22 +178,9 @@ public static class HostileCorpus
         return bytes;
     }
 
-    private static byte[] XxeWorkbook()
-    {
-        var ms = new MemoryStream();
-        using (var zip = new ZipArchive(ms, ZipArchiveMode.Create, leaveOpen: true))
-        {
-            Entry(zip, "[Content_Types].xml", ContentTypes);
-            Entry(zip, "_rels/.rels", RootRels);
-            Entry(zip, "xl/workbook.xml", WorkbookXml);
-            Entry(zip, "xl/_rels/workbook.xml.rels", WorkbookRels);
-            Entry(zip, "xl/worksheets/sheet1.xml",
-                "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>" +
-                "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&xxe;</t></is></c></row></sheetData></worksheet>");
-        }
-
-        return ms.ToArray();
-    }
+    private static byte[] XxeWorkbook() => Workbook(s => s.Write(Encoding.UTF8.GetBytes(
+        "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>" +
+        "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData><row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>&xxe;</t></is></c></row></sheetData></worksheet>")));
 
     private static void Entry(ZipArchive zip, string name, string text)
     {
