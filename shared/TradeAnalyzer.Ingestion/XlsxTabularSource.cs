@@ -119,16 +119,25 @@ internal sealed partial class XlsxTabularSource : TabularSource
                 var (sheetName, sheetPart) = PickSheet(wb, options.Kind);
                 var shared = ReadSharedStrings(wb.SharedStringTablePart, options);
                 var dates = ReadDateStyles(wb.WorkbookStylesPart);
-                // The sheet is inflated on a thread of its own, beside the scanner (OffThreadReadStream).
+                // The sheet is inflated on a thread of its own, beside the scanner (OffThreadReadStream); the scanner
+                // is disposed on every way out but the source's, so that thread never outlives a failed open.
                 var scan = options.XlsxWithXmlReader ? null : new Utf8XmlScanner(new OffThreadReadStream(sheetPart.GetStream(FileMode.Open, FileAccess.Read), "xlsx inflate"));
-                if (scan is not null && !scan.IsUtf8())
+                try
                 {
-                    scan.Dispose();
-                    scan = null;
-                }
+                    if (scan is not null && !scan.IsUtf8())
+                    {
+                        scan.Dispose();
+                        scan = null;
+                    }
 
-                var reader = scan is null ? XmlReader.Create(sheetPart.GetStream(FileMode.Open, FileAccess.Read), XmlSettings) : null;
-                return new XlsxTabularSource(spool, doc, reader, scan, shared, dates, $"xlsx, sheet '{sheetName}'", options);
+                    var reader = scan is null ? XmlReader.Create(sheetPart.GetStream(FileMode.Open, FileAccess.Read), XmlSettings) : null;
+                    return new XlsxTabularSource(spool, doc, reader, scan, shared, dates, $"xlsx, sheet '{sheetName}'", options);
+                }
+                catch
+                {
+                    scan?.Dispose();
+                    throw;
+                }
             }
             catch (Exception ex) when (ex is not InvalidDataException and not OutOfMemoryException)
             {

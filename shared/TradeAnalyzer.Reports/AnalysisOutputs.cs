@@ -95,7 +95,7 @@ public static class AnalysisOutputs
     /// first, in the writer's path: on a file system that discards freed blocks (ext4 mounted with `discard`, as on the
     /// benchmark machine) truncating the 500 MB of a 270,000-flag run's outputs kept the writers waiting, not
     /// computing, for 0.3-0.5 s. A file that cannot be moved (open elsewhere, no permission) is overwritten as before;
-    /// a symbolic link is moved too, so the new file is never written through it.
+    /// a symbolic link is moved too, dangling or not, so the new file is never written through it.
     /// </summary>
     internal static Task SetAsidePrevious(OutputFiles files)
     {
@@ -105,7 +105,7 @@ public static class AnalysisOutputs
             try
             {
                 var info = new FileInfo(path);
-                if (info.Exists && (info.Length >= SetAsideBytes || info.LinkTarget is not null))
+                if (info.LinkTarget is not null || (info.Exists && info.Length >= SetAsideBytes))
                 {
                     var to = Path.Combine(info.DirectoryName!, $".{info.Name}.{Guid.NewGuid():N}.old");
                     File.Move(path, to);

@@ -206,7 +206,7 @@ public sealed class AnalysisOutputsTests
 
     /// <summary>
     /// A second run into the same folder: the earlier run's big files are moved aside and deleted (not truncated in the
-    /// writers' path), small ones overwritten, a planted symbolic link replaced instead of written through; the folder
+    /// writers' path), small ones overwritten, planted symbolic links (one dangling) replaced instead of written through; the folder
     /// ends with exactly the new outputs, equal to a run into an empty folder.
     /// </summary>
     [Fact]
@@ -223,6 +223,7 @@ public sealed class AnalysisOutputsTests
             File.WriteAllText(Path.Combine(dir, "exporters.csv"), "old");
             File.WriteAllText(outside, "not an output");
             File.CreateSymbolicLink(Path.Combine(dir, "flags.json"), outside);
+            File.CreateSymbolicLink(Path.Combine(dir, "rejected.csv"), outside + ".planted");
             File.WriteAllText(Path.Combine(dir, "notes.txt"), "the analyst's");
 
             var model = ReportSamples.Upload(flagCopies: 20);
@@ -230,7 +231,9 @@ public sealed class AnalysisOutputsTests
             AnalysisOutputs.Write(fresh, model);
 
             Assert.Equal("not an output", File.ReadAllText(outside));
+            Assert.False(File.Exists(outside + ".planted"), "a dangling link was written through");
             Assert.Null(new FileInfo(files.FlagsJson).LinkTarget);
+            Assert.Null(new FileInfo(files.RejectedCsv).LinkTarget);
             Assert.Equal(
                 ["exporters.csv", "flags.csv", "flags.json", "notes.txt", "rejected.csv", "report.xlsx", "summary.json"],
                 Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
@@ -248,6 +251,7 @@ public sealed class AnalysisOutputsTests
             Directory.Delete(dir, recursive: true);
             Directory.Delete(fresh, recursive: true);
             File.Delete(outside);
+            File.Delete(outside + ".planted");
         }
     }
 
