@@ -121,34 +121,28 @@ internal static class WorkbookInputWriter
             return IsNumber(v) ? v.Length : 0;
         }
 
-        // Decimal comma: '.' groups thousands (each group after the first exactly three digits), ',' is the decimal.
+        // Decimal comma: '.' groups thousands (the first group 1-3 digits, each later one exactly 3), ',' is the decimal.
+        const int Before = 0, Groups = 1, Decimals = 2;
+        var state = Before;
         var n = 0;
-        var group = -1; // digits since the last '.', or -1 before the first
-        var run = 0;
+        var run = 0; // characters since the last separator
         foreach (var c in v)
         {
-            if (c == '.')
+            if (c is '.' or ',')
             {
-                var badFirst = group == -1 && run is 0 or > 3;
-                if (badFirst || group == -2 || (group >= 0 && run != 3))
+                var groupOk = state == Before ? run is >= 1 and <= 3 || c == ',' : state == Groups && run == 3;
+                if (!groupOk)
                 {
                     return 0;
                 }
 
-                group = 0;
+                state = c == '.' ? Groups : Decimals;
                 run = 0;
-                continue;
-            }
-
-            if (c == ',')
-            {
-                if (group == -2 || (group >= 0 && run != 3))
+                if (c == ',')
                 {
-                    return 0;
+                    into[n++] = '.';
                 }
 
-                group = -2; // decimals follow: no more groups
-                into[n++] = '.';
                 continue;
             }
 
@@ -156,7 +150,7 @@ internal static class WorkbookInputWriter
             into[n++] = c;
         }
 
-        if (group >= 0 && run != 3)
+        if (state == Groups && run != 3)
         {
             return 0;
         }
