@@ -234,13 +234,15 @@ internal sealed partial class XlsxTabularSource
                 else if (valueLength >= 0)
                 {
                     (start, length) = (valueStart, valueLength);
-                    if ((uint)style < (uint)_dateStyles.Length && _dateStyles[style] &&
-                        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var serial) && serial is >= 1 and < 2958466)
+                    if ((uint)style < (uint)_dateStyles.Length && _dateStyles[style])
                     {
-                        start = s.CharCount;
-                        s.EnsureChars(start + 10);
-                        _ = DateTime.FromOADate(serial).TryFormat(s.Chars.AsSpan(start), out length, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-                        s.CharCount = start + length;
+                        var at = s.CharCount;
+                        s.EnsureChars(at + 10);
+                        if (TryFormatDateSerial(s.Chars.AsSpan(valueStart, valueLength), s.Chars.AsSpan(at, 10), out var written))
+                        {
+                            (start, length) = (at, written);
+                            s.CharCount = at + written;
+                        }
                     }
                 }
 
@@ -372,6 +374,49 @@ internal sealed partial class XlsxTabularSource
         }
 
         return true;
+    }
+
+    private static readonly int DateSerialZero = new DateOnly(1899, 12, 30).DayNumber;
+
+    /// <summary>
+    /// A date-styled number written as the day it stands for, <c>yyyy-MM-dd</c> (a time of day dropped, as
+    /// <see cref="DateTime.FromOADate"/> then the date). A whole serial, the usual date cell, is counted in days and
+    /// written digit by digit; any other spelling (a fraction, an exponent, spaces) goes through
+    /// <see cref="DateTime.FromOADate"/>. False, and nothing written, when the text is not a number in Excel's date
+    /// range (1 to 2,958,465: 1899-12-31 to 9999-12-31). <paramref name="destination"/> holds at least 10 characters.
+    /// </summary>
+    internal static bool TryFormatDateSerial(ReadOnlySpan<char> value, Span<char> destination, out int written)
+    {
+        if (TryDigits(value, out var days))
+        {
+            if (days is < 1 or >= 2958466)
+            {
+                written = 0;
+                return false;
+            }
+
+            var (y, m, d) = DateOnly.FromDayNumber(DateSerialZero + days);
+            destination[0] = (char)('0' + (y / 1000));
+            destination[1] = (char)('0' + (y / 100 % 10));
+            destination[2] = (char)('0' + (y / 10 % 10));
+            destination[3] = (char)('0' + (y % 10));
+            destination[4] = '-';
+            destination[5] = (char)('0' + (m / 10));
+            destination[6] = (char)('0' + (m % 10));
+            destination[7] = '-';
+            destination[8] = (char)('0' + (d / 10));
+            destination[9] = (char)('0' + (d % 10));
+            written = 10;
+            return true;
+        }
+
+        if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var serial) && serial is >= 1 and < 2958466)
+        {
+            return DateTime.FromOADate(serial).TryFormat(destination, out written, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        }
+
+        written = 0;
+        return false;
     }
 
     private static bool TryParseLong(ReadOnlySpan<byte> raw, out long value)

@@ -616,9 +616,13 @@ internal sealed partial class XlsxTabularSource : TabularSource
         }
 
         if (style is not null && int.TryParse(style, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) && (uint)s < (uint)_dateStyles.Length &&
-            _dateStyles[s] && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var serial) && serial is >= 1 and < 2958466)
+            _dateStyles[s])
         {
-            return DateTime.FromOADate(serial).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            Span<char> day = stackalloc char[16];
+            if (TryFormatDateSerial(value, day, out var written))
+            {
+                return new string(day[..written]);
+            }
         }
 
         return value;
