@@ -56,7 +56,10 @@ internal sealed class ReadGcScope : IDisposable
                 // of what the process may use is not worth the risk, so such reads collect as usual.
                 if (_budget <= GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 3 && GC.TryStartNoGCRegion(_budget))
                 {
-                    // The region's memory is made present ahead of the allocator on another thread (see HeapPrefault).
+                    // The region's start collected and committed the budget, in memory the collection may have given back
+                    // and taken again, which loses the huge-page advice: advised again before any of it is touched. Then the
+                    // region's memory is made present ahead of the allocator on another thread (see HeapPrefault).
+                    HeapHugePages.Readvise();
                     HeapPrefault.Start();
                 }
             }

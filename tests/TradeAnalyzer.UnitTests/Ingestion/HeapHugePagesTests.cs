@@ -63,6 +63,69 @@ public sealed class HeapHugePagesTests
         Assert.Contains("hg", VmFlagsOfMappingHolding(address));
     }
 
+    [Fact]
+    public void Memory_the_collector_gives_back_and_takes_again_is_advised_again()
+    {
+        if (!HeapHugePages.EnsureAdvised())
+        {
+            return; // nothing advised on this system: nothing to keep
+        }
+
+        // The collector gives memory back by mapping it afresh, which drops the advice. An aggressive collection gives
+        // back all it can; the advice must be on every mapping of the range afterwards, so that what is committed there
+        // next gets huge pages. (Other tests collect meanwhile, so a few tries are allowed for a quiet moment.)
+        var before = Interlocked.Read(ref HeapHugePages.Readvised);
+        string[] unadvised = [];
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var garbage = new List<byte[]>();
+            for (var i = 0; i < 64; i++)
+            {
+                garbage.Add(new byte[1 << 20]);
+            }
+
+            GC.KeepAlive(garbage);
+            garbage = null;
+            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+            unadvised = UnadvisedMappingsIn(HeapHugePages.Range);
+            if (unadvised.Length == 0)
+            {
+                break;
+            }
+        }
+
+        Assert.True(Interlocked.Read(ref HeapHugePages.Readvised) > before, "advised again after the collections");
+        Assert.Empty(unadvised);
+        var array = GC.AllocateUninitializedArray<byte>(4 << 20, pinned: true);
+        Assert.Contains("hg", VmFlagsOfMappingHolding(AddressOf(array)));
+    }
+
+    // The mappings ("start-end") inside the range whose flags lack the huge-page advice.
+    private static string[] UnadvisedMappingsIn((long Start, long End) range)
+    {
+        var found = new List<string>();
+        string? current = null;
+        foreach (var line in File.ReadLines("/proc/self/smaps"))
+        {
+            var first = line.Split(' ', 2)[0];
+            var dash = first.IndexOf('-', StringComparison.Ordinal);
+            if (dash > 0 && !first.EndsWith(':') &&
+                long.TryParse(first.AsSpan(0, dash), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var start) &&
+                long.TryParse(first.AsSpan(dash + 1), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var end))
+            {
+                current = start >= range.Start && end <= range.End ? first : null;
+            }
+            else if (current is not null && first == "VmFlags:" &&
+                     !line["VmFlags:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains("hg"))
+            {
+                found.Add(current);
+            }
+        }
+
+        return [.. found];
+    }
+
     // The array is pinned (allocated on the pinned heap), so its address stays put.
     private static long AddressOf(byte[] array) => System.Runtime.InteropServices.Marshal.UnsafeAddrOfPinnedArrayElement(array, 0);
 
