@@ -75,14 +75,14 @@ internal static partial class HeapHugePages
         }
     }
 
-    /// <summary>How many times the range was advised again after a collection (for tests and diagnostics).</summary>
+    /// <summary>How many times the range was advised again (for tests and diagnostics).</summary>
     internal static long Readvised;
 
     /// <summary>
     /// Advises the range again. The collector gives memory back by mapping it afresh (<c>mmap</c> with
     /// <c>MAP_FIXED</c>, <c>PROT_NONE</c>), and a new mapping does not keep the advice: when the collector commits that
-    /// memory again for new objects, it is backed by 4 KiB pages. On the 2x sample (3.85M rows) a third of the heap
-    /// ended up so, with four times the page faults and system time of the 1x run. One <c>madvise</c> over the range
+    /// memory again for new objects, it is backed by 4 KiB pages. On the 2x sample (3.85M rows) a quarter of the heap
+    /// ended up so, with three to nine times the page faults and four times the system time of the 1x run. One <c>madvise</c> over the range
     /// marks every mapping in it again, committed or not (the mappings of memory already touched keep their small
     /// pages; what is committed next gets huge ones).
     /// </summary>

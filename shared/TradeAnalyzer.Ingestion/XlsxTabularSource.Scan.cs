@@ -236,6 +236,7 @@ internal sealed partial class XlsxTabularSource
                     (start, length) = (valueStart, valueLength);
                     if ((uint)style < (uint)_dateStyles.Length && _dateStyles[style])
                     {
+                        // The value is taken again after EnsureChars, which may move the buffer.
                         var at = s.CharCount;
                         s.EnsureChars(at + 10);
                         if (TryFormatDateSerial(s.Chars.AsSpan(valueStart, valueLength), s.Chars.AsSpan(at, 10), out var written))

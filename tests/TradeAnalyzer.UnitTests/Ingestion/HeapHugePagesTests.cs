@@ -101,54 +101,35 @@ public sealed class HeapHugePagesTests
         Assert.Contains("hg", VmFlagsOfMappingHolding(AddressOf(array)));
     }
 
-    // The mappings ("start-end") inside the range whose flags lack the huge-page advice.
-    private static string[] UnadvisedMappingsIn((long Start, long End) range)
-    {
-        var found = new List<string>();
-        string? current = null;
-        foreach (var line in File.ReadLines("/proc/self/smaps"))
-        {
-            var first = line.Split(' ', 2)[0];
-            var dash = first.IndexOf('-', StringComparison.Ordinal);
-            if (dash > 0 && !first.EndsWith(':') &&
-                long.TryParse(first.AsSpan(0, dash), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var start) &&
-                long.TryParse(first.AsSpan(dash + 1), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var end))
-            {
-                current = start >= range.Start && end <= range.End ? first : null;
-            }
-            else if (current is not null && first == "VmFlags:" &&
-                     !line["VmFlags:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains("hg"))
-            {
-                found.Add(current);
-            }
-        }
-
-        return [.. found];
-    }
+    // The mappings inside the range whose flags lack the huge-page advice, as "start-end".
+    private static string[] UnadvisedMappingsIn((long Start, long End) range) =>
+        [.. Mappings().Where(m => m.Start >= range.Start && m.End <= range.End && !m.Flags.Contains("hg")).Select(m => $"{m.Start:x}-{m.End:x}")];
 
     // The array is pinned (allocated on the pinned heap), so its address stays put.
     private static long AddressOf(byte[] array) => System.Runtime.InteropServices.Marshal.UnsafeAddrOfPinnedArrayElement(array, 0);
 
-    private static string[] VmFlagsOfMappingHolding(long address)
+    private static string[] VmFlagsOfMappingHolding(long address) =>
+        Mappings().FirstOrDefault(m => address >= m.Start && address < m.End).Flags ?? [];
+
+    // Every mapping of the process with its flags, from /proc/self/smaps.
+    private static IEnumerable<(long Start, long End, string[] Flags)> Mappings()
     {
-        var inside = false;
+        long start = 0, end = 0;
         foreach (var line in File.ReadLines("/proc/self/smaps"))
         {
             // A mapping's header ("7f..-7f.. rw-p ...") starts its block; the block's fields ("Size:", "VmFlags:") follow.
             var first = line.Split(' ', 2)[0];
             var dash = first.IndexOf('-', StringComparison.Ordinal);
             if (dash > 0 && !first.EndsWith(':') &&
-                long.TryParse(first.AsSpan(0, dash), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var start) &&
-                long.TryParse(first.AsSpan(dash + 1), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var end))
+                long.TryParse(first.AsSpan(0, dash), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var s) &&
+                long.TryParse(first.AsSpan(dash + 1), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var e))
             {
-                inside = address >= start && address < end;
+                (start, end) = (s, e);
             }
-            else if (inside && first == "VmFlags:")
+            else if (first == "VmFlags:")
             {
-                return line["VmFlags:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                yield return (start, end, line["VmFlags:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries));
             }
         }
-
-        return [];
     }
 }
