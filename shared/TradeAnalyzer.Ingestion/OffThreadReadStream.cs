@@ -214,6 +214,7 @@ internal sealed class OffThreadReadStream : Stream
             }
 
             var n = 0;
+            Exception? failure = null;
             try
             {
                 while (n < _chunkSize && _inner.Read(chunk, n, _chunkSize - n) is var read and > 0)
@@ -223,28 +224,12 @@ internal sealed class OffThreadReadStream : Stream
             }
             catch (Exception ex)
             {
-                // The bytes read before the failure are handed over first, as a direct reader would have had them.
-                lock (_gate)
-                {
-                    if (n > 0)
-                    {
-                        _ready.Enqueue((chunk, n));
-                    }
-                    else
-                    {
-                        _free.Push(chunk);
-                    }
-
-                    _error = ExceptionDispatchInfo.Capture(ex);
-                    _ended = true;
-                    Monitor.PulseAll(_gate);
-                }
-
-                return;
+                failure = ex;
             }
 
             lock (_gate)
             {
+                // The bytes read before a failure are handed over first, as a direct reader would have had them.
                 if (n > 0)
                 {
                     _ready.Enqueue((chunk, n));
@@ -254,7 +239,12 @@ internal sealed class OffThreadReadStream : Stream
                     _free.Push(chunk);
                 }
 
-                _ended = n < _chunkSize;
+                if (failure is not null)
+                {
+                    _error = ExceptionDispatchInfo.Capture(failure);
+                }
+
+                _ended = failure is not null || n < _chunkSize;
                 Monitor.PulseAll(_gate);
                 if (_ended)
                 {

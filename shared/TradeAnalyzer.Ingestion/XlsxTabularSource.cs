@@ -119,17 +119,11 @@ internal sealed partial class XlsxTabularSource : TabularSource
                 var (sheetName, sheetPart) = PickSheet(wb, options.Kind);
                 var shared = ReadSharedStrings(wb.SharedStringTablePart, options);
                 var dates = ReadDateStyles(wb.WorkbookStylesPart);
-                // The sheet is inflated on a thread of its own, beside the scanner (OffThreadReadStream); the scanner
-                // is disposed on every way out but the source's, so that thread never outlives a failed open.
-                var scan = options.XlsxWithXmlReader ? null : new Utf8XmlScanner(new OffThreadReadStream(sheetPart.GetStream(FileMode.Open, FileAccess.Read), "xlsx inflate"));
+                // The scanner is disposed on every way out but the source's, so that its inflating thread never
+                // outlives a failed open.
+                var scan = options.XlsxWithXmlReader ? null : OpenScanner(sheetPart);
                 try
                 {
-                    if (scan is not null && !scan.IsUtf8())
-                    {
-                        scan.Dispose();
-                        scan = null;
-                    }
-
                     var reader = scan is null ? XmlReader.Create(sheetPart.GetStream(FileMode.Open, FileAccess.Read), XmlSettings) : null;
                     return new XlsxTabularSource(spool, doc, reader, scan, shared, dates, $"xlsx, sheet '{sheetName}'", options);
                 }
@@ -263,6 +257,30 @@ internal sealed partial class XlsxTabularSource : TabularSource
         return (chosen.Value.Name, part);
     }
 
+    /// <summary>
+    /// The part's XML through the UTF-8 scanner, inflated on a thread of its own beside it (OffThreadReadStream); null,
+    /// with nothing left running, when the part is not UTF-8 (XmlReader reads it then).
+    /// </summary>
+    private static Utf8XmlScanner? OpenScanner(OpenXmlPart part, int bufferSize = 1 << 20)
+    {
+        var scan = new Utf8XmlScanner(new OffThreadReadStream(part.GetStream(FileMode.Open, FileAccess.Read), "xlsx inflate"), bufferSize);
+        try
+        {
+            if (scan.IsUtf8())
+            {
+                return scan;
+            }
+        }
+        catch
+        {
+            scan.Dispose();
+            throw;
+        }
+
+        scan.Dispose();
+        return null;
+    }
+
     private static List<string> ReadSharedStrings(SharedStringTablePart? part, TabularSourceOptions options)
     {
         var list = new List<string>();
@@ -273,8 +291,8 @@ internal sealed partial class XlsxTabularSource : TabularSource
 
         if (!options.XlsxWithXmlReader)
         {
-            using var scan = new Utf8XmlScanner(new OffThreadReadStream(part.GetStream(FileMode.Open, FileAccess.Read), "xlsx inflate"), 1 << 16);
-            if (scan.IsUtf8())
+            using var scan = OpenScanner(part, 1 << 16);
+            if (scan is not null)
             {
                 ScanSharedStrings(scan, list, options.MaxFieldLength);
                 return list;

@@ -100,7 +100,7 @@ public static class AnalysisOutputs
     internal static Task SetAsidePrevious(OutputFiles files)
     {
         List<string>? aside = null;
-        foreach (var path in new[] { files.Report, files.FlagsCsv, files.FlagsJson, files.RejectedCsv, files.SummaryJson, files.ExportersCsv })
+        foreach (var path in files.All)
         {
             try
             {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using TradeAnalyzer.Ingestion;
+using TradeAnalyzer.Reports.Excel;
 
 namespace TradeAnalyzer.Benchmarks;
 
@@ -47,7 +48,7 @@ internal static class WorkbookInputWriter
                         }
 
                         w.Write("<c r=\"");
-                        w.Write(Column(i));
+                        w.Write(CellRef.Column(i));
                         w.Write(rows.ToString(CultureInfo.InvariantCulture));
                         if (rows > 1 && Number(v, source.DecimalHint, number) is var length and > 0)
                         {
@@ -185,17 +186,6 @@ internal static class WorkbookInputWriter
         }
 
         return v[^1] != '-';
-    }
-
-    private static string Column(int i)
-    {
-        var s = string.Empty;
-        for (i++; i > 0; i = (i - 1) / 26)
-        {
-            s = (char)('A' + ((i - 1) % 26)) + s;
-        }
-
-        return s;
     }
 
     private static void Escape(StreamWriter w, string s)
