@@ -67,6 +67,12 @@ internal sealed partial class XlsxTabularSource : TabularSource
 
     public override string Detected { get; }
 
+    /// <summary>
+    /// The bytes the package's parts expand to, as its central directory declares them (within the zip-bomb limits
+    /// checked on open): what the sheet's XML and the shared strings weigh, which the compressed file's size hides.
+    /// </summary>
+    public long ExpandedBytes { get; private init; }
+
     public override DecimalStyle DecimalHint => DecimalStyle.Point;
 
     public override ReadOnlySpan<char> GetSpan(int index)
@@ -93,9 +99,10 @@ internal sealed partial class XlsxTabularSource : TabularSource
         {
             input.CopyTo(spool);
             spool.Position = 0;
+            long expanded;
             try
             {
-                CheckPackage(spool, options);
+                expanded = CheckPackage(spool, options);
             }
             catch (Exception ex) when (ex is NotSupportedException or IOException or ArgumentException)
             {
@@ -125,7 +132,7 @@ internal sealed partial class XlsxTabularSource : TabularSource
                 try
                 {
                     var reader = scan is null ? XmlReader.Create(sheetPart.GetStream(FileMode.Open, FileAccess.Read), XmlSettings) : null;
-                    return new XlsxTabularSource(spool, doc, reader, scan, shared, dates, $"xlsx, sheet '{sheetName}'", options);
+                    return new XlsxTabularSource(spool, doc, reader, scan, shared, dates, $"xlsx, sheet '{sheetName}'", options) { ExpandedBytes = expanded };
                 }
                 catch
                 {
@@ -152,7 +159,8 @@ internal sealed partial class XlsxTabularSource : TabularSource
     }
 
     // Zip-bomb and DTD checks on the central directory and each XML part's prolog, before the SDK parses anything.
-    private static void CheckPackage(Stream spool, TabularSourceOptions options)
+    // Returns the bytes the parts expand to, as the central directory declares them (bounded by the checks).
+    private static long CheckPackage(Stream spool, TabularSourceOptions options)
     {
         ZipArchive zip;
         try
@@ -204,6 +212,8 @@ internal sealed partial class XlsxTabularSource : TabularSource
             {
                 throw new InvalidDataException("the zip file is not a workbook (it has no xl/workbook.xml)");
             }
+
+            return total;
         }
     }
 

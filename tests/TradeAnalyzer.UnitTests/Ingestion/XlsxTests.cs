@@ -249,6 +249,58 @@ public sealed class XlsxTests
     }
 
     [Fact]
+    public void A_workbook_is_sized_by_what_its_parts_expand_to_not_by_its_compressed_bytes()
+    {
+        // 2,000 rows of inline text: a small file of much bigger XML, as workbooks are.
+        var bytes = Workbook("declarations", (sst, header) =>
+        {
+            var h = new Row { RowIndex = 1 };
+            for (var i = 0; i < header.Length; i++)
+            {
+                h.Append(Inline(Col(i), 1, header[i]));
+            }
+
+            var rows = new List<Row> { h };
+            for (uint n = 2; n <= 2001; n++)
+            {
+                var values = DeclRow(id: "X" + n).Split(',');
+                var row = new Row { RowIndex = n };
+                for (var i = 0; i < values.Length; i++)
+                {
+                    row.Append(Inline(Col(i), n, values[i]));
+                }
+
+                rows.Add(row);
+            }
+
+            return [.. rows];
+        });
+        long declared;
+        using (var zip = new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read))
+        {
+            declared = zip.Entries.Sum(e => e.Length);
+        }
+
+        Assert.True(declared > 4L * bytes.Length, $"{declared:N0} bytes of parts in a {bytes.Length:N0}-byte file");
+        using (var source = TabularSource.Open(new MemoryStream(bytes), "decl.xlsx"))
+        {
+            var xlsx = Assert.IsType<XlsxTabularSource>(source);
+            Assert.Equal(declared, xlsx.ExpandedBytes);
+            // Huge pages and a read without collections are decided on half the XML, not on the compressed file.
+            Assert.Equal(declared / 2, FileIngestor.ParsedBytes(source, bytes.Length));
+            Assert.Equal(declared, FileIngestor.ParsedBytes(source, declared)); // never less than the file itself
+        }
+
+        // A text file is its own size.
+        var csv = Encoding.UTF8.GetBytes(DeclHeader + "\n" + DeclRow() + "\n");
+        using (var source = TabularSource.Open(new MemoryStream(csv), "decl.csv"))
+        {
+            Assert.IsType<CsvTabularSource>(source);
+            Assert.Equal(12_345, FileIngestor.ParsedBytes(source, 12_345));
+        }
+    }
+
+    [Fact]
     public void Date_format_codes_are_recognised()
     {
         Assert.True(XlsxTabularSource.IsDateFormat("yyyy-mm-dd"));
