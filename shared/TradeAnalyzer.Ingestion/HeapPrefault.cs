@@ -30,7 +30,7 @@ internal static partial class HeapPrefault
     private const long Chunk = 1L << 20;
 
     /// <summary>How far past the allocation frontier memory is made present.</summary>
-    private const long Ahead = 24L << 20;
+    internal const long Ahead = 24L << 20;
 
     /// <summary>Allocation between two looks at the frontier.</summary>
     private const long ProbeEvery = 1L << 20;
@@ -93,8 +93,7 @@ internal static partial class HeapPrefault
                     done = 0;
                 }
 
-                var from = Math.Max(done, (frontier + Page - 1) & ~(Page - 1));
-                var to = Math.Min(mapEnd, (frontier + Ahead) & ~(Page - 1));
+                var (from, to) = NextRange(frontier, done, mapEnd);
                 while (from < to && Volatile.Read(ref _generation) == generation)
                 {
                     var size = Math.Min(Chunk, to - from);
@@ -119,6 +118,21 @@ internal static partial class HeapPrefault
         {
             Interlocked.Decrement(ref Running);
         }
+    }
+
+    /// <summary>
+    /// The pages to make present next: from the frontier (or from where the last call stopped, when that is ahead of it)
+    /// to <see cref="Ahead"/> past it, within the mapping. The frontier does not only move up: the collector hands out
+    /// its regions in no particular order, and one mapping holds many of them (a read of a workbook started near the top
+    /// of a 722 MB mapping and went on from its bottom), so a frontier below what was made present starts afresh.
+    /// </summary>
+    internal static (long From, long To) NextRange(long frontier, long done, long mapEnd)
+    {
+        var start = (frontier + Page - 1) & ~(Page - 1);
+        var to = Math.Min(mapEnd, (frontier + Ahead) & ~(Page - 1));
+        // Only a stretch just made present (at most Ahead before the frontier's reach) is skipped.
+        var from = done > start && done <= to ? done : start;
+        return (from, to);
     }
 
     // Where the allocator hands out small-object memory now: a probe too big for any allocation context's rest gets a

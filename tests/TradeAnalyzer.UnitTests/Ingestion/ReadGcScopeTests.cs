@@ -108,6 +108,25 @@ public sealed class ReadGcScopeTests
     }
 
     [Fact]
+    public void The_prefault_goes_on_ahead_of_the_allocator_wherever_it_moves_in_the_mapping()
+    {
+        const long MiB = 1L << 20;
+        const long mapEnd = 1000 * MiB;
+        var ahead = HeapPrefault.Ahead;
+        // Moving up: on from where the last call stopped, to Ahead past the frontier.
+        Assert.Equal((110 * MiB, 100 * MiB + ahead), HeapPrefault.NextRange(100 * MiB, 110 * MiB, mapEnd));
+        // Past what was made present: from the frontier, rounded up to a page.
+        Assert.Equal((130 * MiB + 4096, 130 * MiB + ahead), HeapPrefault.NextRange(130 * MiB + 5, 110 * MiB, mapEnd));
+        // Never past the mapping's end, and nothing when that is reached.
+        Assert.Equal((990 * MiB, mapEnd), HeapPrefault.NextRange(990 * MiB, 0, mapEnd));
+        var (from, to) = HeapPrefault.NextRange(995 * MiB, mapEnd, mapEnd);
+        Assert.True(from >= to);
+        // The collector hands out a region below the ones made present (in the same mapping): from the frontier again,
+        // not from the top of what was made present (which left a whole workbook's read without the thread's help).
+        Assert.Equal((10 * MiB, 10 * MiB + ahead), HeapPrefault.NextRange(10 * MiB, mapEnd, mapEnd));
+    }
+
+    [Fact]
     public void Only_the_writable_anonymous_mapping_of_the_heap_is_found()
     {
         if (!OperatingSystem.IsLinux())
