@@ -95,15 +95,14 @@ public sealed class FileIngestor
 
     /// <summary>
     /// The size that decides how a file is read (huge pages, a read without collections) and the read's allocation
-    /// budget: what a read allocates follows the text it parses. A text file's size; for a workbook, half of what its
-    /// parts expand to (the sheet's XML and the shared strings, which the compression hides: a 200,000-row sheet saved
-    /// as Excel saves it is a 42 MB file of 192 MB of parts, and its read allocated 116 MiB, about what a CSV of the same
-    /// rows, 63 MB, allocates plus the shared strings; with the workbook sized by its compressed bytes it was read with
-    /// collections and without huge pages, and 21% of the parsing thread was the first touch of new memory).
+    /// budget: what a read allocates follows the text it parses. A text file's size; for a workbook, the text its parts
+    /// expand to reads like (<see cref="XlsxTabularSource.TextEquivalent"/>), which the compression hides: sized by its
+    /// compressed 42 MB, a 200,000-row sheet was read with collections and without huge pages, and 21% of the parsing
+    /// thread was the first touch of new memory.
     /// </summary>
     internal static long ParsedBytes(TabularSource source, long fileBytes) => source switch
     {
-        XlsxTabularSource xlsx => Math.Max(fileBytes, xlsx.ExpandedBytes / 2),
+        XlsxTabularSource xlsx => Math.Max(fileBytes, XlsxTabularSource.TextEquivalent(xlsx.ExpandedBytes)),
         _ => fileBytes,
     };
 
