@@ -85,6 +85,31 @@ public sealed class XlsxTests
         return [h, r];
     }
 
+    // The header and `count` declaration rows (ids X2, X3, ...), every cell an inline string.
+    private static Row[] InlineRows(string[] header, int count)
+    {
+        var h = new Row { RowIndex = 1 };
+        for (var i = 0; i < header.Length; i++)
+        {
+            h.Append(Inline(Col(i), 1, header[i]));
+        }
+
+        var rows = new List<Row> { h };
+        for (var n = 2u; n <= count + 1; n++)
+        {
+            var values = DeclRow(id: "X" + n).Split(',');
+            var row = new Row { RowIndex = n };
+            for (var i = 0; i < values.Length; i++)
+            {
+                row.Append(Inline(Col(i), n, values[i]));
+            }
+
+            rows.Add(row);
+        }
+
+        return [.. rows];
+    }
+
     [Fact]
     public void Xlsx_reads_shared_and_inline_strings_numbers_dates_and_cached_formula_values()
     {
@@ -219,30 +244,7 @@ public sealed class XlsxTests
     [Fact]
     public void Xlsx_with_many_rows_streams_all_of_them()
     {
-        var bytes = Workbook("Sheet1", (sst, header) =>
-        {
-            var rows = new List<Row>();
-            var h = new Row { RowIndex = 1 };
-            for (var i = 0; i < header.Length; i++)
-            {
-                h.Append(Inline(Col(i), 1, header[i]));
-            }
-
-            rows.Add(h);
-            for (uint n = 2; n <= 3001; n++)
-            {
-                var values = DeclRow(id: "X" + n).Split(',');
-                var row = new Row { RowIndex = n };
-                for (var i = 0; i < values.Length; i++)
-                {
-                    row.Append(Inline(Col(i), n, values[i]));
-                }
-
-                rows.Add(row);
-            }
-
-            return [.. rows];
-        });
+        var bytes = Workbook("Sheet1", (_, header) => InlineRows(header, 3000));
         var r = ReadBytes(bytes, name: "big.xlsx");
         Assert.Equal(3000, r.Declarations.Count);
         Assert.Equal(3001, r.Declarations[^1].Source.Row);
@@ -252,29 +254,7 @@ public sealed class XlsxTests
     public void A_workbook_is_sized_by_what_its_parts_expand_to_not_by_its_compressed_bytes()
     {
         // 2,000 rows of inline text: a small file of much bigger XML, as workbooks are.
-        var bytes = Workbook("declarations", (sst, header) =>
-        {
-            var h = new Row { RowIndex = 1 };
-            for (var i = 0; i < header.Length; i++)
-            {
-                h.Append(Inline(Col(i), 1, header[i]));
-            }
-
-            var rows = new List<Row> { h };
-            for (uint n = 2; n <= 2001; n++)
-            {
-                var values = DeclRow(id: "X" + n).Split(',');
-                var row = new Row { RowIndex = n };
-                for (var i = 0; i < values.Length; i++)
-                {
-                    row.Append(Inline(Col(i), n, values[i]));
-                }
-
-                rows.Add(row);
-            }
-
-            return [.. rows];
-        });
+        var bytes = Workbook("declarations", (_, header) => InlineRows(header, 2000));
         long declared;
         using (var zip = new ZipArchive(new MemoryStream(bytes), ZipArchiveMode.Read))
         {
