@@ -8,8 +8,8 @@ namespace TradeAnalyzer.Ingestion;
 /// <summary>
 /// The rows of a UTF-8 worksheet read by <see cref="Utf8XmlScanner"/>, with the same meaning as the
 /// <see cref="XmlReader"/> path in XlsxTabularSource.cs (unit tests read the same workbooks both ways and compare every
-/// cell): a cell's text is decoded once into the scanner's chars and handed out as a span; shared strings are the
-/// table's own strings.
+/// cell): a cell's text is decoded once into the scanner's chars and handed out as a span; a shared string is handed out
+/// as a span of the <see cref="SharedStringChars"/>.
 /// </summary>
 internal sealed partial class XlsxTabularSource
 {
@@ -211,7 +211,15 @@ internal sealed partial class XlsxTabularSource
         switch (type)
         {
             case CellType.Shared:
-                str = TryParseInt(value, out var i) && (uint)i < (uint)_sharedStrings.Count ? _sharedStrings[i] : string.Empty;
+                if (TryParseInt(value, out var i) && (uint)i < (uint)_sharedStrings.Count)
+                {
+                    (start, length) = (~i, _sharedStrings[i].Length);
+                }
+                else
+                {
+                    str = string.Empty;
+                }
+
                 break;
             case CellType.Inline:
                 (start, length) = textLength < 0 ? (0, 0) : (textStart, textLength);
@@ -435,7 +443,7 @@ internal sealed partial class XlsxTabularSource
     private static bool DecodedTryParseLong(ReadOnlySpan<byte> raw, out long value) =>
         long.TryParse(Decoded(raw, stackalloc char[64]), NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
 
-    private static void ScanSharedStrings(Utf8XmlScanner s, List<string> list, int maxField)
+    private static void ScanSharedStrings(Utf8XmlScanner s, SharedStringChars table, int maxField)
     {
         var inRph = false;
         try
@@ -455,7 +463,7 @@ internal sealed partial class XlsxTabularSource
                         s.CharCount = 0;
                         if (s.IsEmptyElement)
                         {
-                            list.Add(string.Empty);
+                            table.Add([]);
                         }
                     }
                     else if (Is(name, "rPh"u8))
@@ -474,7 +482,7 @@ internal sealed partial class XlsxTabularSource
                 }
                 else if (Is(name, "si"u8))
                 {
-                    list.Add(new string(s.Chars, 0, s.CharCount));
+                    table.Add(s.Chars.AsSpan(0, s.CharCount));
                 }
                 else if (Is(name, "rPh"u8))
                 {

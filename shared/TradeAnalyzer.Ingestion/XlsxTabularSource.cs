@@ -31,7 +31,7 @@ internal sealed partial class XlsxTabularSource : TabularSource
     private readonly SpreadsheetDocument _doc;
     private readonly XmlReader? _sheet;
     private readonly Utf8XmlScanner? _scan;
-    private readonly List<string> _sharedStrings;
+    private readonly SharedStringChars _sharedStrings;
     private readonly bool[] _dateStyles;
     private readonly int _maxField;
     private readonly int _maxFields;
@@ -40,13 +40,14 @@ internal sealed partial class XlsxTabularSource : TabularSource
     private long _rowNumber;
     private string? _error;
 
-    // The scanner's row: per column either a string (shared strings, fixed texts) or a range of the scanner's chars.
+    // The scanner's row: per column either a string (fixed texts), a range of the scanner's chars (start >= 0) or a
+    // shared string (start = ~index in the table); the length is the cell's in every case.
     private string?[] _fStr = new string?[64];
     private int[] _fStart = new int[64];
     private int[] _fLen = new int[64];
     private int _fCount;
 
-    private XlsxTabularSource(Stream package, SpreadsheetDocument doc, XmlReader? sheet, Utf8XmlScanner? scan, List<string> sharedStrings, bool[] dateStyles, string detected, TabularSourceOptions options)
+    private XlsxTabularSource(Stream package, SpreadsheetDocument doc, XmlReader? sheet, Utf8XmlScanner? scan, SharedStringChars sharedStrings, bool[] dateStyles, string detected, TabularSourceOptions options)
     {
         _package = package;
         _doc = doc;
@@ -94,7 +95,13 @@ internal sealed partial class XlsxTabularSource : TabularSource
             return [];
         }
 
-        return _fStr[index] is { } s ? s.AsSpan() : _scan.Chars.AsSpan(_fStart[index], _fLen[index]);
+        if (_fStr[index] is { } s)
+        {
+            return s.AsSpan();
+        }
+
+        var start = _fStart[index];
+        return start >= 0 ? _scan.Chars.AsSpan(start, _fLen[index]) : _sharedStrings[~start];
     }
 
     public static XlsxTabularSource Open(Stream input, TabularSourceOptions options)
@@ -119,7 +126,7 @@ internal sealed partial class XlsxTabularSource : TabularSource
             if (TextEquivalent(expanded) >= ReadGcScope.MinBytes)
             {
                 // Big enough to be read on huge pages (see FileIngestor.ParsedBytes): advised before the shared strings are
-                // read, the first big part of the heap it makes (2.0M strings for a full sheet).
+                // read, the first big part of the heap it makes (2.0M strings, 31M characters for a full sheet).
                 HeapHugePages.EnsureAdvised();
             }
 
@@ -305,12 +312,12 @@ internal sealed partial class XlsxTabularSource : TabularSource
         return null;
     }
 
-    private static List<string> ReadSharedStrings(SharedStringTablePart? part, TabularSourceOptions options)
+    private static SharedStringChars ReadSharedStrings(SharedStringTablePart? part, TabularSourceOptions options)
     {
-        var list = new List<string>();
+        var table = new SharedStringChars();
         if (part is null)
         {
-            return list;
+            return table;
         }
 
         if (!options.XlsxWithXmlReader)
@@ -318,8 +325,8 @@ internal sealed partial class XlsxTabularSource : TabularSource
             using var scan = OpenScanner(part, 1 << 16);
             if (scan is not null)
             {
-                ScanSharedStrings(scan, list, options.MaxFieldLength);
-                return list;
+                ScanSharedStrings(scan, table, options.MaxFieldLength);
+                return table;
             }
         }
 
@@ -338,7 +345,7 @@ internal sealed partial class XlsxTabularSource : TabularSource
                         sb.Clear();
                         if (r.IsEmptyElement)
                         {
-                            list.Add(string.Empty);
+                            table.Add([]);
                         }
 
                         break;
@@ -361,7 +368,7 @@ internal sealed partial class XlsxTabularSource : TabularSource
             {
                 if (r.LocalName == "si")
                 {
-                    list.Add(sb.ToString());
+                    table.Add(sb.ToString());
                 }
                 else if (r.LocalName == "rPh")
                 {
@@ -370,7 +377,7 @@ internal sealed partial class XlsxTabularSource : TabularSource
             }
         }
 
-        return list;
+        return table;
     }
 
     private static bool[] ReadDateStyles(WorkbookStylesPart? part)
@@ -635,7 +642,7 @@ internal sealed partial class XlsxTabularSource : TabularSource
         {
             case "s":
                 return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) && (uint)i < (uint)_sharedStrings.Count
-                    ? _sharedStrings[i]
+                    ? _sharedStrings[i].ToString()
                     : string.Empty;
             case "inlineStr":
                 return _text.ToString();

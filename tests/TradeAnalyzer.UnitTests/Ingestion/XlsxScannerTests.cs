@@ -114,6 +114,33 @@ public sealed class XlsxScannerTests
     }
 
     [Fact]
+    public void Thousands_of_shared_strings_over_many_chunks_read_the_same_both_ways()
+    {
+        // 6,000 strings of up to 40 characters: past the table's first chunks (4,096, then 8,192 characters...), some
+        // empty, some rich text, used by the rows out of order and more than once.
+        static string Text(int i) => i % 97 == 0 ? string.Empty : i % 13 == 0 ? $"run {i} and more" : $"shared text number {i} {new string('x', i % 17)}";
+        var si = new StringBuilder();
+        for (var i = 0; i < 6_000; i++)
+        {
+            si.Append(i % 97 == 0 ? "<si/>" : i % 13 == 0 ? $"<si><r><t>run {i}</t></r><r><t xml:space=\"preserve\"> and more</t></r></si>" : $"<si><t>{Text(i)}</t></si>");
+        }
+
+        var rows = new StringBuilder();
+        var expected = new List<string>();
+        for (var r = 1; r <= 2_000; r++)
+        {
+            var (a, b, d) = (r * 7919 % 6_000, 6_000 - r, r % 3);
+            rows.Append($"<row r=\"{r}\"><c r=\"A{r}\" t=\"s\"><v>{a}</v></c><c r=\"B{r}\" t=\"s\"><v>{b}</v></c><c r=\"C{r}\"><v>{r}</v></c><c r=\"D{r}\" t=\"s\"><v>{d}</v></c></row>");
+            expected.Add($"{r}||{Text(a)}|{Text(b)}|{r}|{Text(d)}");
+        }
+
+        var read = Same(Package(Sheet(rows.ToString()), sharedXml: $"""<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{Main}">{si}</sst>"""));
+        Assert.Equal(expected, read);
+        Assert.Contains(read, r => r.Contains("|run ", StringComparison.Ordinal));
+        Assert.Contains(read, r => r.EndsWith('|'));
+    }
+
+    [Fact]
     public void Cell_types_styles_and_positions_read_the_same()
     {
         var rows = Same(Package(Sheet(
