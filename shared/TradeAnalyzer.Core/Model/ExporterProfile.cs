@@ -35,7 +35,38 @@ public sealed record ExporterProfile
     /// <summary>Importers shipped to, most valuable first.</summary>
     public IReadOnlyList<string> Counterparties { get; init; } = [];
 
-    public IReadOnlyDictionary<FlagCode, int> FlagsByCode { get; init; } = new Dictionary<FlagCode, int>();
+    /// <summary>
+    /// Flags counted by code, enumerated in the codes' own order whatever order they were counted in (flags reach a
+    /// profile in the order the parallel detectors finished), so that a profile's JSON (the review API, the stored
+    /// history) is the same from one run to the next.
+    /// </summary>
+    public IReadOnlyDictionary<FlagCode, int> FlagsByCode { get => _flagsByCode; init => _flagsByCode = InCodeOrder(value); }
+
+    private readonly IReadOnlyDictionary<FlagCode, int> _flagsByCode = new Dictionary<FlagCode, int>();
+
+    // The counts as given when they already enumerate in code order (the usual case after the first), else a copy that does.
+    private static IReadOnlyDictionary<FlagCode, int> InCodeOrder(IReadOnlyDictionary<FlagCode, int> counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        var previous = int.MinValue;
+        foreach (var code in counts.Keys)
+        {
+            if ((int)code <= previous)
+            {
+                var sorted = new Dictionary<FlagCode, int>(counts.Count);
+                foreach (var (c, n) in counts.OrderBy(kv => kv.Key))
+                {
+                    sorted.Add(c, n);
+                }
+
+                return sorted;
+            }
+
+            previous = (int)code;
+        }
+
+        return counts;
+    }
 
     /// <summary>Records (declaration lines) with at least one flag.</summary>
     public int FlaggedShipments { get; init; }
