@@ -10,9 +10,11 @@
 #                              build and compares the outputs: data files byte for byte, the workbook part by part
 #                              (its creation time and the timings on the About sheet aside); then ingests the samples
 #                              into a store with each build and compares exporter --list, the weekly digest and the
-#                              riskiest exporter's review workbook
+#                              riskiest exporter's review workbook; then runs `serve` from each build over its store
+#                              and compares the review API's answers (needs curl and python3)
 #   ./publish-aot.sh compare   the same comparison with the executable published before
 #
+# KEEP_WORK=1 keeps the comparison's temporary folder (its path is in the outputs printed).
 # AOT_ISA sets the instruction set (default x86-64-v3: any machine with AVX2; `native`: the build machine's own).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -42,6 +44,7 @@ case "$what" in
     [ "$what" = compare ] || publish functions/TradeAnalyzer.Cli artifacts/aot/cli
     dotnet build functions/TradeAnalyzer.Cli -c Release -nologo -v quiet >/dev/null
     work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+    [ -z "${KEEP_WORK:-}" ] || trap - EXIT
     inputs=(samples/declarations.csv samples/invoices.csv samples/declarations_messy.csv samples/fx.csv --sanctions samples/sanctions.csv)
     dotnet functions/TradeAnalyzer.Cli/bin/Release/net10.0/tradeanalyzer.dll analyze "${inputs[@]}" --out "$work/jit" --store "$work/store-jit" -q
     artifacts/aot/cli/tradeanalyzer analyze "${inputs[@]}" --out "$work/aot" --store "$work/store-aot" -q
@@ -75,7 +78,38 @@ case "$what" in
       for b in jit aot; do unpack "$work/$b-$f.xlsx" "$work/$f-$b"; done
       diff -r -q "$work/$f-jit" "$work/$f-aot" || { echo "publish-aot check: the $f workbooks differ (parts listed above)" >&2; exit 1; }
     done
-    echo "publish-aot check: the AOT build's outputs equal the JIT build's ($(ls "$work/xaot/xl/worksheets"/*.xml | wc -l) sheets compared besides About; the $week digest and the review workbook of \"$top\" too)"
+    # The local host: `serve` over each build's store on a free port; the review API's answers compared (the exporter
+    # list and detail, the review workbook part by part, a refused key, an unknown exporter, a bad query, a posted
+    # disposition and a refused one).
+    enc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
+    for b in jit aot; do
+      if [ $b = jit ]; then c=(dotnet functions/TradeAnalyzer.Cli/bin/Release/net10.0/tradeanalyzer.dll); else c=(artifacts/aot/cli/tradeanalyzer); fi
+      TRADEANALYZER_API_KEY=check-key "${c[@]}" serve --store "$work/hist-$b" --port 0 > "$work/$b-serve.txt" 2>&1 &
+      pid=$!
+      for _ in $(seq 1 150); do grep -q 'Serving on' "$work/$b-serve.txt" && break; sleep 0.2; done
+      url=$(grep -o 'Serving on http://[^;]*' "$work/$b-serve.txt" | cut -d' ' -f3 || true)
+      [ -n "$url" ] || { kill "$pid" 2>/dev/null; cat "$work/$b-serve.txt" >&2; echo "publish-aot check: serve ($b) did not start" >&2; exit 1; }
+      k=(-H "x-api-key: check-key")
+      ek=$(enc "$(curl -s "${k[@]}" "$url/api/exporters?top=3" | grep -o '"key":"[^"]*"' | head -1 | cut -d'"' -f4)")
+      curl -s -f "${k[@]}" -o "$work/$b-api-review.xlsx" "$url/api/exporters/$ek/review.xlsx" || { kill "$pid"; echo "publish-aot check: serve ($b) gave no review workbook" >&2; exit 1; }
+      {
+        curl -s -w ' %{http_code}\n' "${k[@]}" "$url/api/exporters?top=3"
+        curl -s -w ' %{http_code}\n' "${k[@]}" "$url/api/exporters/$ek"
+        curl -s -w ' %{http_code}\n' "$url/api/exporters?top=3"
+        curl -s -w ' %{http_code}\n' -H "x-api-key: wrong" "$url/api/exporters"
+        curl -s -w ' %{http_code}\n' "${k[@]}" "$url/api/exporters/no-such-exporter"
+        curl -s -w ' %{http_code}\n' "${k[@]}" "$url/api/exporters?top=many"
+        curl -s -o /dev/null -w '%{http_code}\n' "${k[@]}" -H 'content-type: application/json' -d '{"status":"cleared","note":"checked","analyst":"publish-aot"}' "$url/api/exporters/$ek/dispositions"
+        curl -s -w ' %{http_code}\n' "${k[@]}" -H 'content-type: application/json' -d '{"status":"=cmd","analyst":"x"}' "$url/api/exporters/$ek/dispositions"
+      } > "$work/$b-api.txt"
+      # SIGTERM: a background job of a script ignores SIGINT. The host stops cleanly (exit code 0) on either.
+      kill -TERM "$pid"; wait "$pid" || { echo "publish-aot check: serve ($b) did not stop cleanly" >&2; exit 1; }
+      unpack "$work/$b-api-review.xlsx" "$work/api-review-$b"
+    done
+    cmp "$work/jit-api.txt" "$work/aot-api.txt" || { diff "$work/jit-api.txt" "$work/aot-api.txt" | cut -c1-300 >&2; echo "publish-aot check: the review API answers differ" >&2; exit 1; }
+    diff -r -q "$work/api-review-jit" "$work/api-review-aot" || { echo "publish-aot check: the review API's workbooks differ" >&2; exit 1; }
+    grep -q ' 200$' "$work/aot-api.txt" && grep -q '^201$' "$work/aot-api.txt" || { cat "$work/aot-api.txt" >&2; echo "publish-aot check: the review API did not answer" >&2; exit 1; }
+    echo "publish-aot check: the AOT build's outputs equal the JIT build's ($(ls "$work/xaot/xl/worksheets"/*.xml | wc -l) sheets compared besides About; the $week digest and the review workbook of \"$top\" too; serve's review API, $(wc -l < "$work/aot-api.txt") answers and the review workbook)"
     ;;
   *) echo "usage: ./publish-aot.sh [cli|bench|check|compare]" >&2; exit 2 ;;
 esac

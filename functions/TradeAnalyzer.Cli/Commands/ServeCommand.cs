@@ -19,7 +19,7 @@ internal static class ServeCommand
     {
         var store = CommonOptions.Store();
         var connection = CommonOptions.Connection();
-        var port = new Option<int>("--port") { Description = "HTTP port of the exporter review API (127.0.0.1).", DefaultValueFactory = _ => 7071 };
+        var port = new Option<int>("--port") { Description = "HTTP port of the exporter review API (127.0.0.1); 0 picks a free one (printed).", DefaultValueFactory = _ => 7071 };
         var schedule = new Option<string>("--schedule") { Description = "Six-field CRON of the weekly digest, UTC.", DefaultValueFactory = _ => "0 0 6 * * Mon" };
         var parallel = new Option<int>("--parallel") { Description = "Uploads processed at the same time.", DefaultValueFactory = _ => 2 };
         var poll = new Option<double>("--poll-seconds") { Description = "How often incoming/ is checked.", DefaultValueFactory = _ => 2 };
@@ -34,11 +34,6 @@ internal static class ServeCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
-            {
-                throw new UsageException(ReviewApi.NeedsJit + ".");
-            }
-
             var language = CommonOptions.ParseLanguage(parse.GetValue(lang));
             WeeklyDigestHandler.ParseSchedule(parse.GetValue(schedule)!); // fails early with a clear message
             var claim = ResolveClaimTimeout(parse.GetValue(claimTimeout));
@@ -52,10 +47,12 @@ internal static class ServeCommand
                 Watcher = new WatcherOptions { MaxParallel = Math.Max(1, parse.GetValue(parallel)), PollInterval = TimeSpan.FromSeconds(Math.Max(0.1, parse.GetValue(poll))) },
                 ClaimTimeout = claim ?? new LocalHostOptions().ClaimTimeout,
             };
-            await using var app = BuildHost(history, options);
+            await using var app = LocalHost.Build(history, options);
             await app.StartAsync(ct).ConfigureAwait(false);
             // Said once the host listens and handles signals, so whoever waits for it can use the host at once.
-            await stdout.WriteLineAsync($"Serving on http://127.0.0.1:{options.Port}; drop files into incoming/ of the store. Ctrl-C stops.").ConfigureAwait(false);
+            // The address actually bound: with --port 0 the system picks a free port.
+            var address = LocalHost.Address(app).ToString().TrimEnd('/');
+            await stdout.WriteLineAsync($"Serving on {address}; drop files into incoming/ of the store. Ctrl-C stops.").ConfigureAwait(false);
             await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
 
             // Ctrl-C cancels ct (Program.Main) and the host's console lifetime stops the app: either ends the wait.
@@ -66,12 +63,6 @@ internal static class ServeCommand
         });
         return command;
     }
-
-    // Reached only where dynamic code runs (the JIT build): the action refuses `serve` in a Native AOT build first.
-    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Only reached in the JIT build, checked before.")]
-    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Only reached in the JIT build, checked before.")]
-    private static Microsoft.AspNetCore.Builder.WebApplication BuildHost(Handlers.History.HistoryStore history, LocalHostOptions options) =>
-        LocalHost.Build(history, options);
 
     private static TimeSpan? ResolveClaimTimeout(double? option)
     {

@@ -46,8 +46,6 @@ public static class LocalHost
     /// <param name="history">The opened store.</param>
     /// <param name="options">Host settings.</param>
     /// <param name="logging">Replaces the default single-line console logging when given.</param>
-    [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode(ReviewApi.NeedsJit)]
-    [System.Diagnostics.CodeAnalysis.RequiresDynamicCode(ReviewApi.NeedsJit)]
     public static WebApplication Build(HistoryStore history, LocalHostOptions options, Action<ILoggingBuilder>? logging = null)
     {
         ArgumentNullException.ThrowIfNull(history);

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
@@ -12,15 +11,11 @@ namespace TradeAnalyzer.Cli.Hosting;
 /// The exporter review HTTP API (the same routes the Functions app exposes): every route needs the key in the
 /// `x-api-key` header (or `x-functions-key`); errors are fixed JSON messages that never echo the request. Bodies are
 /// written and read through <see cref="ReviewApiJson"/>'s compile-time contracts (ASP.NET Core's web defaults, as
-/// before). The handlers themselves are bound at run time, so `serve` needs the JIT build (<see cref="NeedsJit"/>).
+/// before). The handlers are bound at compile time by ASP.NET Core's request delegate generator (switched on for every
+/// build of the command line, not only for Native AOT), so the JIT build and the AOT executable run the same code.
 /// </summary>
 public static class ReviewApi
 {
-    /// <summary>Why the local host needs the JIT build (the Native AOT build refuses `serve` with this message).</summary>
-    public const string NeedsJit = "the local host's HTTP handlers are bound at run time (ASP.NET Core minimal APIs): run `serve` from the JIT build (dotnet tradeanalyzer.dll serve), not from the Native AOT executable";
-
-    [RequiresUnreferencedCode(NeedsJit)]
-    [RequiresDynamicCode(NeedsJit)]
     public static void Map(WebApplication app, ExporterReviewService service, string? apiKey)
     {
         var api = app.MapGroup("/api").AddEndpointFilter(async (ctx, next) =>

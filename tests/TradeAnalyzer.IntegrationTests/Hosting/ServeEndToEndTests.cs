@@ -73,6 +73,35 @@ public sealed class ServeEndToEndTests
         }
     }
 
+    [Fact]
+    public async Task Serve_on_port_zero_says_which_port_it_bound_and_answers_there()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "ta-serve-port0-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var serve = new ServeProcess(["--store", dir], 0);
+            await WaitUntilAsync(() => Task.FromResult(serve.Output.Contains("Serving on", StringComparison.Ordinal)), TimeSpan.FromSeconds(30), serve);
+            var match = System.Text.RegularExpressions.Regex.Match(serve.Output, @"Serving on http://127\.0\.0\.1:(\d+);");
+            Assert.True(match.Success, serve.Output);
+            var port = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.NotEqual(0, port);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            using var refused = await http.GetAsync(new Uri("/api/exporters", UriKind.Relative));
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, refused.StatusCode);
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/exporters?top=5");
+            request.Headers.Add("x-api-key", "serve-test-key");
+            using var listed = await http.SendAsync(request);
+            Assert.Equal(System.Net.HttpStatusCode.OK, listed.StatusCode);
+            Assert.Equal("[]", await listed.Content.ReadAsStringAsync()); // an empty store
+            serve.Signal("TERM");
+            Assert.True(serve.WaitForExit(TimeSpan.FromSeconds(30)), serve.Output);
+        }
+        finally
+        {
+            HostingSamples.TryDelete(dir);
+        }
+    }
+
     internal static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, ServeProcess? serve = null)
     {
         var deadline = DateTime.UtcNow + timeout;
