@@ -100,7 +100,7 @@ internal sealed class SharedStringChars
         _entries[_count++] = ((long)chunk << (LengthBits + OffsetBits)) | ((long)offset << LengthBits) | (uint)lengthField;
     }
 
-    /// <summary>The characters the table holds in its chunks (filled or not), for tests and sizing.</summary>
+    /// <summary>The characters the table holds in its chunks (filled or not), for tests.</summary>
     internal long CapacityChars
     {
         get
