@@ -45,9 +45,12 @@ case "$what" in
     dotnet build functions/TradeAnalyzer.Cli -c Release -nologo -v quiet >/dev/null
     work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
     [ -z "${KEEP_WORK:-}" ] || trap - EXIT
+    # Each build's command line by the build's name: "${!c}" runs it after c="cli_$b[@]".
+    cli_jit=(dotnet functions/TradeAnalyzer.Cli/bin/Release/net10.0/tradeanalyzer.dll)
+    cli_aot=(artifacts/aot/cli/tradeanalyzer)
     inputs=(samples/declarations.csv samples/invoices.csv samples/declarations_messy.csv samples/fx.csv --sanctions samples/sanctions.csv)
-    dotnet functions/TradeAnalyzer.Cli/bin/Release/net10.0/tradeanalyzer.dll analyze "${inputs[@]}" --out "$work/jit" --store "$work/store-jit" -q
-    artifacts/aot/cli/tradeanalyzer analyze "${inputs[@]}" --out "$work/aot" --store "$work/store-aot" -q
+    "${cli_jit[@]}" analyze "${inputs[@]}" --out "$work/jit" --store "$work/store-jit" -q
+    "${cli_aot[@]}" analyze "${inputs[@]}" --out "$work/aot" --store "$work/store-aot" -q
     for f in flags.csv flags.json exporters.csv rejected.csv; do
       cmp "$work/jit/$f" "$work/aot/$f" || { echo "publish-aot check: $f differs between the JIT and AOT builds" >&2; exit 1; }
     done
@@ -66,12 +69,12 @@ case "$what" in
     # last week and the review workbook of the riskiest exporter; the same parts, each identical, but the creation time.
     week=$(date -u -d "$(cut -d, -f4 samples/declarations.csv | grep -E '^[0-9]{4}-' | sort | tail -1)" +%G-W%V)
     for b in jit aot; do
-      if [ $b = jit ]; then c=(dotnet functions/TradeAnalyzer.Cli/bin/Release/net10.0/tradeanalyzer.dll); else c=(artifacts/aot/cli/tradeanalyzer); fi
-      "${c[@]}" ingest samples/declarations.csv samples/invoices.csv --store "$work/hist-$b" > "$work/$b-ingest.txt"
-      "${c[@]}" exporter --list --top 10 --store "$work/hist-$b" > "$work/$b-list.txt"
-      "${c[@]}" digest --week "$week" --store "$work/hist-$b" --out "$work/$b-digest.xlsx" > /dev/null
+      c="cli_$b[@]"
+      "${!c}" ingest samples/declarations.csv samples/invoices.csv --store "$work/hist-$b" > "$work/$b-ingest.txt"
+      "${!c}" exporter --list --top 10 --store "$work/hist-$b" > "$work/$b-list.txt"
+      "${!c}" digest --week "$week" --store "$work/hist-$b" --out "$work/$b-digest.xlsx" > /dev/null
       top=$(head -1 "$work/$b-list.txt" | sed -E 's/.*USD at risk +//; s/ \[ID:[^]]*\]$//')
-      "${c[@]}" exporter "$top" --store "$work/hist-$b" --out "$work/$b-exporter.xlsx" > /dev/null
+      "${!c}" exporter "$top" --store "$work/hist-$b" --out "$work/$b-exporter.xlsx" > /dev/null
     done
     cmp "$work/jit-list.txt" "$work/aot-list.txt" || { echo "publish-aot check: exporter --list differs" >&2; exit 1; }
     for f in digest exporter; do
@@ -83,8 +86,8 @@ case "$what" in
     # disposition and a refused one).
     enc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
     for b in jit aot; do
-      if [ $b = jit ]; then c=(dotnet functions/TradeAnalyzer.Cli/bin/Release/net10.0/tradeanalyzer.dll); else c=(artifacts/aot/cli/tradeanalyzer); fi
-      TRADEANALYZER_API_KEY=check-key "${c[@]}" serve --store "$work/hist-$b" --port 0 > "$work/$b-serve.txt" 2>&1 &
+      c="cli_$b[@]"
+      TRADEANALYZER_API_KEY=check-key "${!c}" serve --store "$work/hist-$b" --port 0 > "$work/$b-serve.txt" 2>&1 &
       pid=$!
       for _ in $(seq 1 150); do grep -q 'Serving on' "$work/$b-serve.txt" && break; sleep 0.2; done
       url=$(grep -o 'Serving on http://[^;]*' "$work/$b-serve.txt" | cut -d' ' -f3 || true)

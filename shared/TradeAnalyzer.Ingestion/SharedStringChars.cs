@@ -13,7 +13,7 @@ namespace TradeAnalyzer.Ingestion;
 /// length field's sentinel, meaning "the whole chunk". Chunks grow from 4,096 characters to 32,768 by doubling, so a
 /// small workbook does not take a chunk's worth for a few names, and stay under the large object heap's 85,000 bytes:
 /// young objects, as the strings were (chunks of a megabyte, on the large object heap, made its budget call two more
-/// full collections while a full sheet's shared strings were read, GC pauses 0.02 -> 0.14 s). Chunks are allocated
+/// full collections while a full sheet's shared strings were read: GC pauses 0.14 s against 0.02 s with these). Chunks are allocated
 /// without clearing (every character handed out was written first).
 /// </remarks>
 internal sealed class SharedStringChars

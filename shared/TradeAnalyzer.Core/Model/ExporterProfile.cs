@@ -44,7 +44,7 @@ public sealed record ExporterProfile
 
     private readonly IReadOnlyDictionary<FlagCode, int> _flagsByCode = new Dictionary<FlagCode, int>();
 
-    // The counts as given when they already enumerate in code order (the usual case after the first), else a copy that does.
+    // The counts as given when they already enumerate in code order (as a stored profile read back does), else a copy that does.
     private static IReadOnlyDictionary<FlagCode, int> InCodeOrder(IReadOnlyDictionary<FlagCode, int> counts)
     {
         ArgumentNullException.ThrowIfNull(counts);
