@@ -25,6 +25,12 @@ public sealed record TabularSourceOptions
 
     /// <summary>Reads workbooks' rows with <see cref="System.Xml.XmlReader"/> instead of the UTF-8 scanner (tests compare the two).</summary>
     internal bool XlsxWithXmlReader { get; init; }
+
+    /// <summary>
+    /// XLSX: a shared-strings part of at least this many bytes (uncompressed) is read on a thread of its own, beside the
+    /// sheet, instead of before it (tests lower it to read small workbooks both ways).
+    /// </summary>
+    internal long SharedStringsInBackgroundMinBytes { get; init; } = 1L << 20;
 }
 
 /// <summary>

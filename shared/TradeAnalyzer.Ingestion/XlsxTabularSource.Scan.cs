@@ -58,6 +58,7 @@ internal sealed partial class XlsxTabularSource
         }
 
         _fCount = 0;
+        _sharedStrings.WaitComplete(); // see Read: the shared strings' failure after the last one used still counts
         return false;
     }
 
@@ -211,7 +212,7 @@ internal sealed partial class XlsxTabularSource
         switch (type)
         {
             case CellType.Shared:
-                if (TryParseInt(value, out var i) && (uint)i < (uint)_sharedStrings.Count)
+                if (TryParseInt(value, out var i) && _sharedStrings.Has(i))
                 {
                     (start, length) = (~i, _sharedStrings[i].Length);
                 }
@@ -443,7 +444,7 @@ internal sealed partial class XlsxTabularSource
     private static bool DecodedTryParseLong(ReadOnlySpan<byte> raw, out long value) =>
         long.TryParse(Decoded(raw, stackalloc char[64]), NumberStyles.Integer, CultureInfo.InvariantCulture, out value);
 
-    private static void ScanSharedStrings(Utf8XmlScanner s, SharedStringChars table, int maxField)
+    private static void ScanSharedStrings(Utf8XmlScanner s, SharedStringChars table, int maxField, CancellationToken stop = default)
     {
         var inRph = false;
         try
@@ -483,6 +484,7 @@ internal sealed partial class XlsxTabularSource
                 else if (Is(name, "si"u8))
                 {
                     table.Add(s.Chars.AsSpan(0, s.CharCount));
+                    stop.ThrowIfCancellationRequested();
                 }
                 else if (Is(name, "rPh"u8))
                 {

@@ -32,6 +32,7 @@ internal sealed partial class XlsxTabularSource : TabularSource
     private readonly XmlReader? _sheet;
     private readonly Utf8XmlScanner? _scan;
     private readonly SharedStringChars _sharedStrings;
+    private readonly SharedStringsLoad? _sharedLoad;
     private readonly bool[] _dateStyles;
     private readonly int _maxField;
     private readonly int _maxFields;
@@ -47,13 +48,14 @@ internal sealed partial class XlsxTabularSource : TabularSource
     private int[] _fLen = new int[64];
     private int _fCount;
 
-    private XlsxTabularSource(Stream package, SpreadsheetDocument doc, XmlReader? sheet, Utf8XmlScanner? scan, SharedStringChars sharedStrings, bool[] dateStyles, string detected, TabularSourceOptions options)
+    private XlsxTabularSource(Stream package, SpreadsheetDocument doc, XmlReader? sheet, Utf8XmlScanner? scan, SharedStringChars sharedStrings, SharedStringsLoad? sharedLoad, bool[] dateStyles, string detected, TabularSourceOptions options)
     {
         _package = package;
         _doc = doc;
         _sheet = sheet;
         _scan = scan;
         _sharedStrings = sharedStrings;
+        _sharedLoad = sharedLoad;
         _dateStyles = dateStyles;
         Detected = detected;
         _maxField = options.MaxFieldLength;
@@ -145,19 +147,23 @@ internal sealed partial class XlsxTabularSource : TabularSource
             {
                 var wb = doc.WorkbookPart ?? throw new InvalidDataException("the workbook has no workbook part");
                 var (sheetName, sheetPart) = PickSheet(wb, options.Kind);
-                var shared = ReadSharedStrings(wb.SharedStringTablePart, options);
-                var dates = ReadDateStyles(wb.WorkbookStylesPart);
-                // The scanner is disposed on every way out but the source's, so that its inflating thread never
-                // outlives a failed open.
-                var scan = options.XlsxWithXmlReader ? null : OpenScanner(sheetPart);
+                // A big shared-strings part is read beside the sheet (see SharedStringsLoad); a small one, or one the
+                // scanner cannot read, before it. The loading thread and the scanner are stopped on every way out but
+                // the source's, so that neither outlives a failed open.
+                var load = SharedStringsLoad.TryStart(spool, wb.SharedStringTablePart, options);
+                Utf8XmlScanner? scan = null;
                 try
                 {
+                    var shared = load?.Table ?? ReadSharedStrings(wb.SharedStringTablePart, options);
+                    var dates = ReadDateStyles(wb.WorkbookStylesPart);
+                    scan = options.XlsxWithXmlReader ? null : OpenScanner(sheetPart);
                     var reader = scan is null ? XmlReader.Create(sheetPart.GetStream(FileMode.Open, FileAccess.Read), XmlSettings) : null;
-                    return new XlsxTabularSource(spool, doc, reader, scan, shared, dates, $"xlsx, sheet '{sheetName}'", options) { ExpandedBytes = expanded };
+                    return new XlsxTabularSource(spool, doc, reader, scan, shared, load, dates, $"xlsx, sheet '{sheetName}'", options) { ExpandedBytes = expanded };
                 }
                 catch
                 {
                     scan?.Dispose();
+                    load?.Dispose();
                     throw;
                 }
             }
@@ -510,6 +516,9 @@ internal sealed partial class XlsxTabularSource : TabularSource
             throw new InvalidDataException($"the worksheet is malformed near row {_rowNumber + 1:N0}: {ex.Message}", ex);
         }
 
+        // The sheet is read: shared strings still loading beside it are waited for, so that a part that fails after the
+        // last string the rows used still fails the file.
+        _sharedStrings.WaitComplete();
         return false;
     }
 
@@ -641,7 +650,7 @@ internal sealed partial class XlsxTabularSource : TabularSource
         switch (type)
         {
             case "s":
-                return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) && (uint)i < (uint)_sharedStrings.Count
+                return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) && _sharedStrings.Has(i)
                     ? _sharedStrings[i].ToString()
                     : string.Empty;
             case "inlineStr":
@@ -708,6 +717,7 @@ internal sealed partial class XlsxTabularSource : TabularSource
     {
         if (disposing)
         {
+            _sharedLoad?.Dispose();
             _sheet?.Dispose();
             _scan?.Dispose();
             _doc.Dispose();

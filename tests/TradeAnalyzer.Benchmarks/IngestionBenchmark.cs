@@ -33,6 +33,7 @@ public static class IngestionBenchmark
 
         var repeat = int.TryParse(Environment.GetEnvironmentVariable("INGEST_REPEAT"), CultureInfo.InvariantCulture, out var r) ? Math.Max(1, r) : 1;
         using var allocations = AllocTypeLog.StartIfAsked("INGEST_ALLOCS");
+        using var gcLog = GcEventLog.StartIfAsked(); // E2E_GCLOG=1: every collection of the reads (JIT builds)
         var best = double.MaxValue;
         for (var i = 0; i < repeat; i++)
         {
@@ -47,6 +48,7 @@ public static class IngestionBenchmark
         }
 
         Console.Write(allocations?.TakeText());
+        Console.Write(gcLog?.Text());
     }
 
     private static void SourceOnly(string path)

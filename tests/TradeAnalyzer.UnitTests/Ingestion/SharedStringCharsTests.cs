@@ -86,4 +86,68 @@ public sealed class SharedStringTableTests
 
         return table.Count == expected.Count && expected.Select((s, i) => table[i].SequenceEqual(s)).All(x => x);
     }
+
+    [Fact]
+    public void A_reader_beside_the_loading_thread_waits_for_each_string_and_reads_it_whole()
+    {
+        // Small chunks, so that the writer replaces chunks and grows the position array while the reader reads; the
+        // reader asks for strings ahead of the writer (it waits), behind it, and past the end (false once complete).
+        static string Text(int i) => i % 11 == 0 ? string.Empty : $"string {i} " + new string((char)('a' + (i % 26)), i % 23);
+        const int n = 60_000;
+        for (var round = 0; round < 3; round++)
+        {
+            var table = new SharedStringChars(chunkChars: 64);
+            table.BeginLoading();
+            Assert.True(table.IsLoading);
+            var writer = new Thread(() =>
+            {
+                for (var i = 0; i < n; i++)
+                {
+                    table.Add(Text(i));
+                }
+
+                table.Complete();
+            });
+            writer.Start();
+            var rng = new Random(round);
+            for (var k = 0; k < 20_000; k++)
+            {
+                var i = k % 3 == 0 ? rng.Next(n) : Math.Min(n - 1, k * 3);
+                Assert.True(table.Has(i));
+                Assert.Equal(Text(i), table[i].ToString());
+            }
+
+            Assert.False(table.Has(n));
+            Assert.False(table.Has(-1));
+            writer.Join();
+            Assert.False(table.IsLoading);
+            table.WaitComplete();
+            Assert.Equal(n, table.Count);
+        }
+    }
+
+    [Fact]
+    public void A_failed_load_keeps_the_strings_before_the_failure_and_gives_the_failure_after()
+    {
+        var table = new SharedStringChars();
+        table.BeginLoading();
+        table.Add("zero");
+        table.Add("one");
+        table.Complete(new System.Xml.XmlException("broken"));
+
+        Assert.True(table.Has(1));
+        Assert.Equal("one", table[1].ToString());
+        var ex = Assert.Throws<InvalidDataException>(() => table.Has(2));
+        Assert.Contains("broken", ex.Message, StringComparison.Ordinal);
+        Assert.IsType<System.Xml.XmlException>(ex.InnerException);
+        Assert.Throws<InvalidDataException>(table.WaitComplete);
+
+        // A table filled on the reading thread never waits: a missing index is simply not there.
+        var plain = new SharedStringChars();
+        plain.Add("x");
+        Assert.False(plain.IsLoading);
+        Assert.True(plain.Has(0));
+        Assert.False(plain.Has(1));
+        plain.WaitComplete();
+    }
 }

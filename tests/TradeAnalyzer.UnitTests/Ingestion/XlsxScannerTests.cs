@@ -42,13 +42,19 @@ public sealed class XlsxScannerTests
             : $"""<?xml version="1.0" encoding="UTF-8"?><{prefix}:worksheet xmlns:{prefix}="{Main}"><{prefix}:sheetData>{rows}</{prefix}:sheetData></{prefix}:worksheet>""";
 
     // Every row as "number|error|cell|cell...", or "!" and the error's type when opening or reading fails.
-    private static List<string> Rows(byte[] package, bool xmlReader, int maxField = 100_000, int maxFields = 2_000)
+    // background: the shared strings are read beside the sheet whatever their size (by default only from 1 MiB of them).
+    private static List<string> Rows(byte[] package, bool xmlReader, int maxField = 100_000, int maxFields = 2_000, bool background = false)
     {
         var rows = new List<string>();
         try
         {
-            using var source = TabularSource.Open(new MemoryStream(package), "t.xlsx",
-                new TabularSourceOptions { XlsxWithXmlReader = xmlReader, MaxFieldLength = maxField, MaxFields = maxFields });
+            using var source = TabularSource.Open(new MemoryStream(package), "t.xlsx", new TabularSourceOptions
+            {
+                XlsxWithXmlReader = xmlReader,
+                MaxFieldLength = maxField,
+                MaxFields = maxFields,
+                SharedStringsInBackgroundMinBytes = background ? 0 : long.MaxValue,
+            });
             while (source.Read())
             {
                 var sb = new StringBuilder().Append(source.RowNumber).Append('|').Append(source.RowError);
@@ -73,6 +79,7 @@ public sealed class XlsxScannerTests
         var expected = Rows(package, xmlReader: true, maxField, maxFields);
         var actual = Rows(package, xmlReader: false, maxField, maxFields);
         Assert.Equal(expected, actual);
+        Assert.Equal(expected, Rows(package, xmlReader: false, maxField, maxFields, background: true));
         return actual;
     }
 
@@ -207,6 +214,58 @@ public sealed class XlsxScannerTests
         var sheet = Sheet("<row r=\"1\"><c r=\"A1\"><v>1</v></c></row><row r=\"2\"><c r=\"A2\"><v>2</v></c></row>");
         var result = Same(Package(sheet[..^30]));
         Assert.Equal("!InvalidDataException", result[^1]);
+    }
+
+    [Fact]
+    public void Shared_strings_read_beside_the_sheet_fail_the_first_row_needing_one_past_their_fault()
+    {
+        // Strings 0-2 are well formed, the fourth is not. Read first, the part fails the open; read beside the sheet,
+        // the rows using strings before the fault are read (whichever thread is ahead), the row needing one after it
+        // fails with the same exception, and a fault after the last string used fails the end of the sheet.
+        var shared = $"""<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{Main}"><si><t>zero</t></si><si><t>one</t></si><si><t>two</t></si><si><t>bad</x></si><si><t>four</t></si></sst>""";
+        static string Row(int r, int s) => $"<row r=\"{r}\"><c r=\"A{r}\" t=\"s\"><v>{s}</v></c><c r=\"B{r}\"><v>{r}</v></c></row>";
+        var needsFive = Package(Sheet(Row(1, 0) + Row(2, 2) + Row(3, 4) + Row(4, 1)), sharedXml: shared);
+        var usesBefore = Package(Sheet(Row(1, 2) + Row(2, 0)), sharedXml: shared);
+
+        Assert.Equal(["!InvalidDataException"], Rows(needsFive, xmlReader: true));
+        Assert.Equal(["!InvalidDataException"], Rows(needsFive, xmlReader: false));
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(["1||zero|1", "2||two|2", "!InvalidDataException"], Rows(needsFive, xmlReader: false, background: true));
+            Assert.Equal(["1||two|1", "2||zero|2", "!InvalidDataException"], Rows(usesBefore, xmlReader: false, background: true));
+        }
+
+        using var source = TabularSource.Open(new MemoryStream(needsFive), "t.xlsx", new TabularSourceOptions { SharedStringsInBackgroundMinBytes = 0 });
+        Assert.True(source.Read());
+        Assert.True(source.Read());
+        var ex = Assert.Throws<InvalidDataException>(() => source.Read());
+        Assert.StartsWith("the shared strings of the workbook are malformed", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_source_closed_while_its_shared_strings_load_closes_cleanly_and_reads_again()
+    {
+        // 300,000 strings (about 9 MB of XML) take the loading thread a while; closing the source after one row must stop
+        // and wait for it (the spooled file is deleted under it otherwise) without hanging or throwing, then the same
+        // bytes read whole.
+        var si = new StringBuilder();
+        for (var i = 0; i < 300_000; i++)
+        {
+            si.Append("<si><t>shared string ").Append(i).Append("</t></si>");
+        }
+
+        var bytes = Package(
+            Sheet("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row><row r=\"2\"><c r=\"A2\" t=\"s\"><v>299999</v></c></row>"),
+            sharedXml: $"""<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{Main}">{si}</sst>""");
+        for (var i = 0; i < 5; i++)
+        {
+            using var source = TabularSource.Open(new MemoryStream(bytes), "t.xlsx");
+            Assert.True(source.Read());
+            Assert.Equal("shared string 0", source.GetSpan(0).ToString());
+        }
+
+        Assert.Equal(["1||shared string 0", "2||shared string 299999"], Rows(bytes, xmlReader: false));
+        Assert.Equal(["1||shared string 0", "2||shared string 299999"], Rows(bytes, xmlReader: false, background: true));
     }
 
     [Fact]
