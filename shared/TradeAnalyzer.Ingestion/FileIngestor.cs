@@ -122,8 +122,8 @@ public sealed class FileIngestor
             run.Kind = FileKind.Sanctions;
             var table = new List<IReadOnlyList<string>> { header };
             run.Accepted++;
-            ReadTable(source, hashing, run, options, table, total, progress, ct);
             run.Table = table;
+            ReadTable(source, hashing, run, options, table, total, progress, ct);
             return source.Detected + ", OFAC SDN (no header)";
         }
 
@@ -132,8 +132,8 @@ public sealed class FileIngestor
             // A forced reference list is passed through raw (header first): its Core parser knows its layouts.
             run.Kind = forced.Value;
             var table = new List<IReadOnlyList<string>> { header };
-            ReadTable(source, hashing, run, options, table, total, progress, ct);
             run.Table = table;
+            ReadTable(source, hashing, run, options, table, total, progress, ct);
             return source.Detected;
         }
 
@@ -164,10 +164,14 @@ public sealed class FileIngestor
         // that brings the next full collection of the whole heap of records forward.
         var expected = (int)Math.Max(16, Math.Min(total / 256, Math.Min(options.MaxRows, 8_000_000)));
         var parser = new RecordParser(cursor, run.File, options.Fx, expected);
+        // Each kind's list is the run's before its loop: when the file breaks off part-way (a malformed sheet, a read that
+        // fails), the rows accepted until then are the ones counted as accepted, with the error in the summary, as with a
+        // file cut at the row limit (they were counted and then dropped).
         switch (resolution.Kind)
         {
             case FileKind.Declarations:
                 var declarations = new List<DeclarationLine>(expected);
+                run.Declarations = declarations;
                 Loop(source, hashing, run, options, total, progress, ct, n =>
                 {
                     if (parser.Declaration(n) is { } d)
@@ -178,10 +182,10 @@ public sealed class FileIngestor
 
                     return false;
                 }, parser);
-                run.Declarations = declarations;
                 break;
             case FileKind.Invoices:
                 var invoices = new List<InvoiceLine>(expected);
+                run.Invoices = invoices;
                 Loop(source, hashing, run, options, total, progress, ct, n =>
                 {
                     if (parser.Invoice(n) is { } d)
@@ -192,10 +196,10 @@ public sealed class FileIngestor
 
                     return false;
                 }, parser);
-                run.Invoices = invoices;
                 break;
             case FileKind.Comtrade:
                 var rows = new List<ComtradeRow>();
+                run.Comtrade = rows;
                 Loop(source, hashing, run, options, total, progress, ct, n =>
                 {
                     if (parser.Comtrade(n) is { } d)
@@ -206,15 +210,21 @@ public sealed class FileIngestor
 
                     return false;
                 }, parser);
-                run.Comtrade = rows;
                 break;
             case FileKind.Fx:
                 var fx = new FxTable.Builder();
-                Loop(source, hashing, run, options, total, progress, ct, _ => parser.Fx(fx), parser);
-                run.Fx = fx.Build();
+                try
+                {
+                    Loop(source, hashing, run, options, total, progress, ct, _ => parser.Fx(fx), parser);
+                }
+                finally
+                {
+                    run.Fx = fx.Build();
+                }
                 break;
             case FileKind.Baselines:
                 var baselines = new List<ExternalBaseline>();
+                run.Baselines = baselines;
                 Loop(source, hashing, run, options, total, progress, ct, _ =>
                 {
                     if (parser.Baseline() is { } b)
@@ -225,12 +235,11 @@ public sealed class FileIngestor
 
                     return false;
                 }, parser);
-                run.Baselines = baselines;
                 break;
             default:
                 var table = new List<IReadOnlyList<string>> { header };
-                ReadTable(source, hashing, run, options, table, total, progress, ct);
                 run.Table = table;
+                ReadTable(source, hashing, run, options, table, total, progress, ct);
                 break;
         }
 

@@ -10,7 +10,8 @@ internal static class RunSummary
     {
         foreach (var f in run.Files)
         {
-            var error = f.Error is null ? string.Empty : $"  REJECTED: {f.Error}";
+            // A file that stopped part-way (a row limit, a malformed sheet) keeps the rows read before: said so, not "rejected".
+            var error = f.Error is null ? string.Empty : f.RowsAccepted > 0 ? $"  READ IN PART: {f.Error}" : $"  REJECTED: {f.Error}";
             await stdout.WriteLineAsync($"{f.Path} ({f.Kind.ToText()}): {f.RowsRead:N0} rows read, {f.RowsAccepted:N0} accepted, {f.RowsRejected:N0} rejected{error}").ConfigureAwait(false);
         }
 

@@ -32,6 +32,9 @@ public sealed class AnalysisRun
 
     public long RowsRejected => Files.Sum(f => f.RowsRejected);
 
-    /// <summary>True when there were data files and every one of their rows was rejected (exit code 3).</summary>
-    public bool AllRejected => RowsRead > 0 && RowsAccepted == 0 || Files.Count > 0 && Files.All(f => f.Error is not null);
+    /// <summary>
+    /// True when there were data files and every one of their rows was rejected, or every file was refused without a row
+    /// used (exit code 3). A file read in part (a row limit, a sheet that breaks off) has its rows used: not rejected.
+    /// </summary>
+    public bool AllRejected => RowsRead > 0 && RowsAccepted == 0 || Files.Count > 0 && Files.All(f => f.Error is not null && f.RowsAccepted == 0);
 }

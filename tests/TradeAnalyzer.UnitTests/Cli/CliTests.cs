@@ -65,6 +65,26 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_stopped_part_way_keeps_and_analyses_the_rows_read_and_says_it_was_read_in_part()
+    {
+        var file = Path.Combine(_dir, "decl.csv");
+        await File.WriteAllTextAsync(file, TradeAnalyzer.UnitTests.Ingestion.IngestTestData.DeclHeader + "\n" +
+            string.Join("\n", Enumerable.Range(1, 5).Select(i => TradeAnalyzer.UnitTests.Ingestion.IngestTestData.DeclRow(id: $"D{i}"))) + "\n");
+        var outDir = Path.Combine(_dir, "out");
+        var (code, stdout, _) = await Run("analyze", file, "--out", outDir, "--no-store", "--max-rows", "3", "-q");
+
+        Assert.Equal(0, code);
+        Assert.Contains("3 accepted", stdout, StringComparison.Ordinal);
+        Assert.Contains("READ IN PART: the file has more than 3 data rows", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("REJECTED", stdout, StringComparison.Ordinal);
+        using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "summary.json")));
+        var f = summary.RootElement.GetProperty("files").EnumerateArray().Single();
+        Assert.Equal(3, f.GetProperty("rows_accepted").GetInt64());
+        Assert.Equal(f.GetProperty("rows_read").GetInt64(), f.GetProperty("rows_accepted").GetInt64() + f.GetProperty("rows_rejected").GetInt64());
+        Assert.Contains("more than 3 data rows", await File.ReadAllTextAsync(Path.Combine(outDir, "rejected.csv")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Sample_then_analyze_writes_every_output_and_the_counts_reconcile()
     {
         var samples = Path.Combine(_dir, "samples");

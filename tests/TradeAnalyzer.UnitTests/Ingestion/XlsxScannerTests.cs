@@ -243,6 +243,65 @@ public sealed class XlsxScannerTests
     }
 
     [Fact]
+    public void An_ingested_workbook_whose_big_shared_strings_break_keeps_the_rows_before_and_says_why()
+    {
+        // Over 1 MiB of shared strings, so read beside the sheet by default: 390 declaration rows use strings before a
+        // malformed one, the next 10 rows' ids come after it. The file ends in error at row 392 (the header is row 1)
+        // with the 390 rows read, and its counts reconcile, with the rows split on one thread or two.
+        var shared = new List<string>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        int S(string text)
+        {
+            if (!index.TryGetValue(text, out var i))
+            {
+                i = index[text] = shared.Count;
+                shared.Add(text);
+            }
+
+            return i;
+        }
+
+        string RowXml(int r, IEnumerable<int> cells) =>
+            $"<row r=\"{r}\">" + string.Concat(cells.Select((c, k) => $"<c r=\"{(char)('A' + k)}{r}\" t=\"s\"><v>{c}</v></c>")) + "</row>";
+
+        var rows = new StringBuilder(RowXml(1, IngestTestData.DeclHeader.Split(',').Select(S).ToList()));
+        for (var r = 2; r <= 391; r++)
+        {
+            rows.Append(RowXml(r, IngestTestData.DeclRow(id: $"D{r}").Split(',').Select(S).ToList()));
+        }
+
+        var si = new StringBuilder();
+        foreach (var text in shared)
+        {
+            si.Append("<si><t>").Append(text).Append("</t></si>");
+        }
+
+        for (var i = 0; i < 40_000; i++)
+        {
+            si.Append("<si><t>filler text number ").Append(i).Append("</t></si>");
+        }
+
+        si.Append("<si><t>broken</x></si>");
+        var next = shared.Count + 40_001;
+        for (var r = 392; r <= 401; r++)
+        {
+            si.Append("<si><t>D").Append(r).Append("</t></si>");
+            var cells = IngestTestData.DeclRow(id: "x").Split(',').Select(S).ToList();
+            cells[0] = next++;
+            rows.Append(RowXml(r, cells));
+        }
+
+        Assert.True(si.Length > 1 << 20);
+        var bytes = Package(Sheet(rows.ToString()), sharedXml: $"""<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{Main}">{si}</sst>""");
+        var result = IngestTestData.ReadBytes(bytes, name: "decl.xlsx");
+
+        Assert.Equal(390, result.Declarations.Count);
+        Assert.Equal("D391", result.Declarations[^1].DeclarationId);
+        Assert.StartsWith("the shared strings of the workbook are malformed", result.Summary.Error, StringComparison.Ordinal);
+        IngestTestData.AssertReconciled(result);
+    }
+
+    [Fact]
     public void A_source_closed_while_its_shared_strings_load_closes_cleanly_and_reads_again()
     {
         // 300,000 strings (about 9 MB of XML) take the loading thread a while; closing the source after one row must stop
