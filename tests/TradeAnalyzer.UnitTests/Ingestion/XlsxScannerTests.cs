@@ -390,6 +390,53 @@ public sealed class XlsxScannerTests
         Assert.True(compared > 50, $"only {compared} mutants were readable");
     }
 
+    [Fact]
+    public void Mutated_shared_strings_read_beside_the_sheet_give_the_same_rows_or_stop_with_the_reason()
+    {
+        // The shared strings mutated as the sheets are above, then read beside the sheet. Where reading them first gives
+        // rows, the same rows come back; where it refuses the file, the read beside the sheet stops with the same kind of
+        // error, after at most the sheet's three rows (never another exception, never a hang).
+        var shared = $"""<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{Main}"><si><t>zero &amp; 0</t></si><si><r><t>o</t></r><r><t>ne</t></r></si><si/><si><t xml:space="preserve"> three </t></si><si><t>four</t></si></sst>""";
+        var sheet = Sheet(
+            "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c></row>" +
+            "<row r=\"2\"><c r=\"A2\" t=\"s\"><v>2</v></c><c r=\"B2\" t=\"s\"><v>3</v></c></row>" +
+            "<row r=\"3\"><c r=\"A3\" t=\"s\"><v>4</v></c><c r=\"B3\"><v>5</v></c></row>");
+        const string alphabet = "<>&\"'/= x;#tsi\r\n";
+        var rng = new Random(17);
+        int same = 0, stopped = 0;
+        for (var i = 0; i < 300; i++)
+        {
+            var chars = shared.ToCharArray().ToList();
+            for (var m = rng.Next(1, 4); m > 0; m--)
+            {
+                var at = rng.Next(100, chars.Count);
+                switch (rng.Next(3))
+                {
+                    case 0: chars[at] = alphabet[rng.Next(alphabet.Length)]; break;
+                    case 1: chars.RemoveAt(at); break;
+                    default: chars.Insert(at, alphabet[rng.Next(alphabet.Length)]); break;
+                }
+            }
+
+            var package = Package(sheet, sharedXml: new string([.. chars]));
+            var first = Rows(package, xmlReader: false);
+            var beside = Rows(package, xmlReader: false, background: true);
+            if (!first.Exists(r => r.StartsWith('!')))
+            {
+                Assert.Equal(first, beside);
+                same++;
+            }
+            else
+            {
+                Assert.Equal("!InvalidDataException", beside[^1]);
+                Assert.True(beside.Count <= 4, string.Join(" / ", beside));
+                stopped++;
+            }
+        }
+
+        Assert.True(same > 30 && stopped > 30, $"{same} read the same, {stopped} stopped");
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
