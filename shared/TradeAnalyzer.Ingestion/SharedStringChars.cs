@@ -56,9 +56,6 @@ internal sealed class SharedStringChars
     /// <summary>How many strings the table holds so far (all of them once it is complete).</summary>
     public int Count => Volatile.Read(ref _published);
 
-    /// <summary>Whether the table is still being appended to by another thread (see <see cref="Complete"/>).</summary>
-    public bool IsLoading => !_complete;
-
     /// <summary>Says that another thread will append the strings and call <see cref="Complete"/> when done.</summary>
     public void BeginLoading() => _complete = false;
 
