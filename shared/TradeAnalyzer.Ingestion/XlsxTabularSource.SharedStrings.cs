@@ -50,7 +50,6 @@ internal sealed partial class XlsxTabularSource
             }
 
             ZipArchive? zip = null;
-            Utf8XmlScanner? scan = null;
             try
             {
                 zip = new ZipArchive(new FileViewStream(spool.SafeFileHandle), ZipArchiveMode.Read, leaveOpen: false);
@@ -62,10 +61,8 @@ internal sealed partial class XlsxTabularSource
                     return null;
                 }
 
-                scan = new Utf8XmlScanner(entry.Open(), 1 << 16);
-                if (!scan.IsUtf8())
+                if (Utf8ScannerOrNull(entry.Open(), 1 << 16) is not { } scan)
                 {
-                    scan.Dispose();
                     zip.Dispose();
                     return null;
                 }
@@ -75,7 +72,6 @@ internal sealed partial class XlsxTabularSource
             catch (Exception ex) when (ex is IOException or InvalidDataException or System.Xml.XmlException or NotSupportedException)
             {
                 // Read first instead, which reports what is wrong with the part the way it always has.
-                scan?.Dispose();
                 zip?.Dispose();
                 return null;
             }

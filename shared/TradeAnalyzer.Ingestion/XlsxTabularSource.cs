@@ -298,9 +298,16 @@ internal sealed partial class XlsxTabularSource : TabularSource
     /// The part's XML through the UTF-8 scanner, inflated on a thread of its own beside it (OffThreadReadStream); null,
     /// with nothing left running, when the part is not UTF-8 (XmlReader reads it then).
     /// </summary>
-    private static Utf8XmlScanner? OpenScanner(OpenXmlPart part, int bufferSize = 1 << 20)
+    private static Utf8XmlScanner? OpenScanner(OpenXmlPart part, int bufferSize = 1 << 20) =>
+        Utf8ScannerOrNull(new OffThreadReadStream(part.GetStream(FileMode.Open, FileAccess.Read), "xlsx inflate"), bufferSize);
+
+    /// <summary>
+    /// A scanner over <paramref name="input"/>'s XML; null, with the input disposed, when it is not UTF-8 (disposed too
+    /// when the check throws).
+    /// </summary>
+    private static Utf8XmlScanner? Utf8ScannerOrNull(Stream input, int bufferSize)
     {
-        var scan = new Utf8XmlScanner(new OffThreadReadStream(part.GetStream(FileMode.Open, FileAccess.Read), "xlsx inflate"), bufferSize);
+        var scan = new Utf8XmlScanner(input, bufferSize);
         try
         {
             if (scan.IsUtf8())
