@@ -165,8 +165,7 @@ public sealed class FileIngestor
         var expected = (int)Math.Max(16, Math.Min(total / 256, Math.Min(options.MaxRows, 8_000_000)));
         var parser = new RecordParser(cursor, run.File, options.Fx, expected);
         // Each kind's list is the run's before its loop: when the file breaks off part-way (a malformed sheet, a read that
-        // fails), the rows accepted until then are the ones counted as accepted, with the error in the summary, as with a
-        // file cut at the row limit (they were counted and then dropped).
+        // fails), the rows accepted until then are kept with the error in the summary, as with a file cut at the row limit.
         switch (resolution.Kind)
         {
             case FileKind.Declarations:
