@@ -54,6 +54,8 @@ internal static class ReportBenchmark
         process.Refresh();
         var cpu = process.TotalProcessorTime - cpuBefore;
         Console.WriteLine($"report.xlsx: {bytes / 1e6:N1} MB in {watch.Elapsed.TotalSeconds:N2} s wall, {cpu.TotalSeconds:N2} s CPU; peak working set {process.PeakWorkingSet64 / 1e6:N0} MB; allocated {GC.GetTotalAllocatedBytes() / 1e9:N2} GB in all, {(GC.GetTotalAllocatedBytes() - allocatedBefore) / 1e9:N2} GB writing");
+        Console.WriteLine(
+            $"RESULT report seconds={watch.Elapsed.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} flags={flagCount} peak_mib={(process.PeakWorkingSet64 / 1048576.0).ToString("F0", CultureInfo.InvariantCulture)}");
         return 0;
     }
 
