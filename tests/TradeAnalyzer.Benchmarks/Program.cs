@@ -14,6 +14,7 @@ namespace TradeAnalyzer.Benchmarks;
 ///   deflate FILE       the workbook's zip compression of one part at each level: size, CPU
 ///   ingest FILE        parse, validate and normalise one file: rows/s and peak memory
 ///   workbook CSV OUT [ROWS]  the CSV's rows as a workbook shaped like Excel's save (the input of `ingest OUT`)
+///   gcmodel strings|chars [LINES]  the two collections after a read of LINES records, ids as strings or as characters
 ///   risk [LINES]       precursor, route and sanctions detectors and the exporter profiler on synthetic lines
 ///   micro [FILTER]     BenchmarkDotNet micro-benchmarks of hot paths
 /// </summary>
@@ -23,7 +24,7 @@ internal static class Program
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: benchmarks e2e DIR | upload [HISTORY_LINES] | report [FLAGS] | ingest FILE | workbook CSV OUT.xlsx [ROWS] | risk [LINES] | micro [--filter *]");
+            Console.Error.WriteLine("usage: benchmarks e2e DIR | upload [HISTORY_LINES] | report [FLAGS] | ingest FILE | workbook CSV OUT.xlsx [ROWS] | gcmodel strings|chars [LINES] | risk [LINES] | micro [--filter *]");
             return 2;
         }
 
@@ -49,6 +50,9 @@ internal static class Program
                 return 0;
             case "workbook" when args.Length >= 3:
                 Console.WriteLine(WorkbookInputWriter.Run(args[1], args[2], args.Length >= 4 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 1_048_575));
+                return 0;
+            case "gcmodel" when args.Length >= 2:
+                GcModelBenchmark.Run(args[1], args.Length >= 3 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 1_924_107);
                 return 0;
             case "risk":
                 RiskBenchmark.Run(args.Length >= 2 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1_000_000);
