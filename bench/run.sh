@@ -80,7 +80,7 @@ if [ "${LOAD:-1}" = 1 ]; then
   echo "$output" | grep '^duckdb load' | sed 's/^/  /'
 fi
 
-lin="" lin_over=0
+lin=""
 if [ "${LINEARITY:-1}" = 1 ]; then
   data2=bench/data-$((shipments * 2))
   [ -f "$data2/declarations.csv" ] || $cli sample --out "$data2" --shipments $((shipments * 2)) --quiet >> "$log"
@@ -134,20 +134,21 @@ read -r rep_mean rep_min rep_max _ < <(printf '%s\n' "${rep[@]}" | stats)
 met_ratio=$(yes_if "$ratio <= 3") met_peak=$(yes_if "$peak_max < 1430") met_up=$(yes_if "$up_mean < 2") met_rep=$(yes_if "$rep_mean < 10")
 echo
 echo "== Targets ($rounds rounds, $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores, $bench)"
-printf '%-44s %-46s %-10s %s\n' target figure limit met
-printf '%-44s %-46s %-10s %s\n' "full analyze / DuckDB price query" "$full_mean s / $duck_mean s = ${ratio}x (means)" "3x" "$met_ratio"
-printf '%-44s %-46s %-10s %s\n' "peak memory of the full analyze" "$peak_max MiB (highest of $rounds)" "1.5 GB" "$met_peak"
+row() { printf '%-44s %-46s %-10s %s\n' "$@"; }
+row target figure limit met
+row "full analyze / DuckDB price query" "$full_mean s / $duck_mean s = ${ratio}x (means)" "3x" "$met_ratio"
+row "peak memory of the full analyze" "$peak_max MiB (highest of $rounds)" "1.5 GB" "$met_peak"
 met_lin=skipped
 if [ -n "$lin" ]; then
   met_lin=$(yes_if "$lin <= 2.2")
-  printf '%-44s %-46s %-10s %s\n' "2x rows / 1x rows" "${lin}x (mean of $rounds pairs, $lin_min-$lin_max)" "2.2x" "$met_lin"
+  row "2x rows / 1x rows" "${lin}x (mean of $rounds pairs, $lin_min-$lin_max)" "2.2x" "$met_lin"
 fi
-printf '%-44s %-46s %-10s %s\n' "upload of ~10,000 lines vs $history history" "$up_mean s (mean, $up_min-$up_max)" "2 s" "$met_up"
-printf '%-44s %-46s %-10s %s\n' "workbook with 200,000 flags" "$rep_mean s (mean, $rep_min-$rep_max)" "10 s" "$met_rep"
+row "upload of ~10,000 lines vs $history history" "$up_mean s (mean, $up_min-$up_max)" "2 s" "$met_up"
+row "workbook with 200,000 flags" "$rep_mean s (mean, $rep_min-$rep_max)" "10 s" "$met_rep"
 
 if [ "${STRICT:-0}" = 1 ]; then
   for m in "$met_ratio" "$met_peak" "$met_lin" "$met_up" "$met_rep"; do
-    [ "$m" = no ] && exit 1
+    if [ "$m" = no ]; then exit 1; fi
   done
 fi
 exit 0

@@ -52,7 +52,16 @@ internal static class GcModelBenchmark
                 var id = text[..(n + 1)];
                 if (!chars)
                 {
-                    _ = k == 0 ? r.S1 = new string(id) : r.S2 = new string(id);
+                    var value = new string(id);
+                    if (k == 0)
+                    {
+                        r.S1 = value;
+                    }
+                    else
+                    {
+                        r.S2 = value;
+                    }
+
                     continue;
                 }
 
@@ -66,7 +75,14 @@ internal static class GcModelBenchmark
                 id.CopyTo(chunk.AsSpan(used));
                 var packed = ((long)(chunks.Count - 1) << 32) | ((long)used << 8) | (uint)id.Length;
                 used += id.Length;
-                _ = k == 0 ? r.Id1 = packed : r.Id2 = packed;
+                if (k == 0)
+                {
+                    r.Id1 = packed;
+                }
+                else
+                {
+                    r.Id2 = packed;
+                }
             }
 
             records[i] = r;
@@ -103,6 +119,8 @@ internal static class GcModelBenchmark
         public long X { get; init; }
     }
 
+    /// <summary>136 bytes like a declaration line: three id fields (S3 stays empty, as 1.9 of a record's three ids are
+    /// strings of their own in the real files) and the packed positions that replace them in the `chars` mode.</summary>
     private sealed class Record
     {
         public Part? P { get; init; }
