@@ -3,6 +3,7 @@ using TradeAnalyzer.Handlers.Ingest;
 using TradeAnalyzer.IntegrationTests.Hosting;
 using TradeAnalyzer.SampleData;
 using TradeAnalyzer.Storage;
+using TradeAnalyzer.Tests;
 
 namespace TradeAnalyzer.IntegrationTests.Faults;
 
@@ -11,7 +12,7 @@ internal static class FaultScenarios
 {
     private static readonly Lazy<byte[]> Large = new(() =>
     {
-        var dir = Path.Combine(Path.GetTempPath(), "ta-fault-samples-" + Environment.ProcessId);
+        var dir = TestTemp.Folder("fault-samples");
         if (!File.Exists(Path.Combine(dir, "declarations.csv")))
         {
             SampleGenerator.Write(dir, new SampleOptions { Shipments = LargeShipments, Seed = 5 });

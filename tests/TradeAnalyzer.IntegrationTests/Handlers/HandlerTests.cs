@@ -7,6 +7,7 @@ using TradeAnalyzer.Handlers.History;
 using TradeAnalyzer.Handlers.Ingest;
 using TradeAnalyzer.SampleData;
 using TradeAnalyzer.Storage;
+using TradeAnalyzer.Tests;
 
 namespace TradeAnalyzer.IntegrationTests.Handlers;
 
@@ -22,7 +23,7 @@ public abstract class HandlerTests
     /// <summary>Sample files (shared by the tests of a run: generation is deterministic).</summary>
     private static readonly Lazy<string> Samples = new(() =>
     {
-        var dir = Path.Combine(Path.GetTempPath(), "ta-handler-samples-" + Environment.ProcessId);
+        var dir = TestTemp.Folder("handler-samples");
         if (!File.Exists(Path.Combine(dir, "declarations.csv")))
         {
             SampleGenerator.Write(dir, new SampleOptions { Shipments = 100, Seed = 7 });

@@ -1,6 +1,7 @@
 using TradeAnalyzer.Handlers.History;
 using TradeAnalyzer.SampleData;
 using TradeAnalyzer.Storage;
+using TradeAnalyzer.Tests;
 
 namespace TradeAnalyzer.IntegrationTests.Hosting;
 
@@ -9,7 +10,7 @@ internal static class HostingSamples
 {
     private static readonly Lazy<string> Dir = new(() =>
     {
-        var dir = Path.Combine(Path.GetTempPath(), "ta-hosting-samples-" + Environment.ProcessId);
+        var dir = TestTemp.Folder("hosting-samples");
         if (!File.Exists(Path.Combine(dir, "declarations.csv")))
         {
             SampleGenerator.Write(dir, new SampleOptions { Shipments = 100, Seed = 11 });

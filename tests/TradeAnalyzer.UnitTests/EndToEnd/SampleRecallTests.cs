@@ -2,6 +2,7 @@ using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Handlers.Evaluation;
 using TradeAnalyzer.SampleData;
 using Xunit.Abstractions;
+using TradeAnalyzer.Tests;
 
 namespace TradeAnalyzer.UnitTests.EndToEnd;
 
@@ -15,7 +16,7 @@ public sealed class SampleRecallTests(ITestOutputHelper output)
 
     private (IReadOnlyList<CodeScore> Scores, long Read, long Accepted, long Rejected) Evaluate(int seed)
     {
-        var dir = Path.Combine(Path.GetTempPath(), $"ta-recall-{seed}-{Environment.ProcessId}");
+        var dir = TestTemp.Folder($"recall-{seed}");
         if (!File.Exists(Path.Combine(dir, "truth.csv")))
         {
             SampleGenerator.Write(dir, new SampleOptions { Shipments = 2000, Seed = seed });
