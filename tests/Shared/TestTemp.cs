@@ -67,7 +67,8 @@ internal static partial class TestTemp
         }
     }
 
-    private static bool TryDelete(string dir)
+    /// <summary>Deletes a folder and what it holds; false when something still holds it (the caller goes on).</summary>
+    internal static bool TryDelete(string dir)
     {
         try
         {

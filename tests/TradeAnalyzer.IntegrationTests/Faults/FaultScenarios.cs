@@ -49,7 +49,7 @@ internal static class FaultScenarios
                 }
                 finally
                 {
-                    HostingSamples.TryDelete(dir);
+                    TestTemp.TryDelete(dir);
                 }
             }
 

@@ -3,6 +3,7 @@ using TradeAnalyzer.Handlers.Ingest;
 using TradeAnalyzer.IntegrationTests.Handlers;
 using TradeAnalyzer.IntegrationTests.Hosting;
 using TradeAnalyzer.Storage;
+using TradeAnalyzer.Tests;
 
 namespace TradeAnalyzer.IntegrationTests.Faults;
 
@@ -47,7 +48,7 @@ public sealed class InterruptedIngestTests
         }
         finally
         {
-            HostingSamples.TryDelete(dir);
+            TestTemp.TryDelete(dir);
         }
     }
 }

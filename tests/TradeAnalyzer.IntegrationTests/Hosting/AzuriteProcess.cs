@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using TradeAnalyzer.Tests;
 
 namespace TradeAnalyzer.IntegrationTests.Hosting;
 
@@ -18,7 +19,7 @@ internal sealed class AzuriteProcess : IDisposable
         BlobPort = FreePort();
         QueuePort = FreePort();
         TablePort = FreePort();
-        Location = Path.Combine(Path.GetTempPath(), "ta-azurite-disk-" + Guid.NewGuid().ToString("N"));
+        Location = TestTemp.Folder("azurite-disk-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Location);
         Start();
     }
@@ -100,7 +101,7 @@ internal sealed class AzuriteProcess : IDisposable
     public void Dispose()
     {
         Stop();
-        HostingSamples.TryDelete(Location);
+        TestTemp.TryDelete(Location);
     }
 
     internal static int FreePort() => Storage.AzuriteFixture.FreePort();

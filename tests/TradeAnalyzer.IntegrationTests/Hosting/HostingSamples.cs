@@ -49,19 +49,4 @@ internal static class HostingSamples
 
         return names;
     }
-
-    /// <summary>Deletes a temp directory, ignoring failures.</summary>
-    public static void TryDelete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
 }

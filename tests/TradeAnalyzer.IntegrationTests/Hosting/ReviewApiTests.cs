@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using TradeAnalyzer.Cli.Hosting;
 using TradeAnalyzer.Handlers.History;
 using TradeAnalyzer.Handlers.Ingest;
+using TradeAnalyzer.Tests;
 
 namespace TradeAnalyzer.IntegrationTests.Hosting;
 
@@ -41,7 +42,7 @@ public sealed class ReviewApiTests : IAsyncLifetime
             await app.DisposeAsync();
         }
 
-        HostingSamples.TryDelete(dir);
+        TestTemp.TryDelete(dir);
     }
 
     private HttpRequestMessage Request(HttpMethod method, string path, string? key = Key, HttpContent? content = null)

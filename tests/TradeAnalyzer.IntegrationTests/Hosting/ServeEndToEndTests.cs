@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using TradeAnalyzer.Handlers.History;
 using TradeAnalyzer.Storage;
+using TradeAnalyzer.Tests;
 
 namespace TradeAnalyzer.IntegrationTests.Hosting;
 
@@ -69,7 +70,7 @@ public sealed class ServeEndToEndTests
         }
         finally
         {
-            HostingSamples.TryDelete(dir);
+            TestTemp.TryDelete(dir);
         }
     }
 
@@ -98,7 +99,7 @@ public sealed class ServeEndToEndTests
         }
         finally
         {
-            HostingSamples.TryDelete(dir);
+            TestTemp.TryDelete(dir);
         }
     }
 

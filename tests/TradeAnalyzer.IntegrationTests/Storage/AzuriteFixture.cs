@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using TradeAnalyzer.Storage;
+using TradeAnalyzer.Tests;
 
 namespace TradeAnalyzer.IntegrationTests.Storage;
 
@@ -23,7 +24,7 @@ public sealed class AzuriteFixture : IDisposable
         BlobPort = FreePort();
         var queuePort = FreePort();
         TablePort = FreePort();
-        workDir = Path.Combine(Path.GetTempPath(), "ta-azurite-" + Guid.NewGuid().ToString("N"));
+        workDir = TestTemp.Folder("azurite-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(workDir);
         var start = new ProcessStartInfo(executable)
         {
