@@ -109,7 +109,7 @@ internal sealed partial class XlsxTabularSource : TabularSource
     public static XlsxTabularSource Open(Stream input, TabularSourceOptions options)
     {
         // ZipArchive and the SDK need a seekable stream: spool to a temporary file (deleted on close).
-        var path = Path.Combine(Path.GetTempPath(), "ta-xlsx-" + Guid.NewGuid().ToString("N") + ".tmp");
+        var path = ScratchFiles.NewPath("xlsx");
         var spool = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
         try
         {

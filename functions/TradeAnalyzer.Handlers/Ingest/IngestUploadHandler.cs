@@ -56,11 +56,11 @@ public sealed class IngestUploadHandler
     public async Task<IngestResult> HandleAsync(string name, Stream content, CancellationToken cancellationToken = default)
     {
         BlobNames.Validate(name);
-        var temp = Path.GetTempFileName();
+        var temp = ScratchFiles.NewPath("upload");
         try
         {
             string sha;
-            await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
             {
                 var buffer = new byte[1 << 16];

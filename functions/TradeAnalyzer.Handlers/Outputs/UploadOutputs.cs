@@ -1,6 +1,7 @@
 using System.Reflection;
 using TradeAnalyzer.Core.Model;
 using TradeAnalyzer.Handlers.Analysis;
+using TradeAnalyzer.Ingestion;
 using TradeAnalyzer.Reports;
 using TradeAnalyzer.Storage;
 
@@ -63,12 +64,12 @@ public static class UploadOutputs
     /// </summary>
     private static async Task PutFlagsAsync(IBlobStore blobs, string container, string prefix, IReadOnlyList<Flag> flags, CancellationToken cancellationToken)
     {
-        var csvTemp = Path.GetTempFileName();
-        var jsonTemp = Path.GetTempFileName();
+        var csvTemp = ScratchFiles.NewPath("flags", ".csv");
+        var jsonTemp = ScratchFiles.NewPath("flags", ".json");
         try
         {
-            await using var csv = new FileStream(csvTemp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16);
-            await using var json = new FileStream(jsonTemp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+            await using var csv = new FileStream(csvTemp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+            await using var json = new FileStream(jsonTemp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
             AnalysisOutputs.WriteFlags(csv, json, flags);
             await csv.FlushAsync(cancellationToken).ConfigureAwait(false);
             await json.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -87,10 +88,10 @@ public static class UploadOutputs
     /// <summary>Writes through a temporary file (bounded memory for big reports), then uploads it.</summary>
     public static async Task PutAsync(IBlobStore blobs, string container, string name, Action<Stream> write, string contentType, CancellationToken cancellationToken)
     {
-        var temp = Path.GetTempFileName();
+        var temp = ScratchFiles.NewPath("output");
         try
         {
-            await using (var file = new FileStream(temp, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16))
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
             {
                 write(file);
                 await file.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace TradeAnalyzer.Ingestion;
+
+/// <summary>
+/// Where this process keeps its temporary files: an upload's spooled copy, a workbook's spool, outputs written before
+/// they are uploaded. One private folder per process under the system's temp folder, made like <c>mkdtemp</c>
+/// (<c>tradeanalyzer-{pid}-{random}</c>, 0700 on Unix, so no other user reads a customs file while it is processed),
+/// removed when the process exits. A process that is killed cannot remove it, so the first process of a later run
+/// that needs one removes the folders of processes that no longer run and were last written an hour ago or more: a
+/// killed host leaves no copy of a customs file behind past the next start.
+/// </summary>
+public static partial class ScratchFiles
+{
+    private const string Prefix = "tradeanalyzer-";
+
+    private static readonly Lazy<string> ProcessFolder = new(CreateFolder);
+
+    /// <summary>How long a dead process's folder is left alone (a folder shared across process namespaces stays safe).</summary>
+    internal static readonly TimeSpan StaleAfter = TimeSpan.FromHours(1);
+
+    /// <summary>This process's folder (made on first use, and made again if something removed it).</summary>
+    public static string Folder
+    {
+        get
+        {
+            var folder = ProcessFolder.Value;
+            if (!Directory.Exists(folder))
+            {
+                CreatePrivate(folder);
+            }
+
+            return folder;
+        }
+    }
+
+    /// <summary>
+    /// A path for a new file in this process's folder: <paramref name="prefix"/>, a random part and
+    /// <paramref name="extension"/>. The file is not created: open it with <see cref="FileMode.CreateNew"/>.
+    /// </summary>
+    public static string NewPath(string prefix, string extension = ".tmp") =>
+        Path.Combine(Folder, $"{prefix}-{Guid.NewGuid():N}{extension}");
+
+    /// <summary>
+    /// Removes the folders under <paramref name="parent"/> that processes of this application left, when that process no
+    /// longer runs and the folder was last written <see cref="StaleAfter"/> before <paramref name="now"/> or earlier.
+    /// Returns how many were removed; a folder that cannot be removed is left as it is.
+    /// </summary>
+    internal static int SweepStale(string parent, DateTime now)
+    {
+        var removed = 0;
+        foreach (var dir in Directory.EnumerateDirectories(parent, Prefix + "*"))
+        {
+            var match = FolderName().Match(Path.GetFileName(dir));
+            if (!match.Success || !int.TryParse(match.Groups["pid"].ValueSpan, out var pid) || pid == Environment.ProcessId
+                || now - Directory.GetLastWriteTimeUtc(dir) < StaleAfter || IsRunning(pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+                removed++;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Another user's, or in use: not ours to force.
+            }
+        }
+
+        return removed;
+    }
+
+    private static string CreateFolder()
+    {
+        try
+        {
+            SweepStale(Path.GetTempPath(), DateTime.UtcNow);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A temp folder that cannot be listed still takes a folder of ours.
+        }
+
+        var folder = Directory.CreateTempSubdirectory($"{Prefix}{Environment.ProcessId}-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
+        };
+        return folder;
+    }
+
+    private static void CreatePrivate(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+        }
+        else
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    [GeneratedRegex(@"^tradeanalyzer-(?<pid>\d+)-[A-Za-z0-9]{6}$", RegexOptions.CultureInvariant)]
+    private static partial Regex FolderName();
+}
