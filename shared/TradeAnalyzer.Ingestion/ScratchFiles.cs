@@ -15,23 +15,49 @@ public static partial class ScratchFiles
 {
     private const string Prefix = "tradeanalyzer-";
 
-    private static readonly Lazy<string> ProcessFolder = new(CreateFolder);
+    private static readonly Lock Gate = new();
+    private static string? current;
 
     /// <summary>How long a dead process's folder is left alone (a folder shared across process namespaces stays safe).</summary>
     internal static readonly TimeSpan StaleAfter = TimeSpan.FromHours(1);
 
-    /// <summary>This process's folder (made on first use, and made again if something removed it).</summary>
+    /// <summary>
+    /// This process's folder, made on first use. If something removed it (a temp cleaner, under a long-running host),
+    /// a new one is made: never the same name again, which another user could have taken meanwhile.
+    /// </summary>
     public static string Folder
     {
         get
         {
-            var folder = ProcessFolder.Value;
-            if (!Directory.Exists(folder))
+            var folder = Volatile.Read(ref current);
+            if (folder is not null && Directory.Exists(folder))
             {
-                CreatePrivate(folder);
+                return folder;
             }
 
-            return folder;
+            lock (Gate)
+            {
+                if (current is null)
+                {
+                    try
+                    {
+                        SweepStale(Path.GetTempPath(), DateTime.UtcNow);
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        // A temp folder that cannot be listed still takes a folder of ours.
+                    }
+
+                    AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(Volatile.Read(ref current));
+                }
+
+                if (current is null || !Directory.Exists(current))
+                {
+                    Volatile.Write(ref current, Directory.CreateTempSubdirectory($"{Prefix}{Environment.ProcessId}-").FullName);
+                }
+
+                return current!;
+            }
         }
     }
 
@@ -59,54 +85,31 @@ public static partial class ScratchFiles
                 continue;
             }
 
-            try
+            if (TryDelete(dir))
             {
-                Directory.Delete(dir, recursive: true);
                 removed++;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                // Another user's, or in use: not ours to force.
             }
         }
 
         return removed;
     }
 
-    private static string CreateFolder()
+    /// <summary>Deletes a folder and what it holds; false when it cannot (another user's, or in use: not ours to force).</summary>
+    private static bool TryDelete(string? dir)
     {
+        if (dir is null)
+        {
+            return false;
+        }
+
         try
         {
-            SweepStale(Path.GetTempPath(), DateTime.UtcNow);
+            Directory.Delete(dir, recursive: true);
+            return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // A temp folder that cannot be listed still takes a folder of ours.
-        }
-
-        var folder = Directory.CreateTempSubdirectory($"{Prefix}{Environment.ProcessId}-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-            }
-        };
-        return folder;
-    }
-
-    private static void CreatePrivate(string folder)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(folder);
-        }
-        else
-        {
-            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            return false;
         }
     }
 
