@@ -52,8 +52,8 @@ run() {
   result=$(echo "$output" | grep '^RESULT' | tail -1 || true)
 }
 field() { echo "$result" | sed -n "s/.* $1=\([0-9.]*\).*/\1/p"; } # a value of the last RESULT line
-stats() { # numbers on stdin -> "mean min max count"
-  awk '{ s += $1; if (NR == 1 || $1 < lo) lo = $1; if (NR == 1 || $1 > hi) hi = $1 } END { printf "%.2f %.2f %.2f %d\n", s / NR, lo, hi, NR }'
+stats() { # numbers on stdin -> "mean min max"
+  awk '{ s += $1; if (NR == 1 || $1 < lo) lo = $1; if (NR == 1 || $1 > hi) hi = $1 } END { printf "%.2f %.2f %.2f\n", s / NR, lo, hi }'
 }
 calc() { awk "BEGIN { printf \"%.2f\", $1 }"; }
 yes_if() { awk "BEGIN { print (($1) ? \"yes\" : \"no\") }"; }
@@ -68,8 +68,8 @@ for ((i = 1; i <= rounds; i++)); do
   echo "  full analyze         $(field seconds) s, cpu $(field cpu_seconds) s, peak $(field peak_mib) MiB"
   duckdb
 done
-read -r duck_mean duck_min duck_max _ < <(printf '%s\n' "${duck[@]}" | stats)
-read -r full_mean full_min full_max _ < <(printf '%s\n' "${full[@]}" | stats)
+read -r duck_mean duck_min duck_max < <(printf '%s\n' "${duck[@]}" | stats)
+read -r full_mean full_min full_max < <(printf '%s\n' "${full[@]}" | stats)
 peak_max=$(printf '%s\n' "${peaks[@]}" | sort -n | tail -1)
 ratio=$(calc "$full_mean / $duck_mean")
 echo "  means: full $full_mean s ($full_min-$full_max), duckdb $duck_mean s ($duck_min-$duck_max); ratio ${ratio}x"
@@ -98,7 +98,7 @@ if [ "${LINEARITY:-1}" = 1 ]; then
     ratios+=("$r")
     echo "  pair $i: 2x $two s / 1x $one s = ${r}x"
   done
-  read -r lin lin_min lin_max _ < <(printf '%s\n' "${ratios[@]}" | stats)
+  read -r lin lin_min lin_max < <(printf '%s\n' "${ratios[@]}" | stats)
   lin_over=$(printf '%s\n' "${ratios[@]}" | awk '$1 > 2.2 { n++ } END { print n + 0 }')
   echo "  mean ${lin}x ($lin_min-$lin_max), $lin_over of $rounds pairs over 2.2x"
 fi
@@ -116,7 +116,7 @@ for ((i = 1; i <= rounds; i++)); do
   up+=("$(field seconds)")
   echo "  upload               $(field seconds) s"
 done
-read -r up_mean up_min up_max _ < <(printf '%s\n' "${up[@]}" | stats)
+read -r up_mean up_min up_max < <(printf '%s\n' "${up[@]}" | stats)
 
 echo "== Upload workbook with 200,000 flags, $rounds times"
 rep=()
@@ -128,7 +128,7 @@ for ((i = 1; i <= rounds; i++)); do
   rep+=("$sec")
   echo "  report.xlsx          $sec s${result:+, peak $(field peak_mib) MiB}"
 done
-read -r rep_mean rep_min rep_max _ < <(printf '%s\n' "${rep[@]}" | stats)
+read -r rep_mean rep_min rep_max < <(printf '%s\n' "${rep[@]}" | stats)
 
 # 1.5 GB read as 1.5e9 bytes = 1,430 MiB (the stricter reading).
 met_ratio=$(yes_if "$ratio <= 3") met_peak=$(yes_if "$peak_max < 1430") met_up=$(yes_if "$up_mean < 2") met_rep=$(yes_if "$rep_mean < 10")

@@ -95,7 +95,7 @@ public static partial class ScratchFiles
     }
 
     /// <summary>Deletes a folder and what it holds; false when it cannot (another user's, or in use: not ours to force).</summary>
-    private static bool TryDelete(string? dir)
+    internal static bool TryDelete(string? dir)
     {
         if (dir is null)
         {

@@ -13,16 +13,5 @@ internal static class TestTemp
     public static string Folder(string name) => Path.Combine(ScratchFiles.Folder, "tests", name);
 
     /// <summary>Deletes a folder and what it holds; false when something still holds it (the caller goes on).</summary>
-    public static bool TryDelete(string dir)
-    {
-        try
-        {
-            Directory.Delete(dir, recursive: true);
-            return true;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            return false;
-        }
-    }
+    public static bool TryDelete(string dir) => ScratchFiles.TryDelete(dir);
 }
